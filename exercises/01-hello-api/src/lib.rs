@@ -1,0 +1,46 @@
+//! # Exercise 1 — Handler, event and context
+//!
+//! Read first: `book/src/ch01-handler-event-context.md` (`cargo xtask book --serve`).
+//!
+//! API Gateway turns `GET /hello?name=Ada` into a *proxy event* and calls the `hello` function
+//! with it. Your handler reads the name from the event and answers with a *proxy response*, which
+//! API Gateway turns back into the HTTP response.
+//!
+//! Make `greet` behave like this:
+//!
+//! | request                | status | body (JSON)                                              |
+//! |------------------------|--------|----------------------------------------------------------|
+//! | `GET /hello?name=Ada`  | 200    | `{"message":"Hello, Ada!","requestId":"<request id>"}`   |
+//! | `GET /hello`, or `name=` empty | 400 | `{"error":"missing query parameter: name"}`          |
+//!
+//! - Every response has the header `content-type: application/json`.
+//! - `requestId` is the invocation's request id, from the context.
+//! - Log one line per request with `ctx.logger()`: `info("greeting Ada")` when you greet,
+//!   `warn("missing name")` when you refuse.
+//!
+//! Check your work with `cargo xtask verify hello-api`; stuck? `cargo xtask hint hello-api`.
+
+use invoker::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
+use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+
+// ANCHOR: handler
+/// The handler: a proxy event in, a proxy response out.
+pub async fn greet(
+    event: ApiGatewayProxyRequest,
+    ctx: Context,
+) -> Result<ApiGatewayProxyResponse, HandlerError> {
+    // TODO: read `name` from the query string, log, and answer 200 or 400 as the table above says.
+    let _ = (event, ctx);
+    todo!("answer the greeting request")
+}
+// ANCHOR_END: handler
+
+// ANCHOR: deploy
+/// Deploys the exercise's one function, `hello`, with Lambda's default settings.
+pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
+    let config =
+        FunctionConfig::new("hello").description("Greets the caller named in the query string");
+    lambda.create_function(config, handler_fn(greet))?;
+    Ok(())
+}
+// ANCHOR_END: deploy

@@ -1,0 +1,129 @@
+//! Tests for exercise 1. They call your function through the invoker, the way API Gateway calls
+//! it on AWS: a proxy event in, a proxy response out.
+
+use hello_api::deploy;
+use invoker::events::api_gateway::ProxyRequest;
+use invoker::{InvokeRequest, InvokeResponse, Lambda};
+use serde_json::{json, Value};
+
+/// A fresh service with the exercise deployed.
+fn service() -> Lambda {
+    let lambda = Lambda::builder().seed(1).build();
+    deploy(&lambda).expect("deploy() creates the `hello` function");
+    lambda
+}
+
+/// Sends one HTTP request through `hello` and returns the Invoke response.
+async fn call(lambda: &Lambda, request: ProxyRequest) -> InvokeResponse {
+    lambda
+        .invoke(InvokeRequest::new("hello").payload(request.into_event()))
+        .await
+        .expect("the invoke call itself succeeds")
+}
+
+/// The proxy response, after checking the handler did not fail.
+fn proxy_response(response: &InvokeResponse) -> Value {
+    assert_eq!(
+        response.function_error,
+        None,
+        "the handler failed: {}",
+        response.payload_text()
+    );
+    response
+        .payload_json()
+        .expect("the response payload is JSON")
+}
+
+/// The body of a proxy response, which must be a string holding JSON.
+fn json_body(proxy: &Value) -> Value {
+    let body = proxy["body"].as_str().expect("`body` is a string");
+    serde_json::from_str(body).expect("`body` holds JSON")
+}
+
+#[tokio::test(start_paused = true)]
+async fn greets_by_name_from_the_query_string() {
+    let lambda = service();
+    let proxy =
+        proxy_response(&call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await);
+    assert_eq!(proxy["statusCode"], 200);
+    assert_eq!(json_body(&proxy)["message"], "Hello, Ada!");
+}
+
+#[tokio::test(start_paused = true)]
+async fn uses_whatever_name_it_is_given() {
+    let lambda = service();
+    let proxy = proxy_response(
+        &call(
+            &lambda,
+            ProxyRequest::get("/hello").query("name", "Grace Hopper"),
+        )
+        .await,
+    );
+    assert_eq!(json_body(&proxy)["message"], "Hello, Grace Hopper!");
+}
+
+#[tokio::test(start_paused = true)]
+async fn returns_the_request_id_from_the_context() {
+    let lambda = service();
+    let response = call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await;
+    let body = json_body(&proxy_response(&response));
+    assert_eq!(body["requestId"], response.request_id.as_str());
+}
+
+#[tokio::test(start_paused = true)]
+async fn answers_400_with_a_json_error_when_the_name_is_missing() {
+    let lambda = service();
+    let proxy = proxy_response(&call(&lambda, ProxyRequest::get("/hello")).await);
+    assert_eq!(proxy["statusCode"], 400);
+    assert_eq!(
+        json_body(&proxy),
+        json!({ "error": "missing query parameter: name" })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_name_is_missing_too() {
+    let lambda = service();
+    let proxy = proxy_response(&call(&lambda, ProxyRequest::get("/hello").query("name", "")).await);
+    assert_eq!(proxy["statusCode"], 400);
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_response_says_it_is_json() {
+    let lambda = service();
+    for request in [
+        ProxyRequest::get("/hello").query("name", "Ada"),
+        ProxyRequest::get("/hello"),
+    ] {
+        let proxy = proxy_response(&call(&lambda, request).await);
+        assert_eq!(proxy["headers"]["content-type"], "application/json");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn logs_one_line_per_request_with_its_request_id() {
+    let lambda = service();
+    let greeted = call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await;
+    let refused = call(&lambda, ProxyRequest::get("/hello")).await;
+    let logs = lambda.log_lines("hello");
+    let app_lines: Vec<&String> = logs.iter().filter(|l| l.starts_with("2025-")).collect();
+    assert_eq!(
+        app_lines.len(),
+        2,
+        "one log line per request: {app_lines:#?}"
+    );
+    assert!(app_lines[0].ends_with(&format!("{}\tINFO\tgreeting Ada", greeted.request_id)));
+    assert!(app_lines[1].ends_with(&format!("{}\tWARN\tmissing name", refused.request_id)));
+}
+
+/// The whole story, cold start then warm starts, as a transcript you can read in
+/// `tests/snapshots/`. If it differs, the test prints the difference line by line.
+#[tokio::test(start_paused = true)]
+async fn transcript_of_a_cold_then_warm_scenario() {
+    let lambda = service();
+    call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await;
+    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    call(&lambda, ProxyRequest::get("/hello").query("name", "Grace")).await;
+    call(&lambda, ProxyRequest::get("/hello")).await;
+    insta::assert_snapshot!(lambda.transcript());
+}

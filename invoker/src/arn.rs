@@ -1,0 +1,213 @@
+//! Function names, qualifiers and ARNs, written and read exactly as AWS does.
+//!
+//! A function can be named four ways in an Invoke call, and a qualifier can ride along in the name
+//! or come separately:
+//!
+//! | form         | example                                                       |
+//! |--------------|---------------------------------------------------------------|
+//! | name         | `hello`, `hello:prod`                                         |
+//! | partial ARN  | `123456789012:function:hello`                                 |
+//! | full ARN     | `arn:aws:lambda:us-east-1:123456789012:function:hello:7`      |
+//!
+//! An *unqualified* ARN names the function and invokes `$LATEST`; a *qualified* one ends in a
+//! version (`:7`, `:$LATEST`) or an alias (`:prod`). `Context::invoked_function_arn` is always the
+//! ARN form of exactly what the caller used, which is how a handler can tell which alias it was
+//! reached through.
+
+use crate::error::ServiceError;
+
+/// The version every function has: the only one whose code and configuration can change.
+pub const LATEST: &str = "$LATEST";
+
+/// The pattern AWS checks function names against, quoted in its validation messages.
+const FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?";
+/// The pattern AWS checks qualifiers against.
+const QUALIFIER_PATTERN: &str = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
+
+/// The region and account a simulated Lambda service lives in; every ARN starts with them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// e.g. `us-east-1`
+    pub region: String,
+    /// a 12-digit account id
+    pub account_id: String,
+}
+
+impl Scope {
+    /// `arn:aws:lambda:<region>:<account>:function:<name>`: the unqualified ARN.
+    pub fn function_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:lambda:{}:{}:function:{name}",
+            self.region, self.account_id
+        )
+    }
+
+    /// The function ARN with `:<qualifier>` (a version or alias) appended.
+    pub fn qualified_arn(&self, name: &str, qualifier: &str) -> String {
+        format!("{}:{qualifier}", self.function_arn(name))
+    }
+
+    /// The ARN of what the caller named: qualified if they gave a qualifier.
+    pub fn arn_of(&self, target: &FunctionRef) -> String {
+        match &target.qualifier {
+            Some(q) => self.qualified_arn(&target.name, q),
+            None => self.function_arn(&target.name),
+        }
+    }
+
+    /// Reads a function name in any of its forms, plus an optional separate qualifier, and
+    /// refuses what AWS refuses, with AWS's exception and message.
+    pub fn parse(
+        &self,
+        function_name: &str,
+        qualifier: Option<&str>,
+    ) -> Result<FunctionRef, ServiceError> {
+        let parts: Vec<&str> = function_name.split(':').collect();
+        let (region, name, in_name) = match parts.as_slice() {
+            [name] => (None, *name, None),
+            [name, q] => (None, *name, Some(*q)),
+            [account, "function", name] if is_account(account) => (None, *name, None),
+            [account, "function", name, q] if is_account(account) => (None, *name, Some(*q)),
+            ["arn", partition, "lambda", region, account, "function", name]
+                if partition.starts_with("aws") && is_account(account) =>
+            {
+                (Some(*region), *name, None)
+            }
+            ["arn", partition, "lambda", region, account, "function", name, q]
+                if partition.starts_with("aws") && is_account(account) =>
+            {
+                (Some(*region), *name, Some(*q))
+            }
+            _ => return Err(invalid_name(function_name)),
+        };
+        let name_ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !name_ok {
+            return Err(invalid_name(function_name));
+        }
+        if let Some(region) = region {
+            if region != self.region {
+                return Err(ServiceError::resource_not_found(format!(
+                    "Functions from '{region}' are not reachable in this region ('{}')",
+                    self.region
+                )));
+            }
+        }
+        for q in [in_name, qualifier].into_iter().flatten() {
+            let q_ok = !q.is_empty()
+                && q.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_$".contains(c));
+            if !q_ok {
+                return Err(ServiceError::validation(format!(
+                    "1 validation error detected: Value '{q}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: {QUALIFIER_PATTERN}"
+                )));
+            }
+        }
+        let qualifier = match (in_name, qualifier) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(ServiceError::invalid_parameter_value(
+                    "The derived qualifier from the function name does not match the specified qualifier.",
+                ))
+            }
+            (a, b) => a.or(b).map(str::to_owned),
+        };
+        Ok(FunctionRef {
+            name: name.to_owned(),
+            qualifier,
+        })
+    }
+}
+
+/// A function as a caller named it: its name and, if given, a version or alias.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionRef {
+    /// The function's name, whatever form the caller used.
+    pub name: String,
+    /// A version (`$LATEST`, `3`) or alias (`prod`); `None` means `$LATEST`.
+    pub qualifier: Option<String>,
+}
+
+fn is_account(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn invalid_name(value: &str) -> ServiceError {
+    ServiceError::validation(format!(
+        "1 validation error detected: Value '{value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: {FUNCTION_NAME_PATTERN}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope() -> Scope {
+        Scope {
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+        }
+    }
+
+    fn parsed(name: &str, q: Option<&str>) -> (String, Option<String>) {
+        let r = scope().parse(name, q).expect("valid name");
+        (r.name, r.qualifier)
+    }
+
+    #[test]
+    fn reads_every_form_of_a_name() {
+        let hello = |q: Option<&str>| ("hello".to_owned(), q.map(str::to_owned));
+        assert_eq!(parsed("hello", None), hello(None));
+        assert_eq!(parsed("hello:prod", None), hello(Some("prod")));
+        assert_eq!(parsed("hello", Some("$LATEST")), hello(Some("$LATEST")));
+        assert_eq!(
+            parsed("123456789012:function:hello:3", None),
+            hello(Some("3"))
+        );
+        assert_eq!(
+            parsed("arn:aws:lambda:us-east-1:123456789012:function:hello", None),
+            hello(None)
+        );
+        assert_eq!(
+            parsed(
+                "arn:aws:lambda:us-east-1:123456789012:function:hello:7",
+                Some("7")
+            ),
+            hello(Some("7"))
+        );
+    }
+
+    #[test]
+    fn refuses_what_aws_refuses() {
+        let err = |name: &str, q: Option<&str>| scope().parse(name, q).unwrap_err();
+        assert_eq!(err("*", None).code, "ValidationException");
+        assert!(err("*", None).message.starts_with(
+            "1 validation error detected: Value '*' at 'functionName' failed to satisfy constraint"
+        ));
+        assert_eq!(err("hello", Some("invalid!")).code, "ValidationException");
+        assert_eq!(
+            err("hello:1", Some("2")).code,
+            "InvalidParameterValueException"
+        );
+        let other_region = err("arn:aws:lambda:eu-west-1:123456789012:function:hello", None);
+        assert_eq!(other_region.status, 404);
+        assert_eq!(
+            other_region.message,
+            "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"
+        );
+    }
+
+    #[test]
+    fn writes_arns_as_aws_does() {
+        let s = scope();
+        assert_eq!(
+            s.function_arn("hello"),
+            "arn:aws:lambda:us-east-1:123456789012:function:hello"
+        );
+        assert_eq!(
+            s.qualified_arn("hello", LATEST),
+            "arn:aws:lambda:us-east-1:123456789012:function:hello:$LATEST"
+        );
+    }
+}

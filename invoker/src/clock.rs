@@ -1,0 +1,110 @@
+//! The virtual clock: every timestamp the invoker shows comes from here.
+//!
+//! Lambda is full of time: timeouts, Init Duration, idle environments that expire, retries minutes
+//! apart. Waiting for real time would make lessons slow and transcripts different on every run, so
+//! the invoker runs on tokio's *paused* clock instead. While the clock is paused, time only moves
+//! when every task is waiting on a timer, and then it jumps straight to the next timer: a scenario
+//! that spans hours finishes in milliseconds, and the same scenario always sees the same times.
+//!
+//! Run the invoker on a paused runtime: `#[tokio::test(start_paused = true)]` in tests, or
+//! [`crate::run`] in a `main`. On a runtime whose clock is not paused the invoker still works, but
+//! durations are real and transcripts are no longer reproducible.
+
+use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
+
+/// The default start of virtual time: 2025-01-01T00:00:00Z. Any fixed date would do; a fixed one
+/// is what makes log stream names and timestamps the same on every run.
+pub const DEFAULT_EPOCH_SECS: u64 = 1_735_689_600;
+
+/// Maps tokio's monotonic (and, in tests, paused) clock onto a wall-clock date.
+#[derive(Clone, Copy, Debug)]
+pub struct VirtualClock {
+    epoch: SystemTime,
+    started: Instant,
+}
+
+impl VirtualClock {
+    /// A clock that reads `epoch` now and advances with tokio's clock.
+    pub fn starting_at(epoch: SystemTime) -> Self {
+        Self {
+            epoch,
+            started: Instant::now(),
+        }
+    }
+
+    /// How much virtual time has passed since the clock started.
+    pub fn elapsed(&self) -> Duration {
+        Instant::now().duration_since(self.started)
+    }
+
+    /// The virtual wall-clock time now.
+    pub fn now(&self) -> SystemTime {
+        self.epoch + self.elapsed()
+    }
+
+    /// A monotonic instant of the virtual clock, for deadlines and durations.
+    pub fn instant(&self) -> Instant {
+        Instant::now()
+    }
+
+    /// The wall-clock time of a monotonic instant.
+    pub fn wall_time(&self, at: Instant) -> SystemTime {
+        self.epoch + at.saturating_duration_since(self.started)
+    }
+}
+
+/// `2025-01-01T00:00:00.000Z`: the timestamp format of CloudWatch Logs and of Lambda's log lines.
+pub fn rfc3339_millis(time: SystemTime) -> String {
+    humantime::format_rfc3339_millis(time).to_string()
+}
+
+/// `2025/01/01`: the date prefix of a Lambda log stream name.
+pub fn log_stream_date(time: SystemTime) -> String {
+    rfc3339_millis(time)[..10].replace('-', "/")
+}
+
+/// Milliseconds since the Unix epoch, the unit AWS uses in event fields and `Context` deadlines.
+pub fn epoch_millis(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// `+00:01:02.345`: an offset from the start of a scenario, as transcripts show it.
+pub fn offset(elapsed: Duration) -> String {
+    let millis = elapsed.as_millis();
+    let (secs, ms) = (millis / 1000, millis % 1000);
+    format!(
+        "+{:02}:{:02}:{:02}.{:03}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        ms
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(DEFAULT_EPOCH_SECS)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn virtual_time_moves_only_with_tokio_time() {
+        let clock = VirtualClock::starting_at(epoch());
+        assert_eq!(rfc3339_millis(clock.now()), "2025-01-01T00:00:00.000Z");
+        tokio::time::sleep(Duration::from_secs(3 * 3600 + 1)).await;
+        assert_eq!(rfc3339_millis(clock.now()), "2025-01-01T03:00:01.000Z");
+        assert_eq!(offset(clock.elapsed()), "+03:00:01.000");
+    }
+
+    #[test]
+    fn formats_match_cloudwatch() {
+        let t = epoch() + Duration::from_millis(86_400_000 + 1_234);
+        assert_eq!(log_stream_date(t), "2025/01/02");
+        assert_eq!(epoch_millis(t), DEFAULT_EPOCH_SECS * 1000 + 86_401_234);
+    }
+}

@@ -1,0 +1,257 @@
+//! A function's configuration, with Lambda's defaults and limits.
+//!
+//! The numbers are today's (see `lambda-facts.md` in the workbook's shared notes): memory from
+//! 128 MB to 10,240 MB in 1 MB steps (older guides say 3,008 MB, the limit before December 2020),
+//! a timeout from 1 to 900 seconds with a default of 3. A value out of range is refused when the
+//! function is created, exactly as `aws lambda create-function` would refuse it.
+
+use crate::error::ServiceError;
+use std::time::Duration;
+
+/// The smallest memory size Lambda accepts, and the default.
+pub const MIN_MEMORY_MB: u32 = 128;
+/// The largest memory size Lambda accepts (since December 2020; 3,008 MB before).
+pub const MAX_MEMORY_MB: u32 = 10_240;
+/// The default timeout: 3 seconds, short on purpose so a stuck function fails fast.
+pub const DEFAULT_TIMEOUT_SECS: u32 = 3;
+/// The longest a single invocation may run: 15 minutes.
+pub const MAX_TIMEOUT_SECS: u32 = 900;
+const MAX_NAME_LEN: usize = 64;
+const MAX_HANDLER_LEN: usize = 128;
+const MAX_DESCRIPTION_LEN: usize = 256;
+
+/// The managed runtimes Lambda accepted when the workbook's reference responses were recorded.
+/// Rust functions run on an OS-only runtime, `provided.al2023`, with the handler compiled into a
+/// binary called `bootstrap`.
+pub const RUNTIMES: &[&str] = &[
+    "nodejs20.x",
+    "python3.14",
+    "provided.al2023",
+    "python3.12",
+    "python3.13",
+    "nodejs24.x",
+    "nodejs22.x",
+    "java25",
+    "python3.10",
+    "python3.11",
+    "java21",
+    "ruby3.3",
+    "ruby3.4",
+    "ruby3.2",
+    "python3.8",
+    "python3.9",
+    "java17",
+    "nodejs16.x",
+    "dotnet10",
+    "dotnet8",
+    "java11",
+    "dotnet6",
+    "nodejs18.x",
+    "provided.al2",
+    "java8.al2",
+];
+
+/// What `aws lambda create-function` takes, minus the code: built with chained setters.
+///
+/// ```
+/// use invoker::FunctionConfig;
+/// let config = FunctionConfig::new("hello").memory_size(256).timeout_secs(10);
+/// assert_eq!(config.timeout().as_secs(), 10);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionConfig {
+    name: String,
+    runtime: String,
+    handler: String,
+    memory_size: u32,
+    timeout_secs: u32,
+    description: String,
+}
+
+impl FunctionConfig {
+    /// A function called `name` with Lambda's defaults: `provided.al2023`, handler `bootstrap`,
+    /// 128 MB, 3 seconds.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            runtime: "provided.al2023".into(),
+            handler: "bootstrap".into(),
+            memory_size: MIN_MEMORY_MB,
+            timeout_secs: DEFAULT_TIMEOUT_SECS,
+            description: String::new(),
+        }
+    }
+
+    /// Memory in MB (128–10,240). CPU share grows with it.
+    pub fn memory_size(mut self, mb: u32) -> Self {
+        self.memory_size = mb;
+        self
+    }
+
+    /// The timeout in whole seconds (1–900).
+    pub fn timeout_secs(mut self, secs: u32) -> Self {
+        self.timeout_secs = secs;
+        self
+    }
+
+    /// The runtime identifier, e.g. `provided.al2023` or `python3.12`.
+    pub fn runtime(mut self, runtime: impl Into<String>) -> Self {
+        self.runtime = runtime.into();
+        self
+    }
+
+    /// The handler string: `file.method` on interpreted runtimes, `bootstrap` on `provided`.
+    pub fn handler(mut self, handler: impl Into<String>) -> Self {
+        self.handler = handler.into();
+        self
+    }
+
+    /// A free-text description (up to 256 characters).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The runtime identifier.
+    pub fn runtime_id(&self) -> &str {
+        &self.runtime
+    }
+
+    /// The handler string.
+    pub fn handler_name(&self) -> &str {
+        &self.handler
+    }
+
+    /// Memory in MB.
+    pub fn memory_mb(&self) -> u32 {
+        self.memory_size
+    }
+
+    /// The timeout.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs.into())
+    }
+
+    /// The description.
+    pub fn description_text(&self) -> &str {
+        &self.description
+    }
+
+    /// Checks every field against Lambda's limits; the first violation is returned as AWS
+    /// reports it.
+    pub fn validate(&self) -> Result<(), ServiceError> {
+        let name_ok = (1..=MAX_NAME_LEN).contains(&self.name.len())
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name_ok {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length between 1 and {MAX_NAME_LEN}",
+                self.name
+            )));
+        }
+        range_check("MemorySize", self.memory_size, MIN_MEMORY_MB, MAX_MEMORY_MB)?;
+        range_check("Timeout", self.timeout_secs, 1, MAX_TIMEOUT_SECS)?;
+        if !RUNTIMES.contains(&self.runtime.as_str()) {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Value {} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [{}] or be a valid ARN",
+                self.runtime,
+                RUNTIMES.join(", ")
+            )));
+        }
+        if self.handler.is_empty()
+            || self.handler.len() > MAX_HANDLER_LEN
+            || self.handler.chars().any(char::is_whitespace)
+        {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+ and have length less than or equal to {MAX_HANDLER_LEN}",
+                self.handler
+            )));
+        }
+        if self.description.len() > MAX_DESCRIPTION_LEN {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to {MAX_DESCRIPTION_LEN}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn range_check(field: &str, value: u32, min: u32, max: u32) -> Result<(), ServiceError> {
+    let bound = if value < min {
+        format!("greater than or equal to {min}")
+    } else if value > max {
+        format!("less than or equal to {max}")
+    } else {
+        return Ok(());
+    };
+    Err(ServiceError::invalid_parameter_value(format!(
+        "'{field}' value failed to satisfy constraint: Member must have value {bound}"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_lambdas() {
+        let c = FunctionConfig::new("f");
+        assert_eq!(
+            (c.memory_mb(), c.timeout().as_secs(), c.runtime_id()),
+            (128, 3, "provided.al2023")
+        );
+        assert_eq!(c.validate(), Ok(()));
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let ok = |c: FunctionConfig| c.validate().is_ok();
+        assert!(ok(FunctionConfig::new("f")
+            .memory_size(10_240)
+            .timeout_secs(900)));
+        assert!(ok(FunctionConfig::new("f")
+            .memory_size(128)
+            .timeout_secs(1)));
+    }
+
+    #[test]
+    fn out_of_range_is_refused_in_aws_words() {
+        let err = |c: FunctionConfig| c.validate().unwrap_err();
+        let e = err(FunctionConfig::new("f").memory_size(10_241));
+        assert_eq!(e.code, "InvalidParameterValueException");
+        assert_eq!(
+            e.message,
+            "'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to 10240"
+        );
+        assert_eq!(
+            err(FunctionConfig::new("f").memory_size(64)).message,
+            "'MemorySize' value failed to satisfy constraint: Member must have value greater than or equal to 128"
+        );
+        assert_eq!(
+            err(FunctionConfig::new("f").timeout_secs(901)).message,
+            "'Timeout' value failed to satisfy constraint: Member must have value less than or equal to 900"
+        );
+        assert_eq!(
+            err(FunctionConfig::new("f").timeout_secs(0)).code,
+            "InvalidParameterValueException"
+        );
+        assert!(err(FunctionConfig::new("f").runtime("PYTHON3.9"))
+            .message
+            .starts_with("Value PYTHON3.9 at 'runtime' failed to satisfy constraint"));
+        assert_eq!(
+            err(FunctionConfig::new("bad name")).code,
+            "ValidationException"
+        );
+        assert_eq!(
+            err(FunctionConfig::new("f").handler("")).code,
+            "ValidationException"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! The context object: what a handler knows about the invocation it is serving.
+//!
+//! Every runtime hands the handler a context beside the event. It names the request (its id is
+//! in every log line, so one request can be followed through CloudWatch), the function and version
+//! that run, the ARN the caller used, the memory limit, where the logs go, and how much time is
+//! left before the timeout. A handler that works in a loop should watch
+//! [`Context::remaining_time`] and stop early rather than be killed mid-way.
+
+use crate::clock::{self, VirtualClock};
+use crate::logs::{LogEvent, SharedLogs};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The invocation's context, as `lambda_runtime::Context` gives it to a Rust handler.
+#[derive(Clone, Debug)]
+pub struct Context {
+    /// The request id: the same in the response, the log lines and (for async retries) every
+    /// attempt.
+    pub aws_request_id: String,
+    /// The function's name.
+    pub function_name: String,
+    /// The version that runs: `$LATEST` or a number.
+    pub function_version: String,
+    /// The ARN the caller used: unqualified, or with the version or alias they named.
+    pub invoked_function_arn: String,
+    /// The configured memory in MB.
+    pub memory_limit_in_mb: u32,
+    /// `/aws/lambda/<function>`.
+    pub log_group_name: String,
+    /// The environment's stream, `YYYY/MM/DD/[<version>]<id>`.
+    pub log_stream_name: String,
+    /// Who called, when the caller is a mobile app signed in with Amazon Cognito.
+    pub identity: Option<CognitoIdentity>,
+    /// What a mobile app sent about itself (the Invoke call's `ClientContext`).
+    pub client_context: Option<ClientContext>,
+    pub(crate) deadline: Instant,
+    pub(crate) clock: VirtualClock,
+    pub(crate) logger: Logger,
+}
+
+impl Context {
+    /// How long until the function times out, read from the virtual clock.
+    pub fn remaining_time(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// The remaining time in whole milliseconds: `getRemainingTimeInMillis()` in Node.js,
+    /// `get_remaining_time_in_millis()` in Python.
+    pub fn remaining_time_in_millis(&self) -> u64 {
+        self.remaining_time().as_millis() as u64
+    }
+
+    /// The deadline as milliseconds since the Unix epoch (`Context::deadline` in `lambda_runtime`).
+    pub fn deadline_ms(&self) -> u64 {
+        clock::epoch_millis(self.clock.wall_time(self.deadline))
+    }
+
+    /// The logger: its lines go to this environment's log stream, tagged with the request id.
+    pub fn logger(&self) -> &Logger {
+        &self.logger
+    }
+}
+
+/// The identity of a Cognito-authenticated caller.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CognitoIdentity {
+    /// The Cognito identity id.
+    pub identity_id: String,
+    /// The identity pool it belongs to.
+    pub identity_pool_id: String,
+}
+
+/// Facts a mobile client sends about itself and its app.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientContext {
+    /// App title, version, package name…
+    #[serde(default)]
+    pub client: HashMap<String, String>,
+    /// Values the app chose to pass.
+    #[serde(default)]
+    pub custom: HashMap<String, String>,
+    /// Platform and other environment facts.
+    #[serde(default)]
+    pub env: HashMap<String, String>,
+}
+
+/// Writes application log lines to an environment's log stream.
+///
+/// Lines look like `2025-01-01T00:00:00.000Z\t<request id>\tINFO\tmessage`, the layout the
+/// Node.js runtime gives `console.log`: timestamp, request id and level first, so CloudWatch Logs
+/// Insights can filter one request's lines out of a busy stream.
+#[derive(Clone)]
+pub struct Logger {
+    pub(crate) logs: SharedLogs,
+    pub(crate) group: Arc<str>,
+    pub(crate) stream: Arc<str>,
+    pub(crate) request_id: Arc<str>,
+    pub(crate) clock: VirtualClock,
+}
+
+impl std::fmt::Debug for Logger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logger")
+            .field("stream", &self.stream)
+            .finish()
+    }
+}
+
+impl Logger {
+    /// Logs at INFO level.
+    pub fn info(&self, message: impl AsRef<str>) {
+        self.write("INFO", message.as_ref());
+    }
+
+    /// Logs at WARN level.
+    pub fn warn(&self, message: impl AsRef<str>) {
+        self.write("WARN", message.as_ref());
+    }
+
+    /// Logs at ERROR level.
+    pub fn error(&self, message: impl AsRef<str>) {
+        self.write("ERROR", message.as_ref());
+    }
+
+    fn write(&self, level: &str, message: &str) {
+        let timestamp = self.clock.now();
+        let message = format!(
+            "{}\t{}\t{level}\t{message}",
+            clock::rfc3339_millis(timestamp),
+            self.request_id
+        );
+        self.logs
+            .lock()
+            .put(&self.group, &self.stream, LogEvent { timestamp, message });
+    }
+}

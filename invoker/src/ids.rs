@@ -1,0 +1,77 @@
+//! Seeded identifiers: request ids, log stream ids and any other "random" value.
+//!
+//! On AWS every request id is a fresh random UUID. Here they come from a ChaCha8 generator seeded
+//! by the scenario, so they still look like AWS's but are the same on every run, and a snapshot of
+//! a transcript does not change between runs.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The source of every random-looking value in one simulated Lambda service.
+#[derive(Debug)]
+pub struct IdGenerator {
+    rng: ChaCha8Rng,
+}
+
+impl IdGenerator {
+    /// The same seed gives the same sequence of ids, on every platform.
+    pub fn from_seed(seed: u64) -> Self {
+        Self {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
+    }
+
+    /// A version-4 UUID such as `8f5a3f3e-0d7e-4c1b-9a57-0b2f1c9e4d21`, the form of a Lambda
+    /// request id.
+    pub fn request_id(&mut self) -> String {
+        let mut b: [u8; 16] = self.rng.random();
+        // RFC 9562: the version nibble says "random" (4), the variant bits say "RFC 4122".
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let hex = hex(&b);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+
+    /// `n` random bytes as lowercase hex, e.g. the 32-character tail of a log stream name.
+    pub fn hex(&mut self, n: usize) -> String {
+        let bytes: Vec<u8> = (0..n).map(|_| self.rng.random()).collect();
+        hex(&bytes)
+    }
+
+    /// A number in `0.0..1.0`, for anything decided by chance (weighted alias routing, jitter).
+    pub fn unit(&mut self) -> f64 {
+        self.rng.random()
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_ids() {
+        let (mut a, mut b) = (IdGenerator::from_seed(7), IdGenerator::from_seed(7));
+        assert_eq!(a.request_id(), b.request_id());
+        assert_ne!(a.request_id(), IdGenerator::from_seed(8).request_id());
+    }
+
+    #[test]
+    fn request_ids_are_version_4_uuids() {
+        let id = IdGenerator::from_seed(1).request_id();
+        let groups: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
+    }
+}

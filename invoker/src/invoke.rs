@@ -1,0 +1,569 @@
+//! The Invoke API: run a function and get its answer.
+//!
+//! A synchronous invoke (`RequestResponse`, what API Gateway and `aws lambda invoke` do) goes
+//! through these steps, each of which can end the call early, as on AWS:
+//!
+//! 1. **Validate the request**: the function name or ARN, the qualifier, the payload size (6 MB)
+//!    and that the payload is JSON. Failures are *service errors* (4xx); no code runs.
+//! 2. **Find an environment**: a warm, idle one, or a new one (a cold start, which runs the Init
+//!    phase and writes `INIT_START`).
+//! 3. **Invoke**: `START`, the handler under the function's timeout, `END` and `REPORT`.
+//! 4. **Answer**: always HTTP 200 once the code ran. If the handler failed (returned an error,
+//!    panicked, timed out, or answered more than 6 MB) the response says so with
+//!    `FunctionError: Unhandled` and an error payload `{"errorType", "errorMessage"}`.
+//!
+//! A dry run (`DryRun`) stops after step 1 with 204: "you could have invoked this".
+
+use crate::arn::{FunctionRef, LATEST};
+use crate::clock;
+use crate::context::{ClientContext, CognitoIdentity, Context, Logger};
+use crate::environment::Environment;
+use crate::error::ServiceError;
+use crate::function::{HandlerError, HandlerResult};
+use crate::logs::{self, LogEvent, Report};
+use crate::sandbox::Fault;
+use crate::service::Lambda;
+use crate::transcript::{Entry, Invocation};
+use base64::Engine;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The largest request and response payload of a synchronous invoke: 6 MB.
+pub const MAX_SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
+/// The response limit as Lambda's error message states it (it allows a little framing).
+const MAX_SYNC_RESPONSE_BYTES: usize = 6_291_556;
+/// The Init phase may take at most 10 seconds.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of the log an invoke with `LogType: Tail` returns.
+const LOG_TAIL_BYTES: usize = 4096;
+/// The invoker's model of a small runtime's memory use, shown as `Max Memory Used`.
+const BASELINE_MEMORY_MB: u32 = 16;
+
+/// How the caller waits for the function.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InvocationType {
+    /// Wait for the answer (HTTP 200).
+    #[default]
+    RequestResponse,
+    /// Queue the event and return at once (HTTP 202).
+    Event,
+    /// Only check that the call would be allowed (HTTP 204).
+    DryRun,
+}
+
+impl InvocationType {
+    /// The name the API and CLI use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RequestResponse => "RequestResponse",
+            Self::Event => "Event",
+            Self::DryRun => "DryRun",
+        }
+    }
+}
+
+/// Whether the response carries the tail of the invocation's log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogType {
+    /// No log in the response.
+    #[default]
+    None,
+    /// The last 4 KB of the log, base64-encoded, in `log_result`.
+    Tail,
+}
+
+/// An Invoke call, built like the SDK's: `InvokeRequest::new("hello").payload(json!({…}))`.
+#[derive(Clone, Debug, Default)]
+pub struct InvokeRequest {
+    function_name: String,
+    qualifier: Option<String>,
+    invocation_type: InvocationType,
+    log_type: LogType,
+    payload: Vec<u8>,
+    identity: Option<CognitoIdentity>,
+    client_context: Option<ClientContext>,
+}
+
+impl InvokeRequest {
+    /// A call to `function_name`: a name, a partial ARN or a full ARN, optionally with a
+    /// `:qualifier`. With no payload the function receives `{}`.
+    pub fn new(function_name: impl Into<String>) -> Self {
+        Self {
+            function_name: function_name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The version or alias to invoke.
+    pub fn qualifier(mut self, qualifier: impl Into<String>) -> Self {
+        self.qualifier = Some(qualifier.into());
+        self
+    }
+
+    /// How to invoke: synchronously (default), asynchronously or as a dry run.
+    pub fn invocation_type(mut self, invocation_type: InvocationType) -> Self {
+        self.invocation_type = invocation_type;
+        self
+    }
+
+    /// Ask for the log tail in the response.
+    pub fn log_type(mut self, log_type: LogType) -> Self {
+        self.log_type = log_type;
+        self
+    }
+
+    /// The event, as JSON.
+    pub fn payload(mut self, event: Value) -> Self {
+        self.payload = event.to_string().into_bytes();
+        self
+    }
+
+    /// The event as raw bytes, exactly as sent: they are checked to be JSON, as AWS checks them.
+    pub fn raw_payload(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.payload = bytes.into();
+        self
+    }
+
+    /// The Cognito identity of the caller, passed to the handler's context.
+    pub fn identity(mut self, identity: CognitoIdentity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// The client context of a mobile caller, passed to the handler's context.
+    pub fn client_context(mut self, client_context: ClientContext) -> Self {
+        self.client_context = Some(client_context);
+        self
+    }
+}
+
+/// What an Invoke call returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvokeResponse {
+    /// 200 for RequestResponse, 202 for Event, 204 for DryRun.
+    pub status_code: u16,
+    /// `Some("Unhandled")` when the function failed: the `X-Amz-Function-Error` header.
+    pub function_error: Option<String>,
+    /// The version that ran (`X-Amz-Executed-Version`).
+    pub executed_version: Option<String>,
+    /// The base64-encoded log tail, when asked for with [`LogType::Tail`].
+    pub log_result: Option<String>,
+    /// The request id of the invocation.
+    pub request_id: String,
+    /// The response payload: the handler's JSON, or an error payload.
+    pub payload: Vec<u8>,
+}
+
+impl InvokeResponse {
+    /// The payload parsed as JSON (`Value::Null` for an empty payload).
+    pub fn payload_json(&self) -> Result<Value, serde_json::Error> {
+        if self.payload.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.payload)
+    }
+
+    /// The payload as text.
+    pub fn payload_text(&self) -> String {
+        String::from_utf8_lossy(&self.payload).into_owned()
+    }
+
+    /// The log tail, decoded: what `--log-type Tail` shows after `base64 --decode`.
+    pub fn log_tail(&self) -> Option<String> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.log_result.as_deref()?)
+            .ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// How one invocation of the handler ended.
+enum Outcome {
+    Response(Vec<u8>),
+    Failed(HandlerError),
+    Crashed(HandlerError),
+    TimedOut(HandlerError),
+}
+
+impl Lambda {
+    /// Invokes a function: the `Invoke` API. A service error means the function did not run (or
+    /// its answer could not be returned); a function error comes back inside an `Ok` response,
+    /// flagged by [`InvokeResponse::function_error`].
+    pub async fn invoke(&self, request: InvokeRequest) -> Result<InvokeResponse, ServiceError> {
+        let at = self.inner.clock.elapsed();
+        let result = self.try_invoke(&request).await;
+        if let Err(error) = &result {
+            self.state().transcript.push(Entry::Refused {
+                at,
+                target: describe_target(&request),
+                error: error.clone(),
+            });
+        }
+        result
+    }
+
+    async fn try_invoke(&self, request: &InvokeRequest) -> Result<InvokeResponse, ServiceError> {
+        let target = self
+            .inner
+            .scope
+            .parse(&request.function_name, request.qualifier.as_deref())?;
+        self.check_function_exists(&target)?;
+        if request.payload.len() > MAX_SYNC_PAYLOAD_BYTES {
+            return Err(ServiceError::request_too_large(format!(
+                "Request must be smaller than {MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation"
+            )));
+        }
+        let event: Value = if request.payload.is_empty() {
+            Value::Object(Default::default())
+        } else {
+            serde_json::from_slice(&request.payload).map_err(|e| {
+                ServiceError::invalid_request_content(format!(
+                    "Could not parse request body into json: Could not parse payload into json: {e}"
+                ))
+            })?
+        };
+        match request.invocation_type {
+            InvocationType::RequestResponse => Ok(self.run(request, &target, event).await),
+            InvocationType::DryRun => Ok(self.dry_run(request, &target)),
+            InvocationType::Event => Err(ServiceError {
+                code: "InvokerUnsupported",
+                status: 501,
+                message: "The invoker does not simulate asynchronous (Event) invocations yet; use RequestResponse.".into(),
+                reason: None,
+            }),
+        }
+    }
+
+    /// The function must exist, and (until versions arrive) the qualifier must be `$LATEST`.
+    fn check_function_exists(&self, target: &FunctionRef) -> Result<(), ServiceError> {
+        let exists = self.state().functions.contains_key(&target.name);
+        let qualifier_ok = target.qualifier.as_deref().is_none_or(|q| q == LATEST);
+        if exists && qualifier_ok {
+            return Ok(());
+        }
+        // AWS names the qualified ARN it looked for: `:$LATEST` when no qualifier was given.
+        let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
+        Err(ServiceError::resource_not_found(format!(
+            "Function not found: {}",
+            self.inner.scope.qualified_arn(&target.name, qualifier)
+        )))
+    }
+
+    fn dry_run(&self, request: &InvokeRequest, target: &FunctionRef) -> InvokeResponse {
+        let at = self.inner.clock.elapsed();
+        let request_id = self.state().ids.request_id();
+        self.state().transcript.push(Entry::Invoked(Invocation {
+            at,
+            finished: at,
+            target: describe_target(request),
+            invocation_type: InvocationType::DryRun.as_str(),
+            environment: None,
+            log_group: logs::log_group_name(&target.name),
+            log_stream: String::new(),
+            log_lines: 0..0,
+            status: 204,
+            function_error: None,
+            payload: String::new(),
+        }));
+        InvokeResponse {
+            status_code: 204,
+            function_error: None,
+            executed_version: None,
+            log_result: None,
+            request_id,
+            payload: Vec::new(),
+        }
+    }
+
+    /// Steps 2–4 of a synchronous invoke; see the module docs.
+    async fn run(
+        &self,
+        request: &InvokeRequest,
+        target: &FunctionRef,
+        event: Value,
+    ) -> InvokeResponse {
+        let at = self.inner.clock.elapsed();
+        let Acquired {
+            mut env,
+            cold,
+            request_id,
+            config,
+            init,
+            runtime_version,
+            runtime_version_arn,
+        } = self.acquire(&target.name);
+        let group: Arc<str> = logs::log_group_name(config.name()).into();
+        let stream: Arc<str> = env.log_stream.as_str().into();
+        let first_line = self.inner.logs.lock().stream(&group, &stream).len();
+        let platform_log = |message: String| {
+            let event = LogEvent {
+                timestamp: self.inner.clock.now(),
+                message,
+            };
+            self.inner.logs.lock().put(&group, &stream, event);
+        };
+
+        // Init: only on a cold start.
+        let mut init_duration = None;
+        let mut init_failure = None;
+        if cold {
+            platform_log(logs::init_start_line(
+                &runtime_version,
+                &runtime_version_arn,
+            ));
+            let started = Instant::now();
+            tokio::time::sleep(self.inner.runtime_startup).await;
+            let init = tokio::time::timeout(INIT_TIMEOUT, self.inner.sandbox.run(init())).await;
+            init_duration = Some(started.elapsed());
+            match init {
+                Ok(Ok(Ok(handler))) => env.handler = Some(handler),
+                Ok(Ok(Err(error))) => init_failure = Some(error),
+                Ok(Err(Fault::Panicked(message))) => init_failure = Some(panicked(&message)),
+                Ok(Err(Fault::Runaway)) | Err(_) => {
+                    init_failure = Some(HandlerError::new(
+                        "Runtime.InitTimeout",
+                        "Init phase exceeded the 10 second limit",
+                    ))
+                }
+            }
+            if let Some(error) = &init_failure {
+                platform_log(format!(
+                    "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: error\tError Type: {}",
+                    logs::millis(started.elapsed()),
+                    error.error_type
+                ));
+            }
+        }
+
+        // Invoke.
+        platform_log(logs::start_line(&request_id, LATEST));
+        let started = Instant::now();
+        let deadline = started + config.timeout();
+        let outcome = match (&env.handler, init_failure) {
+            (_, Some(error)) => Outcome::Crashed(error),
+            (Some(handler), None) => {
+                let context = Context {
+                    aws_request_id: request_id.clone(),
+                    function_name: config.name().to_owned(),
+                    function_version: LATEST.to_owned(),
+                    invoked_function_arn: self.inner.scope.arn_of(target),
+                    memory_limit_in_mb: config.memory_mb(),
+                    log_group_name: group.to_string(),
+                    log_stream_name: stream.to_string(),
+                    identity: request.identity.clone(),
+                    client_context: request.client_context.clone(),
+                    deadline,
+                    clock: self.inner.clock,
+                    logger: Logger {
+                        logs: self.inner.logs.clone(),
+                        group: Arc::clone(&group),
+                        stream: Arc::clone(&stream),
+                        request_id: request_id.as_str().into(),
+                        clock: self.inner.clock,
+                    },
+                };
+                let logger = context.logger.clone();
+                let call = self.inner.sandbox.run(handler(event, context));
+                let result = tokio::time::timeout_at(deadline, call).await;
+                self.outcome(result, deadline, &request_id, config.timeout(), &logger)
+                    .await
+            }
+            (None, None) => unreachable!("an environment without a handler has failed its init"),
+        };
+        let duration = Instant::now().duration_since(started);
+        let status = match &outcome {
+            Outcome::TimedOut(_) => Some("timeout"),
+            Outcome::Crashed(_) => Some("error"),
+            Outcome::Response(_) | Outcome::Failed(_) => None,
+        };
+        platform_log(logs::end_line(&request_id));
+        platform_log(
+            Report {
+                request_id: &request_id,
+                duration,
+                init_duration,
+                memory_size_mb: config.memory_mb(),
+                max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_mb()),
+                status,
+            }
+            .line(),
+        );
+
+        // Answer, and keep the environment only if it ended cleanly.
+        let (payload, function_error) = match outcome {
+            Outcome::Response(bytes) => (bytes, None),
+            Outcome::Failed(e) | Outcome::Crashed(e) | Outcome::TimedOut(e) => (
+                e.to_payload().to_string().into_bytes(),
+                Some("Unhandled".to_owned()),
+            ),
+        };
+        let environment = Some((env.number, cold));
+        if status.is_none() {
+            if let Some(function) = self.state().functions.get_mut(config.name()) {
+                function.environments.release(env, Instant::now());
+            }
+        }
+        let log_lines = first_line..self.inner.logs.lock().stream(&group, &stream).len();
+        let log_result = (request.log_type == LogType::Tail)
+            .then(|| self.log_tail(&group, &stream, log_lines.clone()));
+        self.state().transcript.push(Entry::Invoked(Invocation {
+            at,
+            finished: self.inner.clock.elapsed(),
+            target: describe_target(request),
+            invocation_type: InvocationType::RequestResponse.as_str(),
+            environment,
+            log_group: group.to_string(),
+            log_stream: stream.to_string(),
+            log_lines,
+            status: 200,
+            function_error: function_error.clone(),
+            payload: String::from_utf8_lossy(&payload).into_owned(),
+        }));
+        InvokeResponse {
+            status_code: 200,
+            function_error,
+            executed_version: Some(LATEST.to_owned()),
+            log_result,
+            request_id,
+            payload,
+        }
+    }
+
+    /// Turns how the handler ended into an outcome, logging what the runtime would log.
+    async fn outcome(
+        &self,
+        result: Result<Result<HandlerResult, Fault>, tokio::time::error::Elapsed>,
+        deadline: Instant,
+        request_id: &str,
+        timeout: Duration,
+        logger: &Logger,
+    ) -> Outcome {
+        let timed_out = || {
+            HandlerError::new(
+                "Sandbox.Timedout",
+                format!(
+                    "RequestId: {request_id} Error: Task timed out after {:.2} seconds",
+                    timeout.as_secs_f64()
+                ),
+            )
+        };
+        match result {
+            Ok(Ok(Ok(response))) => {
+                let bytes = response.to_string().into_bytes();
+                if bytes.len() > MAX_SYNC_PAYLOAD_BYTES {
+                    let error = HandlerError::new(
+                        "Function.ResponseSizeTooLarge",
+                        format!("Response payload size exceeded maximum allowed payload size ({MAX_SYNC_RESPONSE_BYTES} bytes)."),
+                    );
+                    return Outcome::Failed(error);
+                }
+                Outcome::Response(bytes)
+            }
+            Ok(Ok(Err(error))) => {
+                logger.error(format!("Invoke Error\t{}", error.to_payload()));
+                Outcome::Failed(error)
+            }
+            Ok(Err(Fault::Panicked(message))) => {
+                let error = panicked(&message);
+                logger.error(&error.error_message);
+                Outcome::Crashed(error)
+            }
+            Ok(Err(Fault::Runaway)) => {
+                // The handler's thread is stuck; in virtual time it runs until the deadline.
+                tokio::time::sleep_until(deadline).await;
+                Outcome::TimedOut(timed_out())
+            }
+            Err(_elapsed) => Outcome::TimedOut(timed_out()),
+        }
+    }
+
+    /// The last 4 KB of an invocation's log lines, base64-encoded as the API returns them.
+    fn log_tail(&self, group: &str, stream: &str, lines: std::ops::Range<usize>) -> String {
+        let logs = self.inner.logs.lock();
+        let text: String = logs.stream(group, stream)[lines]
+            .iter()
+            .map(|event| format!("{}\n", event.message))
+            .collect();
+        let tail = &text.as_bytes()[text.len().saturating_sub(LOG_TAIL_BYTES)..];
+        base64::engine::general_purpose::STANDARD.encode(tail)
+    }
+
+    /// Takes a warm environment or creates a cold one, with everything the invocation needs
+    /// from the function, in one short critical section.
+    fn acquire(&self, function_name: &str) -> Acquired {
+        let now = Instant::now();
+        let mut state = self.state();
+        let state = &mut *state;
+        let function = state
+            .functions
+            .get_mut(function_name)
+            .expect("checked by check_function_exists");
+        for expired in function
+            .environments
+            .expire_idle(now, self.inner.idle_timeout)
+        {
+            state.transcript.push(Entry::Expired {
+                at: self.inner.clock.elapsed() - now.duration_since(expired.at),
+                function: function_name.to_owned(),
+                environment: expired.number,
+                idle: self.inner.idle_timeout,
+            });
+        }
+        let request_id = state.ids.request_id();
+        let (env, cold) = match function.environments.take_warm() {
+            Some(env) => (env, false),
+            None => {
+                let stream = format!(
+                    "{}/[{LATEST}]{}",
+                    clock::log_stream_date(self.inner.clock.now()),
+                    state.ids.hex(16)
+                );
+                let env = Environment {
+                    number: function.environments.next_number(),
+                    log_stream: stream,
+                    handler: None,
+                    idle_since: now,
+                };
+                (env, true)
+            }
+        };
+        Acquired {
+            env,
+            cold,
+            request_id,
+            config: function.config.clone(),
+            init: Arc::clone(&function.code.init),
+            runtime_version: function.runtime_version.clone(),
+            runtime_version_arn: function.runtime_version_arn.clone(),
+        }
+    }
+}
+
+/// What [`Lambda::acquire`] hands an invocation.
+struct Acquired {
+    env: Environment,
+    cold: bool,
+    request_id: String,
+    config: crate::FunctionConfig,
+    init: crate::function::Init,
+    runtime_version: String,
+    runtime_version_arn: String,
+}
+
+/// A panic, reported as the Rust runtime for Lambda reports one.
+fn panicked(message: &str) -> HandlerError {
+    HandlerError::new(
+        "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
+        format!("Lambda panicked: {message}"),
+    )
+}
+
+/// The function as the caller named it, for the transcript: `hello`, `hello:prod`.
+fn describe_target(request: &InvokeRequest) -> String {
+    match &request.qualifier {
+        Some(q) => format!("{}:{q}", request.function_name),
+        None => request.function_name.clone(),
+    }
+}

@@ -1,0 +1,93 @@
+//! # invoker: AWS Lambda, simulated in-process, for learning
+//!
+//! The Lambda Workbook's exercises run against this crate instead of AWS. It plays the part of
+//! the Lambda service: it deploys functions, creates execution environments (cold starts) and
+//! reuses them (warm starts), enforces timeouts and payload limits, writes the log lines Lambda
+//! writes, and answers with the status codes and error payloads Lambda returns. Everything runs
+//! on a virtual clock with seeded ids, so a scenario is reproducible byte for byte and an hour of
+//! Lambda time passes in milliseconds.
+//!
+//! It is a teaching model, **not** an emulator to deploy against: it runs Rust handlers in this
+//! process, and it simulates only what the lessons need. Where it simplifies, the module that does
+//! it says so.
+//!
+//! ```
+//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
+//! use serde_json::{json, Value};
+//!
+//! async fn hello(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+//!     ctx.logger().info("saying hello");
+//!     Ok(json!({ "hello": event["name"] }))
+//! }
+//!
+//! invoker::run(async {
+//!     let lambda = Lambda::new();
+//!     lambda.create_function(FunctionConfig::new("hello"), handler_fn(hello)).unwrap();
+//!     let response = lambda
+//!         .invoke(InvokeRequest::new("hello").payload(json!({ "name": "Ada" })))
+//!         .await
+//!         .unwrap();
+//!     assert_eq!(response.payload_json().unwrap(), json!({ "hello": "Ada" }));
+//!     println!("{}", lambda.transcript());
+//! });
+//! ```
+//!
+//! # Layout
+//!
+//! - [`service`]: [`Lambda`], the simulated service, and `create_function`.
+//! - [`invoke`]: the Invoke API: validation, cold and warm starts, timeouts, error payloads.
+//! - [`function`]: function code: handlers, init steps, function errors.
+//! - [`context`]: the context object a handler receives, and its logger.
+//! - [`config`]: a function's configuration, with Lambda's defaults and limits.
+//! - [`environment`]: execution environments and their reuse.
+//! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
+//! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
+//! - [`transcript`]: the readable record of a scenario that tests snapshot.
+//! - [`clock`] and [`ids`]: virtual time and seeded ids, the source of determinism.
+//! - [`arn`]: function names, qualifiers and ARNs.
+//! - [`error`]: service errors (the call failed) as opposed to function errors (the code failed).
+//! - [`events`]: events in the shapes AWS services send.
+//! - [`cli`]: a command line that mirrors `aws lambda invoke`.
+
+pub mod arn;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod environment;
+pub mod error;
+pub mod events;
+pub mod function;
+pub mod ids;
+pub mod invoke;
+pub mod logs;
+pub mod sandbox;
+pub mod service;
+pub mod transcript;
+
+pub use config::FunctionConfig;
+pub use context::{ClientContext, CognitoIdentity, Context, Logger};
+pub use error::ServiceError;
+pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerResult};
+pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
+pub use service::{Lambda, LambdaBuilder, DEFAULT_IDLE_TIMEOUT};
+
+/// The event types of the official Rust runtime, re-exported so exercises use the same structs
+/// as functions on real Lambda.
+pub use aws_lambda_events;
+
+/// Runs a future to completion on a single-threaded tokio runtime with the clock paused: the
+/// setting every scenario needs (see [`clock`]). Tests use `#[tokio::test(start_paused = true)]`
+/// for the same effect.
+///
+/// # Panics
+/// If the operating system refuses to create the runtime's I/O driver, which does not happen on
+/// a working machine.
+pub fn run<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a current-thread runtime with only a timer cannot fail to start")
+        .block_on(future)
+}

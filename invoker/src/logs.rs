@@ -1,0 +1,176 @@
+//! CloudWatch Logs, in miniature, and the log lines the Lambda platform writes.
+//!
+//! Each function logs to the group `/aws/lambda/<name>`; each execution environment writes its own
+//! stream in it, named `YYYY/MM/DD/[<version>]<id>`. So one stream is one environment's life, and
+//! consecutive invocations in a stream are warm starts of the same environment.
+//!
+//! Around the handler's own lines the platform writes `INIT_START` (cold starts only), `START`,
+//! `END` and `REPORT`. The formats below follow lines recorded from real Lambda, tabs included:
+//! the REPORT line separates its fields with tabs and ends with one.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+/// One line in a log stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEvent {
+    /// When it was written (virtual time).
+    pub timestamp: SystemTime,
+    /// The line itself.
+    pub message: String,
+}
+
+/// Every log group, stream and line written so far.
+#[derive(Debug, Default)]
+pub struct LogStore {
+    groups: BTreeMap<String, BTreeMap<String, Vec<LogEvent>>>,
+}
+
+impl LogStore {
+    /// Appends a line to a stream, creating the group and stream on first use.
+    pub fn put(&mut self, group: &str, stream: &str, event: LogEvent) {
+        self.groups
+            .entry(group.to_owned())
+            .or_default()
+            .entry(stream.to_owned())
+            .or_default()
+            .push(event);
+    }
+
+    /// The lines of one stream, oldest first (empty if it does not exist).
+    pub fn stream(&self, group: &str, stream: &str) -> &[LogEvent] {
+        self.groups
+            .get(group)
+            .and_then(|g| g.get(stream))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The stream names of a group, in name order, as `aws logs describe-log-streams` lists them.
+    pub fn stream_names(&self, group: &str) -> Vec<&str> {
+        self.groups
+            .get(group)
+            .map(|g| g.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The log store, shared by the service and every running handler's logger.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SharedLogs(Arc<Mutex<LogStore>>);
+
+impl SharedLogs {
+    /// Locks the store. A handler that panicked while logging must not take the logs down with
+    /// it, so a poisoned lock is simply taken over.
+    pub fn lock(&self) -> MutexGuard<'_, LogStore> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// `/aws/lambda/<function>`: the log group Lambda uses by default.
+pub fn log_group_name(function: &str) -> String {
+    format!("/aws/lambda/{function}")
+}
+
+/// `INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: …`: the first line of a
+/// cold start.
+pub fn init_start_line(runtime_version: &str, runtime_version_arn: &str) -> String {
+    format!(
+        "INIT_START Runtime Version: {runtime_version}\tRuntime Version ARN: {runtime_version_arn}"
+    )
+}
+
+/// `START RequestId: <id> Version: <version>`.
+pub fn start_line(request_id: &str, version: &str) -> String {
+    format!("START RequestId: {request_id} Version: {version}")
+}
+
+/// `END RequestId: <id>`.
+pub fn end_line(request_id: &str) -> String {
+    format!("END RequestId: {request_id}")
+}
+
+/// The figures of one invocation, as the REPORT line shows them.
+#[derive(Clone, Debug)]
+pub struct Report<'a> {
+    /// The invocation's request id.
+    pub request_id: &'a str,
+    /// How long the handler ran.
+    pub duration: Duration,
+    /// The Init phase, on a cold start.
+    pub init_duration: Option<Duration>,
+    /// The configured memory.
+    pub memory_size_mb: u32,
+    /// The peak memory the invocation used.
+    pub max_memory_used_mb: u32,
+    /// `timeout` or `error` when the invocation did not end normally.
+    pub status: Option<&'static str>,
+}
+
+impl Report<'_> {
+    /// The billed time: since 1 December 2020 Lambda rounds up to the next millisecond (older
+    /// guides say 100 ms). Since 1 August 2025 the Init phase is billed too, so a cold start's
+    /// billed duration includes its Init Duration.
+    pub fn billed_ms(&self) -> u128 {
+        let total = self.duration + self.init_duration.unwrap_or_default();
+        total.as_micros().div_ceil(1000).max(1)
+    }
+
+    /// The tab-separated REPORT line.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "REPORT RequestId: {}\tDuration: {} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\t",
+            self.request_id,
+            millis(self.duration),
+            self.billed_ms(),
+            self.memory_size_mb,
+            self.max_memory_used_mb,
+        );
+        if let Some(init) = self.init_duration {
+            line.push_str(&format!("Init Duration: {} ms\t", millis(init)));
+        }
+        if let Some(status) = self.status {
+            line.push_str(&format!("Status: {status}\t"));
+        }
+        line
+    }
+}
+
+/// A duration in milliseconds with two decimals, as Lambda prints it: `3.01`.
+pub fn millis(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(duration_us: u64, init_us: Option<u64>) -> Report<'static> {
+        Report {
+            request_id: "id",
+            duration: Duration::from_micros(duration_us),
+            init_duration: init_us.map(Duration::from_micros),
+            memory_size_mb: 128,
+            max_memory_used_mb: 16,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn report_line_has_lambdas_fields_and_tabs() {
+        assert_eq!(
+            report(3_010, Some(110_100)).line(),
+            "REPORT RequestId: id\tDuration: 3.01 ms\tBilled Duration: 114 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\tInit Duration: 110.10 ms\t"
+        );
+        assert!(!report(3_010, None).line().contains("Init Duration"));
+    }
+
+    #[test]
+    fn billing_rounds_up_to_the_millisecond() {
+        assert_eq!(report(3_010, None).billed_ms(), 4);
+        assert_eq!(report(3_000, None).billed_ms(), 3);
+        assert_eq!(report(0, None).billed_ms(), 1);
+    }
+}

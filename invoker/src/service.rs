@@ -1,0 +1,295 @@
+//! The simulated Lambda service: functions, their environments, logs and the transcript.
+//!
+//! [`Lambda`] is the control plane and data plane in one value. It is cheap to clone (clones share
+//! one service), so handlers and helper tasks can hold it. All mutable state sits behind one
+//! mutex that is never held across an `.await`: the service is always consistent between steps,
+//! and concurrent invocations interleave only where real ones would, at their awaits.
+
+use crate::arn::Scope;
+use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
+use crate::config::FunctionConfig;
+use crate::environment::EnvironmentPool;
+use crate::error::ServiceError;
+use crate::function::FunctionCode;
+use crate::ids::IdGenerator;
+use crate::logs::{self, SharedLogs};
+use crate::sandbox::Sandbox;
+use crate::transcript::{Entry, Transcript};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+use tokio::runtime::Handle;
+
+/// How long an idle environment is kept before it is shut down. Lambda does not document this
+/// and it varies; observations range from minutes to hours. Ten minutes keeps lessons readable.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// The simulated time it takes a runtime to start before your init code runs. A Rust binary on
+/// `provided.al2023` starts in tens of milliseconds; interpreted and JVM runtimes take longer.
+pub const DEFAULT_RUNTIME_STARTUP: Duration = Duration::from_millis(20);
+/// How long, in real time, a single poll of a handler may run before it is declared a runaway
+/// (a busy loop or a blocking call) and the invocation is timed out. See [`crate::sandbox`].
+pub const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
+
+/// The simulated Lambda service of one account in one region.
+#[derive(Clone)]
+pub struct Lambda {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub scope: Scope,
+    pub clock: VirtualClock,
+    pub sandbox: Sandbox,
+    pub logs: SharedLogs,
+    pub idle_timeout: Duration,
+    pub runtime_startup: Duration,
+    state: Mutex<State>,
+}
+
+pub(crate) struct State {
+    pub ids: IdGenerator,
+    pub functions: BTreeMap<String, Function>,
+    pub transcript: Transcript,
+}
+
+/// A deployed function: its configuration, code and environments.
+pub(crate) struct Function {
+    pub config: FunctionConfig,
+    pub code: FunctionCode,
+    pub runtime_version: String,
+    pub runtime_version_arn: String,
+    pub environments: EnvironmentPool,
+}
+
+/// Settings for a new [`Lambda`]; every one has a default.
+#[derive(Clone, Debug)]
+pub struct LambdaBuilder {
+    seed: u64,
+    region: String,
+    account_id: String,
+    epoch: SystemTime,
+    idle_timeout: Duration,
+    runtime_startup: Duration,
+    runaway_after: Duration,
+}
+
+impl Default for LambdaBuilder {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+            epoch: SystemTime::UNIX_EPOCH + Duration::from_secs(DEFAULT_EPOCH_SECS),
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            runtime_startup: DEFAULT_RUNTIME_STARTUP,
+            runaway_after: DEFAULT_RUNAWAY_AFTER,
+        }
+    }
+}
+
+impl LambdaBuilder {
+    /// The seed of every request id and random choice. Same seed, same transcript.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The region in ARNs (default `us-east-1`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The 12-digit account id in ARNs (default `123456789012`, AWS's documentation account).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = account_id.into();
+        self
+    }
+
+    /// The wall-clock date at which virtual time starts (default 2025-01-01T00:00:00Z).
+    pub fn epoch(mut self, epoch: SystemTime) -> Self {
+        self.epoch = epoch;
+        self
+    }
+
+    /// How long an idle environment lives before it is shut down.
+    pub fn idle_timeout(mut self, idle_timeout: Duration) -> Self {
+        self.idle_timeout = idle_timeout;
+        self
+    }
+
+    /// The simulated runtime start-up time, part of every Init Duration.
+    pub fn runtime_startup(mut self, runtime_startup: Duration) -> Self {
+        self.runtime_startup = runtime_startup;
+        self
+    }
+
+    /// The real-time limit on one poll of a handler; see [`crate::sandbox`].
+    pub fn runaway_after(mut self, runaway_after: Duration) -> Self {
+        self.runaway_after = runaway_after;
+        self
+    }
+
+    /// Starts the service. It must be called inside a tokio runtime, whose clock it uses.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime, like `tokio::spawn`.
+    pub fn build(self) -> Lambda {
+        let runtime = Handle::current();
+        Lambda {
+            inner: Arc::new(Inner {
+                scope: Scope {
+                    region: self.region,
+                    account_id: self.account_id,
+                },
+                clock: VirtualClock::starting_at(self.epoch),
+                sandbox: Sandbox::new(runtime, self.runaway_after),
+                logs: SharedLogs::default(),
+                idle_timeout: self.idle_timeout,
+                runtime_startup: self.runtime_startup,
+                state: Mutex::new(State {
+                    ids: IdGenerator::from_seed(self.seed),
+                    functions: BTreeMap::new(),
+                    transcript: Transcript::default(),
+                }),
+            }),
+        }
+    }
+}
+
+impl Lambda {
+    /// A service with every default (seed 0, `us-east-1`, account `123456789012`).
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// Settings for a service.
+    pub fn builder() -> LambdaBuilder {
+        LambdaBuilder::default()
+    }
+
+    /// Deploys a function, like `aws lambda create-function`, and returns its ARN.
+    ///
+    /// The configuration is checked against Lambda's limits first; a name already in use is
+    /// refused with `ResourceConflictException`.
+    pub fn create_function(
+        &self,
+        config: FunctionConfig,
+        code: FunctionCode,
+    ) -> Result<String, ServiceError> {
+        config.validate()?;
+        let arn = self.inner.scope.function_arn(config.name());
+        let mut state = self.state();
+        if state.functions.contains_key(config.name()) {
+            return Err(ServiceError::resource_conflict(format!(
+                "Function already exist: {}",
+                config.name()
+            )));
+        }
+        let (runtime_version, runtime_version_arn) = runtime_version(
+            config.runtime_id(),
+            &self.inner.scope.region,
+            &mut state.ids,
+        );
+        let summary = format!(
+            "{}, {} MB, timeout {} s",
+            config.runtime_id(),
+            config.memory_mb(),
+            config.timeout().as_secs()
+        );
+        state.transcript.push(Entry::Created {
+            at: self.inner.clock.elapsed(),
+            arn: arn.clone(),
+            summary,
+        });
+        state.functions.insert(
+            config.name().to_owned(),
+            Function {
+                config,
+                code,
+                runtime_version,
+                runtime_version_arn,
+                environments: EnvironmentPool::default(),
+            },
+        );
+        Ok(arn)
+    }
+
+    /// The names of the deployed functions, in name order.
+    pub fn function_names(&self) -> Vec<String> {
+        self.state().functions.keys().cloned().collect()
+    }
+
+    /// How many environments of a function are idle (warm) right now.
+    pub fn idle_environments(&self, function: &str) -> usize {
+        self.state()
+            .functions
+            .get(function)
+            .map_or(0, |f| f.environments.idle_count())
+    }
+
+    /// Every log line a function wrote, stream by stream (streams in name order).
+    pub fn log_lines(&self, function: &str) -> Vec<String> {
+        let group = logs::log_group_name(function);
+        let logs = self.inner.logs.lock();
+        logs.stream_names(&group)
+            .into_iter()
+            .flat_map(|stream| logs.stream(&group, stream))
+            .map(|event| event.message.clone())
+            .collect()
+    }
+
+    /// The names of a function's log streams: one per execution environment it has had.
+    pub fn log_streams(&self, function: &str) -> Vec<String> {
+        let group = logs::log_group_name(function);
+        let logs = self.inner.logs.lock();
+        logs.stream_names(&group)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The transcript of everything so far; see [`crate::transcript`].
+    pub fn transcript(&self) -> String {
+        let state = self.state();
+        let logs = self.inner.logs.lock();
+        state.transcript.render(&logs)
+    }
+
+    /// The virtual time since the service started.
+    pub fn elapsed(&self) -> Duration {
+        self.inner.clock.elapsed()
+    }
+
+    /// The virtual wall-clock time now, as an RFC 3339 timestamp.
+    pub fn now_rfc3339(&self) -> String {
+        clock::rfc3339_millis(self.inner.clock.now())
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock is held can only come from a bug in the invoker itself; the
+        // state is still the best record of what happened, so keep using it.
+        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Default for Lambda {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `provided:al2023.v7` and its ARN, as the INIT_START line shows them. The version number and
+/// hash are seeded: real ones change as AWS patches the runtime.
+fn runtime_version(runtime: &str, region: &str, ids: &mut IdGenerator) -> (String, String) {
+    let split = runtime
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(runtime.len());
+    let (family, release) = runtime.split_at(split);
+    let release = release.trim_start_matches('.').trim_end_matches(".x");
+    let patch = 1 + (ids.unit() * 40.0) as u32;
+    (
+        format!("{family}:{release}.v{patch}"),
+        format!("arn:aws:lambda:{region}::runtime:{}", ids.hex(32)),
+    )
+}
