@@ -63,7 +63,7 @@ pub fn run(args: &[String], deploy: Deploy, out: &mut dyn Write, err: &mut dyn W
 /// A parsed command line.
 #[derive(Debug)]
 enum Command {
-    Invoke(InvokeArgs),
+    Invoke(Box<InvokeArgs>),
     ListFunctions,
 }
 
@@ -77,7 +77,9 @@ struct InvokeArgs {
 impl Command {
     fn parse(args: &[String]) -> Result<Self, String> {
         match args.first().map(String::as_str) {
-            Some("invoke") => InvokeArgs::parse(&args[1..]).map(Command::Invoke),
+            Some("invoke") => {
+                InvokeArgs::parse(&args[1..]).map(|args| Command::Invoke(Box::new(args)))
+            }
             Some("list-functions") if args.len() == 1 => Ok(Command::ListFunctions),
             Some("list-functions") => Err(format!("Unknown options: {}", args[1..].join(", "))),
             Some(other) => Err(format!("argument operation: Invalid choice: '{other}'")),

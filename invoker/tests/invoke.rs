@@ -1,0 +1,532 @@
+//! The Invoke API, end to end: each test is one behaviour of real Lambda that the invoker must
+//! reproduce, named as a sentence.
+
+use invoker::{
+    handler_fn, with_init, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
+    InvokeResponse, Lambda, LogType,
+};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+async fn echo(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    Ok(event)
+}
+
+/// A service with one function, `f`, running `code`.
+fn deployed(config: FunctionConfig, code: invoker::FunctionCode) -> Lambda {
+    let lambda = Lambda::builder()
+        .seed(3)
+        .runaway_after(Duration::from_millis(300))
+        .build();
+    lambda
+        .create_function(config, code)
+        .expect("valid function");
+    lambda
+}
+
+async fn invoke(lambda: &Lambda, payload: Value) -> InvokeResponse {
+    lambda
+        .invoke(InvokeRequest::new("f").payload(payload))
+        .await
+        .expect("invoke succeeds")
+}
+
+fn error_payload(response: &InvokeResponse) -> (String, String) {
+    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(
+        response.status_code, 200,
+        "function errors are still HTTP 200"
+    );
+    let payload = response.payload_json().expect("error payload is JSON");
+    (
+        payload["errorType"].as_str().unwrap_or_default().to_owned(),
+        payload["errorMessage"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+fn cold_starts(lambda: &Lambda) -> usize {
+    lambda
+        .log_lines("f")
+        .iter()
+        .filter(|l| l.starts_with("INIT_START"))
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_synchronous_invoke_returns_200_with_the_handlers_answer() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let response = invoke(&lambda, json!({ "a": [1, 2] })).await;
+    assert_eq!(response.status_code, 200);
+    assert_eq!(response.function_error, None);
+    assert_eq!(response.executed_version.as_deref(), Some("$LATEST"));
+    assert_eq!(response.payload_json().unwrap(), json!({ "a": [1, 2] }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_payload_arrives_as_an_empty_object() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let response = lambda.invoke(InvokeRequest::new("f")).await.unwrap();
+    assert_eq!(response.payload_json().unwrap(), json!({}));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_first_call_is_cold_and_the_next_are_warm() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    for _ in 0..3 {
+        invoke(&lambda, json!({})).await;
+    }
+    assert_eq!(cold_starts(&lambda), 1);
+    assert_eq!(
+        lambda.log_streams("f").len(),
+        1,
+        "one environment, one stream"
+    );
+    let reports: Vec<String> = lambda
+        .log_lines("f")
+        .into_iter()
+        .filter(|l| l.starts_with("REPORT"))
+        .collect();
+    assert!(reports[0].contains("Init Duration: 20.00 ms"));
+    assert!(!reports[1].contains("Init Duration") && !reports[2].contains("Init Duration"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_environment_expires_and_the_next_call_is_cold_again() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    invoke(&lambda, json!({})).await;
+    tokio::time::sleep(invoker::DEFAULT_IDLE_TIMEOUT - Duration::from_secs(1)).await;
+    invoke(&lambda, json!({})).await;
+    assert_eq!(
+        cold_starts(&lambda),
+        1,
+        "still warm just before the idle timeout"
+    );
+    tokio::time::sleep(invoker::DEFAULT_IDLE_TIMEOUT).await;
+    invoke(&lambda, json!({})).await;
+    assert_eq!(cold_starts(&lambda), 2);
+    assert!(lambda
+        .transcript()
+        .contains("environment 1 of f shut down after 600s idle"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_calls_each_get_their_own_environment() {
+    async fn slow(_: Value, _: Context) -> Result<Value, HandlerError> {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        Ok(json!("done"))
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(slow));
+    let (a, b) = tokio::join!(invoke(&lambda, json!(1)), invoke(&lambda, json!(2)));
+    assert_eq!((a.status_code, b.status_code), (200, 200));
+    assert_eq!(
+        cold_starts(&lambda),
+        2,
+        "one environment runs one invocation at a time"
+    );
+    assert_eq!(lambda.idle_environments("f"), 2);
+    invoke(&lambda, json!(3)).await;
+    assert_eq!(cold_starts(&lambda), 2, "afterwards both are warm");
+}
+
+#[tokio::test(start_paused = true)]
+async fn init_runs_once_per_environment_and_its_state_is_shared() {
+    let inits = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&inits);
+    let code = with_init(
+        move || {
+            let counter = Arc::clone(&counter);
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Ok::<_, HandlerError>(String::from("connection"))
+            }
+        },
+        |state: Arc<String>, _event: Value, _ctx: Context| async move {
+            Ok::<_, HandlerError>(json!(*state))
+        },
+    );
+    let lambda = deployed(FunctionConfig::new("f"), code);
+    for _ in 0..5 {
+        assert_eq!(
+            invoke(&lambda, json!({})).await.payload_json().unwrap(),
+            "connection"
+        );
+    }
+    assert_eq!(inits.load(Ordering::SeqCst), 1);
+    assert!(lambda
+        .log_lines("f")
+        .iter()
+        .any(|l| l.contains("Init Duration: 320.00 ms")));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_init_is_a_function_error_and_the_environment_is_discarded() {
+    let code = with_init(
+        || async { Err::<(), _>(HandlerError::new("ConfigError", "TABLE_NAME is not set")) },
+        |_: Arc<()>, event: Value, _ctx: Context| async move { Ok::<_, HandlerError>(event) },
+    );
+    let lambda = deployed(FunctionConfig::new("f"), code);
+    let (kind, message) = error_payload(&invoke(&lambda, json!({})).await);
+    assert_eq!(
+        (kind.as_str(), message.as_str()),
+        ("ConfigError", "TABLE_NAME is not set")
+    );
+    assert!(lambda
+        .log_lines("f")
+        .iter()
+        .any(|l| l.starts_with("INIT_REPORT")
+            && l.contains("Status: error\tError Type: ConfigError")));
+    invoke(&lambda, json!({})).await;
+    assert_eq!(
+        cold_starts(&lambda),
+        2,
+        "the failed environment was not reused"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_returned_error_is_unhandled_and_the_environment_stays_warm() {
+    async fn fail(_: Value, _: Context) -> Result<Value, HandlerError> {
+        Err(HandlerError::new("OrderNotFound", "no order 42"))
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(fail));
+    let response = invoke(&lambda, json!({})).await;
+    assert_eq!(
+        response.payload_json().unwrap(),
+        json!({ "errorType": "OrderNotFound", "errorMessage": "no order 42" })
+    );
+    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
+    invoke(&lambda, json!({})).await;
+    assert_eq!(cold_starts(&lambda), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn any_std_error_converts_with_its_type_name() {
+    async fn parse(event: Value, _: Context) -> Result<Value, HandlerError> {
+        let n: u32 = event["n"].as_str().unwrap_or_default().parse()?;
+        Ok(json!(n))
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(parse));
+    let (kind, message) = error_payload(&invoke(&lambda, json!({ "n": "x" })).await);
+    assert_eq!(kind, "core::num::error::ParseIntError");
+    assert_eq!(message, "invalid digit found in string");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_event_that_does_not_fit_the_handlers_type_is_a_function_error() {
+    #[derive(serde::Deserialize)]
+    struct Order {
+        #[allow(dead_code)]
+        id: u64,
+    }
+    async fn take(_: Order, _: Context) -> Result<Value, HandlerError> {
+        Ok(json!("ok"))
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(take));
+    let (kind, message) = error_payload(&invoke(&lambda, json!({ "id": "seven" })).await);
+    assert_eq!(kind, "lambda_runtime::deserializer::DeserializeError");
+    assert!(
+        message.starts_with("failed to deserialize the incoming data"),
+        "{message}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_unhandled_and_the_environment_is_replaced() {
+    async fn boom(_: Value, _: Context) -> Result<Value, HandlerError> {
+        panic!("index out of bounds")
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(boom));
+    let (_, message) = error_payload(&invoke(&lambda, json!({})).await);
+    assert_eq!(message, "Lambda panicked: index out of bounds");
+    assert!(lambda
+        .log_lines("f")
+        .iter()
+        .any(|l| l.ends_with("ERROR\tLambda panicked: index out of bounds")));
+    invoke(&lambda, json!({})).await;
+    assert_eq!(cold_starts(&lambda), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_handler_times_out_with_lambdas_message() {
+    async fn sleepy(_: Value, _: Context) -> Result<Value, HandlerError> {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok(json!("too late"))
+    }
+    let lambda = deployed(FunctionConfig::new("f").timeout_secs(2), handler_fn(sleepy));
+    let started = tokio::time::Instant::now();
+    let response = invoke(&lambda, json!({})).await;
+    let (kind, message) = error_payload(&response);
+    assert_eq!(kind, "Sandbox.Timedout");
+    assert_eq!(
+        message,
+        format!(
+            "RequestId: {} Error: Task timed out after 2.00 seconds",
+            response.request_id
+        )
+    );
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_millis(2020),
+        "20 ms init + 2 s timeout"
+    );
+    let report = lambda
+        .log_lines("f")
+        .into_iter()
+        .find(|l| l.starts_with("REPORT"))
+        .unwrap();
+    assert!(
+        report.contains("Duration: 2000.00 ms\t") && report.contains("Status: timeout"),
+        "{report}"
+    );
+    invoke(&lambda, json!({})).await;
+    assert_eq!(
+        cold_starts(&lambda),
+        2,
+        "a timed-out environment is discarded"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+#[allow(clippy::empty_loop)]
+async fn a_busy_loop_times_out_instead_of_hanging() {
+    async fn spin(_: Value, _: Context) -> Result<Value, HandlerError> {
+        loop {}
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(spin));
+    let (kind, _) = error_payload(&invoke(&lambda, json!({})).await);
+    assert_eq!(kind, "Sandbox.Timedout");
+    assert_eq!(
+        lambda.elapsed(),
+        Duration::from_millis(3020),
+        "reported at the 3 s deadline"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_response_over_6_mb_is_refused() {
+    async fn huge(_: Value, _: Context) -> Result<Value, HandlerError> {
+        Ok(json!("x".repeat(6 * 1024 * 1024)))
+    }
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(huge));
+    let (kind, message) = error_payload(&invoke(&lambda, json!({})).await);
+    assert_eq!(kind, "Function.ResponseSizeTooLarge");
+    assert_eq!(
+        message,
+        "Response payload size exceeded maximum allowed payload size (6291556 bytes)."
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_context_describes_the_invocation() {
+    async fn ctx(_: Value, ctx: Context) -> Result<Value, HandlerError> {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        Ok(json!({
+            "id": ctx.aws_request_id, "name": ctx.function_name, "version": ctx.function_version,
+            "arn": ctx.invoked_function_arn, "memory": ctx.memory_limit_in_mb,
+            "group": ctx.log_group_name, "stream": ctx.log_stream_name,
+            "remaining": ctx.remaining_time_in_millis(), "deadline": ctx.deadline_ms(),
+        }))
+    }
+    let lambda = deployed(
+        FunctionConfig::new("f").memory_size(512).timeout_secs(10),
+        handler_fn(ctx),
+    );
+    let response = lambda
+        .invoke(InvokeRequest::new(
+            "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST",
+        ))
+        .await
+        .unwrap();
+    let c = response.payload_json().unwrap();
+    assert_eq!(c["id"], response.request_id.as_str());
+    assert_eq!(
+        (c["name"].as_str(), c["version"].as_str()),
+        (Some("f"), Some("$LATEST"))
+    );
+    assert_eq!(
+        c["arn"],
+        "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST"
+    );
+    assert_eq!(
+        (c["memory"].as_u64(), c["group"].as_str()),
+        (Some(512), Some("/aws/lambda/f"))
+    );
+    let stream = c["stream"].as_str().unwrap();
+    assert!(
+        stream.starts_with("2025/01/01/[$LATEST]") && stream.len() == 20 + 32,
+        "{stream}"
+    );
+    assert_eq!(c["remaining"], 9_750);
+    // Virtual time starts at 2025-01-01T00:00:00Z; the deadline is 20 ms (init) + 10 s later.
+    assert_eq!(c["deadline"], 1_735_689_610_020u64);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_log_tail_holds_the_invocations_log_lines() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let response = lambda
+        .invoke(InvokeRequest::new("f").log_type(LogType::Tail))
+        .await
+        .unwrap();
+    let tail = response.log_tail().expect("a base64 log tail");
+    assert!(tail.starts_with("INIT_START"), "{tail}");
+    assert!(tail.contains(&format!(
+        "START RequestId: {} Version: $LATEST\n",
+        response.request_id
+    )));
+    assert!(tail.trim_end().ends_with("Init Duration: 20.00 ms"));
+    let plain = lambda.invoke(InvokeRequest::new("f")).await.unwrap();
+    assert_eq!(plain.log_result, None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_dry_run_checks_the_call_and_runs_nothing() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let dry = InvokeRequest::new("f").invocation_type(InvocationType::DryRun);
+    let response = lambda.invoke(dry).await.unwrap();
+    assert_eq!((response.status_code, response.payload.len()), (204, 0));
+    assert_eq!(cold_starts(&lambda), 0);
+    let missing = InvokeRequest::new("g").invocation_type(InvocationType::DryRun);
+    assert_eq!(lambda.invoke(missing).await.unwrap_err().status, 404);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unknown_function_or_version_is_not_found() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let error = lambda.invoke(InvokeRequest::new("nope")).await.unwrap_err();
+    assert_eq!(
+        (error.code, error.status),
+        ("ResourceNotFoundException", 404)
+    );
+    assert_eq!(
+        error.message,
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope:$LATEST"
+    );
+    let error = lambda
+        .invoke(InvokeRequest::new("f").qualifier("7"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.message,
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:f:7"
+    );
+    let error = lambda
+        .invoke(InvokeRequest::new("f").qualifier("$latest"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status, 404, "qualifiers are case-sensitive");
+    assert!(lambda
+        .transcript()
+        .contains("invoke nope: 404 ResourceNotFoundException: Function not found"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_payload_that_is_not_json_is_refused_before_the_function_runs() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let error = lambda
+        .invoke(InvokeRequest::new("f").raw_payload("{name: Ada}"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.code, error.status),
+        ("InvalidRequestContentException", 400)
+    );
+    assert!(
+        error
+            .message
+            .starts_with("Could not parse request body into json"),
+        "{}",
+        error.message
+    );
+    assert_eq!(cold_starts(&lambda), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_over_6_mb_is_refused_with_413() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let big = format!("\"{}\"", "x".repeat(6 * 1024 * 1024));
+    let error = lambda
+        .invoke(InvokeRequest::new("f").raw_payload(big))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.code, error.status),
+        ("RequestEntityTooLargeException", 413)
+    );
+    assert_eq!(
+        error.message,
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_function_refuses_bad_configuration_and_duplicates() {
+    let lambda = Lambda::new();
+    let error = lambda
+        .create_function(
+            FunctionConfig::new("f").memory_size(20_000),
+            handler_fn(echo),
+        )
+        .unwrap_err();
+    assert_eq!(error.code, "InvalidParameterValueException");
+    lambda
+        .create_function(FunctionConfig::new("f"), handler_fn(echo))
+        .unwrap();
+    let error = lambda
+        .create_function(FunctionConfig::new("f"), handler_fn(echo))
+        .unwrap_err();
+    assert_eq!(
+        (error.code, error.status),
+        ("ResourceConflictException", 409)
+    );
+}
+
+/// A scenario with a cold start, warm starts, an error, a timeout and an expiry.
+async fn scenario(seed: u64) -> String {
+    async fn work(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+        ctx.logger().info(format!("working on {event}"));
+        let millis = event["ms"].as_u64().unwrap_or(0);
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+        if millis > 500 {
+            return Err(HandlerError::new("TooSlow", "took over 500 ms"));
+        }
+        Ok(json!({ "slept": millis }))
+    }
+    let lambda = Lambda::builder().seed(seed).build();
+    lambda
+        .create_function(FunctionConfig::new("f"), handler_fn(work))
+        .unwrap();
+    for ms in [10, 700, 5_000, 20] {
+        invoke(&lambda, json!({ "ms": ms })).await;
+        tokio::time::sleep(Duration::from_secs(1_000)).await;
+    }
+    lambda.transcript()
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_same_scenario_gives_the_same_transcript_byte_for_byte() {
+    let (first, second) = (scenario(11).await, scenario(11).await);
+    assert_eq!(first, second);
+    assert_ne!(first, scenario(12).await, "the seed decides the ids");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_day_of_virtual_time_passes_without_waiting() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    for _ in 0..24 {
+        invoke(&lambda, json!({})).await;
+        tokio::time::sleep(Duration::from_secs(3_600)).await;
+    }
+    assert_eq!(lambda.now_rfc3339(), "2025-01-02T00:00:00.480Z");
+    assert_eq!(
+        cold_starts(&lambda),
+        24,
+        "an hour apart, every call is cold"
+    );
+}
