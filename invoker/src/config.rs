@@ -5,7 +5,10 @@
 //! a timeout from 1 to 900 seconds with a default of 3. A value out of range is refused when the
 //! function is created, exactly as `aws lambda create-function` would refuse it.
 
+use crate::env_vars;
 use crate::error::ServiceError;
+use crate::iam::Role;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The smallest memory size Lambda accepts, and the default.
@@ -66,6 +69,8 @@ pub struct FunctionConfig {
     memory_size: u32,
     timeout_secs: u32,
     description: String,
+    environment: BTreeMap<String, String>,
+    role: Role,
 }
 
 impl FunctionConfig {
@@ -79,6 +84,8 @@ impl FunctionConfig {
             memory_size: MIN_MEMORY_MB,
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             description: String::new(),
+            environment: BTreeMap::new(),
+            role: Role::default(),
         }
     }
 
@@ -112,6 +119,18 @@ impl FunctionConfig {
         self
     }
 
+    /// Sets one environment variable (4 KB for all of them together; see [`crate::env_vars`]).
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.environment.insert(key.into(), value.into());
+        self
+    }
+
+    /// The execution role the function's code runs as (default: logs only).
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
     /// The function's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -140,6 +159,16 @@ impl FunctionConfig {
     /// The description.
     pub fn description_text(&self) -> &str {
         &self.description
+    }
+
+    /// The function's own environment variables.
+    pub fn environment(&self) -> &BTreeMap<String, String> {
+        &self.environment
+    }
+
+    /// The execution role.
+    pub fn execution_role(&self) -> &Role {
+        &self.role
     }
 
     /// Checks every field against Lambda's limits; the first violation is returned as AWS
@@ -179,7 +208,7 @@ impl FunctionConfig {
                 "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to {MAX_DESCRIPTION_LEN}"
             )));
         }
-        Ok(())
+        env_vars::validate(&self.environment)
     }
 }
 

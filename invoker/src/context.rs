@@ -7,6 +7,8 @@
 //! [`Context::remaining_time`] and stop early rather than be killed mid-way.
 
 use crate::clock::{self, VirtualClock};
+use crate::env_vars::EnvVars;
+use crate::kms::KmsClient;
 use crate::logs::{LogEvent, SharedLogs};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -39,6 +41,37 @@ pub struct Context {
     pub(crate) deadline: Instant,
     pub(crate) clock: VirtualClock,
     pub(crate) logger: Logger,
+    pub(crate) resources: EnvironmentResources,
+}
+
+/// What an execution environment gives the code running in it, at init and on every invocation:
+/// its environment variables and clients that call other services as the function's role.
+#[derive(Clone, Debug)]
+pub(crate) struct EnvironmentResources {
+    pub env_vars: EnvVars,
+    pub kms: KmsClient,
+}
+
+/// What the init step receives: the environment, before any invocation.
+///
+/// Code outside the handler runs once per execution environment. It can read the environment
+/// variables and call other services (to fetch a secret, open a connection), but there is no
+/// request yet, so no request id and no deadline.
+#[derive(Clone, Debug)]
+pub struct InitContext {
+    pub(crate) resources: EnvironmentResources,
+}
+
+impl InitContext {
+    /// An environment variable: the function's own, or one the runtime provides.
+    pub fn env(&self, key: &str) -> Option<&str> {
+        self.resources.env_vars.get(key).map(String::as_str)
+    }
+
+    /// A KMS client that calls as the function's execution role.
+    pub fn kms(&self) -> &KmsClient {
+        &self.resources.kms
+    }
 }
 
 impl Context {
@@ -61,6 +94,23 @@ impl Context {
     /// The logger: its lines go to this environment's log stream, tagged with the request id.
     pub fn logger(&self) -> &Logger {
         &self.logger
+    }
+
+    /// An environment variable: the function's own, or one the runtime provides
+    /// (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_VERSION`, …). Read configuration here, not from
+    /// `std::env`: each simulated environment has its own variables.
+    pub fn env(&self, key: &str) -> Option<&str> {
+        self.resources.env_vars.get(key).map(String::as_str)
+    }
+
+    /// All the environment variables this invocation sees.
+    pub fn env_vars(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.resources.env_vars
+    }
+
+    /// A KMS client that calls as the function's execution role.
+    pub fn kms(&self) -> &KmsClient {
+        &self.resources.kms
     }
 }
 

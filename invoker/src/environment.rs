@@ -12,6 +12,7 @@
 //!   invoker's default is [`crate::DEFAULT_IDLE_TIMEOUT`]), so a quiet function starts cold again;
 //! - an environment whose invocation timed out or crashed is discarded, never reused.
 
+use crate::context::EnvironmentResources;
 use crate::function::Handler;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -24,6 +25,8 @@ pub(crate) struct Environment {
     pub log_stream: String,
     /// The handler built by this environment's Init phase; `None` until Init has run.
     pub handler: Option<Handler>,
+    /// Its environment variables and service clients.
+    pub resources: EnvironmentResources,
     /// When it last finished an invocation.
     pub idle_since: Instant,
 }

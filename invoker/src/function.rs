@@ -20,7 +20,7 @@
 //! [`with_init`] models it: the init step runs on a cold start only, and its state is shared with
 //! every invocation the environment serves.
 
-use crate::context::Context;
+use crate::context::{Context, InitContext};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 use std::{fmt, future::Future, pin::Pin, sync::Arc};
@@ -35,7 +35,8 @@ pub type HandlerResult = Result<Value, HandlerError>;
 pub(crate) type Handler = Arc<dyn Fn(Value, Context) -> BoxFuture<HandlerResult> + Send + Sync>;
 
 /// The init step: runs once per execution environment and returns the handler it serves with.
-pub(crate) type Init = Arc<dyn Fn() -> BoxFuture<Result<Handler, HandlerError>> + Send + Sync>;
+pub(crate) type Init =
+    Arc<dyn Fn(InitContext) -> BoxFuture<Result<Handler, HandlerError>> + Send + Sync>;
 
 /// A function error as Lambda reports it: `{"errorType": …, "errorMessage": …}`.
 ///
@@ -105,26 +106,30 @@ where
 {
     let handler = Arc::new(handler);
     with_init(
-        || async { Ok::<(), HandlerError>(()) },
+        |_init: InitContext| async { Ok::<(), HandlerError>(()) },
         move |_state: Arc<()>, event, ctx| handler(event, ctx),
     )
 }
 
 /// Function code with an init step, Lambda's "set up outside the handler".
 ///
-/// `init` runs once when an execution environment starts (a cold start); its result is shared,
+/// `init` runs once when an execution environment starts (a cold start), with an [`InitContext`]
+/// for the environment variables and service clients; its result is shared,
 /// through an `Arc`, with every invocation that environment serves. An `Err` from `init` fails the
 /// cold start: the invocation gets a function error and the environment is thrown away.
 ///
 /// ```
-/// use invoker::{with_init, Context, HandlerError};
+/// use invoker::{with_init, Context, HandlerError, InitContext};
 /// use serde_json::{json, Value};
 /// use std::sync::Arc;
 ///
 /// struct Client { endpoint: String }
 ///
 /// let code = with_init(
-///     || async { Ok::<_, HandlerError>(Client { endpoint: "db.local".into() }) },
+///     |init: InitContext| async move {
+///         let endpoint = init.env("DB_ENDPOINT").unwrap_or("db.local").to_owned();
+///         Ok::<_, HandlerError>(Client { endpoint })
+///     },
 ///     |client: Arc<Client>, _event: Value, _ctx: Context| async move {
 ///         Ok::<_, HandlerError>(json!({ "using": client.endpoint }))
 ///     },
@@ -133,7 +138,7 @@ where
 pub fn with_init<S, I, IFut, IErr, E, R, Err, F, Fut>(init: I, handler: F) -> FunctionCode
 where
     S: Send + Sync + 'static,
-    I: Fn() -> IFut + Send + Sync + 'static,
+    I: Fn(InitContext) -> IFut + Send + Sync + 'static,
     IFut: Future<Output = Result<S, IErr>> + Send + 'static,
     IErr: Into<HandlerError> + Send + 'static,
     E: DeserializeOwned + Send + 'static,
@@ -143,8 +148,8 @@ where
     Fut: Future<Output = Result<R, Err>> + Send + 'static,
 {
     let handler = Arc::new(handler);
-    let init: Init = Arc::new(move || {
-        let state = init();
+    let init: Init = Arc::new(move |context: InitContext| {
+        let state = init(context);
         let handler = Arc::clone(&handler);
         Box::pin(async move {
             let state = Arc::new(state.await.map_err(Into::into)?);

@@ -16,10 +16,14 @@
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
-use crate::context::{ClientContext, CognitoIdentity, Context, Logger};
+use crate::context::{
+    ClientContext, CognitoIdentity, Context, EnvironmentResources, InitContext, Logger,
+};
+use crate::env_vars;
 use crate::environment::Environment;
 use crate::error::ServiceError;
 use crate::function::{HandlerError, HandlerResult};
+use crate::kms::KmsClient;
 use crate::logs::{self, LogEvent, Report};
 use crate::sandbox::Fault;
 use crate::service::Lambda;
@@ -209,7 +213,7 @@ impl Lambda {
             .inner
             .scope
             .parse(&request.function_name, request.qualifier.as_deref())?;
-        self.check_function_exists(&target)?;
+        let version = self.resolve_version(&target)?;
         if request.payload.len() > MAX_SYNC_PAYLOAD_BYTES {
             return Err(ServiceError::request_too_large(format!(
                 "Request must be smaller than {MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation"
@@ -225,7 +229,7 @@ impl Lambda {
             })?
         };
         match request.invocation_type {
-            InvocationType::RequestResponse => Ok(self.run(request, &target, event).await),
+            InvocationType::RequestResponse => Ok(self.run(request, &target, &version, event).await),
             InvocationType::DryRun => Ok(self.dry_run(request, &target)),
             InvocationType::Event => Err(ServiceError {
                 code: "InvokerUnsupported",
@@ -236,19 +240,23 @@ impl Lambda {
         }
     }
 
-    /// The function must exist, and (until versions arrive) the qualifier must be `$LATEST`.
-    fn check_function_exists(&self, target: &FunctionRef) -> Result<(), ServiceError> {
-        let exists = self.state().functions.contains_key(&target.name);
-        let qualifier_ok = target.qualifier.as_deref().is_none_or(|q| q == LATEST);
-        if exists && qualifier_ok {
-            return Ok(());
-        }
-        // AWS names the qualified ARN it looked for: `:$LATEST` when no qualifier was given.
-        let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
-        Err(ServiceError::resource_not_found(format!(
-            "Function not found: {}",
-            self.inner.scope.qualified_arn(&target.name, qualifier)
-        )))
+    /// The version a call will run: the qualifier's version, or the version its alias picks
+    /// (by a seeded roll for a weighted alias). AWS names the qualified ARN it looked for.
+    fn resolve_version(&self, target: &FunctionRef) -> Result<String, ServiceError> {
+        let mut state = self.state();
+        let state = &mut *state;
+        let ids = &mut state.ids;
+        state
+            .functions
+            .get(&target.name)
+            .and_then(|f| f.resolve(target.qualifier.as_deref(), || ids.unit()))
+            .ok_or_else(|| {
+                let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
+                ServiceError::resource_not_found(format!(
+                    "Function not found: {}",
+                    self.inner.scope.qualified_arn(&target.name, qualifier)
+                ))
+            })
     }
 
     fn dry_run(&self, request: &InvokeRequest, target: &FunctionRef) -> InvokeResponse {
@@ -258,6 +266,7 @@ impl Lambda {
             at,
             finished: at,
             target: describe_target(request),
+            executed_version: None,
             invocation_type: InvocationType::DryRun.as_str(),
             environment: None,
             log_group: logs::log_group_name(&target.name),
@@ -282,6 +291,7 @@ impl Lambda {
         &self,
         request: &InvokeRequest,
         target: &FunctionRef,
+        version: &str,
         event: Value,
     ) -> InvokeResponse {
         let at = self.inner.clock.elapsed();
@@ -293,7 +303,7 @@ impl Lambda {
             init,
             runtime_version,
             runtime_version_arn,
-        } = self.acquire(&target.name);
+        } = self.acquire(&target.name, version);
         let group: Arc<str> = logs::log_group_name(config.name()).into();
         let stream: Arc<str> = env.log_stream.as_str().into();
         let first_line = self.inner.logs.lock().stream(&group, &stream).len();
@@ -315,7 +325,12 @@ impl Lambda {
             ));
             let started = Instant::now();
             tokio::time::sleep(self.inner.runtime_startup).await;
-            let init = tokio::time::timeout(INIT_TIMEOUT, self.inner.sandbox.run(init())).await;
+            let init_context = InitContext {
+                resources: env.resources.clone(),
+            };
+            let init =
+                tokio::time::timeout(INIT_TIMEOUT, self.inner.sandbox.run(init(init_context)))
+                    .await;
             init_duration = Some(started.elapsed());
             match init {
                 Ok(Ok(Ok(handler))) => env.handler = Some(handler),
@@ -338,7 +353,7 @@ impl Lambda {
         }
 
         // Invoke.
-        platform_log(logs::start_line(&request_id, LATEST));
+        platform_log(logs::start_line(&request_id, version));
         let started = Instant::now();
         let deadline = started + config.timeout();
         let outcome = match (&env.handler, init_failure) {
@@ -347,7 +362,7 @@ impl Lambda {
                 let context = Context {
                     aws_request_id: request_id.clone(),
                     function_name: config.name().to_owned(),
-                    function_version: LATEST.to_owned(),
+                    function_version: version.to_owned(),
                     invoked_function_arn: self.inner.scope.arn_of(target),
                     memory_limit_in_mb: config.memory_mb(),
                     log_group_name: group.to_string(),
@@ -363,6 +378,7 @@ impl Lambda {
                         request_id: request_id.as_str().into(),
                         clock: self.inner.clock,
                     },
+                    resources: env.resources.clone(),
                 };
                 let logger = context.logger.clone();
                 let call = self.inner.sandbox.run(handler(event, context));
@@ -401,8 +417,15 @@ impl Lambda {
         };
         let environment = Some((env.number, cold));
         if status.is_none() {
-            if let Some(function) = self.state().functions.get_mut(config.name()) {
-                function.environments.release(env, Instant::now());
+            let mut state = self.state();
+            let pool = state
+                .functions
+                .get_mut(config.name())
+                .and_then(|f| f.environments.get_mut(version));
+            // The pool is gone if the version was deleted or $LATEST updated meanwhile: then the
+            // environment is not reused.
+            if let Some(pool) = pool {
+                pool.release(env, Instant::now());
             }
         }
         let log_lines = first_line..self.inner.logs.lock().stream(&group, &stream).len();
@@ -412,6 +435,11 @@ impl Lambda {
             at,
             finished: self.inner.clock.elapsed(),
             target: describe_target(request),
+            executed_version: target
+                .qualifier
+                .as_deref()
+                .filter(|q| *q != version)
+                .map(|_| version.to_owned()),
             invocation_type: InvocationType::RequestResponse.as_str(),
             environment,
             log_group: group.to_string(),
@@ -424,7 +452,7 @@ impl Lambda {
         InvokeResponse {
             status_code: 200,
             function_error,
-            executed_version: Some(LATEST.to_owned()),
+            executed_version: Some(version.to_owned()),
             log_result,
             request_id,
             payload,
@@ -490,40 +518,46 @@ impl Lambda {
         base64::engine::general_purpose::STANDARD.encode(tail)
     }
 
-    /// Takes a warm environment or creates a cold one, with everything the invocation needs
-    /// from the function, in one short critical section.
-    fn acquire(&self, function_name: &str) -> Acquired {
+    /// Takes a warm environment of `version` or creates a cold one, with everything the
+    /// invocation needs from the function, in one short critical section.
+    fn acquire(&self, function_name: &str, version: &str) -> Acquired {
         let now = Instant::now();
         let mut state = self.state();
         let state = &mut *state;
         let function = state
             .functions
             .get_mut(function_name)
-            .expect("checked by check_function_exists");
-        for expired in function
-            .environments
-            .expire_idle(now, self.inner.idle_timeout)
-        {
+            .expect("resolve_version found the function");
+        let code = function
+            .version(version)
+            .expect("resolve_version found the version")
+            .clone();
+        let pool = function.environments.entry(version.to_owned()).or_default();
+        for expired in pool.expire_idle(now, self.inner.idle_timeout) {
             state.transcript.push(Entry::Expired {
                 at: self.inner.clock.elapsed() - now.duration_since(expired.at),
-                function: function_name.to_owned(),
+                function: format!("{function_name}:{version}"),
                 environment: expired.number,
                 idle: self.inner.idle_timeout,
             });
         }
         let request_id = state.ids.request_id();
-        let (env, cold) = match function.environments.take_warm() {
+        let (env, cold) = match pool.take_warm() {
             Some(env) => (env, false),
             None => {
-                let stream = format!(
-                    "{}/[{LATEST}]{}",
+                let number = pool.next_number();
+                let log_stream = format!(
+                    "{}/[{version}]{}",
                     clock::log_stream_date(self.inner.clock.now()),
                     state.ids.hex(16)
                 );
+                let resources =
+                    self.environment_resources(&code.config, version, number, &log_stream);
                 let env = Environment {
-                    number: function.environments.next_number(),
-                    log_stream: stream,
+                    number,
+                    log_stream,
                     handler: None,
+                    resources,
                     idle_since: now,
                 };
                 (env, true)
@@ -533,10 +567,42 @@ impl Lambda {
             env,
             cold,
             request_id,
-            config: function.config.clone(),
-            init: Arc::clone(&function.code.init),
-            runtime_version: function.runtime_version.clone(),
-            runtime_version_arn: function.runtime_version_arn.clone(),
+            config: code.config,
+            init: code.code.init,
+            runtime_version: code.runtime_version,
+            runtime_version_arn: code.runtime_version_arn,
+        }
+    }
+
+    /// The variables and clients of a new environment.
+    fn environment_resources(
+        &self,
+        config: &crate::FunctionConfig,
+        version: &str,
+        number: u32,
+        log_stream: &str,
+    ) -> EnvironmentResources {
+        let log_group = logs::log_group_name(config.name());
+        let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
+            region: &self.inner.scope.region,
+            function_name: config.name(),
+            version,
+            memory_mb: config.memory_mb(),
+            log_group: &log_group,
+            log_stream,
+            handler: config.handler_name(),
+            runtime: config.runtime_id(),
+        });
+        // The function's own variables come last: they may override the unreserved ones.
+        vars.extend(config.environment().clone());
+        EnvironmentResources {
+            env_vars: Arc::new(vars),
+            kms: KmsClient {
+                service: Arc::downgrade(&self.inner),
+                role: config.execution_role().clone(),
+                caller: format!("{}:{version} (environment {number})", config.name()),
+                function: config.name().to_owned(),
+            },
         }
     }
 }

@@ -39,6 +39,9 @@
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
+//! - [`versions`]: publishing versions, aliases and weighted (canary) routing.
+//! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
+//! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
 //! - [`environment`]: execution environments and their reuse.
 //! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
 //! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
@@ -54,23 +57,30 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod env_vars;
 pub mod environment;
 pub mod error;
 pub mod events;
 pub mod function;
+pub mod iam;
 pub mod ids;
 pub mod invoke;
+pub mod kms;
 pub mod logs;
 pub mod sandbox;
 pub mod service;
 pub mod transcript;
+pub mod versions;
 
 pub use config::FunctionConfig;
-pub use context::{ClientContext, CognitoIdentity, Context, Logger};
+pub use context::{ClientContext, CognitoIdentity, Context, InitContext, Logger};
 pub use error::ServiceError;
 pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerResult};
+pub use iam::Role;
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
+pub use kms::KmsClient;
 pub use service::{Lambda, LambdaBuilder, DEFAULT_IDLE_TIMEOUT};
+pub use versions::Alias;
 
 /// The event types of the official Rust runtime, re-exported so exercises use the same structs
 /// as functions on real Lambda.

@@ -15,7 +15,8 @@ use crate::ids::IdGenerator;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
 use crate::transcript::{Entry, Transcript};
-use std::collections::BTreeMap;
+use crate::versions::{Alias, Version};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::runtime::Handle;
@@ -49,16 +50,21 @@ pub(crate) struct Inner {
 pub(crate) struct State {
     pub ids: IdGenerator,
     pub functions: BTreeMap<String, Function>,
+    pub kms_keys: BTreeSet<String>,
     pub transcript: Transcript,
 }
 
-/// A deployed function: its configuration, code and environments.
+/// A deployed function: `$LATEST`, its published versions, its aliases and, per version, its
+/// execution environments.
 pub(crate) struct Function {
-    pub config: FunctionConfig,
-    pub code: FunctionCode,
-    pub runtime_version: String,
-    pub runtime_version_arn: String,
-    pub environments: EnvironmentPool,
+    pub latest: Version,
+    pub published: BTreeMap<u32, Version>,
+    /// The highest version number ever published: numbers are never reused.
+    pub last_version: u32,
+    /// Whether `$LATEST` was updated since the last publish.
+    pub changed_since_publish: bool,
+    pub aliases: BTreeMap<String, Alias>,
+    pub environments: BTreeMap<String, EnvironmentPool>,
 }
 
 /// Settings for a new [`Lambda`]; every one has a default.
@@ -150,6 +156,7 @@ impl LambdaBuilder {
                 state: Mutex::new(State {
                     ids: IdGenerator::from_seed(self.seed),
                     functions: BTreeMap::new(),
+                    kms_keys: BTreeSet::new(),
                     transcript: Transcript::default(),
                 }),
             }),
@@ -191,25 +198,30 @@ impl Lambda {
             &self.inner.scope.region,
             &mut state.ids,
         );
-        let summary = format!(
-            "{}, {} MB, timeout {} s",
+        let text = format!(
+            "create-function {arn} ({}, {} MB, timeout {} s)",
             config.runtime_id(),
             config.memory_mb(),
             config.timeout().as_secs()
         );
-        state.transcript.push(Entry::Created {
+        state.transcript.push(Entry::Api {
             at: self.inner.clock.elapsed(),
-            arn: arn.clone(),
-            summary,
+            text,
         });
         state.functions.insert(
             config.name().to_owned(),
             Function {
-                config,
-                code,
-                runtime_version,
-                runtime_version_arn,
-                environments: EnvironmentPool::default(),
+                latest: Version {
+                    config,
+                    code,
+                    runtime_version,
+                    runtime_version_arn,
+                },
+                published: BTreeMap::new(),
+                last_version: 0,
+                changed_since_publish: true,
+                aliases: BTreeMap::new(),
+                environments: BTreeMap::new(),
             },
         );
         Ok(arn)
@@ -220,12 +232,14 @@ impl Lambda {
         self.state().functions.keys().cloned().collect()
     }
 
-    /// How many environments of a function are idle (warm) right now.
+    /// How many environments of a function, all versions together, are idle (warm) right now.
     pub fn idle_environments(&self, function: &str) -> usize {
-        self.state()
-            .functions
-            .get(function)
-            .map_or(0, |f| f.environments.idle_count())
+        self.state().functions.get(function).map_or(0, |f| {
+            f.environments
+                .values()
+                .map(EnvironmentPool::idle_count)
+                .sum()
+        })
     }
 
     /// Every log line a function wrote, stream by stream (streams in name order).
@@ -264,6 +278,31 @@ impl Lambda {
     /// The virtual wall-clock time now, as an RFC 3339 timestamp.
     pub fn now_rfc3339(&self) -> String {
         clock::rfc3339_millis(self.inner.clock.now())
+    }
+
+    /// The name in a control-plane call, which must not carry a version or alias.
+    pub(crate) fn unqualified_name(&self, function: &str) -> Result<String, ServiceError> {
+        let target = self.inner.scope.parse(function, None)?;
+        if target.qualifier.is_some() {
+            return Err(ServiceError::invalid_parameter_value(
+                "Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.",
+            ));
+        }
+        Ok(target.name)
+    }
+
+    /// A deployed function, or AWS's "Function not found" with its unqualified ARN.
+    pub(crate) fn function_mut<'a>(
+        &self,
+        functions: &'a mut BTreeMap<String, Function>,
+        name: &str,
+    ) -> Result<&'a mut Function, ServiceError> {
+        functions.get_mut(name).ok_or_else(|| {
+            ServiceError::resource_not_found(format!(
+                "Function not found: {}",
+                self.inner.scope.function_arn(name)
+            ))
+        })
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {

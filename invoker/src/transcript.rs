@@ -18,10 +18,10 @@ const MAX_PAYLOAD_CHARS: usize = 600;
 /// One thing that happened.
 #[derive(Debug)]
 pub(crate) enum Entry {
-    Created {
+    /// A control-plane call or a call to another service, as one line.
+    Api {
         at: Duration,
-        arn: String,
-        summary: String,
+        text: String,
     },
     Invoked(Invocation),
     Refused {
@@ -40,9 +40,7 @@ pub(crate) enum Entry {
 impl Entry {
     fn at(&self) -> Duration {
         match self {
-            Entry::Created { at, .. } | Entry::Refused { at, .. } | Entry::Expired { at, .. } => {
-                *at
-            }
+            Entry::Api { at, .. } | Entry::Refused { at, .. } | Entry::Expired { at, .. } => *at,
             Entry::Invoked(invocation) => invocation.at,
         }
     }
@@ -54,6 +52,8 @@ pub(crate) struct Invocation {
     pub at: Duration,
     pub finished: Duration,
     pub target: String,
+    /// The version that ran, shown when the caller named an alias.
+    pub executed_version: Option<String>,
     pub invocation_type: &'static str,
     /// The environment that served it and whether it was created for it; `None` for a dry run.
     pub environment: Option<(u32, bool)>,
@@ -92,12 +92,8 @@ impl Transcript {
 fn render_entry(out: &mut String, entry: &Entry, logs: &LogStore) {
     // Writing to a String cannot fail, so the results of `writeln!` are ignored throughout.
     match entry {
-        Entry::Created { at, arn, summary } => {
-            let _ = writeln!(
-                out,
-                "{} create-function {arn} ({summary})",
-                clock::offset(*at)
-            );
+        Entry::Api { at, text } => {
+            let _ = writeln!(out, "{} {text}", clock::offset(*at));
         }
         Entry::Refused { at, target, error } => {
             let _ = writeln!(
@@ -128,9 +124,14 @@ fn render_entry(out: &mut String, entry: &Entry, logs: &LogStore) {
                 Some((n, false)) => format!("warm start, environment {n}"),
                 None => "dry run, no environment".to_owned(),
             };
+            let version = inv
+                .executed_version
+                .as_deref()
+                .map(|v| format!(" -> version {v}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{} invoke {} ({}): {start}",
+                "{} invoke {}{version} ({}): {start}",
                 clock::offset(inv.at),
                 inv.target,
                 inv.invocation_type

@@ -111,7 +111,7 @@ async fn an_idle_environment_expires_and_the_next_call_is_cold_again() {
     assert_eq!(cold_starts(&lambda), 2);
     assert!(lambda
         .transcript()
-        .contains("environment 1 of f shut down after 600s idle"));
+        .contains("environment 1 of f:$LATEST shut down after 600s idle"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -138,7 +138,7 @@ async fn init_runs_once_per_environment_and_its_state_is_shared() {
     let inits = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&inits);
     let code = with_init(
-        move || {
+        move |_init| {
             let counter = Arc::clone(&counter);
             async move {
                 counter.fetch_add(1, Ordering::SeqCst);
@@ -167,7 +167,7 @@ async fn init_runs_once_per_environment_and_its_state_is_shared() {
 #[tokio::test(start_paused = true)]
 async fn a_failed_init_is_a_function_error_and_the_environment_is_discarded() {
     let code = with_init(
-        || async { Err::<(), _>(HandlerError::new("ConfigError", "TABLE_NAME is not set")) },
+        |_init| async { Err::<(), _>(HandlerError::new("ConfigError", "TABLE_NAME is not set")) },
         |_: Arc<()>, event: Value, _ctx: Context| async move { Ok::<_, HandlerError>(event) },
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
