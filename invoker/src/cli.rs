@@ -200,6 +200,9 @@ async fn execute(command: Command, deploy: Deploy, out: &mut dyn Write, err: &mu
         }
         Command::Invoke(args) => {
             let result = lambda.invoke(args.request).await;
+            // An Event invocation returns at once; let it (and its retries) finish before the
+            // process, and with it the simulated service, goes away.
+            lambda.settle().await;
             if args.transcript {
                 let _ = write!(err, "{}", lambda.transcript());
             }

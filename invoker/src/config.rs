@@ -71,6 +71,7 @@ pub struct FunctionConfig {
     description: String,
     environment: BTreeMap<String, String>,
     role: Role,
+    dead_letter_target: Option<String>,
 }
 
 impl FunctionConfig {
@@ -86,6 +87,7 @@ impl FunctionConfig {
             description: String::new(),
             environment: BTreeMap::new(),
             role: Role::default(),
+            dead_letter_target: None,
         }
     }
 
@@ -131,6 +133,13 @@ impl FunctionConfig {
         self
     }
 
+    /// The dead-letter queue (an SQS queue or SNS topic ARN) for asynchronous events that fail
+    /// every attempt.
+    pub fn dead_letter_queue(mut self, target_arn: impl Into<String>) -> Self {
+        self.dead_letter_target = Some(target_arn.into());
+        self
+    }
+
     /// The function's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -171,6 +180,11 @@ impl FunctionConfig {
         &self.role
     }
 
+    /// The dead-letter queue's ARN, if one is set.
+    pub fn dead_letter_target(&self) -> Option<&str> {
+        self.dead_letter_target.as_deref()
+    }
+
     /// Checks every field against Lambda's limits; the first violation is returned as AWS
     /// reports it.
     pub fn validate(&self) -> Result<(), ServiceError> {
@@ -207,6 +221,14 @@ impl FunctionConfig {
             return Err(ServiceError::validation(format!(
                 "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to {MAX_DESCRIPTION_LEN}"
             )));
+        }
+        if let Some(target) = &self.dead_letter_target {
+            // A DLQ is a standard SQS queue or an SNS topic; the invoker simulates queues.
+            if !target.starts_with("arn:aws:sqs:") {
+                return Err(ServiceError::invalid_parameter_value(format!(
+                    "The dead-letter target {target} is not an SQS queue ARN (SNS topics are not simulated yet)."
+                )));
+            }
         }
         env_vars::validate(&self.environment)
     }

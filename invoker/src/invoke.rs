@@ -12,7 +12,9 @@
 //!    panicked, timed out, or answered more than 6 MB) the response says so with
 //!    `FunctionError: Unhandled` and an error payload `{"errorType", "errorMessage"}`.
 //!
-//! A dry run (`DryRun`) stops after step 1 with 204: "you could have invoked this".
+//! A dry run (`DryRun`) stops after step 1 with 204: "you could have invoked this". An
+//! asynchronous invoke (`Event`) stops after step 1 with 202 and queues the event; steps 2–4
+//! happen later, with retries (see [`crate::async_invoke`]).
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
@@ -36,6 +38,8 @@ use tokio::time::Instant;
 
 /// The largest request and response payload of a synchronous invoke: 6 MB.
 pub const MAX_SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
+/// The largest event of an asynchronous invoke: 1 MB since October 2025 (older guides: 256 KB).
+pub const MAX_ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
 /// The response limit as Lambda's error message states it (it allows a little framing).
 const MAX_SYNC_RESPONSE_BYTES: usize = 6_291_556;
 /// The Init phase may take at most 10 seconds.
@@ -213,11 +217,19 @@ impl Lambda {
             .inner
             .scope
             .parse(&request.function_name, request.qualifier.as_deref())?;
-        let version = self.resolve_version(&target)?;
-        if request.payload.len() > MAX_SYNC_PAYLOAD_BYTES {
-            return Err(ServiceError::request_too_large(format!(
-                "Request must be smaller than {MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation"
-            )));
+        self.check_target(&target)?;
+        let limit = match request.invocation_type {
+            InvocationType::Event => MAX_ASYNC_PAYLOAD_BYTES,
+            InvocationType::RequestResponse | InvocationType::DryRun => MAX_SYNC_PAYLOAD_BYTES,
+        };
+        if request.payload.len() > limit {
+            return Err(ServiceError::request_too_large(match request.invocation_type {
+                InvocationType::Event => format!(
+                    "{} byte payload is too large for the Event invocation type (limit {limit} bytes)",
+                    request.payload.len()
+                ),
+                _ => format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
+            }));
         }
         let event: Value = if request.payload.is_empty() {
             Value::Object(Default::default())
@@ -228,21 +240,47 @@ impl Lambda {
                 ))
             })?
         };
+        let request_id = self.state().ids.request_id();
         match request.invocation_type {
-            InvocationType::RequestResponse => Ok(self.run(request, &target, &version, event).await),
-            InvocationType::DryRun => Ok(self.dry_run(request, &target)),
-            InvocationType::Event => Err(ServiceError {
-                code: "InvokerUnsupported",
-                status: 501,
-                message: "The invoker does not simulate asynchronous (Event) invocations yet; use RequestResponse.".into(),
-                reason: None,
-            }),
+            InvocationType::RequestResponse => {
+                let version = self.resolve_version(&target)?;
+                let run = Run {
+                    request,
+                    target: &target,
+                    version: &version,
+                    event,
+                    request_id,
+                    kind: InvocationType::RequestResponse.as_str().to_owned(),
+                };
+                Ok(self.run(run).await.0)
+            }
+            InvocationType::DryRun => Ok(self.dry_run(request, request_id)),
+            InvocationType::Event => Ok(self.enqueue(request.clone(), target, event, request_id)),
         }
+    }
+
+    /// The function exists and the qualifier names one of its versions or aliases.
+    fn check_target(&self, target: &FunctionRef) -> Result<(), ServiceError> {
+        let exists = self
+            .state()
+            .functions
+            .get(&target.name)
+            .and_then(|f| f.resolve(target.qualifier.as_deref(), || 1.0))
+            .is_some();
+        if exists {
+            return Ok(());
+        }
+        // AWS names the qualified ARN it looked for: `:$LATEST` when no qualifier was given.
+        let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
+        Err(ServiceError::resource_not_found(format!(
+            "Function not found: {}",
+            self.inner.scope.qualified_arn(&target.name, qualifier)
+        )))
     }
 
     /// The version a call will run: the qualifier's version, or the version its alias picks
     /// (by a seeded roll for a weighted alias). AWS names the qualified ARN it looked for.
-    fn resolve_version(&self, target: &FunctionRef) -> Result<String, ServiceError> {
+    pub(crate) fn resolve_version(&self, target: &FunctionRef) -> Result<String, ServiceError> {
         let mut state = self.state();
         let state = &mut *state;
         let ids = &mut state.ids;
@@ -259,17 +297,16 @@ impl Lambda {
             })
     }
 
-    fn dry_run(&self, request: &InvokeRequest, target: &FunctionRef) -> InvokeResponse {
+    fn dry_run(&self, request: &InvokeRequest, request_id: String) -> InvokeResponse {
         let at = self.inner.clock.elapsed();
-        let request_id = self.state().ids.request_id();
         self.state().transcript.push(Entry::Invoked(Invocation {
             at,
             finished: at,
             target: describe_target(request),
             executed_version: None,
-            invocation_type: InvocationType::DryRun.as_str(),
+            invocation_type: InvocationType::DryRun.as_str().to_owned(),
             environment: None,
-            log_group: logs::log_group_name(&target.name),
+            log_group: String::new(),
             log_stream: String::new(),
             log_lines: 0..0,
             status: 204,
@@ -286,19 +323,21 @@ impl Lambda {
         }
     }
 
-    /// Steps 2–4 of a synchronous invoke; see the module docs.
-    async fn run(
-        &self,
-        request: &InvokeRequest,
-        target: &FunctionRef,
-        version: &str,
-        event: Value,
-    ) -> InvokeResponse {
+    /// Steps 2–4 of an invocation (see the module docs): a synchronous call, or one attempt at
+    /// an asynchronous event. Returns the response and whether the function failed.
+    pub(crate) async fn run(&self, run: Run<'_>) -> (InvokeResponse, Option<HandlerError>) {
+        let Run {
+            request,
+            target,
+            version,
+            event,
+            request_id,
+            kind,
+        } = run;
         let at = self.inner.clock.elapsed();
         let Acquired {
             mut env,
             cold,
-            request_id,
             config,
             init,
             runtime_version,
@@ -408,13 +447,14 @@ impl Lambda {
         );
 
         // Answer, and keep the environment only if it ended cleanly.
-        let (payload, function_error) = match outcome {
+        let (payload, failure) = match outcome {
             Outcome::Response(bytes) => (bytes, None),
-            Outcome::Failed(e) | Outcome::Crashed(e) | Outcome::TimedOut(e) => (
-                e.to_payload().to_string().into_bytes(),
-                Some("Unhandled".to_owned()),
-            ),
+            Outcome::Failed(e) | Outcome::Crashed(e) | Outcome::TimedOut(e) => {
+                (e.to_payload().to_string().into_bytes(), Some(e))
+            }
         };
+        // Every kind of failure reaches the caller the same way, as an "Unhandled" function error.
+        let function_error = failure.as_ref().map(|_| "Unhandled".to_owned());
         let environment = Some((env.number, cold));
         if status.is_none() {
             let mut state = self.state();
@@ -440,7 +480,7 @@ impl Lambda {
                 .as_deref()
                 .filter(|q| *q != version)
                 .map(|_| version.to_owned()),
-            invocation_type: InvocationType::RequestResponse.as_str(),
+            invocation_type: kind,
             environment,
             log_group: group.to_string(),
             log_stream: stream.to_string(),
@@ -449,14 +489,15 @@ impl Lambda {
             function_error: function_error.clone(),
             payload: String::from_utf8_lossy(&payload).into_owned(),
         }));
-        InvokeResponse {
+        let response = InvokeResponse {
             status_code: 200,
             function_error,
             executed_version: Some(version.to_owned()),
             log_result,
             request_id,
             payload,
-        }
+        };
+        (response, failure)
     }
 
     /// Turns how the handler ended into an outcome, logging what the runtime would log.
@@ -541,7 +582,6 @@ impl Lambda {
                 idle: self.inner.idle_timeout,
             });
         }
-        let request_id = state.ids.request_id();
         let (env, cold) = match pool.take_warm() {
             Some(env) => (env, false),
             None => {
@@ -566,7 +606,6 @@ impl Lambda {
         Acquired {
             env,
             cold,
-            request_id,
             config: code.config,
             init: code.code.init,
             runtime_version: code.runtime_version,
@@ -607,11 +646,22 @@ impl Lambda {
     }
 }
 
+/// One run of a function, as [`Lambda::run`] takes it.
+pub(crate) struct Run<'a> {
+    pub request: &'a InvokeRequest,
+    pub target: &'a FunctionRef,
+    pub version: &'a str,
+    pub event: Value,
+    /// The request id: new for a synchronous call, the event's own for every async attempt.
+    pub request_id: String,
+    /// `RequestResponse`, or `Event, attempt 2`: how the transcript names the run.
+    pub kind: String,
+}
+
 /// What [`Lambda::acquire`] hands an invocation.
 struct Acquired {
     env: Environment,
     cold: bool,
-    request_id: String,
     config: crate::FunctionConfig,
     init: crate::function::Init,
     runtime_version: String,
@@ -627,7 +677,7 @@ fn panicked(message: &str) -> HandlerError {
 }
 
 /// The function as the caller named it, for the transcript: `hello`, `hello:prod`.
-fn describe_target(request: &InvokeRequest) -> String {
+pub(crate) fn describe_target(request: &InvokeRequest) -> String {
     match &request.qualifier {
         Some(q) => format!("{}:{q}", request.function_name),
         None => request.function_name.clone(),

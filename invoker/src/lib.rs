@@ -36,6 +36,8 @@
 //!
 //! - [`service`]: [`Lambda`], the simulated service, and `create_function`.
 //! - [`invoke`]: the Invoke API: validation, cold and warm starts, timeouts, error payloads.
+//! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
+//! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
@@ -53,6 +55,7 @@
 //! - [`cli`]: a command line that mirrors `aws lambda invoke`.
 
 pub mod arn;
+pub mod async_invoke;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -69,9 +72,11 @@ pub mod kms;
 pub mod logs;
 pub mod sandbox;
 pub mod service;
+pub mod sqs;
 pub mod transcript;
 pub mod versions;
 
+pub use async_invoke::{EventInvokeConfig, EventOutcome};
 pub use config::FunctionConfig;
 pub use context::{ClientContext, CognitoIdentity, Context, InitContext, Logger};
 pub use error::ServiceError;

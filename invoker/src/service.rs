@@ -6,6 +6,7 @@
 //! and concurrent invocations interleave only where real ones would, at their awaits.
 
 use crate::arn::Scope;
+use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
 use crate::config::FunctionConfig;
 use crate::environment::EnvironmentPool;
@@ -14,12 +15,15 @@ use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
+use crate::sqs::Queues;
 use crate::transcript::{Entry, Transcript};
 use crate::versions::{Alias, Version};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::runtime::Handle;
+use tokio::sync::Notify;
 
 /// How long an idle environment is kept before it is shut down. Lambda does not document this
 /// and it varies; observations range from minutes to hours. Ten minutes keeps lessons readable.
@@ -44,6 +48,9 @@ pub(crate) struct Inner {
     pub logs: SharedLogs,
     pub idle_timeout: Duration,
     pub runtime_startup: Duration,
+    /// Asynchronous events accepted and not yet finished, and a signal when that drops.
+    pub in_flight: AtomicUsize,
+    pub settled: Notify,
     state: Mutex<State>,
 }
 
@@ -51,6 +58,8 @@ pub(crate) struct State {
     pub ids: IdGenerator,
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
+    pub queues: Queues,
+    pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub transcript: Transcript,
 }
 
@@ -65,6 +74,8 @@ pub(crate) struct Function {
     pub changed_since_publish: bool,
     pub aliases: BTreeMap<String, Alias>,
     pub environments: BTreeMap<String, EnvironmentPool>,
+    /// Asynchronous-invocation settings, by qualifier (`$LATEST`, a version or an alias).
+    pub event_invoke_configs: BTreeMap<String, EventInvokeConfig>,
 }
 
 /// Settings for a new [`Lambda`]; every one has a default.
@@ -153,10 +164,14 @@ impl LambdaBuilder {
                 logs: SharedLogs::default(),
                 idle_timeout: self.idle_timeout,
                 runtime_startup: self.runtime_startup,
+                in_flight: AtomicUsize::new(0),
+                settled: Notify::new(),
                 state: Mutex::new(State {
                     ids: IdGenerator::from_seed(self.seed),
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
+                    queues: Queues::default(),
+                    event_outcomes: BTreeMap::new(),
                     transcript: Transcript::default(),
                 }),
             }),
@@ -222,6 +237,7 @@ impl Lambda {
                 changed_since_publish: true,
                 aliases: BTreeMap::new(),
                 environments: BTreeMap::new(),
+                event_invoke_configs: BTreeMap::new(),
             },
         );
         Ok(arn)

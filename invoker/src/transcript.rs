@@ -54,7 +54,7 @@ pub(crate) struct Invocation {
     pub target: String,
     /// The version that ran, shown when the caller named an alias.
     pub executed_version: Option<String>,
-    pub invocation_type: &'static str,
+    pub invocation_type: String,
     /// The environment that served it and whether it was created for it; `None` for a dry run.
     pub environment: Option<(u32, bool)>,
     pub log_group: String,

@@ -217,3 +217,29 @@ fn list_functions_names_the_deployed_functions() {
         .collect();
     assert_eq!(names, [json!("echo"), json!("fail"), json!("sleepy")]);
 }
+
+#[test]
+fn an_event_invocation_prints_202_and_still_runs_before_exit() {
+    let out = outfile("event.json");
+    let output = demo()
+        .args([
+            "invoke",
+            "--function-name",
+            "fail",
+            "--invocation-type",
+            "Event",
+            "--transcript",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(stdout_json(&output), json!({ "StatusCode": 202 }));
+    let transcript = String::from_utf8_lossy(&output.stderr);
+    assert!(transcript.contains("(Event, attempt 3)"), "{transcript}");
+    assert!(
+        transcript.contains("RetriesExhausted after 3 attempts"),
+        "{transcript}"
+    );
+}

@@ -18,7 +18,7 @@
 //! - Log one line per request with `ctx.logger()`: `info("greeting Ada")` when you greet,
 //!   `warn("missing name")` when you refuse.
 //!
-//! Check your work with `cargo xtask verify hello-api`; stuck? `cargo xtask hint hello-api`.
+//! Check your work with `cargo xtask verify hello-api`. Stuck? The chapter has hints, folded.
 
 use invoker::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};

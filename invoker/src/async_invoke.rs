@@ -1,0 +1,533 @@
+//! Asynchronous invocation: `InvocationType: Event`, the way S3, SNS and EventBridge call
+//! functions.
+//!
+//! The caller does not wait. Lambda puts the event in an internal queue, answers **202** at once,
+//! and a poller invokes the function later. Because nobody is waiting for the answer, Lambda
+//! itself handles failures:
+//!
+//! - a **function error** (returned error, panic, timeout) is retried twice by default (0–2,
+//!   `MaximumRetryAttempts`), about 1 minute after the first attempt and 2 minutes after the
+//!   second. Every attempt keeps the event's request id, so the logs show one id three times;
+//! - an event older than `MaximumEventAgeInSeconds` (60 s–6 h, default 6 h) is not tried again;
+//! - when it gives up, Lambda sends a record to the **on-failure destination** and/or the event
+//!   to the **dead-letter queue**; with neither, the event is discarded. A success goes to the
+//!   **on-success destination**, if any.
+//!
+//! Because retries happen, an event can be processed more than once: handlers of asynchronous
+//! events must be idempotent. In the invoker nothing is lost silently: every event ends with a
+//! transcript line saying what became of it, and [`Lambda::event_outcomes`] lists them all.
+//!
+//! Simplified here (for later chapters): throttling and its 6-hour backoff, and destinations
+//! other than SQS queues and Lambda functions.
+
+use crate::arn::{FunctionRef, LATEST};
+use crate::clock;
+use crate::error::ServiceError;
+use crate::function::HandlerError;
+use crate::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse, Run};
+use crate::service::Lambda;
+use crate::transcript::Entry;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The waits before the first and the second retry after a function error.
+pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+/// The default and longest time an event may wait to be processed: 6 hours.
+pub const MAX_EVENT_AGE: Duration = Duration::from_secs(6 * 3600);
+const MIN_EVENT_AGE: Duration = Duration::from_secs(60);
+
+/// How Lambda handles an asynchronous event for one function version or alias: the settings of
+/// `aws lambda put-function-event-invoke-config`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventInvokeConfig {
+    maximum_retry_attempts: u32,
+    maximum_event_age: Duration,
+    on_success: Option<String>,
+    on_failure: Option<String>,
+}
+
+impl Default for EventInvokeConfig {
+    fn default() -> Self {
+        Self {
+            maximum_retry_attempts: 2,
+            maximum_event_age: MAX_EVENT_AGE,
+            on_success: None,
+            on_failure: None,
+        }
+    }
+}
+
+impl EventInvokeConfig {
+    /// Retries after a function error: 0, 1 or 2 (the default).
+    pub fn maximum_retry_attempts(mut self, retries: u32) -> Self {
+        self.maximum_retry_attempts = retries;
+        self
+    }
+
+    /// How long an event may wait, in seconds: 60 to 21,600 (the default).
+    pub fn maximum_event_age_secs(mut self, secs: u64) -> Self {
+        self.maximum_event_age = Duration::from_secs(secs);
+        self
+    }
+
+    /// Where a record of each success goes: an SQS queue or Lambda function ARN.
+    pub fn on_success(mut self, destination_arn: impl Into<String>) -> Self {
+        self.on_success = Some(destination_arn.into());
+        self
+    }
+
+    /// Where a record of each event Lambda gave up on goes: an SQS queue or Lambda function ARN.
+    pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
+        self.on_failure = Some(destination_arn.into());
+        self
+    }
+
+    fn validate(&self) -> Result<(), ServiceError> {
+        let limit = |field: &str, value: u64, bound: String| {
+            ServiceError::validation(format!(
+                "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: Member must have value {bound}"
+            ))
+        };
+        if self.maximum_retry_attempts > 2 {
+            return Err(limit(
+                "maximumRetryAttempts",
+                self.maximum_retry_attempts.into(),
+                "less than or equal to 2".into(),
+            ));
+        }
+        let age = self.maximum_event_age.as_secs();
+        if age < MIN_EVENT_AGE.as_secs() {
+            return Err(limit(
+                "maximumEventAgeInSeconds",
+                age,
+                "greater than or equal to 60".into(),
+            ));
+        }
+        if age > MAX_EVENT_AGE.as_secs() {
+            return Err(limit(
+                "maximumEventAgeInSeconds",
+                age,
+                "less than or equal to 21600".into(),
+            ));
+        }
+        for arn in [&self.on_success, &self.on_failure].into_iter().flatten() {
+            destination_kind(arn)?;
+        }
+        Ok(())
+    }
+}
+
+/// What finally became of one asynchronous event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// The function succeeded on attempt `attempts`.
+    Succeeded { attempts: u32 },
+    /// Lambda gave up: `condition` is `RetriesExhausted` or `EventAgeExceeded`; `sent_to` lists
+    /// the destination and dead-letter queue that received it (empty: discarded).
+    Failed {
+        condition: &'static str,
+        attempts: u32,
+        sent_to: Vec<String>,
+    },
+}
+
+/// The two kinds of destination the invoker can deliver to.
+enum DestinationKind {
+    Queue,
+    Function,
+}
+
+fn destination_kind(arn: &str) -> Result<DestinationKind, ServiceError> {
+    if arn.starts_with("arn:aws:sqs:") {
+        Ok(DestinationKind::Queue)
+    } else if arn.starts_with("arn:aws:lambda:") && arn.contains(":function:") {
+        Ok(DestinationKind::Function)
+    } else if ["arn:aws:sns:", "arn:aws:events:", "arn:aws:s3:"]
+        .iter()
+        .any(|p| arn.starts_with(p))
+    {
+        Err(ServiceError::invalid_parameter_value(format!(
+            "The invoker delivers to SQS queue and Lambda function destinations only; {arn} is not simulated yet."
+        )))
+    } else {
+        Err(ServiceError::invalid_parameter_value(format!(
+            "The destination ARN {arn} is invalid."
+        )))
+    }
+}
+
+/// An accepted event on its way through the internal queue.
+struct QueuedEvent {
+    request: InvokeRequest,
+    target: FunctionRef,
+    event: Value,
+    request_id: String,
+    accepted: Instant,
+}
+
+impl Lambda {
+    /// Sets how asynchronous events are handled for a function, version or alias (`f`, `f:1`,
+    /// `f:prod`), like `aws lambda put-function-event-invoke-config`.
+    pub fn put_function_event_invoke_config(
+        &self,
+        function: &str,
+        config: EventInvokeConfig,
+    ) -> Result<(), ServiceError> {
+        config.validate()?;
+        let target = self.inner.scope.parse(function, None)?;
+        let qualifier = target
+            .qualifier
+            .clone()
+            .unwrap_or_else(|| LATEST.to_owned());
+        let at = self.elapsed();
+        let mut state = self.state();
+        let exists = state
+            .functions
+            .get(&target.name)
+            .and_then(|f| f.resolve(Some(&qualifier), || 1.0))
+            .is_some();
+        if !exists {
+            return Err(ServiceError::resource_not_found(format!(
+                "Function not found: {}",
+                self.inner.scope.qualified_arn(&target.name, &qualifier)
+            )));
+        }
+        let text = format!(
+            "put-function-event-invoke-config {}:{qualifier}: {} retries, max age {} s{}{}",
+            target.name,
+            config.maximum_retry_attempts,
+            config.maximum_event_age.as_secs(),
+            config
+                .on_success
+                .as_deref()
+                .map(|d| format!(", on success -> {d}"))
+                .unwrap_or_default(),
+            config
+                .on_failure
+                .as_deref()
+                .map(|d| format!(", on failure -> {d}"))
+                .unwrap_or_default(),
+        );
+        if let Some(function) = state.functions.get_mut(&target.name) {
+            function.event_invoke_configs.insert(qualifier, config);
+        }
+        state.transcript.push(Entry::Api { at, text });
+        Ok(())
+    }
+
+    /// What became of every asynchronous event so far, by request id.
+    pub fn event_outcomes(&self) -> BTreeMap<String, EventOutcome> {
+        self.state().event_outcomes.clone()
+    }
+
+    /// Waits (in virtual time) until every accepted asynchronous event has its outcome, retries
+    /// included. A test calls it before looking at destinations, queues or the transcript.
+    pub async fn settle(&self) {
+        loop {
+            let settled = self.inner.settled.notified();
+            if self.inner.in_flight.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            settled.await;
+        }
+    }
+
+    /// Accepts an event: answers 202 now and processes it in the background.
+    pub(crate) fn enqueue(
+        &self,
+        request: InvokeRequest,
+        target: FunctionRef,
+        event: Value,
+        request_id: String,
+    ) -> InvokeResponse {
+        let at = self.elapsed();
+        self.state().transcript.push(Entry::Api {
+            at,
+            text: format!(
+                "invoke {} (Event): 202, event {request_id} queued",
+                describe_target(&request)
+            ),
+        });
+        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
+        let queued = QueuedEvent {
+            request,
+            target,
+            event,
+            request_id: request_id.clone(),
+            accepted: Instant::now(),
+        };
+        let lambda = self.clone();
+        tokio::spawn(async move {
+            let _done = InFlight(lambda.clone());
+            lambda.deliver(queued).await;
+        });
+        InvokeResponse {
+            status_code: 202,
+            function_error: None,
+            executed_version: None,
+            log_result: None,
+            request_id,
+            payload: Vec::new(),
+        }
+    }
+
+    /// Runs one event through its attempts and hands it to its destinations.
+    async fn deliver(&self, queued: QueuedEvent) {
+        let qualifier = queued
+            .target
+            .qualifier
+            .clone()
+            .unwrap_or_else(|| LATEST.to_owned());
+        let config = self.event_invoke_config(&queued.target.name, &qualifier);
+        let function_arn = self
+            .inner
+            .scope
+            .qualified_arn(&queued.target.name, &qualifier);
+        let mut attempts = 0;
+        loop {
+            if queued.accepted.elapsed() > config.maximum_event_age {
+                let context = FailureContext {
+                    condition: "EventAgeExceeded",
+                    attempts,
+                    last: None,
+                };
+                return self.give_up(&queued, &config, &function_arn, context).await;
+            }
+            let Ok(version) = self.resolve_version(&queued.target) else {
+                // The function or alias was deleted while the event waited.
+                let context = FailureContext {
+                    condition: "EventAgeExceeded",
+                    attempts,
+                    last: None,
+                };
+                return self.give_up(&queued, &config, &function_arn, context).await;
+            };
+            attempts += 1;
+            let run = Run {
+                request: &queued.request,
+                target: &queued.target,
+                version: &version,
+                event: queued.event.clone(),
+                request_id: queued.request_id.clone(),
+                kind: format!("Event, attempt {attempts}"),
+            };
+            let (response, failure) = self.run(run).await;
+            match failure {
+                None => {
+                    let mut sent_to = Vec::new();
+                    if let Some(destination) = &config.on_success {
+                        let record = self.destination_record(
+                            &queued,
+                            &function_arn,
+                            "Success",
+                            attempts,
+                            &response,
+                        );
+                        sent_to.extend(self.send_to_destination(destination, record).await);
+                    }
+                    return self.record_outcome(
+                        &queued.request_id,
+                        EventOutcome::Succeeded { attempts },
+                        format!("processed on attempt {attempts}{}", describe_sent(&sent_to)),
+                    );
+                }
+                Some(error) if attempts > config.maximum_retry_attempts => {
+                    let context = FailureContext {
+                        condition: "RetriesExhausted",
+                        attempts,
+                        last: Some((response, error)),
+                    };
+                    return self.give_up(&queued, &config, &function_arn, context).await;
+                }
+                Some(_) => tokio::time::sleep(RETRY_DELAYS[(attempts - 1) as usize]).await,
+            }
+        }
+    }
+
+    /// Sends a failed event to its on-failure destination and dead-letter queue, if any.
+    async fn give_up(
+        &self,
+        queued: &QueuedEvent,
+        config: &EventInvokeConfig,
+        function_arn: &str,
+        failure: FailureContext,
+    ) {
+        let FailureContext {
+            condition,
+            attempts,
+            last,
+        } = failure;
+        let mut sent_to = Vec::new();
+        if let Some(destination) = &config.on_failure {
+            let record = match &last {
+                Some((response, _)) => {
+                    self.destination_record(queued, function_arn, condition, attempts, response)
+                }
+                None => json!({
+                    "version": "1.0",
+                    "timestamp": clock::rfc3339_millis(self.inner.clock.now()),
+                    "requestContext": {
+                        "requestId": queued.request_id,
+                        "functionArn": function_arn,
+                        "condition": condition,
+                        "approximateInvokeCount": attempts,
+                    },
+                    "requestPayload": queued.event,
+                }),
+            };
+            sent_to.extend(self.send_to_destination(destination, record).await);
+        }
+        if let Some(dlq) = self.dead_letter_queue(&queued.target) {
+            let message = last
+                .as_ref()
+                .map(|(_, error)| error.error_message.clone())
+                .unwrap_or_else(|| format!("Event age exceeded after {attempts} attempts"));
+            sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message));
+        }
+        let summary = match sent_to.is_empty() {
+            true => format!("{condition} after {attempts} attempts; discarded (no on-failure destination or dead-letter queue)"),
+            false => format!("{condition} after {attempts} attempts{}", describe_sent(&sent_to)),
+        };
+        self.record_outcome(
+            &queued.request_id,
+            EventOutcome::Failed {
+                condition,
+                attempts,
+                sent_to,
+            },
+            summary,
+        );
+    }
+
+    /// The invocation record a destination receives, in the shape Lambda sends.
+    fn destination_record(
+        &self,
+        queued: &QueuedEvent,
+        function_arn: &str,
+        condition: &str,
+        attempts: u32,
+        response: &InvokeResponse,
+    ) -> Value {
+        let mut response_context = json!({
+            "statusCode": 200,
+            "executedVersion": response.executed_version,
+        });
+        if let Some(error) = &response.function_error {
+            response_context["functionError"] = json!(error);
+        }
+        json!({
+            "version": "1.0",
+            "timestamp": clock::rfc3339_millis(self.inner.clock.now()),
+            "requestContext": {
+                "requestId": queued.request_id,
+                "functionArn": function_arn,
+                "condition": condition,
+                "approximateInvokeCount": attempts,
+            },
+            "requestPayload": queued.event,
+            "responseContext": response_context,
+            "responsePayload": response.payload_json().unwrap_or(Value::Null),
+        })
+    }
+
+    /// Delivers a record; returns the destination if it was delivered.
+    async fn send_to_destination(&self, destination: &str, record: Value) -> Option<String> {
+        let delivered = match destination_kind(destination) {
+            Ok(DestinationKind::Queue) => self
+                .sqs()
+                .send_message(destination, record.to_string(), BTreeMap::new())
+                .is_ok(),
+            Ok(DestinationKind::Function) => {
+                let request = InvokeRequest::new(destination)
+                    .invocation_type(InvocationType::Event)
+                    .payload(record);
+                Box::pin(self.invoke(request)).await.is_ok()
+            }
+            Err(_) => false,
+        };
+        delivered.then(|| destination.to_owned())
+    }
+
+    fn send_to_dead_letter_queue(
+        &self,
+        dlq: &str,
+        queued: &QueuedEvent,
+        message: &str,
+    ) -> Option<String> {
+        let attributes = BTreeMap::from([
+            (
+                "RequestID".to_owned(),
+                ("String".to_owned(), queued.request_id.clone()),
+            ),
+            (
+                "ErrorCode".to_owned(),
+                ("Number".to_owned(), "200".to_owned()),
+            ),
+            (
+                "ErrorMessage".to_owned(),
+                ("String".to_owned(), message.to_owned()),
+            ),
+        ]);
+        let body = queued.event.to_string();
+        self.sqs()
+            .send_message(dlq, body, attributes)
+            .ok()
+            .map(|_| dlq.to_owned())
+    }
+
+    fn event_invoke_config(&self, function: &str, qualifier: &str) -> EventInvokeConfig {
+        self.state()
+            .functions
+            .get(function)
+            .and_then(|f| f.event_invoke_configs.get(qualifier).cloned())
+            .unwrap_or_default()
+    }
+
+    fn dead_letter_queue(&self, target: &FunctionRef) -> Option<String> {
+        let state = self.state();
+        let function = state.functions.get(&target.name)?;
+        let version = function.resolve(target.qualifier.as_deref(), || 1.0)?;
+        function
+            .version(&version)?
+            .config
+            .dead_letter_target()
+            .map(str::to_owned)
+    }
+
+    fn record_outcome(&self, request_id: &str, outcome: EventOutcome, summary: String) {
+        let at = self.elapsed();
+        let mut state = self.state();
+        state.event_outcomes.insert(request_id.to_owned(), outcome);
+        state.transcript.push(Entry::Api {
+            at,
+            text: format!("event {request_id}: {summary}"),
+        });
+    }
+}
+
+/// Why and after what Lambda gave up on an event.
+struct FailureContext {
+    condition: &'static str,
+    attempts: u32,
+    last: Option<(InvokeResponse, HandlerError)>,
+}
+
+fn describe_sent(sent_to: &[String]) -> String {
+    match sent_to {
+        [] => String::new(),
+        targets => format!(", sent to {}", targets.join(" and ")),
+    }
+}
+
+/// Counts an event as in flight until its task ends, however it ends.
+struct InFlight(Lambda);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.0.inner.settled.notify_waiters();
+    }
+}
