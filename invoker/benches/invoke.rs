@@ -1,10 +1,18 @@
-//! How fast the invoker runs a trivial handler that logs a line: `cargo bench -p invoker`.
+//! How fast the invoker runs scenarios: `cargo bench -p invoker`.
 //!
-//! The figure that matters for a learner is how long a test scenario takes, and scenarios are
-//! mostly back-to-back warm invocations. The target is 200,000 invocations per second.
+//! The figure that matters for a learner is how long a test scenario takes.
+//! - `sync`: back-to-back warm invocations of a trivial handler that logs a line (target: 200,000
+//!   invocations per second);
+//! - `async`: 100,000 events, 10% of attempts failing, through retries and a dead-letter queue
+//!   (target: under a second).
 
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
+use invoker::{
+    handler_fn, Context, EventOutcome, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
+    Lambda,
+};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 async fn trivial(event: Value, ctx: Context) -> Result<Value, HandlerError> {
@@ -13,6 +21,11 @@ async fn trivial(event: Value, ctx: Context) -> Result<Value, HandlerError> {
 }
 
 fn main() {
+    sync_invocations();
+    async_events_with_failures();
+}
+
+fn sync_invocations() {
     const INVOCATIONS: u32 = 200_000;
     let elapsed = invoker::run(async {
         let lambda = Lambda::new();
@@ -35,7 +48,50 @@ fn main() {
     });
     let per_second = f64::from(INVOCATIONS) / elapsed.as_secs_f64();
     println!(
-        "invoke/trivial-with-logs: {INVOCATIONS} invocations in {:.3} s = {per_second:.0} invocations/s",
+        "sync: {INVOCATIONS} invocations in {:.3} s = {per_second:.0} invocations/s",
+        elapsed.as_secs_f64()
+    );
+}
+
+fn async_events_with_failures() {
+    const EVENTS: u64 = 100_000;
+    let (elapsed, dead) = invoker::run(async {
+        let lambda = Lambda::new();
+        let dlq = lambda.sqs().create_queue("dlq");
+        let attempts = Arc::new(AtomicU64::new(0));
+        // Every tenth attempt fails.
+        let flaky = handler_fn(move |event: Value, _ctx: Context| {
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed);
+            async move {
+                if attempt % 10 == 0 {
+                    return Err(HandlerError::new("Injected", "injected failure"));
+                }
+                Ok(event)
+            }
+        });
+        lambda
+            .create_function(FunctionConfig::new("flaky").dead_letter_queue(&dlq), flaky)
+            .expect("valid function");
+        let started = Instant::now();
+        for n in 0..EVENTS {
+            let request = InvokeRequest::new("flaky")
+                .invocation_type(InvocationType::Event)
+                .payload(json!({ "n": n }));
+            lambda.invoke(request).await.expect("accepted");
+        }
+        lambda.settle().await;
+        let elapsed = started.elapsed();
+        let outcomes = lambda.event_outcomes();
+        assert_eq!(outcomes.len() as u64, EVENTS, "every event has an outcome");
+        let dead = outcomes
+            .values()
+            .filter(|o| matches!(o, EventOutcome::Failed { .. }))
+            .count();
+        assert_eq!(lambda.sqs().messages(&dlq).len(), dead);
+        (elapsed, dead)
+    });
+    println!(
+        "async: {EVENTS} events, 10% of attempts failing, {dead} dead-lettered, in {:.3} s",
         elapsed.as_secs_f64()
     );
 }
