@@ -63,7 +63,7 @@ fn async_events_with_failures() {
         let flaky = handler_fn(move |event: Value, _ctx: Context| {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed);
             async move {
-                if attempt % 10 == 0 {
+                if attempt.is_multiple_of(10) {
                     return Err(HandlerError::new("Injected", "injected failure"));
                 }
                 Ok(event)
