@@ -1,0 +1,255 @@
+//! `cargo xtask check [--timeout <seconds>]`: the maintainers' and CI's command.
+//!
+//! `verify` trusts that the workbook is sound; `check` is what makes it so. It checks, in order:
+//!
+//! 1. the manifest and the workspace agree ([`crate::manifest::drift`]), and each entry has its
+//!    chapter and hints ([`crate::manifest::incomplete_entries`]);
+//! 2. every reference solution passes all of its tests;
+//! 3. every test FAILS on its starter. A test that passes on the `todo!()` starter passes
+//!    whatever the learner writes, so it cannot tell a right answer from a wrong one;
+//! 4. the book builds, with no broken include or link.
+//!
+//! Solutions and starters are graded by the same code as `verify` ([`crate::grade`]), in one
+//! cargo build. Every problem is listed, not just the first, so one CI run shows all the work.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::book;
+use crate::grade::{self, Crate};
+use crate::manifest::{self, Exercise, Manifest};
+use crate::report::{Outcome, TestStatus, Verdict};
+
+/// Runs the command and returns the process exit code: 0 all good, 1 problems (listed).
+pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
+    let manifest = Manifest::load(root)?;
+    let crates = manifest::crates_on_disk(root)?;
+    let book_src = root.join("book").join("src");
+    let mut problems =
+        manifest::incomplete_entries(&manifest, |chapter| book_src.join(chapter).is_file());
+    // The tests are only run when the manifest matches the crates: cargo refuses a `--package`
+    // that does not exist, and verdicts could be given to the wrong exercise.
+    let drift = manifest::drift(&manifest, &crates);
+    let manifest_is_sound = drift.is_empty();
+    problems.extend(drift);
+    let mut tests = 0;
+    if manifest_is_sound {
+        let exercises = &manifest.exercises;
+        let solutions = exercises.iter().map(|e| Crate {
+            package: e.solution_package(),
+            dir: &e.solution,
+        });
+        let starters = exercises.iter().map(|e| Crate {
+            package: e.package.clone(),
+            dir: &e.dir,
+        });
+        let to_grade: Vec<Crate> = solutions.chain(starters).collect();
+        let outcomes = grade::grade(root, &to_grade, timeout)?;
+        let (solutions, starters) = outcomes.split_at(exercises.len());
+        for ((exercise, solution), starter) in exercises.iter().zip(solutions).zip(starters) {
+            problems.extend(judge(exercise, solution, starter));
+        }
+        tests = solutions.iter().map(|o| o.tests.len()).sum();
+    }
+
+    if !book::build(root)? {
+        problems.push("the book does not build; its problems are printed above".to_owned());
+    }
+
+    println!();
+    if problems.is_empty() {
+        println!(
+            "check: all good. The solutions of {} exercise(s) pass all {tests} tests, every test \
+             fails on its starter, and the book builds.",
+            manifest.exercises.len()
+        );
+        return Ok(0);
+    }
+    println!("check: {} problem(s):", problems.len());
+    for problem in &problems {
+        let mut lines = problem.lines();
+        println!("  - {}", lines.next().unwrap_or_default());
+        for line in lines {
+            match line {
+                "" => println!(),
+                line => println!("    {line}"),
+            }
+        }
+    }
+    if !manifest_is_sound {
+        println!("The tests were not run: the manifest and the crates must agree first.");
+    }
+    Ok(1)
+}
+
+/// The problems of one exercise, given how its solution and its starter fared.
+fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<String> {
+    let name = &exercise.name;
+    let mut problems = Vec::new();
+
+    match solution.verdict {
+        Verdict::Passed if solution.tests.is_empty() => {
+            problems.push(format!(
+                "`{name}` has no tests; a test suite is the exercise"
+            ));
+        }
+        Verdict::Passed => {}
+        Verdict::DoesNotCompile | Verdict::TimedOut => problems.push(format!(
+            "`{name}`: the solution {}:\n{}",
+            solution.verdict.label(),
+            solution.message.as_deref().unwrap_or_default()
+        )),
+        Verdict::Failed => {
+            for test in solution
+                .tests
+                .iter()
+                .filter(|t| t.status != TestStatus::Pass)
+            {
+                problems.push(format!(
+                    "`{name}`: the solution fails `{}`:\n{}",
+                    test.name,
+                    test.message.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+    }
+
+    match starter.verdict {
+        Verdict::DoesNotCompile => problems.push(format!(
+            "`{name}`: the starter does not compile; a starter must compile, with `todo!()` \
+             where the learner's code goes, so their first verify shows failing tests:\n{}",
+            starter.message.as_deref().unwrap_or_default()
+        )),
+        Verdict::TimedOut => problems.push(format!(
+            "`{name}`: the starter's tests timed out; with `todo!()` bodies they should fail \
+             at once"
+        )),
+        Verdict::Passed | Verdict::Failed => {}
+    }
+    for test in starter
+        .tests
+        .iter()
+        .filter(|t| t.status == TestStatus::Pass)
+    {
+        problems.push(format!(
+            "`{name}`: `{}` passes on the starter, so it passes whatever the learner writes; \
+             make it check something the learner has to write",
+            test.name
+        ));
+    }
+
+    for test in &starter.tests {
+        if !solution.tests.iter().any(|t| t.name == test.name) {
+            problems.push(format!(
+                "`{name}`: `{}` runs on the starter but not on the solution; point the \
+                 solution's [[test]] targets at the starter's tests/*.rs files",
+                test.name
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::TestResult;
+
+    fn exercise() -> Exercise {
+        Exercise {
+            name: "hello-api".to_owned(),
+            package: "hello-api".to_owned(),
+            dir: "exercises/01-hello-api".to_owned(),
+            solution: "solutions/01-hello-api".to_owned(),
+            chapter: "ch01.md".to_owned(),
+            points: 10,
+            hints: Vec::new(),
+        }
+    }
+
+    fn outcome(verdict: Verdict, tests: &[(&str, TestStatus)]) -> Outcome {
+        Outcome {
+            verdict,
+            message: None,
+            tests: tests
+                .iter()
+                .map(|&(name, status)| TestResult {
+                    name: name.to_owned(),
+                    status,
+                    message: Some("why".to_owned()).filter(|_| status != TestStatus::Pass),
+                    output: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_sound_exercise_has_no_problems() {
+        let solution = outcome(
+            Verdict::Passed,
+            &[("a", TestStatus::Pass), ("b", TestStatus::Pass)],
+        );
+        let starter = outcome(
+            Verdict::Failed,
+            &[("a", TestStatus::Fail), ("b", TestStatus::Error)],
+        );
+        assert_eq!(
+            judge(&exercise(), &solution, &starter),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn names_a_test_that_passes_on_the_starter() {
+        let solution = outcome(
+            Verdict::Passed,
+            &[("a", TestStatus::Pass), ("b", TestStatus::Pass)],
+        );
+        let starter = outcome(
+            Verdict::Failed,
+            &[("a", TestStatus::Fail), ("b", TestStatus::Pass)],
+        );
+        let problems = judge(&exercise(), &solution, &starter);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("`hello-api`: `b` passes on the starter"));
+    }
+
+    #[test]
+    fn names_each_test_the_solution_fails() {
+        let solution = outcome(
+            Verdict::Failed,
+            &[("a", TestStatus::Fail), ("b", TestStatus::Pass)],
+        );
+        let starter = outcome(
+            Verdict::Failed,
+            &[("a", TestStatus::Fail), ("b", TestStatus::Fail)],
+        );
+        assert_eq!(
+            judge(&exercise(), &solution, &starter),
+            ["`hello-api`: the solution fails `a`:\nwhy"]
+        );
+    }
+
+    #[test]
+    fn starter_tests_must_all_run_on_the_solution() {
+        let solution = outcome(Verdict::Passed, &[("a", TestStatus::Pass)]);
+        let starter = outcome(
+            Verdict::Failed,
+            &[("a", TestStatus::Fail), ("b", TestStatus::Fail)],
+        );
+        let problems = judge(&exercise(), &solution, &starter);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("`hello-api`: `b` runs on the starter but not"));
+    }
+
+    #[test]
+    fn an_exercise_needs_tests_and_a_compiling_starter() {
+        let solution = outcome(Verdict::Passed, &[]);
+        let starter = Outcome::does_not_compile("error: oops".to_owned());
+        let problems = judge(&exercise(), &solution, &starter);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("has no tests"));
+        assert!(problems[1].contains("the starter does not compile"));
+        assert!(problems[1].ends_with("error: oops"));
+    }
+}

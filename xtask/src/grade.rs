@@ -1,0 +1,221 @@
+//! Grading: build crates' tests, run each test binary under a time limit, and turn what libtest
+//! printed into an [`Outcome`]. `verify` grades the learner's starters; `check` grades the
+//! solutions and the starters, through this same code.
+//!
+//! Why not just `cargo test`? Three reasons. A time limit: `cargo test` waits for a looping test
+//! forever, while a test binary we started ourselves can be killed ([`crate::process`]). One
+//! build for every exercise, where `cargo test` would stop at the first exercise that fails to
+//! compile or fail its tests. And control over the environment insta sees, so snapshots are only
+//! ever compared, never written.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::cargo_build::{self, TestBinary};
+use crate::libtest;
+use crate::process::{self, Ending};
+use crate::report::{Outcome, TestResult, TestStatus, Verdict};
+
+/// A crate to grade: its package name and its folder relative to the workspace root.
+#[derive(Debug, Clone)]
+pub struct Crate<'a> {
+    pub package: String,
+    pub dir: &'a str,
+}
+
+/// Builds the tests of every crate in one cargo invocation, then runs each crate's test binaries,
+/// one crate at a time, with `time_limit` for each crate. Outcomes come back in `crates` order.
+/// An `Err` means grading itself failed (cargo could not run at all), not that a test did.
+pub fn grade(root: &Path, crates: &[Crate], time_limit: Duration) -> Result<Vec<Outcome>, String> {
+    if crates.is_empty() {
+        // `cargo build` without `--package` would build the whole workspace instead.
+        return Ok(Vec::new());
+    }
+    let packages: Vec<String> = crates.iter().map(|c| c.package.clone()).collect();
+    let build = cargo_build::build_tests(root, &packages)?;
+    crates
+        .iter()
+        .map(|krate| match build.failure_for(&krate.package) {
+            Some(error) => Ok(Outcome::does_not_compile(error)),
+            None => {
+                let binaries = build.binaries.get(&krate.package).map(Vec::as_slice);
+                run_tests(root, krate.dir, binaries.unwrap_or_default(), time_limit)
+            }
+        })
+        .collect()
+}
+
+/// Runs a crate's test binaries in turn until they are done or `time_limit` is used up.
+fn run_tests(
+    root: &Path,
+    dir: &str,
+    binaries: &[TestBinary],
+    time_limit: Duration,
+) -> Result<Outcome, String> {
+    let deadline = Instant::now() + time_limit;
+    let mut tests = Vec::new();
+    for binary in binaries {
+        let (results, ending) = run_binary(root, dir, binary, deadline)?;
+        tests.extend(results);
+        if ending == Ending::TimedOut {
+            let running: Vec<String> = tests
+                .iter()
+                .filter(|test| test.status == TestStatus::Error)
+                .map(|test| format!("`{}`", test.name))
+                .collect();
+            let running = if running.is_empty() {
+                "a test".to_owned() // killed while still listing its tests
+            } else {
+                running.join(", ")
+            };
+            let message = format!(
+                "timed out after {} s, with {running} still running: probably an endless loop,\n\
+                 or a wait for something that never happens. The tests that finished are listed.\n\
+                 If your computer is just slow, allow more time with `--timeout <seconds>`.",
+                time_limit.as_secs(),
+            );
+            return Ok(Outcome {
+                verdict: Verdict::TimedOut,
+                message: Some(message),
+                tests,
+            });
+        }
+    }
+    let all_passed = tests.iter().all(|test| test.status == TestStatus::Pass);
+    Ok(Outcome {
+        verdict: if all_passed {
+            Verdict::Passed
+        } else {
+            Verdict::Failed
+        },
+        message: None,
+        tests,
+    })
+}
+
+/// Lists a binary's tests, then runs them. Listing first means a test that never reports (its
+/// process was killed, or crashed) is still named in the results, as an `error`.
+fn run_binary(
+    root: &Path,
+    dir: &str,
+    binary: &TestBinary,
+    deadline: Instant,
+) -> Result<(Vec<TestResult>, Ending), String> {
+    let list = process::run_until(
+        test_command(root, dir, binary).args(["--list", "--format", "terse"]),
+        deadline,
+    )?;
+    match list.ending {
+        Ending::TimedOut => return Ok((Vec::new(), Ending::TimedOut)),
+        Ending::Exited { success: false } => {
+            let error = TestResult {
+                name: binary.target.clone(),
+                status: TestStatus::Error,
+                message: Some(format!(
+                    "the test binary could not even list its tests:\n{}",
+                    libtest::crash_summary(&list.stderr)
+                )),
+                output: None,
+            };
+            return Ok((vec![error], list.ending));
+        }
+        Ending::Exited { success: true } => {}
+    }
+    // A missing source file only costs the file order; the tests still run.
+    let source = fs::read_to_string(&binary.source).unwrap_or_default();
+    let names = order_by_source(libtest::parse_list(&list.stdout), &source);
+
+    let run = process::run_until(
+        // `--include-ignored`: the grader has no optional tests. No colours: we parse the text.
+        test_command(root, dir, binary).args(["--include-ignored", "--color", "never"]),
+        deadline,
+    )?;
+    let mut report = libtest::parse_run(&run.stdout);
+    let unfinished = match run.ending {
+        Ending::TimedOut => "still running when the time limit ran out".to_owned(),
+        Ending::Exited { .. } => format!(
+            "the test process stopped before this test finished:\n{}",
+            libtest::crash_summary(&run.stderr)
+        ),
+    };
+    let results = names
+        .into_iter()
+        .map(|name| {
+            let (status, message, output) = if report.passed.contains(&name) {
+                (TestStatus::Pass, None, None)
+            } else if let Some(failure) = report.failed.remove(&name) {
+                (TestStatus::Fail, Some(failure.message), failure.output)
+            } else {
+                (TestStatus::Error, Some(unfinished.clone()), None)
+            };
+            TestResult {
+                name,
+                status,
+                message,
+                output,
+            }
+        })
+        .collect();
+    Ok((results, run.ending))
+}
+
+/// A test binary, started the way `cargo test` would start it (in the crate's folder), with an
+/// environment that makes insta compare snapshots and never write them.
+fn test_command(root: &Path, dir: &str, binary: &TestBinary) -> Command {
+    let mut command = Command::new(&binary.executable);
+    command
+        .current_dir(root.join(dir))
+        // Never write `.snap.new` files: the snapshots are the exercise's specification.
+        .env("INSTA_UPDATE", "no")
+        .env("INSTA_FORCE_PASS", "0")
+        // The full diff, whatever the learner's own insta settings say.
+        .env("INSTA_OUTPUT", "diff")
+        // insta finds snapshots relative to the workspace root, and would otherwise start
+        // `cargo metadata` from every test binary to learn it.
+        .env("INSTA_WORKSPACE_ROOT", root)
+        // Non-interactive: no prompts, and insta's CI behaviour (fail, do not record).
+        .env("CI", "true")
+        // Backtraces are long and differ between machines; the panic message is what matters.
+        .env("RUST_BACKTRACE", "0")
+        // We read each test's captured output from libtest's report, so capturing must stay on,
+        // and the report must be plain text.
+        .env_remove("RUST_TEST_NOCAPTURE")
+        .env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// Sorts test names into the order their functions appear in `source`: a learner reads a test
+/// file top to bottom, and libtest only knows alphabetical order. A test whose `fn` is not in
+/// this file (it lives in a submodule's file) keeps its place after the ones that are.
+fn order_by_source(mut names: Vec<String>, source: &str) -> Vec<String> {
+    names.sort_by_cached_key(|name| {
+        let function = name.rsplit("::").next().unwrap_or(name);
+        source
+            .find(&format!("fn {function}("))
+            .unwrap_or(usize::MAX)
+    });
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_tests_as_written() {
+        let source = "
+            #[test] fn zeta() {}
+            mod nested { #[test] fn alpha() {} }
+            #[test] fn alpha_two() {}
+        ";
+        let names = ["alpha_two", "elsewhere::beta", "nested::alpha", "zeta"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            order_by_source(names, source),
+            ["zeta", "nested::alpha", "alpha_two", "elsewhere::beta"]
+        );
+    }
+}

@@ -1,0 +1,531 @@
+//! Verdicts, and the three ways they are shown: a table for people, a JSON file for programs, and
+//! the process exit code for scripts.
+//!
+//! # The JSON report (`cargo xtask verify --json FILE`)
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "points": 10,
+//!   "points_possible": 15,
+//!   "exercises": [
+//!     {
+//!       "name": "hello-api",
+//!       "chapter": "ch01-handler-event-context.md",
+//!       "verdict": "passed",
+//!       "points": 10,
+//!       "points_possible": 10,
+//!       "result": { "version": 3, "status": "pass", "tests": [ { "name": "greets", "status": "pass" } ] }
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! - `version` is this wrapper's format version; it changes only when a field changes meaning.
+//! - `verdict` is one of `passed`, `failed`, `timed_out`, `does_not_compile`.
+//! - `points` is all or nothing: an exercise's tests together say what "correct" means, so
+//!   passing some of them is not part of a correct answer.
+//! - `result` is an [Exercism test-runner `results.json`, version 3][v3]: `status` is `pass`,
+//!   `fail` or `error` (it did not compile, or timed out); `message` is there only for `error`;
+//!   `tests` lists each test in the order it is written in its file, with a `status` of `pass`,
+//!   `fail` or `error` (it never finished), a `message` for `fail`/`error`, and an `output` with
+//!   what a failing test printed, if it printed anything.
+//!
+//! The text is stable between runs and machines (no timings, thread ids or home directories),
+//! and object keys are written in alphabetical order, so a teacher can diff two reports. (The
+//! example above is in reading order.)
+//!
+//! [v3]: https://exercism.org/docs/building/tooling/test-runners/interface
+
+use serde_json::{json, Map, Value};
+
+use crate::manifest::Exercise;
+
+/// The version of the JSON wrapper written by [`json()`].
+const REPORT_VERSION: u32 = 1;
+
+/// The Exercism results.json version that each exercise's `result` follows.
+const EXERCISM_VERSION: u32 = 3;
+
+/// A failure message is cut to this many lines in the table view; the JSON keeps all of it.
+const MAX_MESSAGE_LINES: usize = 40;
+
+/// What became of one exercise (or solution) crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed,
+    TimedOut,
+    DoesNotCompile,
+}
+
+impl Verdict {
+    /// 0 all passed, 1 a test failed or hung, 2 something did not even compile.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Passed => 0,
+            Verdict::Failed | Verdict::TimedOut => 1,
+            Verdict::DoesNotCompile => 2,
+        }
+    }
+
+    /// Its name in the table and in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Failed => "failed",
+            Verdict::TimedOut => "timed out",
+            Verdict::DoesNotCompile => "does not compile",
+        }
+    }
+
+    /// Its name in the JSON report.
+    fn json_name(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::Failed => "failed",
+            Verdict::TimedOut => "timed_out",
+            Verdict::DoesNotCompile => "does_not_compile",
+        }
+    }
+
+    fn exercism_status(self) -> &'static str {
+        match self {
+            Verdict::Passed => "pass",
+            Verdict::Failed => "fail",
+            Verdict::TimedOut | Verdict::DoesNotCompile => "error",
+        }
+    }
+}
+
+/// One test's status, as Exercism's v3 format names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestStatus {
+    Pass,
+    Fail,
+    /// The test never reported: it was still running at the time limit, or its process died.
+    Error,
+}
+
+impl TestStatus {
+    /// Its name in the JSON report.
+    fn json_name(self) -> &'static str {
+        match self {
+            TestStatus::Pass => "pass",
+            TestStatus::Fail => "fail",
+            TestStatus::Error => "error",
+        }
+    }
+}
+
+/// One test's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestResult {
+    pub name: String,
+    pub status: TestStatus,
+    /// Why it failed or did not finish.
+    pub message: Option<String>,
+    /// What it printed before failing, if anything.
+    pub output: Option<String>,
+}
+
+impl TestResult {
+    /// The Exercism v3 test object; absent fields are left out rather than written as `null`.
+    fn to_json(&self) -> Value {
+        let mut test = Map::new();
+        test.insert("name".to_owned(), json!(self.name));
+        test.insert("status".to_owned(), json!(self.status.json_name()));
+        for (key, value) in [("message", &self.message), ("output", &self.output)] {
+            if let Some(value) = value {
+                test.insert(key.to_owned(), json!(value));
+            }
+        }
+        Value::Object(test)
+    }
+}
+
+/// The verdict on one crate and the evidence for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// Why it could not be tested: the compile error, or the time limit. `None` otherwise.
+    pub message: Option<String>,
+    pub tests: Vec<TestResult>,
+}
+
+impl Outcome {
+    pub fn does_not_compile(error: String) -> Outcome {
+        Outcome {
+            verdict: Verdict::DoesNotCompile,
+            message: Some(error),
+            tests: Vec::new(),
+        }
+    }
+
+    pub fn passed_count(&self) -> usize {
+        self.tests
+            .iter()
+            .filter(|test| test.status == TestStatus::Pass)
+            .count()
+    }
+
+    /// The one thing to show a learner: why it could not be tested, or the first failing test.
+    pub fn first_problem(&self) -> Option<(String, &str)> {
+        if let Some(message) = &self.message {
+            return Some((self.verdict.label().to_owned(), message));
+        }
+        let test = self.tests.iter().find(|t| t.status != TestStatus::Pass)?;
+        let what = match test.status {
+            TestStatus::Error => "did not finish",
+            _ => "failed",
+        };
+        let message = test.message.as_deref().unwrap_or_default();
+        Some((format!("test `{}` {what}", test.name), message))
+    }
+}
+
+/// An exercise and its outcome.
+#[derive(Debug)]
+pub struct Graded<'a> {
+    pub exercise: &'a Exercise,
+    pub outcome: Outcome,
+}
+
+impl Graded<'_> {
+    pub fn points(&self) -> u32 {
+        match self.outcome.verdict {
+            Verdict::Passed => self.exercise.points,
+            _ => 0,
+        }
+    }
+}
+
+/// Points earned and points possible, over all of `graded`.
+fn totals(graded: &[Graded]) -> (u32, u32) {
+    let earned = graded.iter().map(Graded::points).sum();
+    let possible = graded.iter().map(|g| g.exercise.points).sum();
+    (earned, possible)
+}
+
+/// The exit code for a whole run: the worst of its verdicts.
+pub fn exit_code(graded: &[Graded]) -> u8 {
+    graded
+        .iter()
+        .map(|g| g.outcome.verdict.exit_code())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The summary table, one row per exercise and a total.
+pub fn table(graded: &[Graded]) -> String {
+    let mut rows = vec![["exercise", "chapter", "tests", "points", "status"].map(String::from)];
+    for g in graded {
+        let tests = match g.outcome.verdict {
+            Verdict::DoesNotCompile => "-".to_owned(),
+            _ => format!("{}/{}", g.outcome.passed_count(), g.outcome.tests.len()),
+        };
+        rows.push([
+            g.exercise.name.clone(),
+            g.exercise.chapter.clone(),
+            tests,
+            format!("{}/{}", g.points(), g.exercise.points),
+            g.outcome.verdict.label().to_owned(),
+        ]);
+    }
+    let (earned, possible) = totals(graded);
+    rows.push(["total", "", "", &format!("{earned}/{possible}"), ""].map(String::from));
+
+    let mut widths = [0; 5];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
+        text.push_str(cells.join("  ").trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// For each exercise that did not pass, its first problem, cut to a screenful.
+pub fn details(graded: &[Graded]) -> String {
+    let mut text = String::new();
+    for g in graded {
+        if let Some((what, message)) = g.outcome.first_problem() {
+            text.push_str(&format!("\n{}: {what}\n", g.exercise.name));
+            text.push_str(&indent(&shorten(message, MAX_MESSAGE_LINES)));
+        }
+    }
+    text
+}
+
+/// What to do next: the first unfinished exercise and its chapter. When every graded exercise
+/// passed, the one after the last of them in the manifest (`all`), if any.
+pub fn next_step(all: &[Exercise], graded: &[Graded]) -> String {
+    let next = |e: &Exercise| format!("Next: {} — read book/src/{}", e.name, e.chapter);
+    if let Some(unfinished) = graded.iter().find(|g| g.outcome.verdict != Verdict::Passed) {
+        return next(unfinished.exercise);
+    }
+    if all.is_empty() {
+        return "The manifest lists no exercises yet.".to_owned();
+    }
+    if graded.len() == all.len() {
+        return "Every exercise passes. Well done!".to_owned();
+    }
+    let after_last = graded
+        .last()
+        .and_then(|last| all.iter().position(|e| e == last.exercise))
+        .and_then(|position| all.get(position + 1));
+    match after_last {
+        Some(exercise) => next(exercise),
+        None => "That was the last exercise; `cargo xtask verify` checks them all.".to_owned(),
+    }
+}
+
+/// The JSON report described in the module documentation.
+pub fn json(graded: &[Graded]) -> String {
+    let exercises: Vec<Value> = graded
+        .iter()
+        .map(|g| {
+            let tests: Vec<Value> = g.outcome.tests.iter().map(TestResult::to_json).collect();
+            let mut result = json!({
+                "version": EXERCISM_VERSION,
+                "status": g.outcome.verdict.exercism_status(),
+                "tests": tests,
+            });
+            if let Some(message) = &g.outcome.message {
+                result["message"] = json!(message);
+            }
+            json!({
+                "name": g.exercise.name,
+                "chapter": g.exercise.chapter,
+                "verdict": g.outcome.verdict.json_name(),
+                "points": g.points(),
+                "points_possible": g.exercise.points,
+                "result": result,
+            })
+        })
+        .collect();
+    let (earned, possible) = totals(graded);
+    let report = json!({
+        "version": REPORT_VERSION,
+        "points": earned,
+        "points_possible": possible,
+        "exercises": exercises,
+    });
+    // Serialising a `Value` cannot fail: its keys are strings, its numbers finite.
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Keeps the first `max_lines` lines and says how many were left out.
+fn shorten(text: &str, max_lines: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= max_lines {
+        return text.to_owned();
+    }
+    format!(
+        "{}\n… {} more lines (`--json FILE` keeps them all)",
+        lines[..max_lines].join("\n"),
+        lines.len() - max_lines
+    )
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| match line {
+            "" => "\n".to_owned(),
+            _ => format!("    {line}\n"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(name: &str, points: u32) -> Exercise {
+        Exercise {
+            name: name.to_owned(),
+            package: name.to_owned(),
+            dir: format!("exercises/{name}"),
+            solution: format!("solutions/{name}"),
+            chapter: format!("{name}.md"),
+            points,
+            hints: vec!["a hint".to_owned()],
+        }
+    }
+
+    fn test(name: &str, status: TestStatus, message: Option<&str>) -> TestResult {
+        TestResult {
+            name: name.to_owned(),
+            status,
+            message: message.map(str::to_owned),
+            output: None,
+        }
+    }
+
+    fn outcome(verdict: Verdict, tests: Vec<TestResult>) -> Outcome {
+        Outcome {
+            verdict,
+            message: None,
+            tests,
+        }
+    }
+
+    /// Three exercises: `one` passes, `two` fails its second test, `three` does not compile.
+    fn sample(all: &[Exercise]) -> Vec<Graded<'_>> {
+        vec![
+            Graded {
+                exercise: &all[0],
+                outcome: outcome(Verdict::Passed, vec![test("a", TestStatus::Pass, None)]),
+            },
+            Graded {
+                exercise: &all[1],
+                outcome: outcome(
+                    Verdict::Failed,
+                    vec![
+                        test("first", TestStatus::Pass, None),
+                        test("second", TestStatus::Fail, Some("left: 1\nright: 2")),
+                    ],
+                ),
+            },
+            Graded {
+                exercise: &all[2],
+                outcome: Outcome::does_not_compile("error[E0308]: mismatched types".to_owned()),
+            },
+        ]
+    }
+
+    fn three() -> Vec<Exercise> {
+        vec![
+            exercise("one", 10),
+            exercise("two", 5),
+            exercise("three", 5),
+        ]
+    }
+
+    #[test]
+    fn exit_code_is_the_worst_verdict() {
+        let all = three();
+        let mut graded = sample(&all);
+        assert_eq!(exit_code(&graded), 2);
+        graded.pop();
+        assert_eq!(exit_code(&graded), 1);
+        graded.pop();
+        assert_eq!(exit_code(&graded), 0);
+        assert_eq!(exit_code(&[]), 0);
+        assert_eq!(Verdict::TimedOut.exit_code(), 1);
+    }
+
+    #[test]
+    fn renders_the_table() {
+        let all = three();
+        assert_eq!(
+            table(&sample(&all)),
+            "\
+exercise  chapter   tests  points  status
+one       one.md    1/1    10/10   passed
+two       two.md    1/2    0/5     failed
+three     three.md  -      0/5     does not compile
+total                      10/20
+"
+        );
+    }
+
+    #[test]
+    fn details_show_each_first_problem() {
+        let all = three();
+        assert_eq!(
+            details(&sample(&all)),
+            "
+two: test `second` failed
+    left: 1
+    right: 2
+
+three: does not compile
+    error[E0308]: mismatched types
+"
+        );
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let message = (1..=50)
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let short = shorten(&message, 40);
+        assert!(short.starts_with("1\n2\n"));
+        assert!(short.ends_with("40\n… 10 more lines (`--json FILE` keeps them all)"));
+    }
+
+    #[test]
+    fn next_step_is_the_first_unfinished_exercise() {
+        let all = three();
+        assert_eq!(
+            next_step(&all, &sample(&all)),
+            "Next: two — read book/src/two.md"
+        );
+    }
+
+    #[test]
+    fn after_a_passing_exercise_comes_the_one_after_it() {
+        let all = three();
+        let mut graded = sample(&all);
+        graded.truncate(1);
+        assert_eq!(next_step(&all, &graded), "Next: two — read book/src/two.md");
+    }
+
+    #[test]
+    fn when_everything_passes_says_so() {
+        let all = three();
+        let mut graded = sample(&all);
+        for g in &mut graded {
+            g.outcome = outcome(Verdict::Passed, Vec::new());
+        }
+        assert_eq!(
+            next_step(&all, &graded),
+            "Every exercise passes. Well done!"
+        );
+        graded.remove(1);
+        assert_eq!(
+            next_step(&all, &graded),
+            "That was the last exercise; `cargo xtask verify` checks them all."
+        );
+    }
+
+    #[test]
+    fn json_wraps_exercism_v3_results() {
+        let all = three();
+        let report: serde_json::Value = serde_json::from_str(&json(&sample(&all))).unwrap();
+        assert_eq!(report["version"], 1);
+        assert_eq!(report["points"], 10);
+        assert_eq!(report["points_possible"], 20);
+
+        let two = &report["exercises"][1];
+        assert_eq!(two["name"], "two");
+        assert_eq!(two["verdict"], "failed");
+        assert_eq!(two["result"]["version"], 3);
+        assert_eq!(two["result"]["status"], "fail");
+        assert!(two["result"].get("message").is_none());
+        assert_eq!(
+            two["result"]["tests"][1],
+            serde_json::json!({"name": "second", "status": "fail", "message": "left: 1\nright: 2"})
+        );
+
+        let three = &report["exercises"][2];
+        assert_eq!(three["verdict"], "does_not_compile");
+        assert_eq!(three["result"]["status"], "error");
+        assert_eq!(three["result"]["message"], "error[E0308]: mismatched types");
+        assert_eq!(three["result"]["tests"], serde_json::json!([]));
+    }
+}
