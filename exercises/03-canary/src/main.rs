@@ -1,0 +1,6 @@
+//! `cargo run -p canary -- invoke --function-name pricing --qualifier prod out.json`: call the
+//! demo function the way `aws lambda invoke` calls a real one. See `invoker::cli`.
+
+fn main() -> std::process::ExitCode {
+    invoker::cli::main(canary::deploy)
+}
