@@ -60,6 +60,7 @@ pub(crate) struct EnvironmentResources {
 #[derive(Clone, Debug)]
 pub struct InitContext {
     pub(crate) resources: EnvironmentResources,
+    pub(crate) logger: Logger,
 }
 
 impl InitContext {
@@ -71,6 +72,12 @@ impl InitContext {
     /// A KMS client that calls as the function's execution role.
     pub fn kms(&self) -> &KmsClient {
         &self.resources.kms
+    }
+
+    /// The logger: its lines go to the new environment's log stream, before `START` (there is
+    /// no request yet, so they carry no request id).
+    pub fn logger(&self) -> &Logger {
+        &self.logger
     }
 }
 
@@ -141,13 +148,15 @@ pub struct ClientContext {
 ///
 /// Lines look like `2025-01-01T00:00:00.000Z\t<request id>\tINFO\tmessage`, the layout the
 /// Node.js runtime gives `console.log`: timestamp, request id and level first, so CloudWatch Logs
-/// Insights can filter one request's lines out of a busy stream.
+/// Insights can filter one request's lines out of a busy stream. Lines written during Init have
+/// no request to name, so they leave that field out.
 #[derive(Clone)]
 pub struct Logger {
     pub(crate) logs: SharedLogs,
     pub(crate) group: Arc<str>,
     pub(crate) stream: Arc<str>,
-    pub(crate) request_id: Arc<str>,
+    /// `None` during Init.
+    pub(crate) request_id: Option<Arc<str>>,
     pub(crate) clock: VirtualClock,
 }
 
@@ -177,11 +186,11 @@ impl Logger {
 
     fn write(&self, level: &str, message: &str) {
         let timestamp = self.clock.now();
-        let message = format!(
-            "{}\t{}\t{level}\t{message}",
-            clock::rfc3339_millis(timestamp),
-            self.request_id
-        );
+        let time = clock::rfc3339_millis(timestamp);
+        let message = match &self.request_id {
+            Some(id) => format!("{time}\t{id}\t{level}\t{message}"),
+            None => format!("{time}\t{level}\t{message}"),
+        };
         self.logs
             .lock()
             .put(&self.group, &self.stream, LogEvent { timestamp, message });

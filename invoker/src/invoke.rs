@@ -283,11 +283,11 @@ impl Lambda {
     pub(crate) fn resolve_version(&self, target: &FunctionRef) -> Result<String, ServiceError> {
         let mut state = self.state();
         let state = &mut *state;
-        let ids = &mut state.ids;
+        let routing = &mut state.routing;
         state
             .functions
             .get(&target.name)
-            .and_then(|f| f.resolve(target.qualifier.as_deref(), || ids.unit()))
+            .and_then(|f| f.resolve(target.qualifier.as_deref(), || routing.unit()))
             .ok_or_else(|| {
                 let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
                 ServiceError::resource_not_found(format!(
@@ -366,6 +366,13 @@ impl Lambda {
             tokio::time::sleep(self.inner.runtime_startup).await;
             let init_context = InitContext {
                 resources: env.resources.clone(),
+                logger: Logger {
+                    logs: self.inner.logs.clone(),
+                    group: Arc::clone(&group),
+                    stream: Arc::clone(&stream),
+                    request_id: None,
+                    clock: self.inner.clock,
+                },
             };
             let init =
                 tokio::time::timeout(INIT_TIMEOUT, self.inner.sandbox.run(init(init_context)))
@@ -414,7 +421,7 @@ impl Lambda {
                         logs: self.inner.logs.clone(),
                         group: Arc::clone(&group),
                         stream: Arc::clone(&stream),
-                        request_id: request_id.as_str().into(),
+                        request_id: Some(request_id.as_str().into()),
                         clock: self.inner.clock,
                     },
                     resources: env.resources.clone(),
@@ -641,6 +648,8 @@ impl Lambda {
                 role: config.execution_role().clone(),
                 caller: format!("{}:{version} (environment {number})", config.name()),
                 function: config.name().to_owned(),
+                log_group,
+                log_stream: log_stream.to_owned(),
             },
         }
     }

@@ -58,6 +58,9 @@ pub struct KmsClient {
     /// Who is calling, for the transcript: `function:version (environment n)`.
     pub(crate) caller: String,
     pub(crate) function: String,
+    /// The caller's log stream, to place the call among its log lines in the transcript.
+    pub(crate) log_group: String,
+    pub(crate) log_stream: String,
 }
 
 impl KmsClient {
@@ -99,9 +102,19 @@ impl KmsClient {
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
         let at = service.elapsed();
-        service.state().transcript.push(Entry::Api {
+        let position = service
+            .inner
+            .logs
+            .lock()
+            .stream(&self.log_group, &self.log_stream)
+            .len();
+        service.state().transcript.push(Entry::Call {
             at,
-            text: format!("kms:Decrypt by {} with {key_arn}", self.caller),
+            caller: self.caller.clone(),
+            log_group: self.log_group.clone(),
+            log_stream: self.log_stream.clone(),
+            position,
+            text: format!("kms:Decrypt with {key_arn}"),
         });
         Ok(plaintext)
     }

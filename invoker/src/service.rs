@@ -35,6 +35,9 @@ pub const DEFAULT_RUNTIME_STARTUP: Duration = Duration::from_millis(20);
 /// (a busy loop or a blocking call) and the invocation is timed out. See [`crate::sandbox`].
 pub const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
 
+/// Mixed into the seed of the routing dice so they draw a different stream from the ids.
+const ROUTING_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// The simulated Lambda service of one account in one region.
 #[derive(Clone)]
 pub struct Lambda {
@@ -56,6 +59,9 @@ pub(crate) struct Inner {
 
 pub(crate) struct State {
     pub ids: IdGenerator,
+    /// The dice of weighted alias routing, apart from `ids` so that a canary's split depends only
+    /// on the seed and the calls made through the alias, not on how many ids were drawn before.
+    pub routing: IdGenerator,
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
@@ -168,6 +174,7 @@ impl LambdaBuilder {
                 settled: Notify::new(),
                 state: Mutex::new(State {
                     ids: IdGenerator::from_seed(self.seed),
+                    routing: IdGenerator::from_seed(self.seed ^ ROUTING_STREAM),
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
@@ -241,6 +248,30 @@ impl Lambda {
             },
         );
         Ok(arn)
+    }
+
+    /// The configuration of a function's `$LATEST`, or of a version or alias (`f:1`, `f:prod`:
+    /// an alias gives its primary version's), like `aws lambda get-function-configuration`.
+    pub fn get_function_configuration(
+        &self,
+        function: &str,
+    ) -> Result<FunctionConfig, ServiceError> {
+        let target = self.inner.scope.parse(function, None)?;
+        let qualifier = target.qualifier.as_deref().unwrap_or(crate::arn::LATEST);
+        let state = self.state();
+        state
+            .functions
+            .get(&target.name)
+            .and_then(|f| {
+                let version = f.resolve(Some(qualifier), || 1.0)?;
+                f.version(&version).map(|v| v.config.clone())
+            })
+            .ok_or_else(|| {
+                ServiceError::resource_not_found(format!(
+                    "Function not found: {}",
+                    self.inner.scope.qualified_arn(&target.name, qualifier)
+                ))
+            })
     }
 
     /// The names of the deployed functions, in name order.

@@ -24,6 +24,17 @@ pub(crate) enum Entry {
         text: String,
     },
     Invoked(Invocation),
+    /// A call the function's code made to another service (KMS, …). It is shown inside the
+    /// block of the invocation that made it, between the log lines written before and after it:
+    /// `position` is how many lines its environment's log stream held when it was made.
+    Call {
+        at: Duration,
+        caller: String,
+        log_group: String,
+        log_stream: String,
+        position: usize,
+        text: String,
+    },
     Refused {
         at: Duration,
         target: String,
@@ -40,7 +51,10 @@ pub(crate) enum Entry {
 impl Entry {
     fn at(&self) -> Duration {
         match self {
-            Entry::Api { at, .. } | Entry::Refused { at, .. } | Entry::Expired { at, .. } => *at,
+            Entry::Api { at, .. }
+            | Entry::Call { at, .. }
+            | Entry::Refused { at, .. }
+            | Entry::Expired { at, .. } => *at,
             Entry::Invoked(invocation) => invocation.at,
         }
     }
@@ -81,19 +95,55 @@ impl Transcript {
     pub fn render(&self, logs: &LogStore) -> String {
         let mut order: Vec<&Entry> = self.entries.iter().collect();
         order.sort_by_key(|e| e.at());
+        let invocations: Vec<&Invocation> = order
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Invoked(inv) => Some(inv),
+                _ => None,
+            })
+            .collect();
+        // A call belongs to the invocation whose log lines were written around it: after its
+        // first line (INIT_START or START) and before its last (REPORT).
+        let made_by = |inv: &Invocation, entry: &Entry| match entry {
+            Entry::Call {
+                log_group,
+                log_stream,
+                position,
+                ..
+            } => {
+                *log_group == inv.log_group
+                    && *log_stream == inv.log_stream
+                    && inv.log_lines.start < *position
+                    && *position < inv.log_lines.end
+            }
+            _ => false,
+        };
         let mut out = String::new();
-        for entry in order {
-            render_entry(&mut out, entry, logs);
+        for entry in &order {
+            match entry {
+                Entry::Invoked(inv) => {
+                    let calls: Vec<&Entry> =
+                        order.iter().copied().filter(|e| made_by(inv, e)).collect();
+                    render_invocation(&mut out, inv, &calls, logs);
+                }
+                call if invocations.iter().any(|inv| made_by(inv, call)) => {}
+                other => render_line(&mut out, other),
+            }
         }
         out
     }
 }
 
-fn render_entry(out: &mut String, entry: &Entry, logs: &LogStore) {
+fn render_line(out: &mut String, entry: &Entry) {
     // Writing to a String cannot fail, so the results of `writeln!` are ignored throughout.
     match entry {
         Entry::Api { at, text } => {
             let _ = writeln!(out, "{} {text}", clock::offset(*at));
+        }
+        Entry::Call {
+            at, caller, text, ..
+        } => {
+            let _ = writeln!(out, "{} {caller}: {text}", clock::offset(*at));
         }
         Entry::Refused { at, target, error } => {
             let _ = writeln!(
@@ -118,42 +168,55 @@ fn render_entry(out: &mut String, entry: &Entry, logs: &LogStore) {
                 idle.as_secs()
             );
         }
-        Entry::Invoked(inv) => {
-            let start = match inv.environment {
-                Some((n, true)) => format!("cold start, environment {n}"),
-                Some((n, false)) => format!("warm start, environment {n}"),
-                None => "dry run, no environment".to_owned(),
-            };
-            let version = inv
-                .executed_version
-                .as_deref()
-                .map(|v| format!(" -> version {v}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{} invoke {}{version} ({}): {start}",
-                clock::offset(inv.at),
-                inv.target,
-                inv.invocation_type
-            );
-            let lines = logs.stream(&inv.log_group, &inv.log_stream);
-            for line in lines.get(inv.log_lines.clone()).unwrap_or_default() {
-                let _ = writeln!(out, "    {}", line.message);
+        Entry::Invoked(_) => {}
+    }
+}
+
+/// An invocation's block: its header, its log lines with the service calls it made among them
+/// (marked `»`), and the answer.
+fn render_invocation(out: &mut String, inv: &Invocation, calls: &[&Entry], logs: &LogStore) {
+    let start = match inv.environment {
+        Some((n, true)) => format!("cold start, environment {n}"),
+        Some((n, false)) => format!("warm start, environment {n}"),
+        None => "dry run, no environment".to_owned(),
+    };
+    let version = inv
+        .executed_version
+        .as_deref()
+        .map(|v| format!(" -> version {v}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} invoke {}{version} ({}): {start}",
+        clock::offset(inv.at),
+        inv.target,
+        inv.invocation_type
+    );
+    let stream = logs.stream(&inv.log_group, &inv.log_stream);
+    for index in inv.log_lines.clone() {
+        for call in calls {
+            if let Entry::Call { position, text, .. } = call {
+                if *position == index {
+                    let _ = writeln!(out, "    » {text}");
+                }
             }
-            let error = inv
-                .function_error
-                .as_deref()
-                .map(|e| format!(" {e}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{} {}{error} {}",
-                clock::offset(inv.finished),
-                inv.status,
-                shorten(&inv.payload)
-            );
+        }
+        if let Some(line) = stream.get(index) {
+            let _ = writeln!(out, "    {}", line.message);
         }
     }
+    let error = inv
+        .function_error
+        .as_deref()
+        .map(|e| format!(" {e}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}{error} {}",
+        clock::offset(inv.finished),
+        inv.status,
+        shorten(&inv.payload)
+    );
 }
 
 fn shorten(payload: &str) -> String {

@@ -362,10 +362,7 @@ async fn a_secret_is_decrypted_at_init_when_the_role_allows_it() {
     for _ in 0..3 {
         assert_eq!(call_json(&lambda, "f").await["secret_length"], 12);
     }
-    let decrypts = lambda
-        .transcript()
-        .matches("kms:Decrypt by f:$LATEST (environment 1)")
-        .count();
+    let decrypts = lambda.transcript().matches("» kms:Decrypt with").count();
     assert_eq!(
         decrypts, 1,
         "one decrypt per cold start, not per invocation"
@@ -388,4 +385,67 @@ async fn without_kms_decrypt_in_its_role_the_function_cannot_read_the_secret() {
     assert_eq!(error["errorType"], "invoker::error::ServiceError");
     let message = error["errorMessage"].as_str().unwrap();
     assert!(message.starts_with("AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/lambda-basic-execution/f is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:123456789012:key/"), "{message}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_configuration_of_a_version_or_alias_can_be_read_back() {
+    let lambda = service();
+    lambda.publish_version("app").unwrap();
+    lambda.create_alias("app", "prod", "1").unwrap();
+    lambda
+        .update_function_configuration("app", |c| c.env("STAGE", "two"))
+        .unwrap();
+    let stage =
+        |f: &str| lambda.get_function_configuration(f).unwrap().environment()["STAGE"].clone();
+    assert_eq!(
+        (stage("app:prod"), stage("app:1"), stage("app")),
+        ("one".into(), "one".into(), "two".into())
+    );
+    let missing = lambda.get_function_configuration("app:7").unwrap_err();
+    assert_eq!(
+        missing.message,
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:app:7"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn init_code_logs_before_start_and_its_service_calls_show_inside_the_invocation() {
+    let lambda = Lambda::builder().seed(4).build();
+    let key = lambda.create_kms_key();
+    let blob = lambda.kms_encrypt(&key, "token").unwrap();
+    let code = with_init(
+        |init: InitContext| async move {
+            init.logger().info("decrypting the API key");
+            init.kms()
+                .decrypt(init.env("API_KEY").unwrap_or_default())
+                .await
+        },
+        |_secret: Arc<String>, _e: Value, _ctx: Context| async move {
+            Ok::<_, HandlerError>(json!("ok"))
+        },
+    );
+    let role = Role::new("app-role").allow("kms:Decrypt", &key);
+    lambda
+        .create_function(
+            FunctionConfig::new("f").env("API_KEY", blob).role(role),
+            code,
+        )
+        .unwrap();
+    lambda.invoke(InvokeRequest::new("f")).await.unwrap();
+    let transcript = lambda.transcript();
+    let block: Vec<&str> = transcript
+        .lines()
+        .skip_while(|l| !l.contains("invoke f"))
+        .collect();
+    assert!(block[1].starts_with("    INIT_START"), "{transcript}");
+    assert!(
+        block[2].ends_with("\tINFO\tdecrypting the API key"),
+        "no request id during init: {transcript}"
+    );
+    assert_eq!(
+        block[3],
+        format!("    » kms:Decrypt with {key}"),
+        "{transcript}"
+    );
+    assert!(block[4].starts_with("    START RequestId:"), "{transcript}");
 }

@@ -161,8 +161,8 @@ async fn failing_canary(seed: u64) -> (CanaryReport, String) {
 
 #[tokio::test(start_paused = true)]
 async fn the_same_seed_gives_the_same_split_and_the_same_transcript() {
-    let (first_report, first_transcript) = failing_canary(3).await;
-    let (second_report, second_transcript) = failing_canary(3).await;
+    let (first_report, first_transcript) = failing_canary(8).await;
+    let (second_report, second_transcript) = failing_canary(8).await;
     assert_eq!(first_report, second_report);
     assert_eq!(first_transcript, second_transcript);
 }
@@ -171,7 +171,7 @@ async fn the_same_seed_gives_the_same_split_and_the_same_transcript() {
 /// without the log lines, one line per call and one per answer.
 #[tokio::test(start_paused = true)]
 async fn summary_of_a_failing_canary() {
-    let (report, transcript) = failing_canary(3).await;
+    let (report, transcript) = failing_canary(8).await;
     let calls_and_answers: Vec<&str> = transcript
         .lines()
         .filter(|line| !line.starts_with(' '))

@@ -38,7 +38,7 @@ async fn answer(lambda: &Lambda, request: Value) -> Value {
 
 /// How many times the function called KMS to decrypt.
 fn decrypts(lambda: &Lambda) -> usize {
-    lambda.transcript().matches("kms:Decrypt by").count()
+    lambda.transcript().matches("» kms:Decrypt with").count()
 }
 
 #[tokio::test(start_paused = true)]
