@@ -17,11 +17,14 @@
 //! events must be idempotent. In the invoker nothing is lost silently: every event ends with a
 //! transcript line saying what became of it, and [`Lambda::event_outcomes`] lists them all.
 //!
-//! Simplified here (for later chapters): throttling and its 6-hour backoff, and destinations
-//! other than SQS queues and Lambda functions.
+//! A **throttled** event (no concurrency left) is not a failed attempt: it goes back into the
+//! queue and is tried again with a backoff from 1 second up to 5 minutes, until its maximum age.
+//!
+//! Simplified here: destinations other than SQS queues and Lambda functions.
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
+use crate::concurrency::throttle_backoff;
 use crate::error::ServiceError;
 use crate::function::HandlerError;
 use crate::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse, Run};
@@ -287,6 +290,7 @@ impl Lambda {
             .scope
             .qualified_arn(&queued.target.name, &qualifier);
         let mut attempts = 0;
+        let mut throttles = 0;
         loop {
             if queued.accepted.elapsed() > config.maximum_event_age {
                 let context = FailureContext {
@@ -314,7 +318,23 @@ impl Lambda {
                 request_id: queued.request_id.clone(),
                 kind: format!("Event, attempt {attempts}"),
             };
-            let (response, failure) = self.run(run).await;
+            let (response, failure) = match self.run(run).await {
+                Ok(ran) => ran,
+                Err(throttled) => {
+                    // Not an attempt: the event goes back into the queue, to wait and try again.
+                    attempts -= 1;
+                    let wait = throttle_backoff(throttles);
+                    throttles += 1;
+                    self.note(format!(
+                        "event {}: throttled ({}), back in the queue for {} s",
+                        queued.request_id,
+                        throttled.reason.unwrap_or(throttled.code),
+                        wait.as_secs()
+                    ));
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            };
             match failure {
                 None => {
                     let mut sent_to = Vec::new();
@@ -495,6 +515,11 @@ impl Lambda {
             .config
             .dead_letter_target()
             .map(str::to_owned)
+    }
+
+    fn note(&self, text: String) {
+        let at = self.elapsed();
+        self.state().transcript.push(Entry::Api { at, text });
     }
 
     fn record_outcome(&self, request_id: &str, outcome: EventOutcome, summary: String) {

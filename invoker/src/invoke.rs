@@ -18,6 +18,7 @@
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
+use crate::concurrency::Busy;
 use crate::context::{
     ClientContext, CognitoIdentity, Context, EnvironmentResources, InitContext, Logger,
 };
@@ -30,6 +31,7 @@ use crate::logs::{self, LogEvent, Report};
 use crate::sandbox::Fault;
 use crate::service::Lambda;
 use crate::transcript::{Entry, Invocation};
+use crate::versions::Version;
 use base64::Engine;
 use serde_json::Value;
 use std::sync::Arc;
@@ -252,7 +254,7 @@ impl Lambda {
                     request_id,
                     kind: InvocationType::RequestResponse.as_str().to_owned(),
                 };
-                Ok(self.run(run).await.0)
+                Ok(self.run(run).await?.0)
             }
             InvocationType::DryRun => Ok(self.dry_run(request, request_id)),
             InvocationType::Event => Ok(self.enqueue(request.clone(), target, event, request_id)),
@@ -324,8 +326,12 @@ impl Lambda {
     }
 
     /// Steps 2–4 of an invocation (see the module docs): a synchronous call, or one attempt at
-    /// an asynchronous event. Returns the response and whether the function failed.
-    pub(crate) async fn run(&self, run: Run<'_>) -> (InvokeResponse, Option<HandlerError>) {
+    /// an asynchronous event. Returns the response and whether the function failed, or the
+    /// throttling error if no concurrency was left to run it.
+    pub(crate) async fn run(
+        &self,
+        run: Run<'_>,
+    ) -> Result<(InvokeResponse, Option<HandlerError>), ServiceError> {
         let Run {
             request,
             target,
@@ -335,14 +341,14 @@ impl Lambda {
             kind,
         } = run;
         let at = self.inner.clock.elapsed();
+        // Counted as busy until this invocation ends, however it ends.
+        let _busy = Busy::claim(&self.inner)?;
         let Acquired {
             mut env,
             cold,
-            config,
-            init,
-            runtime_version,
-            runtime_version_arn,
+            code,
         } = self.acquire(&target.name, version);
+        let config = &code.config;
         let group: Arc<str> = logs::log_group_name(config.name()).into();
         let stream: Arc<str> = env.log_stream.as_str().into();
         let first_line = self.inner.logs.lock().stream(&group, &stream).len();
@@ -359,8 +365,8 @@ impl Lambda {
         let mut init_failure = None;
         if cold {
             platform_log(logs::init_start_line(
-                &runtime_version,
-                &runtime_version_arn,
+                &code.runtime_version,
+                &code.runtime_version_arn,
             ));
             let started = Instant::now();
             tokio::time::sleep(self.inner.runtime_startup).await;
@@ -374,9 +380,11 @@ impl Lambda {
                     clock: self.inner.clock,
                 },
             };
-            let init =
-                tokio::time::timeout(INIT_TIMEOUT, self.inner.sandbox.run(init(init_context)))
-                    .await;
+            let init = tokio::time::timeout(
+                INIT_TIMEOUT,
+                self.inner.sandbox.run((code.code.init)(init_context)),
+            )
+            .await;
             init_duration = Some(started.elapsed());
             match init {
                 Ok(Ok(Ok(handler))) => env.handler = Some(handler),
@@ -504,7 +512,7 @@ impl Lambda {
             request_id,
             payload,
         };
-        (response, failure)
+        Ok((response, failure))
     }
 
     /// Turns how the handler ended into an outcome, logging what the runtime would log.
@@ -576,10 +584,11 @@ impl Lambda {
             .functions
             .get_mut(function_name)
             .expect("resolve_version found the function");
-        let code = function
-            .version(version)
-            .expect("resolve_version found the version")
-            .clone();
+        let code = Arc::clone(
+            function
+                .version(version)
+                .expect("resolve_version found the version"),
+        );
         let pool = function.environments.entry(version.to_owned()).or_default();
         for expired in pool.expire_idle(now, self.inner.idle_timeout) {
             state.transcript.push(Entry::Expired {
@@ -610,14 +619,7 @@ impl Lambda {
                 (env, true)
             }
         };
-        Acquired {
-            env,
-            cold,
-            config: code.config,
-            init: code.code.init,
-            runtime_version: code.runtime_version,
-            runtime_version_arn: code.runtime_version_arn,
-        }
+        Acquired { env, cold, code }
     }
 
     /// The variables and clients of a new environment.
@@ -671,10 +673,7 @@ pub(crate) struct Run<'a> {
 struct Acquired {
     env: Environment,
     cold: bool,
-    config: crate::FunctionConfig,
-    init: crate::function::Init,
-    runtime_version: String,
-    runtime_version_arn: String,
+    code: Arc<Version>,
 }
 
 /// A panic, reported as the Rust runtime for Lambda reports one.

@@ -45,6 +45,7 @@
 //! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
 //! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
 //! - [`environment`]: execution environments and their reuse.
+//! - [`concurrency`]: the account's concurrency limit and throttling.
 //! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
 //! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
 //! - [`transcript`]: the readable record of a scenario that tests snapshot.
@@ -58,6 +59,7 @@ pub mod arn;
 pub mod async_invoke;
 pub mod cli;
 pub mod clock;
+pub mod concurrency;
 pub mod config;
 pub mod context;
 pub mod env_vars;

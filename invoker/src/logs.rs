@@ -30,12 +30,16 @@ pub struct LogStore {
 impl LogStore {
     /// Appends a line to a stream, creating the group and stream on first use.
     pub fn put(&mut self, group: &str, stream: &str, event: LogEvent) {
+        // Look up before inserting: most lines go to a stream that exists, and the lookup needs
+        // no owned copy of the names.
+        if let Some(lines) = self.groups.get_mut(group).and_then(|g| g.get_mut(stream)) {
+            lines.push(event);
+            return;
+        }
         self.groups
             .entry(group.to_owned())
             .or_default()
-            .entry(stream.to_owned())
-            .or_default()
-            .push(event);
+            .insert(stream.to_owned(), vec![event]);
     }
 
     /// The lines of one stream, oldest first (empty if it does not exist).

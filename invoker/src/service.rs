@@ -8,6 +8,7 @@
 use crate::arn::Scope;
 use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
+use crate::concurrency::DEFAULT_ACCOUNT_CONCURRENCY;
 use crate::config::FunctionConfig;
 use crate::environment::EnvironmentPool;
 use crate::error::ServiceError;
@@ -51,6 +52,9 @@ pub(crate) struct Inner {
     pub logs: SharedLogs,
     pub idle_timeout: Duration,
     pub runtime_startup: Duration,
+    /// The account's concurrency limit, and how many environments are busy now.
+    pub account_concurrency: usize,
+    pub busy: AtomicUsize,
     /// Asynchronous events accepted and not yet finished, and a signal when that drops.
     pub in_flight: AtomicUsize,
     pub settled: Notify,
@@ -72,8 +76,10 @@ pub(crate) struct State {
 /// A deployed function: `$LATEST`, its published versions, its aliases and, per version, its
 /// execution environments.
 pub(crate) struct Function {
-    pub latest: Version,
-    pub published: BTreeMap<u32, Version>,
+    // Shared, so that an invocation takes a cheap reference to the version it runs; an update
+    // of `$LATEST` makes a new one (`Arc::make_mut`) while running invocations keep the old.
+    pub latest: Arc<Version>,
+    pub published: BTreeMap<u32, Arc<Version>>,
     /// The highest version number ever published: numbers are never reused.
     pub last_version: u32,
     /// Whether `$LATEST` was updated since the last publish.
@@ -94,6 +100,7 @@ pub struct LambdaBuilder {
     idle_timeout: Duration,
     runtime_startup: Duration,
     runaway_after: Duration,
+    account_concurrency: usize,
 }
 
 impl Default for LambdaBuilder {
@@ -106,6 +113,7 @@ impl Default for LambdaBuilder {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             runtime_startup: DEFAULT_RUNTIME_STARTUP,
             runaway_after: DEFAULT_RUNAWAY_AFTER,
+            account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
         }
     }
 }
@@ -153,6 +161,12 @@ impl LambdaBuilder {
         self
     }
 
+    /// The account's concurrency limit (default 1,000): how many invocations may run at once.
+    pub fn account_concurrency(mut self, limit: usize) -> Self {
+        self.account_concurrency = limit;
+        self
+    }
+
     /// Starts the service. It must be called inside a tokio runtime, whose clock it uses.
     ///
     /// # Panics
@@ -170,6 +184,8 @@ impl LambdaBuilder {
                 logs: SharedLogs::default(),
                 idle_timeout: self.idle_timeout,
                 runtime_startup: self.runtime_startup,
+                account_concurrency: self.account_concurrency,
+                busy: AtomicUsize::new(0),
                 in_flight: AtomicUsize::new(0),
                 settled: Notify::new(),
                 state: Mutex::new(State {
@@ -233,12 +249,12 @@ impl Lambda {
         state.functions.insert(
             config.name().to_owned(),
             Function {
-                latest: Version {
+                latest: Arc::new(Version {
                     config,
                     code,
                     runtime_version,
                     runtime_version_arn,
-                },
+                }),
                 published: BTreeMap::new(),
                 last_version: 0,
                 changed_since_publish: true,

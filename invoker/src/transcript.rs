@@ -146,9 +146,13 @@ fn render_line(out: &mut String, entry: &Entry) {
             let _ = writeln!(out, "{} {caller}: {text}", clock::offset(*at));
         }
         Entry::Refused { at, target, error } => {
+            let reason = error
+                .reason
+                .map(|r| format!(" (Reason: {r})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{} invoke {target}: {} {}: {}",
+                "{} invoke {target}: {} {}: {}{reason}",
                 clock::offset(*at),
                 error.status,
                 error.code,

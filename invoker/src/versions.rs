@@ -21,6 +21,7 @@ use crate::error::ServiceError;
 use crate::function::FunctionCode;
 use crate::service::{Function, Lambda};
 use crate::transcript::Entry;
+use std::sync::Arc;
 
 /// One version of a function: `$LATEST` or a published snapshot.
 #[derive(Clone)]
@@ -42,7 +43,7 @@ pub struct Alias {
 
 impl Function {
     /// `$LATEST` or a published version.
-    pub(crate) fn version(&self, version: &str) -> Option<&Version> {
+    pub(crate) fn version(&self, version: &str) -> Option<&Arc<Version>> {
         if version == LATEST {
             return Some(&self.latest);
         }
@@ -125,7 +126,10 @@ impl Lambda {
         let at = self.elapsed();
         let mut state = self.state();
         let target = self.function_mut(&mut state.functions, &name)?;
-        update(&mut target.latest)?;
+        // Update a copy, so that a refused change leaves `$LATEST` as it was.
+        let mut latest = Version::clone(&target.latest);
+        update(&mut latest)?;
+        target.latest = Arc::new(latest);
         target.changed_since_publish = true;
         // Warm environments of $LATEST run the old code: Lambda replaces them on the next call.
         target.environments.remove(LATEST);
@@ -146,7 +150,7 @@ impl Lambda {
         let target = self.function_mut(&mut state.functions, &name)?;
         let text = if target.changed_since_publish || target.last_version == 0 {
             target.last_version += 1;
-            let snapshot = target.latest.clone();
+            let snapshot = Arc::clone(&target.latest);
             target.published.insert(target.last_version, snapshot);
             target.changed_since_publish = false;
             format!("publish-version {name}: version {}", target.last_version)
