@@ -344,7 +344,7 @@ impl Lambda {
                             &function_arn,
                             "Success",
                             attempts,
-                            &response,
+                            Some(&response),
                         );
                         sent_to.extend(self.send_to_destination(destination, record).await);
                     }
@@ -382,22 +382,9 @@ impl Lambda {
         } = failure;
         let mut sent_to = Vec::new();
         if let Some(destination) = &config.on_failure {
-            let record = match &last {
-                Some((response, _)) => {
-                    self.destination_record(queued, function_arn, condition, attempts, response)
-                }
-                None => json!({
-                    "version": "1.0",
-                    "timestamp": clock::rfc3339_millis(self.inner.clock.now()),
-                    "requestContext": {
-                        "requestId": queued.request_id,
-                        "functionArn": function_arn,
-                        "condition": condition,
-                        "approximateInvokeCount": attempts,
-                    },
-                    "requestPayload": queued.event,
-                }),
-            };
+            let response = last.as_ref().map(|(response, _)| response);
+            let record =
+                self.destination_record(queued, function_arn, condition, attempts, response);
             sent_to.extend(self.send_to_destination(destination, record).await);
         }
         if let Some(dlq) = self.dead_letter_queue(&queued.target) {
@@ -422,23 +409,17 @@ impl Lambda {
         );
     }
 
-    /// The invocation record a destination receives, in the shape Lambda sends.
+    /// The invocation record a destination receives, in the shape Lambda sends. Without a
+    /// response (the event expired before any attempt), the record has no response fields.
     fn destination_record(
         &self,
         queued: &QueuedEvent,
         function_arn: &str,
         condition: &str,
         attempts: u32,
-        response: &InvokeResponse,
+        response: Option<&InvokeResponse>,
     ) -> Value {
-        let mut response_context = json!({
-            "statusCode": 200,
-            "executedVersion": response.executed_version,
-        });
-        if let Some(error) = &response.function_error {
-            response_context["functionError"] = json!(error);
-        }
-        json!({
+        let mut record = json!({
             "version": "1.0",
             "timestamp": clock::rfc3339_millis(self.inner.clock.now()),
             "requestContext": {
@@ -448,9 +429,19 @@ impl Lambda {
                 "approximateInvokeCount": attempts,
             },
             "requestPayload": queued.event,
-            "responseContext": response_context,
-            "responsePayload": response.payload_json().unwrap_or(Value::Null),
-        })
+        });
+        if let Some(response) = response {
+            let mut response_context = json!({
+                "statusCode": 200,
+                "executedVersion": response.executed_version,
+            });
+            if let Some(error) = &response.function_error {
+                response_context["functionError"] = json!(error);
+            }
+            record["responseContext"] = response_context;
+            record["responsePayload"] = response.payload_json().unwrap_or(Value::Null);
+        }
+        record
     }
 
     /// Delivers a record; returns the destination if it was delivered.

@@ -19,28 +19,15 @@
 //! - Never guess where prod was (`"1"`, or "the new version minus one"). After a few releases
 //!   and rollbacks it is rarely either: read it.
 //!
-//! The crate gives you the code to release: [`working_checkout`] and [`broken_checkout`].
+//! The crate gives you the code to release, [`working_checkout`] and [`broken_checkout`], in
+//! `src/given.rs`, with the types and constants: read it, you don't need to change it.
 //!
 //! Check your work with `cargo xtask verify blue-green`. Stuck? The chapter has hints, folded.
 
-use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
-};
-use serde_json::{json, Value};
+mod given;
+pub use given::*;
 
-/// The function this exercise releases.
-pub const FUNCTION: &str = "checkout";
-/// The alias every customer calls. A release moves it; nobody calls a version number.
-pub const ALIAS: &str = "prod";
-
-/// How a release ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Release {
-    /// The smoke test passed: prod now serves `version`.
-    Live { version: String },
-    /// The smoke test failed: prod is back on `restored`, and `bad` stays published, unused.
-    RolledBack { bad: String, restored: String },
-}
+use invoker::{FunctionCode, Lambda, ServiceError};
 
 // ANCHOR: release
 /// Publishes `new_code` as a new version of `function`, points `prod` at it, smoke-tests it
@@ -57,44 +44,3 @@ pub async fn release(
     todo!("release new_code behind the prod alias, and roll back if the smoke test fails")
 }
 // ANCHOR_END: release
-
-/// The event of a smoke test, `{"healthCheck": true}`. The checkout code answers it without
-/// charging anyone, so it is safe to send to production.
-pub fn health_check_event() -> Value {
-    json!({ "healthCheck": true })
-}
-
-/// Checkout code that works. Every answer names its `release`, so you can see which code served a
-/// call; a health check is logged as `health check passed (<release>)`.
-pub fn working_checkout(release: &'static str) -> FunctionCode {
-    handler_fn(move |event: Value, ctx: Context| async move {
-        if event["healthCheck"] == true {
-            ctx.logger()
-                .info(format!("health check passed ({release})"));
-            return Ok::<_, HandlerError>(json!({ "healthy": true, "release": release }));
-        }
-        Ok(json!({ "orderAccepted": true, "release": release }))
-    })
-}
-
-/// Checkout code with a bug: every call, health checks included, fails with a
-/// `PaymentsUnavailable` function error.
-pub fn broken_checkout(release: &'static str) -> FunctionCode {
-    handler_fn(move |_event: Value, _ctx: Context| async move {
-        Err::<Value, _>(HandlerError::new(
-            "PaymentsUnavailable",
-            format!("{release} cannot reach the payments service"),
-        ))
-    })
-}
-
-/// Deploys the starting point: `checkout` running `working_checkout("v1")`, published as
-/// version 1, with `prod` pointing at it.
-pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    let config =
-        FunctionConfig::new(FUNCTION).description("Takes orders; customers call checkout:prod");
-    lambda.create_function(config, working_checkout("v1"))?;
-    let version = lambda.publish_version(FUNCTION)?;
-    lambda.create_alias(FUNCTION, ALIAS, &version)?;
-    Ok(())
-}

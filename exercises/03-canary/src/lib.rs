@@ -27,55 +27,15 @@
 //! The stable version of `pricing` is not perfect: one call in ten fails (a flaky tax service).
 //! That must not block a healthy canary, which is why each version gets its own tally.
 //!
+//! The types, the constants and the `pricing` code are in `src/given.rs`: read it, you don't need
+//! to change it.
+//!
 //! Check your work with `cargo xtask verify canary`. Stuck? The chapter has hints, folded.
 
-use invoker::{
-    handler_fn, with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext,
-    Lambda, ServiceError,
-};
-use serde_json::{json, Value};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+mod given;
+pub use given::*;
 
-/// The function this exercise releases.
-pub const FUNCTION: &str = "pricing";
-/// The alias every customer calls.
-pub const ALIAS: &str = "prod";
-/// The share of `prod`'s calls that go to the canary: 10%.
-pub const CANARY_WEIGHT: f64 = 0.1;
-
-/// What one version did during the canary.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Calls this version served.
-    pub calls: u32,
-    /// How many of them ended in a function error.
-    pub errors: u32,
-}
-
-/// What happened to the canary in the end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// `prod` points at the canary, with no routing.
-    Promoted,
-    /// `prod` points at the stable version, with no routing.
-    RolledBack,
-}
-
-/// The outcome of a canary release.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CanaryReport {
-    /// The version `prod` pointed at before the canary.
-    pub stable_version: String,
-    /// The version on trial.
-    pub canary_version: String,
-    /// The stable version's calls and errors.
-    pub stable: Tally,
-    /// The canary's calls and errors.
-    pub canary: Tally,
-    /// Promoted or rolled back.
-    pub decision: Decision,
-}
+use invoker::{Lambda, ServiceError};
 
 // ANCHOR: run_canary
 /// Routes `CANARY_WEIGHT` of `prod`'s traffic to the published version `canary_version`, sends
@@ -93,53 +53,3 @@ pub async fn run_canary(
     todo!("run the canary and promote it or roll it back")
 }
 // ANCHOR_END: run_canary
-
-/// Version 1 of `pricing`, the stable one. One call in ten (per execution environment) fails with
-/// `TaxServiceTimeout`: a known flaky dependency nobody has fixed yet.
-pub fn current_pricing() -> FunctionCode {
-    with_init(
-        // The init step runs once per execution environment, so each environment counts the
-        // calls it serves on its own.
-        |_init: InitContext| async { Ok::<_, HandlerError>(AtomicU32::new(0)) },
-        |served: Arc<AtomicU32>, _event: Value, _ctx: Context| async move {
-            let call = served.fetch_add(1, Ordering::Relaxed) + 1;
-            if call.is_multiple_of(10) {
-                return Err(HandlerError::new(
-                    "TaxServiceTimeout",
-                    "the tax service did not answer in time",
-                ));
-            }
-            Ok(json!({ "priceCents": 1999 }))
-        },
-    )
-}
-
-/// A better `pricing`: it caches tax rates, so it never fails.
-pub fn improved_pricing() -> FunctionCode {
-    handler_fn(|_event: Value, _ctx: Context| async {
-        Ok::<_, HandlerError>(json!({ "priceCents": 1999, "taxCached": true }))
-    })
-}
-
-/// A broken `pricing`: it lost its price list, so every call fails with `PriceListMissing`.
-pub fn broken_pricing() -> FunctionCode {
-    handler_fn(|_event: Value, _ctx: Context| async {
-        Err::<Value, _>(HandlerError::new(
-            "PriceListMissing",
-            "price list s3://prices/current.json not found",
-        ))
-    })
-}
-
-/// Deploys the starting point: `pricing` version 1 (`current_pricing`) behind `prod`, and version
-/// 2 (`improved_pricing`) published, ready for a canary.
-pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    let config =
-        FunctionConfig::new(FUNCTION).description("Prices a basket; callers use pricing:prod");
-    lambda.create_function(config, current_pricing())?;
-    let stable = lambda.publish_version(FUNCTION)?;
-    lambda.create_alias(FUNCTION, ALIAS, &stable)?;
-    lambda.update_function_code(FUNCTION, improved_pricing())?;
-    lambda.publish_version(FUNCTION)?;
-    Ok(())
-}

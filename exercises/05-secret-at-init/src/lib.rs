@@ -24,32 +24,17 @@
 //! If the decrypt fails (say the role may not use the key), return its error as it is, with `?`:
 //! the init step fails, and the caller sees KMS's `AccessDeniedException`.
 //!
-//! `deploy_with_key` wires the three together; read it to see where each one goes.
+//! `deploy_with_key`, in `src/given.rs` with the types and constants, wires the three together;
+//! read it to see where each one goes. You don't need to change that file.
 //!
 //! Check your work with `cargo xtask verify secret-at-init`. Stuck? The chapter has hints, folded.
 
-use invoker::{
-    with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda, Role,
-    ServiceError,
-};
-use serde::Deserialize;
+mod given;
+pub use given::*;
+
+use invoker::{Context, HandlerError, InitContext, Role};
 use serde_json::Value;
 use std::sync::Arc;
-
-/// The function this exercise deploys.
-pub const FUNCTION: &str = "partner-api";
-/// The environment variable that holds the API key, encrypted with KMS.
-pub const ENCRYPTED_KEY_VAR: &str = "API_KEY_ENCRYPTED";
-/// The API key `deploy` sets up, for trying the function from the command line.
-pub const DEMO_API_KEY: &str = "pk_demo_4f7c2a";
-
-/// A partner's request: `{"apiKey": "…"}`. Without the field, `api_key` is `None`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Request {
-    /// The API key the partner presents.
-    pub api_key: Option<String>,
-}
 
 // ANCHOR: role
 /// The execution role of `partner-api`: it may write its logs and decrypt with `key_arn`, and
@@ -88,29 +73,3 @@ pub async fn check_api_key(
     todo!("compare the request's API key with the decrypted one")
 }
 // ANCHOR_END: handler
-
-/// The function's code: `load_api_key` once per environment, then `check_api_key` per request.
-pub fn code() -> FunctionCode {
-    with_init(load_api_key, check_api_key)
-}
-
-// ANCHOR: deploy
-/// Deploys `partner-api` with `api_key` encrypted under a new KMS key that only its role may use.
-pub fn deploy_with_key(lambda: &Lambda, api_key: &str) -> Result<(), ServiceError> {
-    // What an operator does once: create a key and encrypt the secret with it. Only the
-    // ciphertext goes into the configuration.
-    let key_arn = lambda.create_kms_key();
-    let encrypted = lambda.kms_encrypt(&key_arn, api_key)?;
-    let config = FunctionConfig::new(FUNCTION)
-        .description("Lets partners in by API key")
-        .env(ENCRYPTED_KEY_VAR, encrypted)
-        .role(execution_role(&key_arn));
-    lambda.create_function(config, code())?;
-    Ok(())
-}
-// ANCHOR_END: deploy
-
-/// Deploys the exercise with [`DEMO_API_KEY`].
-pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    deploy_with_key(lambda, DEMO_API_KEY)
-}

@@ -1,46 +1,14 @@
 //! # Exercise 4 — Configuration in environment variables: reference solution
 //!
-//! The exercise, with its instructions, is `exercises/04-config/src/lib.rs`.
+//! The exercise, with its instructions, is `exercises/04-config/src/lib.rs`. What the exercise
+//! provides (types, stages, deploy) is its `src/given.rs`, shared with this crate.
+
+#[path = "../../../exercises/04-config/src/given.rs"]
+mod given;
+pub use given::*;
 
 use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
-use serde::Deserialize;
 use serde_json::{json, Value};
-
-/// The function this exercise deploys.
-pub const FUNCTION: &str = "orders";
-
-/// The settings of one stage, which become its environment variables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Stage {
-    /// `TABLE_NAME`: the table orders go to.
-    pub table: &'static str,
-    /// `BUCKET_NAME`: the bucket receipts go to.
-    pub bucket: &'static str,
-    /// `FEATURE_RECEIPTS`: `"on"` when true, `"off"` when false.
-    pub receipts: bool,
-}
-
-/// The development stage: receipts are being tried out here.
-pub const DEV: Stage = Stage {
-    table: "orders-dev",
-    bucket: "receipts-dev",
-    receipts: true,
-};
-
-/// The production stage: receipts stay off until dev has proved them.
-pub const PROD: Stage = Stage {
-    table: "orders-prod",
-    bucket: "receipts-prod",
-    receipts: false,
-};
-
-/// An order as the shop sends it: `{"orderId": "A-1"}`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Order {
-    /// The shop's id for the order.
-    pub order_id: String,
-}
 
 // ANCHOR: handler
 /// The handler: stores `order` where the environment variables say, and answers where that was.
@@ -103,9 +71,4 @@ fn with_stage(config: FunctionConfig, stage: Stage) -> FunctionConfig {
         .env("TABLE_NAME", stage.table)
         .env("BUCKET_NAME", stage.bucket)
         .env("FEATURE_RECEIPTS", receipts)
-}
-
-/// Deploys the exercise with the stages `DEV` and `PROD`.
-pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    deploy_stages(lambda, DEV, PROD)
 }
