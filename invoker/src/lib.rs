@@ -35,7 +35,8 @@
 //! # Layout
 //!
 //! - [`service`]: [`Lambda`], the simulated service, and `create_function`.
-//! - [`invoke`]: the Invoke API: validation, cold and warm starts, timeouts, error payloads.
+//! - [`invoke`]: the Invoke API: requests, responses, validation, dry runs.
+//! - [`execution`]: running one invocation: Init, the handler under its timeout, logs, errors.
 //! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
 //! - [`function`]: function code: handlers, init steps, function errors.
@@ -66,6 +67,7 @@ pub mod env_vars;
 pub mod environment;
 pub mod error;
 pub mod events;
+pub mod execution;
 pub mod function;
 pub mod iam;
 pub mod ids;

@@ -1,0 +1,414 @@
+//! Running one invocation in an execution environment: the heart of the invoker.
+//!
+//! Whatever called (a synchronous `Invoke`, an attempt at an asynchronous event), an invocation
+//! goes through the same steps, as on Lambda:
+//!
+//! 1. **Claim concurrency.** Over the limit, the invocation is throttled (see
+//!    [`crate::concurrency`]).
+//! 2. **Find an environment** of the version that runs: a warm one, or a new one, whose **Init**
+//!    phase (runtime start-up, then the code outside the handler, at most 10 seconds) writes
+//!    `INIT_START` and counts as `Init Duration`.
+//! 3. **Invoke**: `START`, the handler in the sandbox under the function's timeout, `END` and
+//!    `REPORT`.
+//! 4. **Keep or discard the environment**: kept (frozen) after a normal end or a function error;
+//!    discarded after a timeout or a crash, so the next call starts cold.
+
+use crate::arn::FunctionRef;
+use crate::clock;
+use crate::concurrency::Busy;
+use crate::context::{Context, EnvironmentResources, InitContext, Logger};
+use crate::env_vars;
+use crate::environment::Environment;
+use crate::error::ServiceError;
+use crate::function::{HandlerError, HandlerResult};
+use crate::invoke::{
+    describe_target, InvokeRequest, InvokeResponse, LogType, MAX_SYNC_PAYLOAD_BYTES,
+};
+use crate::kms::KmsClient;
+use crate::logs::{self, LogEvent, Report};
+use crate::sandbox::Fault;
+use crate::service::Lambda;
+use crate::transcript::{Entry, Invocation};
+use crate::versions::Version;
+use base64::Engine;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The response limit as Lambda's error message states it (it allows a little framing).
+const MAX_SYNC_RESPONSE_BYTES: usize = 6_291_556;
+/// The Init phase may take at most 10 seconds.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of the log an invoke with `LogType: Tail` returns.
+const LOG_TAIL_BYTES: usize = 4096;
+/// The invoker's model of a small runtime's memory use, shown as `Max Memory Used`.
+const BASELINE_MEMORY_MB: u32 = 16;
+
+/// How one invocation of the handler ended.
+enum Outcome {
+    Response(Vec<u8>),
+    Failed(HandlerError),
+    Crashed(HandlerError),
+    TimedOut(HandlerError),
+}
+
+impl Lambda {
+    /// Steps 2–4 of an invocation (see the module docs): a synchronous call, or one attempt at
+    /// an asynchronous event. Returns the response and whether the function failed, or the
+    /// throttling error if no concurrency was left to run it.
+    pub(crate) async fn run(
+        &self,
+        run: Run<'_>,
+    ) -> Result<(InvokeResponse, Option<HandlerError>), ServiceError> {
+        let Run {
+            request,
+            target,
+            version,
+            event,
+            request_id,
+            kind,
+        } = run;
+        let at = self.inner.clock.elapsed();
+        // Counted as busy until this invocation ends, however it ends.
+        let _busy = Busy::claim(&self.inner)?;
+        let Acquired {
+            mut env,
+            cold,
+            code,
+        } = self.acquire(&target.name, version);
+        let config = &code.config;
+        let group: Arc<str> = logs::log_group_name(config.name()).into();
+        let stream: Arc<str> = env.log_stream.as_str().into();
+        let first_line = self.inner.logs.lock().stream(&group, &stream).len();
+        let platform_log = |message: String| {
+            let event = LogEvent {
+                timestamp: self.inner.clock.now(),
+                message,
+            };
+            self.inner.logs.lock().put(&group, &stream, event);
+        };
+
+        // Init: only on a cold start.
+        let mut init_duration = None;
+        let mut init_failure = None;
+        if cold {
+            platform_log(logs::init_start_line(
+                &code.runtime_version,
+                &code.runtime_version_arn,
+            ));
+            let started = Instant::now();
+            tokio::time::sleep(self.inner.runtime_startup).await;
+            let init_context = InitContext {
+                resources: env.resources.clone(),
+                logger: Logger {
+                    logs: self.inner.logs.clone(),
+                    group: Arc::clone(&group),
+                    stream: Arc::clone(&stream),
+                    request_id: None,
+                    clock: self.inner.clock,
+                },
+            };
+            let init = tokio::time::timeout(
+                INIT_TIMEOUT,
+                self.inner.sandbox.run((code.code.init)(init_context)),
+            )
+            .await;
+            init_duration = Some(started.elapsed());
+            match init {
+                Ok(Ok(Ok(handler))) => env.handler = Some(handler),
+                Ok(Ok(Err(error))) => init_failure = Some(error),
+                Ok(Err(Fault::Panicked(message))) => init_failure = Some(panicked(&message)),
+                Ok(Err(Fault::Runaway)) | Err(_) => {
+                    init_failure = Some(HandlerError::new(
+                        "Runtime.InitTimeout",
+                        "Init phase exceeded the 10 second limit",
+                    ))
+                }
+            }
+            if let Some(error) = &init_failure {
+                platform_log(format!(
+                    "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: error\tError Type: {}",
+                    logs::millis(started.elapsed()),
+                    error.error_type
+                ));
+            }
+        }
+
+        // Invoke.
+        platform_log(logs::start_line(&request_id, version));
+        let started = Instant::now();
+        let deadline = started + config.timeout();
+        let outcome = match (&env.handler, init_failure) {
+            (_, Some(error)) => Outcome::Crashed(error),
+            (Some(handler), None) => {
+                let context = Context {
+                    aws_request_id: request_id.clone(),
+                    function_name: config.name().to_owned(),
+                    function_version: version.to_owned(),
+                    invoked_function_arn: self.inner.scope.arn_of(target),
+                    memory_limit_in_mb: config.memory_mb(),
+                    log_group_name: group.to_string(),
+                    log_stream_name: stream.to_string(),
+                    identity: request.identity.clone(),
+                    client_context: request.client_context.clone(),
+                    deadline,
+                    clock: self.inner.clock,
+                    logger: Logger {
+                        logs: self.inner.logs.clone(),
+                        group: Arc::clone(&group),
+                        stream: Arc::clone(&stream),
+                        request_id: Some(request_id.as_str().into()),
+                        clock: self.inner.clock,
+                    },
+                    resources: env.resources.clone(),
+                };
+                let logger = context.logger.clone();
+                let call = self.inner.sandbox.run(handler(event, context));
+                let result = tokio::time::timeout_at(deadline, call).await;
+                self.outcome(result, deadline, &request_id, config.timeout(), &logger)
+                    .await
+            }
+            (None, None) => unreachable!("an environment without a handler has failed its init"),
+        };
+        let duration = Instant::now().duration_since(started);
+        let status = match &outcome {
+            Outcome::TimedOut(_) => Some("timeout"),
+            Outcome::Crashed(_) => Some("error"),
+            Outcome::Response(_) | Outcome::Failed(_) => None,
+        };
+        platform_log(logs::end_line(&request_id));
+        platform_log(
+            Report {
+                request_id: &request_id,
+                duration,
+                init_duration,
+                memory_size_mb: config.memory_mb(),
+                max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_mb()),
+                status,
+            }
+            .line(),
+        );
+
+        // Answer, and keep the environment only if it ended cleanly.
+        let (payload, failure) = match outcome {
+            Outcome::Response(bytes) => (bytes, None),
+            Outcome::Failed(e) | Outcome::Crashed(e) | Outcome::TimedOut(e) => {
+                (e.to_payload().to_string().into_bytes(), Some(e))
+            }
+        };
+        // Every kind of failure reaches the caller the same way, as an "Unhandled" function error.
+        let function_error = failure.as_ref().map(|_| "Unhandled".to_owned());
+        let environment = Some((env.number, cold));
+        if status.is_none() {
+            let mut state = self.state();
+            let pool = state
+                .functions
+                .get_mut(config.name())
+                .and_then(|f| f.environments.get_mut(version));
+            // The pool is gone if the version was deleted or $LATEST updated meanwhile: then the
+            // environment is not reused.
+            if let Some(pool) = pool {
+                pool.release(env, Instant::now());
+            }
+        }
+        let log_lines = first_line..self.inner.logs.lock().stream(&group, &stream).len();
+        let log_result = (request.log_type == LogType::Tail)
+            .then(|| self.log_tail(&group, &stream, log_lines.clone()));
+        self.state().transcript.push(Entry::Invoked(Invocation {
+            at,
+            finished: self.inner.clock.elapsed(),
+            target: describe_target(request),
+            executed_version: target
+                .qualifier
+                .as_deref()
+                .filter(|q| *q != version)
+                .map(|_| version.to_owned()),
+            invocation_type: kind,
+            environment,
+            log_group: group.to_string(),
+            log_stream: stream.to_string(),
+            log_lines,
+            status: 200,
+            function_error: function_error.clone(),
+            payload: String::from_utf8_lossy(&payload).into_owned(),
+        }));
+        let response = InvokeResponse {
+            status_code: 200,
+            function_error,
+            executed_version: Some(version.to_owned()),
+            log_result,
+            request_id,
+            payload,
+        };
+        Ok((response, failure))
+    }
+
+    /// Turns how the handler ended into an outcome, logging what the runtime would log.
+    async fn outcome(
+        &self,
+        result: Result<Result<HandlerResult, Fault>, tokio::time::error::Elapsed>,
+        deadline: Instant,
+        request_id: &str,
+        timeout: Duration,
+        logger: &Logger,
+    ) -> Outcome {
+        let timed_out = || {
+            HandlerError::new(
+                "Sandbox.Timedout",
+                format!(
+                    "RequestId: {request_id} Error: Task timed out after {:.2} seconds",
+                    timeout.as_secs_f64()
+                ),
+            )
+        };
+        match result {
+            Ok(Ok(Ok(response))) => {
+                let bytes = response.to_string().into_bytes();
+                if bytes.len() > MAX_SYNC_PAYLOAD_BYTES {
+                    let error = HandlerError::new(
+                        "Function.ResponseSizeTooLarge",
+                        format!("Response payload size exceeded maximum allowed payload size ({MAX_SYNC_RESPONSE_BYTES} bytes)."),
+                    );
+                    return Outcome::Failed(error);
+                }
+                Outcome::Response(bytes)
+            }
+            Ok(Ok(Err(error))) => {
+                logger.error(format!("Invoke Error\t{}", error.to_payload()));
+                Outcome::Failed(error)
+            }
+            Ok(Err(Fault::Panicked(message))) => {
+                let error = panicked(&message);
+                logger.error(&error.error_message);
+                Outcome::Crashed(error)
+            }
+            Ok(Err(Fault::Runaway)) => {
+                // The handler's thread is stuck; in virtual time it runs until the deadline.
+                tokio::time::sleep_until(deadline).await;
+                Outcome::TimedOut(timed_out())
+            }
+            Err(_elapsed) => Outcome::TimedOut(timed_out()),
+        }
+    }
+
+    /// The last 4 KB of an invocation's log lines, base64-encoded as the API returns them.
+    fn log_tail(&self, group: &str, stream: &str, lines: std::ops::Range<usize>) -> String {
+        let logs = self.inner.logs.lock();
+        let text: String = logs.stream(group, stream)[lines]
+            .iter()
+            .map(|event| format!("{}\n", event.message))
+            .collect();
+        let tail = &text.as_bytes()[text.len().saturating_sub(LOG_TAIL_BYTES)..];
+        base64::engine::general_purpose::STANDARD.encode(tail)
+    }
+
+    /// Takes a warm environment of `version` or creates a cold one, with everything the
+    /// invocation needs from the function, in one short critical section.
+    fn acquire(&self, function_name: &str, version: &str) -> Acquired {
+        let now = Instant::now();
+        let mut state = self.state();
+        let state = &mut *state;
+        let function = state
+            .functions
+            .get_mut(function_name)
+            .expect("resolve_version found the function");
+        let code = Arc::clone(
+            function
+                .version(version)
+                .expect("resolve_version found the version"),
+        );
+        let pool = function.environments.entry(version.to_owned()).or_default();
+        for expired in pool.expire_idle(now, self.inner.idle_timeout) {
+            state.transcript.push(Entry::Expired {
+                at: self.inner.clock.elapsed() - now.duration_since(expired.at),
+                function: format!("{function_name}:{version}"),
+                environment: expired.number,
+                idle: self.inner.idle_timeout,
+            });
+        }
+        let (env, cold) = match pool.take_warm() {
+            Some(env) => (env, false),
+            None => {
+                let number = pool.next_number();
+                let log_stream = format!(
+                    "{}/[{version}]{}",
+                    clock::log_stream_date(self.inner.clock.now()),
+                    state.ids.hex(16)
+                );
+                let resources =
+                    self.environment_resources(&code.config, version, number, &log_stream);
+                let env = Environment {
+                    number,
+                    log_stream,
+                    handler: None,
+                    resources,
+                    idle_since: now,
+                };
+                (env, true)
+            }
+        };
+        Acquired { env, cold, code }
+    }
+
+    /// The variables and clients of a new environment.
+    fn environment_resources(
+        &self,
+        config: &crate::FunctionConfig,
+        version: &str,
+        number: u32,
+        log_stream: &str,
+    ) -> EnvironmentResources {
+        let log_group = logs::log_group_name(config.name());
+        let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
+            region: &self.inner.scope.region,
+            function_name: config.name(),
+            version,
+            memory_mb: config.memory_mb(),
+            log_group: &log_group,
+            log_stream,
+            handler: config.handler_name(),
+            runtime: config.runtime_id(),
+        });
+        // The function's own variables come last: they may override the unreserved ones.
+        vars.extend(config.environment().clone());
+        EnvironmentResources {
+            env_vars: Arc::new(vars),
+            kms: KmsClient {
+                service: Arc::downgrade(&self.inner),
+                role: config.execution_role().clone(),
+                caller: format!("{}:{version} (environment {number})", config.name()),
+                function: config.name().to_owned(),
+                log_group,
+                log_stream: log_stream.to_owned(),
+            },
+        }
+    }
+}
+
+/// One run of a function, as [`Lambda::run`] takes it.
+pub(crate) struct Run<'a> {
+    pub request: &'a InvokeRequest,
+    pub target: &'a FunctionRef,
+    pub version: &'a str,
+    pub event: Value,
+    /// The request id: new for a synchronous call, the event's own for every async attempt.
+    pub request_id: String,
+    /// `RequestResponse`, or `Event, attempt 2`: how the transcript names the run.
+    pub kind: String,
+}
+
+/// What [`Lambda::acquire`] hands an invocation.
+struct Acquired {
+    env: Environment,
+    cold: bool,
+    code: Arc<Version>,
+}
+
+/// A panic, reported as the Rust runtime for Lambda reports one.
+fn panicked(message: &str) -> HandlerError {
+    HandlerError::new(
+        "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
+        format!("Lambda panicked: {message}"),
+    )
+}
