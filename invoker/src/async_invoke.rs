@@ -322,8 +322,22 @@ impl Lambda {
             let (response, failure) = match self.run(run).await {
                 Ok(ran) => ran,
                 Err(throttled) => {
-                    // Not an attempt: the event goes back into the queue, to wait and try again.
                     attempts -= 1;
+                    if self.reserved_concurrency_of(&queued.target.name) == Some(0) {
+                        // A function switched off with reserved concurrency 0 will never run
+                        // the event: Lambda sends it straight to failure handling.
+                        self.note(format!(
+                            "event {}: reserved concurrency of {} is 0, no retries",
+                            queued.request_id, queued.target.name
+                        ));
+                        let context = FailureContext {
+                            condition: "RetriesExhausted",
+                            attempts,
+                            last: None,
+                        };
+                        return self.give_up(&queued, &config, &function_arn, context).await;
+                    }
+                    // Not an attempt: the event goes back into the queue, to wait and try again.
                     let wait = throttle_backoff(throttles);
                     throttles += 1;
                     self.note(format!(
@@ -507,6 +521,13 @@ impl Lambda {
             .config
             .dead_letter_target()
             .map(str::to_owned)
+    }
+
+    fn reserved_concurrency_of(&self, function: &str) -> Option<usize> {
+        self.state()
+            .functions
+            .get(function)
+            .and_then(|f| f.reserved_concurrency)
     }
 
     fn note(&self, text: String) {

@@ -5,21 +5,32 @@
 //! account has a limit per Region, **1,000 by default** (it can be raised; older guides say 100).
 //! An invocation that would go over it is **throttled**:
 //!
-//! - a synchronous caller gets `TooManyRequestsException` (HTTP 429, `Reason:
-//!   ConcurrentInvocationLimitExceeded`) and must retry itself, with backoff;
+//! - a synchronous caller gets `TooManyRequestsException` (HTTP 429) with a `Reason`, and must
+//!   retry itself, with backoff;
 //! - an asynchronous event goes back into Lambda's internal queue and is retried with a backoff
 //!   growing from 1 second to 5 minutes, for as long as its maximum event age allows.
 //!
-//! Reserved and provisioned concurrency come with the chapter on concurrency and scaling.
+//! Two settings shape it per function:
+//!
+//! - **Reserved concurrency** is both a guarantee and a cap: that many units are set aside for
+//!   the function (no other function can use them) and it can never run more at once (`Reason:
+//!   ReservedFunctionConcurrentInvocationLimitExceeded`). At least 100 units always stay
+//!   unreserved for the rest of the account. Reserved concurrency 0 turns a function off.
+//! - **Provisioned concurrency** keeps environments of a version or alias initialised ahead of
+//!   time, so requests find them warm: no Init on the request path. Beyond them, Lambda spills over
+//!   to ordinary on-demand environments, which may start cold.
 
+use crate::arn::LATEST;
 use crate::error::ServiceError;
-use crate::service::Inner;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use crate::service::Lambda;
+use crate::transcript::Entry;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The default concurrency limit of an account in a Region.
 pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 1_000;
+/// How much of the account's concurrency always stays unreserved.
+pub const MIN_UNRESERVED_CONCURRENCY: usize = 100;
 
 /// The wait before an asynchronous event throttled `retries` times before is tried again:
 /// 1 s, 2 s, 4 s … up to 5 minutes.
@@ -28,31 +39,218 @@ pub fn throttle_backoff(retries: u32) -> Duration {
     Duration::from_secs(1u64 << retries.min(9)).min(MAX)
 }
 
-/// One busy execution environment, counted against the account's concurrency until dropped:
-/// when its invocation ends, however it ends.
+/// How many invocations each function has in flight.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    busy: BTreeMap<String, usize>,
+}
+
+impl Ledger {
+    fn busy(&self, function: &str) -> usize {
+        self.busy.get(function).copied().unwrap_or(0)
+    }
+}
+
+/// One busy execution environment, counted against its function's and the account's concurrency
+/// until dropped: when its invocation ends, however it ends. (Never drop one while holding the
+/// service's state lock: dropping takes that lock.)
 pub(crate) struct Busy {
-    inner: Arc<Inner>,
+    lambda: Lambda,
+    function: String,
 }
 
 impl Busy {
-    /// Claims a unit of concurrency, or refuses with Lambda's throttling error.
-    pub fn claim(inner: &Arc<Inner>) -> Result<Self, ServiceError> {
-        let limit = inner.account_concurrency;
-        inner
+    /// Claims a unit of concurrency for `function`, or refuses with Lambda's throttling error.
+    pub fn claim(lambda: &Lambda, function: &str) -> Result<Self, ServiceError> {
+        let limit = lambda.inner.account_concurrency;
+        let mut state = lambda.state();
+        let reserved_of = |name: &str| {
+            state
+                .functions
+                .get(name)
+                .and_then(|f| f.reserved_concurrency)
+        };
+        match reserved_of(function) {
+            Some(reserved) => {
+                if state.concurrency.busy(function) >= reserved {
+                    return Err(ServiceError::too_many_requests(
+                        "ReservedFunctionConcurrentInvocationLimitExceeded",
+                    ));
+                }
+            }
+            None => {
+                // Functions without a reservation share what the reservations leave.
+                let reserved_total: usize = state
+                    .functions
+                    .values()
+                    .filter_map(|f| f.reserved_concurrency)
+                    .sum();
+                let unreserved_busy: usize = state
+                    .concurrency
+                    .busy
+                    .iter()
+                    .filter(|(name, _)| reserved_of(name).is_none())
+                    .map(|(_, busy)| busy)
+                    .sum();
+                if unreserved_busy >= limit.saturating_sub(reserved_total) {
+                    return Err(ServiceError::too_many_requests(
+                        "ConcurrentInvocationLimitExceeded",
+                    ));
+                }
+            }
+        }
+        *state
+            .concurrency
             .busy
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |busy| {
-                (busy < limit).then_some(busy + 1)
-            })
-            .map_err(|_| ServiceError::too_many_requests("ConcurrentInvocationLimitExceeded"))?;
+            .entry(function.to_owned())
+            .or_default() += 1;
         Ok(Self {
-            inner: Arc::clone(inner),
+            lambda: lambda.clone(),
+            function: function.to_owned(),
         })
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        self.inner.busy.fetch_sub(1, Ordering::SeqCst);
+        let mut state = self.lambda.state();
+        if let Some(busy) = state.concurrency.busy.get_mut(&self.function) {
+            *busy = busy.saturating_sub(1);
+        }
+    }
+}
+
+impl Lambda {
+    /// Reserves concurrency for a function, like `aws lambda put-function-concurrency
+    /// --reserved-concurrent-executions N`: a guarantee and a cap. 0 stops the function.
+    pub fn put_function_concurrency(
+        &self,
+        function: &str,
+        reserved: usize,
+    ) -> Result<(), ServiceError> {
+        let name = self.unqualified_name(function)?;
+        let limit = self.inner.account_concurrency;
+        let at = self.elapsed();
+        let mut state = self.state();
+        let others: usize = state
+            .functions
+            .iter()
+            .filter(|(n, _)| **n != name)
+            .filter_map(|(_, f)| f.reserved_concurrency)
+            .sum();
+        let min_unreserved = MIN_UNRESERVED_CONCURRENCY.min(limit);
+        if limit < others + reserved + min_unreserved {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{min_unreserved}]."
+            )));
+        }
+        self.function_mut(&mut state.functions, &name)?
+            .reserved_concurrency = Some(reserved);
+        state.transcript.push(Entry::Api {
+            at,
+            text: format!("put-function-concurrency {name}: {reserved} reserved"),
+        });
+        Ok(())
+    }
+
+    /// Removes a function's reservation; it shares the unreserved pool again.
+    pub fn delete_function_concurrency(&self, function: &str) -> Result<(), ServiceError> {
+        let name = self.unqualified_name(function)?;
+        let mut state = self.state();
+        self.function_mut(&mut state.functions, &name)?
+            .reserved_concurrency = None;
+        Ok(())
+    }
+
+    /// A function's reserved concurrency, if it has one.
+    pub fn get_function_concurrency(&self, function: &str) -> Result<Option<usize>, ServiceError> {
+        let name = self.unqualified_name(function)?;
+        let mut state = self.state();
+        Ok(self
+            .function_mut(&mut state.functions, &name)?
+            .reserved_concurrency)
+    }
+
+    /// How many invocations a function has in flight right now.
+    pub fn concurrent_executions(&self, function: &str) -> usize {
+        self.state().concurrency.busy(function)
+    }
+
+    /// Initialises `count` environments of a published version or alias ahead of time, like
+    /// `aws lambda put-provisioned-concurrency-config`. Their Init runs now, not on a request.
+    pub async fn put_provisioned_concurrency_config(
+        &self,
+        function: &str,
+        count: usize,
+    ) -> Result<(), ServiceError> {
+        let target = self.inner.scope.parse(function, None)?;
+        if count == 0 {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{count}' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )));
+        }
+        let qualifier = match target.qualifier.as_deref() {
+            None | Some(LATEST) => {
+                return Err(ServiceError::invalid_parameter_value(
+                    "Provisioned Concurrency Configs cannot be applied to unpublished function versions.",
+                ))
+            }
+            Some(q) => q.to_owned(),
+        };
+        let (version, code, numbers) = {
+            let mut state = self.state();
+            let state = &mut *state;
+            let not_found = || {
+                ServiceError::resource_not_found(format!(
+                    "Function not found: {}",
+                    self.inner.scope.qualified_arn(&target.name, &qualifier)
+                ))
+            };
+            let f = state
+                .functions
+                .get_mut(&target.name)
+                .ok_or_else(not_found)?;
+            let version = f.resolve(Some(&qualifier), || 1.0).ok_or_else(not_found)?;
+            if f.reserved_concurrency.is_some_and(|r| count > r) {
+                return Err(ServiceError::invalid_parameter_value(
+                    "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function",
+                ));
+            }
+            let code = f.version(&version).cloned().ok_or_else(not_found)?;
+            let pool = f.environments.entry(version.clone()).or_default();
+            let numbers: Vec<u32> = (0..count).map(|_| pool.next_number()).collect();
+            (version, code, numbers)
+        };
+        let at = self.elapsed();
+        for number in numbers {
+            let mut env = {
+                let mut state = self.state();
+                self.new_environment(&mut state, &code.config, &version, number, true)
+            };
+            let (_, failure) = self.initialize(&mut env, &code).await;
+            if let Some(error) = failure {
+                return Err(ServiceError::resource_conflict(format!(
+                    "Provisioned environment {number} of {}:{version} failed to initialise: {error}",
+                    target.name
+                )));
+            }
+            let mut state = self.state();
+            if let Some(pool) = state
+                .functions
+                .get_mut(&target.name)
+                .and_then(|f| f.environments.get_mut(&version))
+            {
+                pool.release(env, tokio::time::Instant::now());
+            }
+        }
+        self.state().transcript.push(Entry::Api {
+            at,
+            text: format!(
+                "put-provisioned-concurrency-config {}:{qualifier}: {count} environment(s) of version {version} initialised",
+                target.name
+            ),
+        });
+        Ok(())
     }
 }
 

@@ -72,6 +72,7 @@ pub struct FunctionConfig {
     environment: BTreeMap<String, String>,
     role: Role,
     dead_letter_target: Option<String>,
+    ephemeral_storage_mb: u32,
 }
 
 impl FunctionConfig {
@@ -88,6 +89,7 @@ impl FunctionConfig {
             environment: BTreeMap::new(),
             role: Role::default(),
             dead_letter_target: None,
+            ephemeral_storage_mb: crate::tmp::DEFAULT_TMP_MB,
         }
     }
 
@@ -140,6 +142,12 @@ impl FunctionConfig {
         self
     }
 
+    /// The size of `/tmp` in MB: 512 (the default) to 10,240.
+    pub fn ephemeral_storage_mb(mut self, mb: u32) -> Self {
+        self.ephemeral_storage_mb = mb;
+        self
+    }
+
     /// The function's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -180,6 +188,11 @@ impl FunctionConfig {
         &self.role
     }
 
+    /// The size of `/tmp` in MB.
+    pub fn ephemeral_storage(&self) -> u32 {
+        self.ephemeral_storage_mb
+    }
+
     /// The dead-letter queue's ARN, if one is set.
     pub fn dead_letter_target(&self) -> Option<&str> {
         self.dead_letter_target.as_deref()
@@ -201,6 +214,16 @@ impl FunctionConfig {
         }
         range_check("MemorySize", self.memory_size, MIN_MEMORY_MB, MAX_MEMORY_MB)?;
         range_check("Timeout", self.timeout_secs, 1, MAX_TIMEOUT_SECS)?;
+        let tmp = self.ephemeral_storage_mb;
+        if !(crate::tmp::DEFAULT_TMP_MB..=crate::tmp::MAX_TMP_MB).contains(&tmp) {
+            let bound = match tmp < crate::tmp::DEFAULT_TMP_MB {
+                true => "greater than or equal to 512",
+                false => "less than or equal to 10240",
+            };
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{tmp}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value {bound}"
+            )));
+        }
         if !RUNTIMES.contains(&self.runtime.as_str()) {
             return Err(ServiceError::invalid_parameter_value(format!(
                 "Value {} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [{}] or be a valid ARN",

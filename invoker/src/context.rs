@@ -7,11 +7,15 @@
 //! [`Context::remaining_time`] and stop early rather than be killed mid-way.
 
 use crate::clock::{self, VirtualClock};
+use crate::cpu;
 use crate::env_vars::EnvVars;
+use crate::environment::Background;
 use crate::kms::KmsClient;
 use crate::logs::{LogEvent, SharedLogs};
+use crate::tmp::Tmp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -50,6 +54,8 @@ pub struct Context {
 pub(crate) struct EnvironmentResources {
     pub env_vars: EnvVars,
     pub kms: KmsClient,
+    pub tmp: Tmp,
+    pub background: Background,
 }
 
 /// What the init step receives: the environment, before any invocation.
@@ -78,6 +84,16 @@ impl InitContext {
     /// no request yet, so they carry no request id).
     pub fn logger(&self) -> &Logger {
         &self.logger
+    }
+
+    /// This environment's `/tmp`.
+    pub fn tmp(&self) -> &Tmp {
+        &self.resources.tmp
+    }
+
+    /// Starts work in the background; it runs only while the environment is not frozen.
+    pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.resources.background.spawn(task);
     }
 }
 
@@ -108,6 +124,25 @@ impl Context {
     /// `std::env`: each simulated environment has its own variables.
     pub fn env(&self, key: &str) -> Option<&str> {
         self.resources.env_vars.get(key).map(String::as_str)
+    }
+
+    /// This environment's `/tmp`: kept between invocations of this environment only.
+    pub fn tmp(&self) -> &Tmp {
+        &self.resources.tmp
+    }
+
+    /// Starts work in the background without waiting for it, like `tokio::spawn` in a handler
+    /// on Lambda. It makes progress only while an invocation of this environment runs: once
+    /// the handler returns, the environment is frozen (see [`Background`]).
+    pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.resources.background.spawn(task);
+    }
+
+    /// Simulates CPU-bound work that takes `work_at_one_vcpu` on one full vCPU: at this
+    /// function's memory size it takes longer (below 1,769 MB) on the virtual clock. See
+    /// [`crate::cpu`].
+    pub async fn compute(&self, work_at_one_vcpu: Duration) {
+        tokio::time::sleep(cpu::duration_at(work_at_one_vcpu, self.memory_limit_in_mb)).await;
     }
 
     /// All the environment variables this invocation sees.

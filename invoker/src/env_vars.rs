@@ -88,6 +88,8 @@ pub struct RuntimeFacts<'a> {
     pub log_stream: &'a str,
     pub handler: &'a str,
     pub runtime: &'a str,
+    /// `on-demand`, or `provisioned-concurrency` for an environment initialised ahead of time.
+    pub initialization_type: &'a str,
 }
 
 /// The variables a runtime provides, as an OS-only runtime (`provided.al2023`) sets them.
@@ -99,7 +101,7 @@ pub fn runtime_provided(facts: &RuntimeFacts<'_>) -> BTreeMap<String, String> {
         ("AWS_DEFAULT_REGION", facts.region),
         ("AWS_LAMBDA_FUNCTION_NAME", facts.function_name),
         ("AWS_LAMBDA_FUNCTION_VERSION", facts.version),
-        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE", facts.initialization_type),
         ("AWS_LAMBDA_LOG_GROUP_NAME", facts.log_group),
         ("AWS_LAMBDA_LOG_STREAM_NAME", facts.log_stream),
         ("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"),

@@ -16,9 +16,11 @@
 use crate::arn::FunctionRef;
 use crate::clock;
 use crate::concurrency::Busy;
+use crate::config::FunctionConfig;
 use crate::context::{Context, EnvironmentResources, InitContext, Logger};
+use crate::cpu;
 use crate::env_vars;
-use crate::environment::Environment;
+use crate::environment::{Background, Environment};
 use crate::error::ServiceError;
 use crate::function::{HandlerError, HandlerResult};
 use crate::invoke::{
@@ -27,7 +29,8 @@ use crate::invoke::{
 use crate::kms::KmsClient;
 use crate::logs::{self, LogEvent, Report};
 use crate::sandbox::Fault;
-use crate::service::Lambda;
+use crate::service::{Lambda, State};
+use crate::tmp::Tmp;
 use crate::transcript::{Entry, Invocation};
 use crate::versions::Version;
 use base64::Engine;
@@ -71,7 +74,7 @@ impl Lambda {
         } = run;
         let at = self.inner.clock.elapsed();
         // Counted as busy until this invocation ends, however it ends.
-        let _busy = Busy::claim(&self.inner)?;
+        let _busy = Busy::claim(self, &target.name)?;
         let Acquired {
             mut env,
             cold,
@@ -90,54 +93,18 @@ impl Lambda {
         };
 
         // Init: only on a cold start.
-        let mut init_duration = None;
-        let mut init_failure = None;
-        if cold {
-            platform_log(logs::init_start_line(
-                &code.runtime_version,
-                &code.runtime_version_arn,
-            ));
-            let started = Instant::now();
-            tokio::time::sleep(self.inner.runtime_startup).await;
-            let init_context = InitContext {
-                resources: env.resources.clone(),
-                logger: Logger {
-                    logs: self.inner.logs.clone(),
-                    group: Arc::clone(&group),
-                    stream: Arc::clone(&stream),
-                    request_id: None,
-                    clock: self.inner.clock,
-                },
-            };
-            let init = tokio::time::timeout(
-                INIT_TIMEOUT,
-                self.inner.sandbox.run((code.code.init)(init_context)),
-            )
-            .await;
-            init_duration = Some(started.elapsed());
-            match init {
-                Ok(Ok(Ok(handler))) => env.handler = Some(handler),
-                Ok(Ok(Err(error))) => init_failure = Some(error),
-                Ok(Err(Fault::Panicked(message))) => init_failure = Some(panicked(&message)),
-                Ok(Err(Fault::Runaway)) | Err(_) => {
-                    init_failure = Some(HandlerError::new(
-                        "Runtime.InitTimeout",
-                        "Init phase exceeded the 10 second limit",
-                    ))
-                }
+        let (init_duration, init_failure) = match cold {
+            true => {
+                let (duration, failure) = self.initialize(&mut env, &code).await;
+                (Some(duration), failure)
             }
-            if let Some(error) = &init_failure {
-                platform_log(format!(
-                    "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: error\tError Type: {}",
-                    logs::millis(started.elapsed()),
-                    error.error_type
-                ));
-            }
-        }
+            false => (None, None),
+        };
 
         // Invoke.
         platform_log(logs::start_line(&request_id, version));
         let started = Instant::now();
+        let started_at = self.elapsed();
         let deadline = started + config.timeout();
         let outcome = match (&env.handler, init_failure) {
             (_, Some(error)) => Outcome::Crashed(error),
@@ -164,7 +131,11 @@ impl Lambda {
                     resources: env.resources.clone(),
                 };
                 let logger = context.logger.clone();
-                let call = self.inner.sandbox.run(handler(event, context));
+                let thawed = env.resources.background.clone();
+                let call = self
+                    .inner
+                    .sandbox
+                    .run(thawed.thawed_while(handler(event, context)));
                 let result = tokio::time::timeout_at(deadline, call).await;
                 self.outcome(result, deadline, &request_id, config.timeout(), &logger)
                     .await
@@ -178,17 +149,37 @@ impl Lambda {
             Outcome::Response(_) | Outcome::Failed(_) => None,
         };
         platform_log(logs::end_line(&request_id));
-        platform_log(
-            Report {
-                request_id: &request_id,
-                duration,
-                init_duration,
-                memory_size_mb: config.memory_mb(),
-                max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_mb()),
-                status,
+        let report = Report {
+            request_id: &request_id,
+            duration,
+            init_duration,
+            memory_size_mb: config.memory_mb(),
+            max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_mb()),
+            status,
+        };
+        platform_log(report.line());
+        let billed_ms = report.billed_ms();
+        let gb_seconds = cpu::gb_seconds(config.memory_mb(), billed_ms);
+        let cost = self.inner.show_cost.then(|| {
+            format!(
+                "{billed_ms} ms billed × {} GB = {gb_seconds:.6} GB-s",
+                f64::from(config.memory_mb()) / 1024.0
+            )
+        });
+        {
+            let now = self.elapsed();
+            let mut state = self.state();
+            state.timeline.busy(env.history, started_at, now);
+            if status.is_some() {
+                state.timeline.ended(env.history, now);
             }
-            .line(),
-        );
+            let usage = state.usage.entry(config.name().to_owned()).or_default();
+            usage.invocations += 1;
+            usage.cold_starts += u64::from(cold);
+            usage.billed_ms += billed_ms;
+            usage.gb_seconds += gb_seconds;
+            usage.max_duration = usage.max_duration.max(duration);
+        }
 
         // Answer, and keep the environment only if it ended cleanly.
         let (payload, failure) = match outcome {
@@ -200,6 +191,7 @@ impl Lambda {
         // Every kind of failure reaches the caller the same way, as an "Unhandled" function error.
         let function_error = failure.as_ref().map(|_| "Unhandled".to_owned());
         let environment = Some((env.number, cold));
+        let provisioned = env.provisioned;
         if status.is_none() {
             let mut state = self.state();
             let pool = state
@@ -226,6 +218,8 @@ impl Lambda {
                 .map(|_| version.to_owned()),
             invocation_type: kind,
             environment,
+            provisioned,
+            cost,
             log_group: group.to_string(),
             log_stream: stream.to_string(),
             log_lines,
@@ -320,45 +314,44 @@ impl Lambda {
         );
         let pool = function.environments.entry(version.to_owned()).or_default();
         for expired in pool.expire_idle(now, self.inner.idle_timeout) {
+            let at = self.inner.clock.elapsed() - now.duration_since(expired.at);
+            state.timeline.ended(expired.history, at);
             state.transcript.push(Entry::Expired {
-                at: self.inner.clock.elapsed() - now.duration_since(expired.at),
+                at,
                 function: format!("{function_name}:{version}"),
                 environment: expired.number,
                 idle: self.inner.idle_timeout,
+                unfinished: expired.unfinished,
             });
         }
         let (env, cold) = match pool.take_warm() {
             Some(env) => (env, false),
             None => {
                 let number = pool.next_number();
-                let log_stream = format!(
-                    "{}/[{version}]{}",
-                    clock::log_stream_date(self.inner.clock.now()),
-                    state.ids.hex(16)
-                );
-                let resources =
-                    self.environment_resources(&code.config, version, number, &log_stream);
-                let env = Environment {
-                    number,
-                    log_stream,
-                    handler: None,
-                    resources,
-                    idle_since: now,
-                };
+                let env = self.new_environment(state, &code.config, version, number, false);
                 (env, true)
             }
         };
         Acquired { env, cold, code }
     }
 
-    /// The variables and clients of a new environment.
-    fn environment_resources(
+    /// A new, uninitialised environment: its log stream, variables and clients.
+    pub(crate) fn new_environment(
         &self,
-        config: &crate::FunctionConfig,
+        state: &mut State,
+        config: &FunctionConfig,
         version: &str,
         number: u32,
-        log_stream: &str,
-    ) -> EnvironmentResources {
+        provisioned: bool,
+    ) -> Environment {
+        let log_stream = format!(
+            "{}/[{version}]{}",
+            clock::log_stream_date(self.inner.clock.now()),
+            state.ids.hex(16)
+        );
+        let history = state
+            .timeline
+            .created(config.name(), version, number, self.elapsed());
         let log_group = logs::log_group_name(config.name());
         let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
             region: &self.inner.scope.region,
@@ -366,13 +359,17 @@ impl Lambda {
             version,
             memory_mb: config.memory_mb(),
             log_group: &log_group,
-            log_stream,
+            log_stream: &log_stream,
             handler: config.handler_name(),
             runtime: config.runtime_id(),
+            initialization_type: match provisioned {
+                true => "provisioned-concurrency",
+                false => "on-demand",
+            },
         });
         // The function's own variables come last: they may override the unreserved ones.
         vars.extend(config.environment().clone());
-        EnvironmentResources {
+        let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
             kms: KmsClient {
                 service: Arc::downgrade(&self.inner),
@@ -380,9 +377,87 @@ impl Lambda {
                 caller: format!("{}:{version} (environment {number})", config.name()),
                 function: config.name().to_owned(),
                 log_group,
-                log_stream: log_stream.to_owned(),
+                log_stream: log_stream.clone(),
             },
+            tmp: Tmp::new(config.ephemeral_storage()),
+            background: Background::default(),
+        };
+        Environment {
+            number,
+            log_stream,
+            handler: None,
+            resources,
+            provisioned,
+            history,
+            idle_since: Instant::now(),
         }
+    }
+
+    /// The Init phase of a new environment: the runtime starts, then the function's init code
+    /// runs in the sandbox, within [`INIT_TIMEOUT`]. Returns how long it took and, if it failed,
+    /// the error the invocation reports.
+    pub(crate) async fn initialize(
+        &self,
+        env: &mut Environment,
+        code: &Version,
+    ) -> (Duration, Option<HandlerError>) {
+        let group: Arc<str> = logs::log_group_name(code.config.name()).into();
+        let stream: Arc<str> = env.log_stream.as_str().into();
+        let platform_log = |message: String| {
+            let event = LogEvent {
+                timestamp: self.inner.clock.now(),
+                message,
+            };
+            self.inner.logs.lock().put(&group, &stream, event);
+        };
+        platform_log(logs::init_start_line(
+            &code.runtime_version,
+            &code.runtime_version_arn,
+        ));
+        let started = Instant::now();
+        tokio::time::sleep(self.inner.runtime_startup).await;
+        let init_context = InitContext {
+            resources: env.resources.clone(),
+            logger: Logger {
+                logs: self.inner.logs.clone(),
+                group: Arc::clone(&group),
+                stream: Arc::clone(&stream),
+                request_id: None,
+                clock: self.inner.clock,
+            },
+        };
+        let init = tokio::time::timeout(
+            INIT_TIMEOUT,
+            self.inner.sandbox.run(
+                env.resources
+                    .background
+                    .clone()
+                    .thawed_while((code.code.init)(init_context)),
+            ),
+        )
+        .await;
+        let failure = match init {
+            Ok(Ok(Ok(handler))) => {
+                env.handler = Some(handler);
+                let now = self.elapsed();
+                self.state().timeline.ready(env.history, now);
+                None
+            }
+            Ok(Ok(Err(error))) => Some(error),
+            Ok(Err(Fault::Panicked(message))) => Some(panicked(&message)),
+            Ok(Err(Fault::Runaway)) | Err(_) => Some(HandlerError::new(
+                "Runtime.InitTimeout",
+                "Init phase exceeded the 10 second limit",
+            )),
+        };
+        if let Some(error) = &failure {
+            platform_log(format!(
+                "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: error\tError Type: {}",
+                logs::millis(started.elapsed()),
+                error.error_type
+            ));
+        }
+        (started.elapsed(), failure)
     }
 }
 

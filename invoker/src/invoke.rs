@@ -280,6 +280,8 @@ impl Lambda {
             executed_version: None,
             invocation_type: InvocationType::DryRun.as_str().to_owned(),
             environment: None,
+            provisioned: false,
+            cost: None,
             log_group: String::new(),
             log_stream: String::new(),
             log_lines: 0..0,

@@ -46,10 +46,13 @@
 //! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
 //! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
 //! - [`environment`]: execution environments and their reuse.
-//! - [`concurrency`]: the account's concurrency limit and throttling.
+//! - [`concurrency`]: the account's concurrency limit, reserved and provisioned concurrency,
+//!   throttling.
+//! - [`tmp`]: each environment's own `/tmp`; [`cpu`]: memory buys CPU, and GB-seconds.
 //! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
 //! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
-//! - [`transcript`]: the readable record of a scenario that tests snapshot.
+//! - [`transcript`]: the readable record of a scenario that tests snapshot; [`timeline`]: the
+//!   environments of a function over time, drawn as text.
 //! - [`clock`] and [`ids`]: virtual time and seeded ids, the source of determinism.
 //! - [`arn`]: function names, qualifiers and ARNs.
 //! - [`error`]: service errors (the call failed) as opposed to function errors (the code failed).
@@ -63,6 +66,7 @@ pub mod clock;
 pub mod concurrency;
 pub mod config;
 pub mod context;
+pub mod cpu;
 pub mod env_vars;
 pub mod environment;
 pub mod error;
@@ -77,6 +81,8 @@ pub mod logs;
 pub mod sandbox;
 pub mod service;
 pub mod sqs;
+pub mod timeline;
+pub mod tmp;
 pub mod transcript;
 pub mod versions;
 
@@ -88,7 +94,8 @@ pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerRes
 pub use iam::Role;
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
 pub use kms::KmsClient;
-pub use service::{Lambda, LambdaBuilder, DEFAULT_IDLE_TIMEOUT};
+pub use service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
+pub use tmp::Tmp;
 pub use versions::Alias;
 
 /// The event types of the official Rust runtime, re-exported so exercises use the same structs

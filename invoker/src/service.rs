@@ -8,7 +8,7 @@
 use crate::arn::Scope;
 use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
-use crate::concurrency::DEFAULT_ACCOUNT_CONCURRENCY;
+use crate::concurrency::{Ledger, DEFAULT_ACCOUNT_CONCURRENCY};
 use crate::config::FunctionConfig;
 use crate::environment::EnvironmentPool;
 use crate::error::ServiceError;
@@ -17,6 +17,7 @@ use crate::ids::IdGenerator;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
 use crate::sqs::Queues;
+use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
 use crate::versions::{Alias, Version};
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,9 +53,10 @@ pub(crate) struct Inner {
     pub logs: SharedLogs,
     pub idle_timeout: Duration,
     pub runtime_startup: Duration,
-    /// The account's concurrency limit, and how many environments are busy now.
+    /// The account's concurrency limit.
     pub account_concurrency: usize,
-    pub busy: AtomicUsize,
+    /// Whether transcripts show each invocation's billed GB-seconds.
+    pub show_cost: bool,
     /// Asynchronous events accepted and not yet finished, and a signal when that drops.
     pub in_flight: AtomicUsize,
     pub settled: Notify,
@@ -70,7 +72,25 @@ pub(crate) struct State {
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
+    pub concurrency: Ledger,
+    pub timeline: Timeline,
+    pub usage: BTreeMap<String, Usage>,
     pub transcript: Transcript,
+}
+
+/// What a function has used, as the bill counts it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Usage {
+    /// Invocations that ran (throttled calls do not count).
+    pub invocations: u64,
+    /// How many of them started cold.
+    pub cold_starts: u64,
+    /// The billed duration of all of them, in milliseconds.
+    pub billed_ms: u128,
+    /// Memory × billed duration, the unit compute is priced in.
+    pub gb_seconds: f64,
+    /// The longest single invocation (handler time, without Init).
+    pub max_duration: Duration,
 }
 
 /// A deployed function: `$LATEST`, its published versions, its aliases and, per version, its
@@ -86,6 +106,8 @@ pub(crate) struct Function {
     pub changed_since_publish: bool,
     pub aliases: BTreeMap<String, Alias>,
     pub environments: BTreeMap<String, EnvironmentPool>,
+    /// Reserved concurrency: a guarantee and a cap, for all versions together.
+    pub reserved_concurrency: Option<usize>,
     /// Asynchronous-invocation settings, by qualifier (`$LATEST`, a version or an alias).
     pub event_invoke_configs: BTreeMap<String, EventInvokeConfig>,
 }
@@ -101,6 +123,7 @@ pub struct LambdaBuilder {
     runtime_startup: Duration,
     runaway_after: Duration,
     account_concurrency: usize,
+    show_cost: bool,
 }
 
 impl Default for LambdaBuilder {
@@ -114,6 +137,7 @@ impl Default for LambdaBuilder {
             runtime_startup: DEFAULT_RUNTIME_STARTUP,
             runaway_after: DEFAULT_RUNAWAY_AFTER,
             account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
+            show_cost: false,
         }
     }
 }
@@ -167,6 +191,12 @@ impl LambdaBuilder {
         self
     }
 
+    /// Shows each invocation's cost in the transcript: billed milliseconds × memory in GB.
+    pub fn show_cost(mut self, show: bool) -> Self {
+        self.show_cost = show;
+        self
+    }
+
     /// Starts the service. It must be called inside a tokio runtime, whose clock it uses.
     ///
     /// # Panics
@@ -185,7 +215,7 @@ impl LambdaBuilder {
                 idle_timeout: self.idle_timeout,
                 runtime_startup: self.runtime_startup,
                 account_concurrency: self.account_concurrency,
-                busy: AtomicUsize::new(0),
+                show_cost: self.show_cost,
                 in_flight: AtomicUsize::new(0),
                 settled: Notify::new(),
                 state: Mutex::new(State {
@@ -195,6 +225,9 @@ impl LambdaBuilder {
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
                     event_outcomes: BTreeMap::new(),
+                    concurrency: Ledger::default(),
+                    timeline: Timeline::default(),
+                    usage: BTreeMap::new(),
                     transcript: Transcript::default(),
                 }),
             }),
@@ -261,6 +294,7 @@ impl Lambda {
                 aliases: BTreeMap::new(),
                 environments: BTreeMap::new(),
                 event_invoke_configs: BTreeMap::new(),
+                reserved_concurrency: None,
             },
         );
         Ok(arn)
@@ -324,6 +358,23 @@ impl Lambda {
             .into_iter()
             .map(str::to_owned)
             .collect()
+    }
+
+    /// A picture of a function's environments over time: init, busy, idle, shut down, one
+    /// column per `column` of virtual time. See [`crate::timeline`].
+    pub fn timeline(&self, function: &str, column: Duration) -> String {
+        self.state()
+            .timeline
+            .render(function, column, self.elapsed())
+    }
+
+    /// What a function has used so far: invocations, cold starts, billed time and GB-seconds.
+    pub fn usage(&self, function: &str) -> Usage {
+        self.state()
+            .usage
+            .get(function)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The transcript of everything so far; see [`crate::transcript`].

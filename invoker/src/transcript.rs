@@ -45,6 +45,8 @@ pub(crate) enum Entry {
         function: String,
         environment: u32,
         idle: Duration,
+        /// Background tasks that never finished because the environment went away.
+        unfinished: usize,
     },
 }
 
@@ -71,6 +73,10 @@ pub(crate) struct Invocation {
     pub invocation_type: String,
     /// The environment that served it and whether it was created for it; `None` for a dry run.
     pub environment: Option<(u32, bool)>,
+    /// Whether that environment was initialised ahead of time by provisioned concurrency.
+    pub provisioned: bool,
+    /// `billed ms × memory GB = GB-s`, when the service shows costs.
+    pub cost: Option<String>,
     pub log_group: String,
     pub log_stream: String,
     pub log_lines: Range<usize>,
@@ -164,10 +170,15 @@ fn render_line(out: &mut String, entry: &Entry) {
             function,
             environment,
             idle,
+            unfinished,
         } => {
+            let lost = match unfinished {
+                0 => String::new(),
+                n => format!("; {n} background task(s) never finished"),
+            };
             let _ = writeln!(
                 out,
-                "{} environment {environment} of {function} shut down after {}s idle",
+                "{} environment {environment} of {function} shut down after {}s idle{lost}",
                 clock::offset(*at),
                 idle.as_secs()
             );
@@ -179,10 +190,11 @@ fn render_line(out: &mut String, entry: &Entry) {
 /// An invocation's block: its header, its log lines with the service calls it made among them
 /// (marked `»`), and the answer.
 fn render_invocation(out: &mut String, inv: &Invocation, calls: &[&Entry], logs: &LogStore) {
-    let start = match inv.environment {
-        Some((n, true)) => format!("cold start, environment {n}"),
-        Some((n, false)) => format!("warm start, environment {n}"),
-        None => "dry run, no environment".to_owned(),
+    let start = match (inv.environment, inv.provisioned) {
+        (Some((n, true)), _) => format!("cold start, environment {n}"),
+        (Some((n, false)), true) => format!("warm start, provisioned environment {n}"),
+        (Some((n, false)), false) => format!("warm start, environment {n}"),
+        (None, _) => "dry run, no environment".to_owned(),
     };
     let version = inv
         .executed_version
@@ -208,6 +220,9 @@ fn render_invocation(out: &mut String, inv: &Invocation, calls: &[&Entry], logs:
         if let Some(line) = stream.get(index) {
             let _ = writeln!(out, "    {}", line.message);
         }
+    }
+    if let Some(cost) = &inv.cost {
+        let _ = writeln!(out, "    cost: {cost}");
     }
     let error = inv
         .function_error

@@ -1,0 +1,180 @@
+//! The timeline: each execution environment of a function over virtual time.
+//!
+//! Concurrency is easier to see than to compute. The timeline draws one row per environment and
+//! one column per slice of time: when it was initialised, busy, idle (frozen) and shut down. Count
+//! the `B`s in a column and you have the concurrency at that moment, which is what Little's law
+//! predicts: requests per second × average duration.
+//!
+//! ```text
+//! timeline of orders, one column = 100 ms, +00:00:00.000 to +00:00:01.000
+//! $LATEST env 1  IBBB..BBB.
+//! $LATEST env 2   IIBBB....
+//! most busy at once: 2
+//! I init  B busy  . idle (frozen)  x shut down  (blank: not there)
+//! ```
+
+use crate::clock;
+use std::fmt::Write;
+use std::time::Duration;
+
+/// What happened to one environment.
+#[derive(Debug)]
+struct History {
+    function: String,
+    version: String,
+    number: u32,
+    created: Duration,
+    ready: Option<Duration>,
+    busy: Vec<(Duration, Duration)>,
+    ended: Option<Duration>,
+}
+
+/// The histories of every environment, in order of creation.
+#[derive(Debug, Default)]
+pub(crate) struct Timeline {
+    environments: Vec<History>,
+}
+
+impl Timeline {
+    /// Records a new environment; returns its index for the later calls.
+    pub fn created(&mut self, function: &str, version: &str, number: u32, at: Duration) -> usize {
+        self.environments.push(History {
+            function: function.to_owned(),
+            version: version.to_owned(),
+            number,
+            created: at,
+            ready: None,
+            busy: Vec::new(),
+            ended: None,
+        });
+        self.environments.len() - 1
+    }
+
+    /// Its Init phase ended.
+    pub fn ready(&mut self, index: usize, at: Duration) {
+        if let Some(history) = self.environments.get_mut(index) {
+            history.ready = Some(at);
+        }
+    }
+
+    /// It ran an invocation from `from` to `to`.
+    pub fn busy(&mut self, index: usize, from: Duration, to: Duration) {
+        if let Some(history) = self.environments.get_mut(index) {
+            history.busy.push((from, to));
+        }
+    }
+
+    /// It was shut down or discarded.
+    pub fn ended(&mut self, index: usize, at: Duration) {
+        if let Some(history) = self.environments.get_mut(index) {
+            history.ended = Some(at);
+        }
+    }
+
+    /// Draws the environments of `function` from the start of the scenario to `now`.
+    pub fn render(&self, function: &str, column: Duration, now: Duration) -> String {
+        let column = column.max(Duration::from_millis(1));
+        let rows: Vec<&History> = self
+            .environments
+            .iter()
+            .filter(|h| h.function == function)
+            .collect();
+        let columns = (now.as_nanos().div_ceil(column.as_nanos())).max(1) as usize;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "timeline of {function}, one column = {} ms, {} to {}",
+            column.as_millis(),
+            clock::offset(Duration::ZERO),
+            clock::offset(now)
+        );
+        let labels: Vec<String> = rows
+            .iter()
+            .map(|h| format!("{} env {}", h.version, h.number))
+            .collect();
+        let width = labels.iter().map(String::len).max().unwrap_or(0);
+        for (history, label) in rows.iter().zip(&labels) {
+            let cells: String = (0..columns)
+                .map(|i| cell(history, column * i as u32, column * (i as u32 + 1)))
+                .collect();
+            let _ = writeln!(out, "{label:width$}  {}", cells.trim_end());
+        }
+        let _ = writeln!(out, "most busy at once: {}", most_at_once(&rows));
+        let _ = writeln!(
+            out,
+            "I init  B busy  . idle (frozen)  x shut down  (blank: not there)"
+        );
+        out
+    }
+}
+
+/// What one environment did in the slice `[from, to)`: busy wins over init over idle.
+fn cell(history: &History, from: Duration, to: Duration) -> char {
+    let overlaps = |start: Duration, end: Duration| {
+        start < to && end.max(start + Duration::from_nanos(1)) > from
+    };
+    if to <= history.created || history.ended.is_some_and(|end| end < from) {
+        return ' ';
+    }
+    if history
+        .busy
+        .iter()
+        .any(|(start, end)| overlaps(*start, *end))
+    {
+        return 'B';
+    }
+    if history
+        .ready
+        .is_none_or(|ready| overlaps(history.created, ready))
+    {
+        return 'I';
+    }
+    if history.ended.is_some_and(|end| end >= from && end < to) {
+        return 'x';
+    }
+    '.'
+}
+
+/// The most invocations that overlapped at one moment.
+fn most_at_once(rows: &[&History]) -> usize {
+    let mut edges: Vec<(Duration, i32)> = rows
+        .iter()
+        .flat_map(|h| h.busy.iter())
+        .flat_map(|(start, end)| [(*start, 1), (*end, -1)])
+        .collect();
+    // At the same instant, an end comes before a start: back-to-back calls are not overlapping.
+    edges.sort();
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, change) in edges {
+        now += change;
+        most = most.max(now);
+    }
+    most as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn draws_init_busy_idle_and_shutdown() {
+        let mut timeline = Timeline::default();
+        let a = timeline.created("f", "$LATEST", 1, ms(0));
+        timeline.ready(a, ms(100));
+        timeline.busy(a, ms(100), ms(350));
+        timeline.busy(a, ms(500), ms(600));
+        timeline.ended(a, ms(900));
+        let b = timeline.created("f", "$LATEST", 2, ms(200));
+        timeline.ready(b, ms(300));
+        timeline.busy(b, ms(300), ms(400));
+        let drawn = timeline.render("f", ms(100), ms(1000));
+        let rows: Vec<&str> = drawn.lines().collect();
+        assert_eq!(rows[1], "$LATEST env 1  IBBB.B...x");
+        assert_eq!(rows[2], "$LATEST env 2    IB......");
+        assert_eq!(rows[3], "most busy at once: 2");
+    }
+}
