@@ -4,7 +4,9 @@
 //! - `sync`: back-to-back warm invocations of a trivial handler that logs a line (target: 200,000
 //!   invocations per second);
 //! - `async`: 100,000 events, 10% of attempts failing, through retries and a dead-letter queue
-//!   (target: under a second).
+//!   (target: under a second);
+//! - `burst`: 10,000 simultaneous synchronous calls to a function with reserved concurrency 50,
+//!   then the same as asynchronous events, which Lambda keeps retrying until all are processed.
 
 use invoker::{
     handler_fn, Context, EventOutcome, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
@@ -23,6 +25,7 @@ async fn trivial(event: Value, ctx: Context) -> Result<Value, HandlerError> {
 fn main() {
     sync_invocations();
     async_events_with_failures();
+    burst_against_reserved_concurrency();
 }
 
 fn sync_invocations() {
@@ -92,6 +95,61 @@ fn async_events_with_failures() {
     });
     println!(
         "async: {EVENTS} events, 10% of attempts failing, {dead} dead-lettered, in {:.3} s",
+        elapsed.as_secs_f64()
+    );
+}
+
+fn burst_against_reserved_concurrency() {
+    const REQUESTS: usize = 10_000;
+    let (elapsed, throttled, virtual_time) = invoker::run(async {
+        let lambda = Lambda::new();
+        let work = handler_fn(|event: Value, _ctx: Context| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            Ok::<_, HandlerError>(event)
+        });
+        lambda
+            .create_function(FunctionConfig::new("db-writer"), work)
+            .expect("valid function");
+        lambda
+            .put_function_concurrency("db-writer", 50)
+            .expect("room to reserve");
+        let started = Instant::now();
+        let calls: Vec<_> = (0..REQUESTS)
+            .map(|n| {
+                let lambda = lambda.clone();
+                tokio::spawn(async move {
+                    let request = InvokeRequest::new("db-writer").payload(json!({ "n": n }));
+                    lambda.invoke(request).await
+                })
+            })
+            .collect();
+        let mut throttled = 0;
+        for call in calls {
+            if call.await.expect("task ran").is_err() {
+                throttled += 1;
+            }
+        }
+        for n in 0..REQUESTS {
+            let request = InvokeRequest::new("db-writer")
+                .invocation_type(InvocationType::Event)
+                .payload(json!({ "n": n }));
+            lambda.invoke(request).await.expect("accepted");
+        }
+        lambda.settle().await;
+        let processed = lambda
+            .event_outcomes()
+            .values()
+            .filter(|o| matches!(o, EventOutcome::Succeeded { .. }))
+            .count();
+        assert_eq!(
+            processed, REQUESTS,
+            "every throttled event is processed in the end"
+        );
+        (started.elapsed(), throttled, lambda.elapsed())
+    });
+    println!(
+        "burst: {REQUESTS} sync calls at reserved concurrency 50: {throttled} throttled; then {REQUESTS} events all processed by +{} s virtual; {:.3} s wall",
+        virtual_time.as_secs(),
         elapsed.as_secs_f64()
     );
 }

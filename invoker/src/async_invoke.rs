@@ -338,13 +338,14 @@ impl Lambda {
                         return self.give_up(&queued, &config, &function_arn, context).await;
                     }
                     // Not an attempt: the event goes back into the queue, to wait and try again.
-                    let wait = throttle_backoff(throttles);
+                    let jitter = self.state().jitter.unit();
+                    let wait = throttle_backoff(throttles, jitter);
                     throttles += 1;
                     self.note(format!(
-                        "event {}: throttled ({}), back in the queue for {} s",
+                        "event {}: throttled ({}), back in the queue for {} ms",
                         queued.request_id,
                         throttled.reason.unwrap_or(throttled.code),
-                        wait.as_secs()
+                        wait.as_millis()
                     ));
                     tokio::time::sleep(wait).await;
                     continue;

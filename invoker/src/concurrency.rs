@@ -32,11 +32,14 @@ pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 1_000;
 /// How much of the account's concurrency always stays unreserved.
 pub const MIN_UNRESERVED_CONCURRENCY: usize = 100;
 
-/// The wait before an asynchronous event throttled `retries` times before is tried again:
-/// 1 s, 2 s, 4 s … up to 5 minutes.
-pub fn throttle_backoff(retries: u32) -> Duration {
+/// The wait before an asynchronous event throttled `retries` times before is tried again: about
+/// 1 s, 2 s, 4 s … up to 5 minutes. `unit` (a random number in `0.0..1.0`) adds *jitter*: the
+/// wait is between half and all of the step. Without it, events throttled together would all
+/// come back at the same instant, collide again, and leave the function idle in between.
+pub fn throttle_backoff(retries: u32, unit: f64) -> Duration {
     const MAX: Duration = Duration::from_secs(300);
-    Duration::from_secs(1u64 << retries.min(9)).min(MAX)
+    let step = Duration::from_secs(1u64 << retries.min(9)).min(MAX);
+    step / 2 + step.mul_f64(unit.clamp(0.0, 1.0) / 2.0)
 }
 
 /// How many invocations each function has in flight.
@@ -259,8 +262,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_from_one_second_to_five_minutes() {
-        let waits: Vec<u64> = (0..11).map(|r| throttle_backoff(r).as_secs()).collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+    fn backoff_doubles_from_one_second_to_five_minutes_with_jitter() {
+        let longest: Vec<u64> = (0..11)
+            .map(|r| throttle_backoff(r, 1.0).as_secs())
+            .collect();
+        assert_eq!(longest, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        let shortest: Vec<u64> = (0..11)
+            .map(|r| throttle_backoff(r, 0.0).as_millis() as u64)
+            .collect();
+        assert_eq!(shortest[0], 500);
+        assert_eq!(shortest[10], 150_000);
     }
 }

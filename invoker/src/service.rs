@@ -39,6 +39,8 @@ pub const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
 
 /// Mixed into the seed of the routing dice so they draw a different stream from the ids.
 const ROUTING_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Mixed into the seed of the backoff jitter.
+const JITTER_STREAM: u64 = 0x6a09_e667_f3bc_c908;
 
 /// The simulated Lambda service of one account in one region.
 #[derive(Clone)]
@@ -68,6 +70,8 @@ pub(crate) struct State {
     /// The dice of weighted alias routing, apart from `ids` so that a canary's split depends only
     /// on the seed and the calls made through the alias, not on how many ids were drawn before.
     pub routing: IdGenerator,
+    /// The jitter of retry backoffs, a stream of its own for the same reason.
+    pub jitter: IdGenerator,
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
@@ -221,6 +225,7 @@ impl LambdaBuilder {
                 state: Mutex::new(State {
                     ids: IdGenerator::from_seed(self.seed),
                     routing: IdGenerator::from_seed(self.seed ^ ROUTING_STREAM),
+                    jitter: IdGenerator::from_seed(self.seed ^ JITTER_STREAM),
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),

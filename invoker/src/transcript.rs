@@ -4,6 +4,10 @@
 //! did: which call was a cold start, which environment served it, the exact log lines, and what
 //! came back. Each entry starts with its offset on the virtual clock (`+hh:mm:ss.mmm` from the
 //! start of the scenario), so the same scenario gives the same transcript, byte for byte.
+//!
+//! An invocation is printed as one block at the moment it started: its header, its log lines,
+//! then its answer with the time it finished. Things that happened while it ran (another call,
+//! a throttle) follow the block, with their own, earlier, times.
 
 use crate::clock;
 use crate::error::ServiceError;

@@ -65,12 +65,19 @@ async fn a_throttled_event_waits_in_the_queue_with_growing_backoff_and_is_not_an
     );
     let transcript = lambda.transcript();
     let id = &second.request_id;
-    assert!(transcript.contains(&format!("+00:00:00.000 event {id}: throttled (ConcurrentInvocationLimitExceeded), back in the queue for 1 s")), "{transcript}");
-    assert!(transcript.contains(&format!("+00:00:01.000 event {id}: throttled (ConcurrentInvocationLimitExceeded), back in the queue for 2 s")), "{transcript}");
-    assert!(
-        transcript.contains("+00:00:03.000 invoke slow (Event, attempt 1): warm start"),
-        "{transcript}"
-    );
+    let waits: Vec<u64> = transcript
+        .lines()
+        .filter_map(|l| l.strip_prefix("+")?.split_once(&format!(" event {id}: throttled (ConcurrentInvocationLimitExceeded), back in the queue for "))?.1.strip_suffix(" ms")?.parse().ok())
+        .collect();
+    // The first event holds the only unit of concurrency for 2 s: the second waits about 1 s,
+    // then about 2 s, then about 4 s (each wait between half and all of its step: jitter).
+    assert_eq!(waits.len(), 3, "{transcript}");
+    for (wait, step) in waits.iter().zip([1_000, 2_000, 4_000]) {
+        assert!(
+            (step / 2..=step).contains(wait),
+            "{wait} ms for a {step} ms step"
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -94,4 +101,131 @@ async fn an_event_throttled_past_its_maximum_age_is_given_up() {
             sent_to: vec![failures.clone()],
         }
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn reserved_concurrency_caps_a_function_with_its_own_reason() {
+    let lambda = service(1_000, 1, 3);
+    lambda.put_function_concurrency("slow", 2).unwrap();
+    let call = || lambda.invoke(InvokeRequest::new("slow"));
+    let (a, b, c) = tokio::join!(call(), call(), call());
+    assert!(a.is_ok() && b.is_ok());
+    assert_eq!(
+        c.unwrap_err().reason,
+        Some("ReservedFunctionConcurrentInvocationLimitExceeded")
+    );
+    assert_eq!(lambda.get_function_concurrency("slow").unwrap(), Some(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn reserved_concurrency_is_set_aside_from_the_other_functions() {
+    let lambda = service(110, 1, 3);
+    let other = handler_fn(|_e: Value, _c: Context| async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Ok::<_, HandlerError>(json!("ok"))
+    });
+    lambda
+        .create_function(FunctionConfig::new("other"), other)
+        .unwrap();
+    lambda.put_function_concurrency("slow", 10).unwrap();
+    // 110 − 10 reserved leaves 100 for everyone else.
+    let results: Vec<_> = (0..101)
+        .map(|_| {
+            let lambda = lambda.clone();
+            tokio::spawn(async move { lambda.invoke(InvokeRequest::new("other")).await })
+        })
+        .collect();
+    let mut throttled = 0;
+    for result in results {
+        if let Err(e) = result.await.unwrap() {
+            assert_eq!(e.reason, Some("ConcurrentInvocationLimitExceeded"));
+            throttled += 1;
+        }
+    }
+    assert_eq!(throttled, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn at_least_100_units_stay_unreserved() {
+    let lambda = service(1_000, 1, 3);
+    let error = lambda.put_function_concurrency("slow", 901).unwrap_err();
+    assert_eq!(error.code, "InvalidParameterValueException");
+    assert_eq!(error.message, "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].");
+    lambda.put_function_concurrency("slow", 900).unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn reserved_concurrency_zero_sends_events_straight_to_failure_handling() {
+    let lambda = service(1_000, 1, 3);
+    let dlq = lambda.sqs().create_queue("dlq");
+    lambda
+        .update_function_configuration("slow", |c| c.dead_letter_queue(&dlq))
+        .unwrap();
+    lambda.put_function_concurrency("slow", 0).unwrap();
+    let sync = lambda.invoke(InvokeRequest::new("slow")).await.unwrap_err();
+    assert_eq!(sync.status, 429, "switched off: every call is throttled");
+    let accepted = lambda.invoke(event()).await.unwrap();
+    lambda.settle().await;
+    assert_eq!(lambda.elapsed(), Duration::ZERO, "no waiting, no retries");
+    assert!(matches!(
+        lambda.event_outcomes()[&accepted.request_id],
+        EventOutcome::Failed { attempts: 0, .. }
+    ));
+    assert_eq!(lambda.sqs().messages(&dlq).len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn provisioned_environments_are_initialised_ahead_and_serve_warm() {
+    let lambda = service(1_000, 1, 3);
+    lambda.publish_version("slow").unwrap();
+    lambda.create_alias("slow", "prod", "1").unwrap();
+    lambda
+        .put_provisioned_concurrency_config("slow:prod", 2)
+        .await
+        .unwrap();
+    assert_eq!(lambda.idle_environments("slow"), 2);
+    tokio::time::sleep(Duration::from_secs(3_600)).await;
+    let call = || lambda.invoke(InvokeRequest::new("slow").qualifier("prod"));
+    let (a, b, c) = tokio::join!(call(), call(), call());
+    assert!(a.is_ok() && b.is_ok() && c.is_ok());
+    let usage = lambda.usage("slow");
+    assert_eq!(
+        (usage.invocations, usage.cold_starts),
+        (3, 1),
+        "two provisioned, one spill-over"
+    );
+    let transcript = lambda.transcript();
+    assert_eq!(
+        transcript
+            .matches("warm start, provisioned environment")
+            .count(),
+        2,
+        "{transcript}"
+    );
+    assert!(transcript.contains(
+        "put-provisioned-concurrency-config slow:prod: 2 environment(s) of version 1 initialised"
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn provisioned_concurrency_needs_a_published_version_or_alias() {
+    let lambda = service(1_000, 1, 3);
+    let latest = lambda
+        .put_provisioned_concurrency_config("slow", 1)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        latest.message,
+        "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+    );
+    let zero = lambda
+        .put_provisioned_concurrency_config("slow:1", 0)
+        .await
+        .unwrap_err();
+    assert_eq!(zero.code, "ValidationException");
+    let missing = lambda
+        .put_provisioned_concurrency_config("slow:live", 1)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status, 404);
 }
