@@ -54,6 +54,13 @@ impl VirtualClock {
     }
 }
 
+/// Waits for `duration` on the virtual clock. Handler and init code use it to stand for time spent
+/// waiting on something slow (a network call, a database); a caller uses it to back off before a
+/// retry. (It is tokio's `sleep`, which the paused clock turns into virtual time.)
+pub async fn sleep(duration: Duration) {
+    tokio::time::sleep(duration).await;
+}
+
 /// `2025-01-01T00:00:00.000Z`: the timestamp format of CloudWatch Logs and of Lambda's log lines.
 pub fn rfc3339_millis(time: SystemTime) -> String {
     humantime::format_rfc3339_millis(time).to_string()

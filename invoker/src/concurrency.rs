@@ -31,6 +31,9 @@ use std::time::Duration;
 pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 1_000;
 /// How much of the account's concurrency always stays unreserved.
 pub const MIN_UNRESERVED_CONCURRENCY: usize = 100;
+/// How long a throttled call takes to come back: a refusal is still a round trip to Lambda. (It
+/// also means a caller that retries in a tight loop, without waiting, still sees time pass.)
+pub const THROTTLE_ROUND_TRIP: Duration = Duration::from_millis(1);
 
 /// The wait before an asynchronous event throttled `retries` times before is tried again: about
 /// 1 s, 2 s, 4 s … up to 5 minutes. `unit` (a random number in `0.0..1.0`) adds *jitter*: the
@@ -131,7 +134,7 @@ impl Lambda {
         function: &str,
         reserved: usize,
     ) -> Result<(), ServiceError> {
-        let name = self.unqualified_name(function)?;
+        let name = self.function_only_name(function)?;
         let limit = self.inner.account_concurrency;
         let at = self.elapsed();
         let mut state = self.state();
@@ -158,16 +161,21 @@ impl Lambda {
 
     /// Removes a function's reservation; it shares the unreserved pool again.
     pub fn delete_function_concurrency(&self, function: &str) -> Result<(), ServiceError> {
-        let name = self.unqualified_name(function)?;
+        let name = self.function_only_name(function)?;
+        let at = self.elapsed();
         let mut state = self.state();
         self.function_mut(&mut state.functions, &name)?
             .reserved_concurrency = None;
+        state.transcript.push(Entry::Api {
+            at,
+            text: format!("delete-function-concurrency {name}"),
+        });
         Ok(())
     }
 
     /// A function's reserved concurrency, if it has one.
     pub fn get_function_concurrency(&self, function: &str) -> Result<Option<usize>, ServiceError> {
-        let name = self.unqualified_name(function)?;
+        let name = self.function_only_name(function)?;
         let mut state = self.state();
         Ok(self
             .function_mut(&mut state.functions, &name)?
@@ -224,7 +232,6 @@ impl Lambda {
             let numbers: Vec<u32> = (0..count).map(|_| pool.next_number()).collect();
             (version, code, numbers)
         };
-        let at = self.elapsed();
         for number in numbers {
             let mut env = {
                 let mut state = self.state();
@@ -246,6 +253,7 @@ impl Lambda {
                 pool.release(env, tokio::time::Instant::now());
             }
         }
+        let at = self.elapsed();
         self.state().transcript.push(Entry::Api {
             at,
             text: format!(

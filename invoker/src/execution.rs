@@ -15,7 +15,7 @@
 
 use crate::arn::FunctionRef;
 use crate::clock;
-use crate::concurrency::Busy;
+use crate::concurrency::{Busy, THROTTLE_ROUND_TRIP};
 use crate::config::FunctionConfig;
 use crate::context::{Context, EnvironmentResources, InitContext, Logger};
 use crate::cpu;
@@ -74,7 +74,13 @@ impl Lambda {
         } = run;
         let at = self.inner.clock.elapsed();
         // Counted as busy until this invocation ends, however it ends.
-        let _busy = Busy::claim(self, &target.name)?;
+        let _busy = match Busy::claim(self, &target.name) {
+            Ok(busy) => busy,
+            Err(throttled) => {
+                tokio::time::sleep(THROTTLE_ROUND_TRIP).await;
+                return Err(throttled);
+            }
+        };
         let Acquired {
             mut env,
             cold,
@@ -451,8 +457,12 @@ impl Lambda {
             )),
         };
         if let Some(error) = &failure {
+            let status = match error.error_type.as_str() {
+                "Runtime.InitTimeout" => "timeout",
+                _ => "error",
+            };
             platform_log(format!(
-                "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: error\tError Type: {}",
+                "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: {status}\tError Type: {}",
                 logs::millis(started.elapsed()),
                 error.error_type
             ));

@@ -87,6 +87,7 @@ pub mod transcript;
 pub mod versions;
 
 pub use async_invoke::{EventInvokeConfig, EventOutcome};
+pub use clock::sleep;
 pub use config::FunctionConfig;
 pub use context::{ClientContext, CognitoIdentity, Context, InitContext, Logger};
 pub use error::ServiceError;

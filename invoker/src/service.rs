@@ -399,13 +399,31 @@ impl Lambda {
         clock::rfc3339_millis(self.inner.clock.now())
     }
 
-    /// The name in a control-plane call, which must not carry a version or alias.
+    /// The name in a call that changes `$LATEST`, which must not carry a version or alias.
     pub(crate) fn unqualified_name(&self, function: &str) -> Result<String, ServiceError> {
+        self.name_without_qualifier(
+            function,
+            "Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.",
+        )
+    }
+
+    /// The name in a call about the whole function (its concurrency, its tags), which must not
+    /// carry a version or alias either, refused in other words.
+    pub(crate) fn function_only_name(&self, function: &str) -> Result<String, ServiceError> {
+        self.name_without_qualifier(
+            function,
+            "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.",
+        )
+    }
+
+    fn name_without_qualifier(
+        &self,
+        function: &str,
+        refusal: &str,
+    ) -> Result<String, ServiceError> {
         let target = self.inner.scope.parse(function, None)?;
         if target.qualifier.is_some() {
-            return Err(ServiceError::invalid_parameter_value(
-                "Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.",
-            ));
+            return Err(ServiceError::invalid_parameter_value(refusal));
         }
         Ok(target.name)
     }

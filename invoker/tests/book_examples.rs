@@ -307,3 +307,361 @@ async fn env_vars_an_encrypted_secret_decrypted_with_kms() {
     // ANCHOR_END: env_vars_secret_scenario
     insta::assert_snapshot!(lambda.transcript());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The execution environment: cold and warm
+
+use invoker::{with_init, InitContext};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+// ANCHOR: lifecycle_code
+/// What the Init phase builds, once per execution environment: here, a client for the API of
+/// the bank that publishes the rates.
+struct BankApi {
+    /// How many requests this environment has served. It lives as long as the environment.
+    served: AtomicU32,
+}
+
+/// Init: the code outside the handler. It runs on a cold start only.
+async fn connect_bank(init: InitContext) -> Result<BankApi, HandlerError> {
+    init.logger().info("connecting to the bank's API");
+    // Pretend to connect: DNS, TLS, authentication.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    Ok(BankApi {
+        served: AtomicU32::new(0),
+    })
+}
+
+/// The handler: runs on every request, with what Init built.
+async fn exchange_rates(
+    bank: Arc<BankApi>,
+    _event: Value,
+    ctx: Context,
+) -> Result<Value, HandlerError> {
+    let served = bank.served.fetch_add(1, Ordering::Relaxed) + 1;
+    // /tmp as a cache: download the rates table once per environment.
+    let source = if ctx.tmp().exists("/tmp/rates.json") {
+        "/tmp cache"
+    } else {
+        tokio::time::sleep(Duration::from_millis(100)).await; // the download
+        ctx.tmp()
+            .write("/tmp/rates.json", r#"{"EUR":0.92,"KRW":1380}"#)?;
+        "download"
+    };
+    tokio::time::sleep(Duration::from_millis(30)).await; // the query
+    Ok(json!({ "servedByThisEnvironment": served, "rates": source }))
+}
+// ANCHOR_END: lifecycle_code
+
+#[tokio::test(start_paused = true)]
+async fn lifecycle_cold_warm_and_what_survives() {
+    // ANCHOR: lifecycle_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    let code = with_init(connect_bank, exchange_rates);
+    lambda
+        .create_function(FunctionConfig::new("rates"), code)
+        .unwrap();
+    let call = || lambda.invoke(InvokeRequest::new("rates"));
+
+    call().await.unwrap(); // cold: Init, then the handler
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    call().await.unwrap(); // warm: the same environment, Init skipped
+
+    // Two requests at the same moment need two environments.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (a, b) = tokio::join!(call(), call());
+    a.unwrap();
+    b.unwrap();
+
+    // Eleven quiet minutes: Lambda shuts idle environments down.
+    tokio::time::sleep(Duration::from_secs(11 * 60)).await;
+    call().await.unwrap();
+    // ANCHOR_END: lifecycle_scenario
+    insta::assert_snapshot!(lambda.transcript());
+}
+
+// ANCHOR: lifecycle_background_code
+/// Saves an order, then reports it to analytics without waiting for the report.
+async fn place_order(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+    let order = event["order"].as_u64().unwrap_or_default();
+    // Awaited: done before the handler returns.
+    tokio::time::sleep(Duration::from_millis(40)).await;
+    ctx.logger().info(format!("order {order} saved"));
+
+    // Started, but not awaited: fire and forget. (A bug, as the transcript shows.)
+    let logger = ctx.logger().clone();
+    ctx.spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await; // the call to analytics
+        logger.info(format!("analytics event for order {order} sent"));
+    });
+    Ok(json!({ "order": order, "saved": true }))
+}
+// ANCHOR_END: lifecycle_background_code
+
+#[tokio::test(start_paused = true)]
+async fn lifecycle_background_work_is_frozen_between_invocations() {
+    // ANCHOR: lifecycle_background_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    lambda
+        .create_function(FunctionConfig::new("shop"), handler_fn(place_order))
+        .unwrap();
+    let order = |n: u64| InvokeRequest::new("shop").payload(json!({ "order": n }));
+
+    lambda.invoke(order(1)).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    lambda.invoke(order(2)).await.unwrap();
+    // The shop goes quiet for eleven minutes.
+    tokio::time::sleep(Duration::from_secs(11 * 60)).await;
+    lambda.invoke(order(3)).await.unwrap();
+    // ANCHOR_END: lifecycle_background_scenario
+    insta::assert_snapshot!(lambda.transcript());
+}
+
+// ANCHOR: lifecycle_memory_code
+/// Makes a thumbnail: CPU-bound work that takes 400 ms on one full vCPU.
+async fn thumbnail(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+    ctx.compute(Duration::from_millis(400)).await;
+    Ok(json!({ "thumbnail": "done" }))
+}
+// ANCHOR_END: lifecycle_memory_code
+
+#[tokio::test(start_paused = true)]
+async fn lifecycle_memory_buys_cpu() {
+    // ANCHOR: lifecycle_memory_scenario
+    // `show_cost` adds each invocation's billed GB-seconds to the transcript.
+    let lambda = Lambda::builder().seed(2025).show_cost(true).build();
+    let sizes = [128, 512, 1024, 1769, 3538];
+    for mb in sizes {
+        let name = format!("thumbs-{mb}");
+        let config = FunctionConfig::new(&name).memory_size(mb).timeout_secs(10);
+        lambda
+            .create_function(config, handler_fn(thumbnail))
+            .unwrap();
+        for _ in 0..10 {
+            lambda.invoke(InvokeRequest::new(&name)).await.unwrap();
+        }
+    }
+    // ANCHOR_END: lifecycle_memory_scenario
+    insta::assert_snapshot!(memory_table(&lambda, &sizes));
+}
+
+/// One row per memory size, from `Lambda::usage`, and the REPORT and cost lines of the last,
+/// warm, call of each function.
+fn memory_table(lambda: &Lambda, sizes: &[u32]) -> String {
+    let mut out = String::from("memory    vCPUs  slowest call  calls  cold  billed     GB-s\n");
+    for mb in sizes {
+        let usage = lambda.usage(&format!("thumbs-{mb}"));
+        out.push_str(&format!(
+            "{:<8}  {:>5.2}  {:>9.0} ms  {:>5}  {:>4}  {:>6} ms  {:.4}\n",
+            format!("{mb} MB"),
+            invoker::cpu::vcpus(*mb),
+            usage.max_duration.as_secs_f64() * 1000.0,
+            usage.invocations,
+            usage.cold_starts,
+            usage.billed_ms,
+            usage.gb_seconds,
+        ));
+    }
+    out.push_str("\nthe last (warm) call of each, from the transcript:\n");
+    let transcript = lambda.transcript();
+    let lines: Vec<&str> = transcript.lines().collect();
+    for mb in sizes {
+        let header = format!("invoke thumbs-{mb} ");
+        let last = lines
+            .iter()
+            .rposition(|line| line.contains(&header))
+            .expect("each function was invoked");
+        for line in &lines[last..] {
+            let line = line.trim();
+            if line.starts_with("REPORT") || line.starts_with("cost:") {
+                out.push_str(&format!("thumbs-{mb}: {}\n", line.trim_end()));
+            }
+            if line.starts_with("cost:") {
+                break;
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency and scaling
+
+use invoker::{EventInvokeConfig, InvocationType};
+
+// ANCHOR: concurrency_code
+/// Looks up a price: 200 ms, most of it waiting for a database.
+async fn quote(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Ok(json!({ "price": 42 }))
+}
+// ANCHOR_END: concurrency_code
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_is_requests_per_second_times_duration() {
+    // ANCHOR: concurrency_load
+    let lambda = Lambda::builder().seed(2025).build();
+    lambda
+        .create_function(FunctionConfig::new("quotes"), handler_fn(quote))
+        .unwrap();
+
+    // One second at 10 requests per second, then one second at 20 per second.
+    let gaps = [100; 10].into_iter().chain([50; 20]);
+    let mut calls = Vec::new();
+    for gap_ms in gaps {
+        let lambda = lambda.clone();
+        let call = async move { lambda.invoke(InvokeRequest::new("quotes")).await };
+        calls.push(tokio::spawn(call));
+        tokio::time::sleep(Duration::from_millis(gap_ms)).await;
+    }
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let timeline = lambda.timeline("quotes", Duration::from_millis(50));
+    // ANCHOR_END: concurrency_load
+    insta::assert_snapshot!(timeline);
+}
+
+// ANCHOR: concurrency_reserved_code
+/// Sends an email through a mail server that takes only a few connections: 1 s per email.
+async fn send_email(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    Ok(json!({ "sent": event["email"] }))
+}
+// ANCHOR_END: concurrency_reserved_code
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_reserved_concurrency_caps_a_function() {
+    // ANCHOR: concurrency_reserved_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    lambda
+        .create_function(FunctionConfig::new("mailer"), handler_fn(send_email))
+        .unwrap();
+    // Never more than 2 at once, and 2 always kept for this function.
+    lambda.put_function_concurrency("mailer", 2).unwrap();
+
+    // Three synchronous calls at the same moment: the third is throttled.
+    let email = |n: u64| InvokeRequest::new("mailer").payload(json!({ "email": n }));
+    let (a, b, c) = tokio::join!(
+        lambda.invoke(email(1)),
+        lambda.invoke(email(2)),
+        lambda.invoke(email(3)),
+    );
+    assert!(a.is_ok() && b.is_ok());
+    let throttled = c.unwrap_err();
+    assert_eq!(
+        (throttled.status, throttled.reason),
+        (
+            429,
+            Some("ReservedFunctionConcurrentInvocationLimitExceeded")
+        )
+    );
+    // Once the first two have finished, the same request goes through.
+    lambda.invoke(email(3)).await.unwrap();
+
+    // Three asynchronous events at once: Lambda queues and retries the throttled one itself.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    for n in 4..=6 {
+        let event = email(n).invocation_type(InvocationType::Event);
+        lambda.invoke(event).await.unwrap();
+    }
+    lambda.settle().await;
+
+    // The account keeps at least 100 unreserved: of 1,000, at most 900 can be reserved.
+    let too_much = lambda.put_function_concurrency("mailer", 901).unwrap_err();
+    assert_eq!(
+        too_much.message,
+        "Specified ReservedConcurrentExecutions for function decreases account's \
+         UnreservedConcurrentExecution below its minimum value of [100]."
+    );
+    // ANCHOR_END: concurrency_reserved_scenario
+    insta::assert_snapshot!(lambda.transcript());
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_reserved_zero_switches_a_function_off() {
+    // ANCHOR: concurrency_off_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    lambda
+        .create_function(FunctionConfig::new("mailer"), handler_fn(send_email))
+        .unwrap();
+    let failures = lambda.sqs().create_queue("mailer-failed");
+    let config = EventInvokeConfig::default().on_failure(&failures);
+    lambda
+        .put_function_event_invoke_config("mailer", config)
+        .unwrap();
+
+    // The emergency stop: reserved concurrency 0.
+    lambda.put_function_concurrency("mailer", 0).unwrap();
+    let email = InvokeRequest::new("mailer").payload(json!({ "email": 7 }));
+    let refused = lambda.invoke(email.clone()).await.unwrap_err();
+    assert_eq!(refused.status, 429);
+    let event = email.invocation_type(InvocationType::Event);
+    lambda.invoke(event).await.unwrap();
+    lambda.settle().await;
+
+    // Back on: remove the reservation, and the function shares the account's pool again.
+    lambda.delete_function_concurrency("mailer").unwrap();
+    let email = InvokeRequest::new("mailer").payload(json!({ "email": 8 }));
+    lambda.invoke(email).await.unwrap();
+    // ANCHOR_END: concurrency_off_scenario
+    insta::assert_snapshot!(lambda.transcript());
+}
+
+// ANCHOR: concurrency_provisioned_code
+/// Init loads a search index: slow, so a cold start is slow.
+async fn load_index(init: InitContext) -> Result<Vec<&'static str>, HandlerError> {
+    init.logger().info("loading the search index");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    Ok(vec!["lambda", "rust", "serverless"])
+}
+
+/// The handler answers from the index: fast.
+async fn search(
+    index: Arc<Vec<&'static str>>,
+    event: Value,
+    _ctx: Context,
+) -> Result<Value, HandlerError> {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let term = event["q"].as_str().unwrap_or_default();
+    Ok(json!({ "q": term, "found": index.contains(&term) }))
+}
+// ANCHOR_END: concurrency_provisioned_code
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_provisioned_environments_start_warm() {
+    // ANCHOR: concurrency_provisioned_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    let code = with_init(load_index, search);
+    lambda
+        .create_function(FunctionConfig::new("search"), code)
+        .unwrap();
+    let v1 = lambda.publish_version("search").unwrap();
+
+    // Provisioned concurrency is for a version or an alias, never $LATEST.
+    let refused = lambda.put_provisioned_concurrency_config("search", 2).await;
+    assert_eq!(
+        refused.unwrap_err().message,
+        "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+    );
+    // Two environments of version 1, initialised now, before any request comes.
+    let qualified = format!("search:{v1}");
+    lambda
+        .put_provisioned_concurrency_config(&qualified, 2)
+        .await
+        .unwrap();
+
+    // Three requests at once: two find a provisioned environment, the third spills over.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let query = || {
+        let request = InvokeRequest::new("search").qualifier(&v1);
+        lambda.invoke(request.payload(json!({ "q": "rust" })))
+    };
+    let (a, b, c) = tokio::join!(query(), query(), query());
+    assert!(a.is_ok() && b.is_ok() && c.is_ok());
+    let timeline = lambda.timeline("search", Duration::from_millis(100));
+    // ANCHOR_END: concurrency_provisioned_scenario
+    insta::assert_snapshot!(lambda.transcript());
+    insta::assert_snapshot!("concurrency_provisioned_timeline", timeline);
+}

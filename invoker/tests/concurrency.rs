@@ -1,5 +1,6 @@
 //! The account's concurrency limit, and throttling of synchronous calls and asynchronous events.
 
+use invoker::concurrency::THROTTLE_ROUND_TRIP;
 use invoker::{
     handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError,
     InvocationType, InvokeRequest, Lambda,
@@ -166,7 +167,12 @@ async fn reserved_concurrency_zero_sends_events_straight_to_failure_handling() {
     assert_eq!(sync.status, 429, "switched off: every call is throttled");
     let accepted = lambda.invoke(event()).await.unwrap();
     lambda.settle().await;
-    assert_eq!(lambda.elapsed(), Duration::ZERO, "no waiting, no retries");
+    // Two refusals, each a 1 ms round trip, and no backoff: the event was not retried.
+    assert_eq!(
+        lambda.elapsed(),
+        THROTTLE_ROUND_TRIP * 2,
+        "no waiting, no retries"
+    );
     assert!(matches!(
         lambda.event_outcomes()[&accepted.request_id],
         EventOutcome::Failed { attempts: 0, .. }
@@ -228,4 +234,18 @@ async fn provisioned_concurrency_needs_a_published_version_or_alias() {
         .await
         .unwrap_err();
     assert_eq!(missing.status, 404);
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_settings_belong_to_the_function_not_to_a_version() {
+    let lambda = service(1_000, 1, 3);
+    lambda.publish_version("slow").unwrap();
+    let error = lambda.put_function_concurrency("slow:1", 5).unwrap_err();
+    assert_eq!(error.message, "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.");
+    lambda.put_function_concurrency("slow", 5).unwrap();
+    lambda.delete_function_concurrency("slow").unwrap();
+    assert_eq!(lambda.get_function_concurrency("slow").unwrap(), None);
+    assert!(lambda
+        .transcript()
+        .contains("delete-function-concurrency slow"));
 }
