@@ -11,7 +11,7 @@ use std::time::Duration;
 async fn whoami(event: Value, ctx: Context) -> Result<Value, HandlerError> {
     ctx.logger().info(format!("event: {event}"));
     // Pretend to do 120 ms of work, so the remaining time visibly shrinks.
-    tokio::time::sleep(Duration::from_millis(120)).await;
+    invoker::sleep(Duration::from_millis(120)).await;
     Ok(json!({
         "requestId": ctx.aws_request_id,
         "functionName": ctx.function_name,
@@ -38,7 +38,7 @@ async fn ch01_handler_event_and_context() {
     lambda.invoke(first).await.unwrap();
 
     // A minute later the environment is still warm; this time the caller names `$LATEST`.
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    invoker::sleep(Duration::from_secs(60)).await;
     let second = InvokeRequest::new("whoami")
         .qualifier("$LATEST")
         .payload(json!({ "call": 2 }));
@@ -327,7 +327,7 @@ struct BankApi {
 async fn connect_bank(init: InitContext) -> Result<BankApi, HandlerError> {
     init.logger().info("connecting to the bank's API");
     // Pretend to connect: DNS, TLS, authentication.
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    invoker::sleep(Duration::from_millis(250)).await;
     Ok(BankApi {
         served: AtomicU32::new(0),
     })
@@ -344,12 +344,12 @@ async fn exchange_rates(
     let source = if ctx.tmp().exists("/tmp/rates.json") {
         "/tmp cache"
     } else {
-        tokio::time::sleep(Duration::from_millis(100)).await; // the download
+        invoker::sleep(Duration::from_millis(100)).await; // the download
         ctx.tmp()
             .write("/tmp/rates.json", r#"{"EUR":0.92,"KRW":1380}"#)?;
         "download"
     };
-    tokio::time::sleep(Duration::from_millis(30)).await; // the query
+    invoker::sleep(Duration::from_millis(30)).await; // the query
     Ok(json!({ "servedByThisEnvironment": served, "rates": source }))
 }
 // ANCHOR_END: lifecycle_code
@@ -365,17 +365,17 @@ async fn lifecycle_cold_warm_and_what_survives() {
     let call = || lambda.invoke(InvokeRequest::new("rates"));
 
     call().await.unwrap(); // cold: Init, then the handler
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    invoker::sleep(Duration::from_secs(10)).await;
     call().await.unwrap(); // warm: the same environment, Init skipped
 
     // Two requests at the same moment need two environments.
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    invoker::sleep(Duration::from_secs(10)).await;
     let (a, b) = tokio::join!(call(), call());
     a.unwrap();
     b.unwrap();
 
     // Eleven quiet minutes: Lambda shuts idle environments down.
-    tokio::time::sleep(Duration::from_secs(11 * 60)).await;
+    invoker::sleep(Duration::from_secs(11 * 60)).await;
     call().await.unwrap();
     // ANCHOR_END: lifecycle_scenario
     insta::assert_snapshot!(lambda.transcript());
@@ -386,13 +386,13 @@ async fn lifecycle_cold_warm_and_what_survives() {
 async fn place_order(event: Value, ctx: Context) -> Result<Value, HandlerError> {
     let order = event["order"].as_u64().unwrap_or_default();
     // Awaited: done before the handler returns.
-    tokio::time::sleep(Duration::from_millis(40)).await;
+    invoker::sleep(Duration::from_millis(40)).await;
     ctx.logger().info(format!("order {order} saved"));
 
     // Started, but not awaited: fire and forget. (A bug, as the transcript shows.)
     let logger = ctx.logger().clone();
     ctx.spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await; // the call to analytics
+        invoker::sleep(Duration::from_millis(200)).await; // the call to analytics
         logger.info(format!("analytics event for order {order} sent"));
     });
     Ok(json!({ "order": order, "saved": true }))
@@ -409,10 +409,10 @@ async fn lifecycle_background_work_is_frozen_between_invocations() {
     let order = |n: u64| InvokeRequest::new("shop").payload(json!({ "order": n }));
 
     lambda.invoke(order(1)).await.unwrap();
-    tokio::time::sleep(Duration::from_secs(30)).await;
+    invoker::sleep(Duration::from_secs(30)).await;
     lambda.invoke(order(2)).await.unwrap();
     // The shop goes quiet for eleven minutes.
-    tokio::time::sleep(Duration::from_secs(11 * 60)).await;
+    invoker::sleep(Duration::from_secs(11 * 60)).await;
     lambda.invoke(order(3)).await.unwrap();
     // ANCHOR_END: lifecycle_background_scenario
     insta::assert_snapshot!(lambda.transcript());
@@ -493,7 +493,7 @@ use invoker::{EventInvokeConfig, InvocationType};
 // ANCHOR: concurrency_code
 /// Looks up a price: 200 ms, most of it waiting for a database.
 async fn quote(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    invoker::sleep(Duration::from_millis(200)).await;
     Ok(json!({ "price": 42 }))
 }
 // ANCHOR_END: concurrency_code
@@ -513,7 +513,7 @@ async fn concurrency_is_requests_per_second_times_duration() {
         let lambda = lambda.clone();
         let call = async move { lambda.invoke(InvokeRequest::new("quotes")).await };
         calls.push(tokio::spawn(call));
-        tokio::time::sleep(Duration::from_millis(gap_ms)).await;
+        invoker::sleep(Duration::from_millis(gap_ms)).await;
     }
     for call in calls {
         call.await.unwrap().unwrap();
@@ -526,7 +526,7 @@ async fn concurrency_is_requests_per_second_times_duration() {
 // ANCHOR: concurrency_reserved_code
 /// Sends an email through a mail server that takes only a few connections: 1 s per email.
 async fn send_email(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    invoker::sleep(Duration::from_secs(1)).await;
     Ok(json!({ "sent": event["email"] }))
 }
 // ANCHOR_END: concurrency_reserved_code
@@ -561,7 +561,7 @@ async fn concurrency_reserved_concurrency_caps_a_function() {
     lambda.invoke(email(3)).await.unwrap();
 
     // Three asynchronous events at once: Lambda queues and retries the throttled one itself.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    invoker::sleep(Duration::from_secs(5)).await;
     for n in 4..=6 {
         let event = email(n).invocation_type(InvocationType::Event);
         lambda.invoke(event).await.unwrap();
@@ -613,7 +613,7 @@ async fn concurrency_reserved_zero_switches_a_function_off() {
 /// Init loads a search index: slow, so a cold start is slow.
 async fn load_index(init: InitContext) -> Result<Vec<&'static str>, HandlerError> {
     init.logger().info("loading the search index");
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    invoker::sleep(Duration::from_millis(800)).await;
     Ok(vec!["lambda", "rust", "serverless"])
 }
 
@@ -623,7 +623,7 @@ async fn search(
     event: Value,
     _ctx: Context,
 ) -> Result<Value, HandlerError> {
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    invoker::sleep(Duration::from_millis(100)).await;
     let term = event["q"].as_str().unwrap_or_default();
     Ok(json!({ "q": term, "found": index.contains(&term) }))
 }
@@ -653,7 +653,7 @@ async fn concurrency_provisioned_environments_start_warm() {
         .unwrap();
 
     // Three requests at once: two find a provisioned environment, the third spills over.
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    invoker::sleep(Duration::from_millis(400)).await;
     let query = || {
         let request = InvokeRequest::new("search").qualifier(&v1);
         lambda.invoke(request.payload(json!({ "q": "rust" })))
