@@ -7,7 +7,10 @@
 //! 2. every reference solution passes all of its tests;
 //! 3. every test FAILS on its starter. A test that passes on the `todo!()` starter passes
 //!    whatever the learner writes, so it cannot tell a right answer from a wrong one;
-//! 4. the book builds, with no broken include or link.
+//! 4. the solutions are clean: `cargo clippy -- -D warnings -D clippy::todo` and `cargo fmt
+//!    --check`, one cargo call each for all of them. Learners compare their code with these;
+//! 5. the seal (`exercises/tests.lock`, [`crate::seal`]) matches the tests and snapshots;
+//! 6. the book builds, with no broken include or link.
 //!
 //! Solutions and starters are graded by the same code as `verify` ([`crate::grade`]), in one
 //! cargo build. Every problem is listed, not just the first, so one CI run shows all the work.
@@ -16,9 +19,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::book;
+use crate::cargo_build::cargo;
 use crate::grade::{self, Crate};
 use crate::manifest::{self, Exercise, Manifest};
 use crate::report::{Outcome, TestStatus, Verdict};
+use crate::seal;
 
 /// Runs the command and returns the process exit code: 0 all good, 1 problems (listed).
 pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
@@ -50,7 +55,9 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
             problems.extend(judge(exercise, solution, starter));
         }
         tests = solutions.iter().map(|o| o.tests.len()).sum();
+        problems.extend(lint_solutions(root, exercises)?);
     }
+    problems.extend(seal::out_of_date(root, &manifest)?);
 
     if !book::build(root)? {
         problems.push("the book does not build; its problems are printed above".to_owned());
@@ -59,8 +66,8 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
     println!();
     if problems.is_empty() {
         println!(
-            "check: all good. The solutions of {} exercise(s) pass all {tests} tests, every test \
-             fails on its starter, and the book builds.",
+            "check: all good. The solutions of {} exercise(s) pass all {tests} tests and are \
+             clean, every test fails on its starter, the seal is up to date, and the book builds.",
             manifest.exercises.len()
         );
         return Ok(0);
@@ -82,6 +89,51 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
     Ok(1)
 }
 
+/// Runs clippy (no warnings, no `todo!()`) and then rustfmt on every solution, one cargo call
+/// each. What they find is printed by cargo; each tool that finds something is one problem.
+fn lint_solutions(root: &Path, exercises: &[Exercise]) -> Result<Vec<String>, String> {
+    let packages: Vec<String> = exercises.iter().map(Exercise::solution_package).collect();
+    if packages.is_empty() {
+        return Ok(Vec::new()); // without `--package`, cargo would lint the whole workspace
+    }
+    let selected: Vec<&str> = packages
+        .iter()
+        .flat_map(|package| ["--package", package.as_str()])
+        .collect();
+    let succeeds = |tool: &str, options: &[&str]| {
+        cargo(root)
+            .arg(tool)
+            .args(&selected)
+            .args(options)
+            .status()
+            .map(|status| status.success())
+            .map_err(|e| format!("cannot run `cargo {tool}`: {e}"))
+    };
+    let mut problems = Vec::new();
+    let deny = [
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+        "-D",
+        "clippy::todo",
+    ];
+    if !succeeds("clippy", &deny)? {
+        problems.push(
+            "clippy finds problems in the solutions (printed above); learners compare their \
+             code with these, so fix them"
+                .to_owned(),
+        );
+    }
+    if !succeeds("fmt", &["--check"])? {
+        problems.push(
+            "the solutions are not formatted as rustfmt would (the diff is above): run `cargo fmt`"
+                .to_owned(),
+        );
+    }
+    Ok(problems)
+}
+
 /// The problems of one exercise, given how its solution and its starter fared.
 fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<String> {
     let name = &exercise.name;
@@ -94,11 +146,14 @@ fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<Stri
             ));
         }
         Verdict::Passed => {}
-        Verdict::DoesNotCompile | Verdict::TimedOut => problems.push(format!(
-            "`{name}`: the solution {}:\n{}",
-            solution.verdict.label(),
-            solution.message.as_deref().unwrap_or_default()
-        )),
+        // (`check` grades without `--strict`, so `TestsChanged` does not happen here.)
+        Verdict::DoesNotCompile | Verdict::TimedOut | Verdict::TestsChanged => {
+            problems.push(format!(
+                "`{name}`: the solution {}:\n{}",
+                solution.verdict.label(),
+                solution.message.as_deref().unwrap_or_default()
+            ))
+        }
         Verdict::Failed => {
             for test in solution
                 .tests
@@ -124,7 +179,7 @@ fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<Stri
             "`{name}`: the starter's tests timed out; with `todo!()` bodies they should fail \
              at once"
         )),
-        Verdict::Passed | Verdict::Failed => {}
+        Verdict::Passed | Verdict::Failed | Verdict::TestsChanged => {}
     }
     for test in starter
         .tests

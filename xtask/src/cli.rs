@@ -1,6 +1,6 @@
 //! The command line: `cargo xtask <command> [options]`, parsed by hand.
 //!
-//! Three commands with four options do not need an argument-parsing library, and every
+//! Nine commands with a handful of options do not need an argument-parsing library, and every
 //! dependency here is build time a learner waits through before their first verdict.
 
 use std::path::PathBuf;
@@ -11,34 +11,98 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub const USAGE: &str = "\
 usage:
-  cargo xtask verify [<exercise>] [--json <file>] [--timeout <seconds>]
+  cargo xtask verify [<exercise>] [--json <file>] [--junit <file>] [--strict] [--timeout <seconds>]
       Test your exercises (or just one) and show what passed and what to do next.
       --json <file>        also write the results as JSON (see xtask/README.md)
+      --junit <file>       also write the results as JUnit XML
+      --strict             fail an exercise whose tests differ from exercises/tests.lock
       --timeout <seconds>  time limit for each exercise's tests (default 60)
+  cargo xtask watch [<exercise>] [--timeout <seconds>]
+      Check the exercise you are on each time you save a file, and move on when it passes.
+      Enter checks again at once; q (or the end of input) stops.
+  cargo xtask list
+      The exercises, chapter by chapter, with how far you got and which is next.
+  cargo xtask hint [<exercise>] [--all]
+      Show the exercise's next hint (the exercise you are on, if you name none);
+      --all shows again every hint revealed so far.
+  cargo xtask reset <exercise> | --all [--yes]
+      Throw away your changes to an exercise (or to all of them), restoring them from git.
+      Asks first, unless --yes.
+  cargo xtask solution <exercise> [--timeout <seconds>]
+      Show the reference solution, once your own passes.
   cargo xtask check [--timeout <seconds>]
-      For maintainers and CI: the manifest matches the crates, every solution passes,
-      every test fails on its starter, and the book builds.
-  cargo xtask book [--serve] [--open]
+      For maintainers and CI: the manifest matches the crates, every solution passes and is
+      clean (clippy, rustfmt), every test fails on its starter, the seal is up to date, and
+      the book builds.
+  cargo xtask seal
+      For teachers and maintainers: record the hashes of every exercise's tests and snapshots
+      in exercises/tests.lock, after changing them.
+  cargo xtask book [--serve] [--open] | --check
       Build the book into book/build/; --serve also serves it at http://127.0.0.1:3000
-      and rebuilds it when its sources change; --open opens it in a browser.";
+      and rebuilds it when its sources change; --open opens it in a browser.
+      --check opens every page in headless Chromium and checks what it shows.";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq)]
 pub enum Command {
-    Verify {
+    Verify(VerifyOptions),
+    Watch {
         exercise: Option<String>,
-        json: Option<PathBuf>,
+        timeout: Duration,
+    },
+    List,
+    Hint {
+        exercise: Option<String>,
+        all: bool,
+    },
+    Reset {
+        which: Which,
+        yes: bool,
+    },
+    Solution {
+        exercise: String,
         timeout: Duration,
     },
     Check {
         timeout: Duration,
     },
+    Seal,
     Book {
-        serve: bool,
+        action: BookAction,
         open: bool,
     },
     Help,
 }
+
+/// What `book` does once the book is built.
+#[derive(Debug, PartialEq)]
+pub enum BookAction {
+    Build,
+    Serve,
+    /// Check the built pages in headless Chromium.
+    Check,
+}
+
+/// What `verify` was asked to do.
+#[derive(Debug, PartialEq)]
+pub struct VerifyOptions {
+    pub exercise: Option<String>,
+    pub json: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    pub strict: bool,
+    pub timeout: Duration,
+}
+
+/// One exercise, or all of them (`reset --all`).
+#[derive(Debug, PartialEq)]
+pub enum Which {
+    One(String),
+    All,
+}
+
+const COMMANDS: [&str; 9] = [
+    "verify", "watch", "list", "hint", "reset", "solution", "check", "seal", "book",
+];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
 /// `--json=FILE`.
@@ -46,7 +110,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut args = args.into_iter();
     let command = match args.next() {
         None => return Ok(Command::Help),
-        Some(command) if ["verify", "check", "book"].contains(&command.as_str()) => command,
+        Some(command) if COMMANDS.contains(&command.as_str()) => command,
         Some(help) if ["help", "--help", "-h"].contains(&help.as_str()) => {
             return Ok(Command::Help)
         }
@@ -66,33 +130,89 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut rest = rest.into_iter();
 
     let mut exercise = None;
-    let mut json = None;
+    let (mut json, mut junit) = (None, None);
     let mut timeout = DEFAULT_TIMEOUT;
-    let mut serve = false;
-    let mut open = false;
+    let (mut strict, mut all, mut yes) = (false, false, false);
+    let (mut serve, mut open, mut check) = (false, false, false);
     while let Some(arg) = rest.next() {
         match (command.as_str(), arg.as_str()) {
             ("verify", "--json") => json = Some(PathBuf::from(value(&mut rest, "--json")?)),
-            ("verify" | "check", "--timeout") => {
+            ("verify", "--junit") => junit = Some(PathBuf::from(value(&mut rest, "--junit")?)),
+            ("verify", "--strict") => strict = true,
+            ("verify" | "watch" | "solution" | "check", "--timeout") => {
                 timeout = seconds(&value(&mut rest, "--timeout")?)?
             }
-            ("verify", name) if !name.starts_with('-') && exercise.is_none() => {
+            ("verify" | "watch" | "hint" | "reset" | "solution", name)
+                if !name.starts_with('-') && exercise.is_none() =>
+            {
                 exercise = Some(name.to_owned())
             }
+            ("hint" | "reset", "--all") => all = true,
+            ("reset", "--yes" | "-y") => yes = true,
             ("book", "--serve") => serve = true,
             ("book", "--open") => open = true,
+            ("book", "--check") => check = true,
             _ => return Err(format!("`{command}` does not take `{arg}`\n\n{USAGE}")),
         }
     }
-    match command.as_str() {
-        "verify" => Ok(Command::Verify {
+    Ok(match command.as_str() {
+        "verify" => Command::Verify(VerifyOptions {
             exercise,
             json,
+            junit,
+            strict,
             timeout,
         }),
-        "check" => Ok(Command::Check { timeout }),
-        _ => Ok(Command::Book { serve, open }), // the only other command let through above
-    }
+        "watch" => Command::Watch { exercise, timeout },
+        "list" => Command::List,
+        "hint" => Command::Hint { exercise, all },
+        "reset" => {
+            let which = match (exercise, all) {
+                (Some(name), false) => Which::One(name),
+                (None, true) => Which::All,
+                (Some(name), true) => {
+                    return Err(format!(
+                        "`reset` takes an exercise or `--all`, not both: \
+                         `cargo xtask reset {name}` or `cargo xtask reset --all`"
+                    ))
+                }
+                (None, false) => {
+                    return Err("`reset` needs the exercise to restore, like \
+                                `cargo xtask reset hello-api`, or `--all` for every one"
+                        .to_owned())
+                }
+            };
+            Command::Reset { which, yes }
+        }
+        "solution" => Command::Solution {
+            exercise: exercise
+                .ok_or("`solution` needs the exercise, like `cargo xtask solution hello-api`")?,
+            timeout,
+        },
+        "check" => Command::Check { timeout },
+        "seal" => Command::Seal,
+        // The only other command let through above.
+        _ => match (serve, open, check) {
+            (_, _, false) => Command::Book {
+                action: if serve {
+                    BookAction::Serve
+                } else {
+                    BookAction::Build
+                },
+                open,
+            },
+            (false, false, true) => Command::Book {
+                action: BookAction::Check,
+                open: false,
+            },
+            _ => {
+                return Err(
+                    "`book --check` builds and checks the book; it takes no other option"
+                        .to_owned(),
+                )
+            }
+        },
+    })
 }
 
 fn value(rest: &mut impl Iterator<Item = String>, option: &str) -> Result<String, String> {
@@ -120,38 +240,92 @@ mod tests {
     #[test]
     fn verify_takes_an_exercise_and_options_in_any_order() {
         assert_eq!(
-            parse_str("verify --timeout 5 hello-api --json=out.json"),
-            Ok(Command::Verify {
+            parse_str("verify --timeout 5 hello-api --json=out.json --strict --junit r.xml"),
+            Ok(Command::Verify(VerifyOptions {
                 exercise: Some("hello-api".to_owned()),
                 json: Some(PathBuf::from("out.json")),
+                junit: Some(PathBuf::from("r.xml")),
+                strict: true,
                 timeout: Duration::from_secs(5),
-            })
+            }))
         );
         assert_eq!(
             parse_str("verify"),
-            Ok(Command::Verify {
+            Ok(Command::Verify(VerifyOptions {
                 exercise: None,
                 json: None,
+                junit: None,
+                strict: false,
                 timeout: DEFAULT_TIMEOUT,
+            }))
+        );
+    }
+
+    #[test]
+    fn the_learners_commands() {
+        assert_eq!(
+            parse_str("watch canary"),
+            Ok(Command::Watch {
+                exercise: Some("canary".to_owned()),
+                timeout: DEFAULT_TIMEOUT
+            })
+        );
+        assert_eq!(parse_str("list"), Ok(Command::List));
+        assert_eq!(
+            parse_str("hint --all"),
+            Ok(Command::Hint {
+                exercise: None,
+                all: true
+            })
+        );
+        assert_eq!(
+            parse_str("reset hello-api -y"),
+            Ok(Command::Reset {
+                which: Which::One("hello-api".to_owned()),
+                yes: true
+            })
+        );
+        assert_eq!(
+            parse_str("reset --all"),
+            Ok(Command::Reset {
+                which: Which::All,
+                yes: false
+            })
+        );
+        assert_eq!(
+            parse_str("solution canary"),
+            Ok(Command::Solution {
+                exercise: "canary".to_owned(),
+                timeout: DEFAULT_TIMEOUT
             })
         );
     }
 
     #[test]
-    fn book_and_check_and_help() {
+    fn book_check_seal_and_help() {
         assert_eq!(
             parse_str("book --open --serve"),
             Ok(Command::Book {
-                serve: true,
+                action: BookAction::Serve,
                 open: true
             })
         );
+        assert_eq!(
+            parse_str("book --check"),
+            Ok(Command::Book {
+                action: BookAction::Check,
+                open: false
+            })
+        );
+        let error = parse_str("book --check --serve").unwrap_err();
+        assert!(error.contains("it takes no other option"), "{error}");
         assert_eq!(
             parse_str("check"),
             Ok(Command::Check {
                 timeout: DEFAULT_TIMEOUT
             })
         );
+        assert_eq!(parse_str("seal"), Ok(Command::Seal));
         assert_eq!(parse_str(""), Ok(Command::Help));
         assert_eq!(parse_str("--help"), Ok(Command::Help));
     }
@@ -171,5 +345,19 @@ mod tests {
         );
         let error = parse_str("grade hello-api").unwrap_err();
         assert!(error.starts_with("there is no command `grade`"), "{error}");
+        let error = parse_str("reset").unwrap_err();
+        assert!(error.contains("`cargo xtask reset hello-api`"), "{error}");
+        let error = parse_str("reset canary --all").unwrap_err();
+        assert!(error.contains("not both"), "{error}");
+        let error = parse_str("solution").unwrap_err();
+        assert!(
+            error.contains("`cargo xtask solution hello-api`"),
+            "{error}"
+        );
+        let error = parse_str("list canary").unwrap_err();
+        assert!(
+            error.starts_with("`list` does not take `canary`"),
+            "{error}"
+        );
     }
 }

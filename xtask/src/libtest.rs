@@ -26,7 +26,9 @@
 //! A failure section is cleaned before anyone sees it ([`Failure::from_section`]): thread ids and
 //! the backtrace note go (they change from run to run, and a report must not), and so does
 //! insta's advice to run `cargo insta`: in this workbook the snapshots are the specification,
-//! and a learner who "accepts" a new snapshot has only deleted the test.
+//! and a learner who "accepts" a new snapshot has only deleted the test. insta's legend for its
+//! diff (`-old snapshot`, `+new results`) becomes `-expected`, `+actual`, which says which side
+//! is the specification.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -123,7 +125,7 @@ impl Failure {
         let lines: Vec<String> = section
             .lines()
             .filter(|line| !is_noise(line))
-            .map(|line| tidy_panic_line(test, &strip_thread_id(line)))
+            .map(|line| relabel_diff_legend(tidy_panic_line(test, &strip_thread_id(line))))
             .collect();
         let report_start = lines.iter().position(|l| starts_report(l)).unwrap_or(0);
         let output = trim_blank_lines(&lines[..report_start]);
@@ -200,6 +202,16 @@ fn tidy_panic_line(test: &str, line: &str) -> String {
         "panicked:".to_owned()
     } else {
         format!("panicked at {location}")
+    }
+}
+
+/// insta names the sides of its diff for someone about to update a snapshot; a learner needs to
+/// know which side is the specification and which is their code.
+fn relabel_diff_legend(line: String) -> String {
+    match line.as_str() {
+        "-old snapshot" => "-expected (the snapshot)".to_owned(),
+        "+new results" => "+actual (what your code produced)".to_owned(),
+        _ => line,
     }
 }
 
@@ -288,6 +300,9 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
         assert_eq!(snapshot.output, None);
         assert!(snapshot.message.starts_with("━━━━━ Snapshot Summary"));
         assert!(snapshot.message.contains("          1 │+Hi Ada"));
+        assert!(snapshot
+            .message
+            .contains("\n-expected (the snapshot)\n+actual (what your code produced)\n"));
         assert!(snapshot.message.ends_with(
             "─────┴─────\n\npanicked:\nsnapshot assertion for 'snapshot' failed in line 5"
         ));

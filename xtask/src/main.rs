@@ -4,12 +4,14 @@
 //! the alias in `.cargo/config.toml` turns `cargo xtask …` into `cargo run -p xtask -- …`. It runs
 //! wherever `cargo` does, Windows included, and needs nothing installed.
 //!
-//! - `cargo xtask verify [<exercise>]`: the learner's command. Tests their exercises and says what
-//!   passed, the first problem, and what to read next.
-//! - `cargo xtask check`: the maintainers' command. Is the workbook itself sound?
-//! - `cargo xtask book [--serve] [--open]`: builds the book with mdBook, used as a library.
+//! - Learners: `verify [<exercise>]` tests their exercises and says what passed, the first
+//!   problem, and what to read next; `watch` does it on every save; `list`, `hint`, `reset` and
+//!   `solution` help along the way. Their progress is kept in `.workbook/progress`.
+//! - Teachers: `verify --strict --json/--junit` grades, and `seal` records the tests' hashes
+//!   so that a changed test is caught.
+//! - Maintainers: `check` asks whether the workbook itself is sound; `book` builds the book.
 //!
-//! `xtask/README.md` has the options, the JSON report format and the exit codes.
+//! `xtask/README.md` has the options, the file formats and the exit codes.
 //!
 //! # Layout
 //!
@@ -20,8 +22,11 @@
 //! - [`process`]: running a child process under a deadline.
 //! - [`libtest`]: reading a test binary's plain-text output.
 //! - [`grade`]: build, then run each crate's test binaries: an [`report::Outcome`] per crate.
-//! - [`report`]: verdicts, exit codes, the table, the JSON report.
-//! - [`verify`], [`check`], [`book`]: the three commands.
+//! - [`report`]: verdicts, exit codes, the table, the JSON report; [`junit`]: the JUnit report.
+//! - [`sha256`] and [`seal`]: the hashes of the exercises' tests, `exercises/tests.lock`.
+//! - [`progress`]: the learner's progress file.
+//! - The commands: [`verify`] (whose core `watch` and `solution` share), [`watch`], [`list`],
+//!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`book`].
 //! - [`cli`]: the command line.
 //!
 //! [xtask pattern]: https://github.com/matklad/cargo-xtask
@@ -31,11 +36,20 @@ mod cargo_build;
 mod check;
 mod cli;
 mod grade;
+mod hint;
+mod junit;
 mod libtest;
+mod list;
 mod manifest;
 mod process;
+mod progress;
 mod report;
+mod reset;
+mod seal;
+mod sha256;
+mod solution;
 mod verify;
+mod watch;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -52,13 +66,15 @@ fn main() -> ExitCode {
     let result = cli::parse(env::args().skip(1)).and_then(|command| {
         let root = workspace_root();
         match command {
-            Command::Verify {
-                exercise,
-                json,
-                timeout,
-            } => verify::run(&root, exercise.as_deref(), json.as_deref(), timeout),
+            Command::Verify(options) => verify::run(&root, &options),
+            Command::Watch { exercise, timeout } => watch::run(&root, exercise.as_deref(), timeout),
+            Command::List => list::run(&root),
+            Command::Hint { exercise, all } => hint::run(&root, exercise.as_deref(), all),
+            Command::Reset { which, yes } => reset::run(&root, &which, yes),
+            Command::Solution { exercise, timeout } => solution::run(&root, &exercise, timeout),
             Command::Check { timeout } => check::run(&root, timeout),
-            Command::Book { serve, open } => book::run(&root, serve, open),
+            Command::Seal => seal::run(&root),
+            Command::Book { action, open } => book::run(&root, &action, open),
             Command::Help => {
                 println!("{}", cli::USAGE);
                 Ok(0)
@@ -74,9 +90,20 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the folder above this crate. Cargo tells us where the crate is when it
-/// compiles it, so xtask works from any folder of the checkout.
+/// The variable that points xtask at another workbook checkout than its own. Its tests use it
+/// to work on a small fixture workspace; a teacher can use it to grade a learner's clone with
+/// one prebuilt xtask (`WORKBOOK_ROOT=../their-clone cargo xtask verify --strict`).
+const ROOT_VARIABLE: &str = "WORKBOOK_ROOT";
+
+/// The workspace root: `$WORKBOOK_ROOT` if it is set, else the folder above this crate. Cargo
+/// tells us where the crate is when it compiles it, so xtask works from any folder of the
+/// checkout.
 fn workspace_root() -> PathBuf {
+    if let Some(root) = env::var_os(ROOT_VARIABLE).filter(|root| !root.is_empty()) {
+        // Absolute, since the tests run in their crates' folders and are told where the root is.
+        let root = PathBuf::from(root);
+        return std::path::absolute(&root).unwrap_or(root);
+    }
     let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
     xtask.parent().unwrap_or(xtask).to_path_buf()
 }

@@ -22,14 +22,17 @@
 //! ```
 //!
 //! - `version` is this wrapper's format version; it changes only when a field changes meaning.
-//! - `verdict` is one of `passed`, `failed`, `timed_out`, `does_not_compile`.
+//! - `verdict` is one of `passed`, `failed`, `timed_out`, `does_not_compile`, `tests_changed`
+//!   (only with `--strict`: a test or snapshot differs from the seal, see [`crate::seal`]).
 //! - `points` is all or nothing: an exercise's tests together say what "correct" means, so
 //!   passing some of them is not part of a correct answer.
 //! - `result` is an [Exercism test-runner `results.json`, version 3][v3]: `status` is `pass`,
-//!   `fail` or `error` (it did not compile, or timed out); `message` is there only for `error`;
-//!   `tests` lists each test in the order it is written in its file, with a `status` of `pass`,
-//!   `fail` or `error` (it never finished), a `message` for `fail`/`error`, and an `output` with
-//!   what a failing test printed, if it printed anything.
+//!   `fail` (a test failed or never finished) or `error` (no test result counts: it did not
+//!   compile, timed out before any test finished, or its tests were changed); `message` is there
+//!   only for `error`; `tests` lists each test in the order it is written in its file, with a
+//!   `status` of `pass`, `fail` or `error` (it never finished), a `message` for `fail`/`error`,
+//!   and an `output` with what a failing test printed, if it printed anything, cut to the 500
+//!   characters the format allows.
 //!
 //! The text is stable between runs and machines (no timings, thread ids or home directories),
 //! and object keys are written in alphabetical order, so a teacher can diff two reports. (The
@@ -50,6 +53,10 @@ const EXERCISM_VERSION: u32 = 3;
 /// A failure message is cut to this many lines in the table view; the JSON keeps all of it.
 const MAX_MESSAGE_LINES: usize = 40;
 
+/// Exercism's limit on a test's `output`, in characters, and what it asks to say past it.
+const MAX_OUTPUT_CHARS: usize = 500;
+const OUTPUT_TRUNCATED: &str = "\nOutput was truncated. Please limit to 500 chars";
+
 /// What became of one exercise (or solution) crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -57,6 +64,8 @@ pub enum Verdict {
     Failed,
     TimedOut,
     DoesNotCompile,
+    /// Graded with `--strict`, and a test or snapshot differs from the seal.
+    TestsChanged,
 }
 
 impl Verdict {
@@ -64,7 +73,7 @@ impl Verdict {
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Passed => 0,
-            Verdict::Failed | Verdict::TimedOut => 1,
+            Verdict::Failed | Verdict::TimedOut | Verdict::TestsChanged => 1,
             Verdict::DoesNotCompile => 2,
         }
     }
@@ -76,6 +85,7 @@ impl Verdict {
             Verdict::Failed => "failed",
             Verdict::TimedOut => "timed out",
             Verdict::DoesNotCompile => "does not compile",
+            Verdict::TestsChanged => "tests changed",
         }
     }
 
@@ -86,14 +96,7 @@ impl Verdict {
             Verdict::Failed => "failed",
             Verdict::TimedOut => "timed_out",
             Verdict::DoesNotCompile => "does_not_compile",
-        }
-    }
-
-    fn exercism_status(self) -> &'static str {
-        match self {
-            Verdict::Passed => "pass",
-            Verdict::Failed => "fail",
-            Verdict::TimedOut | Verdict::DoesNotCompile => "error",
+            Verdict::TestsChanged => "tests_changed",
         }
     }
 }
@@ -135,12 +138,21 @@ impl TestResult {
         let mut test = Map::new();
         test.insert("name".to_owned(), json!(self.name));
         test.insert("status".to_owned(), json!(self.status.json_name()));
-        for (key, value) in [("message", &self.message), ("output", &self.output)] {
-            if let Some(value) = value {
-                test.insert(key.to_owned(), json!(value));
-            }
+        if let Some(message) = &self.message {
+            test.insert("message".to_owned(), json!(message));
+        }
+        if let Some(output) = &self.output {
+            test.insert("output".to_owned(), json!(truncate_output(output)));
         }
         Value::Object(test)
+    }
+}
+
+/// A test's output as Exercism allows it: at most 500 characters, then a note that it was cut.
+fn truncate_output(output: &str) -> String {
+    match output.char_indices().nth(MAX_OUTPUT_CHARS) {
+        Some((cut, _)) => format!("{}{OUTPUT_TRUNCATED}", &output[..cut]),
+        None => output.to_owned(),
     }
 }
 
@@ -159,6 +171,24 @@ impl Outcome {
             verdict: Verdict::DoesNotCompile,
             message: Some(error),
             tests: Vec::new(),
+        }
+    }
+
+    /// Marks the outcome as void because its tests were changed: `message` lists the changes.
+    /// The test results are kept, for whoever wants to see them, but no longer count.
+    pub fn mark_tests_changed(&mut self, message: String) {
+        self.verdict = Verdict::TestsChanged;
+        self.message = Some(message);
+    }
+
+    /// Exercism's overall status. `error` means no test result counts: a crate timed out with
+    /// some tests finished is a `fail`, its unfinished tests each an `error`.
+    fn exercism_status(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Passed => "pass",
+            Verdict::Failed => "fail",
+            Verdict::TimedOut if self.tests.iter().any(|t| t.status != TestStatus::Error) => "fail",
+            Verdict::TimedOut | Verdict::DoesNotCompile | Verdict::TestsChanged => "error",
         }
     }
 
@@ -266,41 +296,21 @@ pub fn details(graded: &[Graded]) -> String {
     text
 }
 
-/// What to do next: the first unfinished exercise and its chapter. When every graded exercise
-/// passed, the one after the last of them in the manifest (`all`), if any.
-pub fn next_step(all: &[Exercise], graded: &[Graded]) -> String {
-    let next = |e: &Exercise| format!("Next: {} — read book/src/{}", e.name, e.chapter);
-    if let Some(unfinished) = graded.iter().find(|g| g.outcome.verdict != Verdict::Passed) {
-        return next(unfinished.exercise);
-    }
-    if all.is_empty() {
-        return "The manifest lists no exercises yet.".to_owned();
-    }
-    if graded.len() == all.len() {
-        return "Every exercise passes. Well done!".to_owned();
-    }
-    let after_last = graded
-        .last()
-        .and_then(|last| all.iter().position(|e| e == last.exercise))
-        .and_then(|position| all.get(position + 1));
-    match after_last {
-        Some(exercise) => next(exercise),
-        None => "That was the last exercise; `cargo xtask verify` checks them all.".to_owned(),
-    }
-}
-
 /// The JSON report described in the module documentation.
 pub fn json(graded: &[Graded]) -> String {
     let exercises: Vec<Value> = graded
         .iter()
         .map(|g| {
             let tests: Vec<Value> = g.outcome.tests.iter().map(TestResult::to_json).collect();
+            let status = g.outcome.exercism_status();
             let mut result = json!({
                 "version": EXERCISM_VERSION,
-                "status": g.outcome.verdict.exercism_status(),
+                "status": status,
                 "tests": tests,
             });
-            if let Some(message) = &g.outcome.message {
+            // Exercism allows a top-level message only with `error`; for a time-out with
+            // results, each unfinished test carries its own message.
+            if let (Some(message), "error") = (&g.outcome.message, status) {
                 result["message"] = json!(message);
             }
             json!({
@@ -469,41 +479,6 @@ three: does not compile
     }
 
     #[test]
-    fn next_step_is_the_first_unfinished_exercise() {
-        let all = three();
-        assert_eq!(
-            next_step(&all, &sample(&all)),
-            "Next: two — read book/src/two.md"
-        );
-    }
-
-    #[test]
-    fn after_a_passing_exercise_comes_the_one_after_it() {
-        let all = three();
-        let mut graded = sample(&all);
-        graded.truncate(1);
-        assert_eq!(next_step(&all, &graded), "Next: two — read book/src/two.md");
-    }
-
-    #[test]
-    fn when_everything_passes_says_so() {
-        let all = three();
-        let mut graded = sample(&all);
-        for g in &mut graded {
-            g.outcome = outcome(Verdict::Passed, Vec::new());
-        }
-        assert_eq!(
-            next_step(&all, &graded),
-            "Every exercise passes. Well done!"
-        );
-        graded.remove(1);
-        assert_eq!(
-            next_step(&all, &graded),
-            "That was the last exercise; `cargo xtask verify` checks them all."
-        );
-    }
-
-    #[test]
     fn json_wraps_exercism_v3_results() {
         let all = three();
         let report: serde_json::Value = serde_json::from_str(&json(&sample(&all))).unwrap();
@@ -527,5 +502,57 @@ three: does not compile
         assert_eq!(three["result"]["status"], "error");
         assert_eq!(three["result"]["message"], "error[E0308]: mismatched types");
         assert_eq!(three["result"]["tests"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_time_out_with_results_is_an_exercism_fail_and_without_is_an_error() {
+        let all = three();
+        let timed_out = |tests| Graded {
+            exercise: &all[0],
+            outcome: Outcome {
+                verdict: Verdict::TimedOut,
+                message: Some("timed out after 60 s".to_owned()),
+                tests,
+            },
+        };
+        let finished = vec![
+            test("a", TestStatus::Pass, None),
+            test("b", TestStatus::Error, Some("still running")),
+        ];
+        let report: Value = serde_json::from_str(&json(&[timed_out(finished)])).unwrap();
+        let result = &report["exercises"][0]["result"];
+        assert_eq!(result["status"], "fail");
+        assert!(result.get("message").is_none());
+        let unfinished = vec![test("b", TestStatus::Error, Some("still running"))];
+        let report: Value = serde_json::from_str(&json(&[timed_out(unfinished)])).unwrap();
+        let result = &report["exercises"][0]["result"];
+        assert_eq!(result["status"], "error");
+        assert_eq!(result["message"], "timed out after 60 s");
+    }
+
+    #[test]
+    fn changed_tests_void_the_grade() {
+        let all = three();
+        let mut graded = sample(&all);
+        graded.truncate(1);
+        graded[0]
+            .outcome
+            .mark_tests_changed("tests/a.rs was edited".to_owned());
+        assert_eq!(graded[0].points(), 0);
+        assert_eq!(exit_code(&graded), 1);
+        let report: Value = serde_json::from_str(&json(&graded)).unwrap();
+        let one = &report["exercises"][0];
+        assert_eq!(one["verdict"], "tests_changed");
+        assert_eq!(one["result"]["status"], "error");
+        assert_eq!(one["result"]["message"], "tests/a.rs was edited");
+    }
+
+    #[test]
+    fn output_is_cut_at_500_characters() {
+        let long = "é".repeat(600);
+        let cut = truncate_output(&long);
+        assert!(cut.starts_with(&"é".repeat(500)));
+        assert!(cut.ends_with("\nOutput was truncated. Please limit to 500 chars"));
+        assert_eq!(truncate_output("short"), "short");
     }
 }

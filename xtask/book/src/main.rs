@@ -1,6 +1,7 @@
 //! `workbook-book`: builds and serves the workbook's book with mdBook used as a library.
 //!
-//! You normally run it through `cargo xtask book [--serve] [--open]` (or `cargo xtask check`),
+//! You normally run it through `cargo xtask book [--serve | --open | --check]` (or `cargo xtask
+//! check`),
 //! which starts it with `cargo run -p workbook-book -- <command> <book folder>`. It is its own
 //! crate so that mdBook's ~120 dependencies are compiled only by those who build the book, never
 //! on a learner's way to their first `cargo xtask verify`.
@@ -12,13 +13,18 @@
 //! - a broken `{{#include}}` is an error (mdBook logs it and leaves the directive on the page);
 //! - a relative link or image to a file that does not exist is an error (mdBook does not look).
 //!
+//! `check` then opens every page in headless Chromium, as a reader would, and checks what the
+//! browser shows: scripts ran, images and links resolve, includes are there, search finds.
+//!
 //! # Layout
 //!
 //! - [`render`]: load the book with strict settings, render it to `book/build/`, run the checks.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
+//! - [`browser`]: `check`, the built pages as headless Chromium shows them.
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
 
+mod browser;
 mod diagnostics;
 mod links;
 mod render;
@@ -30,7 +36,8 @@ use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 usage: workbook-book build [--open] <book folder>
-       workbook-book serve [--open] <book folder>";
+       workbook-book serve [--open] <book folder>
+       workbook-book check <book folder>";
 
 fn main() -> ExitCode {
     diagnostics::install();
@@ -49,6 +56,16 @@ fn main() -> ExitCode {
                 if open {
                     open_in_browser(&index.to_string_lossy());
                 }
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                eprintln!("The book has problems:\n{problems}");
+                ExitCode::FAILURE
+            }
+        },
+        "check" if !open => match render::build(book).and_then(|site| browser::check(&site)) {
+            Ok(pages) => {
+                println!("The book's {pages} pages load in Chromium, and search works.");
                 ExitCode::SUCCESS
             }
             Err(problems) => {

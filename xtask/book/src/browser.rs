@@ -1,0 +1,337 @@
+//! `workbook-book check`: the built book as a reader's browser shows it.
+//!
+//! `build` checks the Markdown; this opens every page of `book/build/` in headless Chromium,
+//! which loads the page, runs its scripts and prints the resulting document (`--dump-dom`). In
+//! that document it checks:
+//!
+//! - the page loaded and its scripts ran: mdBook's sidebar, which JavaScript draws, lists the
+//!   chapters;
+//! - no `{{#include …}}` was left unexpanded, and no code block is empty (an include that found
+//!   nothing);
+//! - every image, stylesheet, script and link that stays within the book points at a file that
+//!   exists, and a link's `#anchor` at an element with that id;
+//! - search works: the first page, opened with `?search=<word>`, lists results.
+//!
+//! The 404 page is left out: it is written for a web server's root. It needs Chromium: `apt-get install chromium` on Debian and Ubuntu, or `CHROMIUM=<program>` for
+//! another build (Chrome works too). Pages are opened as `file://` URLs, so no server is needed.
+//! Chromium runs with `--no-sandbox`, which it requires when run as root (as in CI containers);
+//! the pages are the book's own.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// mdBook's page for a web server's "not found": it is written for the site's root (its links
+/// start at `/`), so it cannot work opened from a file, and is not checked.
+const NOT_FOUND_PAGE: &str = "404.html";
+
+/// A word the book's search must find: the workbook is about Lambda.
+const SEARCH_PROBE: &str = "lambda";
+
+/// Programs tried in turn when `CHROMIUM` is not set.
+const BROWSERS: [&str; 4] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+/// Checks every page of the built book in `site`; `Ok` is the number of pages checked, `Err`
+/// every problem, one per line.
+pub fn check(site: &Path) -> Result<usize, String> {
+    let browser = find_browser()?;
+    let profile = env::temp_dir().join(format!("workbook-book-chromium-{}", std::process::id()));
+    let mut pages = Vec::new();
+    html_files(site, &mut pages).map_err(|e| format!("cannot list {}: {e}", site.display()))?;
+    pages.sort();
+
+    let mut problems = Vec::new();
+    for page in &pages {
+        let name = page
+            .strip_prefix(site)
+            .unwrap_or(page)
+            .display()
+            .to_string();
+        match dump_dom(&browser, &file_url(page), &profile) {
+            Ok(dom) => problems.extend(
+                page_problems(&dom, page)
+                    .into_iter()
+                    .map(|p| format!("{name}: {p}")),
+            ),
+            Err(error) => problems.push(format!("{name}: {error}")),
+        }
+    }
+    let index = site.join("index.html");
+    let search = dump_dom(
+        &browser,
+        &format!("{}?search={SEARCH_PROBE}", file_url(&index)),
+        &profile,
+    );
+    match search {
+        Ok(dom) if has_search_results(&dom) => {}
+        Ok(_) => problems.push(format!(
+            "search: `index.html?search={SEARCH_PROBE}` lists no results; is the search index \
+             (searchindex*.js) built?"
+        )),
+        Err(error) => problems.push(format!("search: {error}")),
+    }
+    let _ = fs::remove_dir_all(&profile);
+    if problems.is_empty() {
+        Ok(pages.len())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+/// The browser to use: `$CHROMIUM`, or the first of [`BROWSERS`] that runs.
+fn find_browser() -> Result<String, String> {
+    if let Some(program) = env::var_os("CHROMIUM") {
+        return Ok(program.to_string_lossy().into_owned());
+    }
+    BROWSERS
+        .iter()
+        .find(|program| {
+            Command::new(program)
+                .arg("--version")
+                .output()
+                .is_ok_and(|output| output.status.success())
+        })
+        .map(|program| program.to_string())
+        .ok_or_else(|| {
+            "checking the book in a browser needs Chromium: `apt-get install chromium` \
+             (Debian, Ubuntu), or set CHROMIUM to a Chromium or Chrome program"
+                .to_owned()
+        })
+}
+
+/// The document Chromium shows for `url`, after its scripts ran (up to 5 s of page time).
+fn dump_dom(browser: &str, url: &str, profile: &Path) -> Result<String, String> {
+    let output = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .args(["--virtual-time-budget=5000", "--timeout=30000"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .map_err(|e| format!("cannot run {browser}: {e}"))?;
+    let dom = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() || dom.trim().is_empty() {
+        return Err(format!(
+            "{browser} could not open {url} ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .unwrap_or_default()
+        ));
+    }
+    Ok(dom)
+}
+
+/// What is wrong with one page's document; `page` is its file, for resolving relative links.
+fn page_problems(dom: &str, page: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !dom.contains("<ol class=\"chapter\"") {
+        problems.push(
+            "the sidebar's chapter list is missing: the page's scripts did not run".to_owned(),
+        );
+    }
+    for directive in ["{{#include", "{{#rustdoc_include"] {
+        if dom.contains(directive) {
+            problems.push(format!("`{directive} …}}}}` was left unexpanded"));
+        }
+    }
+    if has_empty_code_block(dom) {
+        problems.push("a code block is empty: an include that found nothing?".to_owned());
+    }
+    let folder = page.parent().unwrap_or(Path::new(""));
+    let references = [
+        ("a", "href"),
+        ("img", "src"),
+        ("script", "src"),
+        ("link", "href"),
+    ];
+    for (tag, attribute) in references {
+        for reference in attribute_values(dom, tag, attribute) {
+            if let Some(problem) = broken(&reference, folder, dom) {
+                problems.push(format!("<{tag} {attribute}=\"{reference}\">: {problem}"));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// Why a reference from a page in `folder` (whose document is `dom`) leads nowhere, if it does.
+/// References to other sites are not followed (that needs the network).
+fn broken(reference: &str, folder: &Path, dom: &str) -> Option<String> {
+    let external = reference.contains("://")
+        || reference.starts_with("mailto:")
+        || reference.starts_with("data:")
+        || reference.starts_with("javascript:")
+        || reference.starts_with("//");
+    if external || reference.is_empty() {
+        return None;
+    }
+    let (path, anchor) = match reference.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (reference, None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let target_dom = if path.is_empty() {
+        dom.to_owned() // `#anchor` on this page
+    } else {
+        let target = folder.join(path);
+        let target = if target.is_dir() {
+            target.join("index.html")
+        } else {
+            target
+        };
+        if !target.is_file() {
+            return Some(format!("{} does not exist", target.display()));
+        }
+        match anchor {
+            Some(_) => fs::read_to_string(&target).unwrap_or_default(),
+            None => return None,
+        }
+    };
+    match anchor {
+        Some(anchor) if !anchor.is_empty() && !target_dom.contains(&format!("id=\"{anchor}\"")) => {
+            Some(format!("no element has the id `{anchor}`"))
+        }
+        _ => None,
+    }
+}
+
+/// Whether the search results list has at least one entry. mdBook 0.5 calls the list
+/// `mdbook-searchresults`, older versions `searchresults`.
+fn has_search_results(dom: &str) -> bool {
+    dom.contains("searchresults\"><li")
+}
+
+/// Whether some `<pre><code …>` holds nothing at all.
+fn has_empty_code_block(dom: &str) -> bool {
+    dom.split("<pre").skip(1).any(|pre| {
+        let Some(code) = pre.find("<code") else {
+            return false;
+        };
+        let after_tag = pre[code..].find('>').map(|end| &pre[code + end + 1..]);
+        after_tag.is_some_and(|rest| rest.starts_with("</code>"))
+    })
+}
+
+/// The values of `attribute` on every `<tag …>` of a document as Chromium writes it out:
+/// attributes in double quotes, with `&` written `&amp;`.
+fn attribute_values(dom: &str, tag: &str, attribute: &str) -> Vec<String> {
+    let needle = format!(" {attribute}=\"");
+    dom.split('<')
+        .filter_map(|piece| piece.strip_prefix(tag))
+        .filter(|rest| rest.starts_with([' ', '\n', '\t']))
+        .filter_map(|rest| {
+            let tag_text = &rest[..rest.find('>').unwrap_or(rest.len())];
+            let start = tag_text.find(&needle)? + needle.len();
+            let length = tag_text[start..].find('"')?;
+            Some(tag_text[start..start + length].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// Every `.html` file under `folder`, but the 404 page.
+fn html_files(folder: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            html_files(&path, files)?;
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "html")
+            && !path.ends_with(NOT_FOUND_PAGE)
+        {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A `file://` URL for a file on disk (absolute, with `/` separators, also on Windows).
+fn file_url(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let text = absolute.to_string_lossy().replace('\\', "/");
+    let slash = if text.starts_with('/') { "" } else { "/" };
+    format!("file://{slash}{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_attributes_as_chromium_writes_them() {
+        let dom = r#"<a class="x" href="ch01.html#intro">1</a><abbr href="no">
+            <img src="images/a.svg" alt="x > y"><a
+            href="https://aws.amazon.com/?a=1&amp;b=2">AWS</a><a name="top">"#;
+        assert_eq!(
+            attribute_values(dom, "a", "href"),
+            ["ch01.html#intro", "https://aws.amazon.com/?a=1&b=2"]
+        );
+        assert_eq!(attribute_values(dom, "img", "src"), ["images/a.svg"]);
+    }
+
+    #[test]
+    fn finds_missing_files_and_anchors_and_ignores_other_sites() {
+        let site = env::temp_dir().join(format!("workbook-book-browser-{}", std::process::id()));
+        fs::create_dir_all(site.join("images")).unwrap();
+        fs::write(site.join("ch02.html"), r#"<h2 id="scaling">Scaling</h2>"#).unwrap();
+        fs::write(site.join("images/a.svg"), "<svg/>").unwrap();
+        let dom = r#"<h1 id="top">Top</h1>"#;
+        let broken = |reference| broken(reference, &site, dom);
+        assert_eq!(broken("ch02.html#scaling"), None);
+        assert_eq!(broken("ch02.html?highlight=x#scaling"), None);
+        assert_eq!(broken("images/a.svg"), None);
+        assert_eq!(broken("#top"), None);
+        assert_eq!(broken("https://example.com/missing"), None);
+        assert_eq!(
+            broken("ch02.html#missing").as_deref(),
+            Some("no element has the id `missing`")
+        );
+        assert_eq!(
+            broken("#nowhere").as_deref(),
+            Some("no element has the id `nowhere`")
+        );
+        assert!(broken("ch09.html")
+            .unwrap()
+            .ends_with("ch09.html does not exist"));
+        fs::remove_dir_all(&site).unwrap();
+    }
+
+    #[test]
+    fn a_page_without_its_sidebar_or_with_a_leftover_include_is_reported() {
+        let page = Path::new("/site/ch01.html");
+        let dom = r#"<ol class="chapter"><li>1</li></ol><pre><code class="language-rust">fn a() {}</code></pre>"#;
+        assert_eq!(page_problems(dom, page), Vec::<String>::new());
+        let problems = page_problems(
+            "<p>{{#include ../x.rs}}</p><pre><code class=\"x\"></code></pre>",
+            page,
+        );
+        assert_eq!(
+            problems,
+            [
+                "`{{#include …}}` was left unexpanded",
+                "a code block is empty: an include that found nothing?",
+                "the sidebar's chapter list is missing: the page's scripts did not run",
+            ]
+        );
+    }
+
+    #[test]
+    fn search_results_are_list_items() {
+        assert!(has_search_results(
+            r#"<ul id="mdbook-searchresults"><li><a href="a.html">"#
+        ));
+        assert!(!has_search_results(
+            r#"<ul id="mdbook-searchresults"></ul>"#
+        ));
+    }
+}

@@ -1,0 +1,209 @@
+//! The learner's commands: list, hint, watch, reset, solution.
+
+use crate::fixture::{stdout, Fixture};
+
+#[test]
+fn list_shows_each_chapters_exercises_with_their_status_and_the_next_one() {
+    let fixture = Fixture::new("list");
+    let list = stdout(&fixture.xtask(&["list"]).assert().success());
+    assert_eq!(
+        list,
+        "\
+Adding numbers  (book/src/adding.md)
+   adder    not started  0/2 hints   <- next
+Greeting people  (book/src/greeting.md)
+   greeter  not started  0/1 hints
+
+0 of 2 exercises pass. Next: `cargo xtask watch adder`
+"
+    );
+
+    // Progress from an older workbook: an exercise it no longer has is ignored.
+    fixture.write(
+        ".workbook/progress",
+        "version 1\nadder passing 1\nretired passing 0\n",
+    );
+    let list = stdout(&fixture.xtask(&["list"]).assert().success());
+    assert!(
+        list.contains("   adder    passing      1/2 hints\n"),
+        "{list}"
+    );
+    assert!(
+        list.contains("   greeter  not started  0/1 hints   <- next\n"),
+        "{list}"
+    );
+    assert!(!list.contains("retired"), "{list}");
+}
+
+#[test]
+fn hints_are_revealed_one_at_a_time_and_remembered() {
+    let fixture = Fixture::new("hint");
+    let all = stdout(
+        &fixture
+            .xtask(&["hint", "adder", "--all"])
+            .assert()
+            .success(),
+    );
+    assert!(all.starts_with("No hint for adder revealed yet"), "{all}");
+
+    let first = stdout(&fixture.xtask(&["hint"]).assert().success());
+    assert!(
+        first.starts_with("Hint 1 of 2 for adder:\n\n    Rust has an operator for this.\n"),
+        "without a name, the hint is for the exercise the learner is on:\n{first}"
+    );
+    let second = stdout(&fixture.xtask(&["hint", "adder"]).assert().success());
+    assert!(second.starts_with("Hint 2 of 2 for adder:\n\n    The answer is `a + b`.\n"));
+    assert!(second.contains("That was the last hint."), "{second}");
+    let again = stdout(&fixture.xtask(&["hint", "adder"]).assert().success());
+    assert!(again.starts_with("Hint 2 of 2 for adder:"), "{again}");
+
+    let all = stdout(
+        &fixture
+            .xtask(&["hint", "adder", "--all"])
+            .assert()
+            .success(),
+    );
+    assert!(all.contains("Hint 1 of 2:\n\n    Rust has an operator for this.\n"));
+    assert!(all.contains("Hint 2 of 2:\n\n    The answer is `a + b`.\n"));
+    assert!(fixture
+        .read(".workbook/progress")
+        .contains("\nadder not-started 2\n"));
+
+    let unknown = fixture.xtask(&["hint", "subtracter"]).assert().code(2);
+    let error = String::from_utf8_lossy(&unknown.get_output().stderr).into_owned();
+    assert!(
+        error.contains("the exercises are: adder, greeter"),
+        "{error}"
+    );
+}
+
+#[test]
+fn watch_verifies_on_each_change_and_moves_on_when_the_exercise_passes() {
+    let fixture = Fixture::new("watch");
+    let mut watch = fixture.spawn(&["watch"]);
+    watch.wait_for("Watching exercises/01-adder/", 1);
+
+    fixture.solve("01-adder");
+    let seen = watch.wait_for("Watching exercises/02-greeter/", 1);
+    assert!(seen.contains("adder passes. On to greeter!"), "{seen}");
+
+    // Enter checks again at once; `q` stops.
+    let stdin = watch.child.stdin.as_mut().expect("stdin is piped");
+    std::io::Write::write_all(stdin, b"\n").unwrap();
+    watch.wait_for("Watching exercises/02-greeter/", 2);
+    let stdin = watch.child.stdin.as_mut().expect("stdin is piped");
+    std::io::Write::write_all(stdin, b"q\n").unwrap();
+    assert!(watch.wait_for_exit(), "watch stops cleanly on `q`");
+
+    let progress = fixture.read(".workbook/progress");
+    assert!(
+        progress.contains("\nadder passing 0\ngreeter failing 0\n"),
+        "{progress}"
+    );
+}
+
+#[test]
+fn watch_stops_at_the_end_of_input_after_one_verdict() {
+    let fixture = Fixture::new("watch-eof");
+    let watched = fixture
+        .xtask(&["watch", "greeter"])
+        .write_stdin("")
+        .assert()
+        .success();
+    let output = stdout(&watched);
+    assert!(
+        output.contains("greeter: test `greets_by_name` failed"),
+        "{output}"
+    );
+    assert!(
+        output.contains("Next: greeter — read book/src/greeting.md"),
+        "{output}"
+    );
+    assert!(
+        output.trim_end().ends_with("type q and Enter to stop."),
+        "{output}"
+    );
+}
+
+#[test]
+fn reset_asks_before_throwing_work_away() {
+    let fixture = Fixture::new("reset");
+    fixture.commit_everything();
+    let starter = fixture.read("exercises/01-adder/src/lib.rs");
+    let work = "pub fn add(a: i32, b: i32) -> i32 {\n    a - b\n}\n";
+    fixture.write("exercises/01-adder/src/lib.rs", work);
+    fixture.write("exercises/01-adder/src/notes.rs", "// my notes\n");
+
+    let kept = stdout(
+        &fixture
+            .xtask(&["reset", "adder"])
+            .write_stdin("n\n")
+            .assert()
+            .success(),
+    );
+    assert!(
+        kept.starts_with("Throw away your work in exercises/01-adder? [y/N] Kept your work"),
+        "{kept}"
+    );
+    assert_eq!(fixture.read("exercises/01-adder/src/lib.rs"), work);
+
+    let reset = stdout(
+        &fixture
+            .xtask(&["reset", "adder"])
+            .write_stdin("y\n")
+            .assert()
+            .success(),
+    );
+    assert!(
+        reset.contains("Restored exercises/01-adder as in the last commit."),
+        "{reset}"
+    );
+    assert!(
+        reset.contains("\n  exercises/01-adder/src/notes.rs"),
+        "untracked files are listed: {reset}"
+    );
+    assert_eq!(fixture.read("exercises/01-adder/src/lib.rs"), starter);
+    assert!(
+        fixture.path("exercises/01-adder/src/notes.rs").exists(),
+        "and kept"
+    );
+
+    let nothing = stdout(&fixture.xtask(&["reset", "adder"]).assert().success());
+    assert!(nothing.starts_with("Nothing to reset"), "{nothing}");
+
+    fixture.write("exercises/01-adder/src/lib.rs", work);
+    fixture.write("exercises/02-greeter/src/lib.rs", "");
+    let all = stdout(
+        &fixture
+            .xtask(&["reset", "--all", "--yes"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        all.contains("Restored exercises/01-adder, exercises/02-greeter"),
+        "{all}"
+    );
+    assert_eq!(fixture.read("exercises/01-adder/src/lib.rs"), starter);
+}
+
+#[test]
+fn the_solution_is_shown_only_once_the_exercise_passes() {
+    let fixture = Fixture::new("solution");
+    let refused = fixture.xtask(&["solution", "adder"]).assert().code(1);
+    let refused = stdout(&refused);
+    assert!(
+        refused.contains("Not yet: `adder` does not pass"),
+        "{refused}"
+    );
+    assert!(
+        !refused.contains("a + b"),
+        "the solution stays hidden: {refused}"
+    );
+
+    fixture.solve("01-adder");
+    let shown = stdout(&fixture.xtask(&["solution", "adder"]).assert().success());
+    assert!(shown.contains("// solutions/01-adder/src/lib.rs: the reference solution of `adder`."));
+    assert!(shown.ends_with("    a + b\n}\n"), "{shown}");
+    // The verify on the way recorded the pass, so the next time needs no build.
+    assert!(fixture.read(".workbook/progress").contains("adder passing"));
+}
