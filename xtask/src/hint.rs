@@ -89,8 +89,8 @@ mod tests {
         Exercise {
             name: "canary".to_owned(),
             package: "canary".to_owned(),
-            dir: "exercises/03-canary".to_owned(),
-            solution: "solutions/03-canary".to_owned(),
+            dir: "exercises/07-canary".to_owned(),
+            solution: "solutions/07-canary".to_owned(),
             chapter: "versions.md".to_owned(),
             points: 10,
             hints: hints.iter().map(|h| h.to_string()).collect(),

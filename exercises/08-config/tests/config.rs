@@ -1,0 +1,163 @@
+//! Tests for exercise 8. Most deploy with your `deploy_stages` and call `orders:dev` and
+//! `orders:prod`; the error tests deploy your `store_order` on their own with a variable missing
+//! or wrong.
+
+use config::{deploy, deploy_stages, store_order, Stage, FUNCTION};
+use invoker::{handler_fn, FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
+use serde_json::{json, Value};
+
+/// A fresh service with the exercise deployed with the stages `DEV` and `PROD`.
+fn service() -> Lambda {
+    let lambda = Lambda::builder().seed(4).build();
+    deploy(&lambda).expect("deploy() creates `orders` with its dev and prod aliases");
+    lambda
+}
+
+/// Sends order `A-1` to `function` (a name, optionally with `:qualifier`).
+async fn send_order(lambda: &Lambda, function: &str) -> InvokeResponse {
+    lambda
+        .invoke(InvokeRequest::new(function).payload(json!({ "orderId": "A-1" })))
+        .await
+        .expect("the invoke call itself succeeds")
+}
+
+/// The answer to order `A-1`, after checking the handler did not fail.
+async fn answer(lambda: &Lambda, function: &str) -> Value {
+    let response = send_order(lambda, function).await;
+    assert_eq!(
+        response.function_error,
+        None,
+        "{function} failed: {}",
+        response.payload_text()
+    );
+    response.payload_json().expect("the answer is JSON")
+}
+
+#[tokio::test(start_paused = true)]
+async fn dev_stores_orders_in_the_dev_table_and_writes_receipts() {
+    let lambda = service();
+    assert_eq!(
+        answer(&lambda, "orders:dev").await,
+        json!({ "orderId": "A-1", "table": "orders-dev", "receiptBucket": "receipts-dev" })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn prod_stores_orders_in_the_prod_table_without_receipts() {
+    let lambda = service();
+    assert_eq!(
+        answer(&lambda, "orders:prod").await,
+        json!({ "orderId": "A-1", "table": "orders-prod", "receiptBucket": null })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn other_settings_prove_nothing_is_hard_coded() {
+    let lambda = Lambda::builder().seed(4).build();
+    let test = Stage {
+        table: "shop-test-orders",
+        bucket: "shop-test-receipts",
+        receipts: false,
+    };
+    let live = Stage {
+        table: "shop-live-orders",
+        bucket: "shop-live-receipts",
+        receipts: true,
+    };
+    deploy_stages(&lambda, test, live).expect("deploy_stages() succeeds");
+    assert_eq!(
+        answer(&lambda, "orders:dev").await,
+        json!({ "orderId": "A-1", "table": "shop-test-orders", "receiptBucket": null })
+    );
+    assert_eq!(
+        answer(&lambda, "orders:prod").await,
+        json!({
+            "orderId": "A-1",
+            "table": "shop-live-orders",
+            "receiptBucket": "shop-live-receipts",
+        })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_stage_is_a_published_version_that_later_changes_do_not_touch() {
+    let lambda = service();
+    let dev = send_order(&lambda, "orders:dev").await.executed_version;
+    let prod = send_order(&lambda, "orders:prod").await.executed_version;
+    assert_ne!(dev, prod, "dev and prod run different versions");
+    for version in [&dev, &prod] {
+        assert_ne!(
+            version.as_deref(),
+            Some("$LATEST"),
+            "an alias points at a published version"
+        );
+    }
+    // Someone experiments on $LATEST: the published stages do not change.
+    lambda
+        .update_function_configuration(FUNCTION, |c| c.env("TABLE_NAME", "scratch"))
+        .unwrap();
+    assert_eq!(answer(&lambda, "orders:dev").await["table"], "orders-dev");
+    assert_eq!(answer(&lambda, "orders:prod").await["table"], "orders-prod");
+}
+
+/// Deploys `store_order` alone as `name`, with the given variables, and sends it order `A-1`.
+async fn store_with(variables: &[(&str, &str)]) -> InvokeResponse {
+    let lambda = Lambda::builder().seed(4).build();
+    let config = variables.iter().fold(
+        FunctionConfig::new("orders-test"),
+        |config, (key, value)| config.env(*key, *value),
+    );
+    lambda
+        .create_function(config, handler_fn(store_order))
+        .unwrap();
+    send_order(&lambda, "orders-test").await
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_missing_variable_is_a_config_error_that_names_it() {
+    let all = [
+        ("TABLE_NAME", "t"),
+        ("BUCKET_NAME", "b"),
+        ("FEATURE_RECEIPTS", "on"),
+    ];
+    for (missing, _) in all {
+        let others: Vec<(&str, &str)> = all.into_iter().filter(|(k, _)| *k != missing).collect();
+        let response = store_with(&others).await;
+        assert_eq!(
+            response.function_error.as_deref(),
+            Some("Unhandled"),
+            "without {missing} the call fails: {}",
+            response.payload_text()
+        );
+        assert_eq!(
+            response.payload_json().unwrap(),
+            json!({ "errorType": "ConfigError", "errorMessage": format!("{missing} is not set") })
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_feature_flag_that_is_neither_on_nor_off_is_a_config_error() {
+    let response = store_with(&[
+        ("TABLE_NAME", "t"),
+        ("BUCKET_NAME", "b"),
+        ("FEATURE_RECEIPTS", "yes"),
+    ])
+    .await;
+    assert_eq!(
+        response.payload_json().unwrap(),
+        json!({
+            "errorType": "ConfigError",
+            "errorMessage": "FEATURE_RECEIPTS must be \"on\" or \"off\", not \"yes\"",
+        })
+    );
+}
+
+/// The deployment and one order per stage, as a transcript you can read in `tests/snapshots/`.
+#[tokio::test(start_paused = true)]
+async fn transcript_of_an_order_in_each_stage() {
+    let lambda = service();
+    answer(&lambda, "orders:dev").await;
+    answer(&lambda, "orders:prod").await;
+    insta::assert_snapshot!(lambda.transcript());
+}

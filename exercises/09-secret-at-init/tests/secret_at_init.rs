@@ -1,0 +1,193 @@
+//! Tests for exercise 9. Most deploy `partner-api` with `deploy_with_key`, which uses your
+//! `execution_role`, `load_api_key` and `check_api_key`, and count the `kms:Decrypt` lines of
+//! the transcript: one per execution environment, none per request.
+
+use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
+use secret_at_init::{code, deploy_with_key, execution_role, ENCRYPTED_KEY_VAR, FUNCTION};
+use serde_json::{json, Value};
+
+/// The API key the tests deploy with.
+const API_KEY: &str = "pk_test_9b1e77";
+
+/// A fresh service with `partner-api` deployed with [`API_KEY`].
+fn service() -> Lambda {
+    let lambda = Lambda::builder().seed(5).build();
+    deploy_with_key(&lambda, API_KEY).expect("deploy_with_key() creates `partner-api`");
+    lambda
+}
+
+/// Sends a request to `partner-api`.
+async fn send(lambda: &Lambda, request: Value) -> InvokeResponse {
+    lambda
+        .invoke(InvokeRequest::new(FUNCTION).payload(request))
+        .await
+        .expect("the invoke call itself succeeds")
+}
+
+/// The answer to a request, after checking the function did not fail.
+async fn answer(lambda: &Lambda, request: Value) -> Value {
+    let response = send(lambda, request).await;
+    assert_eq!(
+        response.function_error,
+        None,
+        "partner-api failed: {}",
+        response.payload_text()
+    );
+    response.payload_json().expect("the answer is JSON")
+}
+
+/// How many times the function called KMS to decrypt.
+fn decrypts(lambda: &Lambda) -> usize {
+    lambda.transcript().matches("» kms:Decrypt with").count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_with_the_right_api_key_is_authorized() {
+    let lambda = service();
+    assert_eq!(
+        answer(&lambda, json!({ "apiKey": API_KEY })).await,
+        json!({ "authorized": true })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wrong_or_missing_api_key_is_not_authorized() {
+    let lambda = service();
+    for request in [
+        json!({ "apiKey": "pk_test_9b1e78" }),
+        json!({ "apiKey": "" }),
+        json!({}),
+    ] {
+        assert_eq!(
+            answer(&lambda, request.clone()).await,
+            json!({ "authorized": false }),
+            "request: {request}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn ten_calls_in_a_row_decrypt_the_key_once() {
+    let lambda = service();
+    for _ in 0..10 {
+        assert_eq!(
+            answer(&lambda, json!({ "apiKey": API_KEY })).await,
+            json!({ "authorized": true })
+        );
+    }
+    assert_eq!(
+        decrypts(&lambda),
+        1,
+        "one environment served all ten calls, so it decrypts once, at init:\n{}",
+        lambda.transcript()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_concurrent_calls_start_two_environments_that_each_decrypt_once() {
+    let lambda = service();
+    let (first, second) = tokio::join!(
+        answer(&lambda, json!({ "apiKey": API_KEY })),
+        answer(&lambda, json!({ "apiKey": API_KEY })),
+    );
+    assert_eq!(
+        (&first, &second),
+        (
+            &json!({ "authorized": true }),
+            &json!({ "authorized": true })
+        )
+    );
+    assert_eq!(lambda.log_streams(FUNCTION).len(), 2, "two environments");
+    assert_eq!(decrypts(&lambda), 2, "one decrypt per environment");
+
+    // Both environments are warm now: more calls decrypt nothing.
+    answer(&lambda, json!({ "apiKey": API_KEY })).await;
+    answer(&lambda, json!({ "apiKey": API_KEY })).await;
+    assert_eq!(
+        decrypts(&lambda),
+        2,
+        "warm environments reuse their key:\n{}",
+        lambda.transcript()
+    );
+}
+
+/// Deploys the function's code alone, with the API key encrypted under a new KMS key, and a
+/// `config` that is missing something; returns the error payload of one call.
+async fn error_of_a_call_with(config: impl FnOnce(String) -> FunctionConfig) -> Value {
+    let lambda = Lambda::builder().seed(5).build();
+    let key_arn = lambda.create_kms_key();
+    let encrypted = lambda.kms_encrypt(&key_arn, API_KEY).unwrap();
+    lambda.create_function(config(encrypted), code()).unwrap();
+    let response = send(&lambda, json!({ "apiKey": API_KEY })).await;
+    assert_eq!(
+        response.function_error.as_deref(),
+        Some("Unhandled"),
+        "the call fails: {}",
+        response.payload_text()
+    );
+    response.payload_json().expect("the error payload is JSON")
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_kms_decrypt_in_its_role_the_function_fails_with_access_denied() {
+    // Role::default() may only write logs.
+    let error = error_of_a_call_with(|encrypted| {
+        FunctionConfig::new(FUNCTION).env(ENCRYPTED_KEY_VAR, encrypted)
+    })
+    .await;
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("AccessDeniedException: User: ")
+            && message
+                .contains("is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:"),
+        "the decrypt's own error reaches the caller: {error}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_missing_encrypted_key_variable_is_a_config_error() {
+    let error = error_of_a_call_with(|_encrypted| FunctionConfig::new(FUNCTION)).await;
+    assert_eq!(
+        error,
+        json!({ "errorType": "ConfigError", "errorMessage": "API_KEY_ENCRYPTED is not set" })
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_role_may_decrypt_with_this_key_and_do_nothing_else() {
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1f2e3d4c-0000-4000-8000-000000000001";
+    let other_key = "arn:aws:kms:us-east-1:123456789012:key/9a8b7c6d-0000-4000-8000-000000000002";
+    let role = execution_role(key);
+    assert!(role.allows("kms:Decrypt", key), "{role:?}");
+    assert!(
+        !role.allows("kms:Decrypt", other_key),
+        "only this function's key, not every key: {role:?}"
+    );
+    for action in ["kms:Encrypt", "kms:ScheduleKeyDeletion", "s3:GetObject"] {
+        assert!(
+            !role.allows(action, key),
+            "{action} is not needed: {role:?}"
+        );
+    }
+    assert!(
+        role.allows(
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/partner-api:*"
+        ),
+        "the function still writes its logs: {role:?}"
+    );
+}
+
+/// One decrypt per cold start, as a transcript you can read in `tests/snapshots/`: two calls at
+/// once start two environments, then two calls in a row reuse them.
+#[tokio::test(start_paused = true)]
+async fn transcript_of_one_decrypt_per_cold_start() {
+    let lambda = service();
+    tokio::join!(
+        answer(&lambda, json!({ "apiKey": API_KEY })),
+        answer(&lambda, json!({ "apiKey": API_KEY })),
+    );
+    answer(&lambda, json!({ "apiKey": API_KEY })).await;
+    answer(&lambda, json!({ "apiKey": "a guess" })).await;
+    insta::assert_snapshot!(lambda.transcript());
+}
