@@ -10,6 +10,11 @@
 //! - an asynchronous event goes back into Lambda's internal queue and is retried with a backoff
 //!   growing from 1 second to 5 minutes, for as long as its maximum event age allows.
 //!
+//! A function also **scales at a limited rate**: it may add 1,000 execution environments every
+//! 10 seconds. A burst that needs more new environments than that, sooner, is throttled too,
+//! even below the concurrency limit (the invoker reports it with the reason
+//! `ConcurrentInvocationLimitExceeded`; AWS documents the 429 but not which reason it carries).
+//!
 //! Two settings shape it per function:
 //!
 //! - **Reserved concurrency** is both a guarantee and a cap: that many units are set aside for
@@ -43,6 +48,48 @@ pub fn throttle_backoff(retries: u32, unit: f64) -> Duration {
     const MAX: Duration = Duration::from_secs(300);
     let step = Duration::from_secs(1u64 << retries.min(9)).min(MAX);
     step / 2 + step.mul_f64(unit.clamp(0.0, 1.0) / 2.0)
+}
+
+/// How fast a function may add execution environments: 1,000 every 10 seconds, whatever the
+/// account's concurrency (since November 2023; older guides describe an account-wide burst of
+/// 500–3,000 and then 500 more per minute). Unused rate does not carry over.
+#[derive(Debug)]
+pub(crate) struct ScalingRate {
+    /// When the environments created in the current window were created.
+    recent: std::collections::VecDeque<Duration>,
+    per_window: usize,
+}
+
+/// Environments a function may add per [`SCALING_WINDOW`].
+pub const SCALING_RATE: usize = 1_000;
+/// The window of the scaling rate.
+pub const SCALING_WINDOW: Duration = Duration::from_secs(10);
+
+impl Default for ScalingRate {
+    fn default() -> Self {
+        Self {
+            recent: Default::default(),
+            per_window: SCALING_RATE,
+        }
+    }
+}
+
+impl ScalingRate {
+    /// Records a new environment at `now` if the rate allows one; `false` means throttle.
+    pub fn allow_new_environment(&mut self, now: Duration) -> bool {
+        while self
+            .recent
+            .front()
+            .is_some_and(|created| now.saturating_sub(*created) >= SCALING_WINDOW)
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= self.per_window {
+            return false;
+        }
+        self.recent.push_back(now);
+        true
+    }
 }
 
 /// How many invocations each function has in flight.
@@ -268,6 +315,18 @@ impl Lambda {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_function_adds_at_most_1000_environments_per_10_seconds() {
+        let mut rate = ScalingRate::default();
+        let at = Duration::from_millis;
+        assert!((0..1_000).all(|_| rate.allow_new_environment(at(0))));
+        assert!(!rate.allow_new_environment(at(9_999)));
+        assert!(
+            rate.allow_new_environment(at(10_000)),
+            "the window has moved on"
+        );
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_to_five_minutes_with_jitter() {

@@ -73,9 +73,11 @@ impl Lambda {
             kind,
         } = run;
         let at = self.inner.clock.elapsed();
-        // Counted as busy until this invocation ends, however it ends.
-        let _busy = match Busy::claim(self, &target.name) {
-            Ok(busy) => busy,
+        // Counted as busy until this invocation ends, however it ends; a throttle drops it.
+        let claimed = Busy::claim(self, &target.name)
+            .and_then(|busy| Ok((busy, self.acquire(&target.name, version)?)));
+        let (_busy, acquired) = match claimed {
+            Ok(claimed) => claimed,
             Err(throttled) => {
                 tokio::time::sleep(THROTTLE_ROUND_TRIP).await;
                 return Err(throttled);
@@ -85,7 +87,7 @@ impl Lambda {
             mut env,
             cold,
             code,
-        } = self.acquire(&target.name, version);
+        } = acquired;
         let config = &code.config;
         let group: Arc<str> = logs::log_group_name(config.name()).into();
         let stream: Arc<str> = env.log_stream.as_str().into();
@@ -304,8 +306,10 @@ impl Lambda {
     }
 
     /// Takes a warm environment of `version` or creates a cold one, with everything the
-    /// invocation needs from the function, in one short critical section.
-    fn acquire(&self, function_name: &str, version: &str) -> Acquired {
+    /// invocation needs from the function, in one short critical section. A new environment is
+    /// refused (throttled) when the function has already created its scaling rate's worth in
+    /// the last 10 seconds.
+    fn acquire(&self, function_name: &str, version: &str) -> Result<Acquired, ServiceError> {
         let now = Instant::now();
         let mut state = self.state();
         let state = &mut *state;
@@ -333,12 +337,17 @@ impl Lambda {
         let (env, cold) = match pool.take_warm() {
             Some(env) => (env, false),
             None => {
+                if !function.scaling.allow_new_environment(self.elapsed()) {
+                    return Err(ServiceError::too_many_requests(
+                        "ConcurrentInvocationLimitExceeded",
+                    ));
+                }
                 let number = pool.next_number();
                 let env = self.new_environment(state, &code.config, version, number, false);
                 (env, true)
             }
         };
-        Acquired { env, cold, code }
+        Ok(Acquired { env, cold, code })
     }
 
     /// A new, uninitialised environment: its log stream, variables and clients.

@@ -8,7 +8,7 @@
 use crate::arn::Scope;
 use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
-use crate::concurrency::{Ledger, DEFAULT_ACCOUNT_CONCURRENCY};
+use crate::concurrency::{Ledger, ScalingRate, DEFAULT_ACCOUNT_CONCURRENCY};
 use crate::config::FunctionConfig;
 use crate::environment::EnvironmentPool;
 use crate::error::ServiceError;
@@ -112,6 +112,8 @@ pub(crate) struct Function {
     pub environments: BTreeMap<String, EnvironmentPool>,
     /// Reserved concurrency: a guarantee and a cap, for all versions together.
     pub reserved_concurrency: Option<usize>,
+    /// How fast it may add environments.
+    pub scaling: ScalingRate,
     /// Asynchronous-invocation settings, by qualifier (`$LATEST`, a version or an alias).
     pub event_invoke_configs: BTreeMap<String, EventInvokeConfig>,
 }
@@ -300,6 +302,7 @@ impl Lambda {
                 environments: BTreeMap::new(),
                 event_invoke_configs: BTreeMap::new(),
                 reserved_concurrency: None,
+                scaling: ScalingRate::default(),
             },
         );
         Ok(arn)

@@ -249,3 +249,36 @@ async fn concurrency_settings_belong_to_the_function_not_to_a_version() {
         .transcript()
         .contains("delete-function-concurrency slow"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_function_adds_at_most_1000_environments_every_10_seconds() {
+    let lambda = service(3_000, 1, 3);
+    let burst = |n: usize| {
+        (0..n)
+            .map(|_| {
+                let lambda = lambda.clone();
+                tokio::spawn(async move { lambda.invoke(InvokeRequest::new("slow")).await })
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut throttled = 0;
+    for call in burst(1_500) {
+        if let Err(e) = call.await.unwrap() {
+            assert_eq!(e.status, 429);
+            throttled += 1;
+        }
+    }
+    assert_eq!(
+        throttled, 500,
+        "below the account limit, but faster than the scaling rate"
+    );
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let mut throttled = 0;
+    for call in burst(1_500) {
+        throttled += usize::from(call.await.unwrap().is_err());
+    }
+    assert_eq!(
+        throttled, 0,
+        "10 s later: 1,000 warm environments and 500 new ones"
+    );
+}
