@@ -26,8 +26,9 @@ use tokio::time::Instant;
 pub(crate) struct Environment {
     /// `1`, `2`, … in order of creation, per function, so transcripts can name them.
     pub number: u32,
-    /// The environment's log stream.
-    pub log_stream: String,
+    /// The environment's log group and stream, shared with every log line's writer.
+    pub log_group: Arc<str>,
+    pub log_stream: Arc<str>,
     /// The handler built by this environment's Init phase; `None` until Init has run.
     pub handler: Option<Handler>,
     /// Its environment variables and service clients.

@@ -89,8 +89,7 @@ impl Lambda {
             code,
         } = acquired;
         let config = &code.config;
-        let group: Arc<str> = logs::log_group_name(config.name()).into();
-        let stream: Arc<str> = env.log_stream.as_str().into();
+        let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let first_line = self.inner.logs.lock().stream(&group, &stream).len();
         let platform_log = |message: String| {
             let event = LogEvent {
@@ -228,8 +227,8 @@ impl Lambda {
             environment,
             provisioned,
             cost,
-            log_group: group.to_string(),
-            log_stream: stream.to_string(),
+            log_group: group,
+            log_stream: stream,
             log_lines,
             status: 200,
             function_error: function_error.clone(),
@@ -368,6 +367,7 @@ impl Lambda {
             .timeline
             .created(config.name(), version, number, self.elapsed());
         let log_group = logs::log_group_name(config.name());
+        let log_group_arc: Arc<str> = log_group.as_str().into();
         let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
             region: &self.inner.scope.region,
             function_name: config.name(),
@@ -399,7 +399,8 @@ impl Lambda {
         };
         Environment {
             number,
-            log_stream,
+            log_group: log_group_arc,
+            log_stream: log_stream.into(),
             handler: None,
             resources,
             provisioned,
@@ -416,8 +417,7 @@ impl Lambda {
         env: &mut Environment,
         code: &Version,
     ) -> (Duration, Option<HandlerError>) {
-        let group: Arc<str> = logs::log_group_name(code.config.name()).into();
-        let stream: Arc<str> = env.log_stream.as_str().into();
+        let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let platform_log = |message: String| {
             let event = LogEvent {
                 timestamp: self.inner.clock.now(),

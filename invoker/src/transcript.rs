@@ -14,6 +14,7 @@ use crate::error::ServiceError;
 use crate::logs::LogStore;
 use std::fmt::Write;
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Longer payloads are cut in the transcript (never in the response) to keep it readable.
@@ -81,8 +82,8 @@ pub(crate) struct Invocation {
     pub provisioned: bool,
     /// `billed ms × memory GB = GB-s`, when the service shows costs.
     pub cost: Option<String>,
-    pub log_group: String,
-    pub log_stream: String,
+    pub log_group: Arc<str>,
+    pub log_stream: Arc<str>,
     pub log_lines: Range<usize>,
     pub status: u16,
     pub function_error: Option<String>,
@@ -121,8 +122,8 @@ impl Transcript {
                 position,
                 ..
             } => {
-                *log_group == inv.log_group
-                    && *log_stream == inv.log_stream
+                **log_group == *inv.log_group
+                    && **log_stream == *inv.log_stream
                     && inv.log_lines.start < *position
                     && *position < inv.log_lines.end
             }
