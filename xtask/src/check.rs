@@ -211,15 +211,7 @@ mod tests {
     use crate::report::TestResult;
 
     fn exercise() -> Exercise {
-        Exercise {
-            name: "hello-api".to_owned(),
-            package: "hello-api".to_owned(),
-            dir: "exercises/01-hello-api".to_owned(),
-            solution: "solutions/01-hello-api".to_owned(),
-            chapter: "ch01.md".to_owned(),
-            points: 10,
-            hints: Vec::new(),
-        }
+        Exercise::named("hello-api")
     }
 
     fn outcome(verdict: Verdict, tests: &[(&str, TestStatus)]) -> Outcome {

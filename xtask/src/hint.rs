@@ -87,13 +87,9 @@ mod tests {
 
     fn exercise(hints: &[&str]) -> Exercise {
         Exercise {
-            name: "canary".to_owned(),
-            package: "canary".to_owned(),
-            dir: "exercises/07-canary".to_owned(),
-            solution: "solutions/07-canary".to_owned(),
             chapter: "versions.md".to_owned(),
-            points: 10,
             hints: hints.iter().map(|h| h.to_string()).collect(),
+            ..Exercise::named("canary")
         }
     }
 

@@ -186,13 +186,8 @@ mod tests {
 
     fn exercise(name: &str) -> Exercise {
         Exercise {
-            name: name.to_owned(),
-            package: name.to_owned(),
-            dir: format!("exercises/{name}"),
-            solution: format!("solutions/{name}"),
-            chapter: format!("{name}.md"),
             points: 1,
-            hints: Vec::new(),
+            ..Exercise::named(name)
         }
     }
 

@@ -364,13 +364,8 @@ mod tests {
 
     fn exercise(name: &str, points: u32) -> Exercise {
         Exercise {
-            name: name.to_owned(),
-            package: name.to_owned(),
-            dir: format!("exercises/{name}"),
-            solution: format!("solutions/{name}"),
-            chapter: format!("{name}.md"),
             points,
-            hints: vec!["a hint".to_owned()],
+            ..Exercise::named(name)
         }
     }
 

@@ -257,13 +257,8 @@ mod tests {
 
     fn exercise(dir: &str) -> Exercise {
         Exercise {
-            name: "one".to_owned(),
-            package: "one".to_owned(),
             dir: dir.to_owned(),
-            solution: "solutions/one".to_owned(),
-            chapter: "one.md".to_owned(),
-            points: 1,
-            hints: Vec::new(),
+            ..Exercise::named("one")
         }
     }
 
