@@ -376,6 +376,13 @@ impl Lambda {
             .render(function, column, self.elapsed())
     }
 
+    /// The timeline as an SVG picture, for a book or a report.
+    pub fn timeline_svg(&self, function: &str, column: Duration) -> String {
+        self.state()
+            .timeline
+            .render_svg(function, column, self.elapsed())
+    }
+
     /// What a function has used so far: invocations, cold starts, billed time and GB-seconds.
     pub fn usage(&self, function: &str) -> Usage {
         self.state()

@@ -108,6 +108,93 @@ impl Timeline {
     }
 }
 
+/// Colours of the SVG timeline, by cell: init, busy, idle, shut down.
+const SVG_COLOURS: [(char, &str); 4] = [
+    ('I', "#f4a261"),
+    ('B', "#2a6f97"),
+    ('.', "#d9d9d9"),
+    ('x', "#333333"),
+];
+const SVG_CELL_PX: usize = 8;
+const SVG_ROW_PX: usize = 18;
+const SVG_LABEL_PX: usize = 130;
+
+impl Timeline {
+    /// The same picture as [`Timeline::render`], as an SVG image for the book: one row per
+    /// environment, one coloured cell per column (runs of the same state drawn as one bar).
+    pub fn render_svg(&self, function: &str, column: Duration, now: Duration) -> String {
+        let column = column.max(Duration::from_millis(1));
+        let rows: Vec<&History> = self
+            .environments
+            .iter()
+            .filter(|h| h.function == function)
+            .collect();
+        let columns = (now.as_nanos().div_ceil(column.as_nanos())).max(1) as usize;
+        let title = format!(
+            "Environments of {function}, one column = {} ms, {} to {}; most busy at once: {}",
+            column.as_millis(),
+            clock::offset(Duration::ZERO),
+            clock::offset(now),
+            most_at_once(&rows)
+        );
+        // Wide enough for the bars, the legend, and the title (about 7 px a character).
+        let width = (SVG_LABEL_PX + columns * SVG_CELL_PX + 20)
+            .max(SVG_COLOURS.len() * 130 + 20)
+            .max(title.len() * 7 + 20);
+        let height = 40 + rows.len() * SVG_ROW_PX + 50;
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="12">"##
+        );
+        let _ = writeln!(
+            svg,
+            r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
+        );
+        let _ = writeln!(svg, r##"<text x="10" y="20">{title}</text>"##);
+        for (row, history) in rows.iter().enumerate() {
+            let y = 32 + row * SVG_ROW_PX;
+            let _ = writeln!(
+                svg,
+                r##"<text x="10" y="{}">{} env {}</text>"##,
+                y + 12,
+                history.version,
+                history.number
+            );
+            let cells: Vec<char> = (0..columns)
+                .map(|i| cell(history, column * i as u32, column * (i as u32 + 1)))
+                .collect();
+            let mut start = 0;
+            while start < cells.len() {
+                let state = cells[start];
+                let run = cells[start..].iter().take_while(|c| **c == state).count();
+                if let Some((_, colour)) = SVG_COLOURS.iter().find(|(c, _)| *c == state) {
+                    let _ = writeln!(
+                        svg,
+                        r##"<rect x="{}" y="{y}" width="{}" height="14" fill="{colour}"/>"##,
+                        SVG_LABEL_PX + start * SVG_CELL_PX,
+                        run * SVG_CELL_PX
+                    );
+                }
+                start += run;
+            }
+        }
+        let legend_y = 40 + rows.len() * SVG_ROW_PX + 10;
+        let names = ["init", "busy", "idle (frozen)", "shut down"];
+        for (i, ((_, colour), name)) in SVG_COLOURS.iter().zip(names).enumerate() {
+            let x = 10 + i * 130;
+            let _ = writeln!(
+                svg,
+                r##"<rect x="{x}" y="{legend_y}" width="14" height="14" fill="{colour}"/><text x="{}" y="{}">{name}</text>"##,
+                x + 20,
+                legend_y + 12
+            );
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
 /// What one environment did in the slice `[from, to)`: busy wins over init over idle.
 fn cell(history: &History, from: Duration, to: Duration) -> char {
     let overlaps = |start: Duration, end: Duration| {
@@ -176,5 +263,10 @@ mod tests {
         assert_eq!(rows[1], "$LATEST env 1  IBBB.B...x");
         assert_eq!(rows[2], "$LATEST env 2    IB......");
         assert_eq!(rows[3], "most busy at once: 2");
+        let svg = timeline.render_svg("f", ms(100), ms(1000));
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
+        // Environment 1: init, busy ×3, idle, busy, idle ×3, shut down: six bars; environment 2:
+        // init, busy, idle ×6: three; and four legend swatches.
+        assert_eq!(svg.matches(r##"height="14" fill="##).count(), 6 + 3 + 4);
     }
 }

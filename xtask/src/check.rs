@@ -22,6 +22,7 @@ use crate::book;
 use crate::cargo_build::cargo;
 use crate::grade::{self, Crate};
 use crate::manifest::{self, Exercise, Manifest};
+use crate::pictures;
 use crate::report::{Outcome, TestStatus, Verdict};
 use crate::seal;
 
@@ -58,6 +59,7 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
         problems.extend(lint_solutions(root, exercises)?);
     }
     problems.extend(seal::out_of_date(root, &manifest)?);
+    problems.extend(pictures::out_of_date(root)?);
 
     if !book::build(root)? {
         problems.push("the book does not build; its problems are printed above".to_owned());

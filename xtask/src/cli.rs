@@ -37,6 +37,9 @@ usage:
   cargo xtask seal
       For teachers and maintainers: record the hashes of every exercise's tests and snapshots
       in exercises/tests.lock, after changing them.
+  cargo xtask pictures
+      For maintainers: copy the pictures the worked examples snapshot (timelines) into
+      book/src/images/generated/, after changing them.
   cargo xtask book [--serve] [--open] | --check
       Build the book into book/build/; --serve also serves it at http://127.0.0.1:3000
       and rebuilds it when its sources change; --open opens it in a browser.
@@ -67,6 +70,7 @@ pub enum Command {
         timeout: Duration,
     },
     Seal,
+    Pictures,
     Book {
         action: BookAction,
         open: bool,
@@ -100,8 +104,8 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 9] = [
-    "verify", "watch", "list", "hint", "reset", "solution", "check", "seal", "book",
+const COMMANDS: [&str; 10] = [
+    "verify", "watch", "list", "hint", "reset", "solution", "check", "seal", "pictures", "book",
 ];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
@@ -191,6 +195,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         },
         "check" => Command::Check { timeout },
         "seal" => Command::Seal,
+        "pictures" => Command::Pictures,
         // The only other command let through above.
         _ => match (serve, open, check) {
             (_, _, false) => Command::Book {
@@ -326,6 +331,7 @@ mod tests {
             })
         );
         assert_eq!(parse_str("seal"), Ok(Command::Seal));
+        assert_eq!(parse_str("pictures"), Ok(Command::Pictures));
         assert_eq!(parse_str(""), Ok(Command::Help));
         assert_eq!(parse_str("--help"), Ok(Command::Help));
     }

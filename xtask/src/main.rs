@@ -24,9 +24,10 @@
 //! - [`grade`]: build, then run each crate's test binaries: an [`report::Outcome`] per crate.
 //! - [`report`]: verdicts, exit codes, the table, the JSON report; [`junit`]: the JUnit report.
 //! - [`sha256`] and [`seal`]: the hashes of the exercises' tests, `exercises/tests.lock`.
+//! - [`pictures`]: the book's pictures, copied out of the worked examples' snapshots.
 //! - [`progress`]: the learner's progress file.
 //! - The commands: [`verify`] (whose core `watch` and `solution` share), [`watch`], [`list`],
-//!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`book`].
+//!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`pictures`], [`book`].
 //! - [`cli`]: the command line.
 //!
 //! [xtask pattern]: https://github.com/matklad/cargo-xtask
@@ -41,6 +42,7 @@ mod junit;
 mod libtest;
 mod list;
 mod manifest;
+mod pictures;
 mod process;
 mod progress;
 mod report;
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
             Command::Solution { exercise, timeout } => solution::run(&root, &exercise, timeout),
             Command::Check { timeout } => check::run(&root, timeout),
             Command::Seal => seal::run(&root),
+            Command::Pictures => pictures::run(&root),
             Command::Book { action, open } => book::run(&root, &action, open),
             Command::Help => {
                 println!("{}", cli::USAGE);
