@@ -73,38 +73,77 @@ impl Timeline {
 
     /// Draws the environments of `function` from the start of the scenario to `now`.
     pub fn render(&self, function: &str, column: Duration, now: Duration) -> String {
-        let column = column.max(Duration::from_millis(1));
-        let rows: Vec<&History> = self
-            .environments
-            .iter()
-            .filter(|h| h.function == function)
-            .collect();
-        let columns = (now.as_nanos().div_ceil(column.as_nanos())).max(1) as usize;
+        let grid = self.grid(function, column, now);
         let mut out = String::new();
         let _ = writeln!(
             out,
             "timeline of {function}, one column = {} ms, {} to {}",
-            column.as_millis(),
+            grid.column.as_millis(),
             clock::offset(Duration::ZERO),
             clock::offset(now)
         );
-        let labels: Vec<String> = rows
-            .iter()
-            .map(|h| format!("{} env {}", h.version, h.number))
-            .collect();
+        let labels: Vec<String> = grid.rows.iter().map(|row| row.label()).collect();
         let width = labels.iter().map(String::len).max().unwrap_or(0);
-        for (history, label) in rows.iter().zip(&labels) {
-            let cells: String = (0..columns)
-                .map(|i| cell(history, column * i as u32, column * (i as u32 + 1)))
-                .collect();
+        for (row, label) in grid.rows.iter().zip(&labels) {
+            let cells: String = row.cells.iter().collect();
             let _ = writeln!(out, "{label:width$}  {}", cells.trim_end());
         }
-        let _ = writeln!(out, "most busy at once: {}", most_at_once(&rows));
+        let _ = writeln!(out, "most busy at once: {}", grid.most_at_once());
         let _ = writeln!(
             out,
             "I init  B busy  . idle (frozen)  x shut down  (blank: not there)"
         );
         out
+    }
+
+    /// The cells of every environment of `function`, one per `column` from 0 to `now`: what
+    /// both pictures, text and SVG, draw.
+    fn grid(&self, function: &str, column: Duration, now: Duration) -> Grid<'_> {
+        let column = column.max(Duration::from_millis(1));
+        let columns = (now.as_nanos().div_ceil(column.as_nanos())).max(1) as usize;
+        let rows = self
+            .environments
+            .iter()
+            .filter(|h| h.function == function)
+            .map(|history| Row {
+                history,
+                cells: (0..columns)
+                    .map(|i| cell(history, column * i as u32, column * (i as u32 + 1)))
+                    .collect(),
+            })
+            .collect();
+        Grid {
+            column,
+            columns,
+            rows,
+        }
+    }
+}
+
+/// A timeline cut into columns.
+struct Grid<'a> {
+    column: Duration,
+    columns: usize,
+    rows: Vec<Row<'a>>,
+}
+
+/// One environment's row: its history and a cell per column.
+struct Row<'a> {
+    history: &'a History,
+    cells: Vec<char>,
+}
+
+impl Row<'_> {
+    /// `$LATEST env 1`.
+    fn label(&self) -> String {
+        format!("{} env {}", self.history.version, self.history.number)
+    }
+}
+
+impl Grid<'_> {
+    fn most_at_once(&self) -> usize {
+        let histories: Vec<&History> = self.rows.iter().map(|row| row.history).collect();
+        most_at_once(&histories)
     }
 }
 
@@ -123,19 +162,14 @@ impl Timeline {
     /// The same picture as [`Timeline::render`], as an SVG image for the book: one row per
     /// environment, one coloured cell per column (runs of the same state drawn as one bar).
     pub fn render_svg(&self, function: &str, column: Duration, now: Duration) -> String {
-        let column = column.max(Duration::from_millis(1));
-        let rows: Vec<&History> = self
-            .environments
-            .iter()
-            .filter(|h| h.function == function)
-            .collect();
-        let columns = (now.as_nanos().div_ceil(column.as_nanos())).max(1) as usize;
+        let grid = self.grid(function, column, now);
+        let (rows, columns) = (&grid.rows, grid.columns);
         let title = format!(
             "Environments of {function}, one column = {} ms, {} to {}; most busy at once: {}",
-            column.as_millis(),
+            grid.column.as_millis(),
             clock::offset(Duration::ZERO),
             clock::offset(now),
-            most_at_once(&rows)
+            grid.most_at_once()
         );
         // Wide enough for the bars, the legend, and the title (about 7 px a character).
         let width = (SVG_LABEL_PX + columns * SVG_CELL_PX + 20)
@@ -152,18 +186,15 @@ impl Timeline {
             r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
         );
         let _ = writeln!(svg, r##"<text x="10" y="20">{title}</text>"##);
-        for (row, history) in rows.iter().enumerate() {
-            let y = 32 + row * SVG_ROW_PX;
+        for (index, row) in rows.iter().enumerate() {
+            let y = 32 + index * SVG_ROW_PX;
             let _ = writeln!(
                 svg,
-                r##"<text x="10" y="{}">{} env {}</text>"##,
+                r##"<text x="10" y="{}">{}</text>"##,
                 y + 12,
-                history.version,
-                history.number
+                row.label()
             );
-            let cells: Vec<char> = (0..columns)
-                .map(|i| cell(history, column * i as u32, column * (i as u32 + 1)))
-                .collect();
+            let cells = &row.cells;
             let mut start = 0;
             while start < cells.len() {
                 let state = cells[start];
