@@ -107,8 +107,8 @@ mod tests {
         [[exercise]]
         name = "blue-green"
         package = "blue-green"
-        dir = "exercises/06-blue-green"
-        solution = "solutions/06-blue-green"
+        dir = "exercises/11-blue-green"
+        solution = "solutions/11-blue-green"
         chapter = "versions.md"
         points = 10
         hints = ["one"]
@@ -116,8 +116,8 @@ mod tests {
         [[exercise]]
         name = "canary"
         package = "canary"
-        dir = "exercises/07-canary"
-        solution = "solutions/07-canary"
+        dir = "exercises/12-canary"
+        solution = "solutions/12-canary"
         chapter = "versions.md"
         points = 10
         hints = ["one", "two"]
