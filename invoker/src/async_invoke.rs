@@ -228,7 +228,9 @@ impl Lambda {
     }
 
     /// Waits (in virtual time) until every accepted asynchronous event has its outcome, retries
-    /// included. A test calls it before looking at destinations, queues or the transcript.
+    /// included, and every record or message an event source mapping must process has been
+    /// processed, sent on or expired. A test calls it before looking at destinations, queues or
+    /// the transcript.
     pub async fn settle(&self) {
         loop {
             let settled = self.inner.settled.notified();
@@ -255,7 +257,7 @@ impl Lambda {
                 describe_target(&request)
             ),
         });
-        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.work_started(1);
         let queued = QueuedEvent {
             request,
             target,
@@ -566,7 +568,6 @@ struct InFlight(Lambda);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
-        self.0.inner.settled.notify_waiters();
+        self.0.work_finished(1);
     }
 }

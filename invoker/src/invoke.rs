@@ -234,7 +234,7 @@ impl Lambda {
     }
 
     /// The function exists and the qualifier names one of its versions or aliases.
-    fn check_target(&self, target: &FunctionRef) -> Result<(), ServiceError> {
+    pub(crate) fn check_target(&self, target: &FunctionRef) -> Result<(), ServiceError> {
         let exists = self
             .state()
             .functions

@@ -38,6 +38,8 @@
 //! - [`invoke`]: the Invoke API: requests, responses, validation, dry runs.
 //! - [`execution`]: running one invocation: Init, the handler under its timeout, logs, errors.
 //! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
+//! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
+//!   streams and invokes with batches.
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
@@ -70,6 +72,7 @@ pub mod cpu;
 pub mod env_vars;
 pub mod environment;
 pub mod error;
+pub mod event_source_mapping;
 pub mod events;
 pub mod execution;
 pub mod function;
@@ -91,6 +94,7 @@ pub use clock::sleep;
 pub use config::FunctionConfig;
 pub use context::{ClientContext, CognitoIdentity, Context, InitContext, Logger};
 pub use error::ServiceError;
+pub use event_source_mapping::{EventSourceMapping, StartingPosition};
 pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerResult};
 pub use iam::Role;
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};

@@ -12,6 +12,7 @@ use crate::concurrency::{Ledger, ScalingRate, DEFAULT_ACCOUNT_CONCURRENCY};
 use crate::config::FunctionConfig;
 use crate::environment::EnvironmentPool;
 use crate::error::ServiceError;
+use crate::event_source_mapping::Mappings;
 use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
 use crate::logs::{self, SharedLogs};
@@ -21,7 +22,7 @@ use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
 use crate::versions::{Alias, Version};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::runtime::Handle;
@@ -59,7 +60,8 @@ pub(crate) struct Inner {
     pub account_concurrency: usize,
     /// Whether transcripts show each invocation's billed GB-seconds.
     pub show_cost: bool,
-    /// Asynchronous events accepted and not yet finished, and a signal when that drops.
+    /// Work the service accepted and has not finished: asynchronous events, and records or
+    /// messages waiting for an event source mapping. [`Lambda::settle`] waits for it to reach 0.
     pub in_flight: AtomicUsize,
     pub settled: Notify,
     state: Mutex<State>,
@@ -75,6 +77,7 @@ pub(crate) struct State {
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
+    pub mappings: Mappings,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
     pub timeline: Timeline,
@@ -231,6 +234,7 @@ impl LambdaBuilder {
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
+                    mappings: Mappings::default(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
                     timeline: Timeline::default(),
@@ -450,6 +454,18 @@ impl Lambda {
                 self.inner.scope.function_arn(name)
             ))
         })
+    }
+
+    /// Counts `n` pieces of accepted work (an asynchronous event, a record a mapping must
+    /// process) that [`Lambda::settle`] must wait for.
+    pub(crate) fn work_started(&self, n: usize) {
+        self.inner.in_flight.fetch_add(n, Ordering::SeqCst);
+    }
+
+    /// Marks `n` pieces of work finished: processed, sent on to a destination, or expired.
+    pub(crate) fn work_finished(&self, n: usize) {
+        self.inner.in_flight.fetch_sub(n, Ordering::SeqCst);
+        self.inner.settled.notify_waiters();
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {

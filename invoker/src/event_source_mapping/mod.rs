@@ -1,0 +1,284 @@
+//! Event source mappings: the *pull* model, where Lambda polls a queue or a stream and invokes
+//! the function synchronously with batches of records.
+//!
+//! S3 or SNS push each event to Lambda (an asynchronous invoke). SQS queues, Kinesis streams and
+//! DynamoDB streams do not call anyone: records wait in them until somebody reads. An **event
+//! source mapping** is the reader Lambda runs for you (`aws lambda create-event-source-mapping`):
+//! it polls the source, gathers a batch (up to `BatchSize` records, or what arrived within the
+//! `MaximumBatchingWindowInSeconds`), invokes the function with it and waits for the answer. What
+//! happens on an error depends on the source, so each has a module of its own:
+//!
+//! - [`queue`]: SQS. A failed message becomes visible again after the queue's visibility
+//!   timeout and is retried until the queue's redrive policy moves it to a dead-letter queue.
+//! - [`stream`]: Kinesis and DynamoDB Streams. Records are read in order, one batch in flight per
+//!   shard; a failed batch is retried until it succeeds or its records expire, so one bad record
+//!   can hold up its shard.
+//!
+//! Because the mapping invokes synchronously and retries on its own, records are delivered **at
+//! least once**: a handler must be idempotent. The invoker counts every record a mapping must
+//! process as pending work, so [`Lambda::settle`] waits until each is processed, sent to a
+//! failure destination, or expired.
+
+pub mod queue;
+pub mod stream;
+
+use crate::arn::FunctionRef;
+use crate::error::ServiceError;
+use crate::execution::Run;
+use crate::function::HandlerError;
+use crate::invoke::{InvokeRequest, InvokeResponse};
+use crate::service::Lambda;
+use crate::transcript::Entry;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The longest batching window a mapping accepts.
+pub const MAX_BATCHING_WINDOW: Duration = Duration::from_secs(300);
+/// The largest batch a mapping accepts (SQS FIFO queues and others have smaller limits).
+pub const MAX_BATCH_SIZE: u32 = 10_000;
+
+/// Where a stream mapping starts reading: the oldest record kept, or only new ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartingPosition {
+    /// `TRIM_HORIZON`: every record the stream still holds.
+    TrimHorizon,
+    /// `LATEST`: only records added after the mapping was created.
+    Latest,
+}
+
+/// The settings of `aws lambda create-event-source-mapping`, with Lambda's defaults.
+///
+/// ```
+/// use invoker::event_source_mapping::{EventSourceMapping, StartingPosition};
+/// let mapping = EventSourceMapping::new("arn:aws:kinesis:us-east-1:123456789012:stream/clicks", "count-clicks")
+///     .batch_size(100)
+///     .starting_position(StartingPosition::TrimHorizon)
+///     .bisect_batch_on_function_error(true)
+///     .maximum_retry_attempts(2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventSourceMapping {
+    pub(crate) event_source_arn: String,
+    pub(crate) function_name: String,
+    /// `None`: the source's default (10 for SQS, 100 for streams).
+    pub(crate) batch_size: Option<u32>,
+    pub(crate) maximum_batching_window: Duration,
+    pub(crate) starting_position: Option<StartingPosition>,
+    pub(crate) bisect_batch_on_function_error: bool,
+    /// `None` is AWS's −1: retry until the records expire.
+    pub(crate) maximum_retry_attempts: Option<u32>,
+    /// `None` is AWS's −1: no limit but the stream's retention.
+    pub(crate) maximum_record_age: Option<Duration>,
+    pub(crate) parallelization_factor: u32,
+    /// `FunctionResponseTypes: ["ReportBatchItemFailures"]`.
+    pub(crate) report_batch_item_failures: bool,
+    pub(crate) on_failure: Option<String>,
+    pub(crate) enabled: bool,
+}
+
+impl EventSourceMapping {
+    /// A mapping from a queue or stream ARN to a function (a name, `name:alias` or an ARN).
+    pub fn new(event_source_arn: impl Into<String>, function_name: impl Into<String>) -> Self {
+        Self {
+            event_source_arn: event_source_arn.into(),
+            function_name: function_name.into(),
+            batch_size: None,
+            maximum_batching_window: Duration::ZERO,
+            starting_position: None,
+            bisect_batch_on_function_error: false,
+            maximum_retry_attempts: None,
+            maximum_record_age: None,
+            parallelization_factor: 1,
+            report_batch_item_failures: false,
+            on_failure: None,
+            enabled: true,
+        }
+    }
+
+    /// The most records in one invocation (1–10,000).
+    pub fn batch_size(mut self, size: u32) -> Self {
+        self.batch_size = Some(size);
+        self
+    }
+
+    /// How long to gather records before invoking with a batch that is not full (0–300 s).
+    pub fn maximum_batching_window_secs(mut self, secs: u64) -> Self {
+        self.maximum_batching_window = Duration::from_secs(secs);
+        self
+    }
+
+    /// Streams only, and required for them: where to start reading.
+    pub fn starting_position(mut self, position: StartingPosition) -> Self {
+        self.starting_position = Some(position);
+        self
+    }
+
+    /// Streams: on a function error, split the batch in two and retry the halves.
+    pub fn bisect_batch_on_function_error(mut self, bisect: bool) -> Self {
+        self.bisect_batch_on_function_error = bisect;
+        self
+    }
+
+    /// Streams: how many times a failed batch is retried (0–10,000; default: until it expires).
+    pub fn maximum_retry_attempts(mut self, retries: u32) -> Self {
+        self.maximum_retry_attempts = Some(retries);
+        self
+    }
+
+    /// Streams: records older than this are not sent again (60–604,800 s; default: no limit).
+    pub fn maximum_record_age_secs(mut self, secs: u64) -> Self {
+        self.maximum_record_age = Some(Duration::from_secs(secs));
+        self
+    }
+
+    /// Streams: how many batches of one shard may be in flight at once (1–10).
+    pub fn parallelization_factor(mut self, factor: u32) -> Self {
+        self.parallelization_factor = factor;
+        self
+    }
+
+    /// Lets the function answer `{"batchItemFailures": [...]}` to fail only some records.
+    pub fn report_batch_item_failures(mut self, report: bool) -> Self {
+        self.report_batch_item_failures = report;
+        self
+    }
+
+    /// Streams: where a record of a batch Lambda gave up on goes (an SQS queue ARN).
+    pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
+        self.on_failure = Some(destination_arn.into());
+        self
+    }
+
+    /// Whether the mapping polls (default true).
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = enabled;
+        self
+    }
+}
+
+/// A mapping as Lambda keeps it, once created.
+#[derive(Clone, Debug)]
+pub(crate) struct Mapping {
+    pub uuid: String,
+    pub settings: EventSourceMapping,
+    pub target: FunctionRef,
+    /// The function's ARN as the events show it (`eventSourceARN`'s counterpart).
+    pub function_arn: String,
+}
+
+/// How one synchronous invocation with a batch ended.
+pub(crate) enum BatchOutcome {
+    /// The function returned; its response payload, parsed (`Null` if empty or not JSON).
+    Succeeded(Value),
+    /// The function failed (error, panic, timeout).
+    Failed(InvokeResponse, HandlerError),
+    /// No concurrency was left, or the function is gone: not an attempt, try again later.
+    NotRun(ServiceError),
+}
+
+impl Lambda {
+    /// Creates an event source mapping, like `aws lambda create-event-source-mapping`, and starts
+    /// polling; returns the mapping's UUID.
+    pub fn create_event_source_mapping(
+        &self,
+        settings: EventSourceMapping,
+    ) -> Result<String, ServiceError> {
+        let target = self.inner.scope.parse(&settings.function_name, None)?;
+        self.check_target(&target)?;
+        if let Some(size) = settings.batch_size {
+            if !(1..=MAX_BATCH_SIZE).contains(&size) {
+                return Err(ServiceError::validation(format!(
+                    "1 validation error detected: Value '{size}' at 'batchSize' failed to satisfy constraint: Member must have value {}",
+                    if size == 0 { "greater than or equal to 1".to_owned() } else { format!("less than or equal to {MAX_BATCH_SIZE}") }
+                )));
+            }
+        }
+        if settings.maximum_batching_window > MAX_BATCHING_WINDOW {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{}' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300",
+                settings.maximum_batching_window.as_secs()
+            )));
+        }
+        let qualifier = target.qualifier.as_deref().unwrap_or(crate::arn::LATEST);
+        let function_arn = match &target.qualifier {
+            Some(_) => self.inner.scope.qualified_arn(&target.name, qualifier),
+            None => self.inner.scope.function_arn(&target.name),
+        };
+        let uuid = self.state().ids.request_id();
+        let mapping = Mapping {
+            uuid: uuid.clone(),
+            settings,
+            target,
+            function_arn,
+        };
+        let source = mapping.settings.event_source_arn.as_str();
+        if source.starts_with("arn:aws:sqs:") {
+            queue::start(self, &mapping)?;
+        } else if source.starts_with("arn:aws:kinesis:")
+            || (source.starts_with("arn:aws:dynamodb:") && source.contains("/stream/"))
+        {
+            stream::start(self, &mapping)?;
+        } else {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Unsupported event source type: {source}. The invoker maps SQS queues, Kinesis streams and DynamoDB streams."
+            )));
+        }
+        let at = self.elapsed();
+        let mut state = self.state();
+        state.transcript.push(Entry::Api {
+            at,
+            text: format!(
+                "create-event-source-mapping {uuid}: {} -> {}",
+                mapping.settings.event_source_arn, mapping.function_arn
+            ),
+        });
+        state.mappings.insert(uuid.clone(), mapping);
+        Ok(uuid)
+    }
+
+    /// The UUIDs and sources of the mappings of a function, like
+    /// `aws lambda list-event-source-mappings --function-name`.
+    pub fn list_event_source_mappings(&self, function: &str) -> Vec<(String, String)> {
+        self.state()
+            .mappings
+            .values()
+            .filter(|m| m.settings.function_name == function || m.target.name == function)
+            .map(|m| (m.uuid.clone(), m.settings.event_source_arn.clone()))
+            .collect()
+    }
+
+    /// Invokes a mapping's function synchronously with one batch, as the mapping's poller does.
+    /// `label` names the source in the transcript (`Kinesis clicks shard 0`, `SQS orders`).
+    pub(crate) async fn invoke_batch(
+        &self,
+        mapping: &Mapping,
+        event: Value,
+        label: String,
+    ) -> BatchOutcome {
+        let version = match self.resolve_version(&mapping.target) {
+            Ok(version) => version,
+            Err(gone) => return BatchOutcome::NotRun(gone),
+        };
+        let request = InvokeRequest::new(mapping.function_arn.clone());
+        let request_id = self.state().ids.request_id();
+        let run = Run {
+            request: &request,
+            target: &mapping.target,
+            version: &version,
+            event,
+            request_id,
+            kind: label,
+        };
+        match self.run(run).await {
+            Ok((response, None)) => {
+                BatchOutcome::Succeeded(response.payload_json().unwrap_or(Value::Null))
+            }
+            Ok((response, Some(error))) => BatchOutcome::Failed(response, error),
+            Err(throttled) => BatchOutcome::NotRun(throttled),
+        }
+    }
+}
+
+/// Mappings by UUID.
+pub(crate) type Mappings = BTreeMap<String, Mapping>;

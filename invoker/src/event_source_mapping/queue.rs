@@ -1,0 +1,12 @@
+//! The SQS poller of an event source mapping. (To be written.)
+
+use super::Mapping;
+use crate::error::ServiceError;
+use crate::service::Lambda;
+
+pub(crate) fn start(_lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+    Err(ServiceError::invalid_parameter_value(format!(
+        "SQS event source mappings are not simulated yet: {}",
+        mapping.settings.event_source_arn
+    )))
+}
