@@ -282,7 +282,7 @@ impl Lambda {
         for number in numbers {
             let mut env = {
                 let mut state = self.state();
-                self.new_environment(&mut state, &code.config, &version, number, true)
+                self.new_environment(&mut state, &code, &version, number, true)
             };
             let (_, failure) = self.initialize(&mut env, &code).await;
             if let Some(error) = failure {

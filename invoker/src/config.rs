@@ -19,6 +19,9 @@ pub const MAX_MEMORY_MB: u32 = 10_240;
 pub const DEFAULT_TIMEOUT_SECS: u32 = 3;
 /// The longest a single invocation may run: 15 minutes.
 pub const MAX_TIMEOUT_SECS: u32 = 900;
+/// The unzipped size of a deployment package unless told otherwise: a Rust `bootstrap` binary
+/// of a few megabytes.
+pub const DEFAULT_CODE_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_NAME_LEN: usize = 64;
 const MAX_HANDLER_LEN: usize = 128;
 const MAX_DESCRIPTION_LEN: usize = 256;
@@ -73,6 +76,8 @@ pub struct FunctionConfig {
     role: Role,
     dead_letter_target: Option<String>,
     ephemeral_storage_mb: u32,
+    layers: Vec<String>,
+    code_size: u64,
 }
 
 impl FunctionConfig {
@@ -90,6 +95,8 @@ impl FunctionConfig {
             role: Role::default(),
             dead_letter_target: None,
             ephemeral_storage_mb: crate::tmp::DEFAULT_TMP_MB,
+            layers: Vec::new(),
+            code_size: DEFAULT_CODE_SIZE_BYTES,
         }
     }
 
@@ -148,6 +155,19 @@ impl FunctionConfig {
         self
     }
 
+    /// Adds a layer version (its ARN, ending in the version number) after the ones already
+    /// listed: a later layer's files replace an earlier one's in `/opt`. At most 5.
+    pub fn layer(mut self, layer_version_arn: impl Into<String>) -> Self {
+        self.layers.push(layer_version_arn.into());
+        self
+    }
+
+    /// The unzipped size of the deployment package in bytes; with the layers, at most 250 MB.
+    pub fn code_size_bytes(mut self, bytes: u64) -> Self {
+        self.code_size = bytes;
+        self
+    }
+
     /// The function's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -191,6 +211,16 @@ impl FunctionConfig {
     /// The size of `/tmp` in MB.
     pub fn ephemeral_storage(&self) -> u32 {
         self.ephemeral_storage_mb
+    }
+
+    /// The layer versions, in the order they are laid into `/opt`.
+    pub fn layer_arns(&self) -> &[String] {
+        &self.layers
+    }
+
+    /// The unzipped size of the deployment package in bytes.
+    pub fn code_size(&self) -> u64 {
+        self.code_size
     }
 
     /// The dead-letter queue's ARN, if one is set.

@@ -11,6 +11,7 @@ use crate::cpu;
 use crate::env_vars::EnvVars;
 use crate::environment::Background;
 use crate::kms::KmsClient;
+use crate::layers::Opt;
 use crate::logs::{LogEvent, SharedLogs};
 use crate::tmp::Tmp;
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,7 @@ pub(crate) struct EnvironmentResources {
     pub env_vars: EnvVars,
     pub kms: KmsClient,
     pub tmp: Tmp,
+    pub opt: Opt,
     pub background: Background,
 }
 
@@ -78,6 +80,11 @@ impl InitContext {
     /// A KMS client that calls as the function's execution role.
     pub fn kms(&self) -> &KmsClient {
         &self.resources.kms
+    }
+
+    /// `/opt`: the function's layers, merged in order.
+    pub fn opt(&self) -> &Opt {
+        &self.resources.opt
     }
 
     /// The logger: its lines go to the new environment's log stream, before `START` (there is
@@ -129,6 +136,11 @@ impl Context {
     /// This environment's `/tmp`: kept between invocations of this environment only.
     pub fn tmp(&self) -> &Tmp {
         &self.resources.tmp
+    }
+
+    /// `/opt`: the function's layers, merged in order. Read-only.
+    pub fn opt(&self) -> &Opt {
+        &self.resources.opt
     }
 
     /// Starts work in the background without waiting for it, like `tokio::spawn` in a handler

@@ -16,7 +16,6 @@
 use crate::arn::FunctionRef;
 use crate::clock;
 use crate::concurrency::{Busy, THROTTLE_ROUND_TRIP};
-use crate::config::FunctionConfig;
 use crate::context::{Context, EnvironmentResources, InitContext, Logger};
 use crate::cpu;
 use crate::env_vars;
@@ -342,7 +341,7 @@ impl Lambda {
                     ));
                 }
                 let number = pool.next_number();
-                let env = self.new_environment(state, &code.config, version, number, false);
+                let env = self.new_environment(state, &code, version, number, false);
                 (env, true)
             }
         };
@@ -353,11 +352,12 @@ impl Lambda {
     pub(crate) fn new_environment(
         &self,
         state: &mut State,
-        config: &FunctionConfig,
+        code: &Version,
         version: &str,
         number: u32,
         provisioned: bool,
     ) -> Environment {
+        let config = &code.config;
         let log_stream = format!(
             "{}/[{version}]{}",
             clock::log_stream_date(self.inner.clock.now()),
@@ -395,6 +395,7 @@ impl Lambda {
                 log_stream: log_stream.clone(),
             },
             tmp: Tmp::new(config.ephemeral_storage()),
+            opt: code.opt.clone(),
             background: Background::default(),
         };
         Environment {

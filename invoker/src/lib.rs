@@ -47,6 +47,7 @@
 //! - [`versions`]: publishing versions, aliases and weighted (canary) routing.
 //! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
 //! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
+//! - [`layers`]: layer versions, merged in order into each environment's `/opt`.
 //! - [`environment`]: execution environments and their reuse.
 //! - [`concurrency`]: the account's concurrency limit, reserved and provisioned concurrency,
 //!   throttling.
@@ -80,6 +81,7 @@ pub mod iam;
 pub mod ids;
 pub mod invoke;
 pub mod kms;
+pub mod layers;
 pub mod logs;
 pub mod sandbox;
 pub mod service;
@@ -99,6 +101,7 @@ pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerRes
 pub use iam::Role;
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
 pub use kms::KmsClient;
+pub use layers::{LayerContent, Opt};
 pub use service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
 pub use tmp::Tmp;
 pub use versions::Alias;

@@ -15,6 +15,7 @@ use crate::error::ServiceError;
 use crate::event_source_mapping::Mappings;
 use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
+use crate::layers::Layers;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
 use crate::sqs::Queues;
@@ -77,6 +78,7 @@ pub(crate) struct State {
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
+    pub layers: Layers,
     pub mappings: Mappings,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
@@ -234,6 +236,7 @@ impl LambdaBuilder {
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
+                    layers: Layers::default(),
                     mappings: Mappings::default(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
@@ -275,17 +278,28 @@ impl Lambda {
                 config.name()
             )));
         }
+        let opt = state
+            .layers
+            .merge(config.layer_arns(), config.code_size())?;
         let (runtime_version, runtime_version_arn) = runtime_version(
             config.runtime_id(),
             &self.inner.scope.region,
             &mut state.ids,
         );
-        let text = format!(
+        let mut text = format!(
             "create-function {arn} ({}, {} MB, timeout {} s)",
             config.runtime_id(),
             config.memory_mb(),
             config.timeout().as_secs()
         );
+        if !config.layer_arns().is_empty() {
+            let layers: Vec<&str> = config
+                .layer_arns()
+                .iter()
+                .map(|arn| crate::layers::short_name(arn))
+                .collect();
+            text.push_str(&format!(" with layers {}", layers.join(", ")));
+        }
         state.transcript.push(Entry::Api {
             at: self.inner.clock.elapsed(),
             text,
@@ -298,6 +312,7 @@ impl Lambda {
                     code,
                     runtime_version,
                     runtime_version_arn,
+                    opt,
                 }),
                 published: BTreeMap::new(),
                 last_version: 0,

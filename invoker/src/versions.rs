@@ -19,7 +19,8 @@ use crate::arn::LATEST;
 use crate::config::FunctionConfig;
 use crate::error::ServiceError;
 use crate::function::FunctionCode;
-use crate::service::{Function, Lambda};
+use crate::layers::{Layers, Opt};
+use crate::service::{Function, Lambda, State};
 use crate::transcript::Entry;
 use std::sync::Arc;
 
@@ -30,6 +31,8 @@ pub(crate) struct Version {
     pub code: FunctionCode,
     pub runtime_version: String,
     pub runtime_version_arn: String,
+    /// The function's layers, merged: what its environments see in `/opt`.
+    pub opt: Opt,
 }
 
 /// An alias: a version, and optionally a second version that gets a share of the calls.
@@ -90,7 +93,7 @@ impl Lambda {
         function: &str,
         code: FunctionCode,
     ) -> Result<(), ServiceError> {
-        self.update_latest(function, "update-function-code", |latest| {
+        self.update_latest(function, "update-function-code", |latest, _| {
             latest.code = code;
             Ok(())
         })
@@ -103,32 +106,40 @@ impl Lambda {
         function: &str,
         change: impl FnOnce(FunctionConfig) -> FunctionConfig,
     ) -> Result<(), ServiceError> {
-        self.update_latest(function, "update-function-configuration", |latest| {
-            let config = change(latest.config.clone());
-            if config.name() != latest.config.name() {
-                return Err(ServiceError::invalid_parameter_value(
-                    "A function's name cannot be changed; create a new function instead.",
-                ));
-            }
-            config.validate()?;
-            latest.config = config;
-            Ok(())
-        })
+        self.update_latest(
+            function,
+            "update-function-configuration",
+            |latest, layers| {
+                let config = change(latest.config.clone());
+                if config.name() != latest.config.name() {
+                    return Err(ServiceError::invalid_parameter_value(
+                        "A function's name cannot be changed; create a new function instead.",
+                    ));
+                }
+                config.validate()?;
+                latest.opt = layers.merge(config.layer_arns(), config.code_size())?;
+                latest.config = config;
+                Ok(())
+            },
+        )
     }
 
     fn update_latest(
         &self,
         function: &str,
         operation: &str,
-        update: impl FnOnce(&mut Version) -> Result<(), ServiceError>,
+        update: impl FnOnce(&mut Version, &Layers) -> Result<(), ServiceError>,
     ) -> Result<(), ServiceError> {
         let name = self.unqualified_name(function)?;
         let at = self.elapsed();
         let mut state = self.state();
-        let target = self.function_mut(&mut state.functions, &name)?;
+        let State {
+            functions, layers, ..
+        } = &mut *state;
+        let target = self.function_mut(functions, &name)?;
         // Update a copy, so that a refused change leaves `$LATEST` as it was.
         let mut latest = Version::clone(&target.latest);
-        update(&mut latest)?;
+        update(&mut latest, layers)?;
         target.latest = Arc::new(latest);
         target.changed_since_publish = true;
         // Warm environments of $LATEST run the old code: Lambda replaces them on the next call.
