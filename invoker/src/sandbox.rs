@@ -112,6 +112,14 @@ impl Sandbox {
 
     /// Hands the future to the sandbox thread for one poll and waits for it to come back.
     fn poll_once(&self, job: BoxFuture<()>, waker: &Waker) -> Result<Reply, Fault> {
+        if thread::current().name() == Some(THREAD_NAME) {
+            // A handler is calling another function and waiting for it (function-to-function
+            // calls): we are inside the caller's poll, on the sandbox thread already. Handing
+            // over to ourselves would wait forever, so the callee is polled right here. It is
+            // still guarded: a panic is caught below, and a runaway stalls the caller's poll,
+            // which the service is watching.
+            return Ok(poll_guarded(job, waker));
+        }
         let mut slot = self.worker.lock().unwrap_or_else(|p| p.into_inner());
         let worker = slot.get_or_insert_with(|| spawn_worker(self.runtime.clone()));
         if worker.jobs.send((job, waker.clone())).is_err() {
@@ -139,15 +147,8 @@ fn spawn_worker(runtime: Handle) -> Worker {
         .spawn(move || {
             // Entering the runtime lets handler code create timers on the virtual clock.
             let _runtime = runtime.enter();
-            while let Ok((mut job, waker)) = receive(&job_queue, None) {
-                let mut cx = std::task::Context::from_waker(&waker);
-                let reply =
-                    match panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(&mut cx))) {
-                        Ok(Poll::Pending) => Reply::Pending(job),
-                        Ok(Poll::Ready(())) => Reply::Done,
-                        Err(payload) => Reply::Panicked(panic_message(payload.as_ref())),
-                    };
-                if reply_sender.send(reply).is_err() {
+            while let Ok((job, waker)) = receive(&job_queue, None) {
+                if reply_sender.send(poll_guarded(job, &waker)).is_err() {
                     break;
                 }
             }
@@ -157,6 +158,16 @@ fn spawn_worker(runtime: Handle) -> Worker {
         eprintln!("invoker: could not start the sandbox thread: {error}");
     }
     Worker { jobs, replies }
+}
+
+/// Polls a job once, catching a panic.
+fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker) -> Reply {
+    let mut cx = std::task::Context::from_waker(waker);
+    match panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(&mut cx))) {
+        Ok(Poll::Pending) => Reply::Pending(job),
+        Ok(Poll::Ready(())) => Reply::Done,
+        Err(payload) => Reply::Panicked(panic_message(payload.as_ref())),
+    }
 }
 
 /// Waits for a message: first spinning briefly, then sleeping until it comes or `timeout` ends.
@@ -224,6 +235,29 @@ mod tests {
     async fn catches_panics_with_their_message() {
         let out = sandbox().run(async { panic!("bad input: {}", 7) }).await;
         assert_eq!(out, Err::<(), _>(Fault::Panicked("bad input: 7".into())));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_sandboxed_future_can_wait_for_another_one() {
+        let sandbox = std::sync::Arc::new(sandbox());
+        let inner = std::sync::Arc::clone(&sandbox);
+        let out = sandbox
+            .run(async move {
+                let callee = inner.run(async {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    21
+                });
+                let panicking = inner.run(async { panic!("callee failed") });
+                (callee.await, panicking.await)
+            })
+            .await;
+        assert_eq!(
+            out,
+            Ok((
+                Ok(21),
+                Err::<(), _>(Fault::Panicked("callee failed".into()))
+            ))
+        );
     }
 
     #[tokio::test(start_paused = true)]
