@@ -41,6 +41,7 @@
 //! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
 //!   streams and invokes with batches.
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
+//! - [`ses`]: a tiny SES whose outbox captures the email functions send.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
@@ -85,6 +86,7 @@ pub mod layers;
 pub mod logs;
 pub mod sandbox;
 pub mod service;
+pub mod ses;
 pub mod sqs;
 pub mod timeline;
 pub mod tmp;

@@ -18,6 +18,7 @@ use crate::ids::IdGenerator;
 use crate::layers::Layers;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
+use crate::ses::Mail;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
@@ -79,6 +80,7 @@ pub(crate) struct State {
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
     pub layers: Layers,
+    pub mail: Mail,
     pub mappings: Mappings,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
@@ -237,6 +239,7 @@ impl LambdaBuilder {
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
                     layers: Layers::default(),
+                    mail: Mail::default(),
                     mappings: Mappings::default(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
