@@ -127,7 +127,7 @@ impl Ses<'_> {
                 reason: None,
             });
         }
-        let message_id = format!("{}-{}-000000", state.ids.hex(16), state.ids.request_id());
+        let message_id = format!("{}-{}-000000", state.ids.hex(8), state.ids.request_id());
         state.transcript.push(Entry::Api {
             at,
             text: format!(
