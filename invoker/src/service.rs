@@ -5,6 +5,7 @@
 //! mutex that is never held across an `.await`: the service is always consistent between steps,
 //! and concurrent invocations interleave only where real ones would, at their awaits.
 
+use crate::api_gateway::Apis;
 use crate::arn::Scope;
 use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
@@ -17,6 +18,7 @@ use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
+use crate::schedule::Rules;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
@@ -78,6 +80,10 @@ pub(crate) struct State {
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
     pub mappings: Mappings,
+    /// API Gateway's APIs, by id.
+    pub apis: Apis,
+    /// EventBridge's scheduled rules, by name.
+    pub rules: Rules,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
     pub timeline: Timeline,
@@ -235,6 +241,8 @@ impl LambdaBuilder {
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
                     mappings: Mappings::default(),
+                    apis: Apis::default(),
+                    rules: Rules::default(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
                     timeline: Timeline::default(),
