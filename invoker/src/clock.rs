@@ -66,6 +66,11 @@ pub fn rfc3339_millis(time: SystemTime) -> String {
     humantime::format_rfc3339_millis(time).to_string()
 }
 
+/// `2025-01-01T00:00:00Z`: whole seconds, the format of EventBridge's `time`.
+pub fn rfc3339_seconds(time: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
 /// `2025/01/01`: the date prefix of a Lambda log stream name.
 pub fn log_stream_date(time: SystemTime) -> String {
     rfc3339_millis(time)[..10].replace('-', "/")

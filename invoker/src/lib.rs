@@ -38,6 +38,10 @@
 //! - [`invoke`]: the Invoke API: requests, responses, validation, dry runs.
 //! - [`execution`]: running one invocation: Init, the handler under its timeout, logs, errors.
 //! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
+//! - [`api_gateway`]: API Gateway in front of functions: HTTP requests, synchronous invokes,
+//!   HTTP responses (REST APIs with payload format 1.0, HTTP APIs with 2.0).
+//! - [`schedule`]: EventBridge scheduled rules, `rate(…)` and `cron(…)`, firing asynchronous
+//!   invokes on the virtual clock.
 //! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
 //!   streams and invokes with batches.
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
@@ -63,6 +67,7 @@
 //! - [`events`]: events in the shapes AWS services send.
 //! - [`cli`]: a command line that mirrors `aws lambda invoke`.
 
+pub mod api_gateway;
 pub mod arn;
 pub mod async_invoke;
 pub mod cli;
@@ -85,6 +90,7 @@ pub mod kms;
 pub mod layers;
 pub mod logs;
 pub mod sandbox;
+pub mod schedule;
 pub mod service;
 pub mod ses;
 pub mod sqs;
@@ -93,12 +99,14 @@ pub mod tmp;
 pub mod transcript;
 pub mod versions;
 
+pub use api_gateway::HttpResponse;
 pub use async_invoke::{EventInvokeConfig, EventOutcome};
 pub use clock::sleep;
 pub use config::FunctionConfig;
 pub use context::{ClientContext, CognitoIdentity, Context, InitContext, Logger};
 pub use error::ServiceError;
 pub use event_source_mapping::{EventSourceMapping, StartingPosition};
+pub use events::api_gateway::HttpRequest;
 pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerResult};
 pub use iam::Role;
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};

@@ -5,6 +5,7 @@
 //! mutex that is never held across an `.await`: the service is always consistent between steps,
 //! and concurrent invocations interleave only where real ones would, at their awaits.
 
+use crate::api_gateway::Apis;
 use crate::arn::Scope;
 use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
@@ -18,6 +19,7 @@ use crate::ids::IdGenerator;
 use crate::layers::Layers;
 use crate::logs::{self, SharedLogs};
 use crate::sandbox::Sandbox;
+use crate::schedule::Rules;
 use crate::ses::Mail;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
@@ -82,6 +84,10 @@ pub(crate) struct State {
     pub layers: Layers,
     pub mail: Mail,
     pub mappings: Mappings,
+    /// API Gateway's APIs, by id.
+    pub apis: Apis,
+    /// EventBridge's scheduled rules, by name.
+    pub rules: Rules,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
     pub timeline: Timeline,
@@ -241,6 +247,8 @@ impl LambdaBuilder {
                     layers: Layers::default(),
                     mail: Mail::default(),
                     mappings: Mappings::default(),
+                    apis: Apis::default(),
+                    rules: Rules::default(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
                     timeline: Timeline::default(),

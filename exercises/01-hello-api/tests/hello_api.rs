@@ -2,7 +2,7 @@
 //! it on AWS: a proxy event in, a proxy response out.
 
 use hello_api::deploy;
-use invoker::events::api_gateway::ProxyRequest;
+use invoker::HttpRequest;
 use invoker::{InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 
@@ -14,7 +14,7 @@ fn service() -> Lambda {
 }
 
 /// Sends one HTTP request through `hello` and returns the Invoke response.
-async fn call(lambda: &Lambda, request: ProxyRequest) -> InvokeResponse {
+async fn call(lambda: &Lambda, request: HttpRequest) -> InvokeResponse {
     lambda
         .invoke(InvokeRequest::new("hello").payload(request.into_event()))
         .await
@@ -44,7 +44,7 @@ fn json_body(proxy: &Value) -> Value {
 async fn greets_by_name_from_the_query_string() {
     let lambda = service();
     let proxy =
-        proxy_response(&call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await);
+        proxy_response(&call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await);
     assert_eq!(proxy["statusCode"], 200);
     assert_eq!(json_body(&proxy)["message"], "Hello, Ada!");
 }
@@ -55,7 +55,7 @@ async fn uses_whatever_name_it_is_given() {
     let proxy = proxy_response(
         &call(
             &lambda,
-            ProxyRequest::get("/hello").query("name", "Grace Hopper"),
+            HttpRequest::get("/hello").query("name", "Grace Hopper"),
         )
         .await,
     );
@@ -65,7 +65,7 @@ async fn uses_whatever_name_it_is_given() {
 #[tokio::test(start_paused = true)]
 async fn returns_the_request_id_from_the_context() {
     let lambda = service();
-    let response = call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await;
+    let response = call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await;
     let body = json_body(&proxy_response(&response));
     assert_eq!(body["requestId"], response.request_id.as_str());
 }
@@ -73,7 +73,7 @@ async fn returns_the_request_id_from_the_context() {
 #[tokio::test(start_paused = true)]
 async fn answers_400_with_a_json_error_when_the_name_is_missing() {
     let lambda = service();
-    let proxy = proxy_response(&call(&lambda, ProxyRequest::get("/hello")).await);
+    let proxy = proxy_response(&call(&lambda, HttpRequest::get("/hello")).await);
     assert_eq!(proxy["statusCode"], 400);
     assert_eq!(
         json_body(&proxy),
@@ -84,7 +84,7 @@ async fn answers_400_with_a_json_error_when_the_name_is_missing() {
 #[tokio::test(start_paused = true)]
 async fn an_empty_name_is_missing_too() {
     let lambda = service();
-    let proxy = proxy_response(&call(&lambda, ProxyRequest::get("/hello").query("name", "")).await);
+    let proxy = proxy_response(&call(&lambda, HttpRequest::get("/hello").query("name", "")).await);
     assert_eq!(proxy["statusCode"], 400);
 }
 
@@ -92,8 +92,8 @@ async fn an_empty_name_is_missing_too() {
 async fn every_response_says_it_is_json() {
     let lambda = service();
     for request in [
-        ProxyRequest::get("/hello").query("name", "Ada"),
-        ProxyRequest::get("/hello"),
+        HttpRequest::get("/hello").query("name", "Ada"),
+        HttpRequest::get("/hello"),
     ] {
         let proxy = proxy_response(&call(&lambda, request).await);
         assert_eq!(proxy["headers"]["content-type"], "application/json");
@@ -103,8 +103,8 @@ async fn every_response_says_it_is_json() {
 #[tokio::test(start_paused = true)]
 async fn logs_one_line_per_request_with_its_request_id() {
     let lambda = service();
-    let greeted = call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await;
-    let refused = call(&lambda, ProxyRequest::get("/hello")).await;
+    let greeted = call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await;
+    let refused = call(&lambda, HttpRequest::get("/hello")).await;
     let logs = lambda.log_lines("hello");
     let app_lines: Vec<&String> = logs.iter().filter(|l| l.starts_with("2025-")).collect();
     assert_eq!(
@@ -121,9 +121,9 @@ async fn logs_one_line_per_request_with_its_request_id() {
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_cold_then_warm_scenario() {
     let lambda = service();
-    call(&lambda, ProxyRequest::get("/hello").query("name", "Ada")).await;
+    call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await;
     tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-    call(&lambda, ProxyRequest::get("/hello").query("name", "Grace")).await;
-    call(&lambda, ProxyRequest::get("/hello")).await;
+    call(&lambda, HttpRequest::get("/hello").query("name", "Grace")).await;
+    call(&lambda, HttpRequest::get("/hello")).await;
     insta::assert_snapshot!(lambda.transcript());
 }

@@ -7,3 +7,4 @@
 //! deserializing it into those types.
 
 pub mod api_gateway;
+pub mod eventbridge;

@@ -1,0 +1,197 @@
+//! Tests for exercise 4. They send HTTP requests to the `bookshop` HTTP API, as a browser or
+//! `curl` would, and read the HTTP responses that come back through API Gateway.
+
+use api_gateway::{deploy_bookshop, deploy_code, find_book, handle, FUNCTION};
+use invoker::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use invoker::{handler_fn, Context, HandlerError, HttpRequest, HttpResponse, Lambda};
+use serde_json::{json, Value};
+
+/// A fresh service with the bookshop deployed; returns it and the API's id.
+fn service() -> (Lambda, String) {
+    let lambda = Lambda::builder().seed(4).build();
+    let api = deploy_bookshop(&lambda).expect("deploy_bookshop() creates the function and the API");
+    (lambda, api)
+}
+
+async fn send(lambda: &Lambda, api: &str, request: HttpRequest) -> HttpResponse {
+    lambda
+        .api_gateway()
+        .request(api, request)
+        .await
+        .expect("the bookshop API exists")
+}
+
+/// The status and the JSON body of a response that must be JSON.
+fn status_and_json(response: &HttpResponse) -> (u16, Value) {
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/json"),
+        "a JSON answer says so: {} {}",
+        response.status,
+        response.text()
+    );
+    let body = response
+        .json()
+        .unwrap_or_else(|e| panic!("the body is JSON ({e}): {}", response.text()));
+    (response.status, body)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_book_is_a_200_with_the_book_as_json() {
+    let (lambda, api) = service();
+    for id in [1, 2, 3] {
+        let response = send(&lambda, &api, HttpRequest::get(format!("/books/{id}"))).await;
+        let book = find_book(id).unwrap().to_json();
+        assert_eq!(status_and_json(&response), (200, book));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_id_that_is_not_a_number_is_a_400() {
+    let (lambda, api) = service();
+    for path in ["/books/abc", "/books/-1", "/books/abc/cover"] {
+        let response = send(&lambda, &api, HttpRequest::get(path)).await;
+        let id = path.split('/').nth(2).unwrap();
+        assert_eq!(
+            status_and_json(&response),
+            (
+                400,
+                json!({ "error": format!("book id must be a number: {id}") })
+            ),
+            "GET {path}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_book_the_shop_does_not_have_is_a_404() {
+    let (lambda, api) = service();
+    for path in ["/books/99", "/books/99/cover"] {
+        let response = send(&lambda, &api, HttpRequest::get(path)).await;
+        assert_eq!(
+            status_and_json(&response),
+            (404, json!({ "error": "no book with id 99" })),
+            "GET {path}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn another_method_than_get_is_a_405_that_says_which_one_is_allowed() {
+    let (lambda, api) = service();
+    for request in [
+        HttpRequest::delete("/books/1"),
+        HttpRequest::put("/books/2").body(r#"{"title":"New"}"#),
+    ] {
+        let method = request.method().to_owned();
+        let response = send(&lambda, &api, request).await;
+        assert_eq!(response.header("allow"), Some("GET"), "{method}");
+        assert_eq!(
+            status_and_json(&response),
+            (
+                405,
+                json!({ "error": format!("method {method} is not allowed: use GET") })
+            )
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cover_arrives_as_png_bytes() {
+    let (lambda, api) = service();
+    for id in [1, 2] {
+        let response = send(
+            &lambda,
+            &api,
+            HttpRequest::get(format!("/books/{id}/cover")),
+        )
+        .await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert_eq!(response.header("content-type"), Some("image/png"));
+        assert_eq!(
+            response.body,
+            find_book(id).unwrap().cover().unwrap(),
+            "the client gets the PNG's bytes: the body was base64 with isBase64Encoded true"
+        );
+    }
+    assert!(
+        lambda.transcript().contains(r#""body":"iVBORw0KGgo"#),
+        "between the function and API Gateway, the PNG travels as base64 text"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_book_without_a_cover_is_a_404() {
+    let (lambda, api) = service();
+    let response = send(&lambda, &api, HttpRequest::get("/books/3/cover")).await;
+    assert_eq!(
+        status_and_json(&response),
+        (404, json!({ "error": "book 3 has no cover" }))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_path_with_no_route_never_reaches_the_function() {
+    let (lambda, api) = service();
+    let book = send(&lambda, &api, HttpRequest::get("/books/1")).await;
+    assert_eq!(book.status, 200, "{}", book.text());
+    for path in ["/books", "/authors/1", "/books/1/cover/large"] {
+        let response = send(&lambda, &api, HttpRequest::get(path)).await;
+        assert_eq!(
+            (response.status, response.text()),
+            (404, r#"{"message":"Not Found"}"#.to_owned()),
+            "API Gateway's own 404 for GET {path}"
+        );
+    }
+    assert_eq!(
+        lambda.usage(FUNCTION).invocations,
+        1,
+        "only the request that matched a route invoked the function"
+    );
+}
+
+/// A handler that builds the right response, then makes a classic mistake on the way out: the
+/// body goes back as a JSON object instead of a string.
+async fn forgets_to_serialize_the_body(
+    event: ApiGatewayV2httpRequest,
+    ctx: Context,
+) -> Result<Value, HandlerError> {
+    let mut response = serde_json::to_value(handle(event, ctx).await?)?;
+    let body: Value = serde_json::from_str(response["body"].as_str().unwrap_or("null"))?;
+    response["body"] = body;
+    Ok(response)
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_api_gateway_cannot_read_is_a_500_though_the_function_succeeded() {
+    let lambda = Lambda::builder().seed(4).build();
+    let api = deploy_code(&lambda, handler_fn(forgets_to_serialize_the_body)).unwrap();
+    let response = send(&lambda, &api, HttpRequest::get("/books/1")).await;
+    assert_eq!(
+        (response.status, response.text()),
+        (500, r#"{"message":"Internal Server Error"}"#.to_owned())
+    );
+    let transcript = lambda.transcript();
+    assert!(
+        transcript.contains("malformed Lambda proxy response: body must be a string"),
+        "the function answered, but not in a shape API Gateway accepts:\n{transcript}"
+    );
+}
+
+/// A visit to the bookshop as the transcript tells it, readable in `tests/snapshots/`: each
+/// request, the invocation it caused, and the status the client got.
+#[tokio::test(start_paused = true)]
+async fn transcript_of_a_visit_to_the_bookshop() {
+    let (lambda, api) = service();
+    for request in [
+        HttpRequest::get("/books/1"),
+        HttpRequest::get("/books/1/cover"),
+        HttpRequest::get("/books/abc"),
+        HttpRequest::delete("/books/2"),
+        HttpRequest::get("/books/3/cover"),
+        HttpRequest::get("/authors"),
+    ] {
+        send(&lambda, &api, request).await;
+    }
+    insta::assert_snapshot!(lambda.transcript());
+}
