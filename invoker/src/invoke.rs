@@ -21,6 +21,7 @@ use crate::arn::{FunctionRef, LATEST};
 use crate::context::{ClientContext, CognitoIdentity};
 use crate::error::ServiceError;
 use crate::execution::Run;
+use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::transcript::{Entry, Invocation};
 use base64::Engine;
@@ -74,6 +75,7 @@ pub struct InvokeRequest {
     pub(crate) payload: Vec<u8>,
     pub(crate) identity: Option<CognitoIdentity>,
     pub(crate) client_context: Option<ClientContext>,
+    pub(crate) principal: Principal,
 }
 
 impl InvokeRequest {
@@ -84,6 +86,13 @@ impl InvokeRequest {
             function_name: function_name.into(),
             ..Self::default()
         }
+    }
+
+    /// Who is calling, for the function's resource-based policy: you (the default), or a
+    /// service acting for a bucket or topic. See [`crate::permissions`].
+    pub fn principal(mut self, principal: Principal) -> Self {
+        self.principal = principal;
+        self
     }
 
     /// The version or alias to invoke.
@@ -192,6 +201,7 @@ impl Lambda {
             .scope
             .parse(&request.function_name, request.qualifier.as_deref())?;
         self.check_target(&target)?;
+        self.may_invoke(&request.principal, &target)?;
         let limit = match request.invocation_type {
             InvocationType::Event => MAX_ASYNC_PAYLOAD_BYTES,
             InvocationType::RequestResponse | InvocationType::DryRun => MAX_SYNC_PAYLOAD_BYTES,

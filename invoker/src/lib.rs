@@ -52,6 +52,7 @@
 //! - [`versions`]: publishing versions, aliases and weighted (canary) routing.
 //! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
 //! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
+//! - [`permissions`]: resource-based policies: who may invoke a function.
 //! - [`layers`]: layer versions, merged in order into each environment's `/opt`.
 //! - [`environment`]: execution environments and their reuse.
 //! - [`concurrency`]: the account's concurrency limit, reserved and provisioned concurrency,
@@ -89,6 +90,7 @@ pub mod invoke;
 pub mod kms;
 pub mod layers;
 pub mod logs;
+pub mod permissions;
 pub mod sandbox;
 pub mod schedule;
 pub mod service;
@@ -112,6 +114,7 @@ pub use iam::Role;
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
 pub use kms::KmsClient;
 pub use layers::{LayerContent, Opt};
+pub use permissions::{Permission, Principal};
 pub use service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
 pub use tmp::Tmp;
 pub use versions::Alias;

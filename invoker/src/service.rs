@@ -18,6 +18,7 @@ use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
 use crate::layers::Layers;
 use crate::logs::{self, SharedLogs};
+use crate::permissions::Policies;
 use crate::sandbox::Sandbox;
 use crate::schedule::Rules;
 use crate::ses::Mail;
@@ -82,6 +83,7 @@ pub(crate) struct State {
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
     pub layers: Layers,
+    pub policies: Policies,
     pub mail: Mail,
     pub mappings: Mappings,
     /// API Gateway's APIs, by id.
@@ -245,6 +247,7 @@ impl LambdaBuilder {
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
                     layers: Layers::default(),
+                    policies: Policies::default(),
                     mail: Mail::default(),
                     mappings: Mappings::default(),
                     apis: Apis::default(),

@@ -1,0 +1,400 @@
+//! Resource-based policies: who may invoke a function.
+//!
+//! Two different IAM questions meet at every Lambda function, and confusing them is the most
+//! common permissions mistake:
+//!
+//! - **Who may invoke it?** That is the function's *resource-based policy*, edited with
+//!   `aws lambda add-permission`: "S3 may invoke this function for events from bucket `photos`",
+//!   "SNS may invoke it for topic `alerts`". Services that **push** events (S3, SNS, EventBridge,
+//!   API Gateway) need a statement here.
+//! - **What may it do?** That is the *execution role* ([`crate::iam::Role`]): the function's own
+//!   calls to S3, SQS, DynamoDB, KMS and CloudWatch Logs, and Lambda's polling of a queue or
+//!   stream on the function's behalf (the **pull** model uses the role, not this policy).
+//!
+//! A policy belongs to one qualifier: the unqualified function (`$LATEST`), a version or an
+//! alias each have their own, so a permission added to the function does not let S3 invoke
+//! `f:prod`. Statement shapes and error messages follow responses recorded from AWS.
+
+use crate::arn::{FunctionRef, LATEST};
+use crate::error::ServiceError;
+use crate::service::Lambda;
+use crate::transcript::Entry;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Who is calling `Invoke`, as the resource-based policy sees it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Principal {
+    /// Someone in the function's own account whose identity-based policy allows the call (you,
+    /// at the command line). The resource-based policy is not needed for them.
+    #[default]
+    Account,
+    /// An AWS service acting for a resource: S3 for a bucket, SNS for a topic.
+    Service {
+        /// `s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`, ...
+        service: String,
+        /// The bucket, topic or rule the event comes from.
+        source_arn: String,
+        /// The account that owns the source.
+        source_account: String,
+    },
+}
+
+/// One statement to add, like the arguments of `aws lambda add-permission`.
+///
+/// ```
+/// use invoker::permissions::Permission;
+/// let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
+///     .source_arn("arn:aws:s3:::photos")
+///     .source_account("123456789012");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Permission {
+    statement_id: String,
+    principal: String,
+    action: String,
+    source_arn: Option<String>,
+    source_account: Option<String>,
+}
+
+impl Permission {
+    /// Allows `principal` (a service such as `s3.amazonaws.com`, an account id, an IAM ARN or
+    /// `*`) to call `lambda:InvokeFunction`.
+    pub fn new(statement_id: impl Into<String>, principal: impl Into<String>) -> Self {
+        Self {
+            statement_id: statement_id.into(),
+            principal: principal.into(),
+            action: "lambda:InvokeFunction".into(),
+            source_arn: None,
+            source_account: None,
+        }
+    }
+
+    /// Another action than `lambda:InvokeFunction`, e.g. `lambda:*`.
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = action.into();
+        self
+    }
+
+    /// Only for events from this resource (`ArnLike`, so `*` wildcards work).
+    pub fn source_arn(mut self, arn: impl Into<String>) -> Self {
+        self.source_arn = Some(arn.into());
+        self
+    }
+
+    /// Only for resources owned by this account.
+    pub fn source_account(mut self, account: impl Into<String>) -> Self {
+        self.source_account = Some(account.into());
+        self
+    }
+
+    /// Whether this statement lets `principal` invoke.
+    fn allows(&self, principal: &Principal) -> bool {
+        let Principal::Service {
+            service,
+            source_arn,
+            source_account,
+        } = principal
+        else {
+            return true;
+        };
+        let action_ok = self.action == "lambda:InvokeFunction" || self.action == "lambda:*";
+        let principal_ok = self.principal == "*" || self.principal == *service;
+        let arn_ok = self
+            .source_arn
+            .as_deref()
+            .is_none_or(|pattern| arn_like(pattern, source_arn));
+        let account_ok = self
+            .source_account
+            .as_deref()
+            .is_none_or(|account| account == source_account);
+        action_ok && principal_ok && arn_ok && account_ok
+    }
+
+    /// The statement as `get-policy` shows it.
+    fn to_json(&self, resource: &str) -> Value {
+        let principal = if self.principal == "*" {
+            json!("*")
+        } else if self.principal.ends_with(".amazonaws.com") {
+            json!({ "Service": self.principal })
+        } else if self.principal.len() == 12 && self.principal.bytes().all(|b| b.is_ascii_digit()) {
+            json!({ "AWS": format!("arn:aws:iam::{}:root", self.principal) })
+        } else {
+            json!({ "AWS": self.principal })
+        };
+        let mut statement = json!({
+            "Sid": self.statement_id,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": self.action,
+            "Resource": resource,
+        });
+        let mut condition = Map::new();
+        if let Some(account) = &self.source_account {
+            condition.insert(
+                "StringEquals".into(),
+                json!({ "AWS:SourceAccount": account }),
+            );
+        }
+        if let Some(arn) = &self.source_arn {
+            condition.insert("ArnLike".into(), json!({ "AWS:SourceArn": arn }));
+        }
+        if !condition.is_empty() {
+            statement["Condition"] = Value::Object(condition);
+        }
+        statement
+    }
+}
+
+/// IAM's `ArnLike`: `*` matches any run of characters, `?` any one.
+fn arn_like(pattern: &str, arn: &str) -> bool {
+    fn matches(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
+            (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => matches(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    matches(pattern.as_bytes(), arn.as_bytes())
+}
+
+/// The statements of every policy, by function and qualifier (`$LATEST` for the unqualified
+/// function).
+#[derive(Debug, Default)]
+pub(crate) struct Policies {
+    statements: BTreeMap<(String, String), Vec<Permission>>,
+}
+
+impl Lambda {
+    /// Adds a statement to a function's resource-based policy, like `aws lambda
+    /// add-permission`; `function` may name a version or alias (`f:prod`) to add it to theirs.
+    /// Returns the statement as AWS does.
+    pub fn add_permission(
+        &self,
+        function: &str,
+        permission: Permission,
+    ) -> Result<Value, ServiceError> {
+        let valid_sid = !permission.statement_id.is_empty()
+            && permission
+                .statement_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid_sid {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)",
+                permission.statement_id
+            )));
+        }
+        if !valid_principal(&permission.principal) {
+            return Err(ServiceError::invalid_parameter_value(
+                "The provided principal was invalid. Please check the principal and try again.",
+            ));
+        }
+        let (target, resource) = self.policy_target(function)?;
+        let key = (target.name.clone(), policy_qualifier(&target));
+        let statement = permission.to_json(&resource);
+        let at = self.elapsed();
+        let mut state = self.state();
+        let statements = state.policies.statements.entry(key).or_default();
+        if statements
+            .iter()
+            .any(|s| s.statement_id == permission.statement_id)
+        {
+            return Err(ServiceError::resource_conflict(format!(
+                "The statement id ({}) provided already exists. Please provide a new statement id, or remove the existing statement.",
+                permission.statement_id
+            )));
+        }
+        let text = format!(
+            "add-permission {resource}: {} may {}{}",
+            permission.principal,
+            permission.action,
+            permission
+                .source_arn
+                .as_deref()
+                .map(|arn| format!(" for {arn}"))
+                .unwrap_or_default()
+        );
+        statements.push(permission);
+        state.transcript.push(Entry::Api { at, text });
+        Ok(statement)
+    }
+
+    /// Removes a statement, like `aws lambda remove-permission`.
+    pub fn remove_permission(
+        &self,
+        function: &str,
+        statement_id: &str,
+    ) -> Result<(), ServiceError> {
+        let target = self.inner.scope.parse(function, None)?;
+        let (target, resource) = match self.policy_target(function) {
+            Ok(found) => found,
+            Err(e) if e.message.starts_with("Function not found") && target.qualifier.is_none() => {
+                return Err(ServiceError::resource_not_found(format!(
+                    "No policy found for: {}",
+                    self.inner.scope.function_arn(&target.name)
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let key = (target.name.clone(), policy_qualifier(&target));
+        let at = self.elapsed();
+        let mut state = self.state();
+        let Some(statements) = state.policies.statements.get_mut(&key) else {
+            return Err(ServiceError::resource_not_found(
+                "No policy is associated with the given resource.",
+            ));
+        };
+        let before = statements.len();
+        statements.retain(|s| s.statement_id != statement_id);
+        if statements.len() == before {
+            return Err(ServiceError::resource_not_found(format!(
+                "Statement {statement_id} is not found in resource policy."
+            )));
+        }
+        if statements.is_empty() {
+            state.policies.statements.remove(&key);
+        }
+        state.transcript.push(Entry::Api {
+            at,
+            text: format!("remove-permission {resource}: {statement_id}"),
+        });
+        Ok(())
+    }
+
+    /// A function's (or version's, or alias's) resource-based policy, like `aws lambda
+    /// get-policy`: `{"Version": "2012-10-17", "Id": "default", "Statement": [...]}`.
+    pub fn get_policy(&self, function: &str) -> Result<Value, ServiceError> {
+        let not_found =
+            || ServiceError::resource_not_found("The resource you requested does not exist.");
+        let (target, resource) = self.policy_target(function).map_err(|_| not_found())?;
+        let key = (target.name.clone(), policy_qualifier(&target));
+        let state = self.state();
+        let statements = state.policies.statements.get(&key).ok_or_else(not_found)?;
+        Ok(json!({
+            "Version": "2012-10-17",
+            "Id": "default",
+            "Statement": statements.iter().map(|s| s.to_json(&resource)).collect::<Vec<_>>(),
+        }))
+    }
+
+    /// Whether `principal` may invoke `target`: a service needs a statement in the policy of
+    /// exactly the qualifier it invokes. The refusal is the `AccessDeniedException` the
+    /// service would get.
+    pub(crate) fn may_invoke(
+        &self,
+        principal: &Principal,
+        target: &FunctionRef,
+    ) -> Result<(), ServiceError> {
+        if *principal == Principal::Account {
+            return Ok(());
+        }
+        let key = (target.name.clone(), policy_qualifier(target));
+        let allowed = self
+            .state()
+            .policies
+            .statements
+            .get(&key)
+            .is_some_and(|statements| statements.iter().any(|s| s.allows(principal)));
+        if allowed {
+            return Ok(());
+        }
+        let Principal::Service { service, .. } = principal else {
+            return Ok(());
+        };
+        Err(ServiceError {
+            code: "AccessDeniedException",
+            status: 403,
+            message: format!(
+                "{service} is not authorized to perform: lambda:InvokeFunction on resource: {} because no resource-based policy allows the lambda:InvokeFunction action",
+                self.inner.scope.arn_of(target)
+            ),
+            reason: None,
+        })
+    }
+
+    /// The function (or version, or alias) a policy call is about, and its ARN as the
+    /// statement's `Resource`; AWS's errors for a missing one or for `$LATEST`.
+    fn policy_target(&self, function: &str) -> Result<(FunctionRef, String), ServiceError> {
+        let target = self.inner.scope.parse(function, None)?;
+        if target.qualifier.as_deref() == Some(LATEST) {
+            return Err(ServiceError::invalid_parameter_value(
+                "We currently do not support adding policies for $LATEST.",
+            ));
+        }
+        let state = self.state();
+        let Some(found) = state.functions.get(&target.name) else {
+            return Err(ServiceError::resource_not_found(format!(
+                "Function not found: {}",
+                self.inner.scope.arn_of(&target)
+            )));
+        };
+        if let Some(qualifier) = &target.qualifier {
+            let is_version = found.version(qualifier).is_some();
+            let is_alias = found.aliases.contains_key(qualifier);
+            if !is_version && !is_alias {
+                let arn = self.inner.scope.arn_of(&target);
+                return Err(ServiceError::resource_not_found(
+                    match qualifier.parse::<u32>() {
+                        Ok(_) => format!("Function not found: {arn}"),
+                        Err(_) => format!("Cannot find alias arn: {arn}"),
+                    },
+                ));
+            }
+        }
+        let resource = self.inner.scope.arn_of(&target);
+        Ok((target, resource))
+    }
+}
+
+/// The policy a call about `target` reads: the unqualified function's is `$LATEST`'s.
+fn policy_qualifier(target: &FunctionRef) -> String {
+    target
+        .qualifier
+        .clone()
+        .unwrap_or_else(|| LATEST.to_owned())
+}
+
+/// `*`, a service, an account id or an IAM ARN, as `add-permission` accepts.
+fn valid_principal(principal: &str) -> bool {
+    principal == "*"
+        || (principal.ends_with(".amazonaws.com") && !principal.starts_with('.'))
+        || (principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()))
+        || principal.starts_with("arn:aws:iam::")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_like_matches_wildcards() {
+        assert!(arn_like("arn:aws:s3:::photos", "arn:aws:s3:::photos"));
+        assert!(arn_like("arn:aws:s3:::photo*", "arn:aws:s3:::photos"));
+        assert!(arn_like("arn:aws:s3:::photo?", "arn:aws:s3:::photos"));
+        assert!(!arn_like("arn:aws:s3:::photos", "arn:aws:s3:::photos-2"));
+        assert!(!arn_like("arn:aws:s3:::photo?", "arn:aws:s3:::photo"));
+    }
+
+    #[test]
+    fn a_statement_allows_only_its_service_and_source() {
+        let s3 = |source_arn: &str| Principal::Service {
+            service: "s3.amazonaws.com".into(),
+            source_arn: source_arn.into(),
+            source_account: "123456789012".into(),
+        };
+        let statement = Permission::new("s3", "s3.amazonaws.com")
+            .source_arn("arn:aws:s3:::photos")
+            .source_account("123456789012");
+        assert!(statement.allows(&s3("arn:aws:s3:::photos")));
+        assert!(!statement.allows(&s3("arn:aws:s3:::other")));
+        let sns = Principal::Service {
+            service: "sns.amazonaws.com".into(),
+            source_arn: "arn:aws:s3:::photos".into(),
+            source_account: "123456789012".into(),
+        };
+        assert!(!statement.allows(&sns));
+    }
+}
