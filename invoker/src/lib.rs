@@ -61,7 +61,7 @@
 //! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
 //! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
 //! - [`transcript`]: the readable record of a scenario that tests snapshot; [`timeline`]: the
-//!   environments of a function over time, drawn as text.
+//!   environments of a function over time, drawn as text or as an SVG picture.
 //! - [`clock`] and [`ids`]: virtual time and seeded ids, the source of determinism.
 //! - [`arn`]: function names, qualifiers and ARNs.
 //! - [`error`]: service errors (the call failed) as opposed to function errors (the code failed).

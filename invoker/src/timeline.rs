@@ -157,10 +157,22 @@ const SVG_COLOURS: [(char, &str); 4] = [
 const SVG_CELL_PX: usize = 8;
 const SVG_ROW_PX: usize = 18;
 const SVG_LABEL_PX: usize = 130;
+/// The height of the time axis under the rows: its line, ticks and labels.
+const SVG_AXIS_PX: usize = 24;
+/// Labelled ticks on the time axis are at least this far apart, so their labels never touch.
+const SVG_TICK_MIN_PX: u128 = 80;
+/// The steps the time axis may be labelled in, in milliseconds: round numbers a reader can add
+/// up, from 1 ms to a day.
+const SVG_TICK_STEPS_MS: [u64; 26] = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000,
+    120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000,
+    86_400_000,
+];
 
 impl Timeline {
     /// The same picture as [`Timeline::render`], as an SVG image for the book: one row per
-    /// environment, one coloured cell per column (runs of the same state drawn as one bar).
+    /// environment, one coloured cell per column (runs of the same state drawn as one bar), and
+    /// a time axis labelled in round steps, so a reader sees *when* without counting columns.
     pub fn render_svg(&self, function: &str, column: Duration, now: Duration) -> String {
         let grid = self.grid(function, column, now);
         let (rows, columns) = (&grid.rows, grid.columns);
@@ -175,12 +187,14 @@ impl Timeline {
         let width = (SVG_LABEL_PX + columns * SVG_CELL_PX + 20)
             .max(SVG_COLOURS.len() * 130 + 20)
             .max(title.len() * 7 + 20);
-        let height = 40 + rows.len() * SVG_ROW_PX + 50;
+        let height = 40 + rows.len() * SVG_ROW_PX + SVG_AXIS_PX + 50;
         let mut svg = String::new();
         let _ = writeln!(
             svg,
             r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="12">"##
         );
+        // The title twice: as `<title>`, which screen readers announce, and as visible text.
+        let _ = writeln!(svg, r##"<title>{title}</title>"##);
         let _ = writeln!(
             svg,
             r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
@@ -210,7 +224,9 @@ impl Timeline {
                 start += run;
             }
         }
-        let legend_y = 40 + rows.len() * SVG_ROW_PX + 10;
+        let axis_y = 32 + rows.len() * SVG_ROW_PX + 4;
+        draw_time_axis(&mut svg, grid.column, columns, axis_y);
+        let legend_y = axis_y + SVG_AXIS_PX + 10;
         let names = ["init", "busy", "idle (frozen)", "shut down"];
         for (i, ((_, colour), name)) in SVG_COLOURS.iter().zip(names).enumerate() {
             let x = 10 + i * 130;
@@ -224,6 +240,61 @@ impl Timeline {
         svg.push_str("</svg>\n");
         svg
     }
+}
+
+/// Draws the time axis at `y`, under `columns` columns of `column` each: a line, and a labelled
+/// tick every step, the shortest step in [`SVG_TICK_STEPS_MS`] that keeps labels apart.
+fn draw_time_axis(svg: &mut String, column: Duration, columns: usize, y: usize) {
+    let column_ns = column.as_nanos();
+    let px_of =
+        |t: Duration| SVG_LABEL_PX + (t.as_nanos() * SVG_CELL_PX as u128 / column_ns) as usize;
+    let step = SVG_TICK_STEPS_MS
+        .iter()
+        .map(|ms| Duration::from_millis(*ms))
+        .find(|step| step.as_nanos() * SVG_CELL_PX as u128 / column_ns >= SVG_TICK_MIN_PX)
+        .unwrap_or(Duration::from_millis(
+            SVG_TICK_STEPS_MS[SVG_TICK_STEPS_MS.len() - 1],
+        ));
+    let end = column * columns as u32;
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{SVG_LABEL_PX}" y1="{y}" x2="{}" y2="{y}" stroke="#666666"/>"##,
+        px_of(end)
+    );
+    let mut tick = Duration::ZERO;
+    while tick <= end {
+        let x = px_of(tick);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x}" y1="{y}" x2="{x}" y2="{}" stroke="#666666"/><text x="{x}" y="{}" text-anchor="middle" font-size="11" fill="#444444">{}</text>"##,
+            y + 5,
+            y + 17,
+            axis_label(tick)
+        );
+        tick += step;
+    }
+}
+
+/// A tick's label: `0.5 s`, `30 s`, `1 min 30 s`, `2 h`.
+fn axis_label(t: Duration) -> String {
+    if t.subsec_nanos() != 0 {
+        return format!("{} s", t.as_secs_f64());
+    }
+    let secs = t.as_secs();
+    if secs < 60 {
+        return format!("{secs} s");
+    }
+    let parts = [
+        (secs / 3600, "h"),
+        (secs / 60 % 60, "min"),
+        (secs % 60, "s"),
+    ];
+    let named: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}"))
+        .collect();
+    named.join(" ")
 }
 
 /// What one environment did in the slice `[from, to)`: busy wins over init over idle.
@@ -299,5 +370,31 @@ mod tests {
         // Environment 1: init, busy ×3, idle, busy, idle ×3, shut down: six bars; environment 2:
         // init, busy, idle ×6: three; and four legend swatches.
         assert_eq!(svg.matches(r##"height="14" fill="##).count(), 6 + 3 + 4);
+        // Ten columns of 100 ms are 80 px: the axis is labelled at 0 and 1 s, nothing between.
+        assert!(
+            svg.contains(">0 s</text>") && svg.contains(">1 s</text>"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("text-anchor=\"middle\"").count(), 2, "{svg}");
+    }
+
+    #[test]
+    fn axis_labels_read_as_durations() {
+        let labels: Vec<String> = [0, 500, 1_500, 30_000, 60_000, 90_000, 7_200_000]
+            .into_iter()
+            .map(|n| axis_label(ms(n)))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "0 s",
+                "0.5 s",
+                "1.5 s",
+                "30 s",
+                "1 min",
+                "1 min 30 s",
+                "2 h"
+            ]
+        );
     }
 }
