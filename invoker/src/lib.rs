@@ -41,6 +41,9 @@
 //! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
 //!   streams and invokes with batches.
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
+//! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
+//!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
+//!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
@@ -69,6 +72,7 @@ pub mod concurrency;
 pub mod config;
 pub mod context;
 pub mod cpu;
+pub mod dynamodb;
 pub mod env_vars;
 pub mod environment;
 pub mod error;
@@ -79,10 +83,12 @@ pub mod function;
 pub mod iam;
 pub mod ids;
 pub mod invoke;
+pub mod kinesis;
 pub mod kms;
 pub mod logs;
 pub mod sandbox;
 pub mod service;
+pub mod shard;
 pub mod sqs;
 pub mod timeline;
 pub mod tmp;
