@@ -329,15 +329,16 @@ pub(crate) fn event_record(
     change["ApproximateCreationDateTime"] =
         json!(clock::epoch_millis(clock.wall_time(record.arrived)) / 1000);
     change["SequenceNumber"] = json!(record.sequence_number);
-    json!({
+    let mut event = json!({
         "eventID": event_id,
         "eventName": event_name,
         "eventVersion": "1.1",
         "eventSource": "aws:dynamodb",
         "awsRegion": scope.region,
-        "dynamodb": change,
         "eventSourceARN": stream_arn,
-    })
+    });
+    event["dynamodb"] = change;
+    event
 }
 
 #[cfg(test)]

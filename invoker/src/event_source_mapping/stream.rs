@@ -517,7 +517,10 @@ impl Lane {
                 ),
             })
             .collect();
-        json!({ "Records": records })
+        // (Not `json!`, which would copy the records once more.)
+        let mut event = serde_json::Map::new();
+        event.insert("Records".into(), Value::Array(records));
+        Value::Object(event)
     }
 
     /// Removes from the front of the batch the records that are gone (past the stream's
