@@ -32,7 +32,7 @@
 use crate::arn::Scope;
 use crate::clock::{self, VirtualClock};
 use crate::error::ServiceError;
-use crate::service::Lambda;
+use crate::service::{Lambda, State};
 use crate::shard::{Record, RecordBody, Shard, Stream, StreamKind};
 use crate::transcript::Entry;
 use serde_json::{json, Map, Value};
@@ -146,18 +146,17 @@ impl DynamoDb<'_> {
         }
         let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
-        let found = self.table(&mut state.dynamodb, table)?;
-        let key = key_of(&found.key_attribute, &attributes, "Missing the key")?;
+        let found = table_mut(&mut state.dynamodb, table)?;
+        let key = key_of(&found.key_attribute, &attributes)?;
         let item = Value::Object(attributes);
         let old = found.items.insert(key.clone(), item.clone());
-        let (event_name, outcome) = match &old {
-            Some(old) if *old == item => (None, "unchanged, no stream record".to_owned()),
-            Some(_) => (Some("MODIFY"), String::new()),
-            None => (Some("INSERT"), String::new()),
-        };
-        let outcome = match event_name {
-            Some(name) => self.record_change(&mut state, table, name, &key, Some(&item), old)?,
-            None => outcome,
+        let change = Change::of(found, key);
+        let outcome = match old {
+            Some(old) if old == item => "unchanged, no stream record".to_owned(),
+            Some(old) => {
+                change.record(self.lambda, &mut state, "MODIFY", Some(&item), Some(old))?
+            }
+            None => change.record(self.lambda, &mut state, "INSERT", Some(&item), None)?,
         };
         state.transcript.push(Entry::Api {
             at,
@@ -172,18 +171,18 @@ impl DynamoDb<'_> {
         let text = key.to_string();
         let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
-        let found = self.table(&mut state.dynamodb, table)?;
+        let found = table_mut(&mut state.dynamodb, table)?;
         let mismatch =
             || ServiceError::validation("The provided key element does not match the schema");
         let key = match key {
             Value::Object(attributes) if attributes.len() == 1 => {
-                key_of(&found.key_attribute, &attributes, "Missing the key")
-                    .map_err(|_| mismatch())?
+                key_of(&found.key_attribute, &attributes).map_err(|_| mismatch())?
             }
             _ => return Err(mismatch()),
         };
-        let outcome = match found.items.remove(&key) {
-            Some(old) => self.record_change(&mut state, table, "REMOVE", &key, None, Some(old))?,
+        let change = Change::of(found, key);
+        let outcome = match found.items.remove(&change.key) {
+            Some(old) => change.record(self.lambda, &mut state, "REMOVE", None, Some(old))?,
             None => "no such item, no stream record".to_owned(),
         };
         state.transcript.push(Entry::Api {
@@ -192,24 +191,55 @@ impl DynamoDb<'_> {
         });
         Ok(())
     }
+}
 
-    /// Appends a change to the table's stream; returns how the transcript tells it.
-    fn record_change(
-        &self,
-        state: &mut crate::service::State,
-        table: &str,
+/// A table by name, or DynamoDB's `ResourceNotFoundException`.
+fn table_mut<'t>(
+    tables: &'t mut BTreeMap<String, Table>,
+    name: &str,
+) -> Result<&'t mut Table, ServiceError> {
+    tables.get_mut(name).ok_or_else(not_found)
+}
+
+/// DynamoDB's answer for a table that does not exist.
+fn not_found() -> ServiceError {
+    dynamodb_error(
+        "ResourceNotFoundException",
+        "Requested resource not found".to_owned(),
+    )
+}
+
+/// A change to one item of a table, on its way to the table's stream.
+struct Change {
+    stream_arn: String,
+    key_attribute: String,
+    key: String,
+}
+
+impl Change {
+    /// A change to the item with this key.
+    fn of(table: &Table, key: String) -> Self {
+        Self {
+            stream_arn: table.stream.arn.clone(),
+            key_attribute: table.key_attribute.clone(),
+            key,
+        }
+    }
+
+    /// Appends the change to the stream as an `INSERT`, `MODIFY` or `REMOVE` record with the
+    /// item's images; returns how the transcript tells it.
+    fn record(
+        self,
+        lambda: &Lambda,
+        state: &mut State,
         event_name: &'static str,
-        key: &str,
         new_image: Option<&Value>,
         old_image: Option<Value>,
     ) -> Result<String, ServiceError> {
-        let found = self.table(&mut state.dynamodb, table)?;
-        let key_attribute = found.key_attribute.clone();
-        let arn = found.stream.arn.clone();
         let mut change = Map::new();
         change.insert(
             "Keys".into(),
-            json!({ key_attribute: attribute_value(&json!(key)) }),
+            json!({ self.key_attribute: attribute_value(&json!(self.key)) }),
         );
         if let Some(image) = new_image {
             change.insert("NewImage".into(), attribute_value(image)["M"].take());
@@ -225,45 +255,28 @@ impl DynamoDb<'_> {
             event_name,
             change: Value::Object(change),
         };
-        let Some((record, readers)) = state.append_record(&arn, 0, key.to_owned(), body) else {
-            unreachable!("the table's stream was found under the same lock");
-        };
+        // A table's stream has one shard.
+        let (_, record, readers) = state
+            .append_record(&self.stream_arn, |_| 0, self.key, body)
+            .ok_or_else(not_found)?;
         // Counted while the lock is held: no reader can finish the record before it is counted.
-        self.lambda.work_started(readers);
+        lambda.work_started(readers);
         Ok(format!(
             "{event_name}, stream sequence number {}",
             record.sequence_number
         ))
     }
-
-    /// A table by name, or DynamoDB's `ResourceNotFoundException`.
-    fn table<'t>(
-        &self,
-        tables: &'t mut BTreeMap<String, Table>,
-        name: &str,
-    ) -> Result<&'t mut Table, ServiceError> {
-        tables.get_mut(name).ok_or_else(|| {
-            dynamodb_error(
-                "ResourceNotFoundException",
-                "Requested resource not found".to_owned(),
-            )
-        })
-    }
 }
 
 /// The value of the key attribute, which must be a non-empty string.
-fn key_of(
-    key_attribute: &str,
-    attributes: &Map<String, Value>,
-    missing: &str,
-) -> Result<String, ServiceError> {
+fn key_of(key_attribute: &str, attributes: &Map<String, Value>) -> Result<String, ServiceError> {
     let invalid = |detail: String| {
         ServiceError::validation(format!(
             "One or more parameter values were invalid: {detail}"
         ))
     };
     match attributes.get(key_attribute) {
-        None => Err(invalid(format!("{missing} {key_attribute} in the item"))),
+        None => Err(invalid(format!("Missing the key {key_attribute} in the item"))),
         Some(Value::String(key)) if key.is_empty() => Err(ServiceError::validation(format!(
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: {key_attribute}"
         ))),

@@ -169,19 +169,22 @@ impl Kinesis<'_> {
         }
         let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
-        let (arn, name, shard) = {
+        let (arn, name) = {
             let found = self.find(&state, stream)?;
-            let shard = shard_for(hash_key(partition_key), found.shards.len());
-            (found.arn.clone(), found.name.clone(), shard)
+            (found.arn.clone(), found.name.clone())
         };
+        let hash = hash_key(partition_key);
         let body = RecordBody::Kinesis {
             data: data.to_vec(),
         };
-        let Some((record, readers)) =
-            state.append_record(&arn, shard, partition_key.to_owned(), body)
-        else {
-            unreachable!("the stream was found under the same lock");
-        };
+        let (shard, record, readers) = state
+            .append_record(
+                &arn,
+                |count| shard_for(hash, count),
+                partition_key.into(),
+                body,
+            )
+            .ok_or_else(|| self.not_found(stream))?;
         // Counted while the lock is held: no reader can finish the record before it is counted.
         self.lambda.work_started(readers);
         let shard_id = format!("shardId-{shard:012}");
@@ -225,16 +228,19 @@ impl Kinesis<'_> {
             true => state.kinesis.values().find(|s| s.arn == stream),
             false => state.kinesis.get(stream),
         };
-        found.ok_or_else(|| {
-            let name = stream.rsplit('/').next().unwrap_or(stream);
-            kinesis_error(
-                "ResourceNotFoundException",
-                format!(
-                    "Stream {name} under account {} not found.",
-                    self.lambda.inner.scope.account_id
-                ),
-            )
-        })
+        found.ok_or_else(|| self.not_found(stream))
+    }
+
+    /// Kinesis's answer for a stream that does not exist.
+    fn not_found(&self, stream: &str) -> ServiceError {
+        let name = stream.rsplit('/').next().unwrap_or(stream);
+        kinesis_error(
+            "ResourceNotFoundException",
+            format!(
+                "Stream {name} under account {} not found.",
+                self.lambda.inner.scope.account_id
+            ),
+        )
     }
 }
 

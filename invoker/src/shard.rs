@@ -131,23 +131,25 @@ impl State {
         find(self, arn).map(|(stream, _)| stream)
     }
 
-    /// Appends a record to a shard of a stream, and counts it as pending work for every mapping
-    /// that reads the stream. Returns the record and how many pieces of work it made.
+    /// Appends a record to the shard `shard_of(number of shards)` of a stream, and counts it as
+    /// pending work for every mapping that reads the stream. Returns the shard's position, the
+    /// record, and how many pieces of work it made; `None` if there is no such stream.
     pub(crate) fn append_record(
         &mut self,
         arn: &str,
-        shard: usize,
+        shard_of: impl FnOnce(usize) -> usize,
         partition_key: String,
         body: RecordBody,
-    ) -> Option<(Arc<Record>, usize)> {
+    ) -> Option<(usize, Arc<Record>, usize)> {
         let (stream, progress) = find(self, arn)?;
+        let shard = shard_of(stream.shards.len());
         let record = stream.shards.get_mut(shard)?.append(partition_key, body);
         for reader in &stream.readers {
             if let Some(counts) = progress.get_mut(reader) {
                 counts.pending += 1;
             }
         }
-        Some((record, stream.readers.len()))
+        Some((shard, record, stream.readers.len()))
     }
 }
 
