@@ -125,21 +125,18 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
     if settings.enabled {
         stream.readers.push(mapping.uuid.clone());
         let mapping = Arc::new(mapping.clone());
+        let lane_count = settings.parallelization_factor;
+        let kind = match stream.kind {
+            StreamKind::Kinesis => "Kinesis",
+            StreamKind::DynamoDb => "DynamoDB Streams",
+        };
         for (index, shard) in stream.shards.iter().enumerate() {
             let cursor = match position {
                 StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
                 StartingPosition::Latest => shard.records.len(),
             };
             pending += shard.records.len() - cursor;
-            let lane_count = settings.parallelization_factor;
-            let kind = match stream.kind {
-                StreamKind::Kinesis => "Kinesis",
-                StreamKind::DynamoDb => "DynamoDB Streams",
-            };
-            let name = match lane_count {
-                1 => format!("{kind} {} {}", stream.name, shard.id),
-                _ => format!("{kind} {} {} lane", stream.name, shard.id),
-            };
+            let name = format!("{kind} {} {}", stream.name, shard.id);
             lanes.extend((0..lane_count).map(|lane| Lane {
                 lambda: lambda.clone(),
                 mapping: Arc::clone(&mapping),
@@ -150,7 +147,7 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
                 arrivals: Arc::clone(&shard.arrivals),
                 name: match lane_count {
                     1 => name.clone(),
-                    _ => format!("{name} {}", lane + 1),
+                    _ => format!("{name} lane {}", lane + 1),
                 },
                 lane,
                 cursor,
@@ -389,7 +386,6 @@ impl Lane {
                         bisectable,
                     } => (reason, checkpoint, bisectable),
                 };
-                self.throttles = 0;
                 batch.failures += 1;
                 let failed = format!(
                     "{}: the batch of {} failed (invocation {}: {reason})",
@@ -422,16 +418,12 @@ impl Lane {
                     break;
                 }
                 let delay = retry_delay(batch.failures);
+                let it = match batch.records.len() {
+                    1 => "it",
+                    _ => "it whole",
+                };
                 self.note(match checkpoint {
-                    0 => format!(
-                        "{failed}; retrying it{} in {} s",
-                        if batch.records.len() > 1 {
-                            " whole"
-                        } else {
-                            ""
-                        },
-                        delay.as_secs()
-                    ),
+                    0 => format!("{failed}; retrying {it} in {} s", delay.as_secs()),
                     _ => format!(
                         "{}: retrying the {} from sequence number {} in {} s",
                         self.name,
@@ -449,10 +441,14 @@ impl Lane {
     async fn invoke(&mut self, batch: &mut Batch) -> Attempt {
         let event = self.event(&batch.records);
         let label = format!("{}, {}", self.name, records(batch.records.len()));
-        match self.lambda.invoke_batch(&self.mapping, event, label).await {
+        let outcome = self.lambda.invoke_batch(&self.mapping, event, label).await;
+        if !matches!(outcome, BatchOutcome::NotRun(_)) {
+            self.throttles = 0;
+            batch.invocations += 1;
+        }
+        match outcome {
             BatchOutcome::NotRun(error) => Attempt::NotRun(error),
             BatchOutcome::Failed(response, error) => {
-                batch.invocations += 1;
                 batch.last_error = Some(response);
                 Attempt::Failed {
                     reason: error.error_type,
@@ -461,7 +457,6 @@ impl Lane {
                 }
             }
             BatchOutcome::Succeeded(response) => {
-                batch.invocations += 1;
                 if !self.mapping.settings.report_batch_item_failures {
                     return Attempt::Processed;
                 }
