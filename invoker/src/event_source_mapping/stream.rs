@@ -31,10 +31,10 @@
 //! order. A stream mapping's concurrency is therefore its shards × the factor, whatever the
 //! traffic.
 //!
-//! Lambda does not document how long it waits before it retries a failed batch (in practice about
-//! a second). The invoker waits 1 s before the first retry and doubles the wait up to 1 minute
-//! ([`FIRST_RETRY_DELAY`], [`MAX_RETRY_DELAY`]), so that a shard blocked for a day costs about a
-//! thousand invocations in the transcript rather than eighty thousand.
+//! Lambda does not document how long it waits before it retries a failed batch. The invoker waits
+//! 1 s before the first retry and doubles the wait up to 1 minute ([`FIRST_RETRY_DELAY`],
+//! [`MAX_RETRY_DELAY`]): soon enough to show a blocked shard being retried, and a shard blocked
+//! for a day costs about 1,450 invocations, not the 86,400 of a retry every second.
 //!
 //! Simplified here: records are delivered at least once, as on AWS, but a batch is never
 //! delivered twice without a failure in between; a batch is not cut at Lambda's 6 MB payload
@@ -93,7 +93,7 @@ pub struct RecordCounts {
 
 impl Lambda {
     /// What became of the records a stream mapping (by its UUID) has read so far, or `None` if
-    /// it is not a stream mapping. Lambda shows the same in CloudWatch metrics.
+    /// it is not a stream mapping. (On AWS, the mapping's CloudWatch metrics tell the same.)
     pub fn stream_record_counts(&self, mapping_uuid: &str) -> Option<RecordCounts> {
         self.state().stream_progress.get(mapping_uuid).copied()
     }
@@ -520,7 +520,7 @@ impl Lane {
 
     /// Removes from the front of the batch the records that are gone (past the stream's
     /// retention) and gives up on those older than `MaximumRecordAgeInSeconds`.
-    fn drop_expired(&mut self, batch: &mut Batch) {
+    fn drop_expired(&self, batch: &mut Batch) {
         let gone = batch.records.partition_point(|r| r.age() >= self.retention);
         if gone > 0 {
             batch.records.drain(..gone);
