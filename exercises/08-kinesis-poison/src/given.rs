@@ -51,8 +51,11 @@ pub fn record_orders(ledger: Ledger) -> FunctionCode {
                 order_ids.push(order["orderId"].as_str().unwrap_or_default().to_owned());
             }
             // eventID is `<shard id>:<sequence number>`.
-            let event_id = event.records[0].event_id.clone().unwrap_or_default();
-            let shard_id = event_id.split(':').next().unwrap_or_default().to_owned();
+            let event_id = event.records.first().and_then(|r| r.event_id.as_deref());
+            let shard_id = event_id
+                .and_then(|id| id.split(':').next())
+                .unwrap_or_default()
+                .to_owned();
             ctx.logger()
                 .info(format!("recorded {} from {shard_id}", order_ids.join(", ")));
             ledger.record(RecordedBatch {
