@@ -7,10 +7,12 @@
 //!   (target: under a second);
 //! - `burst`: 10,000 simultaneous synchronous calls to a function with reserved concurrency 50,
 //!   then the same as asynchronous events, which Lambda keeps retrying until all are processed.
+//! - `kinesis`: 100,000 records put across a 4-shard stream, read by an event source mapping in
+//!   batches of 100 and processed by a trivial handler (target: under a second).
 
 use invoker::{
-    handler_fn, Context, EventOutcome, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    Lambda,
+    handler_fn, Context, EventOutcome, EventSourceMapping, FunctionConfig, HandlerError,
+    InvocationType, InvokeRequest, Lambda, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,10 +24,17 @@ async fn trivial(event: Value, ctx: Context) -> Result<Value, HandlerError> {
     Ok(event)
 }
 
+/// A stream consumer that does nothing with its batch: it logs and answers nothing, as most do.
+async fn consume(_batch: Value, ctx: Context) -> Result<Value, HandlerError> {
+    ctx.logger().info("consumed");
+    Ok(Value::Null)
+}
+
 fn main() {
     sync_invocations();
     async_events_with_failures();
     burst_against_reserved_concurrency();
+    kinesis_stream();
 }
 
 fn sync_invocations() {
@@ -150,6 +159,45 @@ fn burst_against_reserved_concurrency() {
     println!(
         "burst: {REQUESTS} sync calls at reserved concurrency 50: {throttled} throttled; then {REQUESTS} events all processed by +{} s virtual; {:.3} s wall",
         virtual_time.as_secs(),
+        elapsed.as_secs_f64()
+    );
+}
+
+fn kinesis_stream() {
+    const RECORDS: u64 = 100_000;
+    let (elapsed, invocations) = invoker::run(async {
+        let lambda = Lambda::new();
+        let stream = lambda
+            .kinesis()
+            .create_stream("clicks", 4)
+            .expect("valid stream");
+        lambda
+            .create_function(FunctionConfig::new("count"), handler_fn(consume))
+            .expect("valid function");
+        let mapping = EventSourceMapping::new(&stream, "count")
+            .starting_position(StartingPosition::Latest)
+            .batch_size(100);
+        let uuid = lambda
+            .create_event_source_mapping(mapping)
+            .expect("valid mapping");
+        let started = Instant::now();
+        for n in 0..RECORDS {
+            let data = format!("{{\"click\":{n}}}");
+            lambda
+                .kinesis()
+                .put_record("clicks", &format!("user-{}", n % 1_000), data.as_bytes())
+                .expect("record accepted");
+        }
+        lambda.settle().await;
+        let elapsed = started.elapsed();
+        let counts = lambda
+            .stream_record_counts(&uuid)
+            .expect("a stream mapping");
+        assert_eq!(counts.processed, RECORDS, "every record is processed");
+        (elapsed, lambda.usage("count").invocations)
+    });
+    println!(
+        "kinesis: {RECORDS} records across 4 shards in {invocations} batches in {:.3} s",
         elapsed.as_secs_f64()
     );
 }

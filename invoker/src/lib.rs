@@ -46,6 +46,9 @@
 //!   streams and invokes with batches.
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
 //! - [`ses`]: a tiny SES whose outbox captures the email functions send.
+//! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
+//!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
+//!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
@@ -77,6 +80,7 @@ pub mod concurrency;
 pub mod config;
 pub mod context;
 pub mod cpu;
+pub mod dynamodb;
 pub mod env_vars;
 pub mod environment;
 pub mod error;
@@ -87,6 +91,7 @@ pub mod function;
 pub mod iam;
 pub mod ids;
 pub mod invoke;
+pub mod kinesis;
 pub mod kms;
 pub mod layers;
 pub mod logs;
@@ -95,6 +100,7 @@ pub mod sandbox;
 pub mod schedule;
 pub mod service;
 pub mod ses;
+pub mod shard;
 pub mod sqs;
 pub mod timeline;
 pub mod tmp;

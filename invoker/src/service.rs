@@ -11,8 +11,10 @@ use crate::async_invoke::{EventInvokeConfig, EventOutcome};
 use crate::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
 use crate::concurrency::{Ledger, ScalingRate, DEFAULT_ACCOUNT_CONCURRENCY};
 use crate::config::FunctionConfig;
+use crate::dynamodb::Table;
 use crate::environment::EnvironmentPool;
 use crate::error::ServiceError;
+use crate::event_source_mapping::stream::RecordCounts;
 use crate::event_source_mapping::Mappings;
 use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
@@ -22,6 +24,7 @@ use crate::permissions::Policies;
 use crate::sandbox::Sandbox;
 use crate::schedule::Rules;
 use crate::ses::Mail;
+use crate::shard::Stream;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
@@ -47,6 +50,8 @@ pub const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
 const ROUTING_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
 /// Mixed into the seed of the backoff jitter.
 const JITTER_STREAM: u64 = 0x6a09_e667_f3bc_c908;
+/// Mixed into the seed of the backoff jitter of stream mappings' throttled batches.
+const STREAM_JITTER_STREAM: u64 = 0xbb67_ae85_84ca_a73b;
 
 /// The simulated Lambda service of one account in one region.
 #[derive(Clone)]
@@ -79,6 +84,9 @@ pub(crate) struct State {
     pub routing: IdGenerator,
     /// The jitter of retry backoffs, a stream of its own for the same reason.
     pub jitter: IdGenerator,
+    /// The jitter of stream mappings' backoffs after throttles, apart from the asynchronous
+    /// events' so that one kind of traffic does not shift the other's timing.
+    pub stream_jitter: IdGenerator,
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
@@ -90,6 +98,12 @@ pub(crate) struct State {
     pub apis: Apis,
     /// EventBridge's scheduled rules, by name.
     pub rules: Rules,
+    /// What became of the records each stream mapping read, by mapping UUID.
+    pub stream_progress: BTreeMap<String, RecordCounts>,
+    /// Kinesis data streams, by name.
+    pub kinesis: BTreeMap<String, Stream>,
+    /// DynamoDB tables, by name.
+    pub dynamodb: BTreeMap<String, Table>,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
     pub timeline: Timeline,
@@ -243,6 +257,7 @@ impl LambdaBuilder {
                     ids: IdGenerator::from_seed(self.seed),
                     routing: IdGenerator::from_seed(self.seed ^ ROUTING_STREAM),
                     jitter: IdGenerator::from_seed(self.seed ^ JITTER_STREAM),
+                    stream_jitter: IdGenerator::from_seed(self.seed ^ STREAM_JITTER_STREAM),
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
@@ -252,6 +267,9 @@ impl LambdaBuilder {
                     mappings: Mappings::default(),
                     apis: Apis::default(),
                     rules: Rules::default(),
+                    stream_progress: BTreeMap::new(),
+                    kinesis: BTreeMap::new(),
+                    dynamodb: BTreeMap::new(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
                     timeline: Timeline::default(),

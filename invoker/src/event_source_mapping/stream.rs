@@ -1,12 +1,758 @@
-//! The Kinesis and DynamoDB Streams poller of an event source mapping. (To be written.)
+//! The Kinesis and DynamoDB Streams poller of an event source mapping.
+//!
+//! A stream is a set of shards, each an ordered log (see [`crate::shard`]). For every shard,
+//! Lambda runs a poller that reads the shard's records in order, gathers them into batches (up to
+//! `BatchSize`, 100 by default, or what arrived within `MaximumBatchingWindowInSeconds`), and
+//! invokes the function synchronously with one batch at a time. It moves on to the next batch
+//! only when the current one is done. That is what keeps the records of a shard in order, and it
+//! is also why streams are unforgiving of errors:
+//!
+//! - **A failed batch is retried whole**, the same records in the same order, until it succeeds,
+//!   `MaximumRetryAttempts` retries have failed, or its records are older than
+//!   `MaximumRecordAgeInSeconds` or the stream's retention. The first two default to −1,
+//!   unlimited, so by default **one bad record (a "poison pill") blocks its shard** until it
+//!   expires, 24 hours later, while the other shards keep flowing.
+//! - `BisectBatchOnFunctionError` splits a failed batch in two and tries the halves one after
+//!   the other, again and again, until the bad record is alone in a batch of one. Splitting does
+//!   not use up the retry quota.
+//! - With `FunctionResponseTypes: ["ReportBatchItemFailures"]` the function can answer
+//!   `{"batchItemFailures": [{"itemIdentifier": "<sequence number>"}]}`: Lambda *checkpoints*
+//!   (counts as done) the records before the lowest failed one and retries from there. An empty
+//!   list, or no answer, means success; an answer Lambda cannot read fails the whole batch.
+//! - When Lambda **gives up** on a batch (`RetryAttemptsExhausted`, or `RecordAgeExceeded`), it
+//!   sends a record describing the batch, not the records themselves, to the **on-failure
+//!   destination** (an SQS queue here), and moves on. With no destination the records are
+//!   skipped, and only the transcript remembers them.
+//! - A **throttled** invocation (no concurrency left) is not an attempt: the poller waits (1 s,
+//!   then doubling up to 5 minutes, with jitter) and tries again, until the records expire.
+//!
+//! `ParallelizationFactor` (1–10) runs that many pollers per shard, each with one batch in
+//! flight. A partition key always goes to the same one, so records with the same key stay in
+//! order. A stream mapping's concurrency is therefore its shards × the factor, whatever the
+//! traffic.
+//!
+//! Lambda does not document how long it waits before it retries a failed batch. The invoker waits
+//! 1 s before the first retry and doubles the wait up to 1 minute ([`FIRST_RETRY_DELAY`],
+//! [`MAX_RETRY_DELAY`]): soon enough to show a blocked shard being retried, and a shard blocked
+//! for a day costs about 1,450 invocations, not the 86,400 of a retry every second.
+//!
+//! Simplified here: records are delivered at least once, as on AWS, but a batch is never
+//! delivered twice without a failure in between; a batch is not cut at Lambda's 6 MB payload
+//! limit; a function response that is not JSON counts as an empty one; tumbling windows, event
+//! filters and `AT_TIMESTAMP` are not simulated; the destination record of a batch that failed
+//! without a function error (a partial or unreadable response, or a batch too old to invoke) has
+//! no `responseContext`.
 
-use super::Mapping;
+use super::{BatchOutcome, Mapping, StartingPosition};
+use crate::clock;
+use crate::concurrency::throttle_backoff;
+use crate::dynamodb;
 use crate::error::ServiceError;
+use crate::invoke::InvokeResponse;
+use crate::kinesis;
 use crate::service::Lambda;
+use crate::shard::{hash_key, Record, RecordBody, StreamKind};
+use crate::transcript::Entry;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::time::Instant;
 
-pub(crate) fn start(_lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
-    Err(ServiceError::invalid_parameter_value(format!(
-        "Stream event source mappings are not simulated yet: {}",
-        mapping.settings.event_source_arn
-    )))
+/// The batch size of a stream mapping that does not set one.
+pub const DEFAULT_BATCH_SIZE: u32 = 100;
+/// The most pollers per shard.
+pub const MAX_PARALLELIZATION_FACTOR: u32 = 10;
+/// The most retries a mapping may ask for (the default, −1, means no limit).
+pub const MAX_RETRY_ATTEMPTS: u32 = 10_000;
+/// The shortest `MaximumRecordAgeInSeconds`.
+pub const MIN_RECORD_AGE: Duration = Duration::from_secs(60);
+/// The longest `MaximumRecordAgeInSeconds`: a week.
+pub const MAX_RECORD_AGE: Duration = Duration::from_secs(604_800);
+/// The invoker's wait before the first retry of a failed batch (AWS does not document it).
+pub const FIRST_RETRY_DELAY: Duration = Duration::from_secs(1);
+/// The invoker's longest wait between two retries of a failed batch.
+pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+
+/// What became of the records a stream mapping had to process. Every record the mapping reads is
+/// counted exactly once in one of these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    /// Processed: in a batch the function succeeded with, or before a reported failure.
+    pub processed: u64,
+    /// Given up on, and described to the on-failure destination.
+    pub sent_to_destination: u64,
+    /// Given up on with no destination (or one that refused the record): skipped.
+    pub discarded: u64,
+    /// Older than the stream's retention before they were processed: gone.
+    pub expired: u64,
+    /// Not finished yet.
+    pub pending: u64,
+}
+
+impl Lambda {
+    /// What became of the records a stream mapping (by its UUID) has read so far, or `None` if
+    /// it is not a stream mapping. (On AWS, the mapping's CloudWatch metrics tell the same.)
+    pub fn stream_record_counts(&self, mapping_uuid: &str) -> Option<RecordCounts> {
+        self.state().stream_progress.get(mapping_uuid).copied()
+    }
+}
+
+/// Checks a stream mapping's settings and starts one poller per shard and lane.
+pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+    let settings = &mapping.settings;
+    validate(settings)?;
+    let Some(position) = settings.starting_position else {
+        return Err(ServiceError::invalid_parameter_value(
+            "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
+        ));
+    };
+    if let Some(destination) = &settings.on_failure {
+        if !destination.starts_with("arn:aws:sqs:") {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "The invoker sends the records of failed stream batches to SQS queues only; {destination} is not simulated yet."
+            )));
+        }
+    }
+    let arn = &settings.event_source_arn;
+    let mut state = lambda.state();
+    let stream = state
+        .stream_mut(arn)
+        .ok_or_else(|| ServiceError::invalid_parameter_value(format!("Stream not found: {arn}")))?;
+    let mut lanes = Vec::new();
+    let mut pending = 0;
+    if settings.enabled {
+        stream.readers.push(mapping.uuid.clone());
+        let mapping = Arc::new(mapping.clone());
+        let lane_count = settings.parallelization_factor;
+        let kind = match stream.kind {
+            StreamKind::Kinesis => "Kinesis",
+            StreamKind::DynamoDb => "DynamoDB Streams",
+        };
+        for (index, shard) in stream.shards.iter().enumerate() {
+            let cursor = match position {
+                StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
+                StartingPosition::Latest => shard.records.len(),
+            };
+            pending += shard.records.len() - cursor;
+            let name = format!("{kind} {} {}", stream.name, shard.id);
+            lanes.extend((0..lane_count).map(|lane| Lane {
+                lambda: lambda.clone(),
+                mapping: Arc::clone(&mapping),
+                kind: stream.kind,
+                retention: stream.retention,
+                shard: index,
+                shard_id: shard.id.clone(),
+                arrivals: Arc::clone(&shard.arrivals),
+                name: match lane_count {
+                    1 => name.clone(),
+                    _ => format!("{name} lane {}", lane + 1),
+                },
+                lane,
+                cursor,
+                buffer: Vec::new(),
+                throttles: 0,
+            }));
+        }
+    }
+    let counts = RecordCounts {
+        pending: pending as u64,
+        ..RecordCounts::default()
+    };
+    state.stream_progress.insert(mapping.uuid.clone(), counts);
+    // Counted while the lock is held: no poller can finish a record before it is counted.
+    lambda.work_started(pending);
+    drop(state);
+    for lane in lanes {
+        tokio::spawn(lane.run());
+    }
+    Ok(())
+}
+
+/// Checks the stream-only settings against Lambda's limits; every violation is reported, in
+/// AWS's words.
+fn validate(settings: &super::EventSourceMapping) -> Result<(), ServiceError> {
+    let mut violations = Vec::new();
+    let mut check = |field: &str, value: u64, ok: bool, bound: String| {
+        if !ok {
+            violations.push(format!(
+                "Value '{value}' at '{field}' failed to satisfy constraint: Member must have value {bound}"
+            ));
+        }
+    };
+    let factor = settings.parallelization_factor;
+    check(
+        "parallelizationFactor",
+        factor.into(),
+        factor >= 1,
+        "greater than or equal to 1".into(),
+    );
+    check(
+        "parallelizationFactor",
+        factor.into(),
+        factor <= MAX_PARALLELIZATION_FACTOR,
+        format!("less than or equal to {MAX_PARALLELIZATION_FACTOR}"),
+    );
+    if let Some(retries) = settings.maximum_retry_attempts {
+        check(
+            "maximumRetryAttempts",
+            retries.into(),
+            retries <= MAX_RETRY_ATTEMPTS,
+            format!("less than or equal to {MAX_RETRY_ATTEMPTS}"),
+        );
+    }
+    if let Some(age) = settings.maximum_record_age {
+        let secs = age.as_secs();
+        check(
+            "maximumRecordAgeInSeconds",
+            secs,
+            age >= MIN_RECORD_AGE,
+            format!("greater than or equal to {}", MIN_RECORD_AGE.as_secs()),
+        );
+        check(
+            "maximumRecordAgeInSeconds",
+            secs,
+            age <= MAX_RECORD_AGE,
+            format!("less than or equal to {}", MAX_RECORD_AGE.as_secs()),
+        );
+    }
+    match violations.len() {
+        0 => Ok(()),
+        1 => Err(ServiceError::validation(format!(
+            "1 validation error detected: {}",
+            violations[0]
+        ))),
+        n => Err(ServiceError::validation(format!(
+            "{n} validation errors detected: {}",
+            violations.join("; ")
+        ))),
+    }
+}
+
+/// One poller: it reads the records of one shard that belong to its lane (all of them, with a
+/// parallelization factor of 1) and has at most one batch in flight.
+struct Lane {
+    lambda: Lambda,
+    mapping: Arc<Mapping>,
+    kind: StreamKind,
+    retention: Duration,
+    shard: usize,
+    shard_id: String,
+    arrivals: Arc<Notify>,
+    /// `Kinesis clicks shardId-000000000000`: how the transcript names this poller.
+    name: String,
+    lane: u32,
+    /// The position in the shard of the next record to look at.
+    cursor: usize,
+    /// Records read and not yet batched.
+    buffer: Vec<Arc<Record>>,
+    /// Throttles in a row, for the backoff.
+    throttles: u32,
+}
+
+/// A batch of consecutive records of one lane, and what happened to it so far.
+struct Batch {
+    records: Vec<Arc<Record>>,
+    /// Invocations with exactly these records (`approximateInvokeCount`).
+    invocations: u32,
+    /// Failed invocations, counted against `MaximumRetryAttempts`.
+    failures: u32,
+    /// The last response that was a function error, for the failure record.
+    last_error: Option<InvokeResponse>,
+}
+
+impl Batch {
+    fn new(records: Vec<Arc<Record>>) -> Self {
+        Self {
+            records,
+            invocations: 0,
+            failures: 0,
+            last_error: None,
+        }
+    }
+}
+
+/// How one try at a batch ended.
+enum Attempt {
+    /// The function succeeded with every record.
+    Processed,
+    /// The function failed the batch, for `reason`. The records before `checkpoint` were
+    /// processed (a partial failure); `bisectable` says it was a function error, which bisection
+    /// applies to.
+    Failed {
+        reason: String,
+        checkpoint: usize,
+        bisectable: bool,
+    },
+    /// The function did not run (throttled, or gone): not an attempt.
+    NotRun(ServiceError),
+}
+
+impl Lane {
+    async fn run(mut self) {
+        loop {
+            let records = self.next_batch().await;
+            self.process(Batch::new(records)).await;
+        }
+    }
+
+    fn batch_size(&self) -> usize {
+        self.mapping
+            .settings
+            .batch_size
+            .unwrap_or(DEFAULT_BATCH_SIZE) as usize
+    }
+
+    /// Waits for the next batch: as soon as records are there, or, with a batching window, when
+    /// the batch is full or the window has passed since the first record was seen.
+    async fn next_batch(&mut self) -> Vec<Arc<Record>> {
+        let mut window_closes = None;
+        loop {
+            // Listen before looking, so that a record arriving in between still wakes us.
+            let arrivals = Arc::clone(&self.arrivals);
+            let arrived = arrivals.notified();
+            self.read();
+            if self.buffer.len() >= self.batch_size() {
+                return std::mem::take(&mut self.buffer);
+            }
+            if self.buffer.is_empty() {
+                arrived.await;
+                continue;
+            }
+            let closes = *window_closes.get_or_insert_with(|| {
+                Instant::now() + self.mapping.settings.maximum_batching_window
+            });
+            if Instant::now() >= closes {
+                return std::mem::take(&mut self.buffer);
+            }
+            tokio::select! {
+                _ = arrived => {}
+                _ = tokio::time::sleep_until(closes) => {}
+            }
+        }
+    }
+
+    /// Moves this lane's next records from the shard into the buffer, up to a batch.
+    fn read(&mut self) {
+        let lanes = u128::from(self.mapping.settings.parallelization_factor);
+        let size = self.batch_size();
+        let mut state = self.lambda.state();
+        let Some(stream) = state.stream_mut(&self.mapping.settings.event_source_arn) else {
+            return;
+        };
+        let records = &stream.shards[self.shard].records;
+        while self.buffer.len() < size && self.cursor < records.len() {
+            let record = &records[self.cursor];
+            self.cursor += 1;
+            // The same partition key always hashes to the same lane: its records stay in order.
+            let lane = match lanes {
+                1 => 0,
+                _ => hash_key(&record.partition_key) % lanes,
+            };
+            if lane == u128::from(self.lane) {
+                self.buffer.push(Arc::clone(record));
+            }
+        }
+    }
+
+    /// Tries a batch until it is processed, given up on or expired: with bisection, the halves
+    /// are tried in order, before the records after them.
+    async fn process(&mut self, batch: Batch) {
+        let settings = &self.mapping.settings;
+        let (bisect, max_retries) = (
+            settings.bisect_batch_on_function_error,
+            settings.maximum_retry_attempts,
+        );
+        let mut batches = VecDeque::from([batch]);
+        while let Some(mut batch) = batches.pop_front() {
+            loop {
+                self.drop_expired(&mut batch);
+                if batch.records.is_empty() {
+                    break;
+                }
+                let (reason, checkpoint, bisectable) = match self.invoke(&mut batch).await {
+                    Attempt::Processed => {
+                        self.finish(batch.records.len(), Finished::Processed, None);
+                        break;
+                    }
+                    Attempt::NotRun(error) => {
+                        self.wait_after_throttle(&batch, error).await;
+                        continue;
+                    }
+                    Attempt::Failed {
+                        reason,
+                        checkpoint,
+                        bisectable,
+                    } => (reason, checkpoint, bisectable),
+                };
+                batch.failures += 1;
+                let failed = format!(
+                    "{}: the batch of {} failed (invocation {}: {reason})",
+                    self.name,
+                    records(batch.records.len()),
+                    batch.invocations
+                );
+                if checkpoint > 0 {
+                    let done: Vec<_> = batch.records.drain(..checkpoint).collect();
+                    let note = format!(
+                        "{failed}; checkpoint after {} processed (sequence number {})",
+                        records(done.len()),
+                        done[done.len() - 1].sequence_number
+                    );
+                    self.finish(done.len(), Finished::Processed, Some(note));
+                }
+                if bisect && bisectable && batch.records.len() > 1 {
+                    let second = batch.records.split_off(batch.records.len() / 2);
+                    self.note(format!(
+                        "{failed}; bisecting it into {} + {}",
+                        batch.records.len(),
+                        second.len()
+                    ));
+                    batches.push_front(Batch::new(second));
+                    batches.push_front(Batch::new(batch.records));
+                    break;
+                }
+                if max_retries.is_some_and(|max| batch.failures > max) {
+                    self.give_up(batch, "RetryAttemptsExhausted");
+                    break;
+                }
+                let delay = retry_delay(batch.failures);
+                let it = match batch.records.len() {
+                    1 => "it",
+                    _ => "it whole",
+                };
+                self.note(match checkpoint {
+                    0 => format!("{failed}; retrying {it} in {} s", delay.as_secs()),
+                    _ => format!(
+                        "{}: retrying the {} from sequence number {} in {} s",
+                        self.name,
+                        records(batch.records.len()),
+                        batch.records[0].sequence_number,
+                        delay.as_secs()
+                    ),
+                });
+                self.sleep_at_most_until_expiry(&batch, delay).await;
+            }
+        }
+    }
+
+    /// Invokes the function with a batch.
+    async fn invoke(&mut self, batch: &mut Batch) -> Attempt {
+        let event = self.event(&batch.records);
+        let label = format!("{}, {}", self.name, records(batch.records.len()));
+        let outcome = self.lambda.invoke_batch(&self.mapping, event, label).await;
+        if !matches!(outcome, BatchOutcome::NotRun(_)) {
+            self.throttles = 0;
+            batch.invocations += 1;
+        }
+        match outcome {
+            BatchOutcome::NotRun(error) => Attempt::NotRun(error),
+            BatchOutcome::Failed(response, error) => {
+                batch.last_error = Some(response);
+                Attempt::Failed {
+                    reason: error.error_type,
+                    checkpoint: 0,
+                    bisectable: true,
+                }
+            }
+            BatchOutcome::Succeeded(response) => {
+                if !self.mapping.settings.report_batch_item_failures {
+                    return Attempt::Processed;
+                }
+                batch.last_error = None;
+                match first_reported_failure(&response, &batch.records) {
+                    Ok(None) => Attempt::Processed,
+                    Ok(Some(first)) => Attempt::Failed {
+                        reason: format!(
+                            "batchItemFailures from sequence number {}",
+                            batch.records[first].sequence_number
+                        ),
+                        checkpoint: first,
+                        bisectable: false,
+                    },
+                    Err(why) => Attempt::Failed {
+                        reason: format!("unreadable batchItemFailures response, {why}"),
+                        checkpoint: 0,
+                        bisectable: false,
+                    },
+                }
+            }
+        }
+    }
+
+    /// The event of a batch: `{"Records": [...]}` in the source's shape.
+    fn event(&self, batch: &[Arc<Record>]) -> Value {
+        let scope = &self.lambda.inner.scope;
+        let clock = &self.lambda.inner.clock;
+        let stream_arn = &self.mapping.settings.event_source_arn;
+        let role_arn = self
+            .lambda
+            .get_function_configuration(&self.mapping.settings.function_name)
+            .map(|config| config.execution_role().arn(&scope.account_id))
+            .unwrap_or_default();
+        let records: Vec<Value> = batch
+            .iter()
+            .map(|record| match &record.body {
+                RecordBody::Kinesis { data } => kinesis::event_record(
+                    scope,
+                    clock,
+                    stream_arn,
+                    &self.shard_id,
+                    record,
+                    data,
+                    &role_arn,
+                ),
+                RecordBody::DynamoDb {
+                    event_id,
+                    event_name,
+                    change,
+                } => dynamodb::event_record(
+                    scope, clock, stream_arn, record, event_id, event_name, change,
+                ),
+            })
+            .collect();
+        // (Not `json!`, which would copy the records once more.)
+        let mut event = serde_json::Map::new();
+        event.insert("Records".into(), Value::Array(records));
+        Value::Object(event)
+    }
+
+    /// Removes from the front of the batch the records that are gone (past the stream's
+    /// retention) and gives up on those older than `MaximumRecordAgeInSeconds`.
+    fn drop_expired(&self, batch: &mut Batch) {
+        let gone = batch.records.partition_point(|r| r.age() >= self.retention);
+        if gone > 0 {
+            batch.records.drain(..gone);
+            let note = format!(
+                "{}: {} expired (older than the stream's {} h retention) before they were processed; dropped",
+                self.name,
+                records(gone),
+                self.retention.as_secs() / 3600
+            );
+            self.finish(gone, Finished::Expired, Some(note));
+        }
+        let Some(max_age) = self.mapping.settings.maximum_record_age else {
+            return;
+        };
+        let too_old = batch.records.partition_point(|r| r.age() >= max_age);
+        if too_old > 0 {
+            let rest = batch.records.split_off(too_old);
+            let old = Batch {
+                records: std::mem::replace(&mut batch.records, rest),
+                invocations: batch.invocations,
+                failures: batch.failures,
+                last_error: batch.last_error.clone(),
+            };
+            self.give_up(old, "RecordAgeExceeded");
+        }
+    }
+
+    /// Lambda gives up on a batch: a record describing it goes to the on-failure destination,
+    /// if there is one, and the poller moves on.
+    fn give_up(&self, batch: Batch, condition: &'static str) {
+        let n = batch.records.len();
+        let summary = format!(
+            "{}: gave up on {} after {} ({condition})",
+            self.name,
+            records(n),
+            count(batch.invocations as usize, "invocation")
+        );
+        let (finished, note) = match &self.mapping.settings.on_failure {
+            None => (
+                Finished::Discarded,
+                format!("{summary}; skipped: no on-failure destination"),
+            ),
+            Some(destination) => {
+                let record = self.failure_record(&batch, condition).to_string();
+                match self
+                    .lambda
+                    .sqs()
+                    .send_message(destination, record, BTreeMap::new())
+                {
+                    Ok(_) => (
+                        Finished::SentToDestination,
+                        format!("{summary}; batch info sent to {destination}"),
+                    ),
+                    Err(refused) => (
+                        Finished::Discarded,
+                        format!("{summary}; {destination} refused it ({refused}), skipped"),
+                    ),
+                }
+            }
+        };
+        self.finish(n, finished, Some(note));
+    }
+
+    /// The record the on-failure destination receives: where the batch is in the stream, not the
+    /// records themselves (they can be read from the stream until they expire).
+    fn failure_record(&self, batch: &Batch, condition: &str) -> Value {
+        let clock = &self.lambda.inner.clock;
+        let (first, last) = (&batch.records[0], &batch.records[batch.records.len() - 1]);
+        // Kinesis gives arrival times to the millisecond, DynamoDB to the second.
+        let (info, arrival): (&str, fn(std::time::SystemTime) -> String) = match self.kind {
+            StreamKind::Kinesis => ("KinesisBatchInfo", clock::rfc3339_millis),
+            StreamKind::DynamoDb => ("DDBStreamBatchInfo", rfc3339_seconds),
+        };
+        let request_id = match &batch.last_error {
+            Some(response) => response.request_id.clone(),
+            None => self.lambda.state().ids.request_id(),
+        };
+        let mut record = json!({
+            "requestContext": {
+                "requestId": request_id,
+                "functionArn": self.mapping.function_arn,
+                "condition": condition,
+                "approximateInvokeCount": batch.invocations,
+            },
+            "version": "1.0",
+            "timestamp": clock::rfc3339_millis(clock.now()),
+            info: {
+                "shardId": self.shard_id,
+                "startSequenceNumber": first.sequence_number,
+                "endSequenceNumber": last.sequence_number,
+                "approximateArrivalOfFirstRecord": arrival(clock.wall_time(first.arrived)),
+                "approximateArrivalOfLastRecord": arrival(clock.wall_time(last.arrived)),
+                "batchSize": batch.records.len(),
+                "streamArn": self.mapping.settings.event_source_arn,
+            },
+        });
+        if let Some(response) = &batch.last_error {
+            record["responseContext"] = json!({
+                "statusCode": response.status_code,
+                "executedVersion": response.executed_version,
+                "functionError": response.function_error,
+            });
+        }
+        record
+    }
+
+    /// A throttled batch waits, 1 s and then twice as long each time in a row (with jitter), and
+    /// is tried again: a throttle is not a failed attempt.
+    async fn wait_after_throttle(&mut self, batch: &Batch, error: ServiceError) {
+        let jitter = self.lambda.state().stream_jitter.unit();
+        let wait = throttle_backoff(self.throttles, jitter);
+        self.throttles += 1;
+        self.note(format!(
+            "{}: not invoked ({}), trying the batch again in {} ms",
+            self.name,
+            error.reason.unwrap_or(error.code),
+            wait.as_millis()
+        ));
+        self.sleep_at_most_until_expiry(batch, wait).await;
+    }
+
+    /// Sleeps for `wait`, or less if the batch's oldest record expires sooner: then the batch is
+    /// dealt with on time, and a blocked shard never waits past its records' end.
+    async fn sleep_at_most_until_expiry(&self, batch: &Batch, wait: Duration) {
+        let limit = match self.mapping.settings.maximum_record_age {
+            Some(age) => age.min(self.retention),
+            None => self.retention,
+        };
+        let expires = batch.records[0].arrived + limit;
+        tokio::time::sleep_until(expires.min(Instant::now() + wait)).await;
+    }
+
+    /// Records that `n` records are finished, how, with a transcript line, and that the service
+    /// no longer waits for them.
+    fn finish(&self, n: usize, how: Finished, note: Option<String>) {
+        let at = self.lambda.elapsed();
+        let mut state = self.lambda.state();
+        if let Some(counts) = state.stream_progress.get_mut(&self.mapping.uuid) {
+            let n = n as u64;
+            counts.pending -= n;
+            *match how {
+                Finished::Processed => &mut counts.processed,
+                Finished::SentToDestination => &mut counts.sent_to_destination,
+                Finished::Discarded => &mut counts.discarded,
+                Finished::Expired => &mut counts.expired,
+            } += n;
+        }
+        if let Some(text) = note {
+            state.transcript.push(Entry::Api { at, text });
+        }
+        drop(state);
+        self.lambda.work_finished(n);
+    }
+
+    fn note(&self, text: String) {
+        let at = self.lambda.elapsed();
+        self.lambda.state().transcript.push(Entry::Api { at, text });
+    }
+}
+
+/// How a record left a poller.
+enum Finished {
+    Processed,
+    SentToDestination,
+    Discarded,
+    Expired,
+}
+
+/// Reads a `{"batchItemFailures": [{"itemIdentifier": "<sequence number>"}]}` response: `None`
+/// if every record succeeded (no answer, no list, an empty list), the position of the earliest
+/// failed record, or why Lambda cannot read it (then the whole batch failed).
+fn first_reported_failure(
+    response: &Value,
+    batch: &[Arc<Record>],
+) -> Result<Option<usize>, String> {
+    let failures = match response {
+        Value::Null => return Ok(None),
+        Value::Object(fields) => match fields.get("batchItemFailures") {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Array(failures)) => failures,
+            Some(_) => return Err("batchItemFailures is not a list".to_owned()),
+        },
+        _ => return Err("the response is not a JSON object".to_owned()),
+    };
+    let mut first: Option<usize> = None;
+    for failure in failures {
+        let id = failure
+            .get("itemIdentifier")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .ok_or("an itemIdentifier is missing or empty")?;
+        let position = batch
+            .iter()
+            .position(|r| r.sequence_number == id)
+            .ok_or_else(|| format!("itemIdentifier {id} is not a sequence number of the batch"))?;
+        first = Some(first.map_or(position, |f| f.min(position)));
+    }
+    Ok(first)
+}
+
+/// The wait before retry number `failures` of a batch: 1 s, 2 s, 4 s … up to a minute.
+fn retry_delay(failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(16);
+    (FIRST_RETRY_DELAY * (1 << doublings)).min(MAX_RETRY_DELAY)
+}
+
+/// `2025-01-01T00:00:00Z`: DynamoDB's arrival times, to the second.
+fn rfc3339_seconds(time: std::time::SystemTime) -> String {
+    format!("{}Z", &clock::rfc3339_millis(time)[..19])
+}
+
+/// `1 record`, `3 records`.
+fn records(n: usize) -> String {
+    count(n, "record")
+}
+
+/// `1 invocation`, `3 invocations`: a number and what it counts.
+fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_one_second_then_twice_as_long_up_to_a_minute() {
+        let waits: Vec<u64> = (1..=8).map(|n| retry_delay(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(retry_delay(u32::MAX), MAX_RETRY_DELAY);
+    }
 }
