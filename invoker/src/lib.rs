@@ -40,7 +40,11 @@
 //! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
 //! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
 //!   streams and invokes with batches.
-//! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
+//! - [`s3`] and [`sns`]: the push model: S3 buckets and SNS topics that invoke functions
+//!   asynchronously with their events.
+//! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
+//!   source of an SQS event source mapping, and a place for dead letters and destination records.
+//! - [`trace`]: request chains across services, and the recursive loops Lambda stops.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
@@ -81,11 +85,14 @@ pub mod ids;
 pub mod invoke;
 pub mod kms;
 pub mod logs;
+pub mod s3;
 pub mod sandbox;
 pub mod service;
+pub mod sns;
 pub mod sqs;
 pub mod timeline;
 pub mod tmp;
+pub mod trace;
 pub mod transcript;
 pub mod versions;
 

@@ -16,7 +16,9 @@ use crate::event_source_mapping::Mappings;
 use crate::function::FunctionCode;
 use crate::ids::IdGenerator;
 use crate::logs::{self, SharedLogs};
+use crate::s3::Buckets;
 use crate::sandbox::Sandbox;
+use crate::sns::Topics;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
@@ -77,6 +79,8 @@ pub(crate) struct State {
     pub functions: BTreeMap<String, Function>,
     pub kms_keys: BTreeSet<String>,
     pub queues: Queues,
+    pub buckets: Buckets,
+    pub topics: Topics,
     pub mappings: Mappings,
     pub event_outcomes: BTreeMap<String, EventOutcome>,
     pub concurrency: Ledger,
@@ -234,6 +238,8 @@ impl LambdaBuilder {
                     functions: BTreeMap::new(),
                     kms_keys: BTreeSet::new(),
                     queues: Queues::default(),
+                    buckets: Buckets::default(),
+                    topics: Topics::default(),
                     mappings: Mappings::default(),
                     event_outcomes: BTreeMap::new(),
                     concurrency: Ledger::default(),
