@@ -446,9 +446,15 @@ impl Lambda {
             };
             sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message).await);
         }
+        let why = match condition {
+            RECURSIVE_LOOP => {
+                format!("stopped as a recursive loop ({RECURSIVE_LOOP}), never invoked")
+            }
+            _ => format!("{condition} after {attempts} attempts"),
+        };
         let summary = match sent_to.is_empty() {
-            true => format!("{condition} after {attempts} attempts; discarded (no on-failure destination or dead-letter queue)"),
-            false => format!("{condition} after {attempts} attempts{}", describe_sent(&sent_to)),
+            true => format!("{why}; discarded (no on-failure destination or dead-letter queue)"),
+            false => format!("{why}{}", describe_sent(&sent_to)),
         };
         self.record_outcome(
             &queued.request_id,

@@ -460,9 +460,16 @@ impl Sqs<'_> {
             });
         }
         if let Some(policy) = redrive {
-            // From the last, so the indexes of the others stay right.
-            for index in worn_out.into_iter().rev() {
-                self.redrive(&mut state, queue_arn, index, &policy);
+            // Taken out from the last, so the indexes of the others stay right, then moved in
+            // their order.
+            let mut moving: Vec<Stored> = worn_out
+                .into_iter()
+                .rev()
+                .map(|index| queue.messages.remove(index))
+                .collect();
+            moving.reverse();
+            for stored in moving {
+                self.redrive(&mut state, queue_arn, stored, &policy);
             }
         }
         Ok(received)
@@ -550,12 +557,14 @@ impl Sqs<'_> {
         queue.messages.push(stored);
     }
 
-    /// Moves the message at `index` to the dead-letter queue of `policy`.
-    fn redrive(&self, state: &mut State, queue_arn: &str, index: usize, policy: &RedrivePolicy) {
-        let Some(queue) = state.queues.queues.get_mut(queue_arn) else {
-            return;
-        };
-        let mut stored = queue.messages.remove(index);
+    /// Moves a message taken out of `queue_arn` to the dead-letter queue of `policy`.
+    fn redrive(
+        &self,
+        state: &mut State,
+        queue_arn: &str,
+        mut stored: Stored,
+        policy: &RedrivePolicy,
+    ) {
         let was_pending = stored.pending;
         let receives = stored.message.receive_count;
         let message_id = stored.message.message_id.clone();
