@@ -34,7 +34,7 @@
 //! ```
 //!
 //! Keys in events are URL-encoded as in an HTML form (`my cat.jpg` arrives as `my+cat.jpg`):
-//! decode them before using them as keys. A function that writes into the bucket and prefix that
+//! decode them ([`url_decode_key`]) before using them as keys. A function that writes into the bucket and prefix that
 //! trigger it calls itself in a loop; Lambda stops the loop after 16 rounds (see
 //! [`crate::trace`]), so choose the filter (and the keys the function writes) so that its own
 //! writes do not match.
@@ -410,16 +410,16 @@ impl S3<'_> {
     /// The content of an object, like `aws s3api get-object`.
     pub fn get_object(&self, bucket: &str, key: &str) -> Result<Vec<u8>, ServiceError> {
         let state = self.lambda.state();
-        let bucket = state
+        let stored = state
             .buckets
             .buckets
             .get(bucket)
             .ok_or_else(no_such_bucket)?;
-        let body = bucket
-            .objects
-            .get(key)
-            .ok_or_else(|| s3_error("NoSuchKey", 404, "The specified key does not exist."))?;
-        Ok(body.clone())
+        let body = stored.objects.get(key).cloned().ok_or_else(no_such_key)?;
+        drop(state);
+        let line = format!("s3:GetObject {bucket}/{key} ({} bytes)", body.len());
+        self.lambda.record_call(line);
+        Ok(body)
     }
 
     /// Deletes an object, like `aws s3api delete-object`, and sends `ObjectRemoved:Delete` to
@@ -590,8 +590,41 @@ pub fn url_encode_key(key: &str) -> String {
     encoded
 }
 
+/// A key from an S3 event, decoded back into the object's key: `my+cat.jpg` is `my cat.jpg`.
+/// Bytes that do not decode to UTF-8 are replaced, as a lossy decoder does.
+pub fn url_decode_key(encoded: &str) -> String {
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| encoded.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            (byte, None) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
 fn no_such_bucket() -> ServiceError {
     s3_error("NoSuchBucket", 404, "The specified bucket does not exist")
+}
+
+fn no_such_key() -> ServiceError {
+    s3_error("NoSuchKey", 404, "The specified key does not exist.")
 }
 
 fn invalid_argument(message: &str) -> ServiceError {

@@ -2,7 +2,9 @@
 //! asynchronous retries, and the recursive loop of a function that writes where it is triggered.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration};
+use invoker::s3::{
+    url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
+};
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError, Lambda,
@@ -107,6 +109,9 @@ async fn keys_in_events_are_url_encoded_as_on_aws() {
         "uploads/my+cat+%281%29.jpg"
     );
     assert_eq!(url_encode_key("café/ü.png"), "caf%C3%A9/%C3%BC.png");
+    for key in ["uploads/my cat (1).jpg", "café/ü.png", "a+b%c.txt"] {
+        assert_eq!(url_decode_key(&url_encode_key(key)), key);
+    }
     let lambda = Lambda::new();
     let events = Events::default();
     let function = capturing(&lambda, "on-upload", &events);

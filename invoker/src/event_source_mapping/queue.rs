@@ -243,17 +243,20 @@ impl Poller {
             .sqs()
             .delete(queue, &handles)
             .unwrap_or_default();
-        let mut summary = format!("{} deleted", count(deleted.len()));
+        let mut summary = Vec::new();
+        if !deleted.is_empty() {
+            summary.push(format!("{} deleted", count(deleted.len())));
+        }
         if let Some(visible_again) = kept.iter().map(|r| r.visible_at).min() {
             let at =
                 self.lambda.elapsed() + visible_again.saturating_duration_since(Instant::now());
-            summary.push_str(&format!(
-                "; {} stay in the queue, {why}, visible again at {}",
+            summary.push(format!(
+                "{} stay in the queue, {why}, visible again at {}",
                 count(kept.len()),
                 crate::clock::offset(at)
             ));
         }
-        self.note(summary);
+        self.note(summary.join("; "));
     }
 
     /// The SQS event of a batch, as Lambda sends it.
