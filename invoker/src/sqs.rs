@@ -33,7 +33,7 @@ use crate::service::{Lambda, State};
 use crate::trace::{self, Lineage};
 use crate::transcript::Entry;
 use base64::Engine;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -481,6 +481,7 @@ impl Sqs<'_> {
         queue_arn: &str,
         handles: &[String],
     ) -> Result<Vec<String>, ServiceError> {
+        let handles: BTreeSet<&str> = handles.iter().map(String::as_str).collect();
         let mut state = self.lambda.state();
         let queue = queue_mut(&mut state, queue_arn)?;
         let (gone, kept) = std::mem::take(&mut queue.messages)
@@ -488,7 +489,7 @@ impl Sqs<'_> {
             .partition::<Vec<_>, _>(|s| {
                 s.message
                     .receipt_handle
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|h| handles.contains(h))
             });
         queue.messages = kept;

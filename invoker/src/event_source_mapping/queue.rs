@@ -187,55 +187,27 @@ impl Poller {
             chain.merge(&received.chain);
         }
         let queue = &self.mapping.settings.event_source_arn;
-        let label = match batch.len() {
-            1 => format!("SQS {}, 1 message", queue_name(queue)),
-            n => format!("SQS {}, {n} messages", queue_name(queue)),
-        };
+        let label = format!("SQS {}, {}", queue_name(queue), count(batch.len()));
         let event = self.event(&batch);
         let outcome = self
             .lambda
             .invoke_batch(&self.mapping, event, label, chain)
             .await;
-        let ids: Vec<&str> = batch
+        let ids: BTreeSet<&str> = batch
             .iter()
             .map(|r| r.message.message_id.as_str())
             .collect();
-        let failed = match outcome {
-            BatchOutcome::Succeeded(response)
-                if self.mapping.settings.report_batch_item_failures =>
-            {
-                batch_item_failures(&response, &ids)
-            }
-            BatchOutcome::Succeeded(_) => Ok(BTreeSet::new()),
-            BatchOutcome::Failed(response, error) => Err(format!(
-                "the function failed ({}: {})",
-                response.function_error.unwrap_or_default(),
-                error.error_type
-            )),
-            BatchOutcome::NotRun(refused) => Err(format!(
-                "the batch was not invoked ({}{})",
-                refused.code,
-                refused.reason.map(|r| format!(": {r}")).unwrap_or_default()
-            )),
+        let failed = self.failed_messages(outcome, &ids);
+        // The messages that stay in the queue, to come back after their visibility timeout.
+        let (kept, why): (BTreeSet<String>, String) = match failed {
+            Ok(failed) => (failed, "reported in batchItemFailures".to_owned()),
+            Err(why) => (ids.iter().map(|id| (*id).to_owned()).collect(), why),
         };
-        let (kept, why) = match failed {
-            Ok(failed) if failed.is_empty() => (Vec::new(), String::new()),
-            Ok(failed) => {
-                let kept: Vec<&Received> = batch
-                    .iter()
-                    .filter(|r| failed.contains(r.message.message_id.as_str()))
-                    .collect();
-                (kept, "reported in batchItemFailures".to_owned())
-            }
-            Err(why) => (batch.iter().collect(), why),
-        };
-        let handles: Vec<String> = batch
+        let (stay, done): (Vec<&Received>, Vec<&Received>) = batch
             .iter()
-            .filter(|r| {
-                !kept
-                    .iter()
-                    .any(|k| k.message.message_id == r.message.message_id)
-            })
+            .partition(|r| kept.contains(&r.message.message_id));
+        let handles: Vec<String> = done
+            .iter()
             .filter_map(|r| r.message.receipt_handle.clone())
             .collect();
         let deleted = self
@@ -247,16 +219,43 @@ impl Poller {
         if !deleted.is_empty() {
             summary.push(format!("{} deleted", count(deleted.len())));
         }
-        if let Some(visible_again) = kept.iter().map(|r| r.visible_at).min() {
+        if let Some(visible_again) = stay.iter().map(|r| r.visible_at).min() {
             let at =
                 self.lambda.elapsed() + visible_again.saturating_duration_since(Instant::now());
             summary.push(format!(
                 "{} stay in the queue, {why}, visible again at {}",
-                count(kept.len()),
+                count(stay.len()),
                 crate::clock::offset(at)
             ));
         }
         self.note(summary.join("; "));
+    }
+
+    /// Which messages of a batch failed, by id, or why the whole batch failed.
+    fn failed_messages(
+        &self,
+        outcome: BatchOutcome,
+        ids: &BTreeSet<&str>,
+    ) -> Result<BTreeSet<String>, String> {
+        match outcome {
+            BatchOutcome::Succeeded(response)
+                if self.mapping.settings.report_batch_item_failures =>
+            {
+                batch_item_failures(&response, ids)
+            }
+            // Without ReportBatchItemFailures, a response is not read: success is success.
+            BatchOutcome::Succeeded(_) => Ok(BTreeSet::new()),
+            BatchOutcome::Failed(response, error) => Err(format!(
+                "the function failed ({}: {})",
+                response.function_error.unwrap_or_default(),
+                error.error_type
+            )),
+            BatchOutcome::NotRun(refused) => Err(format!(
+                "the batch was not invoked ({}{})",
+                refused.code,
+                refused.reason.map(|r| format!(": {r}")).unwrap_or_default()
+            )),
+        }
     }
 
     /// The SQS event of a batch, as Lambda sends it.
@@ -316,7 +315,7 @@ impl Poller {
 }
 
 /// The messages a partial batch response fails, or why the whole batch counts as failed.
-fn batch_item_failures(response: &Value, ids: &[&str]) -> Result<BTreeSet<String>, String> {
+fn batch_item_failures(response: &Value, ids: &BTreeSet<&str>) -> Result<BTreeSet<String>, String> {
     let failures = match response {
         Value::Null => return Ok(BTreeSet::new()),
         Value::Object(fields) => match fields.get("batchItemFailures") {
@@ -329,7 +328,7 @@ fn batch_item_failures(response: &Value, ids: &[&str]) -> Result<BTreeSet<String
     failures
         .iter()
         .map(|failure| match failure.get("itemIdentifier") {
-            Some(Value::String(id)) if ids.contains(&id.as_str()) => Ok(id.clone()),
+            Some(Value::String(id)) if ids.contains(id.as_str()) => Ok(id.clone()),
             Some(Value::String(id)) if !id.is_empty() => Err(format!(
                 "batchItemFailures names {id}, which is not a message of the batch"
             )),
@@ -352,7 +351,7 @@ mod tests {
 
     #[test]
     fn an_empty_or_missing_list_is_a_full_success() {
-        let ids = ["a", "b"];
+        let ids = BTreeSet::from(["a", "b"]);
         for response in [json!(null), json!({}), json!({ "batchItemFailures": [] })] {
             assert_eq!(batch_item_failures(&response, &ids), Ok(BTreeSet::new()));
         }
@@ -360,7 +359,7 @@ mod tests {
 
     #[test]
     fn an_unknown_or_missing_identifier_fails_the_whole_batch() {
-        let ids = ["a", "b"];
+        let ids = BTreeSet::from(["a", "b"]);
         let unknown = json!({ "batchItemFailures": [{ "itemIdentifier": "zzz" }] });
         assert!(batch_item_failures(&unknown, &ids).is_err());
         let empty = json!({ "batchItemFailures": [{ "itemIdentifier": "" }] });
