@@ -423,12 +423,14 @@ impl Sqs<'_> {
         let now = Instant::now();
         let now_ms = self.epoch_millis();
         let mut state = self.lambda.state();
-        queue_mut(&mut state, queue_arn)?;
         self.expire(&mut state, queue_arn);
         let mut received = Vec::new();
         let mut worn_out = Vec::new();
         let State { queues, ids, .. } = &mut *state;
-        let queue = queues.queues.get_mut(queue_arn).expect("checked above");
+        let queue = queues
+            .queues
+            .get_mut(queue_arn)
+            .ok_or_else(non_existent_queue)?;
         let visibility = queue.attributes.visibility_timeout;
         let redrive = queue.attributes.redrive_policy.clone();
         for (index, stored) in queue.messages.iter_mut().enumerate() {

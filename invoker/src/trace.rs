@@ -15,12 +15,12 @@
 //!
 //! The invoker models the header with two pieces:
 //!
-//! - [`Lineage`]: the counts a request carries. An asynchronous event keeps the lineage of the
+//! - `Lineage`: the counts a request carries. An asynchronous event keeps the lineage of the
 //!   call that sent it, an SQS message the lineage of its `SendMessage`; the invocation it
 //!   causes runs with that lineage plus one for its own function.
 //! - The **current caller**, a tokio task-local that [`crate::execution`] sets around a handler
 //!   while it runs: the invoker's `_X_AMZN_TRACE_ID`. A handler calls
-//!   S3, SNS or SQS through any clone of [`Lambda`](crate::Lambda), as a real function calls them
+//!   S3, SNS or SQS through any clone of [`Lambda`], as a real function calls them
 //!   through an SDK client made at init; the service reads the current caller to continue its
 //!   chain, and to show the call inside that invocation's block in the transcript. Outside a
 //!   handler (a test, Lambda's own pollers) there is no current caller: a call starts a chain.
