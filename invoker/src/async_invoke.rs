@@ -20,7 +20,13 @@
 //! A **throttled** event (no concurrency left) is not a failed attempt: it goes back into the
 //! queue and is tried again with a backoff from 1 second up to 5 minutes, until its maximum age.
 //!
-//! Simplified here: destinations other than SQS queues and Lambda functions.
+//! An event that would invoke its function more than 16 times in one request chain (a function
+//! that writes to the bucket that triggers it) is a **recursive loop**: Lambda does not invoke
+//! it, and hands it to the on-failure destination and dead-letter queue at once (see
+//! [`crate::trace`]).
+//!
+//! Destinations here are SQS queues, SNS topics and Lambda functions; a dead-letter queue is an
+//! SQS queue or an SNS topic, as on AWS. Simplified here: EventBridge and S3 destinations.
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
@@ -30,6 +36,7 @@ use crate::execution::Run;
 use crate::function::HandlerError;
 use crate::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
+use crate::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
 use crate::transcript::Entry;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -42,6 +49,9 @@ pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from
 /// The default and longest time an event may wait to be processed: 6 hours.
 pub const MAX_EVENT_AGE: Duration = Duration::from_secs(6 * 3600);
 const MIN_EVENT_AGE: Duration = Duration::from_secs(60);
+/// The condition the invoker records for an event stopped as a recursive loop. AWS does not
+/// document the one it writes; this is the name of its exception for the same stop.
+pub const RECURSIVE_LOOP: &str = "RecursiveInvocationException";
 
 /// How Lambda handles an asynchronous event for one function version or alias: the settings of
 /// `aws lambda put-function-event-invoke-config`.
@@ -77,13 +87,14 @@ impl EventInvokeConfig {
         self
     }
 
-    /// Where a record of each success goes: an SQS queue or Lambda function ARN.
+    /// Where a record of each success goes: an SQS queue, SNS topic or Lambda function ARN.
     pub fn on_success(mut self, destination_arn: impl Into<String>) -> Self {
         self.on_success = Some(destination_arn.into());
         self
     }
 
-    /// Where a record of each event Lambda gave up on goes: an SQS queue or Lambda function ARN.
+    /// Where a record of each event Lambda gave up on goes: an SQS queue, SNS topic or Lambda
+    /// function ARN.
     pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
         self.on_failure = Some(destination_arn.into());
         self
@@ -129,8 +140,9 @@ impl EventInvokeConfig {
 pub enum EventOutcome {
     /// The function succeeded on attempt `attempts`.
     Succeeded { attempts: u32 },
-    /// Lambda gave up: `condition` is `RetriesExhausted` or `EventAgeExceeded`; `sent_to` lists
-    /// the destination and dead-letter queue that received it (empty: discarded).
+    /// Lambda gave up: `condition` is `RetriesExhausted`, `EventAgeExceeded` or, for a
+    /// recursive loop, [`RECURSIVE_LOOP`]; `sent_to` lists the destination and dead-letter queue
+    /// that received it (empty: discarded).
     Failed {
         condition: &'static str,
         attempts: u32,
@@ -138,23 +150,26 @@ pub enum EventOutcome {
     },
 }
 
-/// The two kinds of destination the invoker can deliver to.
+/// The kinds of destination the invoker can deliver to.
 enum DestinationKind {
     Queue,
+    Topic,
     Function,
 }
 
 fn destination_kind(arn: &str) -> Result<DestinationKind, ServiceError> {
     if arn.starts_with("arn:aws:sqs:") {
         Ok(DestinationKind::Queue)
+    } else if arn.starts_with("arn:aws:sns:") {
+        Ok(DestinationKind::Topic)
     } else if arn.starts_with("arn:aws:lambda:") && arn.contains(":function:") {
         Ok(DestinationKind::Function)
-    } else if ["arn:aws:sns:", "arn:aws:events:", "arn:aws:s3:"]
+    } else if ["arn:aws:events:", "arn:aws:s3:"]
         .iter()
         .any(|p| arn.starts_with(p))
     {
         Err(ServiceError::invalid_parameter_value(format!(
-            "The invoker delivers to SQS queue and Lambda function destinations only; {arn} is not simulated yet."
+            "The invoker delivers to SQS queue, SNS topic and Lambda function destinations only; {arn} is not simulated yet."
         )))
     } else {
         Err(ServiceError::invalid_parameter_value(format!(
@@ -170,6 +185,8 @@ struct QueuedEvent {
     event: Value,
     request_id: String,
     accepted: Instant,
+    /// The request chain of the call that sent it.
+    chain: Lineage,
 }
 
 impl Lambda {
@@ -248,6 +265,7 @@ impl Lambda {
         target: FunctionRef,
         event: Value,
         request_id: String,
+        chain: Lineage,
     ) -> InvokeResponse {
         let at = self.elapsed();
         self.state().transcript.push(Entry::Api {
@@ -264,6 +282,7 @@ impl Lambda {
             event,
             request_id: request_id.clone(),
             accepted: Instant::now(),
+            chain,
         };
         let lambda = self.clone();
         tokio::spawn(async move {
@@ -292,6 +311,19 @@ impl Lambda {
             .inner
             .scope
             .qualified_arn(&queued.target.name, &qualifier);
+        if queued.chain.would_loop(&queued.target.name) {
+            // Not an attempt: the event is never handed to the function.
+            self.note(format!(
+                "event {}: recursive loop detected: {} would be invoked more than {MAX_RECURSIVE_INVOCATIONS} times in one request chain; not invoked (RecursiveInvocationsDropped)",
+                queued.request_id, queued.target.name
+            ));
+            let context = FailureContext {
+                condition: RECURSIVE_LOOP,
+                attempts: 0,
+                last: None,
+            };
+            return self.give_up(&queued, &config, &function_arn, context).await;
+        }
         let mut attempts = 0;
         let mut throttles = 0;
         loop {
@@ -320,6 +352,7 @@ impl Lambda {
                 event: queued.event.clone(),
                 request_id: queued.request_id.clone(),
                 kind: format!("Event, attempt {attempts}"),
+                lineage: queued.chain.then(&queued.target.name),
             };
             let (response, failure) = match self.run(run).await {
                 Ok(ran) => ran,
@@ -406,15 +439,22 @@ impl Lambda {
             sent_to.extend(self.send_to_destination(destination, record).await);
         }
         if let Some(dlq) = self.dead_letter_queue(&queued.target) {
-            let message = last
-                .as_ref()
-                .map(|(_, error)| error.error_message.clone())
-                .unwrap_or_else(|| format!("Event age exceeded after {attempts} attempts"));
-            sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message));
+            let message = match (&last, condition) {
+                (Some((_, error)), _) => error.error_message.clone(),
+                (None, RECURSIVE_LOOP) => ServiceError::recursive_invocation().message,
+                (None, _) => format!("Event age exceeded after {attempts} attempts"),
+            };
+            sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message).await);
         }
+        let why = match condition {
+            RECURSIVE_LOOP => {
+                format!("stopped as a recursive loop ({RECURSIVE_LOOP}), never invoked")
+            }
+            _ => format!("{condition} after {attempts} attempts"),
+        };
         let summary = match sent_to.is_empty() {
-            true => format!("{condition} after {attempts} attempts; discarded (no on-failure destination or dead-letter queue)"),
-            false => format!("{condition} after {attempts} attempts{}", describe_sent(&sent_to)),
+            true => format!("{why}; discarded (no on-failure destination or dead-letter queue)"),
+            false => format!("{why}{}", describe_sent(&sent_to)),
         };
         self.record_outcome(
             &queued.request_id,
@@ -469,6 +509,11 @@ impl Lambda {
                 .sqs()
                 .send_message(destination, record.to_string(), BTreeMap::new())
                 .is_ok(),
+            Ok(DestinationKind::Topic) => self
+                .sns()
+                .publish_with_attributes(destination, record.to_string(), None, BTreeMap::new())
+                .await
+                .is_ok(),
             Ok(DestinationKind::Function) => {
                 let request = InvokeRequest::new(destination)
                     .invocation_type(InvocationType::Event)
@@ -480,7 +525,9 @@ impl Lambda {
         delivered.then(|| destination.to_owned())
     }
 
-    fn send_to_dead_letter_queue(
+    /// Sends the event to the dead-letter queue (an SQS queue or SNS topic) with Lambda's three
+    /// attributes; returns the queue if it was delivered.
+    async fn send_to_dead_letter_queue(
         &self,
         dlq: &str,
         queued: &QueuedEvent,
@@ -501,10 +548,15 @@ impl Lambda {
             ),
         ]);
         let body = queued.event.to_string();
-        self.sqs()
-            .send_message(dlq, body, attributes)
-            .ok()
-            .map(|_| dlq.to_owned())
+        let delivered = match destination_kind(dlq) {
+            Ok(DestinationKind::Topic) => self
+                .sns()
+                .publish_with_attributes(dlq, body, None, attributes)
+                .await
+                .is_ok(),
+            _ => self.sqs().send_message(dlq, body, attributes).is_ok(),
+        };
+        delivered.then(|| dlq.to_owned())
     }
 
     fn event_invoke_config(&self, function: &str, qualifier: &str) -> EventInvokeConfig {

@@ -276,10 +276,10 @@ impl FunctionConfig {
             )));
         }
         if let Some(target) = &self.dead_letter_target {
-            // A DLQ is a standard SQS queue or an SNS topic; the invoker simulates queues.
-            if !target.starts_with("arn:aws:sqs:") {
+            // A DLQ is a standard SQS queue or an SNS topic.
+            if !(target.starts_with("arn:aws:sqs:") || target.starts_with("arn:aws:sns:")) {
                 return Err(ServiceError::invalid_parameter_value(format!(
-                    "The dead-letter target {target} is not an SQS queue ARN (SNS topics are not simulated yet)."
+                    "The dead-letter target {target} is neither an SQS queue nor an SNS topic ARN."
                 )));
             }
         }

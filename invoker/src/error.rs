@@ -75,6 +75,16 @@ impl ServiceError {
         }
     }
 
+    /// 400: Lambda stopped an invocation that was part of a recursive loop (see
+    /// [`crate::trace`]).
+    pub fn recursive_invocation() -> Self {
+        Self::new(
+            "RecursiveInvocationException",
+            400,
+            "Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation.",
+        )
+    }
+
     /// The error body as the Lambda API sends it (and as boto3 shows it).
     pub fn to_json(&self) -> Value {
         let mut body = json!({

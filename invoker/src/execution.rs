@@ -30,6 +30,7 @@ use crate::logs::{self, LogEvent, Report};
 use crate::sandbox::Fault;
 use crate::service::{Lambda, State};
 use crate::tmp::Tmp;
+use crate::trace::{self, Caller, Lineage};
 use crate::transcript::{Entry, Invocation};
 use crate::versions::Version;
 use base64::Engine;
@@ -70,6 +71,7 @@ impl Lambda {
             event,
             request_id,
             kind,
+            lineage,
         } = run;
         let at = self.inner.clock.elapsed();
         // Counted as busy until this invocation ends, however it ends; a throttle drops it.
@@ -138,10 +140,17 @@ impl Lambda {
                 };
                 let logger = context.logger.clone();
                 let thawed = env.resources.background.clone();
-                let call = self
-                    .inner
-                    .sandbox
-                    .run(thawed.thawed_while(handler(event, context)));
+                // The handler's calls to other services continue this invocation's chain.
+                let caller = Caller {
+                    lineage,
+                    name: format!("{}:{version} (environment {})", config.name(), env.number),
+                    log_group: Arc::clone(&group),
+                    log_stream: Arc::clone(&stream),
+                };
+                let call = self.inner.sandbox.run(trace::within(
+                    caller,
+                    thawed.thawed_while(handler(event, context)),
+                ));
                 let result = tokio::time::timeout_at(deadline, call).await;
                 self.outcome(result, deadline, &request_id, config.timeout(), &logger)
                     .await
@@ -491,6 +500,8 @@ pub(crate) struct Run<'a> {
     pub request_id: String,
     /// `RequestResponse`, or `Event, attempt 2`: how the transcript names the run.
     pub kind: String,
+    /// The request chain inside this invocation, its own function counted (see [`trace`]).
+    pub lineage: Lineage,
 }
 
 /// What [`Lambda::acquire`] hands an invocation.

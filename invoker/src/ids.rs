@@ -2,7 +2,8 @@
 //!
 //! On AWS every request id is a fresh random UUID. Here they come from a ChaCha8 generator seeded
 //! by the scenario, so they still look like AWS's but are the same on every run, and a snapshot of
-//! a transcript does not change between runs.
+//! a transcript does not change between runs. Content digests ([`md5_hex`]) live here too: they
+//! identify what a client sent.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -49,6 +50,20 @@ impl IdGenerator {
     pub fn unit(&mut self) -> f64 {
         self.rng.random()
     }
+
+    /// `n` random bytes, for opaque tokens (receipt handles, signatures) that AWS sends as
+    /// base64.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.rng.random()).collect()
+    }
+}
+
+/// The MD5 digest of some content in lowercase hex: what S3 returns as a simple object's ETag
+/// and SQS as a message's `MD5OfBody`. Not random, but an identifier all the same: the same
+/// content always has the same digest, which is how a client checks what arrived.
+pub fn md5_hex(content: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    hex(&Md5::digest(content))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -64,6 +79,11 @@ mod tests {
         let (mut a, mut b) = (IdGenerator::from_seed(7), IdGenerator::from_seed(7));
         assert_eq!(a.request_id(), b.request_id());
         assert_ne!(a.request_id(), IdGenerator::from_seed(8).request_id());
+    }
+
+    #[test]
+    fn md5_is_the_etag_of_a_simple_object() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::error::ServiceError;
 use crate::execution::Run;
 use crate::permissions::Principal;
 use crate::service::Lambda;
+use crate::trace;
 use crate::transcript::{Entry, Invocation};
 use base64::Engine;
 use serde_json::Value;
@@ -225,6 +226,8 @@ impl Lambda {
             })?
         };
         let request_id = self.state().ids.request_id();
+        // A call from a handler continues the handler's request chain (see `crate::trace`).
+        let chain = trace::current_lineage();
         match request.invocation_type {
             InvocationType::RequestResponse => {
                 let version = self.resolve_version(&target)?;
@@ -235,11 +238,15 @@ impl Lambda {
                     event,
                     request_id,
                     kind: InvocationType::RequestResponse.as_str().to_owned(),
+                    lineage: chain.then(&target.name),
                 };
                 Ok(self.run(run).await?.0)
             }
             InvocationType::DryRun => Ok(self.dry_run(request, request_id)),
-            InvocationType::Event => Ok(self.enqueue(request.clone(), target, event, request_id)),
+            InvocationType::Event => {
+                let queued = self.enqueue(request.clone(), target, event, request_id, chain);
+                Ok(queued)
+            }
         }
     }
 

@@ -49,6 +49,11 @@
 //! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
 //!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
 //!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
+//! - [`s3`] and [`sns`]: the push model: S3 buckets and SNS topics that invoke functions
+//!   asynchronously with their events.
+//! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
+//!   source of an SQS event source mapping, and a place for dead letters and destination records.
+//! - [`trace`]: request chains across services, and the recursive loops Lambda stops.
 //! - [`function`]: function code: handlers, init steps, function errors.
 //! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
@@ -96,14 +101,17 @@ pub mod kms;
 pub mod layers;
 pub mod logs;
 pub mod permissions;
+pub mod s3;
 pub mod sandbox;
 pub mod schedule;
 pub mod service;
 pub mod ses;
 pub mod shard;
+pub mod sns;
 pub mod sqs;
 pub mod timeline;
 pub mod tmp;
+pub mod trace;
 pub mod transcript;
 pub mod versions;
 

@@ -25,6 +25,8 @@ use crate::sandbox::Sandbox;
 use crate::schedule::Rules;
 use crate::ses::Mail;
 use crate::shard::Stream;
+use crate::s3::Buckets;
+use crate::sns::Topics;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
 use crate::transcript::{Entry, Transcript};
@@ -93,6 +95,8 @@ pub(crate) struct State {
     pub layers: Layers,
     pub policies: Policies,
     pub mail: Mail,
+    pub buckets: Buckets,
+    pub topics: Topics,
     pub mappings: Mappings,
     /// API Gateway's APIs, by id.
     pub apis: Apis,
@@ -264,6 +268,8 @@ impl LambdaBuilder {
                     layers: Layers::default(),
                     policies: Policies::default(),
                     mail: Mail::default(),
+                    buckets: Buckets::default(),
+                    topics: Topics::default(),
                     mappings: Mappings::default(),
                     apis: Apis::default(),
                     rules: Rules::default(),

@@ -28,6 +28,7 @@ use crate::execution::Run;
 use crate::function::HandlerError;
 use crate::invoke::{InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
+use crate::trace::Lineage;
 use crate::transcript::Entry;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -249,12 +250,16 @@ impl Lambda {
     }
 
     /// Invokes a mapping's function synchronously with one batch, as the mapping's poller does.
-    /// `label` names the source in the transcript (`Kinesis clicks shard 0`, `SQS orders`).
+    /// `label` names the source in the transcript (`Kinesis clicks shard 0`, `SQS orders`);
+    /// `chain` is the request chain the batch's records continue (see [`crate::trace`]): an SQS
+    /// message's, or a new one for a stream record (Lambda does not follow chains through
+    /// Kinesis or DynamoDB).
     pub(crate) async fn invoke_batch(
         &self,
         mapping: &Mapping,
         event: Value,
         label: String,
+        chain: Lineage,
     ) -> BatchOutcome {
         let version = match self.resolve_version(&mapping.target) {
             Ok(version) => version,
@@ -269,6 +274,7 @@ impl Lambda {
             event,
             request_id,
             kind: label,
+            lineage: chain.then(&mapping.target.name),
         };
         match self.run(run).await {
             Ok((response, None)) => {

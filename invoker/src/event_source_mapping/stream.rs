@@ -52,6 +52,7 @@ use crate::invoke::InvokeResponse;
 use crate::kinesis;
 use crate::service::Lambda;
 use crate::shard::{hash_key, Record, RecordBody, StreamKind};
+use crate::trace::Lineage;
 use crate::transcript::Entry;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
@@ -441,7 +442,12 @@ impl Lane {
     async fn invoke(&mut self, batch: &mut Batch) -> Attempt {
         let event = self.event(&batch.records);
         let label = format!("{}, {}", self.name, records(batch.records.len()));
-        let outcome = self.lambda.invoke_batch(&self.mapping, event, label).await;
+        // Lambda's loop detection does not follow streams, so each batch starts a new chain.
+        let chain = Lineage::default();
+        let outcome = self
+            .lambda
+            .invoke_batch(&self.mapping, event, label, chain)
+            .await;
         if !matches!(outcome, BatchOutcome::NotRun(_)) {
             self.throttles = 0;
             batch.invocations += 1;

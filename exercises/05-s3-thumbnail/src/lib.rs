@@ -1,0 +1,78 @@
+//! # Exercise 5 — Thumbnails from S3 uploads, without a loop
+//!
+//! Read first: `book/src/event-models.md` (`cargo xtask book --serve`).
+//!
+//! The app uploads photos to the bucket `photos`, under `uploads/` (`uploads/cat.jpg`,
+//! `uploads/2025/01/cat.jpg`). For each one, the `thumbnail` function must store a small copy,
+//! [`THUMBNAIL_WIDTH`] pixels wide, under `thumbnails/`, at the same path:
+//! `thumbnails/cat.jpg`, `thumbnails/2025/01/cat.jpg`.
+//!
+//! S3 *pushes* events: when a write matches the bucket's notification configuration, S3 invokes
+//! the function asynchronously with an `S3Event` and moves on. Three pieces:
+//!
+//! 1. **`notification`**: which writes invoke `thumbnail`. Every new object under `uploads/`
+//!    (event type `s3:ObjectCreated:*`, a `prefix` filter), and nothing else: other folders of the
+//!    bucket hold other things.
+//! 2. **`thumbnail_key`**: where the thumbnail of an upload goes: `uploads/` replaced by
+//!    `thumbnails/`, the rest of the key unchanged.
+//! 3. **`make_thumbnails`**, the handler. For each record of the event: the object's key (S3
+//!    sends it URL-encoded, `my cat.jpg` arrives as `my+cat.jpg`: decode it with
+//!    `invoker::s3::url_decode_key`), the photo (`lambda.s3().get_object(BUCKET, &key)`), its
+//!    thumbnail (`resize(&photo, THUMBNAIL_WIDTH)`), stored with
+//!    `lambda.s3().put_object(BUCKET, &thumbnail_key(&key), thumbnail).await`.
+//!
+//! The trap: the function writes into the bucket that triggers it. If its own writes match its
+//! notification, each thumbnail invokes it again, for a thumbnail of the thumbnail, and so on: a
+//! recursive loop that bills every round. (A `.jpg` suffix filter does not help: thumbnails are
+//! `.jpg` too.) Lambda notices such a loop and stops it after 16 invocations in one request chain,
+//! but that is a safety net, not a design: one of the tests shows the first version of this
+//! function (`next_to_the_upload`, in `src/given.rs`) caught in it. Choose the filter and the keys
+//! so that one upload is one invocation.
+//!
+//! The names, the image processing and the deployment are in `src/given.rs`: read it, you don't
+//! need to change it.
+//!
+//! Check your work with `cargo xtask verify s3-thumbnail`. Stuck? The chapter has hints, folded.
+
+mod given;
+pub use given::*;
+
+use invoker::aws_lambda_events::s3::S3Event;
+use invoker::s3::LambdaFunctionConfiguration;
+use invoker::{Context, HandlerError, Lambda};
+
+// ANCHOR: notification
+/// The bucket's notification for `thumbnail`: which writes invoke it.
+pub fn notification(function_arn: &str) -> LambdaFunctionConfiguration {
+    // TODO: `LambdaFunctionConfiguration::new(function_arn)` with the event type
+    // "s3:ObjectCreated:*" and a prefix filter, so that only new objects under UPLOADS invoke it.
+    let _ = function_arn;
+    todo!("invoke the function for new objects under uploads/ only")
+}
+// ANCHOR_END: notification
+
+// ANCHOR: thumbnail_key
+/// Where the thumbnail of an upload goes: `uploads/2025/cat.jpg` → `thumbnails/2025/cat.jpg`.
+pub fn thumbnail_key(upload_key: &str) -> String {
+    // TODO: the key with its leading UPLOADS replaced by THUMBNAILS.
+    let _ = upload_key;
+    todo!("mirror the upload's path under thumbnails/")
+}
+// ANCHOR_END: thumbnail_key
+
+// ANCHOR: make_thumbnails
+/// The handler of `thumbnail`: a thumbnail for each photo in the event. `lambda` is the account,
+/// your S3 client: `lambda.s3()`.
+pub async fn make_thumbnails(
+    lambda: Lambda,
+    event: S3Event,
+    ctx: Context,
+) -> Result<(), HandlerError> {
+    // TODO: for each `record` in `event.records`: decode `record.s3.object.key` (an
+    // `Option<String>`) with `invoker::s3::url_decode_key`, `get_object` the photo, `resize` it
+    // to THUMBNAIL_WIDTH and `put_object` the thumbnail at `thumbnail_key(&key)`. `?` turns S3's
+    // errors into function errors. A log line per thumbnail helps: `ctx.logger().info(…)`.
+    let _ = (lambda, event, ctx);
+    todo!("store a thumbnail of each uploaded photo")
+}
+// ANCHOR_END: make_thumbnails

@@ -1,0 +1,282 @@
+//! Amazon SNS, simulated: topics that fan a message out to every function subscribed to them.
+//!
+//! SNS is a **push** source. A publisher sends one message to a topic; SNS delivers a copy to
+//! each subscription. For a Lambda subscription it invokes the function **asynchronously**
+//! (`InvocationType: Event`) with an SNS event of one record, and does not wait for it: from
+//! there on the function's asynchronous settings apply, its retries, destinations and
+//! dead-letter queue (see [`crate::async_invoke`]). Three functions subscribed to one topic get
+//! three events with the same `MessageId` and three request ids of their own.
+//!
+//! ```
+//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda};
+//! use invoker::aws_lambda_events::sns::SnsEvent;
+//!
+//! async fn on_order(event: SnsEvent, ctx: Context) -> Result<(), HandlerError> {
+//!     ctx.logger().info(&event.records[0].sns.message);
+//!     Ok(())
+//! }
+//!
+//! invoker::run(async {
+//!     let lambda = Lambda::new();
+//!     let function = lambda.create_function(FunctionConfig::new("email"), handler_fn(on_order)).unwrap();
+//!     let topic = lambda.sns().create_topic("orders").unwrap();
+//!     lambda.sns().subscribe(&topic, "lambda", &function).unwrap();
+//!     lambda.sns().publish(&topic, "order 7 placed", Some("New order")).await.unwrap();
+//!     lambda.settle().await;
+//!     assert!(lambda.transcript().contains("order 7 placed"));
+//! });
+//! ```
+//!
+//! A topic can also be a function's dead-letter queue or an asynchronous destination: Lambda
+//! publishes the failed event (or the invocation record) to it.
+//!
+//! Simplified here: only `lambda` subscriptions (no SQS, HTTP, email…), no filter policies, no
+//! FIFO topics, and no delivery retries: a delivery Lambda refuses (the function is gone) is
+//! dropped, with a transcript line. The signature is random, not a real one.
+
+use crate::arn::FunctionRef;
+use crate::clock;
+use crate::error::ServiceError;
+use crate::invoke::{InvocationType, InvokeRequest};
+use crate::service::Lambda;
+use crate::transcript::Entry;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// The largest message SNS accepts: 256 KB.
+pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+/// The longest subject: 100 characters.
+pub const MAX_SUBJECT_CHARS: usize = 100;
+/// The certificate SNS signs with, as AWS's examples name it.
+const SIGNING_CERT: &str = "SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem";
+
+/// Every topic, by ARN.
+#[derive(Debug, Default)]
+pub(crate) struct Topics {
+    topics: BTreeMap<String, Topic>,
+}
+
+#[derive(Debug, Default)]
+struct Topic {
+    subscriptions: Vec<Subscription>,
+}
+
+#[derive(Clone, Debug)]
+struct Subscription {
+    arn: String,
+    function: FunctionRef,
+}
+
+/// The SNS part of the simulated account: `lambda.sns().create_topic("orders")`.
+pub struct Sns<'a> {
+    lambda: &'a Lambda,
+}
+
+impl Lambda {
+    /// The account's SNS topics.
+    pub fn sns(&self) -> Sns<'_> {
+        Sns { lambda: self }
+    }
+}
+
+impl Sns<'_> {
+    /// Creates a topic (or returns the existing one), like `aws sns create-topic`, and returns
+    /// its ARN, `arn:aws:sns:<region>:<account>:<name>`.
+    pub fn create_topic(&self, name: &str) -> Result<String, ServiceError> {
+        let valid = (1..=256).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(invalid_parameter("Topic Name"));
+        }
+        let scope = &self.lambda.inner.scope;
+        let arn = format!("arn:aws:sns:{}:{}:{name}", scope.region, scope.account_id);
+        let at = self.lambda.elapsed();
+        let mut state = self.lambda.state();
+        if !state.topics.topics.contains_key(&arn) {
+            state.topics.topics.insert(arn.clone(), Topic::default());
+            state.transcript.push(Entry::Api {
+                at,
+                text: format!("sns:CreateTopic {arn}"),
+            });
+        }
+        Ok(arn)
+    }
+
+    /// Subscribes a function to a topic, like `aws sns subscribe --protocol lambda
+    /// --notification-endpoint <function ARN>`; returns the subscription's ARN. Subscribing it
+    /// again returns the same subscription. SNS does not check that the function exists: a
+    /// delivery to a missing function fails when a message is published.
+    pub fn subscribe(
+        &self,
+        topic_arn: &str,
+        protocol: &str,
+        endpoint: &str,
+    ) -> Result<String, ServiceError> {
+        match protocol {
+            "lambda" => {}
+            "sqs" | "http" | "https" | "email" | "email-json" | "sms" | "application"
+            | "firehose" => {
+                return Err(sns_error(
+                    "InvalidParameter",
+                    400,
+                    format!("The invoker delivers SNS messages to Lambda functions only; protocol {protocol} is not simulated."),
+                ))
+            }
+            other => {
+                return Err(invalid_parameter(&format!(
+                    "Amazon SNS does not support this protocol string: {other}"
+                )))
+            }
+        }
+        if !endpoint.starts_with("arn:aws:lambda:") {
+            return Err(invalid_parameter("Lambda endpoint ARN"));
+        }
+        let function = self
+            .lambda
+            .inner
+            .scope
+            .parse(endpoint, None)
+            .map_err(|_| invalid_parameter("Lambda endpoint ARN"))?;
+        let at = self.lambda.elapsed();
+        let mut state = self.lambda.state();
+        let id = state.ids.request_id();
+        let topic = state
+            .topics
+            .topics
+            .get_mut(topic_arn)
+            .ok_or_else(topic_not_found)?;
+        if let Some(existing) = topic.subscriptions.iter().find(|s| s.function == function) {
+            return Ok(existing.arn.clone());
+        }
+        let arn = format!("{topic_arn}:{id}");
+        topic.subscriptions.push(Subscription {
+            arn: arn.clone(),
+            function,
+        });
+        state.transcript.push(Entry::Api {
+            at,
+            text: format!("sns:Subscribe {endpoint} to {topic_arn}"),
+        });
+        Ok(arn)
+    }
+
+    /// Publishes a message, like `aws sns publish`, and returns its message id: each subscribed
+    /// function is invoked asynchronously with an SNS event. Called from a handler, the
+    /// deliveries continue the handler's request chain.
+    pub async fn publish(
+        &self,
+        topic_arn: &str,
+        message: impl Into<String>,
+        subject: Option<&str>,
+    ) -> Result<String, ServiceError> {
+        self.publish_with_attributes(topic_arn, message.into(), subject, BTreeMap::new())
+            .await
+    }
+
+    /// Publishes a message with message attributes: name → (data type, value).
+    pub(crate) async fn publish_with_attributes(
+        &self,
+        topic_arn: &str,
+        message: String,
+        subject: Option<&str>,
+        attributes: BTreeMap<String, (String, String)>,
+    ) -> Result<String, ServiceError> {
+        if message.is_empty() {
+            return Err(invalid_parameter("Empty message"));
+        }
+        if message.len() > MAX_MESSAGE_BYTES {
+            return Err(invalid_parameter(
+                "Message too long: message must be shorter than 262144 bytes",
+            ));
+        }
+        if subject.is_some_and(|s| s.is_empty() || s.chars().count() > MAX_SUBJECT_CHARS) {
+            return Err(invalid_parameter("Subject"));
+        }
+        let (message_id, signature, subscriptions) = {
+            let mut state = self.lambda.state();
+            let subscriptions = state
+                .topics
+                .topics
+                .get(topic_arn)
+                .ok_or_else(topic_not_found)?
+                .subscriptions
+                .clone();
+            let message_id = state.ids.request_id();
+            let signature = base64::engine::general_purpose::STANDARD.encode(state.ids.bytes(256));
+            (message_id, signature, subscriptions)
+        };
+        self.lambda.record_call(format!(
+            "sns:Publish to {topic_arn}: message {message_id}, {} subscription(s)",
+            subscriptions.len()
+        ));
+        let region = &self.lambda.inner.scope.region;
+        let attributes: Map<String, Value> = attributes
+            .into_iter()
+            .map(|(name, (kind, value))| (name, json!({ "Type": kind, "Value": value })))
+            .collect();
+        for subscription in subscriptions {
+            let event = json!({
+                "Records": [{
+                    "EventSource": "aws:sns",
+                    "EventVersion": "1.0",
+                    "EventSubscriptionArn": subscription.arn,
+                    "Sns": {
+                        "Type": "Notification",
+                        "MessageId": message_id,
+                        "TopicArn": topic_arn,
+                        "Subject": subject,
+                        "Message": message,
+                        "Timestamp": clock::rfc3339_millis(self.lambda.inner.clock.now()),
+                        "SignatureVersion": "1",
+                        "Signature": signature,
+                        "SigningCertUrl": format!("https://sns.{region}.amazonaws.com/{SIGNING_CERT}"),
+                        "UnsubscribeUrl": format!(
+                            "https://sns.{region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={}",
+                            subscription.arn
+                        ),
+                        "MessageAttributes": attributes,
+                    },
+                }],
+            });
+            let mut request = InvokeRequest::new(subscription.function.name.clone())
+                .invocation_type(InvocationType::Event)
+                .payload(event);
+            if let Some(qualifier) = &subscription.function.qualifier {
+                request = request.qualifier(qualifier.clone());
+            }
+            if let Err(refused) = self.lambda.invoke(request).await {
+                self.lambda.record_call(format!(
+                    "sns: delivery of message {message_id} to {} failed ({}); the invoker does not retry it",
+                    subscription.arn, refused.code
+                ));
+            }
+        }
+        Ok(message_id)
+    }
+}
+
+/// SNS's answer for a topic that is not there.
+fn topic_not_found() -> ServiceError {
+    sns_error("NotFound", 404, "Topic does not exist".into())
+}
+
+/// SNS's answer for a parameter it refuses: `Invalid parameter: <what>`.
+fn invalid_parameter(what: &str) -> ServiceError {
+    sns_error(
+        "InvalidParameter",
+        400,
+        format!("Invalid parameter: {what}"),
+    )
+}
+
+fn sns_error(code: &'static str, status: u16, message: String) -> ServiceError {
+    ServiceError {
+        code,
+        status,
+        message,
+        reason: None,
+    }
+}
