@@ -9,6 +9,8 @@
 //!   then the same as asynchronous events, which Lambda keeps retrying until all are processed.
 //! - `kinesis`: 100,000 records put across a 4-shard stream, read by an event source mapping in
 //!   batches of 100 and processed by a trivial handler (target: under a second).
+//!
+//! `cargo bench -p invoker -- async kinesis` runs only the scenarios named.
 
 use invoker::{
     handler_fn, Context, EventOutcome, EventSourceMapping, FunctionConfig, HandlerError,
@@ -30,11 +32,25 @@ async fn consume(_batch: Value, ctx: Context) -> Result<Value, HandlerError> {
     Ok(Value::Null)
 }
 
+/// Runs every scenario, or only those named on the command line:
+/// `cargo bench -p invoker -- async kinesis`.
 fn main() {
-    sync_invocations();
-    async_events_with_failures();
-    burst_against_reserved_concurrency();
-    kinesis_stream();
+    let scenarios: [(&str, fn()); 4] = [
+        ("sync", sync_invocations),
+        ("async", async_events_with_failures),
+        ("burst", burst_against_reserved_concurrency),
+        ("kinesis", kinesis_stream),
+    ];
+    // Cargo passes `--bench` to bench targets; everything else names a scenario.
+    let chosen: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
+    for (name, scenario) in scenarios {
+        if chosen.is_empty() || chosen.iter().any(|c| c == name) {
+            scenario();
+        }
+    }
 }
 
 fn sync_invocations() {
