@@ -1,4 +1,4 @@
-//! # Exercise 4 — Protect the database: reserved concurrency, and callers that back off
+//! # Exercise 9 — Protect the database: reserved concurrency, and callers that back off
 //!
 //! Read first: `book/src/concurrency.md` (`cargo xtask book --serve`).
 //!

@@ -1,4 +1,4 @@
-//! # Exercise 5 — No cold starts for checkout: provisioned concurrency
+//! # Exercise 10 — No cold starts for checkout: provisioned concurrency
 //!
 //! Read first: `book/src/concurrency.md` (`cargo xtask book --serve`).
 //!

@@ -1,4 +1,4 @@
-//! # Exercise 6 — Blue/green releases with versions and aliases
+//! # Exercise 11 — Blue/green releases with versions and aliases
 //!
 //! Read first: `book/src/versions-and-aliases.md` (`cargo xtask book --serve`).
 //!

@@ -1,4 +1,4 @@
-//! # Exercise 7 — Canary releases with a weighted alias
+//! # Exercise 12 — Canary releases with a weighted alias
 //!
 //! Read first: `book/src/versions-and-aliases.md` (`cargo xtask book --serve`).
 //!

@@ -1,4 +1,4 @@
-//! # Exercise 8 — Configuration in environment variables
+//! # Exercise 13 — Configuration in environment variables
 //!
 //! Read first: `book/src/environment-variables.md` (`cargo xtask book --serve`).
 //!

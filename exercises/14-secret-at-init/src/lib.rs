@@ -1,4 +1,4 @@
-//! # Exercise 9 — A secret, decrypted once per environment
+//! # Exercise 14 — A secret, decrypted once per environment
 //!
 //! Read first: `book/src/environment-variables.md` (`cargo xtask book --serve`).
 //!
