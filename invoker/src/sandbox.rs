@@ -33,9 +33,11 @@ use tokio::sync::oneshot;
 
 /// How many times each side checks for the other's message before going to sleep on it.
 /// Waking a sleeping thread costs microseconds, several times the cost of a trivial handler, and
-/// the two sides hand work back and forth in quick succession; a short spin (tens of
-/// microseconds) keeps the hand-over cheap without burning a core while the service is idle.
-const SPINS_BEFORE_SLEEP: u32 = 2_000;
+/// the two sides hand work back and forth in quick succession, so each side first checks a few
+/// times, yielding its core in between. Yielding rather than spinning matters on a busy machine
+/// (a laptop compiling, a CI runner with two cores): a spinning thread would burn the very time
+/// slice the other side needs to answer.
+const SPINS_BEFORE_SLEEP: u32 = 200;
 
 /// The sandbox thread's name; the panic hook keeps quiet for panics on threads with this name.
 const THREAD_NAME: &str = "lambda-sandbox";
@@ -175,7 +177,7 @@ fn receive<T>(channel: &Receiver<T>, timeout: Option<Duration>) -> Result<T, Rec
     for _ in 0..SPINS_BEFORE_SLEEP {
         match channel.try_recv() {
             Ok(message) => return Ok(message),
-            Err(TryRecvError::Empty) => std::hint::spin_loop(),
+            Err(TryRecvError::Empty) => thread::yield_now(),
             Err(TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
         }
     }
