@@ -2,12 +2,17 @@
 //! ANCHOR lines) and their transcripts (the snapshots in `snapshots/`), so what a reader sees is
 //! exactly what the invoker does.
 
+use invoker::aws_lambda_events::kinesis::KinesisEvent;
+use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use invoker::sqs::QueueAttributes;
 use invoker::LayerContent;
 use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda, Role};
 use invoker::{with_init, InitContext};
 use invoker::{EventInvokeConfig, InvocationType};
+use invoker::{EventSourceMapping, StartingPosition};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -1105,4 +1110,183 @@ async fn layers_limits() {
     }
     // ANCHOR_END: layers_limits
     insta::assert_snapshot!(answers.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event models: the pull model
+
+// ANCHOR: event_models_pull_code
+/// What the warehouse has on its shelves. The scenario shares it, and restocks it.
+type Shelves = Arc<Mutex<BTreeSet<&'static str>>>;
+
+/// Ships the orders of a batch of SQS messages, 50 ms each. An item that is not on the shelves
+/// can't be shipped yet: its message is reported in `batchItemFailures`, so that it alone comes
+/// back later, and the batch still succeeds.
+async fn ship_orders(
+    shelves: Shelves,
+    event: SqsEvent,
+    ctx: Context,
+) -> Result<SqsBatchResponse, HandlerError> {
+    let mut response = SqsBatchResponse::default();
+    for message in event.records {
+        let id = message.message_id.unwrap_or_default();
+        let item = message.body.unwrap_or_default();
+        let receives = message.attributes.get("ApproximateReceiveCount");
+        invoker::sleep(Duration::from_millis(50)).await;
+        if shelves.lock().unwrap().contains(item.as_str()) {
+            let receives = receives.map_or("?", String::as_str);
+            ctx.logger()
+                .info(format!("shipped a {item} (receive {receives})"));
+        } else {
+            ctx.logger()
+                .warn(format!("no {item} on the shelves: message {id} stays"));
+            response.add_failure(id);
+        }
+    }
+    Ok(response)
+}
+// ANCHOR_END: event_models_pull_code
+
+#[tokio::test(start_paused = true)]
+async fn event_models_an_sqs_queue_read_in_batches() {
+    // ANCHOR: event_models_pull_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    let shelves: Shelves = Arc::new(Mutex::new(BTreeSet::from(["book", "mug", "pen"])));
+    let stock = Arc::clone(&shelves);
+    let code = handler_fn(move |event: SqsEvent, ctx: Context| {
+        ship_orders(Arc::clone(&stock), event, ctx)
+    });
+    let config = FunctionConfig::new("ship-orders").timeout_secs(5);
+    lambda.create_function(config, code).unwrap();
+
+    // Four orders wait in the queue. Nobody is told: SQS invokes nothing.
+    let attributes = QueueAttributes::default().visibility_timeout_secs(30);
+    let queue = lambda
+        .sqs()
+        .create_queue_with("orders", attributes)
+        .unwrap();
+    for item in ["book", "lamp", "mug", "pen"] {
+        let body = item.to_owned();
+        lambda
+            .sqs()
+            .send_message(&queue, body, BTreeMap::new())
+            .unwrap();
+    }
+
+    // The mapping is the reader: Lambda polls the queue and invokes with batches (10 at most).
+    let mapping = EventSourceMapping::new(&queue, "ship-orders").report_batch_item_failures(true);
+    lambda.create_event_source_mapping(mapping).unwrap();
+
+    // Ten seconds later, while the lamp's message is hidden, the lamps arrive.
+    invoker::sleep(Duration::from_secs(10)).await;
+    shelves.lock().unwrap().insert("lamp");
+    lambda.settle().await;
+    assert!(lambda.sqs().messages(&queue).is_empty());
+    // ANCHOR_END: event_models_pull_scenario
+    insta::assert_snapshot!(lambda.transcript());
+}
+
+// ANCHOR: event_models_stream_code
+/// Counts page views from a stream of clicks: 100 ms a batch. It logs the clicks it got, in the
+/// order it got them.
+async fn count_clicks(event: KinesisEvent, ctx: Context) -> Result<(), HandlerError> {
+    let clicks: Vec<String> = event
+        .records
+        .iter()
+        .map(|record| {
+            let page = String::from_utf8_lossy(&record.kinesis.data);
+            format!("{} {page}", record.kinesis.partition_key)
+        })
+        .collect();
+    invoker::sleep(Duration::from_millis(100)).await;
+    ctx.logger().info(clicks.join(", "));
+    Ok(())
+}
+// ANCHOR_END: event_models_stream_code
+
+#[tokio::test(start_paused = true)]
+async fn event_models_a_kinesis_stream_read_shard_by_shard() {
+    // ANCHOR: event_models_stream_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    let stream = lambda.kinesis().create_stream("clicks", 2).unwrap();
+    let code = handler_fn(count_clicks);
+    lambda
+        .create_function(FunctionConfig::new("count-clicks"), code)
+        .unwrap();
+    // The user is the partition key: Kinesis hashes it to choose the shard.
+    let click = |user: &str, page: &str| {
+        let (_shard, _sequence_number) = lambda
+            .kinesis()
+            .put_record("clicks", user, page.as_bytes())
+            .unwrap();
+    };
+    click("ada", "/home");
+    click("grace", "/home");
+    click("ada", "/cart");
+    click("linus", "/docs");
+
+    // A stream mapping must say where to start: TRIM_HORIZON reads what is there already.
+    let mapping = EventSourceMapping::new(&stream, "count-clicks")
+        .starting_position(StartingPosition::TrimHorizon);
+    lambda.create_event_source_mapping(mapping).unwrap();
+
+    // More clicks, while the first batches are being processed.
+    invoker::sleep(Duration::from_millis(50)).await;
+    click("ada", "/pay");
+    click("grace", "/docs");
+    lambda.settle().await;
+    // ANCHOR_END: event_models_stream_scenario
+    let transcript = lambda.transcript();
+    let without_puts: Vec<&str> = transcript
+        .lines()
+        .filter(|line| !line.contains("kinesis:PutRecord"))
+        .collect();
+    insta::assert_snapshot!(without_puts.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency: a stream's concurrency is its shards × the parallelization factor
+
+// ANCHOR: concurrency_stream_code
+/// Stores a batch of clicks: 1 s, whatever the batch's size.
+async fn store_clicks(_event: KinesisEvent, _ctx: Context) -> Result<(), HandlerError> {
+    invoker::sleep(Duration::from_secs(1)).await;
+    Ok(())
+}
+// ANCHOR_END: concurrency_stream_code
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_a_stream_runs_shards_times_parallelization_factor() {
+    // ANCHOR: concurrency_stream_scenario
+    let lambda = Lambda::builder().seed(2025).build();
+    let stream = lambda.kinesis().create_stream("clicks", 4).unwrap();
+    lambda
+        .create_function(
+            FunctionConfig::new("store-clicks"),
+            handler_fn(store_clicks),
+        )
+        .unwrap();
+
+    // A backlog: 200 clicks of 40 users, spread over the 4 shards by their partition keys.
+    for n in 0..200 {
+        let user = format!("user-{}", n % 40);
+        let click = format!("click {n}");
+        lambda
+            .kinesis()
+            .put_record("clicks", &user, click.as_bytes())
+            .unwrap();
+    }
+
+    // Two batches of each shard at a time: 4 shards × 2 = 8.
+    let mapping = EventSourceMapping::new(&stream, "store-clicks")
+        .starting_position(StartingPosition::TrimHorizon)
+        .batch_size(10)
+        .parallelization_factor(2);
+    lambda.create_event_source_mapping(mapping).unwrap();
+    lambda.settle().await;
+    let usage = lambda.usage("store-clicks");
+    assert_eq!(usage.cold_starts, 8, "never more than 8 environments");
+    let timeline = lambda.timeline("store-clicks", Duration::from_millis(250));
+    // ANCHOR_END: concurrency_stream_scenario
+    insta::assert_snapshot!(timeline);
 }

@@ -386,7 +386,7 @@ async fn with_report_batch_item_failures_only_the_reported_messages_come_back() 
     assert_eq!(*seen.lock().unwrap(), ["a", "bad", "b", "bad", "bad"]);
     assert_eq!(bodies(&lambda, &dlq), ["bad"]);
     assert!(lambda.transcript().contains(
-        "SQS orders: 2 messages deleted; 1 message stay in the queue, reported in batchItemFailures, visible again at +00:00:30.000"
+        "SQS orders: 2 messages deleted; 1 message stays in the queue, reported in batchItemFailures, visible again at +00:00:30.000"
     ));
 }
 

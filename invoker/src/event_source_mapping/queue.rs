@@ -222,8 +222,9 @@ impl Poller {
         if let Some(visible_again) = stay.iter().map(|r| r.visible_at).min() {
             let at =
                 self.lambda.elapsed() + visible_again.saturating_duration_since(Instant::now());
+            let stay_or_stays = if stay.len() == 1 { "stays" } else { "stay" };
             summary.push(format!(
-                "{} stay in the queue, {why}, visible again at {}",
+                "{} {stay_or_stays} in the queue, {why}, visible again at {}",
                 count(stay.len()),
                 crate::clock::offset(at)
             ));
