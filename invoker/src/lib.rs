@@ -34,47 +34,56 @@
 //!
 //! # Layout
 //!
+//! The service and its API:
 //! - [`service`]: [`Lambda`], the simulated service, and `create_function`.
-//! - [`invoke`]: the Invoke API: requests, responses, validation, dry runs.
-//! - [`execution`]: running one invocation: Init, the handler under its timeout, logs, errors.
-//! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
-//! - [`api_gateway`]: API Gateway in front of functions: HTTP requests, synchronous invokes,
-//!   HTTP responses (REST APIs with payload format 1.0, HTTP APIs with 2.0).
-//! - [`schedule`]: EventBridge scheduled rules, `rate(…)` and `cron(…)`, firing asynchronous
-//!   invokes on the virtual clock.
-//! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
-//!   streams and invokes with batches.
-//! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
-//! - [`ses`]: a tiny SES whose outbox captures the email functions send.
-//! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
-//!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
-//!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
-//! - [`s3`] and [`sns`]: the push model: S3 buckets and SNS topics that invoke functions
-//!   asynchronously with their events.
-//! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
-//!   source of an SQS event source mapping, and a place for dead letters and destination records.
-//! - [`trace`]: request chains across services, and the recursive loops Lambda stops.
-//! - [`function`]: function code: handlers, init steps, function errors.
-//! - [`context`]: the context object a handler receives, and its logger.
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
 //! - [`versions`]: publishing versions, aliases and weighted (canary) routing.
 //! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
-//! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
-//! - [`permissions`]: resource-based policies: who may invoke a function.
 //! - [`layers`]: layer versions, merged in order into each environment's `/opt`.
-//! - [`environment`]: execution environments and their reuse.
+//! - [`iam`] and [`permissions`]: execution roles (what a function may do) and resource-based
+//!   policies (who may invoke it).
+//! - [`error`]: service errors (the call failed) as opposed to function errors (the code failed).
+//! - [`cli`]: a command line that mirrors `aws lambda invoke`.
+//!
+//! How a function is invoked:
+//! - [`invoke`]: the Invoke API: requests, responses, validation, dry runs.
+//! - [`execution`]: running one invocation: Init, the handler under its timeout, logs, errors.
+//! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
+//! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
+//!   streams and invokes with batches.
 //! - [`concurrency`]: the account's concurrency limit, reserved and provisioned concurrency,
 //!   throttling.
-//! - [`tmp`]: each environment's own `/tmp`; [`cpu`]: memory buys CPU, and GB-seconds.
+//! - [`trace`]: request chains across services, and the recursive loops Lambda stops.
+//!
+//! The services around Lambda, each only as deep as the lessons need:
+//! - [`api_gateway`]: API Gateway in front of functions: HTTP requests, synchronous invokes,
+//!   HTTP responses (REST APIs with payload format 1.0, HTTP APIs with 2.0).
+//! - [`s3`] and [`sns`]: the push model: S3 buckets and SNS topics that invoke functions
+//!   asynchronously with their events.
+//! - [`schedule`]: EventBridge scheduled rules, `rate(…)` and `cron(…)`, firing asynchronous
+//!   invokes on the virtual clock.
+//! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
+//!   source of an SQS event source mapping, and a place for dead letters and destination records.
+//! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
+//!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
+//!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
+//! - [`ses`]: a tiny SES whose outbox captures the email functions send; [`kms`]: a KMS
+//!   stand-in for encrypted secrets.
+//! - [`events`]: events in the shapes AWS services send.
+//!
+//! Inside an execution environment:
+//! - [`function`]: function code: handlers, init steps, function errors.
+//! - [`context`]: the context object a handler receives, and its logger.
+//! - [`environment`]: execution environments and their reuse.
 //! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
+//! - [`tmp`]: each environment's own `/tmp`; [`cpu`]: memory buys CPU, and GB-seconds.
 //! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
+//!
+//! Records and determinism:
 //! - [`transcript`]: the readable record of a scenario that tests snapshot; [`timeline`]: the
 //!   environments of a function over time, drawn as text or as an SVG picture.
 //! - [`clock`] and [`ids`]: virtual time and seeded ids, the source of determinism.
 //! - [`arn`]: function names, qualifiers and ARNs.
-//! - [`error`]: service errors (the call failed) as opposed to function errors (the code failed).
-//! - [`events`]: events in the shapes AWS services send.
-//! - [`cli`]: a command line that mirrors `aws lambda invoke`.
 
 pub mod api_gateway;
 pub mod arn;
