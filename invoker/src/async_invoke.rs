@@ -412,9 +412,13 @@ impl Lambda {
                 .unwrap_or_else(|| format!("Event age exceeded after {attempts} attempts"));
             sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message));
         }
+        let tries = match attempts {
+            1 => "1 attempt".to_owned(),
+            n => format!("{n} attempts"),
+        };
         let summary = match sent_to.is_empty() {
-            true => format!("{condition} after {attempts} attempts; discarded (no on-failure destination or dead-letter queue)"),
-            false => format!("{condition} after {attempts} attempts{}", describe_sent(&sent_to)),
+            true => format!("{condition} after {tries}; discarded (no on-failure destination or dead-letter queue)"),
+            false => format!("{condition} after {tries}{}", describe_sent(&sent_to)),
         };
         self.record_outcome(
             &queued.request_id,
