@@ -3,9 +3,9 @@
 //! the environment variables, and the code around your `notify`. Read it, but you don't need to
 //! change it: your part is in `lib.rs`.
 
-use invoker::ServiceError;
 use invoker::{
     with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
+    ServiceError,
 };
 use serde::Deserialize;
 use std::fmt::Write;

@@ -4,9 +4,9 @@
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::clock::DEFAULT_EPOCH_SECS;
-use invoker::ServiceError;
 use invoker::{
     with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
+    ServiceError,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
