@@ -446,11 +446,15 @@ impl Lambda {
             };
             sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message).await);
         }
+        let tries = match attempts {
+            1 => "1 attempt".to_owned(),
+            n => format!("{n} attempts"),
+        };
         let why = match condition {
             RECURSIVE_LOOP => {
                 format!("stopped as a recursive loop ({RECURSIVE_LOOP}), never invoked")
             }
-            _ => format!("{condition} after {attempts} attempts"),
+            _ => format!("{condition} after {tries}"),
         };
         let summary = match sent_to.is_empty() {
             true => format!("{why}; discarded (no on-failure destination or dead-letter queue)"),

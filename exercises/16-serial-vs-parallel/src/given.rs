@@ -1,0 +1,121 @@
+//! Provided by the exercise: the three services the dashboard asks (each a function of its own,
+//! each with its own speed), [`ask`], which invokes one of them and waits for its answer, and
+//! the deployment of the services and of both dashboards around your code. Read it, but you don't
+//! need to change it: your part is in `lib.rs`.
+
+use invoker::{
+    handler_fn, with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext,
+    InvokeRequest, Lambda, ServiceError,
+};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::{dashboard_parallel, dashboard_serial};
+
+/// The weather service: answers in [`WEATHER_TIME`].
+pub const WEATHER: &str = "weather";
+/// The news service: the slowest, [`NEWS_TIME`].
+pub const NEWS: &str = "news";
+/// The traffic service: the fastest, [`TRAFFIC_TIME`].
+pub const TRAFFIC: &str = "traffic";
+
+/// How long the weather service takes to answer.
+pub const WEATHER_TIME: Duration = Duration::from_millis(300);
+/// How long the news service takes to answer.
+pub const NEWS_TIME: Duration = Duration::from_millis(500);
+/// How long the traffic service takes to answer.
+pub const TRAFFIC_TIME: Duration = Duration::from_millis(200);
+
+/// The dashboard that runs your `dashboard_serial`.
+pub const SERIAL: &str = "dashboard-serial";
+/// The dashboard that runs your `dashboard_parallel`.
+pub const PARALLEL: &str = "dashboard-parallel";
+
+/// The city a request asks about: `{"city": "Seoul"}`.
+fn city(request: &Value) -> Result<&str, HandlerError> {
+    request["city"]
+        .as_str()
+        .ok_or_else(|| HandlerError::new("InvalidRequest", "the request has no \"city\""))
+}
+
+/// The weather service's code.
+async fn weather(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    let city = city(&request)?;
+    invoker::sleep(WEATHER_TIME).await;
+    let (sky, celsius) = match city {
+        "Seoul" => ("clear", -2),
+        "Busan" => ("cloudy", 6),
+        _ => ("unknown", 0),
+    };
+    Ok(json!({ "city": city, "sky": sky, "celsius": celsius }))
+}
+
+/// The news service's code.
+async fn news(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    let city = city(&request)?;
+    invoker::sleep(NEWS_TIME).await;
+    Ok(json!({ "city": city, "headlines": [format!("{city} opens a new library")] }))
+}
+
+/// The traffic service's code.
+async fn traffic(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    let city = city(&request)?;
+    invoker::sleep(TRAFFIC_TIME).await;
+    let jam_km = city.len() * 3;
+    Ok(json!({ "city": city, "jamKm": jam_km }))
+}
+
+// ANCHOR: ask
+/// Invokes `function` synchronously with `request` and waits for its answer, as a function calls
+/// another with the AWS SDK's `invoke`. If the call fails (a throttle, a missing function) or the
+/// function fails (its answer is a function error), the result is that error, with its
+/// `errorType` and `errorMessage`: `?` passes it on to your caller unchanged.
+pub async fn ask(lambda: &Lambda, function: &str, request: &Value) -> Result<Value, HandlerError> {
+    let invoke = InvokeRequest::new(function).payload(request.clone());
+    let response = lambda
+        .invoke(invoke)
+        .await
+        .map_err(|e| HandlerError::new(e.code, e.message))?;
+    let answer = response.payload_json().unwrap_or(Value::Null);
+    if response.function_error.is_some() {
+        let text = |field: &str| answer[field].as_str().unwrap_or_default().to_owned();
+        return Err(HandlerError::new(text("errorType"), text("errorMessage")));
+    }
+    Ok(answer)
+}
+// ANCHOR_END: ask
+
+/// A dashboard's code: the init step keeps the Lambda client (on AWS, an `aws_sdk_lambda::Client`
+/// built once per environment), and each request runs `dashboard` with it.
+fn dashboard<F, Fut>(lambda: &Lambda, dashboard: F) -> FunctionCode
+where
+    F: Fn(Arc<Lambda>, Value) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Value, HandlerError>> + Send + 'static,
+{
+    let client = lambda.clone();
+    with_init(
+        move |_init: InitContext| {
+            let client = client.clone();
+            async move { Ok::<_, HandlerError>(client) }
+        },
+        move |client: Arc<Lambda>, request: Value, _ctx: Context| dashboard(client, request),
+    )
+}
+
+/// Deploys the three services and the two dashboards, each of which may run for 3 seconds, the
+/// default timeout: enough for both.
+pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
+    lambda.create_function(FunctionConfig::new(WEATHER), handler_fn(weather))?;
+    lambda.create_function(FunctionConfig::new(NEWS), handler_fn(news))?;
+    lambda.create_function(FunctionConfig::new(TRAFFIC), handler_fn(traffic))?;
+    let serial = dashboard(lambda, |client, request| async move {
+        dashboard_serial(&client, request).await
+    });
+    lambda.create_function(FunctionConfig::new(SERIAL), serial)?;
+    let parallel = dashboard(lambda, |client, request| async move {
+        dashboard_parallel(&client, request).await
+    });
+    lambda.create_function(FunctionConfig::new(PARALLEL), parallel)?;
+    Ok(())
+}

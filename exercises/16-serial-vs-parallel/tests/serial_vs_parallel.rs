@@ -1,0 +1,175 @@
+//! Tests for exercise 16. They deploy the three services and both dashboards (with your code),
+//! call the dashboards, and read the answers and the REPORT lines: how long each call took.
+
+use invoker::{handler_fn, Context, HandlerError, InvokeRequest, InvokeResponse, Lambda};
+use serde_json::{json, Value};
+use serial_vs_parallel::{deploy, NEWS, PARALLEL, SERIAL, TRAFFIC};
+
+/// A fresh service with the three services and both dashboards deployed.
+fn service() -> Lambda {
+    let lambda = Lambda::builder().seed(16).build();
+    deploy(&lambda).expect("deploy() creates the services and the dashboards");
+    lambda
+}
+
+/// Asks a dashboard about `city`.
+async fn call(lambda: &Lambda, dashboard: &str, city: &str) -> InvokeResponse {
+    lambda
+        .invoke(InvokeRequest::new(dashboard).payload(json!({ "city": city })))
+        .await
+        .expect("the invoke call itself succeeds")
+}
+
+/// A dashboard's answer about `city`, after checking that it did not fail.
+async fn answer(lambda: &Lambda, dashboard: &str, city: &str) -> Value {
+    let response = call(lambda, dashboard, city).await;
+    assert_eq!(
+        response.function_error,
+        None,
+        "{dashboard} failed: {}",
+        response.payload_text()
+    );
+    response.payload_json().expect("the answer is JSON")
+}
+
+/// The `Duration` of each of a function's invocations so far, from its REPORT lines.
+fn durations(lambda: &Lambda, function: &str) -> Vec<String> {
+    lambda
+        .log_lines(function)
+        .iter()
+        .filter(|line| line.starts_with("REPORT"))
+        .filter_map(|line| {
+            let rest = line.split("\tDuration: ").nth(1)?;
+            Some(rest.split('\t').next()?.to_owned())
+        })
+        .collect()
+}
+
+/// What the dashboard should answer about Seoul.
+fn seoul() -> Value {
+    json!({
+        "weather": { "city": "Seoul", "sky": "clear", "celsius": -2 },
+        "news": { "city": "Seoul", "headlines": ["Seoul opens a new library"] },
+        "traffic": { "city": "Seoul", "jamKm": 15 },
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_serial_dashboard_combines_the_three_answers() {
+    let lambda = service();
+    assert_eq!(answer(&lambda, SERIAL, "Seoul").await, seoul());
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_parallel_dashboard_combines_the_same_three_answers() {
+    let lambda = service();
+    assert_eq!(answer(&lambda, PARALLEL, "Seoul").await, seoul());
+}
+
+#[tokio::test(start_paused = true)]
+async fn both_dashboards_pass_the_request_on_unchanged() {
+    let lambda = service();
+    let busan = json!({
+        "weather": { "city": "Busan", "sky": "cloudy", "celsius": 6 },
+        "news": { "city": "Busan", "headlines": ["Busan opens a new library"] },
+        "traffic": { "city": "Busan", "jamKm": 15 },
+    });
+    assert_eq!(answer(&lambda, SERIAL, "Busan").await, busan);
+    assert_eq!(answer(&lambda, PARALLEL, "Busan").await, busan);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_serial_dashboard_takes_the_sum_of_the_three_times() {
+    let lambda = service();
+    answer(&lambda, SERIAL, "Seoul").await;
+    answer(&lambda, SERIAL, "Seoul").await;
+    assert_eq!(
+        durations(&lambda, SERIAL),
+        [
+            // 300 + 500 + 200 ms, and each service's cold start (Init, 20 ms) on the way.
+            "1060.00 ms",
+            // Warm: exactly 300 + 500 + 200 ms.
+            "1000.00 ms",
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_parallel_dashboard_takes_only_as_long_as_the_slowest() {
+    let lambda = service();
+    answer(&lambda, PARALLEL, "Seoul").await;
+    answer(&lambda, PARALLEL, "Seoul").await;
+    assert_eq!(
+        durations(&lambda, PARALLEL),
+        [
+            // The slowest, news, with its cold start: 20 + 500 ms.
+            "520.00 ms",
+            // Warm: the longest of 300, 500 and 200 ms.
+            "500.00 ms",
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_dashboard_asks_each_service_once() {
+    let lambda = service();
+    answer(&lambda, SERIAL, "Seoul").await;
+    answer(&lambda, PARALLEL, "Seoul").await;
+    for service in ["weather", NEWS, TRAFFIC] {
+        assert_eq!(lambda.usage(service).invocations, 2, "{service}");
+    }
+}
+
+/// The news service, broken.
+async fn broken_news(_request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+    Err(HandlerError::new(
+        "NewsUnavailable",
+        "the news agency did not answer",
+    ))
+}
+
+fn news_error() -> Value {
+    json!({ "errorType": "NewsUnavailable", "errorMessage": "the news agency did not answer" })
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failure_stops_the_serial_dashboard_before_the_next_call() {
+    let lambda = service();
+    lambda
+        .update_function_code(NEWS, handler_fn(broken_news))
+        .unwrap();
+    let response = call(&lambda, SERIAL, "Seoul").await;
+    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(response.payload_json().unwrap(), news_error());
+    assert_eq!(
+        lambda.usage(TRAFFIC).invocations,
+        0,
+        "traffic comes after news: once news failed, it is never asked"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failure_fails_the_parallel_dashboard_after_all_three_finished() {
+    let lambda = service();
+    lambda
+        .update_function_code(NEWS, handler_fn(broken_news))
+        .unwrap();
+    let response = call(&lambda, PARALLEL, "Seoul").await;
+    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(response.payload_json().unwrap(), news_error());
+    assert_eq!(
+        lambda.usage(TRAFFIC).invocations,
+        1,
+        "all three calls were in flight before news failed"
+    );
+}
+
+/// Both dashboards, cold then warm, as a transcript you can read in `tests/snapshots/`: look at
+/// the times of the services' calls, one after the other or all at once.
+#[tokio::test(start_paused = true)]
+async fn transcript_of_a_serial_and_a_parallel_dashboard() {
+    let lambda = service();
+    answer(&lambda, SERIAL, "Seoul").await;
+    answer(&lambda, PARALLEL, "Seoul").await;
+    insta::assert_snapshot!(lambda.transcript());
+}

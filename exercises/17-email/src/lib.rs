@@ -1,0 +1,69 @@
+//! # Exercise 17 — Send an email with SES
+//!
+//! Read first: `book/src/patterns.md` (`cargo xtask book --serve`).
+//!
+//! The bookshop wants an email each time an order changes. The `notify` function receives an
+//! [`OrderUpdate`], such as `{"orderId": "A-1", "status": "shipped", "items": ["Rust in
+//! Action"]}`, and sends it to the shop's staff through Amazon SES. Who sends, who receives and
+//! how subjects start are settings, in environment variables:
+//!
+//! | variable         | meaning                    | in `deploy`          |
+//! |------------------|----------------------------|----------------------|
+//! | `SENDER`         | the From address           | `shop@example.com`   |
+//! | `RECIPIENT`      | the To address             | `orders@example.com` |
+//! | `SUBJECT_PREFIX` | put before every subject   | `[Bookshop]`         |
+//!
+//! **1. `read_settings`.** Read the three variables with `ctx.env(..)` into a [`Settings`]. A
+//! missing one is a function error with the `errorType` `ConfigError` and the message
+//! `<NAME> is not set`, e.g. `RECIPIENT is not set`.
+//!
+//! **2. `notify`.** Read the settings, then send one email with `lambda.ses().send_email(..)`:
+//!
+//! - from the sender, to the recipient (`invoker::ses::Email::new(from, to, subject, body)`);
+//! - the subject is the prefix, a space, then `Order <orderId>: <status>`:
+//!   `[Bookshop] Order A-1: shipped`;
+//! - the body is `update.body()`, given.
+//!
+//! Answer with the id SES gave the message: `{"messageId": "<the id>"}`.
+//!
+//! SES may refuse. A new AWS account is in the **SES sandbox**: it sends only from verified
+//! addresses and only to verified addresses, and refuses anything else with the error
+//! `MessageRejected`. Turn a refusal (an `invoker::ServiceError`, with a `code` and a `message`)
+//! into a function error with SES's code as its `errorType` and SES's message as its
+//! `errorMessage`, so that whoever reads the logs sees exactly what SES said.
+//!
+//! The settings type, the event type, the email's body and the deployment are in `src/given.rs`:
+//! read it, you don't need to change it.
+//!
+//! Check your work with `cargo xtask verify email`. Stuck? The chapter has hints, folded.
+
+mod given;
+pub use given::*;
+
+use invoker::{Context, HandlerError, Lambda};
+use serde_json::Value;
+
+// ANCHOR: read_settings
+/// Reads `SENDER`, `RECIPIENT` and `SUBJECT_PREFIX`; a missing one is a `ConfigError`.
+pub fn read_settings(ctx: &Context) -> Result<Settings, HandlerError> {
+    // TODO: `ctx.env("SENDER")` is an `Option<&str>`: turn `None` into
+    // `HandlerError::new("ConfigError", "SENDER is not set")`, and the same for the other two.
+    let _ = ctx;
+    todo!("read the three settings from the environment variables")
+}
+// ANCHOR_END: read_settings
+
+// ANCHOR: notify
+/// Emails `update` to the recipient, through `lambda.ses()`; answers with SES's message id.
+pub async fn notify(
+    lambda: &Lambda,
+    update: OrderUpdate,
+    ctx: &Context,
+) -> Result<Value, HandlerError> {
+    // TODO: read the settings; build the email with `invoker::ses::Email::new(..)`; send it
+    // with `lambda.ses().send_email(email)`, turning an `Err(e)` into
+    // `HandlerError::new(e.code, e.message)`; answer `{"messageId": id}`.
+    let _ = (lambda, update, ctx);
+    todo!("send the email and answer with its message id")
+}
+// ANCHOR_END: notify
