@@ -47,8 +47,9 @@
 //! - [`sqs`]: a tiny SQS, to receive dead letters and destination records.
 //! - [`ses`]: a tiny SES whose outbox captures the email functions send.
 //! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
-//!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
-//!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
+//!   of their partition key) and a minimal DynamoDB (tables read by key and by query, with
+//!   conditional puts, whose changes go to a stream); their streams are made of [`shard`]s,
+//!   ordered logs of records that a stream mapping reads.
 //! - [`s3`] and [`sns`]: the push model: S3 buckets and SNS topics that invoke functions
 //!   asynchronously with their events.
 //! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
