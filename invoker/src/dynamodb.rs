@@ -58,6 +58,10 @@
 //! });
 //! ```
 //!
+//! Called from a handler, a DynamoDB call shows inside that invocation's block in the transcript.
+//! It does not carry the request chain on (see [`crate::trace`]): AWS does not follow a chain
+//! through DynamoDB, so a loop through a table's stream is not stopped.
+//!
 //! Simplified here, on purpose: key attributes are strings (no number or binary keys); an item
 //! is measured by its JSON text; reads are strongly consistent (on AWS, `GetItem` and `Query`
 //! are eventually consistent unless the call asks for `ConsistentRead`, so a read right after
