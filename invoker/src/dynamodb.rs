@@ -1,12 +1,33 @@
-//! A minimal Amazon DynamoDB: tables of items, each with a **stream** of its changes that an
-//! event source mapping can read (see [`crate::event_source_mapping::stream`]).
+//! A minimal Amazon DynamoDB: tables of items that functions write and read back by key, each
+//! with a **stream** of its changes that an event source mapping can read (see
+//! [`crate::event_source_mapping::stream`]).
+//!
+//! ## Keys, reads and conditional writes
+//!
+//! Every item has a primary key. A table keyed by a **partition key** alone
+//! (`create_table("orders", "id")`) holds one item per key value, like a map. A table with a
+//! **sort key** as well (`create_table_with_sort_key("jobs", "job", "part")`) holds any number of
+//! items per partition key value, kept in the order of their sort key: each partition is a small
+//! sorted list. [`DynamoDb::get_item`] reads one item by its whole key; [`DynamoDb::query`] reads
+//! one partition in sort-key order, or the part of it whose sort keys equal a value, begin with a
+//! prefix, or fall between two values ([`SortKeyCondition`]). That is how DynamoDB is meant to be
+//! read: by key, never by searching. ([`DynamoDb::scan`] reads the whole table; it is for tests
+//! and small tables.)
+//!
+//! A put replaces the whole item with the same key. [`DynamoDb::put_item_if_absent`] writes only
+//! if no item has that key, the `ConditionExpression` `attribute_not_exists(<partition key>)`,
+//! and otherwise fails with `ConditionalCheckFailedException`. Of several writers of one key,
+//! exactly one wins, and the others learn that they lost: the building block of a handler that
+//! does its work once although its event arrives twice.
+//!
+//! ## Streams
 //!
 //! A DynamoDB stream is the table's change log. Every write that changes an item appends one
 //! record: `INSERT` for a new item, `MODIFY` for a changed one, `REMOVE` for a deleted one. With
 //! the `NEW_AND_OLD_IMAGES` view (the one the invoker uses) a record carries the item's key, its
 //! image after the change and its image before. A write that changes nothing (putting an item
-//! equal to the one stored, deleting one that is not there) writes no record. Records stay in
-//! the stream for 24 hours.
+//! equal to the one stored, deleting one that is not there, a conditional put that fails) writes
+//! no record. Records stay in the stream for 24 hours.
 //!
 //! Items go in as plain JSON (`{"id": "o-1", "total": 12}`), as an SDK's document client takes
 //! them; the stream shows them as DynamoDB writes them, in *DynamoDB JSON*, where every value
@@ -14,20 +35,40 @@
 //! meets that shape, so it is worth seeing once.
 //!
 //! ```
+//! use invoker::dynamodb::SortKeyCondition;
 //! use invoker::Lambda;
 //! use serde_json::json;
 //! invoker::run(async {
 //!     let lambda = Lambda::new();
-//!     let stream_arn = lambda.dynamodb().create_table("orders", "id").unwrap();
+//!     let db = lambda.dynamodb();
+//!     let stream_arn = db.create_table("orders", "id").unwrap();
 //!     assert!(stream_arn.starts_with("arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/"));
-//!     lambda.dynamodb().put_item("orders", json!({ "id": "o-1", "total": 12 })).unwrap();
-//!     lambda.dynamodb().delete_item("orders", json!({ "id": "o-1" })).unwrap();
+//!     db.put_item("orders", json!({ "id": "o-1", "total": 12 })).unwrap();
+//!     assert_eq!(db.get_item("orders", json!({ "id": "o-1" })).unwrap(), Some(json!({ "id": "o-1", "total": 12 })));
+//!     db.delete_item("orders", json!({ "id": "o-1" })).unwrap();
+//!
+//!     db.create_table_with_sort_key("visits", "user", "day").unwrap();
+//!     for day in ["2025-01-03", "2025-01-01", "2025-02-01"] {
+//!         db.put_item("visits", json!({ "user": "ada", "day": day })).unwrap();
+//!     }
+//!     let january = db.query("visits", "ada", Some(SortKeyCondition::begins_with("2025-01"))).unwrap();
+//!     assert_eq!(january, [json!({ "user": "ada", "day": "2025-01-01" }), json!({ "user": "ada", "day": "2025-01-03" })]);
+//!     let again = db.put_item_if_absent("visits", json!({ "user": "ada", "day": "2025-01-01" })).unwrap_err();
+//!     assert_eq!(again.code, "ConditionalCheckFailedException");
 //! });
 //! ```
 //!
-//! Simplified here, on purpose, so the stream is the lesson: a table has a string partition key
-//! only (no sort key), the stream is always on with `NEW_AND_OLD_IMAGES` and has one shard, and
-//! there is no reading the table back yet. `SizeBytes` is approximate.
+//! Called from a handler, a DynamoDB call shows inside that invocation's block in the transcript.
+//! It does not carry the request chain on (see [`crate::trace`]): AWS does not follow a chain
+//! through DynamoDB, so a loop through a table's stream is not stopped.
+//!
+//! Simplified here, on purpose: key attributes are strings (no number or binary keys); an item
+//! is measured by its JSON text; reads are strongly consistent (on AWS, `GetItem` and `Query`
+//! are eventually consistent unless the call asks for `ConsistentRead`, so a read right after
+//! another writer's write may miss it); a query returns all its items at once (AWS returns pages
+//! of up to 1 MB); there are no secondary indexes, no `UpdateItem`, and no other condition than
+//! "absent". The stream is always on, with `NEW_AND_OLD_IMAGES`, and has one shard; `SizeBytes`
+//! is approximate.
 
 use crate::arn::Scope;
 use crate::clock::{self, VirtualClock};
@@ -44,12 +85,94 @@ pub const STREAM_RETENTION: Duration = Duration::from_secs(24 * 3600);
 /// The largest item, 400 KB (the invoker measures its plain JSON text).
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 
-/// A table: its key attribute, its items by key, and its stream.
+/// A table: its key schema, its items in key order, and its stream.
 #[derive(Debug)]
 pub(crate) struct Table {
-    key_attribute: String,
-    items: BTreeMap<String, Value>,
+    schema: KeySchema,
+    items: BTreeMap<Key, Value>,
     pub stream: Stream,
+}
+
+/// The names of a table's key attributes: a partition key and, optionally, a sort key.
+#[derive(Debug)]
+struct KeySchema {
+    partition: String,
+    sort: Option<String>,
+}
+
+/// The primary key of an item. Keys order by partition key, then sort key, so the items of one
+/// partition sit together in sort-key order, the order a query returns them in. `String`s
+/// compare byte by byte, as DynamoDB compares string keys (by their UTF-8 bytes).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    partition: String,
+    sort: Option<String>,
+}
+
+/// Which items of a partition a [`DynamoDb::query`] returns, by their sort key: the sort-key
+/// part of a `KeyConditionExpression`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortKeyCondition {
+    /// `sk = :value`
+    Equals(String),
+    /// `begins_with(sk, :prefix)`
+    BeginsWith(String),
+    /// `sk BETWEEN :low AND :high`, both ends included.
+    Between(String, String),
+}
+
+impl SortKeyCondition {
+    /// Sort keys equal to `value`.
+    pub fn equals(value: impl Into<String>) -> Self {
+        Self::Equals(value.into())
+    }
+
+    /// Sort keys that begin with `prefix`.
+    pub fn begins_with(prefix: impl Into<String>) -> Self {
+        Self::BeginsWith(prefix.into())
+    }
+
+    /// Sort keys from `low` to `high`, both included.
+    pub fn between(low: impl Into<String>, high: impl Into<String>) -> Self {
+        Self::Between(low.into(), high.into())
+    }
+
+    fn matches(&self, sort_key: &str) -> bool {
+        match self {
+            Self::Equals(value) => sort_key == value,
+            Self::BeginsWith(prefix) => sort_key.starts_with(prefix.as_str()),
+            Self::Between(low, high) => (low.as_str()..=high.as_str()).contains(&sort_key),
+        }
+    }
+
+    /// The condition as a `KeyConditionExpression` writes it, with the values in place of their
+    /// placeholders: `begins_with(part, "p#")`.
+    fn expression(&self, name: &str) -> String {
+        match self {
+            Self::Equals(value) => format!("{name} = {}", json!(value)),
+            Self::BeginsWith(prefix) => format!("begins_with({name}, {})", json!(prefix)),
+            Self::Between(low, high) => {
+                format!("{name} BETWEEN {} AND {}", json!(low), json!(high))
+            }
+        }
+    }
+
+    /// Refuses what DynamoDB refuses: an empty value, or a `BETWEEN` whose bounds are reversed.
+    fn validate(&self, name: &str) -> Result<(), ServiceError> {
+        let values = match self {
+            Self::Equals(value) | Self::BeginsWith(value) => vec![value],
+            Self::Between(low, high) => vec![low, high],
+        };
+        if values.iter().any(|value| value.is_empty()) {
+            return Err(empty_key(name));
+        }
+        match self {
+            Self::Between(low, high) if low > high => Err(ServiceError::validation(format!(
+                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {{S:{low}}}, upper bound operand: AttributeValue: {{S:{high}}}"
+            ))),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The DynamoDB part of the simulated account: `lambda.dynamodb().create_table("orders", "id")`.
@@ -65,12 +188,34 @@ impl Lambda {
 }
 
 impl DynamoDb<'_> {
-    /// Creates a table whose items are keyed by the string attribute `key_attribute`, with its
+    /// Creates a table whose items are keyed by the string attribute `partition_key`, with its
     /// stream enabled (`NEW_AND_OLD_IMAGES`), like `aws dynamodb create-table
     /// --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES`. Returns the
     /// stream's ARN (the table's `LatestStreamArn`), which is what an event source mapping reads:
     /// `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<creation time>`.
-    pub fn create_table(&self, name: &str, key_attribute: &str) -> Result<String, ServiceError> {
+    pub fn create_table(&self, name: &str, partition_key: &str) -> Result<String, ServiceError> {
+        self.create(name, partition_key, None)
+    }
+
+    /// Creates a table whose items are keyed by two string attributes: `partition_key` (the
+    /// `HASH` key) and `sort_key` (the `RANGE` key). One partition key value can then hold many
+    /// items, in sort-key order, which [`DynamoDb::query`] reads. Otherwise like
+    /// [`DynamoDb::create_table`].
+    pub fn create_table_with_sort_key(
+        &self,
+        name: &str,
+        partition_key: &str,
+        sort_key: &str,
+    ) -> Result<String, ServiceError> {
+        self.create(name, partition_key, Some(sort_key))
+    }
+
+    fn create(
+        &self,
+        name: &str,
+        partition_key: &str,
+        sort_key: Option<&str>,
+    ) -> Result<String, ServiceError> {
         let valid_name = (3..=255).contains(&name.len())
             && name
                 .chars()
@@ -80,9 +225,14 @@ impl DynamoDb<'_> {
                 "1 validation error detected: Value '{name}' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 3 and 255"
             )));
         }
-        if key_attribute.is_empty() {
+        if partition_key.is_empty() || sort_key.is_some_and(str::is_empty) {
             return Err(ServiceError::validation(
                 "One or more parameter values were invalid: the key attribute name is empty",
+            ));
+        }
+        if sort_key == Some(partition_key) {
+            return Err(ServiceError::validation(
+                "Both the Hash Key and the Range Key element in the KeySchema have the same name",
             ));
         }
         let Scope { region, account_id } = &self.lambda.inner.scope;
@@ -112,27 +262,44 @@ impl DynamoDb<'_> {
             retention: STREAM_RETENTION,
             readers: Vec::new(),
         };
+        let keys = match sort_key {
+            None => format!("key {partition_key}"),
+            Some(sort_key) => format!("key {partition_key}, sort key {sort_key}"),
+        };
         state.dynamodb.insert(
             name.to_owned(),
             Table {
-                key_attribute: key_attribute.to_owned(),
+                schema: KeySchema {
+                    partition: partition_key.to_owned(),
+                    sort: sort_key.map(str::to_owned),
+                },
                 items: BTreeMap::new(),
                 stream,
             },
         );
         state.transcript.push(Entry::Api {
             at,
-            text: format!(
-                "dynamodb:CreateTable {name} (key {key_attribute}), stream NEW_AND_OLD_IMAGES: {arn}"
-            ),
+            text: format!("dynamodb:CreateTable {name} ({keys}), stream NEW_AND_OLD_IMAGES: {arn}"),
         });
         Ok(arn)
     }
 
-    /// Writes an item (a JSON object with the table's key attribute, a string), replacing any item
-    /// with the same key, like `aws dynamodb put-item`. The stream gets an `INSERT` or `MODIFY`
-    /// record, or none if the item did not change.
+    /// Writes an item (a JSON object holding the table's key attributes, strings), replacing any
+    /// item with the same key, like `aws dynamodb put-item`. The stream gets an `INSERT` or
+    /// `MODIFY` record, or none if the item did not change.
     pub fn put_item(&self, table: &str, item: Value) -> Result<(), ServiceError> {
+        self.put(table, item, false)
+    }
+
+    /// Writes an item only if the table holds no item with its key, like `aws dynamodb put-item
+    /// --condition-expression "attribute_not_exists(<partition key>)"`. If one is there, nothing
+    /// changes and the call fails with `ConditionalCheckFailedException` ("The conditional
+    /// request failed"): of several callers writing one key, exactly one succeeds.
+    pub fn put_item_if_absent(&self, table: &str, item: Value) -> Result<(), ServiceError> {
+        self.put(table, item, true)
+    }
+
+    fn put(&self, table: &str, item: Value, only_if_absent: bool) -> Result<(), ServiceError> {
         let text = item.to_string();
         let Value::Object(attributes) = item else {
             return Err(ServiceError::validation(
@@ -144,13 +311,29 @@ impl DynamoDb<'_> {
                 "Item size has exceeded the maximum allowed size",
             ));
         }
-        let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
         let found = table_mut(&mut state.dynamodb, table)?;
-        let key = key_of(&found.key_attribute, &attributes)?;
+        let key = found.schema.key_of_item(&attributes)?;
+        let mut call = format!("dynamodb:PutItem {table} {text}");
+        if only_if_absent {
+            call.push_str(&format!(
+                " if attribute_not_exists({})",
+                found.schema.partition
+            ));
+            if found.items.contains_key(&key) {
+                drop(state);
+                self.lambda.record_call(format!(
+                    "{call}: ConditionalCheckFailedException, the item exists"
+                ));
+                return Err(dynamodb_error(
+                    "ConditionalCheckFailedException",
+                    "The conditional request failed".to_owned(),
+                ));
+            }
+        }
         let item = Value::Object(attributes);
         let old = found.items.insert(key.clone(), item.clone());
-        let change = Change::of(found, key);
+        let change = Change::of(found, &key);
         let outcome = match old {
             Some(old) if old == item => "unchanged, no stream record".to_owned(),
             Some(old) => {
@@ -158,38 +341,151 @@ impl DynamoDb<'_> {
             }
             None => change.record(self.lambda, &mut state, "INSERT", Some(&item), None)?,
         };
-        state.transcript.push(Entry::Api {
-            at,
-            text: format!("dynamodb:PutItem {table} {text}: {outcome}"),
-        });
+        drop(state);
+        self.lambda.record_call(format!("{call}: {outcome}"));
         Ok(())
     }
 
-    /// Deletes the item with this key (`{"id": "o-1"}`), like `aws dynamodb delete-item`. The
-    /// stream gets a `REMOVE` record, or none if there was no such item.
+    /// The item with this key (`{"id": "o-1"}`, with the sort key too if the table has one), or
+    /// `None`, like `aws dynamodb get-item`.
+    pub fn get_item(&self, table: &str, key: Value) -> Result<Option<Value>, ServiceError> {
+        let state = self.lambda.state();
+        let found = state.dynamodb.get(table).ok_or_else(not_found)?;
+        let item = found
+            .items
+            .get(&found.schema.key_of_request(&key)?)
+            .cloned();
+        drop(state);
+        let outcome = match item {
+            Some(_) => "found",
+            None => "no such item",
+        };
+        self.lambda
+            .record_call(format!("dynamodb:GetItem {table} {key}: {outcome}"));
+        Ok(item)
+    }
+
+    /// The items whose partition key is `partition_key`, in sort-key order, and only those whose
+    /// sort key meets `sort_key` if it is given, like `aws dynamodb query
+    /// --key-condition-expression "job = :job AND begins_with(part, :prefix)"`.
+    ///
+    /// A sort-key condition on a table without a sort key is refused ("Query key condition not
+    /// supported").
+    pub fn query(
+        &self,
+        table: &str,
+        partition_key: &str,
+        sort_key: Option<SortKeyCondition>,
+    ) -> Result<Vec<Value>, ServiceError> {
+        let state = self.lambda.state();
+        let found = state.dynamodb.get(table).ok_or_else(not_found)?;
+        let schema = &found.schema;
+        if partition_key.is_empty() {
+            return Err(empty_key(&schema.partition));
+        }
+        let mut expression = format!("{} = {}", schema.partition, json!(partition_key));
+        if let Some(condition) = &sort_key {
+            let name = schema
+                .sort
+                .as_deref()
+                .ok_or_else(|| ServiceError::validation("Query key condition not supported"))?;
+            condition.validate(name)?;
+            expression.push_str(&format!(" AND {}", condition.expression(name)));
+        }
+        let first = Key {
+            partition: partition_key.to_owned(),
+            sort: None,
+        };
+        let items: Vec<Value> = found
+            .items
+            .range(first..)
+            .take_while(|(key, _)| key.partition == partition_key)
+            .filter(|(key, _)| match (&sort_key, &key.sort) {
+                (Some(condition), Some(sort)) => condition.matches(sort),
+                _ => true,
+            })
+            .map(|(_, item)| item.clone())
+            .collect();
+        drop(state);
+        self.lambda.record_call(format!(
+            "dynamodb:Query {table} {expression}: {}",
+            count(items.len())
+        ));
+        Ok(items)
+    }
+
+    /// Every item of the table, in key order, like `aws dynamodb scan`. A scan reads (and on AWS,
+    /// bills) the whole table: fine for a test or a small table, not for a request path.
+    pub fn scan(&self, table: &str) -> Result<Vec<Value>, ServiceError> {
+        let state = self.lambda.state();
+        let found = state.dynamodb.get(table).ok_or_else(not_found)?;
+        let items: Vec<Value> = found.items.values().cloned().collect();
+        drop(state);
+        self.lambda
+            .record_call(format!("dynamodb:Scan {table}: {}", count(items.len())));
+        Ok(items)
+    }
+
+    /// Deletes the item with this key (`{"id": "o-1"}`, with the sort key too if the table has
+    /// one), like `aws dynamodb delete-item`. The stream gets a `REMOVE` record, or none if there
+    /// was no such item.
     pub fn delete_item(&self, table: &str, key: Value) -> Result<(), ServiceError> {
-        let text = key.to_string();
-        let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
         let found = table_mut(&mut state.dynamodb, table)?;
-        let mismatch =
-            || ServiceError::validation("The provided key element does not match the schema");
-        let key = match key {
-            Value::Object(attributes) if attributes.len() == 1 => {
-                key_of(&found.key_attribute, &attributes).map_err(|_| mismatch())?
-            }
-            _ => return Err(mismatch()),
-        };
-        let change = Change::of(found, key);
-        let outcome = match found.items.remove(&change.key) {
+        let item_key = found.schema.key_of_request(&key)?;
+        let old = found.items.remove(&item_key);
+        let change = Change::of(found, &item_key);
+        let outcome = match old {
             Some(old) => change.record(self.lambda, &mut state, "REMOVE", None, Some(old))?,
             None => "no such item, no stream record".to_owned(),
         };
-        state.transcript.push(Entry::Api {
-            at,
-            text: format!("dynamodb:DeleteItem {table} {text}: {outcome}"),
-        });
+        drop(state);
+        self.lambda
+            .record_call(format!("dynamodb:DeleteItem {table} {key}: {outcome}"));
         Ok(())
+    }
+}
+
+impl KeySchema {
+    /// How many key attributes an item has: one, or two with a sort key.
+    fn len(&self) -> usize {
+        1 + usize::from(self.sort.is_some())
+    }
+
+    /// The key of an item to write, which must hold every key attribute as a non-empty string.
+    fn key_of_item(&self, item: &Map<String, Value>) -> Result<Key, ServiceError> {
+        Ok(Key {
+            partition: key_value(&self.partition, item)?,
+            sort: match &self.sort {
+                Some(name) => Some(key_value(name, item)?),
+                None => None,
+            },
+        })
+    }
+
+    /// The key that a read or a delete names: the key attributes and nothing else.
+    fn key_of_request(&self, key: &Value) -> Result<Key, ServiceError> {
+        let mismatch =
+            || ServiceError::validation("The provided key element does not match the schema");
+        match key {
+            Value::Object(attributes) if attributes.len() == self.len() => {
+                self.key_of_item(attributes).map_err(|_| mismatch())
+            }
+            _ => Err(mismatch()),
+        }
+    }
+
+    /// A key in DynamoDB JSON, as a stream record's `Keys` holds it: `{"id": {"S": "o-1"}}`.
+    fn attribute_values(&self, key: &Key) -> Value {
+        let mut keys = Map::new();
+        keys.insert(
+            self.partition.clone(),
+            attribute_value(&json!(key.partition)),
+        );
+        if let (Some(name), Some(value)) = (&self.sort, &key.sort) {
+            keys.insert(name.clone(), attribute_value(&json!(value)));
+        }
+        Value::Object(keys)
     }
 }
 
@@ -209,20 +505,37 @@ fn not_found() -> ServiceError {
     )
 }
 
+/// DynamoDB's answer for an empty string where a key attribute's value goes.
+fn empty_key(name: &str) -> ServiceError {
+    ServiceError::validation(format!(
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: {name}"
+    ))
+}
+
+/// `1 item`, `4 items`.
+fn count(items: usize) -> String {
+    match items {
+        1 => "1 item".to_owned(),
+        n => format!("{n} items"),
+    }
+}
+
 /// A change to one item of a table, on its way to the table's stream.
 struct Change {
     stream_arn: String,
-    key_attribute: String,
-    key: String,
+    /// The item's key in DynamoDB JSON, the record's `Keys`.
+    keys: Value,
+    /// The partition key's value, which the stream record keeps as its partition key.
+    partition_key: String,
 }
 
 impl Change {
     /// A change to the item with this key.
-    fn of(table: &Table, key: String) -> Self {
+    fn of(table: &Table, key: &Key) -> Self {
         Self {
             stream_arn: table.stream.arn.clone(),
-            key_attribute: table.key_attribute.clone(),
-            key,
+            keys: table.schema.attribute_values(key),
+            partition_key: key.partition.clone(),
         }
     }
 
@@ -237,10 +550,7 @@ impl Change {
         old_image: Option<Value>,
     ) -> Result<String, ServiceError> {
         let mut change = Map::new();
-        change.insert(
-            "Keys".into(),
-            json!({ self.key_attribute: attribute_value(&json!(self.key)) }),
-        );
+        change.insert("Keys".into(), self.keys);
         if let Some(image) = new_image {
             change.insert("NewImage".into(), attribute_value(image)["M"].take());
         }
@@ -257,7 +567,7 @@ impl Change {
         };
         // A table's stream has one shard.
         let (_, record, readers) = state
-            .append_record(&self.stream_arn, |_| 0, self.key, body)
+            .append_record(&self.stream_arn, |_| 0, self.partition_key, body)
             .ok_or_else(not_found)?;
         // Counted while the lock is held: no reader can finish the record before it is counted.
         lambda.work_started(readers);
@@ -268,21 +578,19 @@ impl Change {
     }
 }
 
-/// The value of the key attribute, which must be a non-empty string.
-fn key_of(key_attribute: &str, attributes: &Map<String, Value>) -> Result<String, ServiceError> {
+/// The value of the key attribute `name` in an item: it must be there, and a non-empty string.
+fn key_value(name: &str, item: &Map<String, Value>) -> Result<String, ServiceError> {
     let invalid = |detail: String| {
         ServiceError::validation(format!(
             "One or more parameter values were invalid: {detail}"
         ))
     };
-    match attributes.get(key_attribute) {
-        None => Err(invalid(format!("Missing the key {key_attribute} in the item"))),
-        Some(Value::String(key)) if key.is_empty() => Err(ServiceError::validation(format!(
-            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: {key_attribute}"
-        ))),
+    match item.get(name) {
+        None => Err(invalid(format!("Missing the key {name} in the item"))),
+        Some(Value::String(key)) if key.is_empty() => Err(empty_key(name)),
         Some(Value::String(key)) => Ok(key.clone()),
         Some(other) => Err(invalid(format!(
-            "Type mismatch for key {key_attribute} expected: S actual: {}",
+            "Type mismatch for key {name} expected: S actual: {}",
             type_name(other)
         ))),
     }

@@ -65,8 +65,9 @@
 //! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
 //!   source of an SQS event source mapping, and a place for dead letters and destination records.
 //! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
-//!   of their partition key) and a minimal DynamoDB (tables whose changes go to a stream); both
-//!   are made of [`shard`]s, ordered logs of records that a stream mapping reads.
+//!   of their partition key) and a minimal DynamoDB (tables read by key and by query, with
+//!   conditional puts, whose changes go to a stream); their streams are made of [`shard`]s,
+//!   ordered logs of records that a stream mapping reads.
 //! - [`ses`]: a tiny SES whose outbox captures the email functions send; [`kms`]: a KMS
 //!   stand-in for encrypted secrets.
 //! - [`events`]: events in the shapes AWS services send.

@@ -111,9 +111,9 @@ pub(crate) fn current_lineage() -> Lineage {
 }
 
 impl Lambda {
-    /// Writes a call to another service (S3, SNS, SQS) in the transcript: inside the block of
-    /// the invocation whose code made it, among its log lines, or as a line of its own when it
-    /// comes from outside any handler.
+    /// Writes a call to another service (S3, SNS, SQS, DynamoDB) in the transcript: inside the
+    /// block of the invocation whose code made it, among its log lines, or as a line of its own
+    /// when it comes from outside any handler.
     pub(crate) fn record_call(&self, text: String) {
         let at = self.elapsed();
         let entry = match current() {

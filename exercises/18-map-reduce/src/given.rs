@@ -1,0 +1,253 @@
+//! Provided by the exercise: the names, the sales files and how to read them, the three functions
+//! (the wiring of S3 → splitter → mappers → table → reducer → S3) and the deployment. Read it,
+//! but you don't need to change it: your part is in `lib.rs`.
+
+use invoker::aws_lambda_events::s3::S3Event;
+use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
+use invoker::{
+    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
+    Lambda, ServiceError,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::{claim_reducer, record_partial, sum_partials};
+
+/// The bucket the shop's export writes to: the sales, and the markers that start jobs.
+pub const INPUT_BUCKET: &str = "batch-input";
+/// The bucket the results go to.
+pub const OUTPUT_BUCKET: &str = "batch-output";
+/// Where a day's sales are, in parts: `sales/<job>/part-1.csv`, `sales/<job>/part-2.csv`, …
+pub const SALES: &str = "sales/";
+/// Where the marker that starts a job goes, once all its parts are written: `jobs/<job>`.
+pub const JOBS: &str = "jobs/";
+/// Where the reducer writes a job's totals, in [`OUTPUT_BUCKET`]: `results/<job>.json`.
+pub const RESULTS: &str = "results/";
+
+/// The table of partial totals: partition key [`JOB_KEY`], sort key [`ITEM_KEY`].
+pub const TABLE: &str = "batch-jobs";
+/// The table's partition key: the job, e.g. `2025-01-06`.
+pub const JOB_KEY: &str = "job";
+/// The table's sort key: [`part_item_key`] for a part's totals, [`REDUCER_CLAIM`] for the claim.
+pub const ITEM_KEY: &str = "item";
+/// What the sort key of every part's totals begins with.
+pub const PART_PREFIX: &str = "part#";
+/// The sort key of the item that says which mapper started the reducer.
+pub const REDUCER_CLAIM: &str = "reducer";
+
+/// The function started by a job's marker; it fans out one mapper per part.
+pub const SPLITTER: &str = "splitter";
+/// The function that adds up one part.
+pub const MAPPER: &str = "mapper";
+/// The function that adds up the parts' totals into the job's.
+pub const REDUCER: &str = "reducer";
+
+/// How long a mapper works on each sale. A real part holds millions of sales; the wait stands
+/// in for that work, so that the mappers visibly run side by side and finish one by one.
+pub const TIME_PER_SALE: Duration = Duration::from_millis(100);
+
+/// Amounts in cents, by region: `{"EU": 2000, "US": 3000}`.
+pub type Totals = BTreeMap<String, u64>;
+
+/// The event of one mapper: which part of which job to add up, and how many parts the job has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapTask {
+    /// The job, e.g. `2025-01-06`.
+    pub job: String,
+    /// The part's file name, e.g. `part-1.csv`.
+    pub part: String,
+    /// How many parts the job has.
+    pub parts: usize,
+}
+
+impl MapTask {
+    /// The part's key in [`INPUT_BUCKET`]: `sales/<job>/<part>`.
+    pub fn key(&self) -> String {
+        format!("{SALES}{}/{}", self.job, self.part)
+    }
+}
+
+/// The event of the reducer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReduceTask {
+    /// The job whose parts are all recorded.
+    pub job: String,
+}
+
+/// The sort key of a part's totals in [`TABLE`]: `part#part-1.csv`.
+pub fn part_item_key(part: &str) -> String {
+    format!("{PART_PREFIX}{part}")
+}
+
+/// The sales of a part, one per line, `order,region,amount in cents` (`o-101,EU,1250`), as
+/// (region, amount). A line that does not read is a `BadSalesLine` error.
+pub fn parse_sales(csv: &[u8]) -> Result<Vec<(String, u64)>, HandlerError> {
+    let text = std::str::from_utf8(csv)
+        .map_err(|_| HandlerError::new("BadSalesLine", "the part is not UTF-8 text"))?;
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            match fields[..] {
+                [_order, region, amount] if !region.is_empty() => amount
+                    .parse()
+                    .map(|cents| (region.to_owned(), cents))
+                    .map_err(|_| bad_line(line)),
+                _ => Err(bad_line(line)),
+            }
+        })
+        .collect()
+}
+
+fn bad_line(line: &str) -> HandlerError {
+    HandlerError::new("BadSalesLine", format!("not order,region,cents: {line}"))
+}
+
+/// A part's sales added up per region: the *map* step.
+pub fn totals_of(sales: &[(String, u64)]) -> Totals {
+    let mut totals = Totals::new();
+    for (region, cents) in sales {
+        *totals.entry(region.clone()).or_default() += cents;
+    }
+    totals
+}
+
+// ANCHOR: split
+/// The handler of `splitter`, invoked by S3 when a job's marker `jobs/<job>` is written: one
+/// asynchronous invoke of `mapper` per part of the job. It does not wait for the mappers: each
+/// `invoke` returns as soon as Lambda has queued the event (202), and Lambda runs the mappers
+/// side by side, each in an execution environment of its own.
+pub async fn split(lambda: Lambda, event: S3Event, ctx: Context) -> Result<(), HandlerError> {
+    for record in event.records {
+        let marker = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
+        // The job is named by its marker, not by this invocation: if S3 delivers the event
+        // twice, both deliveries fan out the same job, whose parts the table then records once.
+        let job = marker.strip_prefix(JOBS).unwrap_or(&marker).to_owned();
+        let folder = format!("{SALES}{job}/");
+        let keys = lambda.s3().list_objects(INPUT_BUCKET, &folder)?;
+        ctx.logger()
+            .info(format!("job {job}: {} parts in {folder}", keys.len()));
+        for key in &keys {
+            let task = MapTask {
+                job: job.clone(),
+                part: key.strip_prefix(&folder).unwrap_or(key).to_owned(),
+                parts: keys.len(),
+            };
+            let request = InvokeRequest::new(MAPPER)
+                .invocation_type(InvocationType::Event)
+                .payload(json!(task));
+            lambda.invoke(request).await?;
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: split
+
+/// Reads a part and adds up its sales per region, taking [`TIME_PER_SALE`] for each sale.
+pub async fn map_part(lambda: &Lambda, task: &MapTask) -> Result<Totals, HandlerError> {
+    let csv = lambda.s3().get_object(INPUT_BUCKET, &task.key())?;
+    let sales = parse_sales(&csv)?;
+    invoker::sleep(TIME_PER_SALE * sales.len() as u32).await;
+    Ok(totals_of(&sales))
+}
+
+// ANCHOR: map
+/// The handler of `mapper`: adds up one part, records its totals with your [`record_partial`],
+/// and, if your [`claim_reducer`] says this mapper is the one, starts the reducer
+/// (asynchronously: the mapper does not wait for it).
+pub async fn map(lambda: Lambda, task: MapTask, ctx: Context) -> Result<(), HandlerError> {
+    let totals = map_part(&lambda, &task).await?;
+    let part = &task.part;
+    match record_partial(&lambda, &task, &totals)? {
+        true => ctx
+            .logger()
+            .info(format!("{part}: recorded {}", json!(totals))),
+        false => ctx
+            .logger()
+            .info(format!("{part}: already recorded by an earlier delivery")),
+    }
+    if claim_reducer(&lambda, &task)? {
+        ctx.logger().info(format!(
+            "{part}: every part is recorded, starting the reducer"
+        ));
+        let request = InvokeRequest::new(REDUCER)
+            .invocation_type(InvocationType::Event)
+            .payload(json!(ReduceTask { job: task.job }));
+        lambda.invoke(request).await?;
+    }
+    Ok(())
+}
+// ANCHOR_END: map
+
+// ANCHOR: reduce
+/// The handler of `reducer`: adds up the parts' totals with your [`sum_partials`] and writes
+/// `{"job": …, "totals": {…}}` to `results/<job>.json` in [`OUTPUT_BUCKET`]. Writing the same
+/// result twice changes nothing, so a reducer that ran again would do no harm; it is the
+/// claim that keeps it to one run.
+pub async fn reduce(lambda: Lambda, task: ReduceTask, ctx: Context) -> Result<(), HandlerError> {
+    let totals = sum_partials(&lambda, &task.job)?;
+    let result = json!({ "job": task.job, "totals": totals });
+    ctx.logger()
+        .info(format!("job {}: {}", task.job, result["totals"]));
+    let key = format!("{RESULTS}{}.json", task.job);
+    lambda
+        .s3()
+        .put_object(OUTPUT_BUCKET, &key, result.to_string())
+        .await?;
+    Ok(())
+}
+// ANCHOR_END: reduce
+
+/// The code of `mapper`: [`map`], with the account to call S3, DynamoDB and Lambda through (on
+/// AWS, SDK clients made once, outside the handler).
+pub fn mapper_code(lambda: &Lambda) -> FunctionCode {
+    let account = lambda.clone();
+    handler_fn(move |task: MapTask, ctx: Context| map(account.clone(), task, ctx))
+}
+
+/// Deploys the exercise: the two buckets, the table, the three functions, and the notification
+/// that invokes `splitter` for every new object under `jobs/`.
+pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
+    deploy_with_mapper(lambda, mapper_code(lambda))
+}
+
+/// Deploys the exercise with `mapper` as the code of `mapper`.
+pub fn deploy_with_mapper(lambda: &Lambda, mapper: FunctionCode) -> Result<(), ServiceError> {
+    lambda.s3().create_bucket(INPUT_BUCKET)?;
+    lambda.s3().create_bucket(OUTPUT_BUCKET)?;
+    lambda
+        .dynamodb()
+        .create_table_with_sort_key(TABLE, JOB_KEY, ITEM_KEY)?;
+    let account = lambda.clone();
+    let splitter =
+        handler_fn(move |event: S3Event, ctx: Context| split(account.clone(), event, ctx));
+    let account = lambda.clone();
+    let reducer =
+        handler_fn(move |task: ReduceTask, ctx: Context| reduce(account.clone(), task, ctx));
+    let describe = |name: &str, description: &str| {
+        FunctionConfig::new(name)
+            .timeout_secs(60)
+            .description(description)
+    };
+    let splitter_arn = lambda.create_function(
+        describe(SPLITTER, "Fans out one mapper per part of a job"),
+        splitter,
+    )?;
+    lambda.create_function(
+        describe(MAPPER, "Adds up the sales of one part per region"),
+        mapper,
+    )?;
+    lambda.create_function(
+        describe(REDUCER, "Adds up the parts' totals into the job's"),
+        reducer,
+    )?;
+    let start_jobs = LambdaFunctionConfiguration::new(splitter_arn)
+        .event("s3:ObjectCreated:*")
+        .prefix(JOBS);
+    lambda.s3().put_bucket_notification_configuration(
+        INPUT_BUCKET,
+        NotificationConfiguration::default().lambda_function(start_jobs),
+    )
+}
