@@ -25,6 +25,10 @@
 //! });
 //! ```
 //!
+//! A handler needs `dynamodb:PutItem` or `dynamodb:DeleteItem` on the table's ARN,
+//! `arn:aws:dynamodb:<region>:<account>:table/<name>`, in its execution role (see
+//! [`crate::iam`]); DynamoDB refuses with `AccessDeniedException` (400).
+//!
 //! Simplified here, on purpose, so the stream is the lesson: a table has a string partition key
 //! only (no sort key), the stream is always on with `NEW_AND_OLD_IMAGES` and has one shard, and
 //! there is no reading the table back yet. `SizeBytes` is approximate.
@@ -139,6 +143,7 @@ impl DynamoDb<'_> {
                 "One or more parameter values were invalid: an item must be a JSON object of attributes",
             ));
         };
+        self.authorize("dynamodb:PutItem", table)?;
         if text.len() > MAX_ITEM_BYTES {
             return Err(ServiceError::validation(
                 "Item size has exceeded the maximum allowed size",
@@ -168,6 +173,7 @@ impl DynamoDb<'_> {
     /// Deletes the item with this key (`{"id": "o-1"}`), like `aws dynamodb delete-item`. The
     /// stream gets a `REMOVE` record, or none if there was no such item.
     pub fn delete_item(&self, table: &str, key: Value) -> Result<(), ServiceError> {
+        self.authorize("dynamodb:DeleteItem", table)?;
         let text = key.to_string();
         let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
@@ -190,6 +196,17 @@ impl DynamoDb<'_> {
             text: format!("dynamodb:DeleteItem {table} {text}: {outcome}"),
         });
         Ok(())
+    }
+}
+
+impl DynamoDb<'_> {
+    /// Checks a call from function code against its execution role: `action` on the table.
+    fn authorize(&self, action: &str, table: &str) -> Result<(), ServiceError> {
+        let Scope { region, account_id } = &self.lambda.inner.scope;
+        let arn = format!("arn:aws:dynamodb:{region}:{account_id}:table/{table}");
+        self.lambda
+            .authorize(action, &arn)
+            .map_err(|denied| dynamodb_error("AccessDeniedException", denied.message()))
     }
 }
 

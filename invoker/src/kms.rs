@@ -11,7 +11,7 @@
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
 use crate::error::ServiceError;
-use crate::iam::Role;
+use crate::iam::{Denied, Role};
 use crate::service::{Inner, Lambda};
 use crate::transcript::Entry;
 use base64::Engine;
@@ -83,13 +83,14 @@ impl KmsClient {
             .and_then(|rest| rest.rsplit_once(':'))
             .ok_or_else(invalid_ciphertext)?;
         if !self.role.allows("kms:Decrypt", key_arn) {
-            let scope = &service.inner.scope;
-            return Err(kms_error("AccessDeniedException", format!(
-                "User: arn:aws:sts::{}:assumed-role/{}/{} is not authorized to perform: kms:Decrypt on resource: {key_arn} because no identity-based policy allows the kms:Decrypt action",
-                scope.account_id,
-                self.role.name(),
-                self.function
-            )));
+            let denied = Denied {
+                caller: self
+                    .role
+                    .session_arn(&service.inner.scope.account_id, &self.function),
+                action: "kms:Decrypt".to_owned(),
+                resource: key_arn.to_owned(),
+            };
+            return Err(kms_error("AccessDeniedException", denied.message()));
         }
         if !service.state().kms_keys.contains(key_arn) {
             return Err(kms_not_found(key_arn));

@@ -3,6 +3,7 @@
 //! exactly what the invoker does.
 
 use invoker::LayerContent;
+use invoker::ManagedPolicy;
 use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda, Role};
 use invoker::{with_init, InitContext};
 use invoker::{EventInvokeConfig, InvocationType};
@@ -297,8 +298,11 @@ async fn env_vars_an_encrypted_secret_decrypted_with_kms() {
     let key = lambda.create_kms_key();
     let blob = lambda.kms_encrypt(&key, "sk_live_51Hx9Qa2").unwrap();
 
-    // The execution role may decrypt with this key, and do nothing else with KMS.
-    let role = Role::new("payments-role").allow("kms:Decrypt", &key);
+    // The execution role may write its logs (the managed basic execution policy) and decrypt
+    // with this key, and do nothing else.
+    let role = Role::new("payments-role")
+        .attach(ManagedPolicy::BasicExecution)
+        .allow("kms:Decrypt", &key);
     let config = FunctionConfig::new("payments")
         .env("API_KEY", &blob)
         .role(role);
