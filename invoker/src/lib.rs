@@ -59,8 +59,10 @@
 //! - [`config`]: a function's configuration, with Lambda's defaults and limits.
 //! - [`versions`]: publishing versions, aliases and weighted (canary) routing.
 //! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
-//! - [`iam`] and [`kms`]: execution roles, and a KMS stand-in for encrypted secrets.
-//! - [`permissions`]: resource-based policies: who may invoke a function.
+//! - [`iam`] and [`kms`]: execution roles (what a function's code may call, checked on every
+//!   call it makes), AWS managed policies, and a KMS stand-in for encrypted secrets.
+//! - [`permissions`]: resource-based policies: who may invoke a function (the services that
+//!   push events, and other functions).
 //! - [`layers`]: layer versions, merged in order into each environment's `/opt`.
 //! - [`environment`]: execution environments and their reuse.
 //! - [`concurrency`]: the account's concurrency limit, reserved and provisioned concurrency,

@@ -389,9 +389,9 @@ async fn without_a_permission_for_the_route_api_gateway_answers_500() {
         "refused calls never ran"
     );
     let transcript = lambda.transcript();
-    assert!(transcript.contains(&format!(
+    assert!(transcript.contains(
         "invoke echo: 403 AccessDeniedException: apigateway.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:echo because no resource-based policy allows the lambda:InvokeFunction action"
-    )));
+    ));
     assert!(transcript.contains(
         "REST API rest: POST /hello -> 500 {\"message\": \"Internal server error\"} (Execution failed due to configuration error: Invalid permissions on Lambda function)"
     ), "{transcript}");

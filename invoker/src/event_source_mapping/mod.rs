@@ -23,7 +23,8 @@
 //! policies [`ManagedPolicy::SqsQueueExecution`], [`ManagedPolicy::KinesisExecution`] and
 //! [`ManagedPolicy::DynamoDbExecution`] allow them (on every resource). Simplified here: a role
 //! changed after the mapping was created is not checked again (on AWS the poller would fail and
-//! the mapping report the problem).
+//! the mapping report the problem), and neither is `sqs:SendMessage` for a stream mapping's
+//! on-failure destination, which AWS also requires.
 //!
 //! Because the mapping invokes synchronously and retries on its own, records are delivered **at
 //! least once**: a handler must be idempotent. The invoker counts every record a mapping must
