@@ -18,8 +18,9 @@
 //! function's resource-based policy plays no part, but its role must allow Lambda to read the
 //! source. Lambda checks when the mapping is created and refuses with
 //! `InvalidParameterValueException`: for a queue, `sqs:ReceiveMessage`, `sqs:DeleteMessage` and
-//! `sqs:GetQueueAttributes`; for a stream, `GetRecords`, `GetShardIterator`, `DescribeStream`,
-//! `ListStreams` (and for Kinesis `ListShards`), all on the source's ARN. The AWS managed
+//! `sqs:GetQueueAttributes`; for a Kinesis stream, `GetRecords`, `GetShardIterator`,
+//! `DescribeStream` and `ListShards`; for a DynamoDB stream, `GetRecords`, `GetShardIterator`,
+//! `DescribeStream` and `ListStreams`; all on the source's ARN. The AWS managed
 //! policies [`ManagedPolicy::SqsQueueExecution`], [`ManagedPolicy::KinesisExecution`] and
 //! [`ManagedPolicy::DynamoDbExecution`] allow them (on every resource). Simplified here: a role
 //! changed after the mapping was created is not checked again (on AWS the poller would fail and
@@ -320,23 +321,23 @@ fn check_poller_role(role: &Role, source: &str) -> Result<(), ServiceError> {
             ))),
         };
     }
-    let (service, actions, listed): (&str, &[&str], &str) =
+    let (service, actions, listed): (&str, [&str; 4], &str) =
         if source.starts_with("arn:aws:kinesis:") {
             (
                 "kinesis",
-                &[
+                [
                     "GetRecords",
                     "GetShardIterator",
                     "DescribeStream",
                     "ListShards",
-                    "ListStreams",
                 ],
+                // AWS's words name ListStreams too, which the managed policy allows.
                 "GetRecords, GetShardIterator, DescribeStream, ListShards, and ListStreams",
             )
         } else if source.starts_with("arn:aws:dynamodb:") {
             (
                 "dynamodb",
-                &[
+                [
                     "GetRecords",
                     "GetShardIterator",
                     "DescribeStream",
