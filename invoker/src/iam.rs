@@ -166,11 +166,6 @@ impl Role {
         &self.attached
     }
 
-    /// Every (action, resource) pair the role allows, managed policies included.
-    pub fn statements(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.allowed.iter().map(|(a, r)| (a.as_str(), r.as_str()))
-    }
-
     /// Whether some statement allows `action` on `resource`.
     pub fn allows(&self, action: &str, resource: &str) -> bool {
         let action = action.to_ascii_lowercase();

@@ -83,6 +83,13 @@ impl KmsClient {
             .and_then(|rest| rest.rsplit_once(':'))
             .ok_or_else(invalid_ciphertext)?;
         if !self.role.allows("kms:Decrypt", key_arn) {
+            self.record(
+                &service,
+                format!(
+                    "kms:Decrypt on {key_arn} denied: no statement of role {} allows it",
+                    self.role.name()
+                ),
+            );
             let denied = Denied {
                 caller: self
                     .role
@@ -102,6 +109,12 @@ impl KmsClient {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
+        self.record(&service, format!("kms:Decrypt with {key_arn}"));
+        Ok(plaintext)
+    }
+
+    /// Writes a call in the transcript, among the caller's log lines.
+    fn record(&self, service: &Lambda, text: String) {
         let at = service.elapsed();
         let position = service
             .inner
@@ -115,9 +128,8 @@ impl KmsClient {
             log_group: self.log_group.clone(),
             log_stream: self.log_stream.clone(),
             position,
-            text: format!("kms:Decrypt with {key_arn}"),
+            text,
         });
-        Ok(plaintext)
     }
 }
 
