@@ -4,8 +4,9 @@
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
-use invoker::ServiceError;
-use invoker::{handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda};
+use invoker::{
+    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+};
 use serde_json::json;
 
 use crate::{execution_role, s3_may_invoke};
