@@ -304,6 +304,7 @@ mod tests {
             "arn:aws:dynamodb:us-east-1:123456789012:table/orders-archive"
         ));
         assert!(wildcard_match("arn:aws:s3:::photo?", "arn:aws:s3:::photos"));
+        assert!(!wildcard_match("arn:aws:s3:::photos", "arn:aws:s3:::photos-2"));
         assert!(!wildcard_match("arn:aws:s3:::photo?", "arn:aws:s3:::photo"));
     }
 

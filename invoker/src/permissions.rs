@@ -50,8 +50,9 @@ use std::collections::BTreeMap;
 /// Who is calling `Invoke`, as the resource-based policy sees it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Principal {
-    /// Someone in the function's own account whose identity-based policy allows the call (you,
-    /// at the command line). The resource-based policy is not needed for them.
+    /// Someone in the function's own account: you, at the command line, who may do anything;
+    /// or, when the call comes from a handler, that function, whose execution role must allow
+    /// `lambda:InvokeFunction` on the target. The resource-based policy is not needed for them.
     #[default]
     Account,
     /// An AWS service acting for a resource: S3 for a bucket, SNS for a topic.
