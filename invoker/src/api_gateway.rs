@@ -27,7 +27,7 @@
 //!
 //! | what happened                                   | REST API (1.0)                                  | HTTP API (2.0)                          |
 //! |-------------------------------------------------|-------------------------------------------------|-----------------------------------------|
-//! | Lambda refused the invoke (throttle, no function) | 500 `{"message": "Internal server error"}`    | 500 `{"message":"Internal Server Error"}` |
+//! | Lambda refused the invoke (throttle, no function, no permission) | 500 `{"message": "Internal server error"}` | 500 `{"message":"Internal Server Error"}` |
 //! | the function failed (error, panic, timeout)     | 502 `{"message": "Internal server error"}`      | 500 `{"message":"Internal Server Error"}` |
 //! | the answer is not a valid proxy response        | 502 `{"message": "Internal server error"}`      | 500 `{"message":"Internal Server Error"}` |
 //! | no answer within the integration timeout        | 504 `{"message": "Endpoint request timed out"}` after 29 s | 503 `{"message":"Service Unavailable"}` after 30 s |
@@ -35,14 +35,22 @@
 //! A function that outlives the integration timeout keeps running after the client got its 504:
 //! it is billed, and its side effects happen, though nobody reads its answer.
 //!
+//! API Gateway invokes as `apigateway.amazonaws.com`, so the function's resource-based policy
+//! must allow it (see [`crate::permissions`]). The source ARN names the API, the stage, the
+//! method and the route's path: `arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<METHOD>/<path>`
+//! (`…/<stage>/$default` for an HTTP API's `$default` route), so a statement with the source ARN
+//! `arn:aws:execute-api:us-east-1:123456789012:a1b2c/*/GET/items/*` lets this one route in.
+//! Without it the client gets a 500, and API Gateway's log says "Execution failed due to
+//! configuration error: Invalid permissions on Lambda function".
+//!
 //! Simplified here: no authorizers, API keys, usage plans, stage variables, custom domains or
 //! CORS; a REST API's resources and methods are written as route keys (`GET /items/{id}`) as for
-//! an HTTP API; every REST API has one stage, `prod`, and every HTTP API the `$default` stage;
-//! API Gateway is allowed to invoke every function (no resource policy to add).
+//! an HTTP API; every REST API has one stage, `prod`, and every HTTP API the `$default` stage.
 
 use crate::error::ServiceError;
 use crate::events::api_gateway::{self, Arrival, HttpRequest};
 use crate::invoke::{InvokeRequest, InvokeResponse};
+use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use base64::Engine;
@@ -328,10 +336,12 @@ impl Lambda {
     }
 }
 
-/// A request on its way to a function: the route's function, and the event for it.
+/// A request on its way to a function: the route's function, the event for it, and API
+/// Gateway as the function's policy sees it.
 struct Routed {
     function: String,
     event: Value,
+    principal: Principal,
 }
 
 impl ApiGateway<'_> {
@@ -482,9 +492,25 @@ impl ApiGateway<'_> {
             Kind::Rest => api_gateway::rest_event(request, &arrival),
             Kind::Http => api_gateway::http_event(request, &arrival),
         };
+        // `<api-id>/<stage>/<METHOD>/<path>`, or `<api-id>/<stage>/$default`.
+        let route_part = match &route.key {
+            RouteKey::Default => "$default".to_owned(),
+            RouteKey::Path { template, .. } => format!("{}{template}", request.method),
+        };
+        let source_arn = format!(
+            "arn:aws:execute-api:{}:{}:{api_id}/{}/{route_part}",
+            scope.region,
+            scope.account_id,
+            api.kind.stage()
+        );
         let routed = Routed {
             function: route.function.clone(),
             event,
+            principal: Principal::Service {
+                service: "apigateway.amazonaws.com".into(),
+                source_arn,
+                source_account: scope.account_id.clone(),
+            },
         };
         Ok((api.kind, api.name.clone(), Some(routed)))
     }
@@ -492,12 +518,18 @@ impl ApiGateway<'_> {
     /// Invokes the route's function synchronously and maps its answer to an HTTP response.
     /// Returns the response and, when API Gateway answered with an error of its own, why.
     async fn integrate(&self, kind: Kind, routed: Routed) -> (HttpResponse, Option<String>) {
-        let Routed { function, event } = routed;
+        let Routed {
+            function,
+            event,
+            principal,
+        } = routed;
         // The invocation runs as a task of its own, so that it can outlive API Gateway's
         // patience: after the integration timeout the client gets its error, and the function
         // carries on to its own timeout, as on AWS.
         let lambda = self.lambda.clone();
-        let request = InvokeRequest::new(function).payload(event);
+        let request = InvokeRequest::new(function)
+            .principal(principal)
+            .payload(event);
         let mut invocation = tokio::spawn(async move { lambda.invoke(request).await });
         let answer = match tokio::time::timeout(kind.integration_timeout(), &mut invocation).await {
             Ok(joined) => {
@@ -519,6 +551,10 @@ impl ApiGateway<'_> {
             }
         };
         match answer {
+            Err(refused) if refused.code == "AccessDeniedException" => (
+                kind.error(Failure::Refused),
+                Some("Execution failed due to configuration error: Invalid permissions on Lambda function".to_owned()),
+            ),
             Err(refused) => (
                 kind.error(Failure::Refused),
                 Some(format!(

@@ -26,7 +26,10 @@
 //! [`crate::trace`]).
 //!
 //! Destinations here are SQS queues, SNS topics and Lambda functions; a dead-letter queue is an
-//! SQS queue or an SNS topic, as on AWS. Simplified here: EventBridge and S3 destinations.
+//! SQS queue or an SNS topic, as on AWS. Simplified here: EventBridge and S3 destinations, and
+//! the execution role is not checked for them (on AWS, Lambda sends to a destination or
+//! dead-letter queue as the function's role, which must allow `sqs:SendMessage`, `sns:Publish` or
+//! `lambda:InvokeFunction` on it).
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;

@@ -284,7 +284,7 @@ impl Lambda {
                 let mut state = self.state();
                 self.new_environment(&mut state, &code, &version, number, true)
             };
-            let (_, failure) = self.initialize(&mut env, &code).await;
+            let (_, failure) = self.initialize(&mut env, &code, &version).await;
             if let Some(error) = failure {
                 return Err(ServiceError::resource_conflict(format!(
                     "Provisioned environment {number} of {}:{version} failed to initialise: {error}",

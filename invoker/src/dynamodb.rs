@@ -58,6 +58,10 @@
 //! });
 //! ```
 //!
+//! A handler needs the matching action (`dynamodb:PutItem`, `GetItem`, `Query`, `Scan`,
+//! `DeleteItem`) on the table's ARN, `arn:aws:dynamodb:<region>:<account>:table/<name>`, in its
+//! execution role (see [`crate::iam`]); DynamoDB refuses with `AccessDeniedException` (400).
+//!
 //! Called from a handler, a DynamoDB call shows inside that invocation's block in the transcript.
 //! It does not carry the request chain on (see [`crate::trace`]): AWS does not follow a chain
 //! through DynamoDB, so a loop through a table's stream is not stopped.
@@ -300,6 +304,7 @@ impl DynamoDb<'_> {
     }
 
     fn put(&self, table: &str, item: Value, only_if_absent: bool) -> Result<(), ServiceError> {
+        self.authorize("dynamodb:PutItem", table)?;
         let text = item.to_string();
         let Value::Object(attributes) = item else {
             return Err(ServiceError::validation(
@@ -349,6 +354,7 @@ impl DynamoDb<'_> {
     /// The item with this key (`{"id": "o-1"}`, with the sort key too if the table has one), or
     /// `None`, like `aws dynamodb get-item`.
     pub fn get_item(&self, table: &str, key: Value) -> Result<Option<Value>, ServiceError> {
+        self.authorize("dynamodb:GetItem", table)?;
         let state = self.lambda.state();
         let found = state.dynamodb.get(table).ok_or_else(not_found)?;
         let item = found
@@ -377,6 +383,7 @@ impl DynamoDb<'_> {
         partition_key: &str,
         sort_key: Option<SortKeyCondition>,
     ) -> Result<Vec<Value>, ServiceError> {
+        self.authorize("dynamodb:Query", table)?;
         let state = self.lambda.state();
         let found = state.dynamodb.get(table).ok_or_else(not_found)?;
         let schema = &found.schema;
@@ -417,6 +424,7 @@ impl DynamoDb<'_> {
     /// Every item of the table, in key order, like `aws dynamodb scan`. A scan reads (and on AWS,
     /// bills) the whole table: fine for a test or a small table, not for a request path.
     pub fn scan(&self, table: &str) -> Result<Vec<Value>, ServiceError> {
+        self.authorize("dynamodb:Scan", table)?;
         let state = self.lambda.state();
         let found = state.dynamodb.get(table).ok_or_else(not_found)?;
         let items: Vec<Value> = found.items.values().cloned().collect();
@@ -430,6 +438,7 @@ impl DynamoDb<'_> {
     /// one), like `aws dynamodb delete-item`. The stream gets a `REMOVE` record, or none if there
     /// was no such item.
     pub fn delete_item(&self, table: &str, key: Value) -> Result<(), ServiceError> {
+        self.authorize("dynamodb:DeleteItem", table)?;
         let mut state = self.lambda.state();
         let found = table_mut(&mut state.dynamodb, table)?;
         let item_key = found.schema.key_of_request(&key)?;
@@ -486,6 +495,17 @@ impl KeySchema {
             keys.insert(name.clone(), attribute_value(&json!(value)));
         }
         Value::Object(keys)
+    }
+}
+
+impl DynamoDb<'_> {
+    /// Checks a call from function code against its execution role: `action` on the table.
+    fn authorize(&self, action: &str, table: &str) -> Result<(), ServiceError> {
+        let Scope { region, account_id } = &self.lambda.inner.scope;
+        let arn = format!("arn:aws:dynamodb:{region}:{account_id}:table/{table}");
+        self.lambda
+            .authorize(action, &arn)
+            .map_err(|denied| dynamodb_error("AccessDeniedException", denied.message()))
     }
 }
 

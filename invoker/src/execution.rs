@@ -103,7 +103,7 @@ impl Lambda {
         // Init: only on a cold start.
         let (init_duration, init_failure) = match cold {
             true => {
-                let (duration, failure) = self.initialize(&mut env, &code).await;
+                let (duration, failure) = self.initialize(&mut env, &code, version).await;
                 (Some(duration), failure)
             }
             false => (None, None),
@@ -143,6 +143,8 @@ impl Lambda {
                 // The handler's calls to other services continue this invocation's chain.
                 let caller = Caller {
                     lineage,
+                    function: config.name().to_owned(),
+                    role: config.execution_role().clone(),
                     name: format!("{}:{version} (environment {})", config.name(), env.number),
                     log_group: Arc::clone(&group),
                     log_stream: Arc::clone(&stream),
@@ -377,6 +379,7 @@ impl Lambda {
             .created(config.name(), version, number, self.elapsed());
         let log_group = logs::log_group_name(config.name());
         let log_group_arc: Arc<str> = log_group.as_str().into();
+        self.check_log_permissions(state, config, version, number, &log_group, &log_stream);
         let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
             region: &self.inner.scope.region,
             function_name: config.name(),
@@ -419,6 +422,37 @@ impl Lambda {
         }
     }
 
+    /// Mutes a new environment's log stream if the execution role may not write it (see
+    /// [`crate::logs`]), and says so in the transcript: the one trace of its logs.
+    fn check_log_permissions(
+        &self,
+        state: &mut State,
+        config: &crate::FunctionConfig,
+        version: &str,
+        number: u32,
+        group: &str,
+        stream: &str,
+    ) {
+        let scope = &self.inner.scope;
+        let arn = logs::log_stream_arn(&scope.region, &scope.account_id, group, stream);
+        let role = config.execution_role();
+        let Some(missing) = logs::LOG_ACTIONS
+            .into_iter()
+            .find(|action| !role.allows(action, &arn))
+        else {
+            return;
+        };
+        self.inner.logs.lock().mute(group, stream);
+        state.transcript.push(Entry::Api {
+            at: self.elapsed(),
+            text: format!(
+                "logs of {}:{version} (environment {number}) dropped: role {} may not {missing} on {arn}",
+                config.name(),
+                role.name()
+            ),
+        });
+    }
+
     /// The Init phase of a new environment: the runtime starts, then the function's init code
     /// runs in the sandbox, within [`INIT_TIMEOUT`]. Returns how long it took and, if it failed,
     /// the error the invocation reports.
@@ -426,6 +460,7 @@ impl Lambda {
         &self,
         env: &mut Environment,
         code: &Version,
+        version: &str,
     ) -> (Duration, Option<HandlerError>) {
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let platform_log = |message: String| {
@@ -451,14 +486,25 @@ impl Lambda {
                 clock: self.inner.clock,
             },
         };
+        // Init code calls other services as the function too, outside any request chain.
+        let config = &code.config;
+        let caller = Caller {
+            lineage: Lineage::default(),
+            function: config.name().to_owned(),
+            role: config.execution_role().clone(),
+            name: format!("{}:{version} (environment {})", config.name(), env.number),
+            log_group: Arc::clone(&group),
+            log_stream: Arc::clone(&stream),
+        };
         let init = tokio::time::timeout(
             INIT_TIMEOUT,
-            self.inner.sandbox.run(
+            self.inner.sandbox.run(trace::within(
+                caller,
                 env.resources
                     .background
                     .clone()
                     .thawed_while((code.code.init)(init_context)),
-            ),
+            )),
         )
         .await;
         let failure = match init {

@@ -21,6 +21,9 @@
 //! });
 //! ```
 //!
+//! A handler that puts records needs `kinesis:PutRecord` on the stream's ARN in its execution
+//! role (see [`crate::iam`]); Kinesis refuses with `AccessDeniedException` (400).
+//!
 //! Simplified here: provisioned streams only (no on-demand mode, no resharding), and no
 //! throughput limits per shard (1 MB or 1,000 records per second on AWS).
 
@@ -168,11 +171,15 @@ impl Kinesis<'_> {
             )));
         }
         let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
         let (arn, name) = {
+            let state = self.lambda.state();
             let found = self.find(&state, stream)?;
             (found.arn.clone(), found.name.clone())
         };
+        self.lambda
+            .authorize("kinesis:PutRecord", &arn)
+            .map_err(|denied| kinesis_error("AccessDeniedException", denied.message()))?;
+        let mut state = self.lambda.state();
         let hash = hash_key(partition_key);
         let body = RecordBody::Kinesis {
             data: data.to_vec(),

@@ -11,7 +11,7 @@
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
 use crate::error::ServiceError;
-use crate::iam::Role;
+use crate::iam::{Denied, Role};
 use crate::service::{Inner, Lambda};
 use crate::transcript::Entry;
 use base64::Engine;
@@ -83,13 +83,21 @@ impl KmsClient {
             .and_then(|rest| rest.rsplit_once(':'))
             .ok_or_else(invalid_ciphertext)?;
         if !self.role.allows("kms:Decrypt", key_arn) {
-            let scope = &service.inner.scope;
-            return Err(kms_error("AccessDeniedException", format!(
-                "User: arn:aws:sts::{}:assumed-role/{}/{} is not authorized to perform: kms:Decrypt on resource: {key_arn} because no identity-based policy allows the kms:Decrypt action",
-                scope.account_id,
-                self.role.name(),
-                self.function
-            )));
+            self.record(
+                &service,
+                format!(
+                    "kms:Decrypt on {key_arn} denied: no statement of role {} allows it",
+                    self.role.name()
+                ),
+            );
+            let denied = Denied {
+                caller: self
+                    .role
+                    .session_arn(&service.inner.scope.account_id, &self.function),
+                action: "kms:Decrypt".to_owned(),
+                resource: key_arn.to_owned(),
+            };
+            return Err(kms_error("AccessDeniedException", denied.message()));
         }
         if !service.state().kms_keys.contains(key_arn) {
             return Err(kms_not_found(key_arn));
@@ -101,6 +109,12 @@ impl KmsClient {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
+        self.record(&service, format!("kms:Decrypt with {key_arn}"));
+        Ok(plaintext)
+    }
+
+    /// Writes a call in the transcript, among the caller's log lines.
+    fn record(&self, service: &Lambda, text: String) {
         let at = service.elapsed();
         let position = service
             .inner
@@ -114,9 +128,8 @@ impl KmsClient {
             log_group: self.log_group.clone(),
             log_stream: self.log_stream.clone(),
             position,
-            text: format!("kms:Decrypt with {key_arn}"),
+            text,
         });
-        Ok(plaintext)
     }
 }
 

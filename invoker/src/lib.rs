@@ -134,7 +134,7 @@ pub use error::ServiceError;
 pub use event_source_mapping::{EventSourceMapping, StartingPosition};
 pub use events::api_gateway::HttpRequest;
 pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerResult};
-pub use iam::Role;
+pub use iam::{ManagedPolicy, Role};
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
 pub use kms::KmsClient;
 pub use layers::{LayerContent, Opt};

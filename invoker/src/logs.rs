@@ -7,8 +7,14 @@
 //! Around the handler's own lines the platform writes `INIT_START` (cold starts only), `START`,
 //! `END` and `REPORT`. The formats below follow lines recorded from real Lambda, tabs included:
 //! the REPORT line separates its fields with tabs and ends with one.
+//!
+//! Lambda writes the logs with the function's execution role. A role that may not
+//! `logs:CreateLogStream` and `logs:PutLogEvents` on the stream ([`LOG_ACTIONS`]) does not stop
+//! the function, but nothing it logs arrives: the environment's stream is *muted*, and its lines
+//! are dropped. (The invoker takes the log group as created with the function, so
+//! `logs:CreateLogGroup` is not needed.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -25,10 +31,17 @@ pub struct LogEvent {
 #[derive(Debug, Default)]
 pub struct LogStore {
     groups: BTreeMap<String, BTreeMap<String, Vec<LogEvent>>>,
+    /// (group, stream) pairs whose writer may not write: their lines are dropped.
+    muted: BTreeSet<(String, String)>,
 }
 
+/// What Lambda needs the execution role to allow, on the stream's ARN, to write a function's
+/// logs.
+pub const LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
+
 impl LogStore {
-    /// Appends a line to a stream, creating the group and stream on first use.
+    /// Appends a line to a stream, creating the group and stream on first use. A line for a
+    /// muted stream is dropped.
     pub fn put(&mut self, group: &str, stream: &str, event: LogEvent) {
         // Look up before inserting: most lines go to a stream that exists, and the lookup needs
         // no owned copy of the names.
@@ -36,10 +49,18 @@ impl LogStore {
             lines.push(event);
             return;
         }
+        if self.muted.contains(&(group.to_owned(), stream.to_owned())) {
+            return;
+        }
         self.groups
             .entry(group.to_owned())
             .or_default()
             .insert(stream.to_owned(), vec![event]);
+    }
+
+    /// Drops every line written to this stream from now on: its writer may not write it.
+    pub(crate) fn mute(&mut self, group: &str, stream: &str) {
+        self.muted.insert((group.to_owned(), stream.to_owned()));
     }
 
     /// The lines of one stream, oldest first (empty if it does not exist).
@@ -76,6 +97,12 @@ impl SharedLogs {
 /// `/aws/lambda/<function>`: the log group Lambda uses by default.
 pub fn log_group_name(function: &str) -> String {
     format!("/aws/lambda/{function}")
+}
+
+/// `arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`: what the role must
+/// allow [`LOG_ACTIONS`] on. A policy usually names `…:log-group:/aws/lambda/<function>:*`.
+pub fn log_stream_arn(region: &str, account_id: &str, group: &str, stream: &str) -> String {
+    format!("arn:aws:logs:{region}:{account_id}:log-group:{group}:log-stream:{stream}")
 }
 
 /// `INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: …`: the first line of a

@@ -11,13 +11,38 @@
 //!   calls to S3, SQS, DynamoDB, KMS and CloudWatch Logs, and Lambda's polling of a queue or
 //!   stream on the function's behalf (the **pull** model uses the role, not this policy).
 //!
+//! When a service pushes an event, the invoke carries its [`Principal`]: the service, the ARN
+//! of the resource the event comes from (`AWS:SourceArn`: the bucket, the topic, the rule, the
+//! API's route) and the account that owns it (`AWS:SourceAccount`). A statement allows the
+//! invoke only if its principal, its `ArnLike` condition and its `StringEquals` condition all
+//! match. Without a source ARN, a statement lets the service invoke for *any* bucket, including
+//! buckets of other accounts; the source account closes that gap (a bucket ARN names no account,
+//! and bucket names can be freed and taken by someone else): the **confused deputy** problem,
+//! where S3 would be tricked into invoking your function for a stranger's bucket.
+//!
+//! Each pushing service meets a missing statement in its own way, as on AWS: S3 refuses the
+//! notification configuration ("Unable to validate the following destination configurations"),
+//! an SNS delivery fails and is counted, an EventBridge target invocation fails, and API Gateway
+//! answers 500. The refusal itself is Lambda's `AccessDeniedException` (403).
+//!
+//! A handler that invokes another function is the third kind of caller: inside the account, so
+//! its execution role must allow `lambda:InvokeFunction` on the target's ARN (see
+//! [`crate::iam`]), unless the target's policy names the role itself as a principal. You, calling
+//! from outside any handler, are the account's administrator and need neither.
+//!
 //! A policy belongs to one qualifier: the unqualified function (`$LATEST`), a version or an
 //! alias each have their own, so a permission added to the function does not let S3 invoke
 //! `f:prod`. Statement shapes and error messages follow responses recorded from AWS.
+//!
+//! Simplified here: only `Allow` statements; a principal is a service, `*`, or an IAM role ARN
+//! (an account id is accepted and shown, but lets no caller in by itself); no
+//! `PrincipalOrgID`, `FunctionUrlAuthType` or `EventSourceToken`.
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::error::ServiceError;
+use crate::iam::wildcard_match;
 use crate::service::Lambda;
+use crate::trace;
 use crate::transcript::Entry;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -25,8 +50,9 @@ use std::collections::BTreeMap;
 /// Who is calling `Invoke`, as the resource-based policy sees it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Principal {
-    /// Someone in the function's own account whose identity-based policy allows the call (you,
-    /// at the command line). The resource-based policy is not needed for them.
+    /// Someone in the function's own account: you, at the command line, who may do anything;
+    /// or, when the call comes from a handler, that function, whose execution role must allow
+    /// `lambda:InvokeFunction` on the target. The resource-based policy is not needed for them.
     #[default]
     Account,
     /// An AWS service acting for a resource: S3 for a bucket, SNS for a topic.
@@ -88,26 +114,20 @@ impl Permission {
         self
     }
 
-    /// Whether this statement lets `principal` invoke.
-    fn allows(&self, principal: &Principal) -> bool {
-        let Principal::Service {
-            service,
-            source_arn,
-            source_account,
-        } = principal
-        else {
-            return true;
-        };
-        let action_ok = self.action == "lambda:InvokeFunction" || self.action == "lambda:*";
-        let principal_ok = self.principal == "*" || self.principal == *service;
-        let arn_ok = self
-            .source_arn
-            .as_deref()
-            .is_none_or(|pattern| arn_like(pattern, source_arn));
+    /// Whether this statement lets `request` invoke.
+    fn allows(&self, request: &Request<'_>) -> bool {
+        let action_ok = wildcard_match(&self.action.to_ascii_lowercase(), "lambda:invokefunction");
+        let principal_ok = self.principal == "*" || self.principal == request.principal;
+        // A condition on a key the request does not carry is not met.
+        let arn_ok = self.source_arn.as_deref().is_none_or(|pattern| {
+            request
+                .source_arn
+                .is_some_and(|arn| wildcard_match(pattern, arn))
+        });
         let account_ok = self
             .source_account
             .as_deref()
-            .is_none_or(|account| account == source_account);
+            .is_none_or(|account| request.source_account == Some(account));
         action_ok && principal_ok && arn_ok && account_ok
     }
 
@@ -146,18 +166,14 @@ impl Permission {
     }
 }
 
-/// IAM's `ArnLike`: `*` matches any run of characters, `?` any one.
-fn arn_like(pattern: &str, arn: &str) -> bool {
-    fn matches(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
-            (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => matches(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    matches(pattern.as_bytes(), arn.as_bytes())
+/// An invoke as a policy evaluates it: who asks, and the condition keys it carries.
+struct Request<'a> {
+    /// A service (`s3.amazonaws.com`) or an IAM role's ARN.
+    principal: &'a str,
+    /// `AWS:SourceArn`, when a service acts for a resource.
+    source_arn: Option<&'a str>,
+    /// `AWS:SourceAccount`, likewise.
+    source_account: Option<&'a str>,
 }
 
 /// The statements of every policy, by function and qualifier (`$LATEST` for the unqualified
@@ -207,16 +223,16 @@ impl Lambda {
                 permission.statement_id
             )));
         }
-        let text = format!(
-            "add-permission {resource}: {} may {}{}",
-            permission.principal,
-            permission.action,
-            permission
-                .source_arn
-                .as_deref()
-                .map(|arn| format!(" for {arn}"))
-                .unwrap_or_default()
+        let mut text = format!(
+            "add-permission {resource}: {} may {}",
+            permission.principal, permission.action
         );
+        if let Some(arn) = &permission.source_arn {
+            text.push_str(&format!(" for {arn}"));
+        }
+        if let Some(account) = &permission.source_account {
+            text.push_str(&format!(" of account {account}"));
+        }
         statements.push(permission);
         state.transcript.push(Entry::Api { at, text });
         Ok(statement)
@@ -280,39 +296,61 @@ impl Lambda {
         }))
     }
 
-    /// Whether `principal` may invoke `target`: a service needs a statement in the policy of
-    /// exactly the qualifier it invokes. The refusal is the `AccessDeniedException` the
-    /// service would get.
+    /// Whether `principal` may invoke `target`. A service needs a statement in the policy of
+    /// exactly the qualifier it invokes; the code of another function needs its execution role
+    /// to allow it (or a statement naming the role); you need nothing. The refusal is the
+    /// `AccessDeniedException` the caller would get.
     pub(crate) fn may_invoke(
         &self,
         principal: &Principal,
         target: &FunctionRef,
     ) -> Result<(), ServiceError> {
-        if *principal == Principal::Account {
-            return Ok(());
+        let arn = self.inner.scope.arn_of(target);
+        match principal {
+            Principal::Account => match trace::current() {
+                None => Ok(()),
+                Some(caller) => {
+                    let role_arn = caller.role.arn(&self.inner.scope.account_id);
+                    let request = Request {
+                        principal: &role_arn,
+                        source_arn: None,
+                        source_account: None,
+                    };
+                    if self.policy_allows(target, &request) {
+                        return Ok(());
+                    }
+                    self.authorize("lambda:InvokeFunction", &arn)
+                        .map_err(|denied| access_denied(denied.message()))
+                }
+            },
+            Principal::Service {
+                service,
+                source_arn,
+                source_account,
+            } => {
+                let request = Request {
+                    principal: service,
+                    source_arn: Some(source_arn),
+                    source_account: Some(source_account),
+                };
+                if self.policy_allows(target, &request) {
+                    return Ok(());
+                }
+                Err(access_denied(format!(
+                    "{service} is not authorized to perform: lambda:InvokeFunction on resource: {arn} because no resource-based policy allows the lambda:InvokeFunction action"
+                )))
+            }
         }
+    }
+
+    /// Whether a statement of `target`'s policy allows `request`.
+    fn policy_allows(&self, target: &FunctionRef, request: &Request<'_>) -> bool {
         let key = (target.name.clone(), policy_qualifier(target));
-        let allowed = self
-            .state()
+        self.state()
             .policies
             .statements
             .get(&key)
-            .is_some_and(|statements| statements.iter().any(|s| s.allows(principal)));
-        if allowed {
-            return Ok(());
-        }
-        let Principal::Service { service, .. } = principal else {
-            return Ok(());
-        };
-        Err(ServiceError {
-            code: "AccessDeniedException",
-            status: 403,
-            message: format!(
-                "{service} is not authorized to perform: lambda:InvokeFunction on resource: {} because no resource-based policy allows the lambda:InvokeFunction action",
-                self.inner.scope.arn_of(target)
-            ),
-            reason: None,
-        })
+            .is_some_and(|statements| statements.iter().any(|s| s.allows(request)))
     }
 
     /// The function (or version, or alias) a policy call is about, and its ARN as the
@@ -349,6 +387,16 @@ impl Lambda {
     }
 }
 
+/// Lambda's refusal of an invoke that no policy allows.
+fn access_denied(message: String) -> ServiceError {
+    ServiceError {
+        code: "AccessDeniedException",
+        status: 403,
+        message,
+        reason: None,
+    }
+}
+
 /// The policy a call about `target` reads: the unqualified function's is `$LATEST`'s.
 fn policy_qualifier(target: &FunctionRef) -> String {
     target
@@ -370,31 +418,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arn_like_matches_wildcards() {
-        assert!(arn_like("arn:aws:s3:::photos", "arn:aws:s3:::photos"));
-        assert!(arn_like("arn:aws:s3:::photo*", "arn:aws:s3:::photos"));
-        assert!(arn_like("arn:aws:s3:::photo?", "arn:aws:s3:::photos"));
-        assert!(!arn_like("arn:aws:s3:::photos", "arn:aws:s3:::photos-2"));
-        assert!(!arn_like("arn:aws:s3:::photo?", "arn:aws:s3:::photo"));
-    }
-
-    #[test]
     fn a_statement_allows_only_its_service_and_source() {
-        let s3 = |source_arn: &str| Principal::Service {
-            service: "s3.amazonaws.com".into(),
-            source_arn: source_arn.into(),
-            source_account: "123456789012".into(),
+        let s3 = |source_arn: &'static str| Request {
+            principal: "s3.amazonaws.com",
+            source_arn: Some(source_arn),
+            source_account: Some("123456789012"),
         };
         let statement = Permission::new("s3", "s3.amazonaws.com")
             .source_arn("arn:aws:s3:::photos")
             .source_account("123456789012");
         assert!(statement.allows(&s3("arn:aws:s3:::photos")));
         assert!(!statement.allows(&s3("arn:aws:s3:::other")));
-        let sns = Principal::Service {
-            service: "sns.amazonaws.com".into(),
-            source_arn: "arn:aws:s3:::photos".into(),
-            source_account: "123456789012".into(),
+        let sns = Request {
+            principal: "sns.amazonaws.com",
+            ..s3("arn:aws:s3:::photos")
         };
         assert!(!statement.allows(&sns));
+        let stranger = Request {
+            source_account: Some("111122223333"),
+            ..s3("arn:aws:s3:::photos")
+        };
+        assert!(!statement.allows(&stranger), "the confused deputy");
+    }
+
+    #[test]
+    fn a_condition_on_a_missing_key_is_not_met() {
+        let role = Request {
+            principal: "arn:aws:iam::123456789012:role/caller",
+            source_arn: None,
+            source_account: None,
+        };
+        assert!(Permission::new("any", "*").allows(&role));
+        assert!(!Permission::new("any", "*")
+            .source_arn("arn:aws:s3:::photos")
+            .allows(&role));
+        assert!(Permission::new("r", "arn:aws:iam::123456789012:role/caller").allows(&role));
+        assert!(
+            !Permission::new("r", "arn:aws:iam::123456789012:role/caller")
+                .action("lambda:GetFunction")
+                .allows(&role)
+        );
     }
 }

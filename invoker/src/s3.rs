@@ -11,7 +11,7 @@
 //! suffixes overlap (one ends the other).
 //!
 //! ```
-//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda};
+//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, Permission};
 //! use invoker::aws_lambda_events::s3::S3Event;
 //! use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
 //!
@@ -24,7 +24,12 @@
 //! invoker::run(async {
 //!     let lambda = Lambda::new();
 //!     let function = lambda.create_function(FunctionConfig::new("on-upload"), handler_fn(on_upload)).unwrap();
-//!     lambda.s3().create_bucket("photos").unwrap();
+//!     let bucket = lambda.s3().create_bucket("photos").unwrap();
+//!     // S3 may invoke the function for this bucket of this account, and for nothing else.
+//!     let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
+//!         .source_arn(bucket)
+//!         .source_account(lambda.account_id());
+//!     lambda.add_permission("on-upload", s3_may_invoke).unwrap();
 //!     let notify = LambdaFunctionConfiguration::new(&function).event("s3:ObjectCreated:*").prefix("uploads/");
 //!     lambda.s3().put_bucket_notification_configuration("photos", NotificationConfiguration::default().lambda_function(notify)).unwrap();
 //!     lambda.s3().put_object("photos", "uploads/my cat.jpg", b"...".to_vec()).await.unwrap();
@@ -39,15 +44,26 @@
 //! [`crate::trace`]), so choose the filter (and the keys the function writes) so that its own
 //! writes do not match.
 //!
+//! Permissions come in twice. S3 invokes as `s3.amazonaws.com` for the bucket, so the function's
+//! resource-based policy must allow that (see [`crate::permissions`]): S3 checks it when the
+//! notification configuration is put, and refuses a configuration it could not deliver. And a
+//! handler's own calls are checked against its execution role (see [`crate::iam`]):
+//! `s3:GetObject`, `s3:PutObject` and `s3:DeleteObject` on the object's ARN,
+//! `arn:aws:s3:::<bucket>/<key>`, and `s3:ListBucket` on the bucket's, `arn:aws:s3:::<bucket>`.
+//! A refusal is S3's `AccessDenied` (403). Reading a key that does not exist without
+//! `s3:ListBucket` is refused too, with a bare "Access Denied" instead of `NoSuchKey`: S3 will
+//! not tell a caller that cannot list the bucket which keys are there.
+//!
 //! Simplified here: only `PutObject` and `DeleteObject` cause events (`ObjectCreated:Put`,
 //! `ObjectRemoved:Delete`), delivered at once and exactly once; no versioning, no multipart
-//! uploads, no resource-based permission to check (real S3 needs `lambda:InvokeFunction` granted
-//! to `s3.amazonaws.com`), and queue or topic destinations are not simulated.
+//! uploads, no bucket policies, and queue or topic destinations are not simulated.
 
 use crate::clock;
 use crate::error::ServiceError;
+use crate::iam::Denied;
 use crate::ids::md5_hex;
 use crate::invoke::{InvocationType, InvokeRequest};
+use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use base64::Engine;
@@ -291,15 +307,16 @@ impl S3<'_> {
             at,
             text: format!("s3:CreateBucket {name}"),
         });
-        Ok(format!("arn:aws:s3:::{name}"))
+        Ok(bucket_arn(name))
     }
 
     /// Sets which writes to a bucket invoke which functions, like `aws s3api
     /// put-bucket-notification-configuration`; it replaces the bucket's configuration.
     ///
     /// Refused, with S3's `InvalidArgument`, when an event type is unknown, a function does not
-    /// exist ("Unable to validate the following destination configurations"), or two
-    /// configurations could match the same write.
+    /// exist or its resource-based policy does not let S3 invoke it for this bucket ("Unable to
+    /// validate the following destination configurations"), or two configurations could match
+    /// the same write.
     pub fn put_bucket_notification_configuration(
         &self,
         bucket: &str,
@@ -323,7 +340,7 @@ impl S3<'_> {
                     "The event is not supported for notifications",
                 ));
             }
-            if !self.function_exists(&config.function_arn) {
+            if !self.may_deliver_to(bucket, &config.function_arn) {
                 return Err(invalid_argument(
                     "Unable to validate the following destination configurations",
                 ));
@@ -388,6 +405,7 @@ impl S3<'_> {
         key: &str,
         body: impl Into<Vec<u8>>,
     ) -> Result<String, ServiceError> {
+        self.authorize("s3:PutObject", bucket, Some(key))?;
         let body = body.into();
         let size = body.len();
         let e_tag = md5_hex(&body);
@@ -409,14 +427,23 @@ impl S3<'_> {
 
     /// The content of an object, like `aws s3api get-object`.
     pub fn get_object(&self, bucket: &str, key: &str) -> Result<Vec<u8>, ServiceError> {
-        let state = self.lambda.state();
-        let stored = state
-            .buckets
-            .buckets
-            .get(bucket)
-            .ok_or_else(no_such_bucket)?;
-        let body = stored.objects.get(key).cloned().ok_or_else(no_such_key)?;
-        drop(state);
+        self.authorize("s3:GetObject", bucket, Some(key))?;
+        let found = {
+            let state = self.lambda.state();
+            let stored = state
+                .buckets
+                .buckets
+                .get(bucket)
+                .ok_or_else(no_such_bucket)?;
+            stored.objects.get(key).cloned()
+        };
+        let Some(body) = found else {
+            // Only a caller that may list the bucket learns that the key is not there.
+            self.lambda
+                .authorize("s3:ListBucket", &bucket_arn(bucket))
+                .map_err(|_| s3_error("AccessDenied", 403, "Access Denied"))?;
+            return Err(no_such_key());
+        };
         let line = format!("s3:GetObject {bucket}/{key} ({} bytes)", body.len());
         self.lambda.record_call(line);
         Ok(body)
@@ -426,6 +453,7 @@ impl S3<'_> {
     /// the functions configured for it. Deleting a key that is not there succeeds, as on S3,
     /// and notifies nobody (nothing was removed).
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<(), ServiceError> {
+        self.authorize("s3:DeleteObject", bucket, Some(key))?;
         let written = self.write(bucket, key, "ObjectRemoved:Delete", |objects| {
             objects.remove(key).is_some()
         })?;
@@ -437,6 +465,7 @@ impl S3<'_> {
     /// The keys in a bucket that start with `prefix`, in order, like `aws s3api
     /// list-objects-v2 --prefix`.
     pub fn list_objects(&self, bucket: &str, prefix: &str) -> Result<Vec<String>, ServiceError> {
+        self.authorize("s3:ListBucket", bucket, None)?;
         let state = self.lambda.state();
         let bucket = state
             .buckets
@@ -529,7 +558,7 @@ impl S3<'_> {
                         "bucket": {
                             "name": bucket,
                             "ownerIdentity": { "principalId": OWNER_ID },
-                            "arn": format!("arn:aws:s3:::{bucket}"),
+                            "arn": bucket_arn(bucket),
                         },
                         "object": object,
                     },
@@ -542,6 +571,7 @@ impl S3<'_> {
             };
             let mut request = InvokeRequest::new(target.name)
                 .invocation_type(InvocationType::Event)
+                .principal(self.principal(bucket))
                 .payload(event);
             if let Some(qualifier) = target.qualifier {
                 request = request.qualifier(qualifier);
@@ -550,16 +580,51 @@ impl S3<'_> {
         }
     }
 
-    fn function_exists(&self, function_arn: &str) -> bool {
+    /// Whether S3 could deliver the bucket's events to `function_arn`: the function exists and
+    /// its policy lets S3 invoke it for this bucket.
+    fn may_deliver_to(&self, bucket: &str, function_arn: &str) -> bool {
+        let lambda = self.lambda;
         function_arn.starts_with("arn:aws:lambda:")
-            && self
-                .lambda
+            && lambda
                 .inner
                 .scope
                 .parse(function_arn, None)
-                .and_then(|target| self.lambda.check_target(&target))
+                .and_then(|target| {
+                    lambda.check_target(&target)?;
+                    // Validated as the account sets it up, not as a handler that may be calling.
+                    lambda.may_invoke(&self.principal(bucket), &target)
+                })
                 .is_ok()
     }
+
+    /// S3 acting for `bucket`, as the function's policy sees it.
+    fn principal(&self, bucket: &str) -> Principal {
+        Principal::Service {
+            service: "s3.amazonaws.com".into(),
+            source_arn: bucket_arn(bucket),
+            source_account: self.lambda.inner.scope.account_id.clone(),
+        }
+    }
+
+    /// Checks a call from function code against its execution role: `action` on the object's
+    /// ARN, or on the bucket's when there is no key. S3 quotes the resource in its refusal.
+    fn authorize(&self, action: &str, bucket: &str, key: Option<&str>) -> Result<(), ServiceError> {
+        let resource = match key {
+            Some(key) => format!("{}/{key}", bucket_arn(bucket)),
+            None => bucket_arn(bucket),
+        };
+        self.lambda
+            .authorize(action, &resource)
+            .map_err(|denied: Denied| {
+                let message = denied.message_with(&denied.action, &format!("\"{resource}\""));
+                s3_error("AccessDenied", 403, &message)
+            })
+    }
+}
+
+/// `arn:aws:s3:::<bucket>`: bucket ARNs name neither a region nor an account.
+fn bucket_arn(bucket: &str) -> String {
+    format!("arn:aws:s3:::{bucket}")
 }
 
 /// What one write that changed a bucket needs for its events.

@@ -29,6 +29,10 @@
 //!   the month's second Tuesday (day 3 of the week, second of its kind), and a field with `#`
 //!   holds nothing else. Sunday is 1, not 0 as in Unix cron.
 //!
+//! EventBridge invokes as `events.amazonaws.com` for the rule, so the function's resource-based
+//! policy must allow that with the rule's ARN as source (see [`crate::permissions`]); without
+//! it each firing's invocation of the function fails, with a transcript line.
+//!
 //! An invalid expression is refused as EventBridge refuses it, `ValidationException: Parameter
 //! ScheduleExpression is not valid.`; the invoker adds the reason, which AWS does not.
 //! [`next_fire_times`] shows when an expression fires, e.g. to check one before you deploy it.
@@ -44,6 +48,7 @@
 use crate::error::ServiceError;
 use crate::events::eventbridge;
 use crate::invoke::{InvocationType, InvokeRequest};
+use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -726,7 +731,7 @@ fn next_fire(lambda: &Lambda, rule: &str, generation: u64) -> Option<SystemTime>
 
 /// One firing: a Scheduled Event to every target, each an asynchronous invoke.
 async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
-    let (event, targets, expression) = {
+    let (event, targets, expression, rule_arn) = {
         let mut state = lambda.state();
         let state = &mut *state;
         let Some(current) = state
@@ -737,7 +742,12 @@ async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
             return;
         };
         let event = eventbridge::scheduled_event(&current.arn, at, &state.ids.request_id());
-        (event, current.targets.clone(), current.expression.clone())
+        (
+            event,
+            current.targets.clone(),
+            current.expression.clone(),
+            current.arn.clone(),
+        )
     };
     let note = match targets.len() {
         0 => "no targets".to_owned(),
@@ -752,11 +762,18 @@ async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
             event["id"].as_str().unwrap_or_default()
         ),
     });
+    let events = Principal::Service {
+        service: "events.amazonaws.com".into(),
+        source_arn: rule_arn,
+        source_account: lambda.inner.scope.account_id.clone(),
+    };
     for target in targets {
         let request = InvokeRequest::new(target)
             .invocation_type(InvocationType::Event)
+            .principal(events.clone())
             .payload(event.clone());
-        // A refusal (a deleted function, say) is already in the transcript, written by invoke.
+        // A refusal (a deleted function, no permission) is already in the transcript, written
+        // by invoke.
         let _ = lambda.invoke(request).await;
     }
 }

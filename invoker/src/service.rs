@@ -456,6 +456,17 @@ impl Lambda {
         state.transcript.render(&logs)
     }
 
+    /// The 12-digit account the service simulates, as ARNs and `source_account` conditions name
+    /// it.
+    pub fn account_id(&self) -> &str {
+        &self.inner.scope.account_id
+    }
+
+    /// The region the service simulates, e.g. `us-east-1`.
+    pub fn region(&self) -> &str {
+        &self.inner.scope.region
+    }
+
     /// The virtual time since the service started.
     pub fn elapsed(&self) -> Duration {
         self.inner.clock.elapsed()

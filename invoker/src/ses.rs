@@ -10,6 +10,11 @@
 //!   addresses, until AWS grants production access. A rejected message fails with
 //!   `MessageRejected` and lists the unverified identities, as SES does.
 //!
+//! A handler needs `ses:SendEmail` on the sender's identity
+//! (`arn:aws:ses:<region>:<account>:identity/<address>`) in its execution role (see
+//! [`crate::iam`]); SES refuses with `AccessDenied` (403) in words of its own, quoted
+//! `` `like this' ``.
+//!
 //! Simplified here: verifying an address takes effect at once (on AWS the owner must click a
 //! link), there are no sending quotas, bounces or domains, and a message is plain text.
 
@@ -105,6 +110,22 @@ impl Ses<'_> {
 
     /// Sends an email, like `aws ses send-email`; returns the message id.
     pub fn send_email(&self, email: Email) -> Result<String, ServiceError> {
+        let scope = &self.lambda.inner.scope;
+        let identity = format!(
+            "arn:aws:ses:{}:{}:identity/{}",
+            scope.region, scope.account_id, email.from
+        );
+        self.lambda
+            .authorize("ses:SendEmail", &identity)
+            .map_err(|denied| ServiceError {
+                code: "AccessDenied",
+                status: 403,
+                message: format!(
+                    "User `{}' is not authorized to perform `ses:SendEmail' on resource `{identity}'",
+                    denied.caller
+                ),
+                reason: None,
+            })?;
         let at = self.lambda.elapsed();
         let sent_at = self.lambda.now_rfc3339();
         let region = self.lambda.inner.scope.region.to_uppercase();

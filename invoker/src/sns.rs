@@ -8,7 +8,7 @@
 //! three events with the same `MessageId` and three request ids of their own.
 //!
 //! ```
-//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda};
+//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, Permission};
 //! use invoker::aws_lambda_events::sns::SnsEvent;
 //!
 //! async fn on_order(event: SnsEvent, ctx: Context) -> Result<(), HandlerError> {
@@ -20,6 +20,9 @@
 //!     let lambda = Lambda::new();
 //!     let function = lambda.create_function(FunctionConfig::new("email"), handler_fn(on_order)).unwrap();
 //!     let topic = lambda.sns().create_topic("orders").unwrap();
+//!     // SNS may invoke the function for this topic only.
+//!     let sns_may_invoke = Permission::new("sns-orders", "sns.amazonaws.com").source_arn(&topic);
+//!     lambda.add_permission("email", sns_may_invoke).unwrap();
 //!     lambda.sns().subscribe(&topic, "lambda", &function).unwrap();
 //!     lambda.sns().publish(&topic, "order 7 placed", Some("New order")).await.unwrap();
 //!     lambda.settle().await;
@@ -30,14 +33,22 @@
 //! A topic can also be a function's dead-letter queue or an asynchronous destination: Lambda
 //! publishes the failed event (or the invocation record) to it.
 //!
+//! SNS invokes as `sns.amazonaws.com` for the topic, so the function's resource-based policy must
+//! allow that (see [`crate::permissions`]). Subscribing does not check it: the first publish
+//! does, and a delivery Lambda refuses is lost for that subscriber, written in the transcript and
+//! counted in the topic's [`DeliveryCounts`] (CloudWatch's `NumberOfNotificationsFailed`). A
+//! handler that publishes needs `sns:Publish` on the topic in its execution role (see
+//! [`crate::iam`]); SNS refuses it with `AuthorizationError` (403).
+//!
 //! Simplified here: only `lambda` subscriptions (no SQS, HTTP, email…), no filter policies, no
-//! FIFO topics, and no delivery retries: a delivery Lambda refuses (the function is gone) is
-//! dropped, with a transcript line. The signature is random, not a real one.
+//! FIFO topics, and no delivery retries: a delivery Lambda refuses (no permission, the function
+//! is gone) is dropped. The signature is random, not a real one.
 
 use crate::arn::FunctionRef;
 use crate::clock;
 use crate::error::ServiceError;
 use crate::invoke::{InvocationType, InvokeRequest};
+use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use base64::Engine;
@@ -60,6 +71,16 @@ pub(crate) struct Topics {
 #[derive(Debug, Default)]
 struct Topic {
     subscriptions: Vec<Subscription>,
+    counts: DeliveryCounts,
+}
+
+/// What became of a topic's deliveries to its subscribers, as CloudWatch counts them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryCounts {
+    /// `NumberOfNotificationsDelivered`: deliveries Lambda accepted.
+    pub delivered: u64,
+    /// `NumberOfNotificationsFailed`: deliveries Lambda refused; those copies are lost.
+    pub failed: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -165,13 +186,20 @@ impl Sns<'_> {
 
     /// Publishes a message, like `aws sns publish`, and returns its message id: each subscribed
     /// function is invoked asynchronously with an SNS event. Called from a handler, the
-    /// deliveries continue the handler's request chain.
+    /// deliveries continue the handler's request chain, and its role must allow `sns:Publish`.
     pub async fn publish(
         &self,
         topic_arn: &str,
         message: impl Into<String>,
         subject: Option<&str>,
     ) -> Result<String, ServiceError> {
+        self.lambda
+            .authorize("sns:Publish", topic_arn)
+            .map_err(|denied| {
+                // SNS writes its actions' prefix in capitals.
+                let message = denied.message_with("SNS:Publish", topic_arn);
+                sns_error("AuthorizationError", 403, message)
+            })?;
         self.publish_with_attributes(topic_arn, message.into(), subject, BTreeMap::new())
             .await
     }
@@ -243,18 +271,42 @@ impl Sns<'_> {
             });
             let mut request = InvokeRequest::new(subscription.function.name.clone())
                 .invocation_type(InvocationType::Event)
+                .principal(Principal::Service {
+                    service: "sns.amazonaws.com".into(),
+                    source_arn: topic_arn.to_owned(),
+                    source_account: self.lambda.inner.scope.account_id.clone(),
+                })
                 .payload(event);
             if let Some(qualifier) = &subscription.function.qualifier {
                 request = request.qualifier(qualifier.clone());
             }
-            if let Err(refused) = self.lambda.invoke(request).await {
+            let delivered = self.lambda.invoke(request).await;
+            if let Err(refused) = &delivered {
                 self.lambda.record_call(format!(
-                    "sns: delivery of message {message_id} to {} failed ({}); the invoker does not retry it",
+                    "sns: delivery of message {message_id} to {} failed ({}); the message is lost for this subscriber",
                     subscription.arn, refused.code
                 ));
             }
+            if let Some(topic) = self.lambda.state().topics.topics.get_mut(topic_arn) {
+                match delivered {
+                    Ok(_) => topic.counts.delivered += 1,
+                    Err(_) => topic.counts.failed += 1,
+                }
+            }
         }
         Ok(message_id)
+    }
+
+    /// How many deliveries of a topic's messages Lambda accepted and refused so far (all zero
+    /// for a topic that does not exist).
+    pub fn delivery_counts(&self, topic_arn: &str) -> DeliveryCounts {
+        self.lambda
+            .state()
+            .topics
+            .topics
+            .get(topic_arn)
+            .map(|topic| topic.counts)
+            .unwrap_or_default()
     }
 }
 

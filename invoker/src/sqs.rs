@@ -22,6 +22,11 @@
 //! [`Lambda::settle`] until it is deleted, moved to the dead-letter queue or expired. Every
 //! message ends one of those ways, with a transcript line.
 //!
+//! A handler's calls are checked against its execution role (see [`crate::iam`]):
+//! `sqs:SendMessage`, `sqs:ReceiveMessage` and `sqs:DeleteMessage` on the queue's ARN. SQS
+//! refuses with `AccessDenied` (403), and writes the action in lower case in its message
+//! (`sqs:sendmessage`), as it does on AWS.
+//!
 //! Simplified here: standard queues only (no FIFO), no delay queues, no long polling (a receive
 //! answers at once), and no `ChangeMessageVisibility`. Expired messages are removed when the queue
 //! is next used, with the time they expired.
@@ -342,6 +347,7 @@ impl Sqs<'_> {
         body: String,
         attributes: BTreeMap<String, (String, String)>,
     ) -> Result<String, ServiceError> {
+        self.authorize("sqs:SendMessage", queue_arn)?;
         let now = Instant::now();
         let sent_timestamp = self.epoch_millis();
         let message_id = {
@@ -387,6 +393,7 @@ impl Sqs<'_> {
                 format!("Value {max_messages} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and {MAX_MESSAGES_PER_RECEIVE}, if provided."),
             ));
         }
+        self.authorize("sqs:ReceiveMessage", queue_arn)?;
         let received = self.receive(queue_arn, max_messages)?;
         self.lambda.record_call(format!(
             "sqs:ReceiveMessage from {queue_arn}: {} message(s)",
@@ -403,6 +410,7 @@ impl Sqs<'_> {
         queue_arn: &str,
         receipt_handle: &str,
     ) -> Result<(), ServiceError> {
+        self.authorize("sqs:DeleteMessage", queue_arn)?;
         let deleted = self.delete(queue_arn, &[receipt_handle.to_owned()])?;
         let what = match deleted.as_slice() {
             [id] => format!("message {id}"),
@@ -411,6 +419,18 @@ impl Sqs<'_> {
         self.lambda
             .record_call(format!("sqs:DeleteMessage from {queue_arn}: {what}"));
         Ok(())
+    }
+
+    /// Checks a call from function code against its execution role.
+    fn authorize(&self, action: &str, queue_arn: &str) -> Result<(), ServiceError> {
+        self.lambda
+            .authorize(action, queue_arn)
+            .map_err(|denied| ServiceError {
+                code: "AccessDenied",
+                status: 403,
+                message: denied.message_with(&action.to_ascii_lowercase(), queue_arn),
+                reason: None,
+            })
     }
 
     /// Receives up to `max` messages for a consumer (the API allows 10; Lambda's poller reads

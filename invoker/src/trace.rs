@@ -19,21 +19,25 @@
 //!   call that sent it, an SQS message the lineage of its `SendMessage`; the invocation it
 //!   causes runs with that lineage plus one for its own function.
 //! - The **current caller**, a tokio task-local that [`crate::execution`] sets around a handler
-//!   while it runs: the invoker's `_X_AMZN_TRACE_ID`. A handler calls
-//!   S3, SNS or SQS through any clone of [`Lambda`], as a real function calls them
-//!   through an SDK client made at init; the service reads the current caller to continue its
-//!   chain, and to show the call inside that invocation's block in the transcript. Outside a
-//!   handler (a test, Lambda's own pollers) there is no current caller: a call starts a chain.
+//!   (and around init code) while it runs: the invoker's `_X_AMZN_TRACE_ID`, and its
+//!   credentials. A handler calls S3, SNS or SQS through any clone of [`Lambda`], as a real
+//!   function calls them through an SDK client made at init; the service reads the current
+//!   caller to continue its chain, to check the call against the function's execution role (see
+//!   [`crate::iam`]), and to show the call inside that invocation's block in the transcript.
+//!   Outside a handler (a test, Lambda's own pollers) there is no current caller: a call starts
+//!   a chain, and is made as the account.
 //!
 //! The task-local travels with the handler's future, poll by poll, even onto the sandbox thread;
 //! it does not follow a task the handler spawns with `tokio::spawn`, just as a thread that a real
-//! handler starts may lose the trace context. Work started with `ctx.spawn` is polled inside the
-//! handler's future, so it keeps it.
+//! handler starts may lose the trace context (here it also loses the role: do not escape the
+//! handler that way). Work started with `ctx.spawn` is polled inside the handler's future, so it
+//! keeps both.
 //!
 //! Simplified here: the chain is counted only where Lambda itself decides to invoke (asynchronous
 //! events and SQS batches); a synchronous `Invoke` from a handler continues the chain but is not
 //! stopped. `PutFunctionRecursionConfig` (`Allow`) is not simulated: loops are always stopped.
 
+use crate::iam::Role;
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use std::collections::BTreeMap;
@@ -80,11 +84,15 @@ impl Lineage {
     }
 }
 
-/// The invocation whose code is running: its chain, and where its calls to other services
-/// belong in the transcript.
+/// The invocation (or init) whose code is running: its chain, who it calls as, and where its
+/// calls to other services belong in the transcript.
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
     pub lineage: Lineage,
+    /// The function whose code it is.
+    pub function: String,
+    /// Its execution role, which services check each call against (see [`crate::iam`]).
+    pub role: Role,
     /// `function:version (environment n)`, as the transcript names a caller.
     pub name: String,
     pub log_group: Arc<str>,
@@ -166,6 +174,8 @@ mod tests {
         assert!(current().is_none());
         let caller = Caller {
             lineage: Lineage::default().then("f"),
+            function: "f".into(),
+            role: Role::default(),
             name: "f:$LATEST (environment 1)".into(),
             log_group: "/aws/lambda/f".into(),
             log_stream: "stream".into(),

@@ -9,6 +9,7 @@ use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::{HeaderMap, HeaderValue};
 use invoker::{
     handler_fn, Context, FunctionConfig, HandlerError, HttpRequest, HttpResponse, Lambda,
+    Permission,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -95,7 +96,7 @@ fn service() -> Lambda {
     lambda
 }
 
-/// A REST API and an HTTP API, each with its routes to `function`.
+/// A REST API and an HTTP API, each with its routes to `function`, which API Gateway may invoke.
 fn rest_api(lambda: &Lambda, routes: &[&str], function: &str) -> String {
     let api = lambda.api_gateway().create_rest_api("rest");
     for route in routes {
@@ -104,6 +105,7 @@ fn rest_api(lambda: &Lambda, routes: &[&str], function: &str) -> String {
             .create_route(&api, route, function)
             .unwrap();
     }
+    allow_api(lambda, &api, function);
     api
 }
 
@@ -115,7 +117,19 @@ fn http_api(lambda: &Lambda, routes: &[&str], function: &str) -> String {
             .create_route(&api, route, function)
             .unwrap();
     }
+    allow_api(lambda, &api, function);
     api
+}
+
+/// Lets API Gateway invoke `function` for every route of `api`, as the console does when you
+/// pick the function for an integration. A function that does not exist gets nothing.
+fn allow_api(lambda: &Lambda, api: &str, function: &str) {
+    if lambda.function_names().iter().any(|f| f == function) {
+        let any_route = format!("arn:aws:execute-api:us-east-1:123456789012:{api}/*");
+        let statement = Permission::new(format!("apigateway-{api}"), "apigateway.amazonaws.com")
+            .source_arn(any_route);
+        lambda.add_permission(function, statement).unwrap();
+    }
 }
 
 async fn send(lambda: &Lambda, api: &str, request: HttpRequest) -> HttpResponse {
@@ -338,6 +352,52 @@ async fn a_throttled_or_missing_function_is_a_500() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn without_a_permission_for_the_route_api_gateway_answers_500() {
+    let lambda = service();
+    let gateway = lambda.api_gateway();
+    let (rest, http) = (
+        gateway.create_rest_api("rest"),
+        gateway.create_http_api("http"),
+    );
+    for api in [&rest, &http] {
+        gateway.create_route(api, "GET /hello", "echo").unwrap();
+        gateway.create_route(api, "POST /hello", "echo").unwrap();
+    }
+    // Only GET /hello of the REST API, on any stage.
+    let get_hello = format!("arn:aws:execute-api:us-east-1:123456789012:{rest}/*/GET/hello");
+    lambda
+        .add_permission(
+            "echo",
+            Permission::new("get-hello", "apigateway.amazonaws.com").source_arn(get_hello),
+        )
+        .unwrap();
+    let allowed = send(&lambda, &rest, HttpRequest::get("/hello")).await;
+    assert_eq!(allowed.status, 200);
+    let from_rest = send(&lambda, &rest, HttpRequest::post("/hello")).await;
+    assert_eq!(
+        (from_rest.status, from_rest.text()),
+        (500, r#"{"message": "Internal server error"}"#.into())
+    );
+    let from_http = send(&lambda, &http, HttpRequest::get("/hello")).await;
+    assert_eq!(
+        (from_http.status, from_http.text()),
+        (500, r#"{"message":"Internal Server Error"}"#.into())
+    );
+    assert_eq!(
+        lambda.usage("echo").invocations,
+        1,
+        "refused calls never ran"
+    );
+    let transcript = lambda.transcript();
+    assert!(transcript.contains(
+        "invoke echo: 403 AccessDeniedException: apigateway.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:echo because no resource-based policy allows the lambda:InvokeFunction action"
+    ));
+    assert!(transcript.contains(
+        "REST API rest: POST /hello -> 500 {\"message\": \"Internal server error\"} (Execution failed due to configuration error: Invalid permissions on Lambda function)"
+    ), "{transcript}");
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_unknown_route_never_reaches_the_function() {
     let lambda = service();
     let rest = rest_api(&lambda, &["GET /echo"], "echo");
@@ -372,6 +432,7 @@ async fn the_most_specific_route_takes_the_request() {
             .create_route(&api, route, "echo")
             .unwrap();
     }
+    allow_api(&lambda, &api, "echo");
     let route_of = |event: Value| event["routeKey"].as_str().unwrap().to_owned();
     let cases = [
         (HttpRequest::get("/items/new"), "GET /items/new"),

@@ -1,8 +1,9 @@
 //! Functions calling functions: a handler invokes another function through the same service,
-//! synchronously (it waits) or asynchronously (it does not), as the patterns chapter needs.
+//! synchronously (it waits) or asynchronously (it does not), as the patterns chapter needs. The
+//! caller's execution role must allow `lambda:InvokeFunction` on each function it calls.
 
 use invoker::{
-    handler_fn, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest, Lambda,
+    handler_fn, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest, Lambda, Role,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -15,6 +16,16 @@ async fn double(event: Value, _: Context) -> Result<Value, HandlerError> {
 
 async fn refuse(_: Value, _: Context) -> Result<Value, HandlerError> {
     Err(HandlerError::new("Refused", "not today"))
+}
+
+/// A role that may write its logs and invoke each of `functions`, and nothing else.
+fn may_invoke(functions: &[&str]) -> Role {
+    functions.iter().fold(Role::default(), |role, f| {
+        role.allow(
+            "lambda:InvokeFunction",
+            format!("arn:aws:lambda:us-east-1:123456789012:function:{f}"),
+        )
+    })
 }
 
 /// A function that calls `double` and waits, then tells `audit` without waiting.
@@ -51,8 +62,9 @@ async fn a_handler_invokes_another_function_and_waits_for_its_answer() {
     lambda
         .create_function(FunctionConfig::new("audit"), handler_fn(double))
         .unwrap();
+    let role = may_invoke(&["double", "audit"]);
     lambda
-        .create_function(FunctionConfig::new("caller"), caller(&lambda))
+        .create_function(FunctionConfig::new("caller").role(role), caller(&lambda))
         .unwrap();
     let response = lambda
         .invoke(InvokeRequest::new("caller").payload(json!({ "n": 21 })))
@@ -93,7 +105,10 @@ async fn the_callees_error_reaches_the_caller_as_a_function_error_in_the_respons
         }
     });
     lambda
-        .create_function(FunctionConfig::new("checks"), checks)
+        .create_function(
+            FunctionConfig::new("checks").role(may_invoke(&["double"])),
+            checks,
+        )
         .unwrap();
     let response = lambda
         .invoke(InvokeRequest::new("checks").payload(json!({ "n": 1 })))
@@ -106,4 +121,50 @@ async fn the_callees_error_reaches_the_caller_as_a_function_error_in_the_respons
             "payload": { "errorType": "Refused", "errorMessage": "not today" },
         })
     );
+}
+
+/// Without `lambda:InvokeFunction` in its role, the caller's invoke is refused before anything
+/// runs: a service error in the caller, which fails with it here.
+#[tokio::test(start_paused = true)]
+async fn a_caller_whose_role_does_not_allow_the_invoke_is_refused() {
+    let lambda = Lambda::new();
+    for name in ["double", "audit"] {
+        lambda
+            .create_function(FunctionConfig::new(name), handler_fn(double))
+            .unwrap();
+    }
+    // At first a role that allows only its logs.
+    let logs_only = Role::new("caller-role").allow("logs:*", "*");
+    lambda
+        .create_function(
+            FunctionConfig::new("caller").role(logs_only),
+            caller(&lambda),
+        )
+        .unwrap();
+    let denied = lambda
+        .invoke(InvokeRequest::new("caller").payload(json!({ "n": 1 })))
+        .await
+        .unwrap();
+    assert_eq!(
+        denied.payload_json().unwrap()["errorMessage"],
+        "User: arn:aws:sts::123456789012:assumed-role/caller-role/caller is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:double because no identity-based policy allows the lambda:InvokeFunction action"
+    );
+    assert_eq!(lambda.usage("double").invocations, 0);
+
+    // Then one that may call `double`, but not `audit`.
+    lambda
+        .update_function_configuration("caller", |c| c.role(may_invoke(&["double"])))
+        .unwrap();
+    let half = lambda
+        .invoke(InvokeRequest::new("caller").payload(json!({ "n": 1 })))
+        .await
+        .unwrap();
+    assert_eq!(half.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(
+        half.payload_json().unwrap()["errorType"],
+        "AccessDeniedException",
+        "double ran, audit was refused"
+    );
+    assert_eq!(lambda.usage("double").invocations, 1);
+    assert_eq!(lambda.usage("audit").invocations, 0);
 }

@@ -8,6 +8,7 @@ use invoker::s3::{
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError, Lambda,
+    Permission, Role,
 };
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -15,16 +16,35 @@ use std::sync::{Arc, Mutex};
 /// The events a function received, shared with the test.
 type Events = Arc<Mutex<Vec<Value>>>;
 
-/// Deploys `name`, which keeps every event it gets; returns its ARN.
+/// Deploys `name`, which keeps every event it gets and which S3 may invoke for `photos`; returns
+/// its ARN.
 fn capturing(lambda: &Lambda, name: &str, events: &Events) -> String {
     let keep = Arc::clone(events);
     let code = handler_fn(move |event: Value, _ctx: Context| {
         keep.lock().unwrap().push(event);
         async { Ok::<_, HandlerError>(Value::Null) }
     });
-    lambda
+    let arn = lambda
         .create_function(FunctionConfig::new(name), code)
-        .unwrap()
+        .unwrap();
+    s3_may_invoke(lambda, name, "photos");
+    arn
+}
+
+/// Lets S3 invoke `function` for events of `bucket` in this account, as SAM does for an `S3`
+/// event source.
+fn s3_may_invoke(lambda: &Lambda, function: &str, bucket: &str) {
+    let statement = Permission::new(format!("s3-{bucket}"), "s3.amazonaws.com")
+        .source_arn(format!("arn:aws:s3:::{bucket}"))
+        .source_account(lambda.account_id());
+    lambda.add_permission(function, statement).unwrap();
+}
+
+/// A role that may write its logs and read and write the objects of `photos`.
+fn photos_role() -> Role {
+    Role::default()
+        .allow("s3:GetObject", "arn:aws:s3:::photos/*")
+        .allow("s3:PutObject", "arn:aws:s3:::photos/*")
 }
 
 /// The `(eventName, key)` of every record received.
@@ -318,6 +338,7 @@ async fn a_failing_function_is_retried_as_an_asynchronous_event() {
             failing,
         )
         .unwrap();
+    s3_may_invoke(&lambda, "resize", "photos");
     lambda.s3().create_bucket("photos").unwrap();
     notify(
         &lambda,
@@ -370,8 +391,9 @@ async fn a_function_that_writes_where_it_is_triggered_is_stopped_after_16_invoca
         }
     });
     let function = lambda
-        .create_function(FunctionConfig::new("copier"), copier)
+        .create_function(FunctionConfig::new("copier").role(photos_role()), copier)
         .unwrap();
+    s3_may_invoke(&lambda, "copier", "photos");
     lambda
         .put_function_event_invoke_config(
             "copier",
@@ -442,8 +464,12 @@ async fn writing_outside_the_filter_does_not_loop() {
         }
     });
     let function = lambda
-        .create_function(FunctionConfig::new("thumbnail"), thumbnail)
+        .create_function(
+            FunctionConfig::new("thumbnail").role(photos_role()),
+            thumbnail,
+        )
         .unwrap();
+    s3_may_invoke(&lambda, "thumbnail", "photos");
     lambda.s3().create_bucket("photos").unwrap();
     notify(
         &lambda,

@@ -4,7 +4,7 @@
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::clock::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::schedule::next_fire_times;
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda};
+use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, Permission};
 use serde_json::Value;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
@@ -229,6 +229,12 @@ fn service() -> (Lambda, String, Received) {
             }),
         )
         .unwrap();
+    // EventBridge may invoke it for the rules of this account (the console adds this statement
+    // when you pick the function as a rule's target).
+    let rules = Permission::new("events-rules", "events.amazonaws.com")
+        .source_arn("arn:aws:events:us-east-1:123456789012:rule/*")
+        .source_account(lambda.account_id());
+    lambda.add_permission("report", rules).unwrap();
     (lambda, arn, received)
 }
 

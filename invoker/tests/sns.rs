@@ -5,6 +5,7 @@ use invoker::aws_lambda_events::sns::SnsEvent;
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError, Lambda,
+    Permission, Role,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -25,6 +26,15 @@ fn capturing(lambda: &Lambda, name: &str, events: &Events) -> String {
         .unwrap()
 }
 
+/// Subscribes a function to a topic, after letting SNS invoke it for that topic (as SAM does for
+/// an `SNS` event source); returns the subscription's ARN.
+fn subscribe(lambda: &Lambda, topic: &str, function: &str) -> String {
+    let name = topic.rsplit(':').next().unwrap_or_default();
+    let statement = Permission::new(format!("sns-{name}"), "sns.amazonaws.com").source_arn(topic);
+    lambda.add_permission(function, statement).unwrap();
+    lambda.sns().subscribe(topic, "lambda", function).unwrap()
+}
+
 async fn always_fails(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
     Err(HandlerError::new("Unavailable", "the mail server is down"))
 }
@@ -36,7 +46,7 @@ async fn a_published_message_reaches_the_function_as_an_sns_event() {
     let function = capturing(&lambda, "email", &events);
     let topic = lambda.sns().create_topic("orders").unwrap();
     assert_eq!(topic, "arn:aws:sns:us-east-1:123456789012:orders");
-    let subscription = lambda.sns().subscribe(&topic, "lambda", &function).unwrap();
+    let subscription = subscribe(&lambda, &topic, &function);
     let message_id = lambda
         .sns()
         .publish(&topic, r#"{"order":7}"#, Some("New order"))
@@ -79,7 +89,7 @@ async fn a_message_fans_out_to_every_subscribed_function() {
     let inboxes: Vec<Events> = names.iter().map(|_| Events::default()).collect();
     for (name, inbox) in names.iter().zip(&inboxes) {
         let function = capturing(&lambda, name, inbox);
-        lambda.sns().subscribe(&topic, "lambda", &function).unwrap();
+        subscribe(&lambda, &topic, &function);
     }
     let message_id = lambda.sns().publish(&topic, "order 7", None).await.unwrap();
     lambda.settle().await;
@@ -119,8 +129,8 @@ async fn a_failing_subscriber_is_retried_without_holding_up_the_others() {
     let failing = lambda
         .create_function(FunctionConfig::new("email"), handler_fn(always_fails))
         .unwrap();
-    lambda.sns().subscribe(&topic, "lambda", &failing).unwrap();
-    lambda.sns().subscribe(&topic, "lambda", &ok).unwrap();
+    subscribe(&lambda, &topic, &failing);
+    subscribe(&lambda, &topic, &ok);
     lambda.sns().publish(&topic, "order 7", None).await.unwrap();
     lambda.settle().await;
     let mut outcomes: Vec<EventOutcome> = lambda.event_outcomes().into_values().collect();
@@ -147,10 +157,7 @@ async fn a_topic_can_be_a_dead_letter_queue() {
     let dead_letters = lambda.sns().create_topic("dead-letters").unwrap();
     let alarms = Events::default();
     let alarm = capturing(&lambda, "alarm", &alarms);
-    lambda
-        .sns()
-        .subscribe(&dead_letters, "lambda", &alarm)
-        .unwrap();
+    subscribe(&lambda, &dead_letters, &alarm);
     let config = FunctionConfig::new("email").dead_letter_queue(&dead_letters);
     lambda
         .create_function(config, handler_fn(always_fails))
@@ -204,10 +211,7 @@ async fn a_topic_can_be_an_on_failure_destination() {
     let failures = lambda.sns().create_topic("failures").unwrap();
     let records = Events::default();
     let watcher = capturing(&lambda, "watcher", &records);
-    lambda
-        .sns()
-        .subscribe(&failures, "lambda", &watcher)
-        .unwrap();
+    subscribe(&lambda, &failures, &watcher);
     lambda
         .create_function(FunctionConfig::new("email"), handler_fn(always_fails))
         .unwrap();
@@ -266,7 +270,8 @@ async fn sns_refuses_what_sns_refuses() {
     lambda.sns().publish(&topic, "hi", None).await.unwrap();
     assert!(lambda
         .transcript()
-        .contains("failed (ResourceNotFoundException); the invoker does not retry it"));
+        .contains("failed (ResourceNotFoundException); the message is lost for this subscriber"));
+    assert_eq!(lambda.sns().delivery_counts(&topic).failed, 1);
 }
 
 /// A subscriber that publishes to its own topic loops; Lambda stops it at the 17th invocation.
@@ -283,10 +288,11 @@ async fn a_function_that_publishes_to_its_own_topic_is_stopped_as_a_recursive_lo
             Ok::<_, HandlerError>(Value::Null)
         }
     });
+    let role = Role::default().allow("sns:Publish", &topic);
     let function = lambda
-        .create_function(FunctionConfig::new("echo"), echo)
+        .create_function(FunctionConfig::new("echo").role(role), echo)
         .unwrap();
-    lambda.sns().subscribe(&topic, "lambda", &function).unwrap();
+    subscribe(&lambda, &topic, &function);
     lambda.sns().publish(&topic, "again", None).await.unwrap();
     lambda.settle().await;
     assert_eq!(

@@ -6,7 +6,8 @@ use invoker::event_source_mapping::queue::CONCURRENT_BATCHES;
 use invoker::sqs::QueueAttributes;
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
-    handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, Lambda, StartingPosition,
+    handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, Lambda, ManagedPolicy,
+    Role, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,6 +35,12 @@ fn orders_with_dlq(lambda: &Lambda, visibility: u64, max_receives: u32) -> (Stri
         .create_queue_with("orders", attributes)
         .unwrap();
     (orders, dlq)
+}
+
+/// A function whose role lets Lambda poll queues for it: the managed policy an SQS mapping needs.
+fn reader(name: &str) -> FunctionConfig {
+    let role = Role::new(format!("{name}-role")).attach(ManagedPolicy::SqsQueueExecution);
+    FunctionConfig::new(name).role(role)
 }
 
 /// The bodies of every message a handler received, in order, shared with the test.
@@ -220,7 +227,7 @@ async fn queue_attributes_are_checked_as_sqs_checks_them() {
 async fn a_mapping_is_refused_when_the_function_timeout_exceeds_the_visibility_timeout() {
     let lambda = Lambda::new();
     let seen = Seen::default();
-    let config = FunctionConfig::new("process").timeout_secs(60);
+    let config = reader("process").timeout_secs(60);
     lambda.create_function(config, recording(&seen)).unwrap();
     let queue = lambda.sqs().create_queue("orders");
     let error = lambda
@@ -249,7 +256,7 @@ async fn a_mapping_is_refused_when_the_function_timeout_exceeds_the_visibility_t
 async fn sqs_mapping_settings_are_checked() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("process"), recording(&Seen::default()))
+        .create_function(reader("process"), recording(&Seen::default()))
         .unwrap();
     let queue = lambda.sqs().create_queue("orders");
     let refuse = |mapping: EventSourceMapping| {
@@ -293,7 +300,7 @@ async fn the_mapping_invokes_with_batches_of_10_and_deletes_what_succeeded() {
     let lambda = Lambda::new();
     let seen = Seen::default();
     lambda
-        .create_function(FunctionConfig::new("process"), recording(&seen))
+        .create_function(reader("process"), recording(&seen))
         .unwrap();
     let queue = lambda.sqs().create_queue("orders");
     for n in 0..12 {
@@ -318,7 +325,7 @@ async fn a_failed_batch_comes_back_after_the_visibility_timeout_until_redrive() 
     let lambda = Lambda::new();
     let seen = Seen::default();
     lambda
-        .create_function(FunctionConfig::new("process"), recording(&seen))
+        .create_function(reader("process"), recording(&seen))
         .unwrap();
     let (orders, dlq) = orders_with_dlq(&lambda, 30, 3);
     send(&lambda, &orders, "good");
@@ -374,7 +381,7 @@ async fn with_report_batch_item_failures_only_the_reported_messages_come_back() 
     let lambda = Lambda::new();
     let seen = Seen::default();
     lambda
-        .create_function(FunctionConfig::new("process"), reporting(&seen))
+        .create_function(reader("process"), reporting(&seen))
         .unwrap();
     let (orders, dlq) = orders_with_dlq(&lambda, 30, 3);
     for body in ["a", "bad", "b"] {
@@ -395,7 +402,7 @@ async fn without_report_batch_item_failures_the_reported_failures_are_ignored_an
     let lambda = Lambda::new();
     let seen = Seen::default();
     lambda
-        .create_function(FunctionConfig::new("process"), reporting(&seen))
+        .create_function(reader("process"), reporting(&seen))
         .unwrap();
     let (orders, dlq) = orders_with_dlq(&lambda, 30, 3);
     for body in ["a", "bad", "b"] {
@@ -423,9 +430,7 @@ async fn a_partial_batch_response_naming_an_unknown_message_fails_the_whole_batc
             Ok::<_, HandlerError>(json!({ "batchItemFailures": [{ "itemIdentifier": "order-7" }] }))
         }
     });
-    lambda
-        .create_function(FunctionConfig::new("process"), confused)
-        .unwrap();
+    lambda.create_function(reader("process"), confused).unwrap();
     let (orders, dlq) = orders_with_dlq(&lambda, 30, 2);
     send(&lambda, &orders, "a");
     let mapping = EventSourceMapping::new(&orders, "process").report_batch_item_failures(true);
@@ -448,9 +453,7 @@ async fn the_event_has_the_shape_of_an_sqs_event() {
         keep.lock().unwrap().push(event);
         async { Ok::<_, HandlerError>(Value::Null) }
     });
-    lambda
-        .create_function(FunctionConfig::new("process"), capture)
-        .unwrap();
+    lambda.create_function(reader("process"), capture).unwrap();
     let queue = lambda.sqs().create_queue("orders");
     let attributes =
         BTreeMap::from([("priority".to_owned(), ("Number".to_owned(), "1".to_owned()))]);
@@ -514,9 +517,7 @@ async fn the_mapping_runs_at_most_five_batches_at_once() {
             Ok::<_, HandlerError>(Value::Null)
         }
     });
-    lambda
-        .create_function(FunctionConfig::new("process"), slow)
-        .unwrap();
+    lambda.create_function(reader("process"), slow).unwrap();
     let queue = lambda.sqs().create_queue("orders");
     for n in 0..40 {
         send(&lambda, &queue, &format!("{n}"));
@@ -539,7 +540,7 @@ async fn a_batching_window_gathers_messages_that_arrive_within_it() {
     let lambda = Lambda::new();
     let seen = Seen::default();
     lambda
-        .create_function(FunctionConfig::new("process"), recording(&seen))
+        .create_function(reader("process"), recording(&seen))
         .unwrap();
     let queue = lambda.sqs().create_queue("clicks");
     let mapping = EventSourceMapping::new(&queue, "process")
@@ -579,9 +580,13 @@ async fn a_function_that_sends_to_its_own_queue_is_stopped_as_a_recursive_loop()
             Ok::<_, HandlerError>(Value::Null)
         }
     });
-    lambda
-        .create_function(FunctionConfig::new("echo"), echo)
-        .unwrap();
+    // Its role may also send to the queue: the loop is the lesson, not a missing permission.
+    let config = reader("echo");
+    let role = config
+        .execution_role()
+        .clone()
+        .allow("sqs:SendMessage", &orders);
+    lambda.create_function(config.role(role), echo).unwrap();
     send(&lambda, &orders, "again");
     lambda
         .create_event_source_mapping(EventSourceMapping::new(&orders, "echo"))
@@ -649,7 +654,7 @@ async fn every_message_ends_deleted_dead_lettered_or_expired_exactly_once() {
             }
         });
         lambda
-            .create_function(FunctionConfig::new("work").timeout_secs(10), flaky)
+            .create_function(reader("work").timeout_secs(10), flaky)
             .unwrap();
         let mapping = EventSourceMapping::new(&queue, "work")
             .batch_size(4)
@@ -714,7 +719,7 @@ async fn the_same_queue_scenario_gives_the_same_transcript() {
         let lambda = Lambda::builder().seed(3).build();
         let seen = Seen::default();
         lambda
-            .create_function(FunctionConfig::new("process"), recording(&seen))
+            .create_function(reader("process"), recording(&seen))
             .unwrap();
         let (orders, _dlq) = orders_with_dlq(&lambda, 10, 2);
         let mapping = EventSourceMapping::new(&orders, "process").batch_size(2);

@@ -7,7 +7,7 @@ use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::event_source_mapping::stream::RecordCounts;
 use invoker::{
     handler_fn, Context, EventSourceMapping, FunctionCode, FunctionConfig, HandlerError, Lambda,
-    Role, StartingPosition,
+    ManagedPolicy, Role, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -68,12 +68,17 @@ fn poison_fails(seen: &Seen) -> FunctionCode {
     })
 }
 
+/// A function whose role attaches `policy`: the managed policy a stream mapping needs.
+fn reader(name: &str, policy: ManagedPolicy) -> FunctionConfig {
+    FunctionConfig::new(name).role(Role::new(format!("{name}-role")).attach(policy))
+}
+
 /// A service with a stream of `shards` shards and a function `count` behind `code`.
 fn setup(shards: u32, code: FunctionCode) -> (Lambda, String) {
     let lambda = Lambda::new();
     let stream = lambda.kinesis().create_stream("clicks", shards).unwrap();
     lambda
-        .create_function(FunctionConfig::new("count"), code)
+        .create_function(reader("count", ManagedPolicy::KinesisExecution), code)
         .unwrap();
     (lambda, stream)
 }
@@ -164,7 +169,8 @@ async fn the_function_gets_a_kinesis_event_in_aws_shape() {
     });
     let lambda = Lambda::new();
     let stream = lambda.kinesis().create_stream("clicks", 1).unwrap();
-    let config = FunctionConfig::new("count").role(Role::new("clicks-reader"));
+    let role = Role::new("clicks-reader").attach(ManagedPolicy::KinesisExecution);
+    let config = FunctionConfig::new("count").role(role);
     lambda.create_function(config, code).unwrap();
     lambda
         .create_event_source_mapping(mapping(&stream))
@@ -775,7 +781,10 @@ async fn a_table_stream_sends_insert_modify_and_remove_in_aws_shape() {
         "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2025-01-01T00:00:00.000"
     );
     lambda
-        .create_function(FunctionConfig::new("audit"), captures(&events))
+        .create_function(
+            reader("audit", ManagedPolicy::DynamoDbExecution),
+            captures(&events),
+        )
         .unwrap();
     let settings =
         EventSourceMapping::new(&stream, "audit").starting_position(StartingPosition::TrimHorizon);
@@ -880,7 +889,7 @@ async fn a_dynamodb_batch_given_up_on_is_described_with_ddb_stream_batch_info() 
     let lambda = Lambda::new();
     let stream = lambda.dynamodb().create_table("orders", "id").unwrap();
     lambda
-        .create_function(FunctionConfig::new("audit"), code)
+        .create_function(reader("audit", ManagedPolicy::DynamoDbExecution), code)
         .unwrap();
     let failures = lambda.sqs().create_queue("failures");
     let settings = EventSourceMapping::new(&stream, "audit")
@@ -990,7 +999,7 @@ async fn conservation_run(seed: u64) {
     let lambda = Lambda::builder().seed(seed).build();
     let stream = lambda.kinesis().create_stream("clicks", shards).unwrap();
     lambda
-        .create_function(FunctionConfig::new("count"), code)
+        .create_function(reader("count", ManagedPolicy::KinesisExecution), code)
         .unwrap();
     let failures = lambda.sqs().create_queue("failures");
     let mut settings = mapping(&stream)

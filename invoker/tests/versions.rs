@@ -2,7 +2,7 @@
 
 use invoker::{
     handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
-    Lambda, Role,
+    Lambda, ManagedPolicy, Role,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -356,7 +356,9 @@ async fn a_secret_is_decrypted_at_init_when_the_role_allows_it() {
         !blob.contains("s3cr3t"),
         "the variable does not show the secret"
     );
-    let role = Role::new("app-role").allow("kms:Decrypt", &key);
+    let role = Role::new("app-role")
+        .attach(ManagedPolicy::BasicExecution)
+        .allow("kms:Decrypt", &key);
     let config = FunctionConfig::new("f").env("API_KEY", &blob).role(role);
     lambda.create_function(config, secret_reader()).unwrap();
     for _ in 0..3 {
@@ -424,7 +426,9 @@ async fn init_code_logs_before_start_and_its_service_calls_show_inside_the_invoc
             Ok::<_, HandlerError>(json!("ok"))
         },
     );
-    let role = Role::new("app-role").allow("kms:Decrypt", &key);
+    let role = Role::new("app-role")
+        .attach(ManagedPolicy::BasicExecution)
+        .allow("kms:Decrypt", &key);
     lambda
         .create_function(
             FunctionConfig::new("f").env("API_KEY", blob).role(role),

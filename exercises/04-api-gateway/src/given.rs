@@ -5,7 +5,7 @@
 use invoker::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::{header::CONTENT_TYPE, HeaderValue};
-use invoker::{handler_fn, FunctionCode, FunctionConfig, Lambda, ServiceError};
+use invoker::{handler_fn, FunctionCode, FunctionConfig, Lambda, Permission, ServiceError};
 use serde_json::{json, Value};
 
 use crate::handle;
@@ -102,8 +102,8 @@ pub fn json_response(status: i64, body: Value) -> ApiGatewayV2httpResponse {
 }
 // ANCHOR_END: json_response
 
-/// Deploys `books` with the given code behind a new `bookshop` HTTP API with the two routes;
-/// returns the API's id.
+/// Deploys `books` with the given code behind a new `bookshop` HTTP API with the two routes, and
+/// lets the API invoke it (as SAM does for an `HttpApi` event); returns the API's id.
 pub fn deploy_code(lambda: &Lambda, code: FunctionCode) -> Result<String, ServiceError> {
     let config = FunctionConfig::new(FUNCTION).description("The bookshop's books and covers");
     lambda.create_function(config, code)?;
@@ -111,6 +111,14 @@ pub fn deploy_code(lambda: &Lambda, code: FunctionCode) -> Result<String, Servic
     for route in [BOOK_ROUTE, COVER_ROUTE] {
         lambda.api_gateway().create_route(&api, route, FUNCTION)?;
     }
+    let any_route = format!(
+        "arn:aws:execute-api:{}:{}:{api}/*",
+        lambda.region(),
+        lambda.account_id()
+    );
+    let api_may_invoke =
+        Permission::new("bookshop-api", "apigateway.amazonaws.com").source_arn(any_route);
+    lambda.add_permission(FUNCTION, api_may_invoke)?;
     Ok(api)
 }
 

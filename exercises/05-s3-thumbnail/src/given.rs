@@ -6,7 +6,8 @@
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, NotificationConfiguration};
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, Permission, Role,
+    ServiceError,
 };
 
 use crate::{make_thumbnails, notification};
@@ -88,13 +89,23 @@ pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     deploy_code(lambda, thumbnail_code(lambda))
 }
 
-/// Deploys the bucket, `thumbnail` with `code`, and your [`notification`].
+/// Deploys the bucket, `thumbnail` with `code`, and your [`notification`]. The permissions are
+/// what SAM would write for you: a role that may read and write the bucket's objects, and a
+/// statement that lets S3 invoke the function for this bucket.
 pub fn deploy_code(lambda: &Lambda, code: FunctionCode) -> Result<(), ServiceError> {
-    lambda.s3().create_bucket(BUCKET)?;
+    let bucket_arn = lambda.s3().create_bucket(BUCKET)?;
+    let role = Role::default()
+        .allow("s3:GetObject", format!("{bucket_arn}/*"))
+        .allow("s3:PutObject", format!("{bucket_arn}/*"));
     let config = FunctionConfig::new(FUNCTION)
         .timeout_secs(10)
-        .description("Makes a thumbnail of each uploaded photo");
+        .description("Makes a thumbnail of each uploaded photo")
+        .role(role);
     let function_arn = lambda.create_function(config, code)?;
+    let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
+        .source_arn(bucket_arn)
+        .source_account(lambda.account_id());
+    lambda.add_permission(FUNCTION, s3_may_invoke)?;
     let configuration =
         NotificationConfiguration::default().lambda_function(notification(&function_arn));
     lambda

@@ -6,7 +6,8 @@
 use invoker::aws_lambda_events::sqs::SqsEvent;
 use invoker::sqs::QueueAttributes;
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ManagedPolicy, Role,
+    ServiceError,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -106,9 +107,13 @@ pub fn deploy_to(lambda: &Lambda, warehouse: &Warehouse) -> Result<Queues, Servi
         .visibility_timeout_secs(VISIBILITY_TIMEOUT_SECS)
         .redrive_policy(&dead_letters, MAX_RECEIVES);
     let orders = lambda.sqs().create_queue_with(QUEUE, attributes)?;
+    // The pull model: Lambda reads the queue as the function's role, which the managed policy
+    // for SQS mappings allows.
+    let role = Role::new("process-orders-role").attach(ManagedPolicy::SqsQueueExecution);
     let config = FunctionConfig::new(FUNCTION)
         .timeout_secs(TIMEOUT_SECS)
-        .description("Ships the orders of the orders queue");
+        .description("Ships the orders of the orders queue")
+        .role(role);
     lambda.create_function(config, process_orders_code(warehouse))?;
     lambda.create_event_source_mapping(mapping(&orders))?;
     Ok(Queues {

@@ -4,7 +4,8 @@
 
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ManagedPolicy, Role,
+    ServiceError,
 };
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -158,7 +159,14 @@ fn put(
 pub fn deploy_to(lambda: &Lambda, ledger: &Ledger) -> Result<Vec<PutOrder>, ServiceError> {
     let stream_arn = lambda.kinesis().create_stream(STREAM, SHARDS)?;
     let queue_arn = lambda.sqs().create_queue(FAILED_ORDERS);
-    let config = FunctionConfig::new(FUNCTION).description("Records orders in the ledger");
+    // The pull model: Lambda reads the stream as the function's role (the managed policy for
+    // Kinesis mappings), and sends what it gives up on to the queue as that role too.
+    let role = Role::new("record-orders-role")
+        .attach(ManagedPolicy::KinesisExecution)
+        .allow("sqs:SendMessage", &queue_arn);
+    let config = FunctionConfig::new(FUNCTION)
+        .description("Records orders in the ledger")
+        .role(role);
     lambda.create_function(config, record_orders(ledger.clone()))?;
     let puts = put_orders(lambda)?;
     configure_mapping(lambda, &stream_arn, &queue_arn)?;

@@ -14,6 +14,19 @@
 //!   shard; a failed batch is retried until it succeeds or its records expire, so one bad record
 //!   can hold up its shard.
 //!
+//! The mapping reads the source **as the function's execution role**: no one pushes, so the
+//! function's resource-based policy plays no part, but its role must allow Lambda to read the
+//! source. Lambda checks when the mapping is created and refuses with
+//! `InvalidParameterValueException`: for a queue, `sqs:ReceiveMessage`, `sqs:DeleteMessage` and
+//! `sqs:GetQueueAttributes`; for a Kinesis stream, `GetRecords`, `GetShardIterator`,
+//! `DescribeStream` and `ListShards`; for a DynamoDB stream, `GetRecords`, `GetShardIterator`,
+//! `DescribeStream` and `ListStreams`; all on the source's ARN. The AWS managed
+//! policies [`ManagedPolicy::SqsQueueExecution`], [`ManagedPolicy::KinesisExecution`] and
+//! [`ManagedPolicy::DynamoDbExecution`] allow them (on every resource). Simplified here: a role
+//! changed after the mapping was created is not checked again (on AWS the poller would fail and
+//! the mapping report the problem), and neither is `sqs:SendMessage` for a stream mapping's
+//! on-failure destination, which AWS also requires.
+//!
 //! Because the mapping invokes synchronously and retries on its own, records are delivered **at
 //! least once**: a handler must be idempotent. The invoker counts every record a mapping must
 //! process as pending work, so [`Lambda::settle`] waits until each is processed, sent to a
@@ -26,6 +39,9 @@ use crate::arn::FunctionRef;
 use crate::error::ServiceError;
 use crate::execution::Run;
 use crate::function::HandlerError;
+#[cfg(doc)]
+use crate::iam::ManagedPolicy;
+use crate::iam::Role;
 use crate::invoke::{InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
 use crate::trace::Lineage;
@@ -206,6 +222,11 @@ impl Lambda {
             Some(_) => self.inner.scope.qualified_arn(&target.name, qualifier),
             None => self.inner.scope.function_arn(&target.name),
         };
+        let role = self
+            .get_function_configuration(&settings.function_name)?
+            .execution_role()
+            .clone();
+        check_poller_role(&role, &settings.event_source_arn)?;
         let uuid = self.state().ids.request_id();
         let mapping = Mapping {
             uuid: uuid.clone(),
@@ -284,6 +305,58 @@ impl Lambda {
             Err(throttled) => BatchOutcome::NotRun(throttled),
         }
     }
+}
+
+/// Whether `role` lets Lambda poll `source` for the function, in Lambda's words if not. A source
+/// of a kind the invoker does not map passes here and is refused later.
+fn check_poller_role(role: &Role, source: &str) -> Result<(), ServiceError> {
+    if source.starts_with("arn:aws:sqs:") {
+        let missing = ["ReceiveMessage", "DeleteMessage", "GetQueueAttributes"]
+            .into_iter()
+            .find(|action| !role.allows(&format!("sqs:{action}"), source));
+        return match missing {
+            None => Ok(()),
+            Some(action) => Err(ServiceError::invalid_parameter_value(format!(
+                "The function execution role does not have permissions to call {action} on SQS"
+            ))),
+        };
+    }
+    let (service, actions, listed): (&str, [&str; 4], &str) =
+        if source.starts_with("arn:aws:kinesis:") {
+            (
+                "kinesis",
+                [
+                    "GetRecords",
+                    "GetShardIterator",
+                    "DescribeStream",
+                    "ListShards",
+                ],
+                // AWS's words name ListStreams too, which the managed policy allows.
+                "GetRecords, GetShardIterator, DescribeStream, ListShards, and ListStreams",
+            )
+        } else if source.starts_with("arn:aws:dynamodb:") {
+            (
+                "dynamodb",
+                [
+                    "GetRecords",
+                    "GetShardIterator",
+                    "DescribeStream",
+                    "ListStreams",
+                ],
+                "GetRecords, GetShardIterator, DescribeStream, and ListStreams",
+            )
+        } else {
+            return Ok(());
+        };
+    if actions
+        .iter()
+        .all(|action| role.allows(&format!("{service}:{action}"), source))
+    {
+        return Ok(());
+    }
+    Err(ServiceError::invalid_parameter_value(format!(
+        "Cannot access stream {source}. Please ensure the role can perform the {listed} Actions on your stream in IAM."
+    )))
 }
 
 /// Mappings by UUID.

@@ -1,0 +1,85 @@
+//! Provided by the exercise: the bucket and function names, the indexing code of `index-upload`,
+//! and the deployment, which uses your statement and your role. Read it, but you don't need to
+//! change it: your part is in `lib.rs`.
+
+use invoker::aws_lambda_events::s3::S3Event;
+use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
+use invoker::{
+    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+};
+use serde_json::json;
+
+use crate::{execution_role, s3_may_invoke};
+
+/// The function this exercise deploys.
+pub const FUNCTION: &str = "index-upload";
+/// The bucket the app uploads documents to. Each new object invokes `index-upload`.
+pub const UPLOADS: &str = "uploads";
+/// The bucket where `index-upload` writes one index record per document.
+pub const INDEXES: &str = "indexes";
+/// A name for your role.
+pub const ROLE: &str = "index-upload-role";
+
+/// Where the index record of an upload goes, in [`INDEXES`]: `notes/a.txt` → `notes/a.txt.json`.
+pub fn index_key(upload_key: &str) -> String {
+    format!("{upload_key}.json")
+}
+
+// ANCHOR: index_upload
+/// The handler of `index-upload`: for each new document in [`UPLOADS`], reads it and writes its
+/// index record to [`INDEXES`]: its key, size, word count and title (its first line). `lambda`
+/// is the account, the S3 client: its calls are made as the function's role.
+pub async fn index_upload(
+    lambda: Lambda,
+    event: S3Event,
+    ctx: Context,
+) -> Result<(), HandlerError> {
+    for record in event.records {
+        let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
+        let document = lambda.s3().get_object(UPLOADS, &key)?;
+        let text = String::from_utf8_lossy(&document);
+        let words = text.split_whitespace().count();
+        let index = json!({
+            "key": key,
+            "bytes": document.len(),
+            "words": words,
+            "title": text.lines().next().unwrap_or_default(),
+        });
+        lambda
+            .s3()
+            .put_object(INDEXES, &index_key(&key), index.to_string())
+            .await?;
+        ctx.logger().info(format!("indexed {key}: {words} words"));
+    }
+    Ok(())
+}
+// ANCHOR_END: index_upload
+
+/// The code of `index-upload`, with the account to call S3 through (on AWS, an S3 client made
+/// once, at init).
+pub fn index_upload_code(lambda: &Lambda) -> FunctionCode {
+    let account = lambda.clone();
+    handler_fn(move |event: S3Event, ctx: Context| index_upload(account.clone(), event, ctx))
+}
+
+// ANCHOR: deploy
+/// Deploys the exercise: both buckets, `index-upload` running as your [`execution_role`], your
+/// [`s3_may_invoke`] statement in its resource-based policy, and the notification that sends
+/// every new object of `uploads` to it. S3 refuses the notification unless the statement lets
+/// it invoke the function for `uploads`.
+pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
+    lambda.s3().create_bucket(UPLOADS)?;
+    lambda.s3().create_bucket(INDEXES)?;
+    let config = FunctionConfig::new(FUNCTION)
+        .description("Indexes each uploaded document")
+        .role(execution_role());
+    let function_arn = lambda.create_function(config, index_upload_code(lambda))?;
+    lambda.add_permission(FUNCTION, s3_may_invoke(lambda.account_id()))?;
+    let every_new_object =
+        LambdaFunctionConfiguration::new(function_arn).event("s3:ObjectCreated:*");
+    let notification = NotificationConfiguration::default().lambda_function(every_new_object);
+    lambda
+        .s3()
+        .put_bucket_notification_configuration(UPLOADS, notification)
+}
+// ANCHOR_END: deploy

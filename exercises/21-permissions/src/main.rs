@@ -1,0 +1,7 @@
+//! `cargo run -p permissions -- list-functions`, or `invoke --function-name index-upload
+//! --payload file://event.json out.json` with an S3 event: call the function the way `aws lambda
+//! invoke` calls a real one. See `invoker::cli`.
+
+fn main() -> std::process::ExitCode {
+    invoker::cli::main(permissions::deploy)
+}
