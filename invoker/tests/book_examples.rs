@@ -9,24 +9,18 @@ use invoker::clock::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::schedule::next_fire_times;
 use invoker::sqs::QueueAttributes;
-use invoker::LayerContent;
-use invoker::ServiceError;
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda, Role};
-use invoker::{with_init, InitContext};
-use invoker::{EventInvokeConfig, InvocationType};
-use invoker::{EventSourceMapping, ManagedPolicy, Permission, Principal, ServiceError};
-use invoker::{EventSourceMapping, StartingPosition};
+use invoker::{
+    handler_fn, with_init, Context, EventInvokeConfig, EventSourceMapping, FunctionConfig,
+    HandlerError, InitContext, InvocationType, InvokeRequest, Lambda, LayerContent, ManagedPolicy,
+    Permission, Principal, Role, ServiceError, StartingPosition,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::atomic::AtomicBool;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::time::Duration;
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 // ANCHOR: ch01_handler
 /// Answers with what the context says about this invocation.

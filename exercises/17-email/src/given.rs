@@ -5,7 +5,7 @@
 
 use invoker::{
     with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
-    ServiceError,
+    ManagedPolicy, Role, ServiceError,
 };
 use serde::Deserialize;
 use std::fmt::Write;
@@ -80,12 +80,26 @@ pub fn notifier(lambda: &Lambda) -> FunctionCode {
 }
 // ANCHOR_END: code
 
+/// The function's execution role: it may write its logs and send email from the account's
+/// verified addresses. (On AWS, SAM's `SESCrudPolicy` template or an inline policy grants this.)
+pub fn notifier_role(lambda: &Lambda) -> Role {
+    let identities = format!(
+        "arn:aws:ses:{}:{}:identity/*",
+        lambda.region(),
+        lambda.account_id()
+    );
+    Role::new("order-notifier")
+        .attach(ManagedPolicy::BasicExecution)
+        .allow("ses:SendEmail", identities)
+}
+
 /// Deploys `notify` for the shop: verifies [`SHOP`] and [`STAFF`] in SES (the account is in the
 /// SES sandbox), and sets the function's variables to send from the shop to the staff.
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     lambda.ses().verify_email_identity(SHOP);
     lambda.ses().verify_email_identity(STAFF);
     let config = FunctionConfig::new(FUNCTION)
+        .role(notifier_role(lambda))
         .env("SENDER", SHOP)
         .env("RECIPIENT", STAFF)
         .env("SUBJECT_PREFIX", PREFIX);

@@ -2,7 +2,7 @@
 //! read SES's outbox; the others deploy your code with other variables, one missing, or a
 //! recipient SES has not verified.
 
-use email::{deploy, notifier, FUNCTION, PREFIX, SHOP, STAFF};
+use email::{deploy, notifier, notifier_role, FUNCTION, PREFIX, SHOP, STAFF};
 use invoker::ses::Email;
 use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
@@ -74,7 +74,7 @@ fn deploy_with(lambda: &Lambda, addresses: &[&str], variables: &[(&str, &str)]) 
         lambda.ses().verify_email_identity(address);
     }
     let config = variables.iter().fold(
-        FunctionConfig::new("notify-test"),
+        FunctionConfig::new("notify-test").role(notifier_role(lambda)),
         |config, (key, value)| config.env(*key, *value),
     );
     lambda.create_function(config, notifier(lambda)).unwrap();
