@@ -264,11 +264,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                     editions: Editions::All,
                 },
                 _ => {
-                    return Err(
-                        "`book --check` builds every language and checks the site; it \
-                                takes no other option"
-                            .to_owned(),
-                    )
+                    let error = "`book --check` builds every language and checks the site; it \
+                                 takes no other option";
+                    return Err(error.to_owned());
                 }
             }
         }

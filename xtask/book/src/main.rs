@@ -31,13 +31,15 @@
 //! - [`links`]: find relative links and images that point at nothing.
 //! - [`extract`]: the English book's messages, for the translation template.
 //! - [`merge`]: bring a translation up to date with a new template, as `msgmerge` does.
-//! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book.
+//! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
+//!   [`emphasis`]: emphasis marks a translation left as text.
 //! - [`browser`]: `check`, the built pages as headless Chromium shows them; [`glyphs`]: whether
 //!   their characters have glyphs.
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
 
 mod browser;
 mod diagnostics;
+mod emphasis;
 mod extract;
 mod glyphs;
 mod languages;
@@ -100,12 +102,13 @@ fn main() -> ExitCode {
             Err(found) => problems(&found),
         },
         "check" => {
-            match render::build(book, languages).and_then(|site| browser::check(&site, languages)) {
+            let site = render::build(book, languages);
+            match site.and_then(|site| browser::check(&site, languages)) {
                 Ok(pages) => {
+                    let languages = languages.join(", ");
                     println!(
-                        "The site's {pages} pages ({}) load in Chromium, search works, and every \
-                     character has a glyph.",
-                        languages.join(", ")
+                        "The site's {pages} pages ({languages}) load in Chromium, search works, \
+                         and every character has a glyph."
                     );
                     ExitCode::SUCCESS
                 }

@@ -7,7 +7,7 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 
 use crate::languages::{self, ENGLISH};
-use crate::{diagnostics, links, translations};
+use crate::{diagnostics, emphasis, links, translations};
 
 /// Where the site goes, relative to the book folder: `book/build/`, which `.gitignore` ignores.
 /// (With HTML as the book's only output, mdBook writes the site straight into it.) A
@@ -47,7 +47,7 @@ fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String
 
     let mut problems = links::broken_links(&book);
     if language != ENGLISH {
-        problems.extend(translations::stray_emphasis(&book));
+        problems.extend(emphasis::stray_emphasis(&book));
     }
     let logged = diagnostics::errors() - errors_before;
     if logged > 0 {

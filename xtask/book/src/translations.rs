@@ -20,10 +20,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use mdbook_driver::book::BookItem;
 use mdbook_driver::MDBook;
 use mdbook_i18n_helpers::gettext::{add_stripped_summary_translations, translate_book};
-use mdbook_markdown::pulldown_cmark::{Event, Parser};
 use polib::catalog::Catalog;
 use polib::message::{MessageMutView, MessageView};
 use polib::metadata::CatalogMetadata;
@@ -131,68 +129,6 @@ pub fn translate(book: &mut MDBook, code: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot translate the book into `{code}`: {e:#}"))
 }
 
-/// Emphasis marks a translation left as text, one line each. CommonMark decides whether `_` or
-/// `**` opens or closes emphasis by what is around it, with rules made for languages that put
-/// spaces between words: `**콜드 스타트(cold start)**를` does not close (punctuation before the
-/// mark, a letter after it), nor does `_올림_합니다` (a letter on both sides), so the reader sees
-/// the marks. Such a mark is found as a `**`, or a `_` or `*` beside a letter outside ASCII, in
-/// the text of a translated chapter.
-pub fn stray_emphasis(book: &MDBook) -> Vec<String> {
-    let mut problems = Vec::new();
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
-        let Some(path) = &chapter.source_path else {
-            continue;
-        };
-        problems.extend(texts(&chapter.content).iter().filter_map(|text| {
-            let context = stray_mark(text)?;
-            Some(format!(
-                "{}: an emphasis mark shows as text in `{context}`; in Korean, end emphasis \
-                 before punctuation and put a space or punctuation after it \
-                 (`**콜드 스타트**(cold start)를`), see book/po/README.md",
-                path.display()
-            ))
-        }));
-    }
-    problems
-}
-
-/// The runs of text of a Markdown document, outside code. The parser gives a mark that opens
-/// or closes nothing as a text event of its own, so consecutive text events are joined.
-fn texts(markdown: &str) -> Vec<String> {
-    let mut texts = vec![String::new()];
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(text) => texts
-                .last_mut()
-                .into_iter()
-                .for_each(|run| run.push_str(&text)),
-            _ => texts.push(String::new()),
-        }
-    }
-    texts.retain(|text| !text.is_empty());
-    texts
-}
-
-/// The words around the first stray emphasis mark in `text`, if it has one.
-fn stray_mark(text: &str) -> Option<String> {
-    let characters: Vec<char> = text.chars().collect();
-    let foreign_letter = |i: Option<usize>| {
-        i.and_then(|i| characters.get(i))
-            .is_some_and(|c| c.is_alphabetic() && !c.is_ascii())
-    };
-    let at = (0..characters.len()).find(|&i| match characters[i] {
-        '*' if characters.get(i + 1) == Some(&'*') => true,
-        '_' | '*' => foreign_letter(i.checked_sub(1)) || foreign_letter(Some(i + 1)),
-        _ => false,
-    })?;
-    let start = at.saturating_sub(20);
-    let end = (at + 20).min(characters.len());
-    Some(characters[start..end].iter().collect())
-}
-
 /// `pot`: extracts the template from the English book and merges it into every translation,
 /// creating a translation's catalog if it has none. A file is rewritten only if more than its
 /// creation date changed. Prints what it did and each translation's statistics.
@@ -286,21 +222,20 @@ fn what_changed(template: &Catalog, committed: &Path) -> String {
     let Ok(committed) = read(committed) else {
         return "it is missing or cannot be read".to_owned();
     };
-    let in_template =
-        |catalog: &Catalog, msgid: &str| catalog.find_message(None, msgid, None).is_some();
+    let has = |catalog: &Catalog, msgid: &str| catalog.find_message(None, msgid, None).is_some();
     let new = template
         .messages()
-        .filter(|m| !in_template(&committed, m.msgid()))
+        .filter(|m| !has(&committed, m.msgid()))
         .count();
     let gone = committed
         .messages()
-        .filter(|m| !in_template(template, m.msgid()))
+        .filter(|m| !has(template, m.msgid()))
         .count();
     match (new, gone) {
         (0, 0) => "the book's messages moved (their order or chapters changed)".to_owned(),
         _ => format!(
-            "the English book has {new} message(s) it does not have, and it has {gone} the book \
-             no longer has"
+            "{new} message(s) of the English book are not in it, and {gone} of its messages are \
+             no longer in the book"
         ),
     }
 }
@@ -415,31 +350,6 @@ mod tests {
         assert_eq!(
             done.to_string(),
             "1 translated message, 0 fuzzy translations, 0 untranslated messages."
-        );
-    }
-
-    #[test]
-    fn finds_emphasis_marks_left_as_text() {
-        let shown = |markdown: &str| -> Vec<String> {
-            texts(markdown)
-                .iter()
-                .filter_map(|text| stray_mark(text))
-                .collect()
-        };
-        assert_eq!(
-            shown("**콜드 스타트**(cold start)를 _올림한_ 값"),
-            Vec::<String>::new()
-        );
-        assert_eq!(shown("`a_b` and snake_case"), Vec::<String>::new());
-        let found = shown("먼저 **콜드 스타트(cold start)**를 봅니다");
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].starts_with("먼저 **콜드 스타트(cold start)"),
-            "{found:?}"
-        );
-        assert_eq!(
-            shown("1 ms 단위로 _올림_합니다"),
-            ["1 ms 단위로 _올림_합니다"]
         );
     }
 
