@@ -1,5 +1,6 @@
-//! `cargo xtask book [--serve] [--open] | --check`: builds the book from `book/` into
-//! `book/build/`, and serves it or checks its pages in headless Chromium.
+//! `cargo xtask book [--lang <code> | --all] [--serve] [--open] | --check`: builds the book from
+//! `book/` into `book/build/` (a translation into `book/build/<code>/`), and serves it or checks
+//! its pages in headless Chromium; `cargo xtask pot`: refreshes the translations' catalogs.
 //!
 //! The book is built with mdBook used as a library, so nobody has to install an `mdbook` binary.
 //! mdBook is heavy (about 120 crates), and a learner who only runs `verify` should never compile
@@ -12,6 +13,9 @@
 //! to render the book; release build about 185 s, then 0.05 s. The build is paid once, the
 //! render every time, and 80 ms will never make up 85 s.
 //!
+//! `check` uses it too: [`build_all`] builds every language, and [`translations`] asks whether
+//! the translations are in step with the English book.
+//!
 //! It also says where a chapter is, for the commands that send a learner to one
 //! ([`chapter_link`], [`chapter_title`]).
 
@@ -19,7 +23,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::cargo_build::cargo;
-use crate::cli::BookAction;
+use crate::cli::{BookAction, Editions};
+use crate::language::Language;
 
 /// The book's folder, relative to the workspace root.
 const BOOK_DIR: &str = "book";
@@ -30,21 +35,50 @@ const BUILD_DIR: &str = "build";
 
 /// Runs the command and returns the process exit code: 0 built (or served until stopped, or
 /// checked), 1 the book has errors (they are printed above).
-pub fn run(root: &Path, action: &BookAction, open: bool) -> Result<u8, String> {
+pub fn run(
+    root: &Path,
+    action: &BookAction,
+    open: bool,
+    editions: &Editions,
+) -> Result<u8, String> {
     let mut args = vec![match action {
         BookAction::Build => "build",
         BookAction::Serve => "serve",
+        // It builds and checks every language.
         BookAction::Check => "check",
     }];
+    match (action, editions) {
+        (BookAction::Check, _) => {}
+        (_, Editions::All) => args.push("--all"),
+        (_, Editions::One(language)) => args.extend(["--lang", language.code()]),
+    }
     if open {
         args.push("--open");
     }
     Ok(if run_book_tool(root, &args)? { 0 } else { 1 })
 }
 
-/// Builds the book, for `check`. `Ok(false)` means the book has errors, which were printed.
-pub fn build(root: &Path) -> Result<bool, String> {
-    run_book_tool(root, &["build"])
+/// `cargo xtask pot`: extracts the English book's messages into `book/po/messages.pot` and
+/// merges them into each translation. Returns the process exit code.
+pub fn pot(root: &Path) -> Result<u8, String> {
+    Ok(if run_book_tool(root, &["pot"])? { 0 } else { 1 })
+}
+
+/// Builds the book in every language, for `check`. `Ok(false)` means the book has errors, which
+/// were printed.
+pub fn build_all(root: &Path) -> Result<bool, String> {
+    run_book_tool(root, &["build", "--all"])
+}
+
+/// Prints whether the template `book/po/messages.pot` is what the English book gives now, and
+/// how complete each translation is (`msgfmt --statistics`-style). `Ok(false)` means the
+/// template is out of date or, with `require_complete`, a translation has an untranslated or
+/// fuzzy message; the problem was printed.
+pub fn translations(root: &Path, require_complete: bool) -> Result<bool, String> {
+    match require_complete {
+        true => run_book_tool(root, &["translations", "--require-complete"]),
+        false => run_book_tool(root, &["translations"]),
+    }
 }
 
 /// `cargo run -p workbook-book -- <args> <root>/book`, with our terminal.
@@ -65,21 +99,35 @@ fn run_book_tool(root: &Path, args: &[&str]) -> Result<bool, String> {
     Ok(status.success())
 }
 
-/// Where to read a chapter (a path relative to `book/src`): its source, which is readable as it
-/// is, and, once the book has been built, the page to open in a browser.
-pub fn chapter_link(root: &Path, chapter: &str) -> String {
+/// Where to read a chapter (a path relative to `book/src`), in `language`: its source, which is
+/// readable as it is, and, once the book has been built, the page to open in a browser (the
+/// translated page, for a translation: its source is the English Markdown).
+pub fn chapter_link(root: &Path, chapter: &str, language: Language) -> String {
     let source = format!("{BOOK_DIR}/src/{chapter}");
-    let page = root
-        .join(BOOK_DIR)
-        .join(BUILD_DIR)
-        .join(Path::new(chapter).with_extension("html"));
+    let site = root.join(BOOK_DIR).join(BUILD_DIR);
+    let site = match language {
+        Language::English => site,
+        translation => site.join(translation.code()),
+    };
+    let page = site.join(Path::new(chapter).with_extension("html"));
     if page.is_file() {
         // A file URL, so that terminals make it clickable.
         let url = page.to_string_lossy().replace('\\', "/");
         let slash = if url.starts_with('/') { "" } else { "/" };
-        format!("{source} (or open file://{slash}{url})")
+        match language {
+            Language::English => format!("{source} (or open file://{slash}{url})"),
+            Language::Korean => format!("file://{slash}{url} (원문: {source})"),
+        }
     } else {
-        format!("{source} (`cargo xtask book --open` shows it in your browser)")
+        match language {
+            Language::English => {
+                format!("{source} (`cargo xtask book --open` shows it in your browser)")
+            }
+            Language::Korean => format!(
+                "{source} (`cargo xtask book --lang ko --open` 명령으로 한국어판을 브라우저에서 \
+                 볼 수 있습니다)"
+            ),
+        }
     }
 }
 
@@ -106,23 +154,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            chapter_link(&root, "ch01.md"),
+            chapter_link(&root, "ch01.md", Language::English),
             "book/src/ch01.md (`cargo xtask book --open` shows it in your browser)"
         );
+        assert!(chapter_link(&root, "ch01.md", Language::Korean)
+            .starts_with("book/src/ch01.md (`cargo xtask book --lang ko --open` 명령으로"));
         assert_eq!(
             chapter_title(&root, "ch01.md").as_deref(),
             Some("1. Handler, event and context")
         );
         assert_eq!(chapter_title(&root, "missing.md"), None);
 
-        fs::create_dir_all(root.join("book/build")).unwrap();
+        fs::create_dir_all(root.join("book/build/ko")).unwrap();
         fs::write(root.join("book/build/ch01.html"), "").unwrap();
-        let link = chapter_link(&root, "ch01.md");
+        let link = chapter_link(&root, "ch01.md", Language::English);
         assert!(
             link.starts_with("book/src/ch01.md (or open file:///"),
             "{link}"
         );
         assert!(link.ends_with("/book/build/ch01.html)"), "{link}");
+        fs::write(root.join("book/build/ko/ch01.html"), "").unwrap();
+        let link = chapter_link(&root, "ch01.md", Language::Korean);
+        assert!(link.starts_with("file:///"), "{link}");
+        assert!(
+            link.ends_with("/book/build/ko/ch01.html (원문: book/src/ch01.md)"),
+            "{link}"
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 }

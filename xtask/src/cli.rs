@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::language::Language;
+
 /// How long one exercise's tests may run, unless `--timeout` says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -30,6 +32,8 @@ usage:
       Asks first, unless --yes.
   cargo xtask solution <exercise> [--timeout <seconds>]
       Show the reference solution, once your own passes.
+  verify, watch, hint and solution speak Korean under a Korean locale (LANG=ko_KR.UTF-8),
+  or with --lang ko; --lang en for English. (한국어: LANG=ko_KR.UTF-8 또는 --lang ko)
   cargo xtask check [--timeout <seconds>]
       For maintainers and CI: the manifest matches the crates, every solution passes and is
       clean (clippy, rustfmt), every test fails on its starter, the seal is up to date, and
@@ -40,23 +44,32 @@ usage:
   cargo xtask pictures
       For maintainers: copy the pictures the worked examples snapshot (timelines) into
       book/src/images/generated/, after changing them.
-  cargo xtask book [--serve] [--open] | --check
+  cargo xtask book [--lang <code> | --all] [--serve] [--open] | --check
       Build the book into book/build/; --serve also serves it at http://127.0.0.1:3000
       and rebuilds it when its sources change; --open opens it in a browser.
-      --check opens every page in headless Chromium and checks what it shows.";
+      --lang ko builds the Korean edition (into book/build/ko/); --all builds every
+      language into one site, with a language switch on each page.
+      --check builds every language and opens every page in headless Chromium.
+  cargo xtask pot
+      For maintainers: extract the English book's messages into book/po/messages.pot
+      and merge them into the translations (book/po/ko.po), after changing the book.";
 
 /// A parsed command line.
+///
+/// `language` is the `--lang` of the learner's commands, if given: see [`crate::language`].
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Verify(VerifyOptions),
     Watch {
         exercise: Option<String>,
         timeout: Duration,
+        language: Option<Language>,
     },
     List,
     Hint {
         exercise: Option<String>,
         all: bool,
+        language: Option<Language>,
     },
     Reset {
         which: Which,
@@ -65,6 +78,7 @@ pub enum Command {
     Solution {
         exercise: String,
         timeout: Duration,
+        language: Option<Language>,
     },
     Check {
         timeout: Duration,
@@ -74,8 +88,19 @@ pub enum Command {
     Book {
         action: BookAction,
         open: bool,
+        editions: Editions,
     },
+    Pot,
     Help,
+}
+
+/// Which languages `book` builds.
+#[derive(Debug, PartialEq)]
+pub enum Editions {
+    /// One: English unless `--lang` says otherwise.
+    One(Language),
+    /// Every language, in one site (`--all`).
+    All,
 }
 
 /// What `book` does once the book is built.
@@ -95,6 +120,7 @@ pub struct VerifyOptions {
     pub junit: Option<PathBuf>,
     pub strict: bool,
     pub timeout: Duration,
+    pub language: Option<Language>,
 }
 
 /// One exercise, or all of them (`reset --all`).
@@ -104,8 +130,9 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 11] = [
     "verify", "watch", "list", "hint", "reset", "solution", "check", "seal", "pictures", "book",
+    "pot",
 ];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
@@ -138,6 +165,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut timeout = DEFAULT_TIMEOUT;
     let (mut strict, mut all, mut yes) = (false, false, false);
     let (mut serve, mut open, mut check) = (false, false, false);
+    let mut language = None;
     while let Some(arg) = rest.next() {
         match (command.as_str(), arg.as_str()) {
             ("verify", "--json") => json = Some(PathBuf::from(value(&mut rest, "--json")?)),
@@ -156,6 +184,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             ("book", "--serve") => serve = true,
             ("book", "--open") => open = true,
             ("book", "--check") => check = true,
+            ("verify" | "watch" | "hint" | "solution" | "book", "--lang") => {
+                language = Some(Language::parse(&value(&mut rest, "--lang")?)?)
+            }
+            ("book", "--all") => all = true,
             _ => return Err(format!("`{command}` does not take `{arg}`\n\n{USAGE}")),
         }
     }
@@ -166,10 +198,19 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             junit,
             strict,
             timeout,
+            language,
         }),
-        "watch" => Command::Watch { exercise, timeout },
+        "watch" => Command::Watch {
+            exercise,
+            timeout,
+            language,
+        },
         "list" => Command::List,
-        "hint" => Command::Hint { exercise, all },
+        "hint" => Command::Hint {
+            exercise,
+            all,
+            language,
+        },
         "reset" => {
             let which = match (exercise, all) {
                 (Some(name), false) => Which::One(name),
@@ -192,31 +233,43 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             exercise: exercise
                 .ok_or("`solution` needs the exercise, like `cargo xtask solution hello-api`")?,
             timeout,
+            language,
         },
         "check" => Command::Check { timeout },
         "seal" => Command::Seal,
         "pictures" => Command::Pictures,
+        "pot" => Command::Pot,
         // The only other command let through above.
-        _ => match (serve, open, check) {
-            (_, _, false) => Command::Book {
-                action: if serve {
-                    BookAction::Serve
-                } else {
-                    BookAction::Build
+        _ => {
+            let editions = match (language, all) {
+                (None, true) => Editions::All,
+                (language, false) => Editions::One(language.unwrap_or(Language::English)),
+                (Some(_), true) => {
+                    return Err("`book` takes `--lang <code>` or `--all`, not both".to_owned())
+                }
+            };
+            match (serve, open, check) {
+                (_, _, false) => Command::Book {
+                    action: if serve {
+                        BookAction::Serve
+                    } else {
+                        BookAction::Build
+                    },
+                    open,
+                    editions,
                 },
-                open,
-            },
-            (false, false, true) => Command::Book {
-                action: BookAction::Check,
-                open: false,
-            },
-            _ => {
-                return Err(
-                    "`book --check` builds and checks the book; it takes no other option"
-                        .to_owned(),
-                )
+                (false, false, true) if language.is_none() && !all => Command::Book {
+                    action: BookAction::Check,
+                    open: false,
+                    editions: Editions::All,
+                },
+                _ => {
+                    let error = "`book --check` builds every language and checks the site; it \
+                                 takes no other option";
+                    return Err(error.to_owned());
+                }
             }
-        },
+        }
     })
 }
 
@@ -252,6 +305,7 @@ mod tests {
                 junit: Some(PathBuf::from("r.xml")),
                 strict: true,
                 timeout: Duration::from_secs(5),
+                language: None,
             }))
         );
         assert_eq!(
@@ -262,6 +316,7 @@ mod tests {
                 junit: None,
                 strict: false,
                 timeout: DEFAULT_TIMEOUT,
+                language: None,
             }))
         );
     }
@@ -272,7 +327,8 @@ mod tests {
             parse_str("watch canary"),
             Ok(Command::Watch {
                 exercise: Some("canary".to_owned()),
-                timeout: DEFAULT_TIMEOUT
+                timeout: DEFAULT_TIMEOUT,
+                language: None,
             })
         );
         assert_eq!(parse_str("list"), Ok(Command::List));
@@ -280,7 +336,8 @@ mod tests {
             parse_str("hint --all"),
             Ok(Command::Hint {
                 exercise: None,
-                all: true
+                all: true,
+                language: None,
             })
         );
         assert_eq!(
@@ -301,8 +358,32 @@ mod tests {
             parse_str("solution canary"),
             Ok(Command::Solution {
                 exercise: "canary".to_owned(),
-                timeout: DEFAULT_TIMEOUT
+                timeout: DEFAULT_TIMEOUT,
+                language: None,
             })
+        );
+    }
+
+    #[test]
+    fn lang_chooses_the_learners_language() {
+        assert_eq!(
+            parse_str("hint hello-api --lang ko"),
+            Ok(Command::Hint {
+                exercise: Some("hello-api".to_owned()),
+                all: false,
+                language: Some(Language::Korean),
+            })
+        );
+        let Ok(Command::Verify(options)) = parse_str("verify --lang=en") else {
+            panic!("verify takes --lang");
+        };
+        assert_eq!(options.language, Some(Language::English));
+        let error = parse_str("watch --lang fr").unwrap_err();
+        assert!(error.contains("the workbook speaks en, ko"), "{error}");
+        let error = parse_str("list --lang ko").unwrap_err();
+        assert!(
+            error.starts_with("`list` does not take `--lang`"),
+            "{error}"
         );
     }
 
@@ -312,18 +393,41 @@ mod tests {
             parse_str("book --open --serve"),
             Ok(Command::Book {
                 action: BookAction::Serve,
-                open: true
+                open: true,
+                editions: Editions::One(Language::English),
+            })
+        );
+        assert_eq!(
+            parse_str("book --lang ko --serve"),
+            Ok(Command::Book {
+                action: BookAction::Serve,
+                open: false,
+                editions: Editions::One(Language::Korean),
+            })
+        );
+        assert_eq!(
+            parse_str("book --all"),
+            Ok(Command::Book {
+                action: BookAction::Build,
+                open: false,
+                editions: Editions::All,
             })
         );
         assert_eq!(
             parse_str("book --check"),
             Ok(Command::Book {
                 action: BookAction::Check,
-                open: false
+                open: false,
+                editions: Editions::All,
             })
         );
         let error = parse_str("book --check --serve").unwrap_err();
         assert!(error.contains("it takes no other option"), "{error}");
+        let error = parse_str("book --check --lang ko").unwrap_err();
+        assert!(error.contains("it takes no other option"), "{error}");
+        let error = parse_str("book --all --lang ko").unwrap_err();
+        assert!(error.contains("not both"), "{error}");
+        assert_eq!(parse_str("pot"), Ok(Command::Pot));
         assert_eq!(
             parse_str("check"),
             Ok(Command::Check {

@@ -5,15 +5,26 @@
 //! file, so it survives between sessions. `--all` shows again every hint revealed so far, without
 //! revealing a new one. Without a name, the hint is for the exercise the learner is on (the first
 //! that does not pass, as `list` marks it).
+//!
+//! Under Korean settings ([`crate::language`]) the hints are the manifest's `hints_ko`, and the
+//! words around them Korean; an exercise whose hints are not translated yet shows the English
+//! ones, and says so.
 
 use std::path::Path;
 
 use crate::book;
+use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress::Progress;
 
-/// Runs the command and returns the process exit code.
-pub fn run(root: &Path, exercise: Option<&str>, all: bool) -> Result<u8, String> {
+/// Runs the command and returns the process exit code. The hints are shown in `language` when
+/// the manifest has them in it (`hints_ko`), else in English.
+pub fn run(
+    root: &Path,
+    exercise: Option<&str>,
+    all: bool,
+    language: Language,
+) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
     let mut progress = Progress::load(root)?;
     let exercise = match exercise {
@@ -25,10 +36,10 @@ pub fn run(root: &Path, exercise: Option<&str>, all: bool) -> Result<u8, String>
     };
     let revealed = progress.get(&exercise.name).hints_revealed;
     let (shown, text) = if all {
-        (revealed, revealed_so_far(exercise, revealed))
+        (revealed, revealed_so_far(exercise, revealed, language))
     } else {
         let shown = (revealed + 1).min(exercise.hints.len());
-        (shown, next_hint(root, exercise, shown))
+        (shown, next_hint(root, exercise, shown, language))
     };
     print!("{text}");
     if shown != revealed {
@@ -38,40 +49,93 @@ pub fn run(root: &Path, exercise: Option<&str>, all: bool) -> Result<u8, String>
     Ok(0)
 }
 
-/// Hint number `number` (counting from 1) and what to do after it.
-fn next_hint(root: &Path, exercise: &Exercise, number: usize) -> String {
-    let (name, count) = (&exercise.name, exercise.hints.len());
-    let Some(hint) = number.checked_sub(1).and_then(|i| exercise.hints.get(i)) else {
-        return format!("`{name}` has no hints.\n");
+/// Hint number `number` (counting from 1) and what to do after it, in `language`.
+fn next_hint(root: &Path, exercise: &Exercise, number: usize, language: Language) -> String {
+    let name = &exercise.name;
+    let (hints, hints_language) = exercise.hints_in(language);
+    let count = hints.len();
+    let Some(hint) = number.checked_sub(1).and_then(|i| hints.get(i)) else {
+        return match language {
+            Language::English => format!("`{name}` has no hints.\n"),
+            Language::Korean => format!("`{name}` 연습 문제에는 힌트가 없습니다.\n"),
+        };
     };
-    let after = if number < count {
-        format!("`cargo xtask hint {name}` again shows hint {}.", number + 1)
-    } else {
-        format!(
-            "That was the last hint. The chapter explains the idea: {}",
-            book::chapter_link(root, &exercise.chapter)
-        )
+    let link = || book::chapter_link(root, &exercise.chapter, language);
+    let (heading, after) = match language {
+        Language::English => (
+            format!("Hint {number} of {count} for {name}:"),
+            match number < count {
+                true => format!("`cargo xtask hint {name}` again shows hint {}.", number + 1),
+                false => format!(
+                    "That was the last hint. The chapter explains the idea: {}",
+                    link()
+                ),
+            },
+        ),
+        Language::Korean => (
+            format!(
+                "{name} 힌트 {number}/{count}{}:",
+                untranslated_note(hints_language)
+            ),
+            match number < count {
+                true => format!(
+                    "다음 힌트({}번)는 `cargo xtask hint {name}` 명령을 한 번 더 실행하면 볼 수 \
+                     있습니다.",
+                    number + 1
+                ),
+                false => format!(
+                    "마지막 힌트였습니다. 개념 설명은 이 장에 있습니다: {}",
+                    link()
+                ),
+            },
+        ),
     };
-    format!(
-        "Hint {number} of {count} for {name}:\n\n{}\n\n{after}\n",
-        indent(hint)
-    )
+    format!("{heading}\n\n{}\n\n{after}\n", indent(hint))
 }
 
-/// Every hint revealed so far, for `--all`.
-fn revealed_so_far(exercise: &Exercise, revealed: usize) -> String {
-    let (name, count) = (&exercise.name, exercise.hints.len());
+/// Every hint revealed so far, for `--all`, in `language`.
+fn revealed_so_far(exercise: &Exercise, revealed: usize, language: Language) -> String {
+    let name = &exercise.name;
+    let (hints, hints_language) = exercise.hints_in(language);
+    let count = hints.len();
     if revealed == 0 {
-        return format!(
-            "No hint for {name} revealed yet; `cargo xtask hint {name}` shows the first.\n"
-        );
+        return match language {
+            Language::English => format!(
+                "No hint for {name} revealed yet; `cargo xtask hint {name}` shows the first.\n"
+            ),
+            Language::Korean => format!(
+                "{name}: 아직 본 힌트가 없습니다. 첫 힌트는 `cargo xtask hint {name}` 명령으로 볼 수 \
+                 있습니다.\n"
+            ),
+        };
     }
-    let hints: Vec<String> = exercise.hints[..revealed.min(count)]
+    let hints: Vec<String> = hints[..revealed.min(count)]
         .iter()
         .enumerate()
-        .map(|(i, hint)| format!("Hint {} of {count}:\n\n{}\n", i + 1, indent(hint)))
+        .map(|(i, hint)| {
+            let heading = match language {
+                Language::English => format!("Hint {} of {count}:", i + 1),
+                Language::Korean => format!("힌트 {}/{count}:", i + 1),
+            };
+            format!("{heading}\n\n{}\n", indent(hint))
+        })
         .collect();
-    format!("Hints revealed for {name}:\n\n{}", hints.join("\n"))
+    let heading = match language {
+        Language::English => format!("Hints revealed for {name}:"),
+        Language::Korean => format!(
+            "{name}: 지금까지 본 힌트{}:",
+            untranslated_note(hints_language)
+        ),
+    };
+    format!("{heading}\n\n{}", hints.join("\n"))
+}
+
+/// For a Korean heading over hints that are still in English: says so.
+fn untranslated_note(hints_language: Language) -> &'static str {
+    match hints_language {
+        Language::Korean => "",
+        Language::English => " (아직 번역되지 않아 영어로 보여 드립니다)",
+    }
 }
 
 fn indent(text: &str) -> String {
@@ -93,22 +157,29 @@ mod tests {
         }
     }
 
+    fn translated(hints: &[&str], hints_ko: &[&str]) -> Exercise {
+        Exercise {
+            hints_ko: hints_ko.iter().map(|h| h.to_string()).collect(),
+            ..exercise(hints)
+        }
+    }
+
     #[test]
     fn each_hint_says_what_comes_next() {
         let root = Path::new("/nowhere");
         let canary = exercise(&["Look at the alias.", "Use update_alias."]);
         assert_eq!(
-            next_hint(root, &canary, 1),
+            next_hint(root, &canary, 1, Language::English),
             "Hint 1 of 2 for canary:\n\n    Look at the alias.\n\n\
              `cargo xtask hint canary` again shows hint 2.\n"
         );
-        let last = next_hint(root, &canary, 2);
+        let last = next_hint(root, &canary, 2, Language::English);
         assert!(last.starts_with("Hint 2 of 2 for canary:\n\n    Use update_alias.\n\n"));
         assert!(last.contains(
             "That was the last hint. The chapter explains the idea: book/src/versions.md"
         ));
         assert_eq!(
-            next_hint(root, &exercise(&[]), 0),
+            next_hint(root, &exercise(&[]), 0, Language::English),
             "`canary` has no hints.\n"
         );
     }
@@ -117,9 +188,43 @@ mod tests {
     fn all_shows_only_what_was_revealed() {
         let canary = exercise(&["first", "second", "third"]);
         assert_eq!(
-            revealed_so_far(&canary, 2),
+            revealed_so_far(&canary, 2, Language::English),
             "Hints revealed for canary:\n\nHint 1 of 3:\n\n    first\n\nHint 2 of 3:\n\n    second\n"
         );
-        assert!(revealed_so_far(&canary, 0).starts_with("No hint for canary revealed yet"));
+        assert!(revealed_so_far(&canary, 0, Language::English)
+            .starts_with("No hint for canary revealed yet"));
+    }
+
+    #[test]
+    fn korean_hints_under_korean_settings_and_english_ones_until_translated() {
+        let root = Path::new("/nowhere");
+        let canary = translated(
+            &["Look at the alias.", "Use update_alias."],
+            &["별칭을 보세요.", "update_alias를 쓰세요."],
+        );
+        assert_eq!(
+            next_hint(root, &canary, 1, Language::Korean),
+            "canary 힌트 1/2:\n\n    별칭을 보세요.\n\n\
+             다음 힌트(2번)는 `cargo xtask hint canary` 명령을 한 번 더 실행하면 볼 수 있습니다.\n"
+        );
+        let last = next_hint(root, &canary, 2, Language::Korean);
+        assert!(
+            last.contains(
+                "마지막 힌트였습니다. 개념 설명은 이 장에 있습니다: book/src/versions.md"
+            ),
+            "{last}"
+        );
+        assert!(next_hint(root, &canary, 1, Language::English).contains("Look at the alias."));
+
+        let untranslated = exercise(&["Look at the alias.", "Use update_alias."]);
+        let hint = next_hint(root, &untranslated, 1, Language::Korean);
+        assert!(
+            hint.starts_with("canary 힌트 1/2 (아직 번역되지 않아 영어로 보여 드립니다):\n\n    Look at the alias.\n"),
+            "{hint}"
+        );
+        assert_eq!(
+            revealed_so_far(&canary, 1, Language::Korean),
+            "canary: 지금까지 본 힌트:\n\n힌트 1/2:\n\n    별칭을 보세요.\n"
+        );
     }
 }

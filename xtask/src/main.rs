@@ -9,7 +9,11 @@
 //!   `solution` help along the way. Their progress is kept in `.workbook/progress`.
 //! - Teachers: `verify --strict --json/--junit` grades, and `seal` records the tests' hashes
 //!   so that a changed test is caught.
-//! - Maintainers: `check` asks whether the workbook itself is sound; `book` builds the book.
+//! - Maintainers: `check` asks whether the workbook itself is sound; `book` builds the book, in
+//!   English and in its translations; `pot` keeps the translations in step with the English.
+//!
+//! Learners can work in Korean: under a Korean locale (or with `--lang ko`) the learner's
+//! commands speak Korean where a translation exists ([`language`]).
 //!
 //! `xtask/README.md` has the options, the file formats and the exit codes.
 //!
@@ -17,6 +21,7 @@
 //!
 //! One module per idea, from the bottom up:
 //!
+//! - [`language`]: the learner's language, from `--lang` or the locale.
 //! - [`manifest`]: `exercises/manifest.toml`, and whether it matches the crates on disk.
 //! - [`cargo_build`]: one `cargo build --tests` for many crates, and reading its JSON messages.
 //! - [`process`]: running a child process under a deadline.
@@ -27,7 +32,8 @@
 //! - [`pictures`]: the book's pictures, copied out of the worked examples' snapshots.
 //! - [`progress`]: the learner's progress file.
 //! - The commands: [`verify`] (whose core `watch` and `solution` share), [`watch`], [`list`],
-//!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`pictures`], [`book`].
+//!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`pictures`], [`book`] (and
+//!   `pot`).
 //! - [`cli`]: the command line.
 //!
 //! [xtask pattern]: https://github.com/matklad/cargo-xtask
@@ -39,6 +45,7 @@ mod cli;
 mod grade;
 mod hint;
 mod junit;
+mod language;
 mod libtest;
 mod list;
 mod manifest;
@@ -58,6 +65,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cli::Command;
+use language::Language;
 
 /// Exit code for "something went wrong that is not the learner's code": a missing file, cargo
 /// not starting, a mistyped command. It is the same as "does not compile": in both cases there
@@ -69,15 +77,41 @@ fn main() -> ExitCode {
         let root = workspace_root();
         match command {
             Command::Verify(options) => verify::run(&root, &options),
-            Command::Watch { exercise, timeout } => watch::run(&root, exercise.as_deref(), timeout),
+            Command::Watch {
+                exercise,
+                timeout,
+                language,
+            } => {
+                let language = Language::or_from_environment(language);
+                watch::run(&root, exercise.as_deref(), timeout, language)
+            }
             Command::List => list::run(&root),
-            Command::Hint { exercise, all } => hint::run(&root, exercise.as_deref(), all),
+            Command::Hint {
+                exercise,
+                all,
+                language,
+            } => {
+                let language = Language::or_from_environment(language);
+                hint::run(&root, exercise.as_deref(), all, language)
+            }
             Command::Reset { which, yes } => reset::run(&root, &which, yes),
-            Command::Solution { exercise, timeout } => solution::run(&root, &exercise, timeout),
+            Command::Solution {
+                exercise,
+                timeout,
+                language,
+            } => {
+                let language = Language::or_from_environment(language);
+                solution::run(&root, &exercise, timeout, language)
+            }
             Command::Check { timeout } => check::run(&root, timeout),
             Command::Seal => seal::run(&root),
             Command::Pictures => pictures::run(&root),
-            Command::Book { action, open } => book::run(&root, &action, open),
+            Command::Book {
+                action,
+                open,
+                editions,
+            } => book::run(&root, &action, open, &editions),
+            Command::Pot => book::pot(&root),
             Command::Help => {
                 println!("{}", cli::USAGE);
                 Ok(0)

@@ -19,16 +19,22 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
+use crate::language::Language;
+
 /// Where the manifest lives, relative to the workspace root.
 pub const PATH: &str = "exercises/manifest.toml";
 
 /// The folders whose subfolders are exercise crates; each must be listed in the manifest.
 const CRATE_FOLDERS: [&str; 2] = ["exercises", "solutions"];
 
-/// The keys of an `[[exercise]]` entry. All are required, and any other key is a typo.
-const KEYS: [&str; 7] = [
-    "name", "package", "dir", "solution", "chapter", "points", "hints",
+/// The keys of an `[[exercise]]` entry. All are required but the translations of the hints,
+/// and any other key is a typo.
+const KEYS: [&str; 8] = [
+    "name", "package", "dir", "solution", "chapter", "points", "hints", "hints_ko",
 ];
+
+/// The optional keys among [`KEYS`]: the hints in Korean.
+const HINTS_KO: &str = "hints_ko";
 
 /// One `[[exercise]]` entry. The field comments in `exercises/manifest.toml` say what each means.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +49,8 @@ pub struct Exercise {
     pub chapter: String,
     pub points: u32,
     pub hints: Vec<String>,
+    /// The hints in Korean, in the same order; empty until they are translated.
+    pub hints_ko: Vec<String>,
 }
 
 #[cfg(test)]
@@ -58,6 +66,7 @@ impl Exercise {
             chapter: format!("{name}.md"),
             points: 10,
             hints: vec!["a hint".to_owned()],
+            hints_ko: Vec::new(),
         }
     }
 }
@@ -66,6 +75,14 @@ impl Exercise {
     /// The reference solution's package name: by convention the starter's, plus `-solution`.
     pub fn solution_package(&self) -> String {
         format!("{}-solution", self.package)
+    }
+
+    /// The hints in `language`, if they are translated into it; else in English.
+    pub fn hints_in(&self, language: Language) -> (&[String], Language) {
+        match language {
+            Language::Korean if !self.hints_ko.is_empty() => (&self.hints_ko, Language::Korean),
+            _ => (&self.hints, Language::English),
+        }
     }
 
     /// Reads the `number`th `[[exercise]]` entry (counting from 1, as a person would).
@@ -91,13 +108,29 @@ impl Exercise {
             .as_integer()
             .and_then(|points| u32::try_from(points).ok())
             .ok_or_else(|| format!("{place}: `points` must be a whole number, 0 or more"))?;
-        let hints = field("hints")?
-            .as_array()
-            .and_then(|hints| {
-                let texts = hints.iter().map(|hint| hint.as_str().map(str::to_owned));
-                texts.collect::<Option<Vec<String>>>()
-            })
-            .ok_or_else(|| format!("{place}: `hints` must be a list of strings"))?;
+        let strings = |key: &str, value: &Value| {
+            value
+                .as_array()
+                .and_then(|hints| {
+                    let texts = hints.iter().map(|hint| hint.as_str().map(str::to_owned));
+                    texts.collect::<Option<Vec<String>>>()
+                })
+                .ok_or_else(|| format!("{place}: `{key}` must be a list of strings"))
+        };
+        let hints = strings("hints", field("hints")?)?;
+        let hints_ko = match table.get(HINTS_KO) {
+            Some(value) => strings(HINTS_KO, value)?,
+            None => Vec::new(),
+        };
+        // A translation says the same hints: as many, in the same order (a nudge first).
+        if !hints_ko.is_empty() && hints_ko.len() != hints.len() {
+            return Err(format!(
+                "{place}: `{HINTS_KO}` has {} hint(s) and `hints` {}; translate each hint, in \
+                 the same order",
+                hints_ko.len(),
+                hints.len()
+            ));
+        }
         Ok(Exercise {
             name: text("name")?,
             package: text("package")?,
@@ -106,6 +139,7 @@ impl Exercise {
             chapter: text("chapter")?,
             points,
             hints,
+            hints_ko,
         })
     }
 }
@@ -324,6 +358,43 @@ mod tests {
         assert_eq!(exercise.points, 10);
         assert_eq!(exercise.solution_package(), "hello-api-solution");
         assert_eq!(exercise.hints.len(), 1);
+    }
+
+    #[test]
+    fn hints_may_be_translated_into_korean() {
+        let manifest = Manifest::parse(ONE).unwrap();
+        let exercise = manifest.find("hello-api").unwrap();
+        let english = ["look at the query string".to_owned()];
+        assert_eq!(
+            exercise.hints_in(Language::Korean),
+            (&english[..], Language::English)
+        );
+        let translated = ONE.replace("hints =", "hints_ko = [\"쿼리 문자열을 보세요\"]\nhints =");
+        let manifest = Manifest::parse(&translated).unwrap();
+        let exercise = manifest.find("hello-api").unwrap();
+        let korean = ["쿼리 문자열을 보세요".to_owned()];
+        assert_eq!(
+            exercise.hints_in(Language::Korean),
+            (&korean[..], Language::Korean)
+        );
+        assert_eq!(
+            exercise.hints_in(Language::English),
+            (&english[..], Language::English)
+        );
+
+        let too_many = ONE.replace("hints =", "hints_ko = [\"하나\", \"둘\"]\nhints =");
+        let error = Manifest::parse(&too_many).unwrap_err();
+        assert!(
+            error.ends_with(
+                "`hints_ko` has 2 hint(s) and `hints` 1; translate each hint, in the same order"
+            ),
+            "{error}"
+        );
+        let error = Manifest::parse(&ONE.replace("hints =", "hints_ko = 3\nhints =")).unwrap_err();
+        assert!(
+            error.ends_with("`hints_ko` must be a list of strings"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::language::{self, Language};
 use crate::manifest::Exercise;
 
 /// The version of the JSON wrapper written by [`json()`].
@@ -78,14 +79,19 @@ impl Verdict {
         }
     }
 
-    /// Its name in the table and in messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Passed => "passed",
-            Verdict::Failed => "failed",
-            Verdict::TimedOut => "timed out",
-            Verdict::DoesNotCompile => "does not compile",
-            Verdict::TestsChanged => "tests changed",
+    /// Its name in the table and in messages, in `language`.
+    pub fn label(self, language: Language) -> &'static str {
+        match (language, self) {
+            (Language::English, Verdict::Passed) => "passed",
+            (Language::English, Verdict::Failed) => "failed",
+            (Language::English, Verdict::TimedOut) => "timed out",
+            (Language::English, Verdict::DoesNotCompile) => "does not compile",
+            (Language::English, Verdict::TestsChanged) => "tests changed",
+            (Language::Korean, Verdict::Passed) => "통과",
+            (Language::Korean, Verdict::Failed) => "실패",
+            (Language::Korean, Verdict::TimedOut) => "시간 초과",
+            (Language::Korean, Verdict::DoesNotCompile) => "컴파일 안 됨",
+            (Language::Korean, Verdict::TestsChanged) => "테스트가 바뀜",
         }
     }
 
@@ -199,18 +205,21 @@ impl Outcome {
             .count()
     }
 
-    /// The one thing to show a learner: why it could not be tested, or the first failing test.
-    pub fn first_problem(&self) -> Option<(String, &str)> {
+    /// The one thing to show a learner: why it could not be tested, or the first failing test,
+    /// said in `language`; and the message that explains it.
+    pub fn first_problem(&self, language: Language) -> Option<(String, &str)> {
         if let Some(message) = &self.message {
-            return Some((self.verdict.label().to_owned(), message));
+            return Some((self.verdict.label(language).to_owned(), message));
         }
         let test = self.tests.iter().find(|t| t.status != TestStatus::Pass)?;
-        let what = match test.status {
-            TestStatus::Error => "did not finish",
-            _ => "failed",
+        let name = &test.name;
+        let what = match (language, test.status) {
+            (Language::English, TestStatus::Error) => format!("test `{name}` did not finish"),
+            (Language::English, _) => format!("test `{name}` failed"),
+            (Language::Korean, TestStatus::Error) => format!("테스트 `{name}`: 끝나지 않음"),
+            (Language::Korean, _) => format!("테스트 `{name}`: 실패"),
         };
-        let message = test.message.as_deref().unwrap_or_default();
-        Some((format!("test `{}` {what}", test.name), message))
+        Some((what, test.message.as_deref().unwrap_or_default()))
     }
 }
 
@@ -246,9 +255,16 @@ pub fn exit_code(graded: &[Graded]) -> u8 {
         .unwrap_or(0)
 }
 
-/// The summary table, one row per exercise and a total.
-pub fn table(graded: &[Graded]) -> String {
-    let mut rows = vec![["exercise", "chapter", "tests", "points", "status"].map(String::from)];
+/// The summary table, one row per exercise and a total, its headings and verdicts in `language`.
+pub fn table(graded: &[Graded], language: Language) -> String {
+    let (headings, total) = match language {
+        Language::English => (
+            ["exercise", "chapter", "tests", "points", "status"],
+            "total",
+        ),
+        Language::Korean => (["연습 문제", "장", "테스트", "점수", "상태"], "합계"),
+    };
+    let mut rows = vec![headings.map(String::from)];
     for g in graded {
         let tests = match g.outcome.verdict {
             Verdict::DoesNotCompile => "-".to_owned(),
@@ -259,16 +275,17 @@ pub fn table(graded: &[Graded]) -> String {
             g.exercise.chapter.clone(),
             tests,
             format!("{}/{}", g.points(), g.exercise.points),
-            g.outcome.verdict.label().to_owned(),
+            g.outcome.verdict.label(language).to_owned(),
         ]);
     }
     let (earned, possible) = totals(graded);
-    rows.push(["total", "", "", &format!("{earned}/{possible}"), ""].map(String::from));
+    rows.push([total, "", "", &format!("{earned}/{possible}"), ""].map(String::from));
 
+    // Columns are measured as a terminal draws them: Hangul is two columns wide.
     let mut widths = [0; 5];
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(language::display_width(cell));
         }
     }
     let mut text = String::new();
@@ -276,7 +293,7 @@ pub fn table(graded: &[Graded]) -> String {
         let cells: Vec<String> = row
             .iter()
             .zip(widths)
-            .map(|(cell, width)| format!("{cell:width$}"))
+            .map(|(cell, width)| language::pad(cell, width))
             .collect();
         text.push_str(cells.join("  ").trim_end());
         text.push('\n');
@@ -284,11 +301,12 @@ pub fn table(graded: &[Graded]) -> String {
     text
 }
 
-/// For each exercise that did not pass, its first problem, cut to a screenful.
-pub fn details(graded: &[Graded]) -> String {
+/// For each exercise that did not pass, its first problem (said in `language`; the message is
+/// the compiler's or the test's), cut to a screenful.
+pub fn details(graded: &[Graded], language: Language) -> String {
     let mut text = String::new();
     for g in graded {
-        if let Some((what, message)) = g.outcome.first_problem() {
+        if let Some((what, message)) = g.outcome.first_problem(language) {
             text.push_str(&format!("\n{}: {what}\n", g.exercise.name));
             text.push_str(&indent(&shorten(message, MAX_MESSAGE_LINES)));
         }
@@ -435,7 +453,7 @@ mod tests {
     fn renders_the_table() {
         let all = three();
         assert_eq!(
-            table(&sample(&all)),
+            table(&sample(&all), Language::English),
             "\
 exercise  chapter   tests  points  status
 one       one.md    1/1    10/10   passed
@@ -447,10 +465,36 @@ total                      10/20
     }
 
     #[test]
+    fn renders_the_table_in_korean_aligned_for_wide_characters() {
+        let all = three();
+        assert_eq!(
+            table(&sample(&all), Language::Korean),
+            "\
+연습 문제  장        테스트  점수   상태
+one        one.md    1/1     10/10  통과
+two        two.md    1/2     0/5    실패
+three      three.md  -       0/5    컴파일 안 됨
+합계                         10/20
+"
+        );
+        assert_eq!(
+            details(&sample(&all), Language::Korean),
+            "
+two: 테스트 `second`: 실패
+    left: 1
+    right: 2
+
+three: 컴파일 안 됨
+    error[E0308]: mismatched types
+"
+        );
+    }
+
+    #[test]
     fn details_show_each_first_problem() {
         let all = three();
         assert_eq!(
-            details(&sample(&all)),
+            details(&sample(&all), Language::English),
             "
 two: test `second` failed
     left: 1

@@ -9,20 +9,23 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::language::Language;
 use crate::manifest::Manifest;
 use crate::progress::{Progress, Status};
 use crate::report::Verdict;
 use crate::verify;
 
 /// Runs the command and returns the process exit code: 0 shown, 1 not yet (the exercise fails).
-pub fn run(root: &Path, name: &str, timeout: Duration) -> Result<u8, String> {
+/// The verdict, if it takes one, is shown in `language`.
+pub fn run(root: &Path, name: &str, timeout: Duration, language: Language) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
     let exercise = manifest.find(name)?;
     let passes = if Progress::load(root)?.get(name).status == Status::Passing {
         true
     } else {
         println!("The solution is shown once your `{name}` passes; checking it now.");
-        let graded = verify::check_exercises(root, &manifest, vec![exercise], false, timeout)?;
+        let graded =
+            verify::check_exercises(root, &manifest, vec![exercise], false, timeout, language)?;
         graded.iter().all(|g| g.outcome.verdict == Verdict::Passed)
     };
     if !passes {

@@ -16,6 +16,7 @@ use crate::book;
 use crate::cli::VerifyOptions;
 use crate::grade::{self, Crate};
 use crate::junit;
+use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress;
 use crate::report::{self, Graded};
@@ -28,7 +29,15 @@ pub fn run(root: &Path, options: &VerifyOptions) -> Result<u8, String> {
         Some(name) => vec![manifest.find(name)?],
         None => manifest.exercises.iter().collect(),
     };
-    let graded = check_exercises(root, &manifest, exercises, options.strict, options.timeout)?;
+    let language = Language::or_from_environment(options.language);
+    let graded = check_exercises(
+        root,
+        &manifest,
+        exercises,
+        options.strict,
+        options.timeout,
+        language,
+    )?;
     if let Some(path) = &options.json {
         write_report(path, "JSON", &report::json(&graded))?;
     }
@@ -50,14 +59,16 @@ fn write_report(path: &Path, format: &str, text: &str) -> Result<(), String> {
 }
 
 /// Grades `exercises` (in manifest order) and prints the verdicts: warnings for tests that
-/// differ from their seal, the table, each first problem, and the next step. With `strict`, an
-/// exercise whose tests differ fails. The verdicts are recorded in the progress file.
+/// differ from their seal, the table, each first problem, and the next step, the last three in
+/// `language`. With `strict`, an exercise whose tests differ fails. The verdicts are recorded
+/// in the progress file.
 pub fn check_exercises<'m>(
     root: &Path,
     manifest: &'m Manifest,
     exercises: Vec<&'m Exercise>,
     strict: bool,
     timeout: Duration,
+    language: Language,
 ) -> Result<Vec<Graded<'m>>, String> {
     let changes = seal_changes(root, &exercises, strict)?;
     let crates: Vec<Crate> = exercises
@@ -99,8 +110,8 @@ pub fn check_exercises<'m>(
              `git checkout -- <file>` (a teacher's grading fails changed tests).\n"
         );
     }
-    print!("{}", report::table(&graded));
-    print!("{}", report::details(&graded));
+    print!("{}", report::table(&graded, language));
+    print!("{}", report::details(&graded, language));
 
     let mut progress = progress::load_or_warn(root);
     progress.record(&graded);
@@ -111,13 +122,15 @@ pub fn check_exercises<'m>(
         .first()
         .and_then(|g| manifest.exercises.iter().position(|e| e == g.exercise))
         .unwrap_or(0);
-    match progress.next_from(manifest, first) {
-        Some(next) => println!(
-            "\nNext: {} — read {}",
-            next.name,
-            book::chapter_link(root, &next.chapter)
-        ),
-        None => println!("\nEvery exercise passes. Well done!"),
+    let next = progress.next_from(manifest, first);
+    let link = |next: &Exercise| book::chapter_link(root, &next.chapter, language);
+    match (next, language) {
+        (Some(next), Language::English) => println!("\nNext: {} — read {}", next.name, link(next)),
+        (Some(next), Language::Korean) => {
+            println!("\n다음 연습 문제: {} — 읽을 장: {}", next.name, link(next))
+        }
+        (None, Language::English) => println!("\nEvery exercise passes. Well done!"),
+        (None, Language::Korean) => println!("\n모든 연습 문제를 통과했습니다. 잘하셨습니다!"),
     }
     Ok(graded)
 }

@@ -28,6 +28,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, SystemTime};
 
+use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress::{self, Progress};
 use crate::report::Verdict;
@@ -42,15 +43,30 @@ enum Input {
     Quit,
 }
 
-/// Runs the command and returns the process exit code: 0 when stopped, or when all pass.
-pub fn run(root: &Path, exercise: Option<&str>, timeout: Duration) -> Result<u8, String> {
+/// Runs the command and returns the process exit code: 0 when stopped, or when all pass. It
+/// speaks `language`.
+pub fn run(
+    root: &Path,
+    exercise: Option<&str>,
+    timeout: Duration,
+    language: Language,
+) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
     let mut current = match exercise {
         Some(name) => manifest.find(name)?,
         None => match Progress::load(root)?.next_from(&manifest, 0) {
             Some(exercise) => exercise,
             None => {
-                println!("Every exercise passes. Well done! (`cargo xtask watch <exercise>` watches one.)");
+                match language {
+                    Language::English => println!(
+                        "Every exercise passes. Well done! (`cargo xtask watch <exercise>` \
+                         watches one.)"
+                    ),
+                    Language::Korean => println!(
+                        "모든 연습 문제를 통과했습니다. 잘하셨습니다! (하나를 지켜보려면 \
+                         `cargo xtask watch <exercise>`)"
+                    ),
+                }
                 return Ok(0);
             }
         },
@@ -59,16 +75,27 @@ pub fn run(root: &Path, exercise: Option<&str>, timeout: Duration) -> Result<u8,
     loop {
         let folder = root.join(&current.dir);
         let before = Snapshot::take(&folder);
-        match verify::check_exercises(root, &manifest, vec![current], false, timeout) {
+        let graded =
+            verify::check_exercises(root, &manifest, vec![current], false, timeout, language);
+        match graded {
             Ok(graded) if graded.iter().all(|g| g.outcome.verdict == Verdict::Passed) => {
-                match following(root, &manifest, current) {
-                    Some(next) => {
+                match (following(root, &manifest, current), language) {
+                    (Some(next), Language::English) => {
                         println!("\n{} passes. On to {}!", current.name, next.name);
                         current = next;
                         continue;
                     }
-                    None => {
+                    (Some(next), Language::Korean) => {
+                        println!("\n{} 통과! 다음은 {}입니다.", current.name, next.name);
+                        current = next;
+                        continue;
+                    }
+                    (None, Language::English) => {
                         println!("\nThat was the last one: you have finished the workbook.");
+                        return Ok(0);
+                    }
+                    (None, Language::Korean) => {
+                        println!("\n마지막 연습 문제였습니다. 워크북을 모두 마쳤습니다!");
                         return Ok(0);
                     }
                 }
@@ -78,11 +105,18 @@ pub fn run(root: &Path, exercise: Option<&str>, timeout: Duration) -> Result<u8,
             // try again at the next save.
             Err(error) => println!("\nerror: {error}"),
         }
-        println!(
-            "\nWatching {}/ for changes: save a file to check again, press Enter to check now, \
-             type q and Enter to stop.",
-            current.dir
-        );
+        match language {
+            Language::English => println!(
+                "\nWatching {}/ for changes: save a file to check again, press Enter to check \
+                 now, type q and Enter to stop.",
+                current.dir
+            ),
+            Language::Korean => println!(
+                "\n{}/ 폴더의 변경을 지켜보는 중: 파일을 저장하면 다시 검사하고, Enter는 바로 \
+                 검사, q와 Enter는 종료입니다.",
+                current.dir
+            ),
+        }
         loop {
             match input.recv_timeout(POLL) {
                 Ok(Input::CheckNow) => break,

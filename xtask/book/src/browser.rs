@@ -1,8 +1,8 @@
-//! `workbook-book check`: the built book as a reader's browser shows it.
+//! `workbook-book check`: the built site, every language, as a reader's browser shows it.
 //!
-//! `build` checks the Markdown; this opens every page of `book/build/` in headless Chromium,
-//! which loads the page, runs its scripts and prints the resulting document (`--dump-dom`). In
-//! that document it checks:
+//! `build` checks the Markdown; this opens every page of `book/build/` (the English book and, in
+//! their folders, its translations) in headless Chromium, which loads the page, runs its scripts
+//! and prints the resulting document (`--dump-dom`). In that document it checks:
 //!
 //! - the page loaded and its scripts ran: mdBook's sidebar, which JavaScript draws, lists the
 //!   chapters;
@@ -10,10 +10,14 @@
 //!   nothing);
 //! - every image, stylesheet, script and link that stays within the book points at a file that
 //!   exists, and a link's `#anchor` at an element with that id;
-//! - search works: the first page, opened with `?search=<word>`, lists results.
+//! - every character has a glyph in the installed fonts ([`crate::glyphs`]): a Korean page on a
+//!   machine without a Korean font would show empty boxes. For this the page is opened with a
+//!   checking script added for the while;
+//! - search works: each language's first page, opened with `?search=<word>`, lists results.
 //!
-//! The 404 page is left out: it is written for a web server's root. It needs Chromium: `apt-get install chromium` on Debian and Ubuntu, or `CHROMIUM=<program>` for
-//! another build (Chrome works too). Pages are opened as `file://` URLs, so no server is needed.
+//! The 404 pages are left out: they are written for a web server's root. It needs Chromium:
+//! `apt-get install chromium` on Debian and Ubuntu, or `CHROMIUM=<program>` for another build
+//! (Chrome works too), and fonts for every language (`fonts-noto-cjk` for Korean). Pages are opened as `file://` URLs, so no server is needed.
 //! Chromium runs with `--no-sandbox`, which it requires when run as root (as in CI containers);
 //! the pages are the book's own.
 
@@ -22,8 +26,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::{glyphs, languages};
+
 /// mdBook's page for a web server's "not found": it is written for the site's root (its links
-/// start at `/`), so it cannot work opened from a file, and is not checked.
+/// start at `/`, or `/ko/` in a translation), so it cannot work opened from a file, and is not
+/// checked.
 const NOT_FOUND_PAGE: &str = "404.html";
 
 /// A word the book's search must find: the workbook is about Lambda.
@@ -37,9 +44,9 @@ const BROWSERS: [&str; 4] = [
     "google-chrome-stable",
 ];
 
-/// Checks every page of the built book in `site`; `Ok` is the number of pages checked, `Err`
-/// every problem, one per line.
-pub fn check(site: &Path) -> Result<usize, String> {
+/// Checks every page of the site in `site`, whose languages' folders are `languages`; `Ok` is
+/// the number of pages checked, `Err` every problem, one per line.
+pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
     let browser = find_browser()?;
     let profile = env::temp_dir().join(format!("workbook-book-chromium-{}", std::process::id()));
     let mut pages = Vec::new();
@@ -53,28 +60,34 @@ pub fn check(site: &Path) -> Result<usize, String> {
             .unwrap_or(page)
             .display()
             .to_string();
-        match dump_dom(&browser, &file_url(page), &profile) {
+        let dom = glyphs::with_script(page, || dump_dom(&browser, &file_url(page), &profile))
+            .map_err(|e| format!("cannot add the glyph check to {}: {e}", page.display()))?;
+        match dom {
             Ok(dom) => problems.extend(
                 page_problems(&dom, page)
                     .into_iter()
+                    .chain(glyphs::problems(&dom))
                     .map(|p| format!("{name}: {p}")),
             ),
             Err(error) => problems.push(format!("{name}: {error}")),
         }
     }
-    let index = site.join("index.html");
-    let search = dump_dom(
-        &browser,
-        &format!("{}?search={SEARCH_PROBE}", file_url(&index)),
-        &profile,
-    );
-    match search {
-        Ok(dom) if has_search_results(&dom) => {}
-        Ok(_) => problems.push(format!(
-            "search: `index.html?search={SEARCH_PROBE}` lists no results; is the search index \
-             (searchindex*.js) built?"
-        )),
-        Err(error) => problems.push(format!("search: {error}")),
+    for folder in languages.iter().map(|code| languages::site_folder(code)) {
+        let index = Path::new(folder).join("index.html");
+        let search = dump_dom(
+            &browser,
+            &format!("{}?search={SEARCH_PROBE}", file_url(&site.join(&index))),
+            &profile,
+        );
+        match search {
+            Ok(dom) if has_search_results(&dom) => {}
+            Ok(_) => problems.push(format!(
+                "search: `{}?search={SEARCH_PROBE}` lists no results; is the search index \
+                 (searchindex*.js) built?",
+                index.display()
+            )),
+            Err(error) => problems.push(format!("search: {error}")),
+        }
     }
     let _ = fs::remove_dir_all(&profile);
     if problems.is_empty() {

@@ -1,10 +1,11 @@
-//! `workbook-book`: builds and serves the workbook's book with mdBook used as a library.
+//! `workbook-book`: builds and serves the workbook's book with mdBook used as a library, in
+//! English and in its translations.
 //!
-//! You normally run it through `cargo xtask book [--serve | --open | --check]` (or `cargo xtask
-//! check`),
-//! which starts it with `cargo run -p workbook-book -- <command> <book folder>`. It is its own
-//! crate so that mdBook's ~120 dependencies are compiled only by those who build the book, never
-//! on a learner's way to their first `cargo xtask verify`.
+//! You normally run it through `cargo xtask book [--lang <code> | --all] [--serve | --open |
+//! --check]`, `cargo xtask pot` or `cargo xtask check`, which start it with
+//! `cargo run -p workbook-book -- <command> [options] <book folder>`. It is its own crate so that
+//! mdBook's ~120 dependencies are compiled only by those who build the book, never on a learner's
+//! way to their first `cargo xtask verify`.
 //!
 //! On top of what the `mdbook` program does, it makes the build strict, because a book that
 //! renders with a hole in it is worse than one that does not render:
@@ -13,80 +14,169 @@
 //! - a broken `{{#include}}` is an error (mdBook logs it and leaves the directive on the page);
 //! - a relative link or image to a file that does not exist is an error (mdBook does not look).
 //!
-//! `check` then opens every page in headless Chromium, as a reader would, and checks what the
-//! browser shows: scripts ran, images and links resolve, includes are there, search finds.
+//! The translations are gettext catalogs in `book/po/`, applied to the English chapters at build
+//! time with mdbook-i18n-helpers, the library behind the `mdbook-gettext` plugin; `pot` keeps
+//! them in step with the English book and `translations` says how complete they are.
+//!
+//! `check` then opens every page of the site in headless Chromium, as a reader would, and checks
+//! what the browser shows: scripts ran, images and links resolve, includes are there, search
+//! finds, and every character has a glyph in the installed fonts.
 //!
 //! # Layout
 //!
-//! - [`render`]: load the book with strict settings, render it to `book/build/`, run the checks.
+//! - [`languages`]: English and the translations, and where each goes in the site.
+//! - [`render`]: load the book (translated, if need be) with strict settings, render it to
+//!   `book/build/`, run the checks.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
-//! - [`browser`]: `check`, the built pages as headless Chromium shows them.
+//! - [`extract`]: the English book's messages, for the translation template.
+//! - [`merge`]: bring a translation up to date with a new template, as `msgmerge` does.
+//! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
+//!   [`emphasis`]: emphasis marks a translation left as text.
+//! - [`browser`]: `check`, the built pages as headless Chromium shows them; [`glyphs`]: whether
+//!   their characters have glyphs.
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
 
 mod browser;
 mod diagnostics;
+mod emphasis;
+mod extract;
+mod glyphs;
+mod languages;
 mod links;
+mod merge;
 mod render;
 mod serve;
+mod translations;
 
 use std::env;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
-usage: workbook-book build [--open] <book folder>
-       workbook-book serve [--open] <book folder>
-       workbook-book check <book folder>";
+usage: workbook-book build [--lang <code> | --all] [--open] <book folder>
+       workbook-book serve [--lang <code> | --all] [--open] <book folder>
+       workbook-book check <book folder>
+       workbook-book pot <book folder>
+       workbook-book translations [--require-complete] <book folder>";
+
+/// A parsed command line: the command, its options, and the book folder (always last).
+struct Arguments<'a> {
+    command: &'a str,
+    /// The languages to build, English first: `--lang <code>`, `--all`, or English alone.
+    languages: Vec<&'static str>,
+    open: bool,
+    require_complete: bool,
+    book: &'a Path,
+}
 
 fn main() -> ExitCode {
     diagnostics::install();
     let args: Vec<String> = env::args().skip(1).collect();
-    let (command, open, book) = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [command, book] => (command, false, book),
-        [command, "--open", book] => (command, true, book),
-        _ => return usage_error(),
+    let arguments = match parse(&args) {
+        Ok(arguments) => arguments,
+        Err(error) => {
+            eprintln!("{error}\n{USAGE}");
+            return ExitCode::from(2);
+        }
     };
-    let book = Path::new(book);
+    let Arguments {
+        command,
+        ref languages,
+        open,
+        require_complete,
+        book,
+    } = arguments;
     match command {
-        "build" => match render::build(book) {
+        "build" => match render::build(book, languages) {
             Ok(site) => {
-                let index = site.join("index.html");
+                let index = site
+                    .join(languages::site_folder(languages[0]))
+                    .join("index.html");
                 println!("The book is in {}", index.display());
                 if open {
                     open_in_browser(&index.to_string_lossy());
                 }
                 ExitCode::SUCCESS
             }
-            Err(problems) => {
-                eprintln!("The book has problems:\n{problems}");
-                ExitCode::FAILURE
-            }
+            Err(found) => problems(&found),
         },
-        "check" if !open => match render::build(book).and_then(|site| browser::check(&site)) {
-            Ok(pages) => {
-                println!("The book's {pages} pages load in Chromium, and search works.");
-                ExitCode::SUCCESS
+        "check" => {
+            let site = render::build(book, languages);
+            match site.and_then(|site| browser::check(&site, languages)) {
+                Ok(pages) => {
+                    let languages = languages.join(", ");
+                    println!(
+                        "The site's {pages} pages ({languages}) load in Chromium, search works, \
+                         and every character has a glyph."
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(found) => problems(&found),
             }
-            Err(problems) => {
-                eprintln!("The book has problems:\n{problems}");
-                ExitCode::FAILURE
-            }
-        },
-        "serve" => match serve::serve(book, open) {
+        }
+        "serve" => match serve::serve(book, languages, open) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
+            Err(message) => error(&message),
         },
-        _ => usage_error(),
+        "pot" => match translations::refresh(book) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => error(&message),
+        },
+        "translations" => match translations::status(book, require_complete) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(message) => error(&message),
+        },
+        // `parse` lets no other command through.
+        _ => ExitCode::from(2),
     }
 }
 
-fn usage_error() -> ExitCode {
-    eprintln!("{USAGE}");
-    ExitCode::from(2)
+/// Parses `<command> [options] <book folder>`; each command takes only its own options.
+fn parse(args: &[String]) -> Result<Arguments<'_>, String> {
+    let [command, options @ .., book] = args else {
+        return Err("a command and a book folder are needed".to_owned());
+    };
+    let mut arguments = Arguments {
+        command,
+        languages: vec![languages::ENGLISH],
+        open: false,
+        require_complete: false,
+        book: Path::new(book),
+    };
+    let mut options = options.iter().map(String::as_str);
+    while let Some(option) = options.next() {
+        match (command.as_str(), option) {
+            ("build" | "serve", "--lang") => {
+                let code = options.next().ok_or("`--lang` needs a language code")?;
+                arguments.languages = vec![languages::parse(code)?];
+            }
+            ("build" | "serve", "--all") => arguments.languages = languages::all(),
+            ("build" | "serve", "--open") => arguments.open = true,
+            ("translations", "--require-complete") => arguments.require_complete = true,
+            _ => return Err(format!("`{command}` does not take `{option}`")),
+        }
+    }
+    match command.as_str() {
+        // The check is of the whole site, every language.
+        "check" => arguments.languages = languages::all(),
+        "build" | "serve" | "pot" | "translations" => {}
+        _ => return Err(format!("there is no command `{command}`")),
+    }
+    Ok(arguments)
+}
+
+/// The book was built, and has problems: one per line.
+fn problems(problems: &str) -> ExitCode {
+    eprintln!("The book has problems:\n{problems}");
+    ExitCode::FAILURE
+}
+
+/// The command could not do its work.
+fn error(error: &str) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
 }
 
 /// Opens a file or URL with the system's default program, or says where to open it by hand.

@@ -6,7 +6,7 @@
 //! request line, map the path to a file under `book/build/`, send it, close the connection.
 //!
 //! Changes are noticed by polling: once a second we look for the newest modification time under
-//! the book folder. No file-watching library, and it works the same on every system. There is
+//! the book folder, which holds the chapters and the translations' catalogs (`book/po/`). No file-watching library, and it works the same on every system. There is
 //! no live reload: refresh the page after a rebuild.
 
 use std::fs;
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, SystemTime};
 
-use crate::{open_in_browser, render};
+use crate::{languages, open_in_browser, render};
 
 /// Ports to try, in order: mdBook's usual 3000, or the next free one.
 const PORTS: std::ops::RangeInclusive<u16> = 3000..=3010;
@@ -24,11 +24,12 @@ const PORTS: std::ops::RangeInclusive<u16> = 3000..=3010;
 /// How often to look for changed sources.
 const POLL: Duration = Duration::from_secs(1);
 
-/// Builds the book, serves it until the process is stopped, and rebuilds it on changes. A build
-/// with problems is reported and the server keeps running: fix the file and it rebuilds.
-pub fn serve(book_dir: &Path, open: bool) -> Result<(), String> {
+/// Builds the book in `languages`, serves the site until the process is stopped, and rebuilds
+/// it on changes. A build with problems is reported and the server keeps running: fix the file
+/// and it rebuilds. The address printed (and opened) is the first language's.
+pub fn serve(book_dir: &Path, languages: &[&'static str], open: bool) -> Result<(), String> {
     let site = book_dir.join(render::BUILD_DIR);
-    report(render::build(book_dir));
+    report(render::build(book_dir, languages));
 
     let listener = PORTS
         .clone()
@@ -37,14 +38,17 @@ pub fn serve(book_dir: &Path, open: bool) -> Result<(), String> {
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the server's address: {e}"))?;
-    let url = format!("http://{address}");
+    let url = match languages::site_folder(languages[0]) {
+        "" => format!("http://{address}/"),
+        folder => format!("http://{address}/{folder}/"),
+    };
     println!("Serving the book at {url} (Ctrl-C to stop). Refresh the page after a change.");
     if open {
         open_in_browser(&url);
     }
 
-    let watched = book_dir.to_path_buf();
-    thread::spawn(move || rebuild_on_change(&watched));
+    let (watched, languages) = (book_dir.to_path_buf(), languages.to_vec());
+    thread::spawn(move || rebuild_on_change(&watched, &languages));
 
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -65,7 +69,7 @@ fn report(result: Result<PathBuf, String>) {
 }
 
 /// Rebuilds whenever something under the book folder (other than the output) changed.
-fn rebuild_on_change(book_dir: &Path) {
+fn rebuild_on_change(book_dir: &Path, languages: &[&str]) {
     let output = book_dir.join(render::BUILD_DIR);
     let mut last = newest_change(book_dir, &output);
     loop {
@@ -74,7 +78,7 @@ fn rebuild_on_change(book_dir: &Path) {
         if now > last {
             last = now;
             println!("A source changed; rebuilding.");
-            report(render::build(book_dir));
+            report(render::build(book_dir, languages));
         }
     }
 }

@@ -14,6 +14,10 @@ use assert_cmd::Command;
 /// What a copy leaves out: cargo's and xtask's own files, should the fixture folder have any.
 const NOT_COPIED: [&str; 3] = ["Cargo.lock", "target", ".workbook"];
 
+/// The variables xtask takes the learner's language from. They are removed, so that the tests
+/// see English whatever the machine's locale; a test of Korean sets one again.
+const LOCALE_VARIABLES: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
 /// A copy of `xtask/tests/fixture`, in `<target>/tmp/fixtures/<test name>`.
 pub struct Fixture {
     pub root: PathBuf,
@@ -40,6 +44,9 @@ impl Fixture {
             .args(args)
             .current_dir(&self.root)
             .envs(self.environment());
+        for variable in LOCALE_VARIABLES {
+            command.env_remove(variable);
+        }
         command
     }
 
@@ -53,6 +60,9 @@ impl Fixture {
             .stderr(Stdio::null())
             .current_dir(&self.root)
             .envs(self.environment());
+        for variable in LOCALE_VARIABLES {
+            command.env_remove(variable);
+        }
         let mut child = command.spawn().expect("xtask starts");
         let lines = read_lines(child.stdout.take().expect("stdout is piped"));
         Running {

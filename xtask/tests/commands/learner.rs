@@ -1,4 +1,4 @@
-//! The learner's commands: list, hint, watch, reset, solution.
+//! The learner's commands: list, hint, watch, reset, solution, and the Korean they speak.
 
 use crate::fixture::{stdout, Fixture};
 
@@ -74,6 +74,99 @@ fn hints_are_revealed_one_at_a_time_and_remembered() {
     assert!(
         error.contains("the exercises are: adder, greeter"),
         "{error}"
+    );
+}
+
+#[test]
+fn a_korean_locale_gets_korean_hints_where_they_are_translated() {
+    let fixture = Fixture::new("hint-ko");
+    let korean = |args: &[&str]| {
+        let run = fixture
+            .xtask(args)
+            .env("LANG", "ko_KR.UTF-8")
+            .assert()
+            .success();
+        stdout(&run)
+    };
+    let first = korean(&["hint", "adder"]);
+    assert!(
+        first.starts_with("adder 힌트 1/2:\n\n    Rust에는 이 일을 하는 연산자가 있습니다.\n"),
+        "{first}"
+    );
+    assert!(
+        first.contains("다음 힌트(2번)는 `cargo xtask hint adder` 명령을"),
+        "{first}"
+    );
+    // `--lang en` wins over the locale; the count of hints seen is the same in both languages.
+    let second = korean(&["hint", "adder", "--lang", "en"]);
+    assert!(
+        second.starts_with("Hint 2 of 2 for adder:\n\n    The answer is `a + b`.\n"),
+        "{second}"
+    );
+    let all = korean(&["hint", "adder", "--all"]);
+    assert!(all.starts_with("adder: 지금까지 본 힌트:\n"), "{all}");
+    assert!(
+        all.contains("힌트 2/2:\n\n    답은 `a + b`입니다.\n"),
+        "{all}"
+    );
+
+    // greeter's hints are not translated: English, and the heading says why.
+    let fallback = korean(&["hint", "greeter"]);
+    assert!(
+        fallback.starts_with(
+            "greeter 힌트 1/1 (아직 번역되지 않아 영어로 보여 드립니다):\n\n    \
+             `format!` builds a `String`.\n"
+        ),
+        "{fallback}"
+    );
+    // The same in English settings, with `--lang ko`.
+    let chosen = stdout(
+        &fixture
+            .xtask(&["hint", "greeter", "--lang", "ko"])
+            .assert()
+            .success(),
+    );
+    assert!(chosen.starts_with("greeter 힌트 1/1"), "{chosen}");
+}
+
+#[test]
+fn verify_speaks_korean_under_a_korean_locale() {
+    let fixture = Fixture::new("verify-ko");
+    fixture.solve("01-adder");
+    let run = fixture
+        .xtask(&["verify"])
+        .env("LC_ALL", "ko_KR.UTF-8")
+        .assert()
+        .code(1);
+    let output = stdout(&run);
+    // Hangul is two columns wide in a terminal: the columns are padded to line up.
+    assert!(
+        output.contains(
+            "연습 문제  장           테스트  점수  상태\n\
+             adder      adding.md    2/2     5/5   통과\n\
+             greeter    greeting.md  0/2     0/10  실패\n\
+             합계                            5/15\n"
+        ),
+        "{output}"
+    );
+    assert!(
+        output.contains("greeter: 테스트 `greets_by_name`: 실패"),
+        "{output}"
+    );
+    assert!(
+        output.contains("다음 연습 문제: greeter — 읽을 장: book/src/greeting.md"),
+        "{output}"
+    );
+
+    let english = fixture
+        .xtask(&["verify", "--lang", "en"])
+        .env("LC_ALL", "ko_KR.UTF-8")
+        .assert()
+        .code(1);
+    let english = stdout(&english);
+    assert!(
+        english.contains("exercise  chapter      tests  points  status\n"),
+        "{english}"
     );
 }
 

@@ -170,6 +170,19 @@ fn check_passes_on_a_sound_workbook_and_fails_on_a_stale_seal() {
 
     let good = stdout(&fixture.xtask(&["check"]).assert().success());
     assert!(good.contains("check: all good."), "{good}");
+    // The book is built in every language, and the translations are counted. Until the Korean
+    // edition is declared complete (KOREAN_EDITION_COMPLETE), an incomplete one is a warning.
+    assert!(good.contains("fixture book: build --all: built"), "{good}");
+    assert!(
+        good.contains("book/po/ko.po: 1 translated message, 0 fuzzy translations"),
+        "{good}"
+    );
+    let required = good.contains("fixture book: translations --require-complete\n");
+    let warned = good.contains("warning: the Korean edition may still have untranslated");
+    assert!(
+        good.contains("fixture book: translations") && required != warned,
+        "the completeness is either required or warned about: {good}"
+    );
 
     let tests = fixture.read("exercises/01-adder/tests/adder.rs");
     fixture.write(
@@ -184,4 +197,18 @@ fn check_passes_on_a_sound_workbook_and_fails_on_a_stale_seal() {
         ),
         "{stale}"
     );
+}
+
+#[test]
+fn book_passes_the_languages_on_and_pot_refreshes_the_translations() {
+    let fixture = Fixture::new("book");
+    let said = |args: &[&str]| stdout(&fixture.xtask(args).assert().success());
+    assert!(said(&["book"]).contains("fixture book: build --lang en: built"));
+    assert!(said(&["book", "--lang", "ko"]).contains("fixture book: build --lang ko: built"));
+    assert!(said(&["book", "--all"]).contains("fixture book: build --all: built"));
+    assert!(said(&["book", "--check"]).contains("fixture book: check: built"));
+    assert!(said(&["pot"]).contains("fixture book: pot: built"));
+    let wrong = fixture.xtask(&["book", "--lang", "fr"]).assert().code(2);
+    let error = String::from_utf8_lossy(&wrong.get_output().stderr).into_owned();
+    assert!(error.contains("the workbook speaks en, ko"), "{error}");
 }
