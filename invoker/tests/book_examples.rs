@@ -1162,7 +1162,11 @@ async fn event_models_an_sqs_queue_read_in_batches() {
     let code = handler_fn(move |event: SqsEvent, ctx: Context| {
         ship_orders(Arc::clone(&stock), event, ctx)
     });
-    let config = FunctionConfig::new("ship-orders").timeout_secs(5);
+    // The mapping polls with the function's role: SAM's SQSPollerPolicy, or this managed policy.
+    let role = Role::new("ship-orders-role").attach(ManagedPolicy::SqsQueueExecution);
+    let config = FunctionConfig::new("ship-orders")
+        .timeout_secs(5)
+        .role(role);
     lambda.create_function(config, code).unwrap();
 
     // Four orders wait in the queue. Nobody is told: SQS invokes nothing.
@@ -1217,7 +1221,11 @@ async fn event_models_a_kinesis_stream_read_shard_by_shard() {
     let stream = lambda.kinesis().create_stream("clicks", 2).unwrap();
     let code = handler_fn(count_clicks);
     lambda
-        .create_function(FunctionConfig::new("count-clicks"), code)
+        .create_function(
+            FunctionConfig::new("count-clicks")
+                .role(Role::new("count-clicks-role").attach(ManagedPolicy::KinesisExecution)),
+            code,
+        )
         .unwrap();
     // The user is the partition key: Kinesis hashes it to choose the shard.
     let click = |user: &str, page: &str| {
@@ -1268,7 +1276,8 @@ async fn concurrency_a_stream_runs_shards_times_parallelization_factor() {
     let stream = lambda.kinesis().create_stream("clicks", 4).unwrap();
     lambda
         .create_function(
-            FunctionConfig::new("store-clicks"),
+            FunctionConfig::new("store-clicks")
+                .role(Role::new("store-clicks-role").attach(ManagedPolicy::KinesisExecution)),
             handler_fn(store_clicks),
         )
         .unwrap();

@@ -6,7 +6,7 @@ use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
 use invoker::dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
 use invoker::{
     handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, InvokeRequest, Lambda,
-    ServiceError, StartingPosition,
+    ManagedPolicy, Role, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -240,7 +240,11 @@ async fn a_stream_record_of_a_table_with_a_sort_key_carries_both_key_attributes(
         async { Ok::<_, HandlerError>(Value::Null) }
     });
     lambda
-        .create_function(FunctionConfig::new("audit"), audit)
+        .create_function(
+            FunctionConfig::new("audit")
+                .role(Role::new("audit-role").attach(ManagedPolicy::DynamoDbExecution)),
+            audit,
+        )
         .unwrap();
     let mapping =
         EventSourceMapping::new(&stream, "audit").starting_position(StartingPosition::TrimHorizon);
@@ -272,6 +276,8 @@ async fn a_stream_record_of_a_table_with_a_sort_key_carries_both_key_attributes(
     );
 }
 
+const VISITS_ARN: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/visits";
+
 /// Calls a handler makes to DynamoDB appear inside its invocation, among its log lines.
 #[tokio::test(start_paused = true)]
 async fn calls_from_a_handler_show_inside_its_invocation() {
@@ -293,7 +299,14 @@ async fn calls_from_a_handler_show_inside_its_invocation() {
         }
     });
     lambda
-        .create_function(FunctionConfig::new("record-visit"), record_visit)
+        .create_function(
+            FunctionConfig::new("record-visit").role(
+                Role::default()
+                    .allow("dynamodb:PutItem", VISITS_ARN)
+                    .allow("dynamodb:Query", VISITS_ARN),
+            ),
+            record_visit,
+        )
         .unwrap();
     for _ in 0..2 {
         let response = lambda

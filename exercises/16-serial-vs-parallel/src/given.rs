@@ -5,7 +5,7 @@
 
 use invoker::{
     handler_fn, with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext,
-    InvokeRequest, Lambda, ServiceError,
+    InvokeRequest, Lambda, ManagedPolicy, Role, ServiceError,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -104,18 +104,26 @@ where
 }
 
 /// Deploys the three services and the two dashboards, each of which may run for 3 seconds, the
-/// default timeout: enough for both.
+/// default timeout: enough for both. The dashboards' execution role may invoke the three
+/// services, and nothing else: a function calling a function needs `lambda:InvokeFunction`.
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    lambda.create_function(FunctionConfig::new(WEATHER), handler_fn(weather))?;
-    lambda.create_function(FunctionConfig::new(NEWS), handler_fn(news))?;
-    lambda.create_function(FunctionConfig::new(TRAFFIC), handler_fn(traffic))?;
+    let mut role = Role::new("dashboard-role").attach(ManagedPolicy::BasicExecution);
+    let services = [
+        (WEATHER, handler_fn(weather)),
+        (NEWS, handler_fn(news)),
+        (TRAFFIC, handler_fn(traffic)),
+    ];
+    for (name, code) in services {
+        let arn = lambda.create_function(FunctionConfig::new(name), code)?;
+        role = role.allow("lambda:InvokeFunction", arn);
+    }
     let serial = dashboard(lambda, |client, request| async move {
         dashboard_serial(&client, request).await
     });
-    lambda.create_function(FunctionConfig::new(SERIAL), serial)?;
+    lambda.create_function(FunctionConfig::new(SERIAL).role(role.clone()), serial)?;
     let parallel = dashboard(lambda, |client, request| async move {
         dashboard_parallel(&client, request).await
     });
-    lambda.create_function(FunctionConfig::new(PARALLEL), parallel)?;
+    lambda.create_function(FunctionConfig::new(PARALLEL).role(role), parallel)?;
     Ok(())
 }

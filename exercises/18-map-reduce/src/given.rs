@@ -6,7 +6,7 @@ use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
     handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    Lambda, ServiceError,
+    Lambda, ManagedPolicy, Permission, Role, ServiceError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -226,23 +226,57 @@ pub fn deploy_with_mapper(lambda: &Lambda, mapper: FunctionCode) -> Result<(), S
     let account = lambda.clone();
     let reducer =
         handler_fn(move |task: ReduceTask, ctx: Context| reduce(account.clone(), task, ctx));
-    let describe = |name: &str, description: &str| {
+    let describe = |name: &str, description: &str, role: Role| {
         FunctionConfig::new(name)
             .timeout_secs(60)
             .description(description)
+            .role(role)
     };
+    // Each function's role allows what its code calls, and no more.
+    let (region, account_id) = (lambda.region(), lambda.account_id());
+    let function_arn = |name: &str| format!("arn:aws:lambda:{region}:{account_id}:function:{name}");
+    let table_arn = format!("arn:aws:dynamodb:{region}:{account_id}:table/{TABLE}");
+    let role = |name: &str| Role::new(name).attach(ManagedPolicy::BasicExecution);
+    let splitter_role = role("splitter-role")
+        .allow("s3:ListBucket", format!("arn:aws:s3:::{INPUT_BUCKET}"))
+        .allow("lambda:InvokeFunction", function_arn(MAPPER));
+    let mapper_role = role("mapper-role")
+        .allow("s3:GetObject", format!("arn:aws:s3:::{INPUT_BUCKET}/*"))
+        .allow("dynamodb:PutItem", &table_arn)
+        .allow("dynamodb:Query", &table_arn)
+        .allow("lambda:InvokeFunction", function_arn(REDUCER));
+    let reducer_role = role("reducer-role")
+        .allow("dynamodb:Query", &table_arn)
+        .allow("s3:PutObject", format!("arn:aws:s3:::{OUTPUT_BUCKET}/*"));
     let splitter_arn = lambda.create_function(
-        describe(SPLITTER, "Fans out one mapper per part of a job"),
+        describe(
+            SPLITTER,
+            "Fans out one mapper per part of a job",
+            splitter_role,
+        ),
         splitter,
     )?;
     lambda.create_function(
-        describe(MAPPER, "Adds up the sales of one part per region"),
+        describe(
+            MAPPER,
+            "Adds up the sales of one part per region",
+            mapper_role,
+        ),
         mapper,
     )?;
     lambda.create_function(
-        describe(REDUCER, "Adds up the parts' totals into the job's"),
+        describe(
+            REDUCER,
+            "Adds up the parts' totals into the job's",
+            reducer_role,
+        ),
         reducer,
     )?;
+    // S3 may invoke the splitter for this bucket only, as SAM's `Events: S3` grants it.
+    let s3_may_invoke = Permission::new("s3-batch-input", "s3.amazonaws.com")
+        .source_arn(format!("arn:aws:s3:::{INPUT_BUCKET}"))
+        .source_account(account_id);
+    lambda.add_permission(SPLITTER, s3_may_invoke)?;
     let start_jobs = LambdaFunctionConfiguration::new(splitter_arn)
         .event("s3:ObjectCreated:*")
         .prefix(JOBS);

@@ -6,7 +6,7 @@ use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::clock::DEFAULT_EPOCH_SECS;
 use invoker::{
     with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
-    ServiceError,
+    Permission, ServiceError,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -141,6 +141,17 @@ pub fn deploy_with(lambda: &Lambda, store: &SessionStore) -> Result<(), ServiceE
     let config =
         FunctionConfig::new(FUNCTION).description("Purges expired sessions, every weekday night");
     let function_arn = lambda.create_function(config, cleanup(store))?;
+    // EventBridge invokes the function only if its resource-based policy lets it, for this rule:
+    // what `aws lambda add-permission` does, and what SAM's `Events: Schedule` adds for you.
+    let rule_arn = format!(
+        "arn:aws:events:{}:{}:rule/{RULE}",
+        lambda.region(),
+        lambda.account_id()
+    );
+    let permission = Permission::new("eventbridge-nightly", "events.amazonaws.com")
+        .source_arn(rule_arn)
+        .source_account(lambda.account_id());
+    lambda.add_permission(FUNCTION, permission)?;
     schedule_cleanup(lambda, &function_arn)
 }
 
