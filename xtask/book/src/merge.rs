@@ -107,23 +107,7 @@ fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polib::message::MessageMutView;
-    use polib::metadata::CatalogMetadata;
-
-    fn catalog(messages: &[(&str, &str, bool)]) -> Catalog {
-        let mut catalog = Catalog::new(CatalogMetadata::new());
-        for &(msgid, msgstr, fuzzy) in messages {
-            let mut message = Message::build_singular()
-                .with_msgid(msgid.to_owned())
-                .with_msgstr(msgstr.to_owned())
-                .done();
-            if fuzzy {
-                message.flags_mut().add_flag("fuzzy");
-            }
-            catalog.append_or_update(message);
-        }
-        catalog
-    }
+    use crate::translations::tests::catalog;
 
     fn entries(catalog: &Catalog) -> Vec<(String, String, bool)> {
         catalog

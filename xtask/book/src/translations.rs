@@ -303,11 +303,12 @@ fn write_if_changed(path: &Path, text: &str) -> Result<bool, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use polib::message::Message;
 
-    fn catalog(messages: &[(&str, &str, bool)]) -> Catalog {
+    /// A catalog of `(msgid, msgstr, fuzzy)` messages, for tests here and in `merge`.
+    pub(crate) fn catalog(messages: &[(&str, &str, bool)]) -> Catalog {
         let mut catalog = Catalog::new(CatalogMetadata::new());
         for &(msgid, msgstr, fuzzy) in messages {
             let mut message = Message::build_singular()
