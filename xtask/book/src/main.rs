@@ -32,7 +32,8 @@
 //! - [`extract`]: the English book's messages, for the translation template.
 //! - [`merge`]: bring a translation up to date with a new template, as `msgmerge` does.
 //! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
-//!   [`emphasis`]: emphasis marks a translation left as text.
+//!   [`emphasis`]: emphasis marks a translation left as text; [`heading_ids`]: translated
+//!   headings keep their English ids, so links to sections work in every language.
 //! - [`browser`]: `check`, the built pages as headless Chromium shows them; [`glyphs`]: whether
 //!   their characters have glyphs.
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
@@ -42,6 +43,7 @@ mod diagnostics;
 mod emphasis;
 mod extract;
 mod glyphs;
+mod heading_ids;
 mod languages;
 mod links;
 mod merge;

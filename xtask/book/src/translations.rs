@@ -16,10 +16,12 @@
 //! does not keep translator comments (`# …` lines); a note for translators belongs in the English
 //! source, as `<!-- i18n:comment … -->`, which the extraction turns into a `#.` comment.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use mdbook_driver::book::BookItem;
 use mdbook_driver::MDBook;
 use mdbook_i18n_helpers::gettext::{add_stripped_summary_translations, translate_book};
 use polib::catalog::Catalog;
@@ -28,6 +30,7 @@ use polib::metadata::CatalogMetadata;
 use polib::po_file;
 
 use crate::extract::extract;
+use crate::heading_ids;
 use crate::languages::{self, ENGLISH};
 use crate::merge::merge;
 use crate::render;
@@ -125,8 +128,25 @@ pub fn translate(book: &mut MDBook, code: &str) -> Result<(), String> {
         }
     }
     add_stripped_summary_translations(&mut catalog);
+    let english = chapter_texts(book);
     translate_book(&catalog, &mut book.book)
-        .map_err(|e| format!("cannot translate the book into `{code}`: {e:#}"))
+        .map_err(|e| format!("cannot translate the book into `{code}`: {e:#}"))?;
+    book.book.for_each_chapter_mut(|chapter| {
+        if let Some(original) = english.get(&chapter.path) {
+            chapter.content = heading_ids::keep_english_ids(original, &chapter.content);
+        }
+    });
+    Ok(())
+}
+
+/// Each chapter's English text, by its path, before it is translated.
+fn chapter_texts(book: &MDBook) -> HashMap<Option<PathBuf>, String> {
+    book.iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(chapter) => Some((chapter.path.clone(), chapter.content.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `pot`: extracts the template from the English book and merges it into every translation,
