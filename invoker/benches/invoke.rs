@@ -14,7 +14,7 @@
 
 use invoker::{
     handler_fn, Context, EventOutcome, EventSourceMapping, FunctionConfig, HandlerError,
-    InvocationType, InvokeRequest, Lambda, StartingPosition,
+    InvocationType, InvokeRequest, Lambda, ManagedPolicy, Role, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -194,7 +194,11 @@ fn kinesis_stream() {
             .create_stream("clicks", 4)
             .expect("valid stream");
         lambda
-            .create_function(FunctionConfig::new("count"), handler_fn(consume))
+            .create_function(
+                FunctionConfig::new("count")
+                    .role(Role::new("count-role").attach(ManagedPolicy::KinesisExecution)),
+                handler_fn(consume),
+            )
             .expect("valid function");
         let mapping = EventSourceMapping::new(&stream, "count")
             .starting_position(StartingPosition::Latest)
