@@ -46,7 +46,7 @@ pub struct Context {
     pub(crate) deadline: Instant,
     pub(crate) clock: VirtualClock,
     pub(crate) logger: Logger,
-    pub(crate) resources: EnvironmentResources,
+    pub(crate) resources: Arc<EnvironmentResources>,
 }
 
 /// What an execution environment gives the code running in it, at init and on every invocation:
@@ -67,7 +67,7 @@ pub(crate) struct EnvironmentResources {
 /// request yet, so no request id and no deadline.
 #[derive(Clone, Debug)]
 pub struct InitContext {
-    pub(crate) resources: EnvironmentResources,
+    pub(crate) resources: Arc<EnvironmentResources>,
     pub(crate) logger: Logger,
 }
 

@@ -32,7 +32,7 @@ pub(crate) struct Environment {
     /// The handler built by this environment's Init phase; `None` until Init has run.
     pub handler: Option<Handler>,
     /// Its environment variables and service clients.
-    pub resources: EnvironmentResources,
+    pub resources: Arc<EnvironmentResources>,
     /// Initialised ahead of time by provisioned concurrency: it never expires while idle.
     pub provisioned: bool,
     /// Its row in the service's timeline.

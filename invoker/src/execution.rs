@@ -415,7 +415,7 @@ impl Lambda {
             log_group: log_group_arc,
             log_stream: log_stream.into(),
             handler: None,
-            resources,
+            resources: Arc::new(resources),
             provisioned,
             history,
             idle_since: Instant::now(),
