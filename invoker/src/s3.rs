@@ -530,13 +530,16 @@ impl S3<'_> {
         self.lambda.record_call(line);
         object["key"] = json!(url_encode_key(key));
         object["sequencer"] = json!(write.sequencer);
+        // One write, one time and one sender, whichever functions it notifies.
+        let event_time = clock::rfc3339_millis(self.lambda.inner.clock.now());
+        let principal = self.principal(bucket);
         for config in &write.matching {
             let event = json!({
                 "Records": [{
                     "eventVersion": "2.1",
                     "eventSource": "aws:s3",
                     "awsRegion": self.lambda.inner.scope.region,
-                    "eventTime": clock::rfc3339_millis(self.lambda.inner.clock.now()),
+                    "eventTime": event_time,
                     "eventName": write.event,
                     "userIdentity": { "principalId": PRINCIPAL_ID },
                     "requestParameters": { "sourceIPAddress": SOURCE_IP },
@@ -563,7 +566,7 @@ impl S3<'_> {
             };
             let mut request = InvokeRequest::new(target.name)
                 .invocation_type(InvocationType::Event)
-                .principal(self.principal(bucket))
+                .principal(principal.clone())
                 .payload(event);
             if let Some(qualifier) = target.qualifier {
                 request = request.qualifier(qualifier);
