@@ -30,6 +30,10 @@
 //! A message whose request chain would invoke the function a 17th time (a function that sends to
 //! the queue it reads) is not handed to it: it stays in the queue, and its redrive policy moves it
 //! away in the end (see [`crate::trace`]).
+//!
+//! Simplified here: a function response that is not JSON counts as an empty one, so with
+//! `ReportBatchItemFailures` it is a full success (AWS lists an invalid JSON response among the
+//! answers that fail the whole batch).
 
 use super::{count, reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
 use crate::error::ServiceError;
