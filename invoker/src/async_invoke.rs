@@ -347,20 +347,18 @@ impl Lambda {
                 };
                 return self.give_up(&queued, &config, &function_arn, context).await;
             };
-            attempts += 1;
             let run = Run {
                 request: &queued.request,
                 target: &queued.target,
                 version: &version,
                 event: queued.event.clone(),
                 request_id: queued.request_id.clone(),
-                kind: format!("Event, attempt {attempts}"),
+                kind: format!("Event, attempt {}", attempts + 1),
                 lineage: queued.chain.then(&queued.target.name),
             };
             let (response, failure) = match self.run(run).await {
                 Ok(ran) => ran,
                 Err(throttled) => {
-                    attempts -= 1;
                     if self.reserved_concurrency_of(&queued.target.name) == Some(0) {
                         // A function switched off with reserved concurrency 0 will never run
                         // the event: Lambda sends it straight to failure handling.
@@ -389,6 +387,8 @@ impl Lambda {
                     continue;
                 }
             };
+            // Only an invocation that ran is an attempt.
+            attempts += 1;
             match failure {
                 None => {
                     let mut sent_to = Vec::new();

@@ -115,6 +115,18 @@ pub(crate) struct Buckets {
     buckets: BTreeMap<String, Bucket>,
 }
 
+impl Buckets {
+    /// A bucket by name, or S3's `NoSuchBucket`.
+    fn bucket(&self, name: &str) -> Result<&Bucket, ServiceError> {
+        self.buckets.get(name).ok_or_else(no_such_bucket)
+    }
+
+    /// A bucket by name, to change, or S3's `NoSuchBucket`.
+    fn bucket_mut(&mut self, name: &str) -> Result<&mut Bucket, ServiceError> {
+        self.buckets.get_mut(name).ok_or_else(no_such_bucket)
+    }
+}
+
 #[derive(Debug, Default)]
 struct Bucket {
     /// Each key's content.
@@ -355,11 +367,7 @@ impl S3<'_> {
         let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
         let state = &mut *state;
-        let stored = state
-            .buckets
-            .buckets
-            .get_mut(bucket)
-            .ok_or_else(no_such_bucket)?;
+        let stored = state.buckets.bucket_mut(bucket)?;
         for config in configurations.iter_mut().filter(|c| c.id.is_none()) {
             // S3 names an unnamed configuration with a random id, base64-encoded.
             let id = state.ids.request_id();
@@ -387,11 +395,7 @@ impl S3<'_> {
         bucket: &str,
     ) -> Result<NotificationConfiguration, ServiceError> {
         let state = self.lambda.state();
-        let bucket = state
-            .buckets
-            .buckets
-            .get(bucket)
-            .ok_or_else(no_such_bucket)?;
+        let bucket = state.buckets.bucket(bucket)?;
         Ok(bucket.notifications.clone())
     }
 
@@ -430,11 +434,7 @@ impl S3<'_> {
         self.authorize("s3:GetObject", bucket, Some(key))?;
         let found = {
             let state = self.lambda.state();
-            let stored = state
-                .buckets
-                .buckets
-                .get(bucket)
-                .ok_or_else(no_such_bucket)?;
+            let stored = state.buckets.bucket(bucket)?;
             stored.objects.get(key).cloned()
         };
         let Some(body) = found else {
@@ -467,11 +467,7 @@ impl S3<'_> {
     pub fn list_objects(&self, bucket: &str, prefix: &str) -> Result<Vec<String>, ServiceError> {
         self.authorize("s3:ListBucket", bucket, None)?;
         let state = self.lambda.state();
-        let bucket = state
-            .buckets
-            .buckets
-            .get(bucket)
-            .ok_or_else(no_such_bucket)?;
+        let bucket = state.buckets.bucket(bucket)?;
         Ok(bucket
             .objects
             .range(prefix.to_owned()..)
@@ -491,11 +487,7 @@ impl S3<'_> {
     ) -> Result<Option<Change>, ServiceError> {
         let mut state = self.lambda.state();
         let state = &mut *state;
-        let stored = state
-            .buckets
-            .buckets
-            .get_mut(bucket)
-            .ok_or_else(no_such_bucket)?;
+        let stored = state.buckets.bucket_mut(bucket)?;
         if !change(&mut stored.objects) {
             return Ok(None);
         }
@@ -538,13 +530,16 @@ impl S3<'_> {
         self.lambda.record_call(line);
         object["key"] = json!(url_encode_key(key));
         object["sequencer"] = json!(write.sequencer);
+        // One write, one time and one sender, whichever functions it notifies.
+        let event_time = clock::rfc3339_millis(self.lambda.inner.clock.now());
+        let principal = self.principal(bucket);
         for config in &write.matching {
             let event = json!({
                 "Records": [{
                     "eventVersion": "2.1",
                     "eventSource": "aws:s3",
                     "awsRegion": self.lambda.inner.scope.region,
-                    "eventTime": clock::rfc3339_millis(self.lambda.inner.clock.now()),
+                    "eventTime": event_time,
                     "eventName": write.event,
                     "userIdentity": { "principalId": PRINCIPAL_ID },
                     "requestParameters": { "sourceIPAddress": SOURCE_IP },
@@ -571,7 +566,7 @@ impl S3<'_> {
             };
             let mut request = InvokeRequest::new(target.name)
                 .invocation_type(InvocationType::Event)
-                .principal(self.principal(bucket))
+                .principal(principal.clone())
                 .payload(event);
             if let Some(qualifier) = target.qualifier {
                 request = request.qualifier(qualifier);

@@ -245,6 +245,14 @@ impl Sns<'_> {
             .into_iter()
             .map(|(name, (kind, value))| (name, json!({ "Type": kind, "Value": value })))
             .collect();
+        // One message, one publish time: every subscriber sees the same timestamp.
+        let timestamp = clock::rfc3339_millis(self.lambda.inner.clock.now());
+        let signing_cert_url = format!("https://sns.{region}.amazonaws.com/{SIGNING_CERT}");
+        let principal = Principal::Service {
+            service: "sns.amazonaws.com".into(),
+            source_arn: topic_arn.to_owned(),
+            source_account: self.lambda.inner.scope.account_id.clone(),
+        };
         for subscription in subscriptions {
             let event = json!({
                 "Records": [{
@@ -257,10 +265,10 @@ impl Sns<'_> {
                         "TopicArn": topic_arn,
                         "Subject": subject,
                         "Message": message,
-                        "Timestamp": clock::rfc3339_millis(self.lambda.inner.clock.now()),
+                        "Timestamp": timestamp,
                         "SignatureVersion": "1",
                         "Signature": signature,
-                        "SigningCertUrl": format!("https://sns.{region}.amazonaws.com/{SIGNING_CERT}"),
+                        "SigningCertUrl": signing_cert_url,
                         "UnsubscribeUrl": format!(
                             "https://sns.{region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={}",
                             subscription.arn
@@ -271,11 +279,7 @@ impl Sns<'_> {
             });
             let mut request = InvokeRequest::new(subscription.function.name.clone())
                 .invocation_type(InvocationType::Event)
-                .principal(Principal::Service {
-                    service: "sns.amazonaws.com".into(),
-                    source_arn: topic_arn.to_owned(),
-                    source_account: self.lambda.inner.scope.account_id.clone(),
-                })
+                .principal(principal.clone())
                 .payload(event);
             if let Some(qualifier) = &subscription.function.qualifier {
                 request = request.qualifier(qualifier.clone());

@@ -28,7 +28,7 @@
 //! (`sqs:sendmessage`), as it does on AWS.
 //!
 //! Simplified here: standard queues only (no FIFO), no delay queues, no long polling (a receive
-//! answers at once), and no `ChangeMessageVisibility`. Expired messages are removed when the queue
+//! answers at once), no `ChangeMessageVisibility`, and no limit on a message's size. Expired messages are removed when the queue
 //! is next used, with the time they expired.
 
 use crate::clock;

@@ -115,7 +115,10 @@ pub(crate) fn current() -> Option<Caller> {
 
 /// The chain a call continues: its caller's, or a new one outside any handler.
 pub(crate) fn current_lineage() -> Lineage {
-    current().map(|caller| caller.lineage).unwrap_or_default()
+    // Only the lineage is cloned, not the whole caller (its role, its names).
+    CURRENT
+        .try_with(|caller| caller.lineage.clone())
+        .unwrap_or_default()
 }
 
 impl Lambda {

@@ -307,6 +307,47 @@ impl Lambda {
     }
 }
 
+/// Why Lambda cannot read a function's answer as a partial batch response.
+pub(crate) enum UnreadableResponse {
+    /// The answer is neither empty nor a JSON object.
+    NotAnObject,
+    /// `batchItemFailures` is there but is not a list.
+    NotAList,
+}
+
+/// The `itemIdentifier`s of a partial batch response, `{"batchItemFailures": [{"itemIdentifier":
+/// "<id>"}, …]}`, in the order the function listed them; `None` for an entry whose identifier is
+/// missing, not a string or empty. No answer, no list and an empty list name nothing: the whole
+/// batch succeeded. The rule is the same for queues and streams; only what an identifier names
+/// differs (a message id, a sequence number), so each poller checks those itself.
+pub(crate) fn reported_item_failures(
+    response: &Value,
+) -> Result<impl Iterator<Item = Option<&str>>, UnreadableResponse> {
+    let failures: &[Value] = match response {
+        Value::Null => &[],
+        Value::Object(fields) => match fields.get("batchItemFailures") {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(failures)) => failures,
+            Some(_) => return Err(UnreadableResponse::NotAList),
+        },
+        _ => return Err(UnreadableResponse::NotAnObject),
+    };
+    Ok(failures.iter().map(|failure| {
+        failure
+            .get("itemIdentifier")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+    }))
+}
+
+/// `1 message`, `3 records`: a number and what it counts, for the pollers' transcript lines.
+pub(crate) fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
 /// Whether `role` lets Lambda poll `source` for the function, in Lambda's words if not. A source
 /// of a kind the invoker does not map passes here and is refused later.
 fn check_poller_role(role: &Role, source: &str) -> Result<(), ServiceError> {

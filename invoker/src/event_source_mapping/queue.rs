@@ -30,8 +30,12 @@
 //! A message whose request chain would invoke the function a 17th time (a function that sends to
 //! the queue it reads) is not handed to it: it stays in the queue, and its redrive policy moves it
 //! away in the end (see [`crate::trace`]).
+//!
+//! Simplified here: a function response that is not JSON counts as an empty one, so with
+//! `ReportBatchItemFailures` it is a full success (AWS lists an invalid JSON response among the
+//! answers that fail the whole batch).
 
-use super::{BatchOutcome, Mapping};
+use super::{count, reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
 use crate::error::ServiceError;
 use crate::service::Lambda;
 use crate::sqs::{queue_name, Received, SENDER_ID};
@@ -187,7 +191,7 @@ impl Poller {
             chain.merge(&received.chain);
         }
         let queue = &self.mapping.settings.event_source_arn;
-        let label = format!("SQS {}, {}", queue_name(queue), count(batch.len()));
+        let label = format!("SQS {}, {}", queue_name(queue), messages(batch.len()));
         let event = self.event(&batch);
         let outcome = self
             .lambda
@@ -217,7 +221,7 @@ impl Poller {
             .unwrap_or_default();
         let mut summary = Vec::new();
         if !deleted.is_empty() {
-            summary.push(format!("{} deleted", count(deleted.len())));
+            summary.push(format!("{} deleted", messages(deleted.len())));
         }
         if let Some(visible_again) = stay.iter().map(|r| r.visible_at).min() {
             let at =
@@ -225,7 +229,7 @@ impl Poller {
             let stay_or_stays = if stay.len() == 1 { "stays" } else { "stay" };
             summary.push(format!(
                 "{} {stay_or_stays} in the queue, {why}, visible again at {}",
-                count(stay.len()),
+                messages(stay.len()),
                 crate::clock::offset(at)
             ));
         }
@@ -317,33 +321,24 @@ impl Poller {
 
 /// The messages a partial batch response fails, or why the whole batch counts as failed.
 fn batch_item_failures(response: &Value, ids: &BTreeSet<&str>) -> Result<BTreeSet<String>, String> {
-    let failures = match response {
-        Value::Null => return Ok(BTreeSet::new()),
-        Value::Object(fields) => match fields.get("batchItemFailures") {
-            None | Some(Value::Null) => return Ok(BTreeSet::new()),
-            Some(Value::Array(failures)) => failures,
-            Some(_) => return Err("batchItemFailures is not a list".into()),
-        },
-        _ => return Err("the response is not a batch response".into()),
-    };
+    let failures = reported_item_failures(response).map_err(|unreadable| match unreadable {
+        UnreadableResponse::NotAnObject => "the response is not a batch response".to_owned(),
+        UnreadableResponse::NotAList => "batchItemFailures is not a list".to_owned(),
+    })?;
     failures
-        .iter()
-        .map(|failure| match failure.get("itemIdentifier") {
-            Some(Value::String(id)) if ids.contains(id.as_str()) => Ok(id.clone()),
-            Some(Value::String(id)) if !id.is_empty() => Err(format!(
+        .map(|failure| match failure {
+            Some(id) if ids.contains(id) => Ok(id.to_owned()),
+            Some(id) => Err(format!(
                 "batchItemFailures names {id}, which is not a message of the batch"
             )),
-            _ => Err("a batchItemFailures entry has no itemIdentifier".into()),
+            None => Err("a batchItemFailures entry has no itemIdentifier".into()),
         })
         .collect()
 }
 
 /// `1 message`, `3 messages`.
-fn count(n: usize) -> String {
-    match n {
-        1 => "1 message".to_owned(),
-        n => format!("{n} messages"),
-    }
+fn messages(n: usize) -> String {
+    count(n, "message")
 }
 
 #[cfg(test)]

@@ -43,7 +43,9 @@
 //! without a function error (a partial or unreadable response, or a batch too old to invoke) has
 //! no `responseContext`.
 
-use super::{BatchOutcome, Mapping, StartingPosition};
+use super::{
+    count, reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse,
+};
 use crate::clock;
 use crate::concurrency::throttle_backoff;
 use crate::dynamodb;
@@ -702,22 +704,13 @@ fn first_reported_failure(
     response: &Value,
     batch: &[Arc<Record>],
 ) -> Result<Option<usize>, String> {
-    let failures = match response {
-        Value::Null => return Ok(None),
-        Value::Object(fields) => match fields.get("batchItemFailures") {
-            None | Some(Value::Null) => return Ok(None),
-            Some(Value::Array(failures)) => failures,
-            Some(_) => return Err("batchItemFailures is not a list".to_owned()),
-        },
-        _ => return Err("the response is not a JSON object".to_owned()),
-    };
+    let failures = reported_item_failures(response).map_err(|unreadable| match unreadable {
+        UnreadableResponse::NotAnObject => "the response is not a JSON object".to_owned(),
+        UnreadableResponse::NotAList => "batchItemFailures is not a list".to_owned(),
+    })?;
     let mut first: Option<usize> = None;
     for failure in failures {
-        let id = failure
-            .get("itemIdentifier")
-            .and_then(Value::as_str)
-            .filter(|id| !id.is_empty())
-            .ok_or("an itemIdentifier is missing or empty")?;
+        let id = failure.ok_or("an itemIdentifier is missing or empty")?;
         let position = batch
             .iter()
             .position(|r| r.sequence_number == id)
@@ -741,14 +734,6 @@ fn rfc3339_seconds(time: std::time::SystemTime) -> String {
 /// `1 record`, `3 records`.
 fn records(n: usize) -> String {
     count(n, "record")
-}
-
-/// `1 invocation`, `3 invocations`: a number and what it counts.
-fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
 }
 
 #[cfg(test)]
