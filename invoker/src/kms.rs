@@ -134,19 +134,14 @@ impl KmsClient {
 }
 
 /// KMS reports every client error with HTTP 400, access denied included.
-fn kms_error(code: &'static str, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status: 400,
-        message,
-        reason: None,
-    }
+fn kms_error(code: &'static str, message: impl Into<String>) -> ServiceError {
+    ServiceError::new(code, 400, message)
 }
 
 fn invalid_ciphertext() -> ServiceError {
     kms_error(
         "InvalidCiphertextException",
-        "The ciphertext is not a valid KMS ciphertext blob.".into(),
+        "The ciphertext is not a valid KMS ciphertext blob.",
     )
 }
 

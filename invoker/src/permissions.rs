@@ -389,12 +389,7 @@ impl Lambda {
 
 /// Lambda's refusal of an invoke that no policy allows.
 fn access_denied(message: String) -> ServiceError {
-    ServiceError {
-        code: "AccessDeniedException",
-        status: 403,
-        message,
-        reason: None,
-    }
+    ServiceError::new("AccessDeniedException", 403, message)
 }
 
 /// The policy a call about `target` reads: the unqualified function's is `$LATEST`'s.

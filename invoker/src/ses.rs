@@ -117,14 +117,15 @@ impl Ses<'_> {
         );
         self.lambda
             .authorize("ses:SendEmail", &identity)
-            .map_err(|denied| ServiceError {
-                code: "AccessDenied",
-                status: 403,
-                message: format!(
-                    "User `{}' is not authorized to perform `ses:SendEmail' on resource `{identity}'",
-                    denied.caller
-                ),
-                reason: None,
+            .map_err(|denied| {
+                ServiceError::new(
+                    "AccessDenied",
+                    403,
+                    format!(
+                        "User `{}' is not authorized to perform `ses:SendEmail' on resource `{identity}'",
+                        denied.caller
+                    ),
+                )
             })?;
         let at = self.lambda.elapsed();
         let sent_at = self.lambda.now_rfc3339();
@@ -138,15 +139,14 @@ impl Ses<'_> {
             .map(String::as_str)
             .collect();
         if !unverified.is_empty() {
-            return Err(ServiceError {
-                code: "MessageRejected",
-                status: 400,
-                message: format!(
+            return Err(ServiceError::new(
+                "MessageRejected",
+                400,
+                format!(
                     "Email address is not verified. The following identities failed the check in region {region}: {}",
                     unverified.join(", ")
                 ),
-                reason: None,
-            });
+            ));
         }
         let message_id = format!("{}-{}-000000", state.ids.hex(8), state.ids.request_id());
         state.transcript.push(Entry::Api {
