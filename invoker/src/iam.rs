@@ -168,10 +168,9 @@ impl Role {
 
     /// Whether some statement allows `action` on `resource`.
     pub fn allows(&self, action: &str, resource: &str) -> bool {
-        let action = action.to_ascii_lowercase();
-        self.allowed.iter().any(|(a, r)| {
-            wildcard_match(&a.to_ascii_lowercase(), &action) && wildcard_match(r, resource)
-        })
+        self.allowed
+            .iter()
+            .any(|(a, r)| action_match(a, action) && wildcard_match(r, resource))
     }
 
     /// The role's ARN: `arn:aws:iam::<account>:role/<name>`.
@@ -197,19 +196,33 @@ impl Default for Role {
     }
 }
 
-/// IAM's matching of `Action`, `Resource` and `ArnLike` patterns: `*` matches any run of
-/// characters (none included), `?` any one character.
+/// IAM's matching of `Resource` and `ArnLike` patterns: `*` matches any run of characters
+/// (none included), `?` any one character. ARNs are compared with their case.
 pub(crate) fn wildcard_match(pattern: &str, value: &str) -> bool {
-    fn matches(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
-            (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => matches(&p[1..], &s[1..]),
-            _ => false,
+    matches(pattern.as_bytes(), value.as_bytes(), u8::eq)
+}
+
+/// IAM's matching of `Action` patterns: wildcards as in [`wildcard_match`], but without case,
+/// because IAM treats `s3:getobject` and `s3:GetObject` as one action.
+pub(crate) fn action_match(pattern: &str, action: &str) -> bool {
+    matches(
+        pattern.as_bytes(),
+        action.as_bytes(),
+        u8::eq_ignore_ascii_case,
+    )
+}
+
+/// Whether `p`, with `*` and `?` wildcards, matches all of `s`, characters compared by `same`.
+fn matches(p: &[u8], s: &[u8], same: fn(&u8, &u8) -> bool) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            matches(&p[1..], s, same) || (!s.is_empty() && matches(p, &s[1..], same))
         }
+        (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..], same),
+        (Some(a), Some(b)) if same(a, b) => matches(&p[1..], &s[1..], same),
+        _ => false,
     }
-    matches(pattern.as_bytes(), value.as_bytes())
 }
 
 /// A call the caller's execution role does not allow: who called, what and on what, for the

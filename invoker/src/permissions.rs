@@ -40,7 +40,7 @@
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::error::ServiceError;
-use crate::iam::wildcard_match;
+use crate::iam::{action_match, wildcard_match};
 use crate::service::Lambda;
 use crate::trace;
 use crate::transcript::Entry;
@@ -116,7 +116,7 @@ impl Permission {
 
     /// Whether this statement lets `request` invoke.
     fn allows(&self, request: &Request<'_>) -> bool {
-        let action_ok = wildcard_match(&self.action.to_ascii_lowercase(), "lambda:invokefunction");
+        let action_ok = action_match(&self.action, "lambda:InvokeFunction");
         let principal_ok = self.principal == "*" || self.principal == request.principal;
         // A condition on a key the request does not carry is not met.
         let arn_ok = self.source_arn.as_deref().is_none_or(|pattern| {
