@@ -178,6 +178,26 @@ impl Role {
         format!("arn:aws:iam::{account_id}:role/{}", self.name)
     }
 
+    /// Checks a call that `function`'s code makes as this role in `account_id`: `Err` says who
+    /// was refused what, for the refusing service to word its error.
+    pub(crate) fn check(
+        &self,
+        account_id: &str,
+        function: &str,
+        action: &str,
+        resource: &str,
+    ) -> Result<(), Denied> {
+        if self.allows(action, resource) {
+            return Ok(());
+        }
+        Err(Denied {
+            role: self.name.clone(),
+            caller: self.session_arn(account_id, function),
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+        })
+    }
+
     /// The ARN of the role's session when `function` runs as it, as refusals name the caller:
     /// `arn:aws:sts::<account>:assumed-role/<role>/<function>`.
     pub fn session_arn(&self, account_id: &str, function: &str) -> String {
@@ -229,6 +249,8 @@ fn matches(p: &[u8], s: &[u8], same: fn(&u8, &u8) -> bool) -> bool {
 /// refusing service to word its error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Denied {
+    /// The role's name.
+    pub role: String,
     /// The role's session: `arn:aws:sts::<account>:assumed-role/<role>/<function>`.
     pub caller: String,
     pub action: String,
@@ -242,6 +264,14 @@ impl Denied {
     /// `sqs:sendmessage`: [`Denied::message_with`] words those.
     pub fn message(&self) -> String {
         self.message_with(&self.action, &self.resource)
+    }
+
+    /// The refusal as the transcript shows it, inside the invocation that made the call.
+    pub fn note(&self) -> String {
+        format!(
+            "{} on {} denied: no statement of role {} allows it",
+            self.action, self.resource, self.role
+        )
     }
 
     /// The usual words with the action and resource written the refusing service's way.
@@ -262,20 +292,15 @@ impl Lambda {
         let Some(caller) = trace::current() else {
             return Ok(());
         };
-        if caller.role.allows(action, resource) {
-            return Ok(());
-        }
-        self.record_call(format!(
-            "{action} on {resource} denied: no statement of role {} allows it",
-            caller.role.name()
-        ));
-        Err(Denied {
-            caller: caller
-                .role
-                .session_arn(&self.inner.scope.account_id, &caller.function),
-            action: action.to_owned(),
-            resource: resource.to_owned(),
-        })
+        caller
+            .role
+            .check(
+                &self.inner.scope.account_id,
+                &caller.function,
+                action,
+                resource,
+            )
+            .inspect_err(|denied| self.record_call(denied.note()))
     }
 }
 
