@@ -137,7 +137,7 @@ impl Permission {
             json!("*")
         } else if self.principal.ends_with(".amazonaws.com") {
             json!({ "Service": self.principal })
-        } else if self.principal.len() == 12 && self.principal.bytes().all(|b| b.is_ascii_digit()) {
+        } else if is_account_id(&self.principal) {
             json!({ "AWS": format!("arn:aws:iam::{}:root", self.principal) })
         } else {
             json!({ "AWS": self.principal })
@@ -404,8 +404,13 @@ fn policy_qualifier(target: &FunctionRef) -> String {
 fn valid_principal(principal: &str) -> bool {
     principal == "*"
         || (principal.ends_with(".amazonaws.com") && !principal.starts_with('.'))
-        || (principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()))
+        || is_account_id(principal)
         || principal.starts_with("arn:aws:iam::")
+}
+
+/// `123456789012`: twelve digits, which a policy shows as `arn:aws:iam::<account>:root`.
+fn is_account_id(principal: &str) -> bool {
+    principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
