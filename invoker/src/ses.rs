@@ -26,9 +26,13 @@ use std::collections::BTreeSet;
 /// An email to send, like the arguments of `aws ses send-email`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
+    /// The sender: a verified address.
     pub from: String,
+    /// The recipients; in the sandbox, each must be verified too.
     pub to: Vec<String>,
+    /// The subject line.
     pub subject: String,
+    /// The body, plain text.
     pub body: String,
 }
 
@@ -54,6 +58,7 @@ impl Email {
 pub struct SentEmail {
     /// The id SES answered with.
     pub message_id: String,
+    /// The email as it was sent.
     pub email: Email,
     /// When it was sent, as an RFC 3339 timestamp on the virtual clock.
     pub sent_at: String,
