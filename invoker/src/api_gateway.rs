@@ -215,7 +215,7 @@ const METHODS: [&str; 8] = [
 impl RouteKey {
     fn parse(key: &str, kind: Kind) -> Result<RouteKey, ServiceError> {
         let bad = |why: &str| {
-            gateway_error(
+            ServiceError::new(
                 "BadRequestException",
                 400,
                 format!("Invalid route key {key:?}: {why}"),
@@ -397,7 +397,7 @@ impl ApiGateway<'_> {
             .ok_or_else(|| not_found(api_id))?;
         let key = RouteKey::parse(route_key, api.kind)?;
         if api.routes.iter().any(|route| route.key == key) {
-            return Err(gateway_error(
+            return Err(ServiceError::new(
                 "ConflictException",
                 409,
                 format!("Route with key {route_key} already exists for this API"),
@@ -581,21 +581,11 @@ impl ApiGateway<'_> {
 }
 
 fn not_found(api_id: &str) -> ServiceError {
-    gateway_error(
+    ServiceError::new(
         "NotFoundException",
         404,
         format!("Invalid API identifier specified {api_id}"),
     )
-}
-
-/// An error of the API Gateway control plane, with its exception name and status.
-fn gateway_error(code: &'static str, status: u16, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status,
-        message,
-        reason: None,
-    }
 }
 
 /// Reads a function's answer as a proxy response, by the rules of the API's payload format (see

@@ -28,7 +28,9 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
-    fn new(code: &'static str, status: u16, message: impl Into<String>) -> Self {
+    /// An error with any exception name and status: for the services around Lambda (S3, SES,
+    /// KMS, API Gateway, …), whose exceptions are their own.
+    pub(crate) fn new(code: &'static str, status: u16, message: impl Into<String>) -> Self {
         Self {
             code,
             status,

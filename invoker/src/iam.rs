@@ -168,15 +168,34 @@ impl Role {
 
     /// Whether some statement allows `action` on `resource`.
     pub fn allows(&self, action: &str, resource: &str) -> bool {
-        let action = action.to_ascii_lowercase();
-        self.allowed.iter().any(|(a, r)| {
-            wildcard_match(&a.to_ascii_lowercase(), &action) && wildcard_match(r, resource)
-        })
+        self.allowed
+            .iter()
+            .any(|(a, r)| action_match(a, action) && wildcard_match(r, resource))
     }
 
     /// The role's ARN: `arn:aws:iam::<account>:role/<name>`.
     pub fn arn(&self, account_id: &str) -> String {
         format!("arn:aws:iam::{account_id}:role/{}", self.name)
+    }
+
+    /// Checks a call that `function`'s code makes as this role in `account_id`: `Err` says who
+    /// was refused what, for the refusing service to word its error.
+    pub(crate) fn check(
+        &self,
+        account_id: &str,
+        function: &str,
+        action: &str,
+        resource: &str,
+    ) -> Result<(), Denied> {
+        if self.allows(action, resource) {
+            return Ok(());
+        }
+        Err(Denied {
+            role: self.name.clone(),
+            caller: self.session_arn(account_id, function),
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+        })
     }
 
     /// The ARN of the role's session when `function` runs as it, as refusals name the caller:
@@ -197,25 +216,41 @@ impl Default for Role {
     }
 }
 
-/// IAM's matching of `Action`, `Resource` and `ArnLike` patterns: `*` matches any run of
-/// characters (none included), `?` any one character.
+/// IAM's matching of `Resource` and `ArnLike` patterns: `*` matches any run of characters
+/// (none included), `?` any one character. ARNs are compared with their case.
 pub(crate) fn wildcard_match(pattern: &str, value: &str) -> bool {
-    fn matches(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
-            (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => matches(&p[1..], &s[1..]),
-            _ => false,
+    matches(pattern.as_bytes(), value.as_bytes(), u8::eq)
+}
+
+/// IAM's matching of `Action` patterns: wildcards as in [`wildcard_match`], but without case,
+/// because IAM treats `s3:getobject` and `s3:GetObject` as one action.
+pub(crate) fn action_match(pattern: &str, action: &str) -> bool {
+    matches(
+        pattern.as_bytes(),
+        action.as_bytes(),
+        u8::eq_ignore_ascii_case,
+    )
+}
+
+/// Whether `p`, with `*` and `?` wildcards, matches all of `s`, characters compared by `same`.
+fn matches(p: &[u8], s: &[u8], same: fn(&u8, &u8) -> bool) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            matches(&p[1..], s, same) || (!s.is_empty() && matches(p, &s[1..], same))
         }
+        (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..], same),
+        (Some(a), Some(b)) if same(a, b) => matches(&p[1..], &s[1..], same),
+        _ => false,
     }
-    matches(pattern.as_bytes(), value.as_bytes())
 }
 
 /// A call the caller's execution role does not allow: who called, what and on what, for the
 /// refusing service to word its error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Denied {
+    /// The role's name.
+    pub role: String,
     /// The role's session: `arn:aws:sts::<account>:assumed-role/<role>/<function>`.
     pub caller: String,
     pub action: String,
@@ -229,6 +264,14 @@ impl Denied {
     /// `sqs:sendmessage`: [`Denied::message_with`] words those.
     pub fn message(&self) -> String {
         self.message_with(&self.action, &self.resource)
+    }
+
+    /// The refusal as the transcript shows it, inside the invocation that made the call.
+    pub fn note(&self) -> String {
+        format!(
+            "{} on {} denied: no statement of role {} allows it",
+            self.action, self.resource, self.role
+        )
     }
 
     /// The usual words with the action and resource written the refusing service's way.
@@ -249,20 +292,15 @@ impl Lambda {
         let Some(caller) = trace::current() else {
             return Ok(());
         };
-        if caller.role.allows(action, resource) {
-            return Ok(());
-        }
-        self.record_call(format!(
-            "{action} on {resource} denied: no statement of role {} allows it",
-            caller.role.name()
-        ));
-        Err(Denied {
-            caller: caller
-                .role
-                .session_arn(&self.inner.scope.account_id, &caller.function),
-            action: action.to_owned(),
-            resource: resource.to_owned(),
-        })
+        caller
+            .role
+            .check(
+                &self.inner.scope.account_id,
+                &caller.function,
+                action,
+                resource,
+            )
+            .inspect_err(|denied| self.record_call(denied.note()))
     }
 }
 

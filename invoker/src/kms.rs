@@ -11,7 +11,7 @@
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
 use crate::error::ServiceError;
-use crate::iam::{Denied, Role};
+use crate::iam::Role;
 use crate::service::{Inner, Lambda};
 use crate::transcript::Entry;
 use base64::Engine;
@@ -82,21 +82,14 @@ impl KmsClient {
             .strip_prefix(BLOB_PREFIX)
             .and_then(|rest| rest.rsplit_once(':'))
             .ok_or_else(invalid_ciphertext)?;
-        if !self.role.allows("kms:Decrypt", key_arn) {
-            self.record(
-                &service,
-                format!(
-                    "kms:Decrypt on {key_arn} denied: no statement of role {} allows it",
-                    self.role.name()
-                ),
-            );
-            let denied = Denied {
-                caller: self
-                    .role
-                    .session_arn(&service.inner.scope.account_id, &self.function),
-                action: "kms:Decrypt".to_owned(),
-                resource: key_arn.to_owned(),
-            };
+        // Checked against the role the client was made with, not through the current caller:
+        // the client belongs to its environment, wherever the code that holds it runs.
+        let account_id = &service.inner.scope.account_id;
+        if let Err(denied) = self
+            .role
+            .check(account_id, &self.function, "kms:Decrypt", key_arn)
+        {
+            self.record(&service, denied.note());
             return Err(kms_error("AccessDeniedException", denied.message()));
         }
         if !service.state().kms_keys.contains(key_arn) {
@@ -134,19 +127,14 @@ impl KmsClient {
 }
 
 /// KMS reports every client error with HTTP 400, access denied included.
-fn kms_error(code: &'static str, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status: 400,
-        message,
-        reason: None,
-    }
+fn kms_error(code: &'static str, message: impl Into<String>) -> ServiceError {
+    ServiceError::new(code, 400, message)
 }
 
 fn invalid_ciphertext() -> ServiceError {
     kms_error(
         "InvalidCiphertextException",
-        "The ciphertext is not a valid KMS ciphertext blob.".into(),
+        "The ciphertext is not a valid KMS ciphertext blob.",
     )
 }
 

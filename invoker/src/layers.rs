@@ -87,6 +87,7 @@ impl LayerContent {
 pub struct LayerVersion {
     /// `arn:aws:lambda:<region>:<account>:layer:<name>:<version>`.
     pub layer_version_arn: String,
+    /// The version number: 1 for a layer's first, then one more for each publish.
     pub version: u32,
     /// The unzipped size of its files, in bytes.
     pub code_size: u64,

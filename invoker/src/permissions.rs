@@ -40,7 +40,7 @@
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::error::ServiceError;
-use crate::iam::wildcard_match;
+use crate::iam::{action_match, wildcard_match};
 use crate::service::Lambda;
 use crate::trace;
 use crate::transcript::Entry;
@@ -116,7 +116,7 @@ impl Permission {
 
     /// Whether this statement lets `request` invoke.
     fn allows(&self, request: &Request<'_>) -> bool {
-        let action_ok = wildcard_match(&self.action.to_ascii_lowercase(), "lambda:invokefunction");
+        let action_ok = action_match(&self.action, "lambda:InvokeFunction");
         let principal_ok = self.principal == "*" || self.principal == request.principal;
         // A condition on a key the request does not carry is not met.
         let arn_ok = self.source_arn.as_deref().is_none_or(|pattern| {
@@ -137,7 +137,7 @@ impl Permission {
             json!("*")
         } else if self.principal.ends_with(".amazonaws.com") {
             json!({ "Service": self.principal })
-        } else if self.principal.len() == 12 && self.principal.bytes().all(|b| b.is_ascii_digit()) {
+        } else if is_account_id(&self.principal) {
             json!({ "AWS": format!("arn:aws:iam::{}:root", self.principal) })
         } else {
             json!({ "AWS": self.principal })
@@ -389,12 +389,7 @@ impl Lambda {
 
 /// Lambda's refusal of an invoke that no policy allows.
 fn access_denied(message: String) -> ServiceError {
-    ServiceError {
-        code: "AccessDeniedException",
-        status: 403,
-        message,
-        reason: None,
-    }
+    ServiceError::new("AccessDeniedException", 403, message)
 }
 
 /// The policy a call about `target` reads: the unqualified function's is `$LATEST`'s.
@@ -409,8 +404,13 @@ fn policy_qualifier(target: &FunctionRef) -> String {
 fn valid_principal(principal: &str) -> bool {
     principal == "*"
         || (principal.ends_with(".amazonaws.com") && !principal.starts_with('.'))
-        || (principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()))
+        || is_account_id(principal)
         || principal.starts_with("arn:aws:iam::")
+}
+
+/// `123456789012`: twelve digits, which a policy shows as `arn:aws:iam::<account>:root`.
+fn is_account_id(principal: &str) -> bool {
+    principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

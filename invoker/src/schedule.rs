@@ -655,17 +655,15 @@ impl EventBridge<'_> {
     pub fn delete_rule(&self, rule: &str) -> Result<(), ServiceError> {
         let at = self.lambda.elapsed();
         let mut state = self.lambda.state();
-        let Some(existing) = state.rules.get(rule) else {
-            return Err(no_such_rule(rule));
-        };
+        let existing = state.rules.get(rule).ok_or_else(|| no_such_rule(rule))?;
         if !existing.targets.is_empty() {
             return Err(ServiceError::validation(
                 "Rule can't be deleted since it has targets.",
             ));
         }
-        if let Some(deleted) = state.rules.remove(rule) {
-            deleted.changed.notify_waiters();
-        }
+        // Wakes the rule's ticker, which finds the rule gone and stops.
+        existing.changed.notify_waiters();
+        state.rules.remove(rule);
         state.transcript.push(Entry::Api {
             at,
             text: format!("events: delete-rule {rule}"),
@@ -731,7 +729,7 @@ fn next_fire(lambda: &Lambda, rule: &str, generation: u64) -> Option<SystemTime>
 
 /// One firing: a Scheduled Event to every target, each an asynchronous invoke.
 async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
-    let (event, targets, expression, rule_arn) = {
+    let (id, targets, expression, rule_arn) = {
         let mut state = lambda.state();
         let state = &mut *state;
         let Some(current) = state
@@ -741,14 +739,14 @@ async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
         else {
             return;
         };
-        let event = eventbridge::scheduled_event(&current.arn, at, &state.ids.request_id());
         (
-            event,
+            state.ids.request_id(),
             current.targets.clone(),
             current.expression.clone(),
             current.arn.clone(),
         )
     };
+    let event = eventbridge::scheduled_event(&rule_arn, at, &id);
     let note = match targets.len() {
         0 => "no targets".to_owned(),
         1 => "1 target".to_owned(),
@@ -757,10 +755,7 @@ async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
     let elapsed = lambda.elapsed();
     lambda.state().transcript.push(Entry::Api {
         at: elapsed,
-        text: format!(
-            "events: rule {rule} fired ({expression}), Scheduled Event {} to {note}",
-            event["id"].as_str().unwrap_or_default()
-        ),
+        text: format!("events: rule {rule} fired ({expression}), Scheduled Event {id} to {note}"),
     });
     let events = Principal::Service {
         service: "events.amazonaws.com".into(),

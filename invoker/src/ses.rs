@@ -26,9 +26,13 @@ use std::collections::BTreeSet;
 /// An email to send, like the arguments of `aws ses send-email`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
+    /// The sender: a verified address.
     pub from: String,
+    /// The recipients; in the sandbox, each must be verified too.
     pub to: Vec<String>,
+    /// The subject line.
     pub subject: String,
+    /// The body, plain text.
     pub body: String,
 }
 
@@ -54,6 +58,7 @@ impl Email {
 pub struct SentEmail {
     /// The id SES answered with.
     pub message_id: String,
+    /// The email as it was sent.
     pub email: Email,
     /// When it was sent, as an RFC 3339 timestamp on the virtual clock.
     pub sent_at: String,
@@ -117,14 +122,15 @@ impl Ses<'_> {
         );
         self.lambda
             .authorize("ses:SendEmail", &identity)
-            .map_err(|denied| ServiceError {
-                code: "AccessDenied",
-                status: 403,
-                message: format!(
-                    "User `{}' is not authorized to perform `ses:SendEmail' on resource `{identity}'",
-                    denied.caller
-                ),
-                reason: None,
+            .map_err(|denied| {
+                ServiceError::new(
+                    "AccessDenied",
+                    403,
+                    format!(
+                        "User `{}' is not authorized to perform `ses:SendEmail' on resource `{identity}'",
+                        denied.caller
+                    ),
+                )
             })?;
         let at = self.lambda.elapsed();
         let sent_at = self.lambda.now_rfc3339();
@@ -138,15 +144,14 @@ impl Ses<'_> {
             .map(String::as_str)
             .collect();
         if !unverified.is_empty() {
-            return Err(ServiceError {
-                code: "MessageRejected",
-                status: 400,
-                message: format!(
+            return Err(ServiceError::new(
+                "MessageRejected",
+                400,
+                format!(
                     "Email address is not verified. The following identities failed the check in region {region}: {}",
                     unverified.join(", ")
                 ),
-                reason: None,
-            });
+            ));
         }
         let message_id = format!("{}-{}-000000", state.ids.hex(8), state.ids.request_id());
         state.transcript.push(Entry::Api {

@@ -47,6 +47,7 @@ const CREATION_DATE: &str = "\"POT-Creation-Date:";
 /// How complete one translation is, counted over the template's messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Statistics {
+    /// Translated, and not fuzzy: what the build shows.
     pub translated: usize,
     /// Translated, but marked `fuzzy`: a draft the build does not use.
     pub fuzzy: usize,
@@ -73,6 +74,7 @@ impl Statistics {
         statistics
     }
 
+    /// Whether the build shows every message translated: none fuzzy, none untranslated.
     pub fn is_complete(&self) -> bool {
         self.fuzzy == 0 && self.untranslated == 0
     }
