@@ -647,12 +647,7 @@ fn type_name(value: &Value) -> &'static str {
 
 /// A DynamoDB error: DynamoDB answers every client error with HTTP 400.
 fn dynamodb_error(code: &'static str, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status: 400,
-        message,
-        reason: None,
-    }
+    ServiceError::new(code, 400, message)
 }
 
 /// A change as the function receives it in a DynamoDB `Event`, with the time of the change (in

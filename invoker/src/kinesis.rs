@@ -253,12 +253,7 @@ impl Kinesis<'_> {
 
 /// A Kinesis error: Kinesis answers every client error with HTTP 400.
 fn kinesis_error(code: &'static str, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status: 400,
-        message,
-        reason: None,
-    }
+    ServiceError::new(code, 400, message)
 }
 
 /// Where shard `i` of `count` starts: the 2¹²⁸ hash keys are cut into `count` equal slices,

@@ -692,10 +692,5 @@ fn invalid_argument(message: &str) -> ServiceError {
 }
 
 fn s3_error(code: &'static str, status: u16, message: &str) -> ServiceError {
-    ServiceError {
-        code,
-        status,
-        message: message.to_owned(),
-        reason: None,
-    }
+    ServiceError::new(code, status, message)
 }

@@ -329,10 +329,5 @@ fn invalid_parameter(what: &str) -> ServiceError {
 }
 
 fn sns_error(code: &'static str, status: u16, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status,
-        message,
-        reason: None,
-    }
+    ServiceError::new(code, status, message)
 }

@@ -423,14 +423,13 @@ impl Sqs<'_> {
 
     /// Checks a call from function code against its execution role.
     fn authorize(&self, action: &str, queue_arn: &str) -> Result<(), ServiceError> {
-        self.lambda
-            .authorize(action, queue_arn)
-            .map_err(|denied| ServiceError {
-                code: "AccessDenied",
-                status: 403,
-                message: denied.message_with(&action.to_ascii_lowercase(), queue_arn),
-                reason: None,
-            })
+        self.lambda.authorize(action, queue_arn).map_err(|denied| {
+            ServiceError::new(
+                "AccessDenied",
+                403,
+                denied.message_with(&action.to_ascii_lowercase(), queue_arn),
+            )
+        })
     }
 
     /// Receives up to `max` messages for a consumer (the API allows 10; Lambda's poller reads
@@ -683,10 +682,5 @@ pub(crate) fn non_existent_queue() -> ServiceError {
 
 /// SQS reports client errors with HTTP 400.
 fn sqs_error(code: &'static str, message: String) -> ServiceError {
-    ServiceError {
-        code,
-        status: 400,
-        message,
-        reason: None,
-    }
+    ServiceError::new(code, 400, message)
 }
