@@ -334,6 +334,8 @@ impl S3<'_> {
         bucket: &str,
         configuration: NotificationConfiguration,
     ) -> Result<(), ServiceError> {
+        // S3 looks for the bucket before it reads the configuration.
+        self.lambda.state().buckets.bucket(bucket)?;
         let mut configurations = configuration.lambda_function_configurations;
         for (i, config) in configurations.iter().enumerate() {
             if config.events.is_empty() {

@@ -314,6 +314,16 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
         (error.code, error.status, error.message.as_str()),
         ("NoSuchBucket", 404, "The specified bucket does not exist")
     );
+    // A missing bucket is reported before anything wrong in the configuration.
+    let error = lambda
+        .s3()
+        .put_bucket_notification_configuration(
+            "no-such-bucket",
+            NotificationConfiguration::default()
+                .lambda_function(LambdaFunctionConfiguration::new(&function)),
+        )
+        .unwrap_err();
+    assert_eq!(error.code, "NoSuchBucket");
     let error = lambda.s3().create_bucket("photos").unwrap_err();
     assert_eq!((error.code, error.status), ("BucketAlreadyOwnedByYou", 409));
     let error = lambda.s3().create_bucket("Bad_Name").unwrap_err();
