@@ -40,7 +40,7 @@ use crate::function::HandlerError;
 use crate::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
 use crate::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
-use crate::transcript::Entry;
+use crate::transcript::{count, Entry};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
@@ -449,10 +449,7 @@ impl Lambda {
             };
             sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message).await);
         }
-        let tries = match attempts {
-            1 => "1 attempt".to_owned(),
-            n => format!("{n} attempts"),
-        };
+        let tries = count(attempts as usize, "attempt");
         let why = match condition {
             RECURSIVE_LOOP => {
                 format!("stopped as a recursive loop ({RECURSIVE_LOOP}), never invoked")
@@ -590,11 +587,6 @@ impl Lambda {
             .functions
             .get(function)
             .and_then(|f| f.reserved_concurrency)
-    }
-
-    fn note(&self, text: String) {
-        let at = self.elapsed();
-        self.state().transcript.push(Entry::Api { at, text });
     }
 
     fn record_outcome(&self, request_id: &str, outcome: EventOutcome, summary: String) {

@@ -79,7 +79,7 @@ use crate::clock::{self, VirtualClock};
 use crate::error::ServiceError;
 use crate::service::{Lambda, State};
 use crate::shard::{Record, RecordBody, Shard, Stream, StreamKind};
-use crate::transcript::Entry;
+use crate::transcript::{count, Entry};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -416,7 +416,7 @@ impl DynamoDb<'_> {
         drop(state);
         self.lambda.record_call(format!(
             "dynamodb:Query {table} {expression}: {}",
-            count(items.len())
+            count(items.len(), "item")
         ));
         Ok(items)
     }
@@ -429,8 +429,10 @@ impl DynamoDb<'_> {
         let found = state.dynamodb.get(table).ok_or_else(not_found)?;
         let items: Vec<Value> = found.items.values().cloned().collect();
         drop(state);
-        self.lambda
-            .record_call(format!("dynamodb:Scan {table}: {}", count(items.len())));
+        self.lambda.record_call(format!(
+            "dynamodb:Scan {table}: {}",
+            count(items.len(), "item")
+        ));
         Ok(items)
     }
 
@@ -530,14 +532,6 @@ fn empty_key(name: &str) -> ServiceError {
     ServiceError::validation(format!(
         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: {name}"
     ))
-}
-
-/// `1 item`, `4 items`.
-fn count(items: usize) -> String {
-    match items {
-        1 => "1 item".to_owned(),
-        n => format!("{n} items"),
-    }
 }
 
 /// A change to one item of a table, on its way to the table's stream.

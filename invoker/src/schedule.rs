@@ -50,7 +50,7 @@ use crate::events::eventbridge;
 use crate::invoke::{InvocationType, InvokeRequest};
 use crate::permissions::Principal;
 use crate::service::Lambda;
-use crate::transcript::Entry;
+use crate::transcript::{count, Entry};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -749,8 +749,7 @@ async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
     let event = eventbridge::scheduled_event(&rule_arn, at, &id);
     let note = match targets.len() {
         0 => "no targets".to_owned(),
-        1 => "1 target".to_owned(),
-        n => format!("{n} targets"),
+        n => count(n, "target"),
     };
     let elapsed = lambda.elapsed();
     lambda.state().transcript.push(Entry::Api {

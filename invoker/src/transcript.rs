@@ -12,6 +12,7 @@
 use crate::clock;
 use crate::error::ServiceError;
 use crate::logs::LogStore;
+use crate::service::Lambda;
 use std::fmt::Write;
 use std::ops::Range;
 use std::sync::Arc;
@@ -53,6 +54,22 @@ pub(crate) enum Entry {
         /// Background tasks that never finished because the environment went away.
         unfinished: usize,
     },
+}
+
+/// `1 message`, `3 messages`: a count in the transcript's words.
+pub(crate) fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
+impl Lambda {
+    /// Adds a line to the transcript at the current virtual time.
+    pub(crate) fn note(&self, text: String) {
+        let at = self.elapsed();
+        self.state().transcript.push(Entry::Api { at, text });
+    }
 }
 
 impl Entry {

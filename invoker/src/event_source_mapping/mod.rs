@@ -340,14 +340,6 @@ pub(crate) fn reported_item_failures(
     }))
 }
 
-/// `1 message`, `3 records`: a number and what it counts, for the pollers' transcript lines.
-pub(crate) fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
-}
-
 /// Whether `role` lets Lambda poll `source` for the function, in Lambda's words if not. A source
 /// of a kind the invoker does not map passes here and is refused later.
 fn check_poller_role(role: &Role, source: &str) -> Result<(), ServiceError> {

@@ -35,12 +35,12 @@
 //! `ReportBatchItemFailures` it is a full success (AWS lists an invalid JSON response among the
 //! answers that fail the whole batch).
 
-use super::{count, reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
+use super::{reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
 use crate::error::ServiceError;
 use crate::service::Lambda;
 use crate::sqs::{queue_name, Received, SENDER_ID};
 use crate::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
-use crate::transcript::Entry;
+use crate::transcript::count;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -310,12 +310,8 @@ impl Poller {
 
     /// A transcript line about this mapping's queue: `SQS orders: …`.
     fn note(&self, text: String) {
-        let at = self.lambda.elapsed();
         let queue = queue_name(&self.mapping.settings.event_source_arn);
-        self.lambda.state().transcript.push(Entry::Api {
-            at,
-            text: format!("SQS {queue}: {text}"),
-        });
+        self.lambda.note(format!("SQS {queue}: {text}"));
     }
 }
 

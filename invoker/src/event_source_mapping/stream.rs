@@ -43,9 +43,7 @@
 //! without a function error (a partial or unreadable response, or a batch too old to invoke) has
 //! no `responseContext`.
 
-use super::{
-    count, reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse,
-};
+use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::clock;
 use crate::concurrency::throttle_backoff;
 use crate::dynamodb;
@@ -55,7 +53,7 @@ use crate::kinesis;
 use crate::service::Lambda;
 use crate::shard::{hash_key, Record, RecordBody, StreamKind};
 use crate::trace::Lineage;
-use crate::transcript::Entry;
+use crate::transcript::{count, Entry};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -407,7 +405,7 @@ impl Lane {
                 }
                 if bisect && bisectable && batch.records.len() > 1 {
                     let second = batch.records.split_off(batch.records.len() / 2);
-                    self.note(format!(
+                    self.lambda.note(format!(
                         "{failed}; bisecting it into {} + {}",
                         batch.records.len(),
                         second.len()
@@ -425,7 +423,7 @@ impl Lane {
                     1 => "it",
                     _ => "it whole",
                 };
-                self.note(match checkpoint {
+                self.lambda.note(match checkpoint {
                     0 => format!("{failed}; retrying {it} in {} s", delay.as_secs()),
                     _ => format!(
                         "{}: retrying the {} from sequence number {} in {} s",
@@ -641,7 +639,7 @@ impl Lane {
         let jitter = self.lambda.state().stream_jitter.unit();
         let wait = throttle_backoff(self.throttles, jitter);
         self.throttles += 1;
-        self.note(format!(
+        self.lambda.note(format!(
             "{}: not invoked ({}), trying the batch again in {} ms",
             self.name,
             error.reason.unwrap_or(error.code),
@@ -681,11 +679,6 @@ impl Lane {
         }
         drop(state);
         self.lambda.work_finished(n);
-    }
-
-    fn note(&self, text: String) {
-        let at = self.lambda.elapsed();
-        self.lambda.state().transcript.push(Entry::Api { at, text });
     }
 }
 
