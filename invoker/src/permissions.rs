@@ -208,7 +208,7 @@ impl Lambda {
                 "The provided principal was invalid. Please check the principal and try again.",
             ));
         }
-        let (target, resource) = self.policy_target(function)?;
+        let (target, resource) = self.policy_target(self.inner.scope.parse(function, None)?)?;
         let key = (target.name.clone(), policy_qualifier(&target));
         let statement = permission.to_json(&resource);
         let at = self.elapsed();
@@ -245,16 +245,14 @@ impl Lambda {
         statement_id: &str,
     ) -> Result<(), ServiceError> {
         let target = self.inner.scope.parse(function, None)?;
-        let (target, resource) = match self.policy_target(function) {
-            Ok(found) => found,
-            Err(e) if e.message.starts_with("Function not found") && target.qualifier.is_none() => {
-                return Err(ServiceError::resource_not_found(format!(
-                    "No policy found for: {}",
-                    self.inner.scope.function_arn(&target.name)
-                )));
-            }
-            Err(e) => return Err(e),
-        };
+        // Of a function that does not exist, Lambda says it has no policy.
+        if target.qualifier.is_none() && !self.state().functions.contains_key(&target.name) {
+            return Err(ServiceError::resource_not_found(format!(
+                "No policy found for: {}",
+                self.inner.scope.function_arn(&target.name)
+            )));
+        }
+        let (target, resource) = self.policy_target(target)?;
         let key = (target.name.clone(), policy_qualifier(&target));
         let at = self.elapsed();
         let mut state = self.state();
@@ -285,7 +283,12 @@ impl Lambda {
     pub fn get_policy(&self, function: &str) -> Result<Value, ServiceError> {
         let not_found =
             || ServiceError::resource_not_found("The resource you requested does not exist.");
-        let (target, resource) = self.policy_target(function).map_err(|_| not_found())?;
+        let (target, resource) = self
+            .inner
+            .scope
+            .parse(function, None)
+            .and_then(|target| self.policy_target(target))
+            .map_err(|_| not_found())?;
         let key = (target.name.clone(), policy_qualifier(&target));
         let state = self.state();
         let statements = state.policies.statements.get(&key).ok_or_else(not_found)?;
@@ -355,8 +358,7 @@ impl Lambda {
 
     /// The function (or version, or alias) a policy call is about, and its ARN as the
     /// statement's `Resource`; AWS's errors for a missing one or for `$LATEST`.
-    fn policy_target(&self, function: &str) -> Result<(FunctionRef, String), ServiceError> {
-        let target = self.inner.scope.parse(function, None)?;
+    fn policy_target(&self, target: FunctionRef) -> Result<(FunctionRef, String), ServiceError> {
         if target.qualifier.as_deref() == Some(LATEST) {
             return Err(ServiceError::invalid_parameter_value(
                 "We currently do not support adding policies for $LATEST.",
