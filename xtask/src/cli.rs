@@ -38,6 +38,9 @@ usage:
       For maintainers and CI: the manifest matches the crates, every solution passes and is
       clean (clippy, rustfmt), every test fails on its starter, the seal is up to date, and
       the book builds.
+  cargo xtask variants [<exercise>] [--timeout <seconds>]
+      For maintainers: run each solution's variants.toml, other right answers that must
+      pass and wrong answers (mutants) that must fail; `check` runs them too.
   cargo xtask seal
       For teachers and maintainers: record the hashes of every exercise's tests and snapshots
       in exercises/tests.lock, after changing them.
@@ -81,6 +84,10 @@ pub enum Command {
         language: Option<Language>,
     },
     Check {
+        timeout: Duration,
+    },
+    Variants {
+        exercise: Option<String>,
         timeout: Duration,
     },
     Seal,
@@ -130,9 +137,9 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 11] = [
-    "verify", "watch", "list", "hint", "reset", "solution", "check", "seal", "pictures", "book",
-    "pot",
+const COMMANDS: [&str; 12] = [
+    "verify", "watch", "list", "hint", "reset", "solution", "check", "variants", "seal",
+    "pictures", "book", "pot",
 ];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
@@ -171,10 +178,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             ("verify", "--json") => json = Some(PathBuf::from(value(&mut rest, "--json")?)),
             ("verify", "--junit") => junit = Some(PathBuf::from(value(&mut rest, "--junit")?)),
             ("verify", "--strict") => strict = true,
-            ("verify" | "watch" | "solution" | "check", "--timeout") => {
+            ("verify" | "watch" | "solution" | "check" | "variants", "--timeout") => {
                 timeout = seconds(&value(&mut rest, "--timeout")?)?
             }
-            ("verify" | "watch" | "hint" | "reset" | "solution", name)
+            ("verify" | "watch" | "hint" | "reset" | "solution" | "variants", name)
                 if !name.starts_with('-') && exercise.is_none() =>
             {
                 exercise = Some(name.to_owned())
@@ -236,6 +243,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             language,
         },
         "check" => Command::Check { timeout },
+        "variants" => Command::Variants { exercise, timeout },
         "seal" => Command::Seal,
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,

@@ -57,6 +57,7 @@ mod reset;
 mod seal;
 mod sha256;
 mod solution;
+mod variants;
 mod verify;
 mod watch;
 
@@ -104,6 +105,9 @@ fn main() -> ExitCode {
                 solution::run(&root, &exercise, timeout, language)
             }
             Command::Check { timeout } => check::run(&root, timeout),
+            Command::Variants { exercise, timeout } => {
+                variants::command(&root, exercise.as_deref(), timeout)
+            }
             Command::Seal => seal::run(&root),
             Command::Pictures => pictures::run(&root),
             Command::Book {
