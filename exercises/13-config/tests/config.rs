@@ -115,24 +115,30 @@ async fn store_with(variables: &[(&str, &str)]) -> InvokeResponse {
 
 #[tokio::test(start_paused = true)]
 async fn a_missing_variable_is_a_config_error_that_names_it() {
-    let all = [
-        ("TABLE_NAME", "t"),
-        ("BUCKET_NAME", "b"),
-        ("FEATURE_RECEIPTS", "on"),
-    ];
-    for (missing, _) in all {
-        let others: Vec<(&str, &str)> = all.into_iter().filter(|(k, _)| *k != missing).collect();
-        let response = store_with(&others).await;
-        assert_eq!(
-            response.function_error.as_deref(),
-            Some("Unhandled"),
-            "without {missing} the call fails: {}",
-            response.payload_text()
-        );
-        assert_eq!(
-            response.payload_json().unwrap(),
-            json!({ "errorType": "ConfigError", "errorMessage": format!("{missing} is not set") })
-        );
+    // All three must be set whatever the flag says: BUCKET_NAME too when receipts are off.
+    for flag in ["on", "off"] {
+        let all = [
+            ("TABLE_NAME", "t"),
+            ("BUCKET_NAME", "b"),
+            ("FEATURE_RECEIPTS", flag),
+        ];
+        for (missing, _) in all {
+            let others: Vec<(&str, &str)> =
+                all.into_iter().filter(|(k, _)| *k != missing).collect();
+            let response = store_with(&others).await;
+            assert_eq!(
+                response.function_error.as_deref(),
+                Some("Unhandled"),
+                "without {missing} (and receipts {flag}) the call fails: {}",
+                response.payload_text()
+            );
+            let message = format!("{missing} is not set");
+            assert_eq!(
+                response.payload_json().unwrap(),
+                json!({ "errorType": "ConfigError", "errorMessage": message }),
+                "without {missing}, receipts {flag}"
+            );
+        }
     }
 }
 
