@@ -12,7 +12,7 @@ use crate::env_vars::EnvVars;
 use crate::environment::Background;
 use crate::kms::KmsClient;
 use crate::layers::Opt;
-use crate::logs::{LogEvent, SharedLogs};
+use crate::logs::{LogEvent, LogSource, SharedLogs};
 use crate::tmp::Tmp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -231,15 +231,28 @@ impl Logger {
         self.write("ERROR", message.as_ref());
     }
 
+    /// Logs at ERROR level as the runtime: how an invocation failed, which Lambda reports
+    /// whatever the code logs.
+    pub(crate) fn runtime_error(&self, message: impl AsRef<str>) {
+        self.write_as(LogSource::System, "ERROR", message.as_ref());
+    }
+
     fn write(&self, level: &str, message: &str) {
+        self.write_as(LogSource::Application, level, message);
+    }
+
+    fn write_as(&self, source: LogSource, level: &str, message: &str) {
         let timestamp = self.clock.now();
         let time = clock::rfc3339_millis(timestamp);
         let message = match &self.request_id {
             Some(id) => format!("{time}\t{id}\t{level}\t{message}"),
             None => format!("{time}\t{level}\t{message}"),
         };
-        self.logs
-            .lock()
-            .put(&self.group, &self.stream, LogEvent { timestamp, message });
+        let event = LogEvent {
+            timestamp,
+            message,
+            source,
+        };
+        self.logs.lock().put(&self.group, &self.stream, event);
     }
 }

@@ -26,7 +26,7 @@ use crate::invoke::{
     describe_target, InvokeRequest, InvokeResponse, LogType, MAX_SYNC_PAYLOAD_BYTES,
 };
 use crate::kms::KmsClient;
-use crate::logs::{self, LogEvent, Report};
+use crate::logs::{self, LogEvent, LogSource, Report};
 use crate::sandbox::Fault;
 use crate::service::{Lambda, State};
 use crate::tmp::Tmp;
@@ -96,6 +96,7 @@ impl Lambda {
             let event = LogEvent {
                 timestamp: self.inner.clock.now(),
                 message,
+                source: LogSource::System,
             };
             self.inner.logs.lock().put(&group, &stream, event);
         };
@@ -286,12 +287,12 @@ impl Lambda {
                 Outcome::Response(bytes)
             }
             Ok(Ok(Err(error))) => {
-                logger.error(format!("Invoke Error\t{}", error.to_payload()));
+                logger.runtime_error(format!("Invoke Error\t{}", error.to_payload()));
                 Outcome::Failed(error)
             }
             Ok(Err(Fault::Panicked(message))) => {
                 let error = panicked(&message);
-                logger.error(&error.error_message);
+                logger.runtime_error(&error.error_message);
                 Outcome::Crashed(error)
             }
             Ok(Err(Fault::Runaway)) => {
@@ -467,6 +468,7 @@ impl Lambda {
             let event = LogEvent {
                 timestamp: self.inner.clock.now(),
                 message,
+                source: LogSource::System,
             };
             self.inner.logs.lock().put(&group, &stream, event);
         };

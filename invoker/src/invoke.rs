@@ -140,7 +140,7 @@ impl InvokeRequest {
 }
 
 /// What an Invoke call returned.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvokeResponse {
     /// 200 for RequestResponse, 202 for Event, 204 for DryRun.
     pub status_code: u16,
@@ -154,6 +154,21 @@ pub struct InvokeResponse {
     pub request_id: String,
     /// The response payload: the handler's JSON, or an error payload.
     pub payload: Vec<u8>,
+}
+
+/// The payload shows as its text, `{"message":"Hello"}`, not as the bytes it travels in, so a
+/// failed assertion on a response can be read.
+impl std::fmt::Debug for InvokeResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvokeResponse")
+            .field("status_code", &self.status_code)
+            .field("function_error", &self.function_error)
+            .field("executed_version", &self.executed_version)
+            .field("log_result", &self.log_result)
+            .field("request_id", &self.request_id)
+            .field("payload", &format_args!("{}", self.payload_text()))
+            .finish()
+    }
 }
 
 impl InvokeResponse {

@@ -141,6 +141,7 @@ pub use layers::{LayerContent, Opt};
 pub use permissions::{Permission, Principal};
 pub use service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
 pub use tmp::Tmp;
+pub use transcript::TranscriptView;
 pub use versions::Alias;
 
 /// The event types of the official Rust runtime, re-exported so exercises use the same structs

@@ -25,6 +25,20 @@ pub struct LogEvent {
     pub timestamp: SystemTime,
     /// The line itself.
     pub message: String,
+    /// Who wrote it: Lambda, or the function's own code.
+    pub source: LogSource,
+}
+
+/// Who wrote a log line, in the words of Lambda's logging controls (`SystemLogLevel`,
+/// `ApplicationLogLevel`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogSource {
+    /// Lambda itself: the platform's `INIT_START`, `START`, `END` and `REPORT`, and the runtime's
+    /// report of an invocation that failed (`Invoke Error`, a panic's message).
+    System,
+    /// The function's own code, through its [`Logger`](crate::Logger): what it says is its
+    /// author's choice.
+    Application,
 }
 
 /// Every log group, stream and line written so far.

@@ -29,7 +29,7 @@ use crate::shard::Stream;
 use crate::sns::Topics;
 use crate::sqs::Queues;
 use crate::timeline::Timeline;
-use crate::transcript::{Entry, Transcript};
+use crate::transcript::{Entry, Transcript, TranscriptView};
 use crate::versions::{Alias, Version};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -451,9 +451,19 @@ impl Lambda {
 
     /// The transcript of everything so far; see [`crate::transcript`].
     pub fn transcript(&self) -> String {
+        self.transcript_view().to_string()
+    }
+
+    /// The transcript, with what a test leaves out of its comparison left out: see
+    /// [`TranscriptView`].
+    pub fn transcript_view(&self) -> TranscriptView<'_> {
+        TranscriptView::new(self)
+    }
+
+    pub(crate) fn render_transcript(&self, view: &TranscriptView) -> String {
         let state = self.state();
         let logs = self.inner.logs.lock();
-        state.transcript.render(&logs)
+        state.transcript.render(&logs, view)
     }
 
     /// The 12-digit account the service simulates, as ARNs and `source_account` conditions name

@@ -8,12 +8,18 @@
 //! An invocation is printed as one block at the moment it started: its header, its log lines,
 //! then its answer with the time it finished. Things that happened while it ran (another call,
 //! a throttle) follow the block, with their own, earlier, times.
+//!
+//! A test that grades a learner's code compares only what the exercise fixes. A
+//! [`TranscriptView`] leaves the rest out: the log lines the function's own code wrote (the
+//! learner's to choose, unless the exercise says which), and in each answer what the
+//! specification leaves free (an extra header, the order of a body's keys).
 
 use crate::clock;
 use crate::error::ServiceError;
-use crate::logs::LogStore;
+use crate::logs::{LogEvent, LogSource, LogStore};
 use crate::service::Lambda;
-use std::fmt::Write;
+use serde_json::Value;
+use std::fmt::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
@@ -113,6 +119,66 @@ pub(crate) struct Transcript {
     entries: Vec<Entry>,
 }
 
+/// A transcript with some of it left out, for a test to compare with a snapshot:
+/// `lambda.transcript_view().without_application_logs().to_string()`. Built by
+/// [`Lambda::transcript_view`]; as built, it leaves out nothing, like [`Lambda::transcript`].
+pub struct TranscriptView<'a> {
+    lambda: &'a Lambda,
+    application_logs: bool,
+    answer: Box<dyn Fn(Value) -> Value + 'a>,
+}
+
+impl<'a> TranscriptView<'a> {
+    pub(crate) fn new(lambda: &'a Lambda) -> Self {
+        Self {
+            lambda,
+            application_logs: true,
+            answer: Box::new(|answer| answer),
+        }
+    }
+
+    /// Leaves out the log lines the function's own code wrote (`ctx.logger()`): what Lambda
+    /// did stays, `START`, `END`, `REPORT` and the runtime's `Invoke Error` included.
+    pub fn without_application_logs(mut self) -> Self {
+        self.application_logs = false;
+        self
+    }
+
+    /// Shows each invocation's answer (a JSON payload) as `show` makes it: e.g. only the parts
+    /// of a response that the specification fixes. An answer that is not JSON (a dry run's
+    /// empty one) is shown as it is. `show` runs while the service is locked, so it must not
+    /// call the service.
+    pub fn answers_as(mut self, show: impl Fn(Value) -> Value + 'a) -> Self {
+        self.answer = Box::new(show);
+        self
+    }
+
+    fn shows(&self, line: &LogEvent) -> bool {
+        self.application_logs || line.source != LogSource::Application
+    }
+
+    fn show_answer(&self, payload: &str) -> String {
+        match serde_json::from_str(payload) {
+            Ok(answer) => (self.answer)(answer).to_string(),
+            Err(_) => payload.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for TranscriptView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lambda.render_transcript(self))
+    }
+}
+
+impl fmt::Debug for TranscriptView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TranscriptView")
+            .field("application_logs", &self.application_logs)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Transcript {
     pub fn push(&mut self, entry: Entry) {
         self.entries.push(entry);
@@ -120,7 +186,7 @@ impl Transcript {
 
     /// Renders every entry in the order it happened on the virtual clock (entries that happen at
     /// the same moment keep the order they were recorded in).
-    pub fn render(&self, logs: &LogStore) -> String {
+    pub fn render(&self, logs: &LogStore, view: &TranscriptView) -> String {
         let mut order: Vec<&Entry> = self.entries.iter().collect();
         order.sort_by_key(|e| e.at());
         let invocations: Vec<&Invocation> = order
@@ -152,7 +218,7 @@ impl Transcript {
                 Entry::Invoked(inv) => {
                     let calls: Vec<&Entry> =
                         order.iter().copied().filter(|e| made_by(inv, e)).collect();
-                    render_invocation(&mut out, inv, &calls, logs);
+                    render_invocation(&mut out, inv, &calls, logs, view);
                 }
                 call if invocations.iter().any(|inv| made_by(inv, call)) => {}
                 other => render_line(&mut out, other),
@@ -211,7 +277,13 @@ fn render_line(out: &mut String, entry: &Entry) {
 
 /// An invocation's block: its header, its log lines with the service calls it made among them
 /// (marked `»`), and the answer.
-fn render_invocation(out: &mut String, inv: &Invocation, calls: &[&Entry], logs: &LogStore) {
+fn render_invocation(
+    out: &mut String,
+    inv: &Invocation,
+    calls: &[&Entry],
+    logs: &LogStore,
+    view: &TranscriptView,
+) {
     let start = match (inv.environment, inv.provisioned) {
         (Some((n, true)), _) => format!("cold start, environment {n}"),
         (Some((n, false)), true) => format!("warm start, provisioned environment {n}"),
@@ -239,7 +311,7 @@ fn render_invocation(out: &mut String, inv: &Invocation, calls: &[&Entry], logs:
                 }
             }
         }
-        if let Some(line) = stream.get(index) {
+        if let Some(line) = stream.get(index).filter(|line| view.shows(line)) {
             let _ = writeln!(out, "    {}", line.message);
         }
     }
@@ -256,7 +328,7 @@ fn render_invocation(out: &mut String, inv: &Invocation, calls: &[&Entry], logs:
         "{} {}{error} {}",
         clock::offset(inv.finished),
         inv.status,
-        shorten(&inv.payload)
+        shorten(&view.show_answer(&inv.payload))
     );
 }
 

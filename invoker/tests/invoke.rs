@@ -530,3 +530,68 @@ async fn a_day_of_virtual_time_passes_without_waiting() {
         "an hour apart, every call is cold"
     );
 }
+
+/// A function that logs a line of its own, then fails: its application log line and the
+/// runtime's report of the failure.
+async fn chatty_then_failing(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+    ctx.logger().info("a line of the function's own");
+    match event["fail"].as_bool() {
+        Some(true) => Err(HandlerError::new("Refused", "told to fail")),
+        _ => Ok(json!({ "b": 2, "a": 1 })),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transcript_view_can_leave_out_the_functions_own_log_lines_but_not_lambdas() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(chatty_then_failing));
+    invoke(&lambda, json!({ "fail": true })).await;
+    let everything = lambda.transcript();
+    let view = lambda
+        .transcript_view()
+        .without_application_logs()
+        .to_string();
+    assert!(everything.contains("INFO\ta line of the function's own"));
+    assert!(!view.contains("a line of the function's own"), "{view}");
+    assert_eq!(
+        view.lines().count(),
+        everything.lines().count() - 1,
+        "only that line is left out:\n{view}"
+    );
+    for kept in [
+        "START",
+        "END",
+        "REPORT",
+        "ERROR\tInvoke Error\t",
+        "200 Unhandled",
+    ] {
+        assert!(
+            view.contains(kept),
+            "{kept} is Lambda's, so it stays:\n{view}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transcript_view_can_show_answers_as_a_test_compares_them() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(chatty_then_failing));
+    invoke(&lambda, json!({})).await;
+    assert!(lambda.transcript().contains(r#"200 {"a":1,"b":2}"#));
+    let view = lambda
+        .transcript_view()
+        .answers_as(|answer| json!({ "a": answer["a"] }))
+        .to_string();
+    assert!(view.contains(r#"200 {"a":1}"#), "{view}");
+    assert_eq!(
+        lambda.transcript_view().to_string(),
+        lambda.transcript(),
+        "a view that leaves nothing out is the transcript"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_response_debugs_its_payload_as_text_not_bytes() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let response = invoke(&lambda, json!({ "message": "Hello" })).await;
+    let debug = format!("{response:?}");
+    assert!(debug.contains(r#"payload: {"message":"Hello"}"#), "{debug}");
+}
