@@ -13,7 +13,8 @@
 //! | `GET /hello?name=Ada`  | 200    | `{"message":"Hello, Ada!","requestId":"<request id>"}`   |
 //! | `GET /hello`, or `name=` empty | 400 | `{"error":"missing query parameter: name"}`          |
 //!
-//! - Every response has the header `content-type: application/json`.
+//! - Every response has the header `content-type: application/json`. More headers are up to you.
+//! - The body is compared as JSON values, so its keys may come in any order.
 //! - `requestId` is the invocation's request id, from the context.
 //! - Log one line per request with `ctx.logger()`: `info("greeting Ada")` when you greet,
 //!   `warn("missing name")` when you refuse.
