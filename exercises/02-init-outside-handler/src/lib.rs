@@ -23,6 +23,9 @@
 //! separate sandbox (a separate micro-VM on AWS), so environments cannot share a connection.
 //! Three requests at once need three environments, and each opens its own.
 //!
+//! Log what you like with the loggers of the init step and the handler: the tests leave your own
+//! log lines out of the transcript they compare.
+//!
 //! The database, the request type and the deployment are in `src/given.rs`: read it, you don't
 //! need to change it.
 //!
