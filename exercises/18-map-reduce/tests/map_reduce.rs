@@ -1,4 +1,4 @@
-//! Tests for exercise 18. The first three call your functions directly on the table. The others
+//! Tests for exercise 18. The first four call your functions directly on the table. The others
 //! deploy the whole pipeline (the buckets, the table, `splitter`, `mapper` and `reducer` with
 //! your functions), upload a day of sales in four parts as the shop's export does, write the
 //! job's marker, wait until Lambda has finished with every event, retries included
@@ -145,6 +145,17 @@ async fn record_partial_writes_a_part_once_and_says_when_it_was_there_already() 
     );
     let items = lambda.dynamodb().query(TABLE, JOB, None).unwrap();
     assert_eq!(items.len(), 1, "one part, one item: {items:?}");
+}
+
+/// Only `ConditionalCheckFailedException` means "recorded already": a write that really failed
+/// must fail the mapper, so that Lambda retries it, instead of losing the part.
+#[tokio::test(start_paused = true)]
+async fn record_partial_passes_any_other_error_on() {
+    // Nothing deployed: the table does not exist.
+    let lambda = Lambda::builder().seed(18).build();
+    let error = record_partial(&lambda, &task("part-1.csv"), &totals(&[("EU", 2000)]))
+        .expect_err("a write to a table that does not exist fails: it is not a second delivery");
+    assert_eq!(error.code, "ResourceNotFoundException", "{error:?}");
 }
 
 #[tokio::test(start_paused = true)]
