@@ -14,18 +14,23 @@
 //! | request                         | status | body                                                |
 //! |---------------------------------|--------|-----------------------------------------------------|
 //! | `GET /books/1`                  | 200    | the book: `find_book(1)`'s `to_json()`              |
-//! | `GET /books/abc`                | 400    | `{"error":"book id must be a number: abc"}`         |
+//! | `GET /books/abc`, `/books/-1`   | 400    | `{"error":"book id must be a non-negative integer: abc"}` |
 //! | `GET /books/99`                 | 404    | `{"error":"no book with id 99"}`                    |
 //! | `DELETE /books/1` (not GET)     | 405    | `{"error":"method DELETE is not allowed: use GET"}`, and the header `allow: GET` |
 //! | `GET /books/1/cover`            | 200    | the cover's PNG bytes, from `png_response`          |
 //! | `GET /books/3/cover` (no cover) | 404    | `{"error":"book 3 has no cover"}`                   |
 //!
-//! (The cover route checks its id the same way: 400 for `abc`, 404 for `99`.)
+//! A book id is a non-negative integer (`0`, `1`, `42`): what `id.parse::<u32>()` accepts.
+//! (The cover route checks its id the same way: 400 for `abc`, 404 for `99`.) Headers beyond
+//! those the table names are up to you.
 //!
 //! A response body is a *string*, so a PNG cannot go in as it is. Write `png_response` to send it
 //! the way API Gateway expects binary data: **base64-encoded**, with `isBase64Encoded: true`.
 //! API Gateway decodes it, and the client receives the bytes, with `content-type: image/png`. In
 //! Rust, `Body::Binary(bytes)` serializes as base64 for you; the flag is yours to set.
+//!
+//! Log what you like with `ctx.logger()`: the tests leave your own log lines out of the
+//! transcript they compare.
 //!
 //! Your function's errors never reach the client: whatever goes wrong in `books` (an error, a
 //! panic, an answer API Gateway cannot read), the client only gets API Gateway's
@@ -48,7 +53,7 @@ pub async fn handle(
 ) -> Result<ApiGatewayV2httpResponse, HandlerError> {
     // TODO: answer as the table above says. Which route matched: `event.route_key` (compare it
     // with BOOK_ROUTE and COVER_ROUTE); the method: `event.request_context.http.method`; the id:
-    // `event.path_parameters.get("id")`, a string to parse into a number. Build JSON answers with
+    // `event.path_parameters.get("id")`, a string to parse into a `u32`. Build JSON answers with
     // `json_response(status, json!({...}))` and the cover with `png_response`.
     let _ = (event, ctx);
     todo!("route the request and answer with the right status")

@@ -33,10 +33,11 @@ pub async fn handle(
             .insert(ALLOW, HeaderValue::from_static("GET"));
         return Ok(response);
     }
-    // The route guarantees an `id`, but only as text: whether it is a number is ours to check.
+    // The route guarantees an `id`, but only as text: whether it is a book id, a non-negative
+    // integer, is ours to check. `u32` refuses `abc`, `1.5` and `-1` alike.
     let id = event.path_parameters.get("id").map_or("", String::as_str);
     let Ok(number) = id.parse::<u32>() else {
-        let error = format!("book id must be a number: {id}");
+        let error = format!("book id must be a non-negative integer: {id}");
         return Ok(json_response(400, json!({ "error": error })));
     };
     let Some(book) = find_book(number) else {
