@@ -45,8 +45,12 @@
 //! 3. **`shape_result`**, step 3: from step 2's listing (`Name`, `Prefix`, `Contents`), answer
 //!    `{"bucket": <Name>, "prefix": <Prefix>, "videos": [<the Key of each .mp4 object, in order>]}`.
 //! 4. **`wire_chain`**: three `lambda.put_function_event_invoke_config(function, config)` calls,
-//!    one per step, with an `invoker::EventInvokeConfig::default()` given its `on_success(arn)`
-//!    and `on_failure(arn)`. The ARNs are in the [`Chain`](crate::Chain) you receive.
+//!    one per step, in any order, with an `invoker::EventInvokeConfig::default()` given its
+//!    `on_success(arn)` and `on_failure(arn)`. The ARNs are in the [`Chain`](crate::Chain) you
+//!    receive.
+//!
+//! Log what you like with the steps' `ctx.logger()`: the tests leave your own log lines out of
+//! the transcripts they compare.
 //!
 //! The buckets, step 1, and the deployment are in `src/given.rs`: read it, you don't need to
 //! change it.

@@ -2,6 +2,7 @@
 //! to step 1 asynchronously, wait until Lambda has done everything it will do with it, and read
 //! the two queues: the results, and the records of failed steps.
 
+use assert_json_diff::assert_json_eq;
 use async_waterfall::{deploy, BUILD_PARAMS, FAILURES, LIST_VIDEOS, RESULTS, SHAPE_RESULT};
 use invoker::{InvocationType, InvokeRequest, Lambda};
 use serde_json::{json, Value};
@@ -50,7 +51,7 @@ async fn a_request_goes_down_the_whole_chain_into_the_results_queue() {
     start(&lambda, json!({ "channel": "rust-talks", "year": 2025 })).await;
     let results = records(&lambda, RESULTS);
     assert_eq!(results.len(), 1, "one request, one result: {results:#?}");
-    assert_eq!(
+    assert_json_eq!(
         results[0]["responsePayload"],
         json!({
             "bucket": "channel-rust-talks",
@@ -63,7 +64,7 @@ async fn a_request_goes_down_the_whole_chain_into_the_results_queue() {
         arn(SHAPE_RESULT),
         "the result is the record of step 3's success"
     );
-    assert_eq!(records(&lambda, FAILURES), Vec::<Value>::new());
+    assert_json_eq!(records(&lambda, FAILURES), json!([]));
 }
 
 #[tokio::test(start_paused = true)]
@@ -75,12 +76,12 @@ async fn another_channel_and_year_give_another_list() {
         .iter()
         .map(|record| record["responsePayload"].clone())
         .collect();
-    assert_eq!(
+    assert_json_eq!(
         videos,
-        [
-            json!({ "bucket": "channel-rust-talks", "prefix": "2024/", "videos": ["2024/closures.mp4"] }),
-            json!({ "bucket": "channel-kitchen", "prefix": "2025/", "videos": ["2025/kimchi.mp4"] }),
-        ]
+        json!([
+            { "bucket": "channel-rust-talks", "prefix": "2024/", "videos": ["2024/closures.mp4"] },
+            { "bucket": "channel-kitchen", "prefix": "2025/", "videos": ["2025/kimchi.mp4"] },
+        ])
     );
 }
 
@@ -103,7 +104,7 @@ async fn each_step_is_invoked_by_the_destination_of_the_step_before() {
         step_2_input["requestContext"]["functionArn"],
         arn(BUILD_PARAMS)
     );
-    assert_eq!(
+    assert_json_eq!(
         step_2_input["responsePayload"],
         json!({ "bucket": "channel-rust-talks", "prefix": "2025/" })
     );
@@ -125,7 +126,7 @@ async fn an_error_in_step_2_stops_the_chain_and_its_record_lands_in_the_failures
         0,
         "step 3 never runs after step 2 failed"
     );
-    assert_eq!(records(&lambda, RESULTS), Vec::<Value>::new());
+    assert_json_eq!(records(&lambda, RESULTS), json!([]));
     let failures = records(&lambda, FAILURES);
     assert_eq!(
         failures.len(),
@@ -139,14 +140,14 @@ async fn an_error_in_step_2_stops_the_chain_and_its_record_lands_in_the_failures
         record["requestContext"]["approximateInvokeCount"], 3,
         "Lambda tried step 2 three times: the first attempt and two retries"
     );
-    assert_eq!(
+    assert_json_eq!(
         record["responsePayload"],
         json!({ "errorType": "NoSuchBucket", "errorMessage": "The specified bucket does not exist" })
     );
-    assert_eq!(
+    // The failure record holds what the failed step received.
+    assert_json_eq!(
         record["requestPayload"]["responsePayload"],
-        json!({ "bucket": "channel-no-such-channel", "prefix": "2025/" }),
-        "the failure record holds what the failed step received"
+        json!({ "bucket": "channel-no-such-channel", "prefix": "2025/" })
     );
 }
 
@@ -182,12 +183,31 @@ async fn a_step_invoked_with_the_bare_parameters_says_it_expected_a_record() {
     );
 }
 
+/// The transcript as the snapshots compare it. `wire_chain` may configure the three steps in any
+/// order, and the chain is the same: so the configuration lines are listed step by step, in the
+/// places they took. And what your own code logs is up to you, so it is left out.
+fn transcript(lambda: &Lambda) -> String {
+    let transcript = lambda
+        .transcript_view()
+        .without_application_logs()
+        .to_string();
+    let mut lines: Vec<&str> = transcript.lines().collect();
+    let is_wiring = |line: &str| line.contains(" put-function-event-invoke-config ");
+    let mut wiring: Vec<&str> = lines.iter().copied().filter(|l| is_wiring(l)).collect();
+    wiring.sort();
+    let slots = lines.iter_mut().filter(|line| is_wiring(line));
+    for (slot, line) in slots.zip(wiring) {
+        *slot = line;
+    }
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
 /// A request down the whole chain, as a transcript you can read in `tests/snapshots/`.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_request_down_the_chain() {
     let lambda = service();
     start(&lambda, json!({ "channel": "rust-talks", "year": 2025 })).await;
-    insta::assert_snapshot!(lambda.transcript());
+    insta::assert_snapshot!(transcript(&lambda));
 }
 
 /// A request that fails in step 2: three attempts, a minute and then two apart, and a record in
@@ -200,5 +220,5 @@ async fn transcript_of_a_request_that_fails_in_step_2() {
         json!({ "channel": "no-such-channel", "year": 2025 }),
     )
     .await;
-    insta::assert_snapshot!(lambda.transcript());
+    insta::assert_snapshot!(transcript(&lambda));
 }
