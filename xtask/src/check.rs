@@ -9,9 +9,11 @@
 //!    whatever the learner writes, so it cannot tell a right answer from a wrong one;
 //! 4. the solutions are clean: `cargo clippy -- -D warnings -D clippy::todo` and `cargo fmt
 //!    --check`, one cargo call each for all of them. Learners compare their code with these;
-//! 5. the seal (`exercises/tests.lock`, [`crate::seal`]) matches the tests and snapshots;
-//! 6. the book builds, in English and in every translation, with no broken include or link;
-//! 7. the translations are in step with the English book: the template `book/po/messages.pot`
+//! 5. the tests grade both ways: each solution's variants ([`crate::variants`]), at least
+//!    two other right answers that must pass and three wrong ones that must fail;
+//! 6. the seal (`exercises/tests.lock`, [`crate::seal`]) matches the tests and snapshots;
+//! 7. the book builds, in English and in every translation, with no broken include or link;
+//! 8. the translations are in step with the English book: the template `book/po/messages.pot`
 //!    is what a fresh extraction gives (else `cargo xtask pot` was not run after the English
 //!    changed), and, once [`KOREAN_EDITION_COMPLETE`] says so, `book/po/ko.po` has no
 //!    untranslated or fuzzy message. Each translation's counts are printed either way.
@@ -30,6 +32,7 @@ use crate::manifest::{self, Exercise, Manifest};
 use crate::pictures;
 use crate::report::{Outcome, TestStatus, Verdict};
 use crate::seal;
+use crate::variants;
 
 /// **The switch for the Korean edition.** `true`: `check` (and so CI) fails on any message of
 /// `book/po/ko.po` left untranslated or fuzzy, so the edition stays complete as the English book
@@ -69,6 +72,11 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
         }
         tests = solutions.iter().map(|o| o.tests.len()).sum();
         problems.extend(lint_solutions(root, exercises)?);
+        let all: Vec<&Exercise> = exercises.iter().collect();
+        let (tallies, variant_problems) = variants::run(root, &all, timeout)?;
+        println!("\n{}", variants::table(&all, &tallies));
+        problems.extend(variant_problems);
+        problems.extend(variants::too_few(&all, &tallies));
     }
     problems.extend(seal::out_of_date(root, &manifest)?);
     problems.extend(pictures::out_of_date(root)?);
@@ -93,8 +101,9 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
     if problems.is_empty() {
         println!(
             "check: all good. The solutions of {} exercise(s) pass all {tests} tests and are \
-             clean, every test fails on its starter, the seal is up to date, the book builds in \
-             every language, and its translation template is current.",
+             clean, every test fails on its starter, every alternative passes and every mutant \
+             is caught, the seal is up to date, the book builds in every language, and its \
+             translation template is current.",
             manifest.exercises.len()
         );
         return Ok(0);
@@ -174,7 +183,7 @@ fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<Stri
         }
         Verdict::Passed => {}
         // (`check` grades without `--strict`, so `TestsChanged` does not happen here.)
-        Verdict::DoesNotCompile | Verdict::TimedOut | Verdict::TestsChanged => {
+        Verdict::DoesNotCompile | Verdict::TimedOut | Verdict::TestsChanged | Verdict::Tampered => {
             problems.push(format!(
                 "`{name}`: the solution {}:\n{}",
                 solution.verdict.label(Language::English),
@@ -206,7 +215,7 @@ fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<Stri
             "`{name}`: the starter's tests timed out; with `todo!()` bodies they should fail \
              at once"
         )),
-        Verdict::Passed | Verdict::Failed | Verdict::TestsChanged => {}
+        Verdict::Passed | Verdict::Failed | Verdict::TestsChanged | Verdict::Tampered => {}
     }
     for test in starter
         .tests

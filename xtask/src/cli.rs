@@ -17,7 +17,8 @@ usage:
       Test your exercises (or just one) and show what passed and what to do next.
       --json <file>        also write the results as JSON (see xtask/README.md)
       --junit <file>       also write the results as JUnit XML
-      --strict             fail an exercise whose tests differ from exercises/tests.lock
+      --strict             for grading: fail an exercise whose sealed files differ from
+                           exercises/tests.lock, or whose code uses a way out of the grader
       --timeout <seconds>  time limit for each exercise's tests (default 60)
   cargo xtask watch [<exercise>] [--timeout <seconds>]
       Check the exercise you are on each time you save a file, and move on when it passes.
@@ -41,6 +42,9 @@ usage:
   cargo xtask variants [<exercise>] [--timeout <seconds>]
       For maintainers: run each solution's variants.toml, other right answers that must
       pass and wrong answers (mutants) that must fail; `check` runs them too.
+  cargo xtask take-work <learner's checkout>
+      For teachers: copy the learner's own files (each exercise's src/ files that the seal
+      does not list) into this checkout, to grade them with this checkout's grader and tests.
   cargo xtask seal
       For teachers and maintainers: record the hashes of every exercise's tests and snapshots
       in exercises/tests.lock, after changing them.
@@ -90,6 +94,9 @@ pub enum Command {
         exercise: Option<String>,
         timeout: Duration,
     },
+    TakeWork {
+        learner: PathBuf,
+    },
     Seal,
     Pictures,
     Book {
@@ -137,9 +144,20 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 12] = [
-    "verify", "watch", "list", "hint", "reset", "solution", "check", "variants", "seal",
-    "pictures", "book", "pot",
+const COMMANDS: [&str; 13] = [
+    "verify",
+    "watch",
+    "list",
+    "hint",
+    "reset",
+    "solution",
+    "check",
+    "variants",
+    "take-work",
+    "seal",
+    "pictures",
+    "book",
+    "pot",
 ];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
@@ -181,11 +199,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             ("verify" | "watch" | "solution" | "check" | "variants", "--timeout") => {
                 timeout = seconds(&value(&mut rest, "--timeout")?)?
             }
-            ("verify" | "watch" | "hint" | "reset" | "solution" | "variants", name)
-                if !name.starts_with('-') && exercise.is_none() =>
-            {
-                exercise = Some(name.to_owned())
-            }
+            (
+                "verify" | "watch" | "hint" | "reset" | "solution" | "variants" | "take-work",
+                name,
+            ) if !name.starts_with('-') && exercise.is_none() => exercise = Some(name.to_owned()),
             ("hint" | "reset", "--all") => all = true,
             ("reset", "--yes" | "-y") => yes = true,
             ("book", "--serve") => serve = true,
@@ -244,6 +261,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         },
         "check" => Command::Check { timeout },
         "variants" => Command::Variants { exercise, timeout },
+        "take-work" => Command::TakeWork {
+            learner: PathBuf::from(exercise.ok_or_else(|| {
+                format!("`take-work` needs the learner's checkout: `cargo xtask take-work <folder>`\n\n{USAGE}")
+            })?),
+        },
         "seal" => Command::Seal,
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,

@@ -8,13 +8,16 @@
 //! compile or fail its tests. And control over the environment insta sees, so snapshots are only
 //! ever compared, never written.
 
+use std::collections::BTreeMap;
+use std::env;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::cargo_build::{self, TestBinary};
-use crate::libtest;
+use crate::cargo_build::{self, BuildOutput, TestBinary};
+use crate::libtest::{self, Logged};
 use crate::process::{self, Ending};
 use crate::report::{Outcome, TestResult, TestStatus, Verdict};
 
@@ -29,22 +32,46 @@ pub struct Crate<'a> {
 /// one crate at a time, with `time_limit` for each crate. Outcomes come back in `crates` order.
 /// An `Err` means grading itself failed (cargo could not run at all), not that a test did.
 pub fn grade(root: &Path, crates: &[Crate], time_limit: Duration) -> Result<Vec<Outcome>, String> {
+    build(root, crates)?.run(root, crates, time_limit)
+}
+
+/// The test binaries of some crates, built and not yet run: `verify` looks at the sealed files
+/// between the two steps.
+pub struct Built(Option<BuildOutput>);
+
+/// Builds the tests of every crate in one cargo invocation.
+pub fn build(root: &Path, crates: &[Crate]) -> Result<Built, String> {
     if crates.is_empty() {
         // `cargo build` without `--package` would build the whole workspace instead.
-        return Ok(Vec::new());
+        return Ok(Built(None));
     }
     let packages: Vec<String> = crates.iter().map(|c| c.package.clone()).collect();
-    let build = cargo_build::build_tests(root, &packages)?;
-    crates
-        .iter()
-        .map(|krate| match build.failure_for(&krate.package) {
-            Some(error) => Ok(Outcome::does_not_compile(error)),
-            None => {
-                let binaries = build.binaries.get(&krate.package).map(Vec::as_slice);
-                run_tests(root, krate.dir, binaries.unwrap_or_default(), time_limit)
-            }
-        })
-        .collect()
+    cargo_build::build_tests(root, &packages).map(|output| Built(Some(output)))
+}
+
+impl Built {
+    /// Runs each crate's test binaries, one crate at a time, with `time_limit` for each crate.
+    /// `crates` are the ones [`build`] was given.
+    pub fn run(
+        &self,
+        root: &Path,
+        crates: &[Crate],
+        time_limit: Duration,
+    ) -> Result<Vec<Outcome>, String> {
+        let Some(build) = &self.0 else {
+            return Ok(Vec::new());
+        };
+        crates
+            .iter()
+            .map(|krate| match build.failure_for(&krate.package) {
+                Some(error) => Ok(Outcome::does_not_compile(error)),
+                None => {
+                    let binaries = build.binaries.get(&krate.package).map(Vec::as_slice);
+                    run_tests(root, krate.dir, binaries.unwrap_or_default(), time_limit)
+                }
+            })
+            .collect()
+    }
 }
 
 /// Runs a crate's test binaries in turn until they are done or `time_limit` is used up.
@@ -56,9 +83,15 @@ fn run_tests(
 ) -> Result<Outcome, String> {
     let deadline = Instant::now() + time_limit;
     let mut tests = Vec::new();
+    let mut evidence = Vec::new();
     for binary in binaries {
-        let (results, ending) = run_binary(root, dir, binary, deadline)?;
+        let (results, ending, contradictions) = run_binary(root, dir, binary, deadline)?;
         tests.extend(results);
+        evidence.extend(
+            contradictions
+                .into_iter()
+                .map(|c| format!("{}: {c}", binary.target)),
+        );
         if ending == Ending::TimedOut {
             let running: Vec<String> = tests
                 .iter()
@@ -76,15 +109,18 @@ fn run_tests(
                  If your computer is just slow, allow more time with `--timeout <seconds>`.",
                 time_limit.as_secs(),
             );
-            return Ok(Outcome {
-                verdict: Verdict::TimedOut,
-                message: Some(message),
-                tests,
-            });
+            return Ok(with_evidence(
+                Outcome {
+                    verdict: Verdict::TimedOut,
+                    message: Some(message),
+                    tests,
+                },
+                &evidence,
+            ));
         }
     }
     let all_passed = tests.iter().all(|test| test.status == TestStatus::Pass);
-    Ok(Outcome {
+    let outcome = Outcome {
         verdict: if all_passed {
             Verdict::Passed
         } else {
@@ -92,23 +128,41 @@ fn run_tests(
         },
         message: None,
         tests,
-    })
+    };
+    Ok(with_evidence(outcome, &evidence))
 }
 
-/// Lists a binary's tests, then runs them. Listing first means a test that never reports (its
-/// process was killed, or crashed) is still named in the results, as an `error`.
+/// `outcome`, or, if the results contradict each other, the outcome marked as tampered.
+fn with_evidence(mut outcome: Outcome, evidence: &[String]) -> Outcome {
+    if !evidence.is_empty() {
+        outcome.mark_tampered(format!(
+            "the test results contradict each other, so none of them counts:\n{}",
+            evidence.join("\n")
+        ));
+    }
+    outcome
+}
+
+/// Lists a binary's tests, then runs them, and reads each result from the channel the test
+/// cannot print into: the `--logfile` libtest writes (see [`libtest::parse_logfile`]).
+/// Listing first means a test that never reports (its process was killed, or crashed) is still
+/// named in the results, as an `error`.
+///
+/// Four witnesses must agree: the list, the logfile, the lines on standard output (and their
+/// `test result:` summary), and the exit status. Where they do not, the third item returned
+/// says how: that is evidence of tampering, since libtest itself never contradicts itself.
 fn run_binary(
     root: &Path,
     dir: &str,
     binary: &TestBinary,
     deadline: Instant,
-) -> Result<(Vec<TestResult>, Ending), String> {
+) -> Result<(Vec<TestResult>, Ending, Vec<String>), String> {
     let list = process::run_until(
         test_command(root, dir, binary).args(["--list", "--format", "terse"]),
         deadline,
     )?;
     match list.ending {
-        Ending::TimedOut => return Ok((Vec::new(), Ending::TimedOut)),
+        Ending::TimedOut => return Ok((Vec::new(), Ending::TimedOut, Vec::new())),
         Ending::Exited { success: false } => {
             let error = TestResult {
                 name: binary.target.clone(),
@@ -119,7 +173,7 @@ fn run_binary(
                 )),
                 output: None,
             };
-            return Ok((vec![error], list.ending));
+            return Ok((vec![error], list.ending, Vec::new()));
         }
         Ending::Exited { success: true } => {}
     }
@@ -127,11 +181,24 @@ fn run_binary(
     let source = fs::read_to_string(&binary.source).unwrap_or_default();
     let names = order_by_source(libtest::parse_list(&list.stdout), &source);
 
+    let logfile = ResultsFile::new(&binary.target);
     let run = process::run_until(
         // `--include-ignored`: the grader has no optional tests. No colours: we parse the text.
-        test_command(root, dir, binary).args(["--include-ignored", "--color", "never"]),
+        test_command(root, dir, binary)
+            .args(["--include-ignored", "--color", "never", "--logfile"])
+            .arg(&logfile.path),
         deadline,
     )?;
+    let mut evidence = Vec::new();
+    let logged = match libtest::parse_logfile(&logfile.read()) {
+        Ok(logged) => logged,
+        Err(line) => {
+            evidence.push(format!(
+                "libtest's result file holds a line libtest never writes: `{line}`"
+            ));
+            BTreeMap::new()
+        }
+    };
     let mut report = libtest::parse_run(&run.stdout);
     let unfinished = match run.ending {
         Ending::TimedOut => "still running when the time limit ran out".to_owned(),
@@ -140,15 +207,24 @@ fn run_binary(
             libtest::crash_summary(&run.stderr)
         ),
     };
+    evidence.extend(contradictions(&names, &logged, &report, run.ending));
     let results = names
         .into_iter()
         .map(|name| {
-            let (status, message, output) = if report.passed.contains(&name) {
-                (TestStatus::Pass, None, None)
-            } else if let Some(failure) = report.failed.remove(&name) {
-                (TestStatus::Fail, Some(failure.message), failure.output)
-            } else {
-                (TestStatus::Error, Some(unfinished.clone()), None)
+            let (status, message, output) = match logged.get(&name) {
+                Some(Logged::Ok) => (TestStatus::Pass, None, None),
+                Some(Logged::Failed | Logged::Ignored) => {
+                    let failure = report.failed.remove(&name);
+                    let message = failure
+                        .as_ref()
+                        .map_or("failed without a message", |f| f.message.as_str());
+                    (
+                        TestStatus::Fail,
+                        Some(message.to_owned()),
+                        failure.and_then(|f| f.output),
+                    )
+                }
+                None => (TestStatus::Error, Some(unfinished.clone()), None),
             };
             TestResult {
                 name,
@@ -158,7 +234,89 @@ fn run_binary(
             }
         })
         .collect();
-    Ok((results, run.ending))
+    Ok((results, run.ending, evidence))
+}
+
+/// How the witnesses of one run disagree, if they do. `names` are the listed tests, `logged`
+/// libtest's own record of them, `printed` what standard output claimed.
+fn contradictions(
+    names: &[String],
+    logged: &BTreeMap<String, Logged>,
+    printed: &libtest::Run,
+    ending: Ending,
+) -> Vec<String> {
+    let mut evidence = Vec::new();
+    let passed = |name: &String| logged.get(name) == Some(&Logged::Ok);
+    for name in printed.passed.iter().filter(|name| !passed(name)) {
+        evidence.push(format!(
+            "standard output says `{name} ... ok`, but libtest did not record it as passed"
+        ));
+    }
+    for name in logged.keys().filter(|name| !names.contains(name)) {
+        evidence.push(format!(
+            "a result was recorded for `{name}`, which is not one of the binary's tests"
+        ));
+    }
+    let unpassed = names.iter().filter(|name| !passed(name)).count();
+    if ending == (Ending::Exited { success: true }) && unpassed > 0 {
+        evidence.push(format!(
+            "the test process exited with success while {unpassed} of its {} tests had not \
+             passed: something ended it early (`std::process::exit`?)",
+            names.len()
+        ));
+    }
+    let recorded = (
+        logged.values().filter(|l| **l == Logged::Ok).count(),
+        logged.values().filter(|l| **l == Logged::Failed).count(),
+    );
+    match printed.summaries.as_slice() {
+        [] => {}
+        [summary] if *summary == recorded => {}
+        [(passed, failed)] => evidence.push(format!(
+            "standard output says `{passed} passed; {failed} failed`, but libtest recorded \
+             {} passed and {} failed",
+            recorded.0, recorded.1
+        )),
+        more => evidence.push(format!(
+            "standard output has {} `test result:` lines; libtest writes one",
+            more.len()
+        )),
+    }
+    evidence
+}
+
+/// The file a test binary's results are written to: a new name for every run, in the
+/// system's temporary folder, removed once read.
+struct ResultsFile {
+    path: PathBuf,
+}
+
+impl ResultsFile {
+    fn new(target: &str) -> ResultsFile {
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |time| time.subsec_nanos());
+        let name = format!(
+            "workbook-{target}-{}-{}-{nanos}.results",
+            std::process::id(),
+            RUNS.fetch_add(1, Ordering::Relaxed)
+        );
+        ResultsFile {
+            path: env::temp_dir().join(name),
+        }
+    }
+
+    /// What libtest wrote; nothing if it wrote nothing (the process died first).
+    fn read(&self) -> String {
+        fs::read_to_string(&self.path).unwrap_or_default()
+    }
+}
+
+impl Drop for ResultsFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
 }
 
 /// A test binary, started the way `cargo test` would start it (in the crate's folder), with an

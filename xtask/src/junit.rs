@@ -71,6 +71,7 @@ impl<'a> Suite<'a> {
                 Verdict::DoesNotCompile => "compile",
                 Verdict::TimedOut => "time limit",
                 Verdict::TestsChanged => "sealed tests",
+                Verdict::Tampered => "tampering",
                 Verdict::Passed | Verdict::Failed => "grading",
             };
             cases.push(Case {

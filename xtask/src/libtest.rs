@@ -42,11 +42,53 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// What one run of a test binary reported.
+/// What one run of a test binary reported on its standard output.
 #[derive(Debug, Default)]
 pub struct Run {
     pub passed: BTreeSet<String>,
     pub failed: BTreeMap<String, Failure>,
+    /// Every `test result: …` summary line: `(passed, failed)`. libtest writes one per run;
+    /// more than one means something else wrote one too.
+    pub summaries: Vec<(usize, usize)>,
+}
+
+/// A test's result as libtest itself recorded it in the file named by `--logfile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logged {
+    Ok,
+    Failed,
+    Ignored,
+}
+
+/// Reads the file libtest writes with `--logfile <path>`: a line per finished test, `ok
+/// <name>`, `failed <name>` or `ignored <name>`. It is the grader's channel: a test's printing
+/// goes to standard output (or is captured) and cannot reach this file, whose name the grader
+/// chooses afresh for every run. (libtest calls the option deprecated, but keeps it; without
+/// it stable Rust has no result channel apart from standard output.) A line of another shape
+/// is returned as the error: libtest never writes one.
+pub fn parse_logfile(text: &str) -> Result<BTreeMap<String, Logged>, String> {
+    let mut results = BTreeMap::new();
+    for line in text.lines().filter(|line| !line.is_empty()) {
+        let (status, name) = line.split_once(' ').unwrap_or((line, ""));
+        let logged = match status {
+            "ok" => Logged::Ok,
+            "failed" => Logged::Failed,
+            "ignored" => Logged::Ignored,
+            _ => return Err(line.to_owned()),
+        };
+        results.insert(name.to_owned(), logged);
+    }
+    Ok(results)
+}
+
+/// `test result: FAILED. 1 passed; 2 failed; …` gives `(1, 2)`.
+fn parse_summary(line: &str) -> Option<(usize, usize)> {
+    let counts = line.strip_prefix("test result: ")?.split_once(". ")?.1;
+    let mut numbers = counts.split("; ").map(|part| {
+        part.split_once(' ')
+            .and_then(|(number, _)| number.parse::<usize>().ok())
+    });
+    Some((numbers.next()??, numbers.next()??))
 }
 
 /// Why one test failed.
@@ -62,6 +104,9 @@ pub struct Failure {
 pub fn parse_run(stdout: &str) -> Run {
     let mut run = Run::default();
     for line in stdout.lines() {
+        if let Some(counts) = parse_summary(line) {
+            run.summaries.push(counts);
+        }
         let Some((name, result)) = line
             .strip_prefix("test ")
             .and_then(|rest| rest.rsplit_once(" ... "))
@@ -161,10 +206,12 @@ pub fn crash_summary(stderr: &str) -> String {
 
 /// Lines that are advice to someone running `cargo test` by hand, not facts about the failure.
 fn is_noise(line: &str) -> bool {
-    const NOISE: [&str; 3] = [
+    const NOISE: [&str; 4] = [
         "note: run with `RUST_BACKTRACE=1`",
         "Stopped on the first failure. Run `cargo insta test`",
         "To update snapshots run `cargo insta review`",
+        // libtest's word on the grader's `--logfile`, not on the learner's code.
+        "warning: `--logfile` is deprecated",
     ];
     NOISE.iter().any(|noise| line.starts_with(noise))
 }
@@ -307,6 +354,28 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
             "─────┴─────\n\npanicked:\nsnapshot assertion for 'snapshot' failed in line 5"
         ));
         assert!(!snapshot.message.contains("cargo insta"));
+    }
+
+    #[test]
+    fn reads_the_summary_line() {
+        assert_eq!(parse_run(RUN).summaries, [(1, 2)]);
+        assert_eq!(
+            parse_summary("test result: ok. 8 passed; 0 failed; 0 ignored"),
+            Some((8, 0))
+        );
+        assert_eq!(parse_summary("test result: ok. lots passed"), None);
+    }
+
+    #[test]
+    fn reads_the_logfile_and_refuses_lines_libtest_never_writes() {
+        let logged = parse_logfile("ok adds\nfailed greets\nignored slow\n").unwrap();
+        assert_eq!(logged["adds"], Logged::Ok);
+        assert_eq!(logged["greets"], Logged::Failed);
+        assert_eq!(logged["slow"], Logged::Ignored);
+        assert_eq!(
+            parse_logfile("passed adds\n"),
+            Err("passed adds".to_owned())
+        );
     }
 
     #[test]

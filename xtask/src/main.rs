@@ -7,8 +7,9 @@
 //! - Learners: `verify [<exercise>]` tests their exercises and says what passed, the first
 //!   problem, and what to read next; `watch` does it on every save; `list`, `hint`, `reset` and
 //!   `solution` help along the way. Their progress is kept in `.workbook/progress`.
-//! - Teachers: `verify --strict --json/--junit` grades, and `seal` records the tests' hashes
-//!   so that a changed test is caught.
+//! - Teachers: `verify --strict --json/--junit` grades, `seal` records the hashes of the files
+//!   that decide a grade so that a changed one is caught, and `take-work` lays a learner's files
+//!   into the teacher's own checkout, to grade them with the teacher's grader and tests.
 //! - Maintainers: `check` asks whether the workbook itself is sound; `book` builds the book, in
 //!   English and in its translations; `pot` keeps the translations in step with the English.
 //!
@@ -38,6 +39,7 @@
 //!
 //! [xtask pattern]: https://github.com/matklad/cargo-xtask
 
+mod audit;
 mod book;
 mod cargo_build;
 mod check;
@@ -57,6 +59,7 @@ mod reset;
 mod seal;
 mod sha256;
 mod solution;
+mod take_work;
 mod variants;
 mod verify;
 mod watch;
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
             Command::Variants { exercise, timeout } => {
                 variants::command(&root, exercise.as_deref(), timeout)
             }
+            Command::TakeWork { learner } => take_work::run(&root, &learner),
             Command::Seal => seal::run(&root),
             Command::Pictures => pictures::run(&root),
             Command::Book {

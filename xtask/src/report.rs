@@ -23,7 +23,10 @@
 //!
 //! - `version` is this wrapper's format version; it changes only when a field changes meaning.
 //! - `verdict` is one of `passed`, `failed`, `timed_out`, `does_not_compile`, `tests_changed`
-//!   (only with `--strict`: a test or snapshot differs from the seal, see [`crate::seal`]).
+//!   (only with `--strict`: a file that decides the grade differs from the seal, see
+//!   [`crate::seal`]) or `tampered` (the results contradict each other, a sealed file changed
+//!   while it was graded, or, with `--strict`, the code uses a way out of the grader; see
+//!   [`crate::grade`] and [`crate::audit`]).
 //! - `points` is all or nothing: an exercise's tests together say what "correct" means, so
 //!   passing some of them is not part of a correct answer.
 //! - `result` is an [Exercism test-runner `results.json`, version 3][v3]: `status` is `pass`,
@@ -65,8 +68,14 @@ pub enum Verdict {
     Failed,
     TimedOut,
     DoesNotCompile,
-    /// Graded with `--strict`, and a test or snapshot differs from the seal.
+    /// Graded with `--strict`, and a file that decides the grade (a test, a snapshot, the
+    /// exercise's manifest, the invoker) differs from the seal.
     TestsChanged,
+    /// The evidence contradicts itself (a test binary said "ok" where libtest recorded a
+    /// failure, or exited with success before its tests passed), a file that decides the grade
+    /// changed while it was graded, or (with `--strict`) the learner's code uses a way out of
+    /// the grader. Never a pass: see "What `--strict` guarantees" in `xtask/README.md`.
+    Tampered,
 }
 
 impl Verdict {
@@ -74,7 +83,7 @@ impl Verdict {
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Passed => 0,
-            Verdict::Failed | Verdict::TimedOut | Verdict::TestsChanged => 1,
+            Verdict::Failed | Verdict::TimedOut | Verdict::TestsChanged | Verdict::Tampered => 1,
             Verdict::DoesNotCompile => 2,
         }
     }
@@ -87,11 +96,13 @@ impl Verdict {
             (Language::English, Verdict::TimedOut) => "timed out",
             (Language::English, Verdict::DoesNotCompile) => "does not compile",
             (Language::English, Verdict::TestsChanged) => "tests changed",
+            (Language::English, Verdict::Tampered) => "tampered",
             (Language::Korean, Verdict::Passed) => "통과",
             (Language::Korean, Verdict::Failed) => "실패",
             (Language::Korean, Verdict::TimedOut) => "시간 초과",
             (Language::Korean, Verdict::DoesNotCompile) => "컴파일 안 됨",
             (Language::Korean, Verdict::TestsChanged) => "테스트가 바뀜",
+            (Language::Korean, Verdict::Tampered) => "조작됨",
         }
     }
 
@@ -103,6 +114,7 @@ impl Verdict {
             Verdict::TimedOut => "timed_out",
             Verdict::DoesNotCompile => "does_not_compile",
             Verdict::TestsChanged => "tests_changed",
+            Verdict::Tampered => "tampered",
         }
     }
 }
@@ -187,6 +199,17 @@ impl Outcome {
         self.message = Some(message);
     }
 
+    /// Marks the outcome as tampered with: `evidence` says what contradicts what. Like a
+    /// changed test, the test results are kept but no longer count; an earlier message (a
+    /// time limit, changed tests, earlier evidence) is kept before it.
+    pub fn mark_tampered(&mut self, evidence: String) {
+        self.message = Some(match self.message.take() {
+            Some(earlier) => format!("{earlier}\n{evidence}"),
+            None => evidence,
+        });
+        self.verdict = Verdict::Tampered;
+    }
+
     /// Exercism's overall status. `error` means no test result counts: a crate timed out with
     /// some tests finished is a `fail`, its unfinished tests each an `error`.
     fn exercism_status(&self) -> &'static str {
@@ -194,7 +217,10 @@ impl Outcome {
             Verdict::Passed => "pass",
             Verdict::Failed => "fail",
             Verdict::TimedOut if self.tests.iter().any(|t| t.status != TestStatus::Error) => "fail",
-            Verdict::TimedOut | Verdict::DoesNotCompile | Verdict::TestsChanged => "error",
+            Verdict::TimedOut
+            | Verdict::DoesNotCompile
+            | Verdict::TestsChanged
+            | Verdict::Tampered => "error",
         }
     }
 

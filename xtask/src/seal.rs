@@ -1,17 +1,27 @@
-//! Tamper evidence: `exercises/tests.lock`, the SHA-256 of every file under each exercise's
-//! `tests/` folder (its test files and its insta snapshots).
+//! Tamper evidence: `exercises/tests.lock`, the SHA-256 of every file that decides a grade.
 //!
-//! An exercise's tests are its specification. A learner who edits a test, or accepts a new
-//! snapshot, has not solved the exercise, only changed it: usually by accident (an editor's
-//! "accept snapshot" action), sometimes not. `cargo xtask seal` records the hashes; `verify`
-//! compares the exercises it grades with them and warns about every file that was edited, added
-//! or deleted; `verify --strict` (for teachers' grading) fails those exercises.
+//! An exercise's tests are its specification, and they are not the only files that decide
+//! whether it passes: its `Cargo.toml` says which test files are compiled and what the crate
+//! depends on (a learner could add the solution as a dependency, or a `build.rs` that rewrites
+//! the tests before they compile), its given `src/given.rs` and `src/main.rs` are part of the
+//! exercise, and the workspace's manifest, lock file, cargo configuration and the invoker decide
+//! what the tests run against. The seal records all of them:
+//!
+//! - every file of each exercise's folder except the learner's own: `src/lib.rs`, and any file
+//!   a learner adds under `src/` (their modules). Any other file added (a `build.rs`, a test, a
+//!   `.cargo/config.toml`) is a change;
+//! - the shared files, [`SHARED`]: a change there changes every exercise.
+//!
+//! `cargo xtask seal` records the hashes; `verify` compares the exercises it grades with them
+//! before it builds, after it builds and after the tests ran, and warns about every file that
+//! was edited, added or deleted; `verify --strict` (for teachers' grading) fails those exercises.
+//! A sealed file that changes *while* it is graded is never an accident: that exercise is
+//! `tampered`, with or without `--strict`.
 //!
 //! ```text
-//! # The SHA-256 of every file under each exercise's tests/ folder, written by `cargo xtask seal`.
-//! # `cargo xtask verify` warns about a test or snapshot that differs (`--strict` fails it).
-//! # After changing an exercise's tests, run `cargo xtask seal` and commit this file.
-//! version 1
+//! # The SHA-256 of every file that decides a grade, written by `cargo xtask seal`.
+//! …
+//! version 2
 //! 5d41402abc4b2a76b9719d911017c592…  exercises/01-hello-api/tests/hello_api.rs
 //! ```
 //!
@@ -22,8 +32,8 @@
 //!
 //! What it is not: a lock. The learner's copy of the file can be regenerated as easily as a test
 //! can be edited. It makes a change visible (in the warnings, and in the file's git diff); a
-//! teacher who must rule out deliberate changes grades with the template's own copy of the file,
-//! as `xtask/README.md` explains.
+//! teacher who must rule out deliberate changes grades in the template's own checkout, with the
+//! learner's files laid in (`cargo xtask take-work`), as `xtask/README.md` explains.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -35,14 +45,33 @@ use crate::sha256;
 /// Where the seal lives, relative to the workspace root.
 pub const PATH: &str = "exercises/tests.lock";
 
-/// The version of the format above.
-const VERSION: u32 = 1;
+/// The version of the format above. Version 1 sealed only the `tests/` folders.
+const VERSION: u32 = 2;
 
 const HEADER: &str = "\
-# The SHA-256 of every file under each exercise's tests/ folder, written by `cargo xtask seal`.
-# `cargo xtask verify` warns about a test or snapshot that differs (`--strict` fails it).
-# After changing an exercise's tests, run `cargo xtask seal` and commit this file.
+# The SHA-256 of every file that decides a grade, written by `cargo xtask seal`: each exercise's
+# folder but the learner's own src/ files, and the workspace's manifests and the invoker.
+# `cargo xtask verify` warns about a file that differs (`--strict` fails it).
+# After changing an exercise's tests or the invoker, run `cargo xtask seal` and commit this file.
 ";
+
+/// The files and folders outside the exercises that decide every grade, relative to the
+/// workspace root: what the tests are built with and what they run against. (The grader itself,
+/// `xtask/`, is not here: a changed grader could skip any check. A teacher grades with their own
+/// copy of it: see `cargo xtask take-work`.)
+pub const SHARED: [&str; 7] = [
+    "Cargo.toml",
+    "Cargo.lock",
+    ".cargo",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    "exercises/manifest.toml",
+    "invoker",
+];
+
+/// Cargo writes the lock file itself when it is out of date, so a change to it while grading is
+/// cargo's, not the learner's code's.
+const WRITTEN_BY_CARGO: &str = "Cargo.lock";
 
 /// File names under `tests/` that are not part of the tests: insta's proposals for new snapshots.
 const IGNORED_SUFFIXES: [&str; 2] = [".snap.new", ".pending-snap"];
@@ -62,6 +91,12 @@ pub enum Change {
 }
 
 impl Change {
+    pub fn path(&self) -> &str {
+        match self {
+            Change::Edited(path) | Change::Added(path) | Change::Deleted(path) => path,
+        }
+    }
+
     /// One line for a warning or an error message.
     pub fn describe(&self) -> String {
         match self {
@@ -73,17 +108,40 @@ impl Change {
 }
 
 impl Seal {
-    /// Hashes the tests of `exercises` as they are on disk now.
+    /// Hashes the shared files and the files of `exercises` that are not the learner's, as they
+    /// are on disk now.
     pub fn compute<'a>(
         root: &Path,
         exercises: impl IntoIterator<Item = &'a Exercise>,
     ) -> Result<Seal, String> {
         let mut files = BTreeMap::new();
+        for shared in SHARED {
+            hash_path(root, shared, &mut files)?;
+        }
         for exercise in exercises {
-            let tests = format!("{}/tests", exercise.dir);
-            hash_folder(root, &tests, &mut files)?;
+            hash_path(root, &exercise.dir, &mut files)?;
+            files.remove(&learners_module(exercise));
         }
         Ok(Seal { files })
+    }
+
+    /// The learner's source files of `exercise` (relative to the workspace root): every file
+    /// under its `src/` that this seal does not list.
+    pub fn learner_files(&self, root: &Path, exercise: &Exercise) -> Result<Vec<String>, String> {
+        let mut found = BTreeMap::new();
+        hash_path(root, &format!("{}/src", exercise.dir), &mut found)?;
+        Ok(found
+            .into_keys()
+            .filter(|path| !self.files.contains_key(path))
+            .collect())
+    }
+
+    /// The files that differ between two hashings of the same tree, `self` the earlier one:
+    /// what changed while an exercise was being graded (cargo's own lock file aside).
+    pub fn changed_since(&self, later: &Seal) -> Vec<Change> {
+        let mut changes = diff(&self.files, &later.files);
+        changes.retain(|change| change.path() != WRITTEN_BY_CARGO);
+        changes
     }
 
     /// Reads the seal of the workspace at `root`; `None` if it has none.
@@ -131,30 +189,69 @@ impl Seal {
     }
 
     /// How the files of `exercise` in `actual` differ from this seal, sorted by kind then path.
+    /// A file added under its `src/` is the learner's own module, not a change.
     pub fn changes(&self, actual: &Seal, exercise: &Exercise) -> Vec<Change> {
-        let folder = format!("{}/tests/", exercise.dir);
-        let in_folder = |files: &BTreeMap<String, String>| {
-            files
-                .iter()
-                .filter(|(path, _)| path.starts_with(&folder))
-                .map(|(path, hash)| (path.clone(), hash.clone()))
-                .collect::<BTreeMap<String, String>>()
-        };
-        let (sealed, now) = (in_folder(&self.files), in_folder(&actual.files));
-        let mut changes = Vec::new();
-        for (path, hash) in &sealed {
-            match now.get(path) {
-                None => changes.push(Change::Deleted(path.clone())),
-                Some(current) if current != hash => changes.push(Change::Edited(path.clone())),
-                Some(_) => {}
-            }
-        }
-        for path in now.keys().filter(|path| !sealed.contains_key(*path)) {
-            changes.push(Change::Added(path.clone()));
-        }
-        changes.sort();
+        let folder = format!("{}/", exercise.dir);
+        let learners = format!("{}/src/", exercise.dir);
+        let mut changes = diff(
+            &subset(&self.files, |path| path.starts_with(&folder)),
+            &subset(&actual.files, |path| path.starts_with(&folder)),
+        );
+        changes
+            .retain(|change| !matches!(change, Change::Added(path) if path.starts_with(&learners)));
         changes
     }
+
+    /// How the shared files ([`SHARED`]) in `actual` differ from this seal.
+    pub fn shared_changes(&self, actual: &Seal) -> Vec<Change> {
+        diff(
+            &subset(&self.files, is_shared),
+            &subset(&actual.files, is_shared),
+        )
+    }
+}
+
+/// The learner's module, which is never sealed.
+fn learners_module(exercise: &Exercise) -> String {
+    format!("{}/src/lib.rs", exercise.dir)
+}
+
+/// Whether `path` is one of the [`SHARED`] files, or in one of its folders.
+pub fn is_shared(path: &str) -> bool {
+    SHARED.iter().any(|shared| {
+        path == *shared
+            || path
+                .strip_prefix(shared)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+fn subset(
+    files: &BTreeMap<String, String>,
+    keep: impl Fn(&str) -> bool,
+) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|(path, _)| keep(path))
+        .map(|(path, hash)| (path.clone(), hash.clone()))
+        .collect()
+}
+
+/// How `now` differs from `sealed`, sorted by kind then path.
+fn diff(sealed: &BTreeMap<String, String>, now: &BTreeMap<String, String>) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (path, hash) in sealed {
+        match now.get(path) {
+            None => changes.push(Change::Deleted(path.clone())),
+            Some(current) if current != hash => changes.push(Change::Edited(path.clone())),
+            Some(_) => {}
+        }
+    }
+    for path in now.keys().filter(|path| !sealed.contains_key(*path)) {
+        changes.push(Change::Added(path.clone()));
+    }
+    changes.sort();
+    changes
 }
 
 /// `cargo xtask seal`: hashes every exercise's tests into `exercises/tests.lock`.
@@ -163,7 +260,7 @@ pub fn run(root: &Path) -> Result<u8, String> {
     let seal = Seal::compute(root, &manifest.exercises)?;
     fs::write(root.join(PATH), seal.render()).map_err(|e| format!("cannot write {PATH}: {e}"))?;
     println!(
-        "Sealed {} test and snapshot files of {} exercises in {PATH}; commit it with the tests.",
+        "Sealed {} files that decide the grades of {} exercises in {PATH}; commit it.",
         seal.files.len(),
         manifest.exercises.len()
     );
@@ -189,12 +286,14 @@ pub fn out_of_date(root: &Path, manifest: &Manifest) -> Result<Option<String>, S
         .flat_map(|e| sealed.changes(&actual, e))
         .map(|change| change.describe())
         .collect();
+    changes.extend(sealed.shared_changes(&actual).iter().map(Change::describe));
     let listed = |path: &String| {
-        let folder = |e: &Exercise| format!("{}/tests/", e.dir);
-        manifest
-            .exercises
-            .iter()
-            .any(|e| path.starts_with(&folder(e)))
+        let folder = |e: &Exercise| format!("{}/", e.dir);
+        is_shared(path)
+            || manifest
+                .exercises
+                .iter()
+                .any(|e| path.starts_with(&folder(e)))
     };
     for path in sealed.files.keys().filter(|path| !listed(path)) {
         changes.push(format!("{path} is sealed but belongs to no exercise"));
@@ -209,26 +308,27 @@ pub fn out_of_date(root: &Path, manifest: &Manifest) -> Result<Option<String>, S
     )))
 }
 
-/// Adds the hash of every file under `folder` (relative to `root`), recursively, to `files`.
-/// A missing folder adds nothing: an exercise without tests is `check`'s business.
-fn hash_folder(
-    root: &Path,
-    folder: &str,
-    files: &mut BTreeMap<String, String>,
-) -> Result<(), String> {
-    let Ok(entries) = fs::read_dir(root.join(folder)) else {
+/// Adds the hash of the file at `path` (relative to `root`), or of every file under it if it is
+/// a folder, recursively, to `files`. A missing path adds nothing: an exercise without tests is
+/// `check`'s business, and most workspaces have no `rust-toolchain`.
+fn hash_path(root: &Path, path: &str, files: &mut BTreeMap<String, String>) -> Result<(), String> {
+    let full = root.join(path);
+    let Ok(metadata) = fs::metadata(&full) else {
         return Ok(());
     };
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list {folder}: {e}"))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{folder}/{name}");
-        if entry.path().is_dir() {
-            hash_folder(root, &path, files)?;
-        } else if !IGNORED_SUFFIXES.iter().any(|suffix| name.ends_with(suffix)) {
-            let bytes = fs::read(entry.path()).map_err(|e| format!("cannot read {path}: {e}"))?;
-            files.insert(path, sha256::hex_digest(&with_unix_line_endings(&bytes)));
+    if metadata.is_dir() {
+        let entries = fs::read_dir(&full).map_err(|e| format!("cannot list {path}: {e}"))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot list {path}: {e}"))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            hash_path(root, &format!("{path}/{name}"), files)?;
         }
+    } else if !IGNORED_SUFFIXES.iter().any(|suffix| path.ends_with(suffix)) {
+        let bytes = fs::read(&full).map_err(|e| format!("cannot read {path}: {e}"))?;
+        files.insert(
+            path.to_owned(),
+            sha256::hex_digest(&with_unix_line_endings(&bytes)),
+        );
     }
     Ok(())
 }
@@ -274,9 +374,9 @@ mod tests {
     fn renders_sha256sum_lines_and_parses_them_back() {
         let sealed = seal(&[("exercises/01/tests/a.rs", HASH_A)]);
         let text = sealed.render();
-        assert!(text.ends_with(&format!("version 1\n{HASH_A}  exercises/01/tests/a.rs\n")));
+        assert!(text.ends_with(&format!("version 2\n{HASH_A}  exercises/01/tests/a.rs\n")));
         assert_eq!(Seal::parse(&text), Ok(sealed));
-        let error = Seal::parse("version 1\nnot-a-hash  x\n").unwrap_err();
+        let error = Seal::parse("version 2\nnot-a-hash  x\n").unwrap_err();
         assert!(
             error.contains("line 2: expected `<sha256>  <path>`"),
             "{error}"

@@ -12,6 +12,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::audit;
 use crate::book;
 use crate::cli::VerifyOptions;
 use crate::grade::{self, Crate};
@@ -20,7 +21,7 @@ use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress;
 use crate::report::{self, Graded};
-use crate::seal::{Change, Seal, PATH as SEAL_PATH};
+use crate::seal::{self, Change, Seal, PATH as SEAL_PATH};
 
 /// Runs the command and returns the process exit code.
 pub fn run(root: &Path, options: &VerifyOptions) -> Result<u8, String> {
@@ -58,10 +59,13 @@ fn write_report(path: &Path, format: &str, text: &str) -> Result<(), String> {
     })
 }
 
-/// Grades `exercises` (in manifest order) and prints the verdicts: warnings for tests that
-/// differ from their seal, the table, each first problem, and the next step, the last three in
-/// `language`. With `strict`, an exercise whose tests differ fails. The verdicts are recorded
-/// in the progress file.
+/// Grades `exercises` (in manifest order) and prints the verdicts: warnings for files that
+/// differ from their seal and for the ways out of the grader in the learner's code, the table,
+/// each first problem, and the next step, the last three in `language`. With `strict`, an
+/// exercise whose sealed files differ fails, and so does one whose code uses a way out of the
+/// grader ([`crate::audit`]). A sealed file that changes while the exercises are built or run
+/// makes the exercises it belongs to `tampered`, strict or not. The verdicts are recorded in the
+/// progress file.
 pub fn check_exercises<'m>(
     root: &Path,
     manifest: &'m Manifest,
@@ -70,7 +74,8 @@ pub fn check_exercises<'m>(
     timeout: Duration,
     language: Language,
 ) -> Result<Vec<Graded<'m>>, String> {
-    let changes = seal_changes(root, &exercises, strict)?;
+    let sealed = load_seal(strict)(root)?;
+    let before = Seal::compute(root, exercises.iter().copied())?;
     let crates: Vec<Crate> = exercises
         .iter()
         .map(|e| Crate {
@@ -78,7 +83,15 @@ pub fn check_exercises<'m>(
             dir: &e.dir,
         })
         .collect();
-    let outcomes = grade::grade(root, &crates, timeout)?;
+    let built = grade::build(root, &crates)?;
+    let after_build = Seal::compute(root, exercises.iter().copied())?;
+    let outcomes = built.run(root, &crates, timeout)?;
+    let after_run = Seal::compute(root, exercises.iter().copied())?;
+    let mut changed_while_graded = before.changed_since(&after_build);
+    changed_while_graded.extend(before.changed_since(&after_run));
+    changed_while_graded.sort();
+    changed_while_graded.dedup();
+
     let mut graded: Vec<Graded> = exercises
         .into_iter()
         .zip(outcomes)
@@ -86,28 +99,70 @@ pub fn check_exercises<'m>(
         .collect();
 
     println!();
-    for (g, changes) in graded.iter_mut().zip(&changes) {
-        for change in changes {
+    let shared_changes = sealed
+        .as_ref()
+        .map(|seal| seal.shared_changes(&before))
+        .unwrap_or_default();
+    for change in &shared_changes {
+        println!(
+            "warning: {} since the workbook was sealed in {SEAL_PATH}",
+            change.describe()
+        );
+    }
+    let mut any_changes = !shared_changes.is_empty();
+    for g in &mut graded {
+        let exercise = g.exercise;
+        let mut changes = sealed
+            .as_ref()
+            .map(|seal| seal.changes(&before, exercise))
+            .unwrap_or_default();
+        for change in &changes {
             println!(
-                "warning: {}: {} since the tests were sealed in {SEAL_PATH}",
-                g.exercise.name,
+                "warning: {}: {} since it was sealed in {SEAL_PATH}",
+                exercise.name,
                 change.describe()
             );
         }
+        any_changes |= !changes.is_empty();
+        changes.extend(shared_changes.iter().cloned());
         if strict && !changes.is_empty() {
             let list: Vec<String> = changes.iter().map(Change::describe).collect();
             g.outcome.mark_tests_changed(format!(
-                "the tests differ from {SEAL_PATH}, so this grade does not count:\n{}\n\
-                 Restore them with `git checkout -- {}/tests`.",
+                "files that decide the grade differ from {SEAL_PATH}, so this grade does not \
+                 count:\n{}\n{}",
                 list.join("\n"),
-                g.exercise.dir
+                restore_advice(&changes)
+            ));
+        }
+        let folder = format!("{}/", exercise.dir);
+        let tampered: Vec<String> = changed_while_graded
+            .iter()
+            .filter(|c| c.path().starts_with(&folder) || shared_changes_cover(c))
+            .map(Change::describe)
+            .collect();
+        if !tampered.is_empty() {
+            g.outcome.mark_tampered(format!(
+                "files that decide the grade changed while it was being built or tested, which \
+                 only code can do:\n{}",
+                tampered.join("\n")
+            ));
+        }
+        let findings = audit_learner_files(root, sealed.as_ref(), exercise)?;
+        for finding in &findings {
+            println!("warning: {}: {finding}", exercise.name);
+        }
+        if strict && !findings.is_empty() {
+            g.outcome.mark_tampered(format!(
+                "the code uses ways out of the grader that no exercise needs, so a teacher \
+                 must read it and grade it by hand:\n{}",
+                findings.join("\n")
             ));
         }
     }
-    if changes.iter().any(|c| !c.is_empty()) && !strict {
+    if any_changes && !strict {
         println!(
-            "The tests are the exercise's specification: restore them with \
-             `git checkout -- <file>` (a teacher's grading fails changed tests).\n"
+            "The tests and the files around them are the exercise's specification: restore them \
+             (see above; a teacher's grading fails changed files).\n"
         );
     }
     print!("{}", report::table(&graded, language));
@@ -135,27 +190,72 @@ pub fn check_exercises<'m>(
     Ok(graded)
 }
 
-/// How each exercise's tests differ from the seal, in `exercises` order. Without a seal there is
-/// nothing to compare: a warning, or, for `--strict`, an error, since the grade would claim a
-/// check it cannot make.
-fn seal_changes(
-    root: &Path,
-    exercises: &[&Exercise],
-    strict: bool,
-) -> Result<Vec<Vec<Change>>, String> {
-    let Some(sealed) = Seal::load(root)? else {
-        if strict {
-            return Err(format!(
-                "{SEAL_PATH} is missing, so `--strict` cannot tell whether the tests were \
-                 changed; a teacher creates it with `cargo xtask seal`"
-            ));
+/// How the seal is loaded: without one there is nothing to compare, which is a warning, or, for
+/// `--strict`, an error, since the grade would claim a check it cannot make.
+fn load_seal(strict: bool) -> impl Fn(&Path) -> Result<Option<Seal>, String> {
+    move |root| {
+        let sealed = Seal::load(root)?;
+        if sealed.is_none() {
+            if strict {
+                return Err(format!(
+                    "{SEAL_PATH} is missing, so `--strict` cannot tell whether the tests were \
+                     changed; a teacher creates it with `cargo xtask seal`"
+                ));
+            }
+            eprintln!("warning: {SEAL_PATH} is missing; the tests cannot be checked for changes");
         }
-        eprintln!("warning: {SEAL_PATH} is missing; the tests cannot be checked for changes");
-        return Ok(vec![Vec::new(); exercises.len()]);
-    };
-    let actual = Seal::compute(root, exercises.iter().copied())?;
-    Ok(exercises
+        Ok(sealed)
+    }
+}
+
+/// Whether a change is to one of the shared files, which decide every exercise's grade.
+fn shared_changes_cover(change: &Change) -> bool {
+    seal::is_shared(change.path())
+}
+
+/// How to undo `changes`: files that git knows come back with `git checkout`, added ones go.
+fn restore_advice(changes: &[Change]) -> String {
+    let mut advice = Vec::new();
+    let restore: Vec<&str> = changes
         .iter()
-        .map(|exercise| sealed.changes(&actual, exercise))
-        .collect())
+        .filter(|c| !matches!(c, Change::Added(_)))
+        .map(Change::path)
+        .collect();
+    if !restore.is_empty() {
+        advice.push(format!(
+            "Restore with `git checkout -- {}`.",
+            restore.join(" ")
+        ));
+    }
+    let remove: Vec<&str> = changes
+        .iter()
+        .filter(|c| matches!(c, Change::Added(_)))
+        .map(Change::path)
+        .collect();
+    if !remove.is_empty() {
+        advice.push(format!("Remove what was added: `rm {}`.", remove.join(" ")));
+    }
+    advice.join(" ")
+}
+
+/// The ways out of the grader in the learner's files of `exercise` (all the files under its
+/// `src/` that the seal does not list; without a seal, its `src/lib.rs`), each `path: line …`.
+fn audit_learner_files(
+    root: &Path,
+    sealed: Option<&Seal>,
+    exercise: &Exercise,
+) -> Result<Vec<String>, String> {
+    let files = match sealed {
+        Some(seal) => seal.learner_files(root, exercise)?,
+        None => vec![format!("{}/src/lib.rs", exercise.dir)],
+    };
+    let mut findings = Vec::new();
+    for file in files.iter().filter(|file| file.ends_with(".rs")) {
+        // An unreadable file is the compiler's to report.
+        let Ok(source) = fs::read_to_string(root.join(file)) else {
+            continue;
+        };
+        findings.extend(audit::scan(&source).iter().map(|f| format!("{file}, {f}")));
+    }
+    Ok(findings)
 }

@@ -13,6 +13,45 @@ use std::path::Path;
 const GRADER: &str = "classroom-resources/autograding-command-grader@v1";
 const REPORTER: &str = "classroom-resources/autograding-grading-reporter@v1";
 
+/// Every grading command runs in the template's checkout, never in the student's repository.
+const IN_THE_TEMPLATE: &str = "cd .grader && ";
+
+#[test]
+fn the_classroom_workflow_grades_in_the_template_with_the_students_files_laid_in() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workflow = fs::read_to_string(root.join(".github/classroom/classroom.yml"))
+        .expect(".github/classroom/classroom.yml exists");
+    let steps = steps(&workflow);
+    let template = steps
+        .iter()
+        .position(|s| s.get("path").map(String::as_str) == Some(".grader"))
+        .expect("a step checks the template out into .grader");
+    assert_eq!(
+        steps[template].get("repository").map(String::as_str),
+        Some("${{ vars.WORKBOOK_TEMPLATE }}")
+    );
+    let take_work = steps
+        .iter()
+        .position(|s| {
+            s.get("run").map(String::as_str) == Some("cd .grader && cargo xtask take-work ..")
+        })
+        .expect("a step lays the student's files into the template");
+    let first_grade = steps
+        .iter()
+        .position(|s| s.get("uses").map(String::as_str) == Some(GRADER))
+        .expect("steps grade");
+    assert!(
+        template < take_work && take_work < first_grade,
+        "{steps:#?}"
+    );
+    for step in &steps {
+        let command = step.get("command").or_else(|| step.get("run"));
+        if let Some(command) = command.filter(|c| c.contains("cargo xtask verify")) {
+            assert!(command.starts_with(IN_THE_TEMPLATE), "{command}");
+        }
+    }
+}
+
 #[test]
 fn the_classroom_workflow_grades_every_exercise_with_its_points() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -44,7 +83,10 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
             ("id", name.clone()),
             ("uses", GRADER.to_owned()),
             ("test-name", name.clone()),
-            ("command", format!("cargo xtask verify {name} --strict")),
+            (
+                "command",
+                format!("{IN_THE_TEMPLATE}cargo xtask verify {name} --strict"),
+            ),
             ("max-score", points.to_string()),
         ]);
         let step = graders.iter().find(|s| s.get("id") == Some(name));
@@ -57,7 +99,7 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
             problems.push(format!(
                 "`{name}` ({points} points) needs this step before the reporter:\n\
                  \x20     - name: {name}\n        id: {name}\n        uses: {GRADER}\n        with:\n\
-                 \x20         test-name: {name}\n          command: cargo xtask verify {name} --strict\n\
+                 \x20         test-name: {name}\n          command: {IN_THE_TEMPLATE}cargo xtask verify {name} --strict\n\
                  \x20         timeout: 10\n          max-score: {points}"
             ));
         }

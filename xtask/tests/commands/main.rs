@@ -8,5 +8,6 @@
 
 mod classroom;
 mod fixture;
+mod forgery;
 mod learner;
 mod teacher;

@@ -126,7 +126,7 @@ fn a_changed_snapshot_is_a_warning_and_with_strict_a_failed_grade() {
         "Hi Ada!\nHi Grace!\n",
     );
     let warning = "warning: greeter: exercises/02-greeter/tests/snapshots/greeter__greetings.snap \
-                   was edited since the tests were sealed in exercises/tests.lock";
+                   was edited since it was sealed in exercises/tests.lock";
 
     let lenient = stdout(&fixture.xtask(&["verify", "greeter"]).assert().success());
     assert!(lenient.contains(warning), "{lenient}");
@@ -211,4 +211,42 @@ fn book_passes_the_languages_on_and_pot_refreshes_the_translations() {
     let wrong = fixture.xtask(&["book", "--lang", "fr"]).assert().code(2);
     let error = String::from_utf8_lossy(&wrong.get_output().stderr).into_owned();
     assert!(error.contains("the workbook speaks en, ko"), "{error}");
+}
+
+#[test]
+fn variants_fail_on_a_rejected_alternative_and_a_surviving_mutant() {
+    let fixture = Fixture::new("variants");
+    let good = stdout(&fixture.xtask(&["variants"]).assert().success());
+    assert!(
+        good.contains("adder                     2/2             3/3"),
+        "{good}"
+    );
+    assert!(
+        good.contains("every alternative passes and every mutant is caught"),
+        "{good}"
+    );
+
+    // A mutant the tests cannot catch (it is right after all), and an "alternative" that is wrong.
+    fixture.write(
+        "solutions/01-adder/variants.toml",
+        &format!(
+            "{}\n[[mutant]]\nname = \"checked-add\"\nmisconception = \"none\"\n[[mutant.edit]]\nfind = \"    a + b\"\nreplace = \"    a.checked_add(b).unwrap()\"\n\n[[alternative]]\nname = \"times\"\nidea = \"wrong\"\n[[alternative.edit]]\nfind = \"    a + b\"\nreplace = \"    a * b\"\n",
+            fixture.read("solutions/01-adder/variants.toml")
+        ),
+    );
+    let bad = stdout(&fixture.xtask(&["variants", "adder"]).assert().code(1));
+    let adder = bad
+        .lines()
+        .find(|l| l.starts_with("adder "))
+        .unwrap_or_default();
+    assert_eq!(
+        adder.split_whitespace().collect::<Vec<_>>(),
+        ["adder", "2/3", "3/4"],
+        "{bad}"
+    );
+    assert!(bad.contains("the mutant `checked-add` survives"), "{bad}");
+    assert!(
+        bad.contains("the alternative `times` is a right answer (wrong), but the tests reject it (failed) in `adds_small_numbers`"),
+        "{bad}"
+    );
 }
