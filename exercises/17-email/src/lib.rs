@@ -32,6 +32,9 @@
 //! into a function error with SES's code as its `errorType` and SES's message as its
 //! `errorMessage`, so that whoever reads the logs sees exactly what SES said.
 //!
+//! Log what you like with `ctx.logger()`: the tests leave your own log lines out of the
+//! transcript they compare.
+//!
 //! The settings type, the event type, the email's body and the deployment are in `src/given.rs`:
 //! read it, you don't need to change it.
 //!
