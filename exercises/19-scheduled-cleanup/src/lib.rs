@@ -11,7 +11,9 @@
 //! expression in **UTC**. So convert: which UTC hour is 03:00 in Seoul, and, since that hour
 //! falls on the day before, which UTC weekdays are Monday to Friday in Seoul? (`?` in
 //! Day-of-month says "any date": choose the days by weekday.) `cron(0 3 ? * MON-FRI *)` is the
-//! naive answer, and it runs at noon in Seoul.
+//! naive answer, and it runs at noon in Seoul. The tests judge your expression by the times it
+//! fires, not by its spelling: days by name or by number (Sunday is 1), a range or a list, all
+//! the same.
 //!
 //! **2. `schedule_cleanup`.** Create the rule [`RULE`] with that expression, with
 //! `lambda.eventbridge().put_rule(..)`, and make the function its target with `put_targets(..)`.

@@ -2,6 +2,7 @@
 //! cleanup with your schedule, let a week pass on the virtual clock, and look at what was purged
 //! when.
 
+use assert_json_diff::assert_json_eq;
 use invoker::clock::rfc3339_seconds;
 use invoker::schedule::next_fire_times;
 use invoker::{InvokeRequest, Lambda};
@@ -139,7 +140,7 @@ async fn a_late_run_purges_as_of_the_time_in_its_event() {
         .await
         .unwrap();
     assert_eq!(response.function_error, None, "{}", response.payload_text());
-    assert_eq!(
+    assert_json_eq!(
         response.payload_json().unwrap(),
         json!({ "purged": ["s-ada", "s-bo", "s-cy", "s-dee", "s-eve"], "remaining": 3 })
     );
@@ -161,7 +162,9 @@ async fn an_event_without_a_time_is_an_invalid_event() {
     );
 }
 
-/// The week's runs, in UTC and in Seoul, as a table you can read in `tests/snapshots/`.
+/// The week's runs, in UTC and in Seoul, as a table you can read in `tests/snapshots/`. The
+/// table shows when your expression fires, not how it is written: `SUN-THU` and `1-5` are the
+/// same days.
 #[tokio::test(start_paused = true)]
 async fn a_week_of_cleanups_in_utc_and_in_seoul() {
     let lambda = Lambda::builder().seed(19).build();
@@ -170,12 +173,8 @@ async fn a_week_of_cleanups_in_utc_and_in_seoul() {
     invoker::sleep(7 * DAY).await;
     lambda.settle().await;
     let mut table = format!(
-        "{}\n\n{:<22} {:<22} {:<14} {}\n",
-        schedule_expression(),
-        "UTC",
-        "Seoul (UTC+9)",
-        "purged",
-        "remaining"
+        "{:<22} {:<22} {:<14} {}\n",
+        "UTC", "Seoul (UTC+9)", "purged", "remaining"
     );
     for purge in store.history() {
         let _ = writeln!(
@@ -191,12 +190,17 @@ async fn a_week_of_cleanups_in_utc_and_in_seoul() {
 }
 
 /// The first two nights, as the transcript records them: the rule firing, the asynchronous
-/// invocation, and the environment shutting down long before the next night.
+/// invocation, and the environment shutting down long before the next night. Your expression
+/// is shown as `<schedule_expression()>`: it is judged by when it fires, and an equivalent one
+/// (`1-5` for `SUN-THU`) fires at the same times.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_the_first_two_nights() {
     let lambda = Lambda::builder().seed(19).build();
     deploy(&lambda).expect("deploy() succeeds");
     invoker::sleep(2 * DAY).await;
     lambda.settle().await;
-    insta::assert_snapshot!(lambda.transcript());
+    let transcript = lambda
+        .transcript()
+        .replace(schedule_expression(), "<schedule_expression()>");
+    insta::assert_snapshot!(transcript);
 }
