@@ -4,6 +4,7 @@
 //! invoke), waits until Lambda has finished with every event, retries included, and then reads
 //! the API's ledger, the failure queue and the transcript.
 
+use assert_json_diff::assert_json_eq;
 use async_failure::{
     deploy_to, handle_failures, order_placed_event, publish, OrderPlaced, PaymentsApi, Receipt,
     FAILURE_QUEUE, FUNCTION, RETRIES,
@@ -272,10 +273,10 @@ async fn an_order_that_fails_every_attempt_ends_in_the_failure_queue() {
          condition and the attempts: {record:#}"
     );
     assert_eq!(record["requestContext"]["approximateInvokeCount"], 3);
-    assert_eq!(
+    // The record carries the event, so the order can be charged later.
+    assert_json_eq!(
         record["requestPayload"]["detail"],
-        json!({ "orderId": "o-1", "customerId": "c-7", "amountCents": 4200 }),
-        "the record carries the event, so the order can be charged later"
+        json!({ "orderId": "o-1", "customerId": "c-7", "amountCents": 4200 })
     );
     assert_eq!(
         record["responsePayload"]["errorType"],

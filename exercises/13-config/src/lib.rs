@@ -40,6 +40,9 @@
 //! The types, the stages `DEV` and `PROD`, and `deploy` (which calls your `deploy_stages`) are in
 //! `src/given.rs`: read it, you don't need to change it.
 //!
+//! Log what you like with `ctx.logger()`: the tests leave your own log lines out of the
+//! transcript they compare.
+//!
 //! Check your work with `cargo xtask verify config`. Stuck? The chapter has hints, folded.
 
 mod given;

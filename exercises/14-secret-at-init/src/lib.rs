@@ -27,6 +27,9 @@
 //! `deploy_with_key`, in `src/given.rs` with the types and constants, wires the three together;
 //! read it to see where each one goes. You don't need to change that file.
 //!
+//! Log what you like with `ctx.logger()`: the tests leave your own log lines out of the
+//! transcript they compare.
+//!
 //! Check your work with `cargo xtask verify secret-at-init`. Stuck? The chapter has hints, folded.
 
 mod given;

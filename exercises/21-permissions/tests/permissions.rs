@@ -4,6 +4,7 @@
 //! function, and a probe function running as your role tries what `index-upload` must not do.
 //! Every attempt must be refused.
 
+use assert_json_diff::assert_json_eq;
 use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
 use invoker::{Principal, ServiceError};
@@ -44,7 +45,7 @@ async fn an_upload_gets_its_index_record() {
         .get_object(INDEXES, &index_key("notes/monday.txt"))
         .expect("index-upload read the document and wrote indexes/notes/monday.txt.json");
     let index: Value = serde_json::from_slice(&index).unwrap();
-    assert_eq!(
+    assert_json_eq!(
         index,
         json!({ "key": "notes/monday.txt", "bytes": 40, "words": 7, "title": "Meeting notes" })
     );
@@ -149,17 +150,16 @@ async fn the_policy_has_one_statement_that_only_allows_invoking() {
         statement["Action"], "lambda:InvokeFunction",
         "{statement:#}"
     );
-    assert_eq!(
+    assert_json_eq!(
         statement["Principal"],
         json!({ "Service": "s3.amazonaws.com" })
     );
-    assert_eq!(
+    assert_json_eq!(
         statement["Condition"],
         json!({
             "ArnLike": { "AWS:SourceArn": "arn:aws:s3:::uploads" },
             "StringEquals": { "AWS:SourceAccount": ACCOUNT },
-        }),
-        "{statement:#}"
+        })
     );
 }
 
