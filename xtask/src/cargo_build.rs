@@ -9,7 +9,8 @@
 //!   [`crate::grade`] runs directly (so it can put a time limit on it).
 //! - `compiler-message` with level `error`: rustc's diagnostic, already rendered as the text a
 //!   person would see. We keep the first one per package: the first error is the one to fix, the
-//!   others are often its echoes.
+//!   others are often its echoes. Warnings (level `warning`) are kept too, every one: `verify`
+//!   shows the learner those of their own code, which a test verdict alone would hide.
 //!
 //! Why `cargo build --tests` and not `cargo test --no-run`: both build the same test binaries, but
 //! only `build` accepts `--keep-going` (cargo 1.95 rejects `cargo test --no-run --keep-going`).
@@ -72,6 +73,9 @@ pub struct BuildOutput {
     pub binaries: BTreeMap<String, Vec<TestBinary>>,
     /// The first rendered compile error of each package that had one.
     pub errors: BTreeMap<String, String>,
+    /// Every rendered compiler warning, by package (cargo repeats none for a fresh build: a
+    /// crate that did not need rebuilding replays its warnings).
+    pub warnings: BTreeMap<String, Vec<String>>,
     /// Whether cargo got as far as its closing `build-finished` message. It does not when it
     /// fails before building anything: a broken `Cargo.toml`, an unknown package.
     pub finished: bool,
@@ -166,12 +170,28 @@ pub fn parse_messages(stream: impl BufRead) -> BuildOutput {
                 });
                 binaries.sort();
             }
-            Some("compiler-message") if message["message"]["level"] == "error" => {
-                if let Some(rendered) = message["message"]["rendered"].as_str() {
-                    output
-                        .errors
-                        .entry(package.to_owned())
-                        .or_insert_with(|| rendered.trim_end().to_owned());
+            Some("compiler-message") => {
+                let Some(rendered) = message["message"]["rendered"].as_str() else {
+                    continue;
+                };
+                let rendered = rendered.trim_end().to_owned();
+                match message["message"]["level"].as_str() {
+                    Some("error") => {
+                        output.errors.entry(package.to_owned()).or_insert(rendered);
+                    }
+                    // rustc's closing count ("1 warning emitted") has no code and no span.
+                    Some("warning")
+                        if !message["message"]["spans"]
+                            .as_array()
+                            .is_some_and(Vec::is_empty) =>
+                    {
+                        output
+                            .warnings
+                            .entry(package.to_owned())
+                            .or_default()
+                            .push(rendered);
+                    }
+                    _ => {}
                 }
             }
             Some("build-finished") => output.finished = true,
@@ -200,7 +220,8 @@ mod tests {
     /// `broken` fails to compile and `hello-api` builds a unit-test and an integration-test binary.
     const STREAM: &str = r#"{"reason":"compiler-artifact","package_id":"path+file:///w/exercises/01-hello-api#hello-api@0.1.0","target":{"kind":["lib"],"name":"hello_api","src_path":"/w/exercises/01-hello-api/src/lib.rs"},"profile":{"test":false},"executable":null,"fresh":false}
 {"reason":"compiler-artifact","package_id":"path+file:///w/exercises/01-hello-api#hello-api@0.1.0","target":{"kind":["test"],"name":"api","src_path":"/w/exercises/01-hello-api/tests/api.rs"},"profile":{"test":true},"executable":"/w/target/debug/deps/api-1","fresh":false}
-{"reason":"compiler-message","package_id":"path+file:///w/exercises/02-broken#broken@0.1.0","message":{"level":"warning","rendered":"warning: unused variable\n"}}
+{"reason":"compiler-message","package_id":"path+file:///w/exercises/02-broken#broken@0.1.0","message":{"level":"warning","rendered":"warning: unused variable\n","spans":[{"file_name":"src/lib.rs"}]}}
+{"reason":"compiler-message","package_id":"path+file:///w/exercises/02-broken#broken@0.1.0","message":{"level":"warning","rendered":"warning: 1 warning emitted\n","spans":[]}}
 {"reason":"compiler-message","package_id":"path+file:///w/exercises/02-broken#broken@0.1.0","message":{"level":"error","rendered":"error[E0308]: mismatched types\n"}}
 {"reason":"compiler-message","package_id":"path+file:///w/exercises/02-broken#broken@0.1.0","message":{"level":"error","rendered":"error: second\n"}}
 not json at all
@@ -232,6 +253,11 @@ not json at all
             Some("error[E0308]: mismatched types")
         );
         assert_eq!(output.failure_for("hello-api"), None);
+        assert_eq!(
+            output.warnings["broken"],
+            ["warning: unused variable"],
+            "warnings are kept"
+        );
     }
 
     #[test]

@@ -216,14 +216,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         }
     }
     Ok(match command.as_str() {
-        "verify" => Command::Verify(VerifyOptions {
+        "verify" => Command::Verify(checked_reports(VerifyOptions {
             exercise,
             json,
             junit,
             strict,
             timeout,
             language,
-        }),
+        })?),
         "watch" => Command::Watch {
             exercise,
             timeout,
@@ -308,13 +308,36 @@ fn value(rest: &mut impl Iterator<Item = String>, option: &str) -> Result<String
         .ok_or_else(|| format!("`{option}` needs a value, like `{option} <value>`"))
 }
 
+/// The longest `--timeout`: a day. A test that needs longer is stuck, and a larger number would
+/// overflow the clock's arithmetic.
+const MAX_TIMEOUT_SECONDS: u64 = 24 * 60 * 60;
+
 fn seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<u64>() {
-        Ok(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+        Ok(secs @ 1..=MAX_TIMEOUT_SECONDS) => Ok(Duration::from_secs(secs)),
         _ => Err(format!(
-            "`--timeout {text}`: give a whole number of seconds above 0, like `--timeout 120`"
+            "`--timeout {text}`: give a whole number of seconds from 1 to {MAX_TIMEOUT_SECONDS} \
+             (a day), like `--timeout 120`"
         )),
     }
+}
+
+/// Refuses report paths that could only fail after the grading, or destroy one report with
+/// another: an empty path, and the same path for `--json` and `--junit`.
+fn checked_reports(options: VerifyOptions) -> Result<VerifyOptions, String> {
+    for (option, path) in [("--json", &options.json), ("--junit", &options.junit)] {
+        if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+            return Err(format!(
+                "`{option}` needs a file name, like `{option} report`"
+            ));
+        }
+    }
+    if options.json.is_some() && options.json == options.junit {
+        return Err(
+            "`--json` and `--junit` name the same file; each report needs its own".to_owned(),
+        );
+    }
+    Ok(options)
 }
 
 #[cfg(test)]
@@ -323,6 +346,17 @@ mod tests {
 
     fn parse_str(line: &str) -> Result<Command, String> {
         parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn refuses_what_would_fail_after_grading() {
+        let too_long = parse_str("verify --timeout 18446744073709551615").unwrap_err();
+        assert!(too_long.contains("from 1 to 86400"), "{too_long}");
+        assert!(parse_str("verify --timeout 86400").is_ok());
+        let empty = parse_str("verify --json=").unwrap_err();
+        assert!(empty.contains("`--json` needs a file name"), "{empty}");
+        let same = parse_str("verify --json r.xml --junit r.xml").unwrap_err();
+        assert!(same.contains("the same file"), "{same}");
     }
 
     #[test]

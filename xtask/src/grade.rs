@@ -50,6 +50,14 @@ pub fn build(root: &Path, crates: &[Crate]) -> Result<Built, String> {
 }
 
 impl Built {
+    /// The compiler's warnings about `package`'s own code, as rendered for a person.
+    pub fn warnings(&self, package: &str) -> &[String] {
+        self.0
+            .as_ref()
+            .and_then(|build| build.warnings.get(package))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Runs each crate's test binaries, one crate at a time, with `time_limit` for each crate.
     /// `crates` are the ones [`build`] was given.
     pub fn run(

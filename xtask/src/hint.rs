@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::book;
 use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
-use crate::progress::Progress;
+use crate::progress::{self, Progress};
 
 /// Runs the command and returns the process exit code. The hints are shown in `language` when
 /// the manifest has them in it (`hints_ko`), else in English.
@@ -26,7 +26,7 @@ pub fn run(
     language: Language,
 ) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
-    let mut progress = Progress::load(root)?;
+    let progress = Progress::load(root)?;
     let exercise = match exercise {
         Some(name) => manifest.find(name)?,
         None => progress.next_from(&manifest, 0).ok_or(
@@ -34,7 +34,11 @@ pub fn run(
              `cargo xtask hint hello-api`",
         )?,
     };
-    let revealed = progress.get(&exercise.name).hints_revealed;
+    // A count past the last hint (an edited progress file) means "all of them".
+    let revealed = progress
+        .get(&exercise.name)
+        .hints_revealed
+        .min(exercise.hints.len());
     let (shown, text) = if all {
         (revealed, revealed_so_far(exercise, revealed, language))
     } else {
@@ -43,8 +47,9 @@ pub fn run(
     };
     print!("{text}");
     if shown != revealed {
-        progress.set_hints_revealed(&exercise.name, shown);
-        progress.save(root)?;
+        progress::update(root, |progress| {
+            progress.set_hints_revealed(&exercise.name, shown)
+        })?;
     }
     Ok(0)
 }

@@ -201,11 +201,18 @@ impl Manifest {
         Ok(Manifest { exercises })
     }
 
-    /// The exercise called `name`, or an error that lists the names there are.
+    /// The exercise called `name`, or an error that lists the names there are. Its folder
+    /// names it too, as a learner sees it in their editor or types it with tab completion
+    /// (`01-hello-api`, `exercises/01-hello-api/`).
     pub fn find(&self, name: &str) -> Result<&Exercise, String> {
+        let folder = name.trim_end_matches(['/', '\\']).replace('\\', "/");
         self.exercises
             .iter()
-            .find(|e| e.name == name)
+            .find(|e| {
+                e.name == name
+                    || e.dir == folder
+                    || e.dir.rsplit('/').next() == Some(folder.as_str())
+            })
             .ok_or_else(|| {
                 let names: Vec<&str> = self.exercises.iter().map(|e| e.name.as_str()).collect();
                 format!(
@@ -358,6 +365,24 @@ mod tests {
         assert_eq!(exercise.points, 10);
         assert_eq!(exercise.solution_package(), "hello-api-solution");
         assert_eq!(exercise.hints.len(), 1);
+    }
+
+    #[test]
+    fn an_exercise_is_found_by_its_name_or_its_folder() {
+        let manifest = Manifest::parse(ONE).unwrap();
+        for spelling in [
+            "hello-api",
+            "01-hello-api",
+            "exercises/01-hello-api/",
+            "exercises\\01-hello-api",
+        ] {
+            assert_eq!(
+                manifest.find(spelling).unwrap().name,
+                "hello-api",
+                "{spelling}"
+            );
+        }
+        assert!(manifest.find("02-hello-api").is_err());
     }
 
     #[test]

@@ -327,15 +327,34 @@ pub fn table(graded: &[Graded], language: Language) -> String {
     text
 }
 
-/// For each exercise that did not pass, its first problem (said in `language`; the message is
-/// the compiler's or the test's), cut to a screenful.
+/// The first problem (said in `language`; the message is the compiler's or the test's), cut to
+/// a screenful, of the first exercise that did not pass: one thing to fix at a time. The other
+/// exercises that did not pass are named, with how to see theirs.
 pub fn details(graded: &[Graded], language: Language) -> String {
-    let mut text = String::new();
-    for g in graded {
-        if let Some((what, message)) = g.outcome.first_problem(language) {
-            text.push_str(&format!("\n{}: {what}\n", g.exercise.name));
-            text.push_str(&indent(&shorten(message, MAX_MESSAGE_LINES)));
-        }
+    let mut failing = graded
+        .iter()
+        .filter_map(|g| Some((g, g.outcome.first_problem(language)?)));
+    let Some((first, (what, message))) = failing.next() else {
+        return String::new();
+    };
+    let mut text = format!("\n{}: {what}\n", first.exercise.name);
+    text.push_str(&indent(&shorten(message, MAX_MESSAGE_LINES)));
+    let others: Vec<&str> = failing.map(|(g, _)| g.exercise.name.as_str()).collect();
+    if !others.is_empty() {
+        text.push_str(&match language {
+            Language::English => format!(
+                "\n{} more do not pass yet ({}); `cargo xtask verify <exercise>` shows the first \
+                 problem of one.\n",
+                others.len(),
+                others.join(", ")
+            ),
+            Language::Korean => format!(
+                "\n아직 통과하지 못한 연습 문제가 {}개 더 있습니다({}). 하나의 첫 문제는 \
+                 `cargo xtask verify <exercise>`로 볼 수 있습니다.\n",
+                others.len(),
+                others.join(", ")
+            ),
+        });
     }
     text
 }
@@ -510,14 +529,13 @@ two: 테스트 `second`: 실패
     left: 1
     right: 2
 
-three: 컴파일 안 됨
-    error[E0308]: mismatched types
+아직 통과하지 못한 연습 문제가 1개 더 있습니다(three). 하나의 첫 문제는 `cargo xtask verify <exercise>`로 볼 수 있습니다.
 "
         );
     }
 
     #[test]
-    fn details_show_each_first_problem() {
+    fn details_show_the_first_problem_and_name_the_others() {
         let all = three();
         assert_eq!(
             details(&sample(&all), Language::English),
@@ -526,9 +544,12 @@ two: test `second` failed
     left: 1
     right: 2
 
-three: does not compile
-    error[E0308]: mismatched types
+1 more do not pass yet (three); `cargo xtask verify <exercise>` shows the first problem of one.
 "
+        );
+        assert_eq!(
+            details(&sample(&all)[2..], Language::English),
+            "\nthree: does not compile\n    error[E0308]: mismatched types\n"
         );
     }
 

@@ -4,6 +4,9 @@
 //! (`git restore --source=HEAD --staged --worktree -- <dir>`), which undoes edits and deletions
 //! of files git tracks. Files the learner created and never committed are left alone and listed:
 //! they may be work worth keeping, and deleting what git cannot bring back is not a reset's job.
+//! That includes a new file the learner `git add`ed: the last commit does not have it, so the
+//! restore above would delete it; it is taken out of git's index first (`git restore --staged`),
+//! which leaves the file itself as it is.
 //!
 //! It asks `Throw away your work in <dir>? [y/N]` first, and anything but `y`/`yes` (including the
 //! end of input) keeps the work; `--yes` is for scripts. A folder without uncommitted changes is
@@ -16,7 +19,7 @@ use std::process::Command;
 
 use crate::cli::Which;
 use crate::manifest::{Exercise, Manifest};
-use crate::progress::{Progress, Status};
+use crate::progress::{self, Status};
 
 /// Runs the command and returns the process exit code: 0 whether or not the learner confirmed.
 pub fn run(root: &Path, which: &Which, yes: bool) -> Result<u8, String> {
@@ -27,6 +30,7 @@ pub fn run(root: &Path, which: &Which, yes: bool) -> Result<u8, String> {
     };
     let mut to_restore = Vec::new();
     let mut untracked = Vec::new();
+    let mut added = Vec::new();
     for exercise in &exercises {
         let status = ["status", "--porcelain", "-z", "--untracked-files=all", "--"];
         let changes = parse_status(&git(root, &status, &[exercise.dir.as_str()])?);
@@ -34,6 +38,7 @@ pub fn run(root: &Path, which: &Which, yes: bool) -> Result<u8, String> {
             to_restore.push(*exercise);
         }
         untracked.extend(changes.untracked);
+        added.extend(changes.added);
     }
 
     if to_restore.is_empty() {
@@ -56,13 +61,19 @@ pub fn run(root: &Path, which: &Which, yes: bool) -> Result<u8, String> {
             println!("Kept your work: nothing was changed.");
             return Ok(0);
         }
+        if !added.is_empty() {
+            // Out of the index only: the files stay, and the restore below no longer sees them.
+            let paths: Vec<&str> = added.iter().map(String::as_str).collect();
+            git(root, &["restore", "--staged", "--"], &paths)?;
+        }
         let restore = ["restore", "--source=HEAD", "--staged", "--worktree", "--"];
         git(root, &restore, &folders)?;
-        let mut progress = Progress::load(root).unwrap_or_default();
-        for exercise in &to_restore {
-            progress.set_status(&exercise.name, Status::NotStarted);
-        }
-        progress.save(root)?;
+        untracked.append(&mut added);
+        progress::update(root, |progress| {
+            for exercise in &to_restore {
+                progress.set_status(&exercise.name, Status::NotStarted);
+            }
+        })?;
         println!("Restored {} as in the last commit.", folders.join(", "));
     }
     if !untracked.is_empty() {
@@ -119,11 +130,13 @@ fn git(root: &Path, args: &[&str], paths: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The paths in `git status --porcelain -z` output, split into tracked files with changes and
-/// files git does not track (`??`).
+/// The paths in `git status --porcelain -z` output, split into files with changes that the last
+/// commit has, new files added to git's index but never committed (`A`), and files git does not
+/// track (`??`).
 #[derive(Debug, Default, PartialEq)]
 struct Changes {
     tracked: Vec<String>,
+    added: Vec<String>,
     untracked: Vec<String>,
 }
 
@@ -134,6 +147,8 @@ fn parse_status(output: &str) -> Changes {
         let (code, path) = entry.split_at(entry.len().min(3));
         if code.starts_with("??") {
             changes.untracked.push(path.to_owned());
+        } else if code.starts_with('A') {
+            changes.added.push(path.to_owned());
         } else {
             if code.contains('R') || code.contains('C') {
                 entries.next(); // a rename or copy is followed by the path it came from
@@ -151,7 +166,8 @@ mod tests {
     #[test]
     fn reads_git_status_porcelain_z() {
         let output = " M exercises/01/src/lib.rs\0?? exercises/01/src/extra.rs\0\
-                      R  exercises/01/src/new.rs\0exercises/01/src/old.rs\0 D exercises/01/x\0";
+                      R  exercises/01/src/new.rs\0exercises/01/src/old.rs\0 D exercises/01/x\0\
+                      AM exercises/01/src/staged.rs\0";
         assert_eq!(
             parse_status(output),
             Changes {
@@ -160,6 +176,7 @@ mod tests {
                     "exercises/01/src/new.rs".to_owned(),
                     "exercises/01/x".to_owned(),
                 ],
+                added: vec!["exercises/01/src/staged.rs".to_owned()],
                 untracked: vec!["exercises/01/src/extra.rs".to_owned()],
             }
         );

@@ -20,12 +20,19 @@ use crate::junit;
 use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
 use crate::progress;
-use crate::report::{self, Graded};
+use crate::report::{self, Graded, Outcome, Verdict};
 use crate::seal::{self, Change, Seal, PATH as SEAL_PATH};
 
 /// Runs the command and returns the process exit code.
 pub fn run(root: &Path, options: &VerifyOptions) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
+    if manifest.exercises.is_empty() {
+        return Err(format!(
+            "{} lists no exercise, so there is nothing to verify; restore it with \
+             `git checkout -- exercises/manifest.toml`",
+            crate::manifest::PATH
+        ));
+    }
     let exercises = match &options.exercise {
         Some(name) => vec![manifest.find(name)?],
         None => manifest.exercises.iter().collect(),
@@ -76,8 +83,12 @@ pub fn check_exercises<'m>(
 ) -> Result<Vec<Graded<'m>>, String> {
     let sealed = load_seal(strict)(root)?;
     let before = Seal::compute(root, exercises.iter().copied())?;
+    // An exercise whose folder is gone cannot be built, and cargo would refuse the whole build
+    // for its unknown package: it is reported on its own, and the others are graded.
+    let is_present = |e: &Exercise| root.join(&e.dir).join("Cargo.toml").is_file();
     let crates: Vec<Crate> = exercises
         .iter()
+        .filter(|e| is_present(e))
         .map(|e| Crate {
             package: e.package.clone(),
             dir: &e.dir,
@@ -85,7 +96,7 @@ pub fn check_exercises<'m>(
         .collect();
     let built = grade::build(root, &crates)?;
     let after_build = Seal::compute(root, exercises.iter().copied())?;
-    let outcomes = built.run(root, &crates, timeout)?;
+    let mut outcomes = built.run(root, &crates, timeout)?.into_iter();
     let after_run = Seal::compute(root, exercises.iter().copied())?;
     let mut changed_while_graded = before.changed_since(&after_build);
     changed_while_graded.extend(before.changed_since(&after_run));
@@ -94,8 +105,20 @@ pub fn check_exercises<'m>(
 
     let mut graded: Vec<Graded> = exercises
         .into_iter()
-        .zip(outcomes)
-        .map(|(exercise, outcome)| Graded { exercise, outcome })
+        .map(|exercise| {
+            let outcome = match is_present(exercise) {
+                true => outcomes.next(),
+                false => None,
+            };
+            let outcome = outcome.unwrap_or_else(|| {
+                Outcome::does_not_compile(format!(
+                    "its folder {dir}/ is missing, or has no Cargo.toml: \
+                     `git checkout -- {dir}` brings it back",
+                    dir = exercise.dir
+                ))
+            });
+            Graded { exercise, outcome }
+        })
         .collect();
 
     println!();
@@ -167,12 +190,16 @@ pub fn check_exercises<'m>(
     }
     print!("{}", report::table(&graded, language));
     print!("{}", report::details(&graded, language));
+    print!("{}", compiler_warnings(&graded, &built, language));
 
-    let mut progress = progress::load_or_warn(root);
-    progress.record(&graded);
-    if let Err(error) = progress.save(root) {
+    let progress = progress::update(root, |progress| {
+        progress.record(&graded);
+        progress.clone()
+    })
+    .unwrap_or_else(|error| {
         eprintln!("warning: {error}");
-    }
+        progress::load_or_warn(root)
+    });
     let first = graded
         .first()
         .and_then(|g| manifest.exercises.iter().position(|e| e == g.exercise))
@@ -206,6 +233,38 @@ fn load_seal(strict: bool) -> impl Fn(&Path) -> Result<Option<Seal>, String> {
         }
         Ok(sealed)
     }
+}
+
+/// The compiler's warnings about the learner's code, for the exercise in focus: the only one
+/// graded, or else the one whose first problem is shown. A test verdict says nothing of them,
+/// and they often point at the bug (an unused variable, an unused `Result`).
+fn compiler_warnings(graded: &[Graded], built: &grade::Built, language: Language) -> String {
+    const MAX_LINES: usize = 20;
+    let focus = match graded {
+        [only] => Some(only),
+        _ => graded.iter().find(|g| g.outcome.verdict != Verdict::Passed),
+    };
+    let Some(focus) = focus else {
+        return String::new();
+    };
+    let warnings = built.warnings(&focus.exercise.package);
+    let Some(first) = warnings.first() else {
+        return String::new();
+    };
+    let name = &focus.exercise.name;
+    let heading = match language {
+        Language::English => format!(
+            "\nThe compiler warns about {name}'s code ({} warning(s)); the first:\n",
+            warnings.len()
+        ),
+        Language::Korean => format!(
+            "\n컴파일러가 {name}의 코드에 경고를 냈습니다(경고 {}개). 첫 경고:\n",
+            warnings.len()
+        ),
+    };
+    let lines: Vec<&str> = first.lines().take(MAX_LINES).collect();
+    let body: String = lines.iter().map(|line| format!("    {line}\n")).collect();
+    format!("{heading}{body}")
 }
 
 /// Whether a change is to one of the shared files, which decide every exercise's grade.

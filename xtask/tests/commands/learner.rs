@@ -226,6 +226,14 @@ fn reset_asks_before_throwing_work_away() {
     let work = "pub fn add(a: i32, b: i32) -> i32 {\n    a - b\n}\n";
     fixture.write("exercises/01-adder/src/lib.rs", work);
     fixture.write("exercises/01-adder/src/notes.rs", "// my notes\n");
+    // A new file added to git's index but never committed is work too.
+    fixture.write("exercises/01-adder/src/staged.rs", "// staged\n");
+    let added = std::process::Command::new("git")
+        .current_dir(&fixture.root)
+        .args(["add", "exercises/01-adder/src/staged.rs"])
+        .status()
+        .expect("git runs");
+    assert!(added.success());
 
     let kept = stdout(
         &fixture
@@ -259,6 +267,15 @@ fn reset_asks_before_throwing_work_away() {
     assert!(
         fixture.path("exercises/01-adder/src/notes.rs").exists(),
         "and kept"
+    );
+    assert_eq!(
+        fixture.read("exercises/01-adder/src/staged.rs"),
+        "// staged\n",
+        "a staged new file is kept: {reset}"
+    );
+    assert!(
+        reset.contains("\n  exercises/01-adder/src/staged.rs"),
+        "{reset}"
     );
 
     let nothing = stdout(&fixture.xtask(&["reset", "adder"]).assert().success());
@@ -299,4 +316,51 @@ fn the_solution_is_shown_only_once_the_exercise_passes() {
     assert!(shown.ends_with("    a + b\n}\n"), "{shown}");
     // The verify on the way recorded the pass, so the next time needs no build.
     assert!(fixture.read(".workbook/progress").contains("adder passing"));
+}
+
+#[test]
+fn verify_shows_the_compilers_warnings_and_takes_folder_names() {
+    let fixture = Fixture::new("warnings");
+    fixture.write(
+        "exercises/01-adder/src/lib.rs",
+        "pub fn add(a: i32, b: i32) -> i32 {\n    let unused = 3;\n    a + b\n}\n",
+    );
+    let verified = stdout(&fixture.xtask(&["verify", "01-adder"]).assert().success());
+    assert!(
+        verified.contains("The compiler warns about adder's code (1 warning(s)); the first:"),
+        "{verified}"
+    );
+    assert!(verified.contains("unused variable: `unused`"), "{verified}");
+    let hint = stdout(
+        &fixture
+            .xtask(&["hint", "exercises/01-adder/"])
+            .assert()
+            .success(),
+    );
+    assert!(hint.starts_with("Hint 1 of 2 for adder:"), "{hint}");
+}
+
+#[test]
+fn a_missing_exercise_folder_is_named_and_the_others_are_graded() {
+    let fixture = Fixture::new("missing-folder");
+    fixture.solve("01-adder");
+    std::fs::remove_dir_all(fixture.path("exercises/02-greeter")).unwrap();
+    let verified = stdout(&fixture.xtask(&["verify"]).assert().code(2));
+    assert!(
+        verified.contains("adder     adding.md    2/2    5/5     passed"),
+        "{verified}"
+    );
+    assert!(
+        verified.contains("its folder exercises/02-greeter/ is missing"),
+        "{verified}"
+    );
+}
+
+#[test]
+fn an_empty_manifest_is_an_error_not_a_success() {
+    let fixture = Fixture::new("empty-manifest");
+    fixture.write("exercises/manifest.toml", "# no exercises\n");
+    let assert = fixture.xtask(&["verify"]).assert().code(2);
+    let error = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(error.contains("lists no exercise"), "{error}");
 }
