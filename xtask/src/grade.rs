@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::cargo_build::{self, BuildOutput, TestBinary};
 use crate::libtest::{self, Logged};
 use crate::process::{self, Ending};
-use crate::report::{Outcome, TestResult, TestStatus, Verdict};
+use crate::report::{self, Outcome, TestResult, TestStatus, Verdict};
 
 /// A crate to grade: its package name and its folder relative to the workspace root.
 #[derive(Debug, Clone)]
@@ -175,10 +175,10 @@ fn run_binary(
             let error = TestResult {
                 name: binary.target.clone(),
                 status: TestStatus::Error,
-                message: Some(format!(
+                message: Some(report::bounded(format!(
                     "the test binary could not even list its tests:\n{}",
                     libtest::crash_summary(&list.stderr)
-                )),
+                ))),
                 output: None,
             };
             return Ok((vec![error], list.ending, Vec::new()));
@@ -237,8 +237,8 @@ fn run_binary(
             TestResult {
                 name,
                 status,
-                message,
-                output,
+                message: message.map(report::bounded),
+                output: output.map(report::bounded),
             }
         })
         .collect();

@@ -187,7 +187,7 @@ impl Outcome {
     pub fn does_not_compile(error: String) -> Outcome {
         Outcome {
             verdict: Verdict::DoesNotCompile,
-            message: Some(error),
+            message: Some(bounded(error)),
             tests: Vec::new(),
         }
     }
@@ -399,6 +399,27 @@ pub fn json(graded: &[Graded]) -> String {
     text
 }
 
+/// The most bytes one message or output of a report may hold. A learner's code can print, or
+/// panic with, any amount of text; a report that grows with it (a gigabyte of JUnit for a
+/// handler that printed in a loop) helps nobody.
+pub const MAX_FIELD_BYTES: usize = 16 * 1024;
+
+/// `text` cut to [`MAX_FIELD_BYTES`] (at a character boundary), saying how much was left out.
+pub fn bounded(text: String) -> String {
+    if text.len() <= MAX_FIELD_BYTES {
+        return text;
+    }
+    let cut = (0..=MAX_FIELD_BYTES)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    format!(
+        "{}\n[… {} more bytes left out]",
+        &text[..cut],
+        text.len() - cut
+    )
+}
+
 /// Keeps the first `max_lines` lines and says how many were left out.
 fn shorten(text: &str, max_lines: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
@@ -551,6 +572,18 @@ two: test `second` failed
             details(&sample(&all)[2..], Language::English),
             "\nthree: does not compile\n    error[E0308]: mismatched types\n"
         );
+    }
+
+    #[test]
+    fn fields_are_bounded_by_bytes() {
+        let huge = "é".repeat(MAX_FIELD_BYTES);
+        let cut = bounded(huge.clone());
+        assert!(cut.len() < MAX_FIELD_BYTES + 50, "{}", cut.len());
+        assert!(cut.ends_with(&format!(
+            "[… {} more bytes left out]",
+            huge.len() - MAX_FIELD_BYTES
+        )));
+        assert_eq!(bounded("short".to_owned()), "short");
     }
 
     #[test]

@@ -364,3 +364,42 @@ fn an_empty_manifest_is_an_error_not_a_success() {
     let error = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(error.contains("lists no exercise"), "{error}");
 }
+
+/// Linux only: it looks for the test binary in `/proc`.
+#[cfg(target_os = "linux")]
+#[test]
+fn interrupting_xtask_ends_the_tests_it_started() {
+    let fixture = Fixture::new("interrupted");
+    let pid_file = fixture.path("test-binary.pid");
+    // The adder's code says which process runs it, then loops: a learner's endless loop.
+    fixture.write(
+        "exercises/01-adder/src/lib.rs",
+        &format!(
+            "pub fn add(_a: i32, _b: i32) -> i32 {{\n    let _ = std::fs::write({pid_file:?}, std::process::id().to_string());\n    loop {{\n        std::hint::spin_loop();\n    }}\n}}\n"
+        ),
+    );
+    let mut xtask = fixture.spawn(&["verify", "adder"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let test_binary = loop {
+        if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+            break pid;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the test never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    // An editor's stop button: SIGINT to xtask alone, not to its process group.
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &xtask.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    assert!(!xtask.wait_for_exit(), "xtask ends as interrupted");
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        !std::path::Path::new(&format!("/proc/{test_binary}")).exists()
+    });
+    assert!(gone, "the test binary {test_binary} is still running");
+}

@@ -250,3 +250,33 @@ fn variants_fail_on_a_rejected_alternative_and_a_surviving_mutant() {
         "{bad}"
     );
 }
+
+#[test]
+fn a_flood_of_output_makes_small_reports() {
+    let fixture = Fixture::new("flood");
+    // Prints 20 MB inside a failing test, then panics with a 1 MB message.
+    fixture.write(
+        "exercises/02-greeter/src/lib.rs",
+        "pub fn greet(_name: &str) -> String {\n    for _ in 0..20_000 {\n        println!(\"{}\", \"x\".repeat(1000));\n    }\n    panic!(\"{}\", \"y\".repeat(1_000_000))\n}\n",
+    );
+    let printed = fixture
+        .xtask(&[
+            "verify",
+            "greeter",
+            "--json",
+            "report.json",
+            "--junit",
+            "report.xml",
+        ])
+        .assert()
+        .code(1);
+    assert!(
+        printed.get_output().stdout.len() < 64 * 1024,
+        "the terminal is spared"
+    );
+    for report in ["report.json", "report.xml"] {
+        let size = std::fs::metadata(fixture.path(report)).unwrap().len();
+        assert!(size < 128 * 1024, "{report} has {size} bytes");
+    }
+    assert!(fixture.read("report.json").contains("more bytes left out"));
+}
