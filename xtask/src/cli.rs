@@ -22,12 +22,12 @@ usage:
       --timeout <seconds>  time limit for each exercise's tests (default 60)
   cargo xtask watch [<exercise>] [--timeout <seconds>]
       Check the exercise you are on each time you save a file, and move on when it passes.
-      Enter checks again at once; q (or the end of input) stops.
+      Enter checks again at once; q stops (the end of input does not).
   cargo xtask list
       The exercises, chapter by chapter, with how far you got and which is next.
   cargo xtask hint [<exercise>] [--all]
-      Show the exercise's next hint (the exercise you are on, if you name none);
-      --all shows again every hint revealed so far.
+      Reveal the exercise's next hint; --all shows again every hint revealed so far.
+      Without a name: the hints revealed so far for the exercise you are on.
   cargo xtask reset <exercise> | --all [--yes]
       Throw away your changes to an exercise (or to all of them), restoring them from git.
       Asks first, unless --yes.

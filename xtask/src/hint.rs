@@ -3,8 +3,10 @@
 //! Each exercise's hints go from a nudge to nearly the answer, so they are revealed in order:
 //! the first call shows hint 1, the next hint 2, and so on; the count is kept in the progress
 //! file, so it survives between sessions. `--all` shows again every hint revealed so far, without
-//! revealing a new one. Without a name, the hint is for the exercise the learner is on (the first
-//! that does not pass, as `list` marks it).
+//! revealing a new one. Without a name, nothing new is revealed either: a hint is something the
+//! learner asks for by name, so `cargo xtask hint` alone shows what was revealed so far for the
+//! exercise they are on (the first that does not pass, as `list` marks it), and how to ask for
+//! the next one.
 //!
 //! Under Korean settings ([`crate::language`]) the hints are the manifest's `hints_ko`, and the
 //! words around them Korean; an exercise whose hints are not translated yet shows the English
@@ -27,6 +29,7 @@ pub fn run(
 ) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
     let progress = Progress::load(root)?;
+    let exercise_named = exercise.is_some();
     let exercise = match exercise {
         Some(name) => manifest.find(name)?,
         None => progress.next_from(&manifest, 0).ok_or(
@@ -39,8 +42,13 @@ pub fn run(
         .get(&exercise.name)
         .hints_revealed
         .min(exercise.hints.len());
-    let (shown, text) = if all {
-        (revealed, revealed_so_far(exercise, revealed, language))
+    let named = exercise_named;
+    let (shown, text) = if all || !named {
+        let mut text = revealed_so_far(exercise, revealed, language);
+        if !named && revealed > 0 && revealed < exercise.hints.len() {
+            text.push_str(&ask_for_the_next(exercise, revealed + 1, language));
+        }
+        (revealed, text)
     } else {
         let shown = (revealed + 1).min(exercise.hints.len());
         (shown, next_hint(root, exercise, shown, language))
@@ -52,6 +60,17 @@ pub fn run(
         })?;
     }
     Ok(0)
+}
+
+/// How to reveal hint number `number` of `exercise`, in `language`.
+fn ask_for_the_next(exercise: &Exercise, number: usize, language: Language) -> String {
+    let name = &exercise.name;
+    match language {
+        Language::English => format!("`cargo xtask hint {name}` reveals hint {number}.\n"),
+        Language::Korean => {
+            format!("{number}번 힌트는 `cargo xtask hint {name}` 명령으로 볼 수 있습니다.\n")
+        }
+    }
 }
 
 /// Hint number `number` (counting from 1) and what to do after it, in `language`.

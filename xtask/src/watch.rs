@@ -12,9 +12,9 @@
 //!   Polling needs nothing beyond the standard library, works the same on every system, and is
 //!   cheap for a folder of a few files; a file-notification crate would be one more dependency
 //!   for the learner to compile.
-//! - A thread reads standard input: an empty line (Enter) verifies again at once; `q`, or the end
-//!   of input, stops. The end of input makes `watch` scriptable and testable
-//!   (`cargo xtask watch < /dev/null` verifies once).
+//! - A thread reads standard input: an empty line (Enter) verifies again at once; `q` stops.
+//!   The end of input does not stop it: an editor's task or a background job (`cargo xtask
+//!   watch &`) has no input at all, and must keep watching. (To check once, `verify`.)
 //!
 //! Ctrl-C ends the process (and cargo, and the tests, which share the terminal). Nothing is left
 //! half-written: the progress file is replaced by a rename ([`crate::progress`]), and the reports
@@ -120,7 +120,9 @@ pub fn run(
         loop {
             match input.recv_timeout(POLL) {
                 Ok(Input::CheckNow) => break,
-                Ok(Input::Quit) | Err(RecvTimeoutError::Disconnected) => return Ok(0),
+                Ok(Input::Quit) => return Ok(0),
+                // Only if the input thread died; then the files are still worth watching.
+                Err(RecvTimeoutError::Disconnected) => thread::sleep(POLL),
                 Err(RecvTimeoutError::Timeout) if Snapshot::take(&folder) != before => break,
                 Err(RecvTimeoutError::Timeout) => {}
             }
@@ -135,8 +137,8 @@ fn following<'m>(root: &Path, manifest: &'m Manifest, current: &Exercise) -> Opt
     progress::load_or_warn(root).next_from(manifest, position + 1)
 }
 
-/// Starts the thread that turns standard input into [`Input`]s. The thread ends at the end of
-/// input, which closes the channel: the watcher reads that as "stop".
+/// Starts the thread that turns standard input into [`Input`]s. At the end of input the thread
+/// ends without a word; the watcher keeps watching the files.
 fn read_input() -> Receiver<Input> {
     let (sender, receiver) = mpsc::channel();
     thread::spawn(move || {
@@ -147,8 +149,14 @@ fn read_input() -> Receiver<Input> {
                 _ => Input::CheckNow,
             };
             if sender.send(input).is_err() {
-                break; // the watcher has stopped
+                return; // the watcher has stopped
             }
+        }
+        // No more input, ever: hand the watcher a channel end that never speaks, so that it
+        // keeps polling the files. Parking forever keeps `sender` alive.
+        let _keep_open = sender;
+        loop {
+            thread::park();
         }
     });
     receiver

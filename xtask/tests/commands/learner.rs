@@ -46,10 +46,28 @@ fn hints_are_revealed_one_at_a_time_and_remembered() {
     );
     assert!(all.starts_with("No hint for adder revealed yet"), "{all}");
 
-    let first = stdout(&fixture.xtask(&["hint"]).assert().success());
+    // Without a name, nothing is revealed: it says which exercise the learner is on, and how.
+    let unasked = stdout(&fixture.xtask(&["hint"]).assert().success());
+    assert!(
+        unasked.starts_with(
+            "No hint for adder revealed yet; `cargo xtask hint adder` shows the first."
+        ),
+        "{unasked}"
+    );
+    assert!(
+        !fixture.path(".workbook/progress").exists(),
+        "nothing recorded"
+    );
+    let first = stdout(&fixture.xtask(&["hint", "adder"]).assert().success());
     assert!(
         first.starts_with("Hint 1 of 2 for adder:\n\n    Rust has an operator for this.\n"),
-        "without a name, the hint is for the exercise the learner is on:\n{first}"
+        "{first}"
+    );
+    let recalled = stdout(&fixture.xtask(&["hint"]).assert().success());
+    assert!(recalled.contains("Hint 1 of 2:"), "{recalled}");
+    assert!(
+        recalled.ends_with("`cargo xtask hint adder` reveals hint 2.\n"),
+        "{recalled}"
     );
     let second = stdout(&fixture.xtask(&["hint", "adder"]).assert().success());
     assert!(second.starts_with("Hint 2 of 2 for adder:\n\n    The answer is `a + b`.\n"));
@@ -196,26 +214,26 @@ fn watch_verifies_on_each_change_and_moves_on_when_the_exercise_passes() {
 }
 
 #[test]
-fn watch_stops_at_the_end_of_input_after_one_verdict() {
+fn watch_keeps_watching_at_the_end_of_input() {
     let fixture = Fixture::new("watch-eof");
-    let watched = fixture
-        .xtask(&["watch", "greeter"])
-        .write_stdin("")
-        .assert()
-        .success();
-    let output = stdout(&watched);
+    let mut watch = fixture.spawn(&["watch", "greeter"]);
+    let first = watch
+        .wait_for("Watching exercises/02-greeter/", 1)
+        .to_owned();
     assert!(
-        output.contains("greeter: test `greets_by_name` failed"),
-        "{output}"
+        first.contains("greeter: test `greets_by_name` failed"),
+        "{first}"
     );
     assert!(
-        output.contains("Next: greeter — read book/src/greeting.md"),
-        "{output}"
+        first.contains("Next: greeter — read book/src/greeting.md"),
+        "{first}"
     );
-    assert!(
-        output.trim_end().ends_with("type q and Enter to stop."),
-        "{output}"
-    );
+    // An editor's task has no input: its end is not a reason to stop.
+    drop(watch.child.stdin.take());
+    fixture.solve("02-greeter");
+    watch.wait_for("greeter passes. On to adder!", 1);
+    watch.wait_for("Watching exercises/01-adder/", 1);
+    watch.child.kill().expect("watch can be stopped");
 }
 
 #[test]
