@@ -11,7 +11,9 @@
 //!    --check`, one cargo call each for all of them. Learners compare their code with these;
 //! 5. the tests grade both ways: each solution's variants ([`crate::variants`]), at least
 //!    two other right answers that must pass and three wrong ones that must fail;
-//! 6. the seal (`exercises/tests.lock`, [`crate::seal`]) matches the tests and snapshots;
+//! 6. what follows from the manifest is what [`crate::generate`] writes (solution manifests,
+//!    exercise numbers, the Classroom workflow), and the seal (`exercises/tests.lock`,
+//!    [`crate::seal`]) matches the files it seals;
 //! 7. the book builds, in English and in every translation, with no broken include or link;
 //! 8. the translations are in step with the English book: the template `book/po/messages.pot`
 //!    is what a fresh extraction gives (else `cargo xtask pot` was not run after the English
@@ -26,6 +28,7 @@ use std::time::Duration;
 
 use crate::book;
 use crate::cargo_build::cargo;
+use crate::generate;
 use crate::grade::{self, Crate};
 use crate::language::Language;
 use crate::manifest::{self, Exercise, Manifest};
@@ -77,6 +80,11 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
         println!("\n{}", variants::table(&all, &tallies));
         problems.extend(variant_problems);
         problems.extend(variants::too_few(&all, &tallies));
+    }
+    for path in generate::stale(root, &manifest)? {
+        problems.push(format!(
+            "{path} does not say what exercises/manifest.toml says: run `cargo xtask generate`"
+        ));
     }
     problems.extend(seal::out_of_date(root, &manifest)?);
     problems.extend(pictures::out_of_date(root)?);

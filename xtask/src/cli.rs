@@ -45,6 +45,9 @@ usage:
   cargo xtask take-work <learner's checkout>
       For teachers: copy the learner's own files (each exercise's src/ files that the seal
       does not list) into this checkout, to grade them with this checkout's grader and tests.
+  cargo xtask generate
+      For maintainers: rewrite what follows from exercises/manifest.toml (each solution's
+      Cargo.toml, the exercise numbers in the sources, the Classroom workflow).
   cargo xtask seal
       For teachers and maintainers: record the hashes of every exercise's tests and snapshots
       in exercises/tests.lock, after changing them.
@@ -97,6 +100,7 @@ pub enum Command {
     TakeWork {
         learner: PathBuf,
     },
+    Generate,
     Seal,
     Pictures,
     Book {
@@ -144,7 +148,7 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "verify",
     "watch",
     "list",
@@ -154,6 +158,7 @@ const COMMANDS: [&str; 13] = [
     "check",
     "variants",
     "take-work",
+    "generate",
     "seal",
     "pictures",
     "book",
@@ -174,6 +179,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     };
     // Split `--name=value` so that both spellings take the same path below.
     let mut rest = Vec::new();
+    let args: Vec<String> = args.collect();
+    // `cargo xtask reset --help` is a question, whatever else is on the line.
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        return Ok(Command::Help);
+    }
     for arg in args {
         match arg.split_once('=') {
             Some((name, value)) if name.starts_with("--") => {
@@ -266,6 +276,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 format!("`take-work` needs the learner's checkout: `cargo xtask take-work <folder>`\n\n{USAGE}")
             })?),
         },
+        "generate" => Command::Generate,
         "seal" => Command::Seal,
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,
@@ -346,6 +357,13 @@ mod tests {
 
     fn parse_str(line: &str) -> Result<Command, String> {
         parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn help_after_any_command_is_help() {
+        for line in ["reset --help", "verify hello-api -h", "book --serve --help"] {
+            assert_eq!(parse_str(line), Ok(Command::Help), "{line}");
+        }
     }
 
     #[test]

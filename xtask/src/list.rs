@@ -97,36 +97,24 @@ mod tests {
     const MANIFEST: &str = r#"
         [[exercise]]
         name = "hello-api"
-        package = "hello-api"
-        dir = "exercises/01-hello-api"
-        solution = "solutions/01-hello-api"
         chapter = "ch01.md"
         points = 10
         hints = ["one", "two", "three"]
 
         [[exercise]]
         name = "blue-green"
-        package = "blue-green"
-        dir = "exercises/11-blue-green"
-        solution = "solutions/11-blue-green"
         chapter = "versions.md"
         points = 10
         hints = ["one"]
 
         [[exercise]]
         name = "canary"
-        package = "canary"
-        dir = "exercises/12-canary"
-        solution = "solutions/12-canary"
         chapter = "versions.md"
         points = 10
         hints = ["one", "two"]
 
         [[exercise]]
         name = "extra"
-        package = "extra"
-        dir = "exercises/04-extra"
-        solution = "solutions/04-extra"
         chapter = "ch01.md"
         points = 10
         hints = ["one"]

@@ -44,6 +44,7 @@ mod book;
 mod cargo_build;
 mod check;
 mod cli;
+mod generate;
 mod grade;
 mod hint;
 mod junit;
@@ -112,6 +113,7 @@ fn main() -> ExitCode {
                 variants::command(&root, exercise.as_deref(), timeout)
             }
             Command::TakeWork { learner } => take_work::run(&root, &learner),
+            Command::Generate => generate::run(&root),
             Command::Seal => seal::run(&root),
             Command::Pictures => pictures::run(&root),
             Command::Book {

@@ -29,17 +29,21 @@ const CRATE_FOLDERS: [&str; 2] = ["exercises", "solutions"];
 
 /// The keys of an `[[exercise]]` entry. All are required but the translations of the hints,
 /// and any other key is a typo.
-const KEYS: [&str; 8] = [
-    "name", "package", "dir", "solution", "chapter", "points", "hints", "hints_ko",
-];
+const KEYS: [&str; 5] = ["name", "chapter", "points", "hints", "hints_ko"];
+
+/// Keys that older manifests had, and that now follow from the name and the place.
+const DERIVED_KEYS: [&str; 3] = ["package", "dir", "solution"];
 
 /// The optional keys among [`KEYS`]: the hints in Korean.
 const HINTS_KO: &str = "hints_ko";
 
 /// One `[[exercise]]` entry. The field comments in `exercises/manifest.toml` say what each means.
+/// Its package and folders are not written there: they follow from its name and its place
+/// (the `n`th exercise is `exercises/0n-<name>`, package `<name>`), so they cannot disagree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exercise {
     pub name: String,
+    /// The starter's package: the exercise's name.
     pub package: String,
     /// The starter crate's folder, relative to the workspace root, with `/` separators.
     pub dir: String,
@@ -91,6 +95,15 @@ impl Exercise {
         let table = entry
             .as_table()
             .ok_or_else(|| format!("{place}: write it as an [[exercise]] table"))?;
+        if let Some(key) = table
+            .keys()
+            .find(|key| DERIVED_KEYS.contains(&key.as_str()))
+        {
+            return Err(format!(
+                "{place}: `{key}` follows from the exercise's name and place (exercise {number} \
+                 is in exercises/{number:02}-<name>, package <name>); remove it"
+            ));
+        }
         if let Some(key) = table.keys().find(|key| !KEYS.contains(&key.as_str())) {
             let keys = KEYS.join(", ");
             return Err(format!("{place}: unknown key `{key}`; the keys are {keys}"));
@@ -131,11 +144,13 @@ impl Exercise {
                 hints.len()
             ));
         }
+        let name = text("name")?;
+        let folder = format!("{number:02}-{name}");
         Ok(Exercise {
-            name: text("name")?,
-            package: text("package")?,
-            dir: text("dir")?,
-            solution: text("solution")?,
+            package: name.clone(),
+            dir: format!("exercises/{folder}"),
+            solution: format!("solutions/{folder}"),
+            name,
             chapter: text("chapter")?,
             points,
             hints,
@@ -336,9 +351,6 @@ mod tests {
     const ONE: &str = r#"
         [[exercise]]
         name = "hello-api"
-        package = "hello-api"
-        dir = "exercises/01-hello-api"
-        solution = "solutions/01-hello-api"
         chapter = "ch01.md"
         points = 10
         hints = ["look at the query string"]

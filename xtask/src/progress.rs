@@ -348,8 +348,7 @@ mod tests {
             .iter()
             .map(|name| {
                 format!(
-                    "[[exercise]]\nname = \"{name}\"\npackage = \"{name}\"\ndir = \"exercises/{name}\"\n\
-                     solution = \"solutions/{name}\"\nchapter = \"{name}.md\"\npoints = 1\nhints = [\"h\"]\n"
+                    "[[exercise]]\nname = \"{name}\"\nchapter = \"{name}.md\"\npoints = 1\nhints = [\"h\"]\n"
                 )
             })
             .collect();

@@ -19,7 +19,8 @@
 //! - Log one line per request with `ctx.logger()`: `info("greeting Ada")` when you greet,
 //!   `warn("missing name")` when you refuse.
 //!
-//! Check your work with `cargo xtask verify hello-api`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify hello-api`.
+//! Stuck? `cargo xtask hint hello-api` shows the next hint.
 
 use invoker::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};

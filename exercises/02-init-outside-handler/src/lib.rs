@@ -29,8 +29,8 @@
 //! The database, the request type and the deployment are in `src/given.rs`: read it, you don't
 //! need to change it.
 //!
-//! Check your work with `cargo xtask verify init-outside-handler`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify init-outside-handler`.
+//! Stuck? `cargo xtask hint init-outside-handler` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -34,8 +34,8 @@
 //! `invoke_and_report`, the types and the `thumbnails` code are in `src/given.rs`: read it, you
 //! don't need to change it.
 //!
-//! Check your work with `cargo xtask verify right-size-memory`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify right-size-memory`.
+//! Stuck? `cargo xtask hint right-size-memory` shows the next hint.
 
 mod given;
 pub use given::*;

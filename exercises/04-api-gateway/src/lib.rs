@@ -37,7 +37,8 @@
 //! `500 {"message":"Internal Server Error"}`. That is why every answer above, the failures
 //! included, is a proper response with a status of its own.
 //!
-//! Check your work with `cargo xtask verify api-gateway`. Stuck? `cargo xtask hint api-gateway`.
+//! Check your work: `cargo xtask verify api-gateway`.
+//! Stuck? `cargo xtask hint api-gateway` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -32,7 +32,8 @@
 //! The names, the image processing and the deployment are in `src/given.rs`: read it, you don't
 //! need to change it.
 //!
-//! Check your work with `cargo xtask verify s3-thumbnail`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify s3-thumbnail`.
+//! Stuck? `cargo xtask hint s3-thumbnail` shows the next hint.
 
 mod given;
 pub use given::*;

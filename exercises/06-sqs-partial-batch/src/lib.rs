@@ -32,8 +32,8 @@
 //! The order type, the warehouse and the deployment are in `src/given.rs`: read it, you don't
 //! need to change it.
 //!
-//! Check your work with `cargo xtask verify sqs-partial-batch`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify sqs-partial-batch`.
+//! Stuck? `cargo xtask hint sqs-partial-batch` shows the next hint.
 
 mod given;
 pub use given::*;

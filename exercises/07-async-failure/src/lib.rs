@@ -48,8 +48,8 @@
 //! The payments API, the event types, the deployment and how the shop publishes an order are in
 //! `src/given.rs`: read it, you don't need to change it.
 //!
-//! Check your work with `cargo xtask verify async-failure`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify async-failure`.
+//! Stuck? `cargo xtask hint async-failure` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -31,7 +31,8 @@
 //! The stream, the function, the ledger and the deployment are in `src/given.rs`: read it, you
 //! don't need to change it.
 //!
-//! Check your work with `cargo xtask verify kinesis-poison`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify kinesis-poison`.
+//! Stuck? `cargo xtask hint kinesis-poison` shows the next hint.
 
 mod given;
 pub use given::*;

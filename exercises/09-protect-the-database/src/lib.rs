@@ -40,8 +40,8 @@
 //! The database, the `orders` code, the retry settings and the deployment are in `src/given.rs`:
 //! read it, you don't need to change it.
 //!
-//! Check your work with `cargo xtask verify protect-the-database`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify protect-the-database`.
+//! Stuck? `cargo xtask hint protect-the-database` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -1,4 +1,4 @@
-//! Tests for exercise 4. Most deploy `orders` (with your `reserve_concurrency`) in front of a
+//! Tests for exercise 9. Most deploy `orders` (with your `reserve_concurrency`) in front of a
 //! fresh database, send a burst of 100 orders at once through your `invoke_with_backoff`, then
 //! ask the database how many clients it had at once and read the throttles in the transcript.
 

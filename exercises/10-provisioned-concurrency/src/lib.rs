@@ -28,8 +28,8 @@
 //! The constants and the `checkout` code are in `src/given.rs`: read it, you don't need to change
 //! it.
 //!
-//! Check your work with `cargo xtask verify provisioned-concurrency`. Stuck? The chapter has
-//! hints, folded.
+//! Check your work: `cargo xtask verify provisioned-concurrency`.
+//! Stuck? `cargo xtask hint provisioned-concurrency` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -1,4 +1,4 @@
-//! Tests for exercise 5. Each deploys `checkout`, runs your `go_live`, then sends a morning of
+//! Tests for exercise 10. Each deploys `checkout`, runs your `go_live`, then sends a morning of
 //! traffic through `prod`: two customers at once, every quarter of an hour, longer than Lambda
 //! keeps an idle on-demand environment. Then they count the cold starts.
 

@@ -22,7 +22,8 @@
 //! The crate gives you the code to release, [`working_checkout`] and [`broken_checkout`], in
 //! `src/given.rs`, with the types and constants: read it, you don't need to change it.
 //!
-//! Check your work with `cargo xtask verify blue-green`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify blue-green`.
+//! Stuck? `cargo xtask hint blue-green` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -1,4 +1,4 @@
-//! Tests for exercise 6. Each starts from `deploy()`, which puts `checkout` version 1 ("v1")
+//! Tests for exercise 11. Each starts from `deploy()`, which puts `checkout` version 1 ("v1")
 //! behind `prod`. Then they release new code with your `release` and check where `prod` ends up
 //! and what customers get.
 

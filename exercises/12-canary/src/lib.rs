@@ -30,7 +30,8 @@
 //! The types, the constants and the `pricing` code are in `src/given.rs`: read it, you don't need
 //! to change it.
 //!
-//! Check your work with `cargo xtask verify canary`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify canary`.
+//! Stuck? `cargo xtask hint canary` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -1,4 +1,4 @@
-//! Tests for exercise 7. Each starts from `deploy()`: `pricing` version 1 (stable, one call in ten
+//! Tests for exercise 12. Each starts from `deploy()`: `pricing` version 1 (stable, one call in ten
 //! fails) behind `prod`, and version 2 (improved, never fails) published. Then they run your
 //! canary and check the report and where `prod` ends up.
 

@@ -43,7 +43,8 @@
 //! Log what you like with `ctx.logger()`: the tests leave your own log lines out of the
 //! transcript they compare.
 //!
-//! Check your work with `cargo xtask verify config`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify config`.
+//! Stuck? `cargo xtask hint config` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -1,4 +1,4 @@
-//! Tests for exercise 8. Most deploy with your `deploy_stages` and call `orders:dev` and
+//! Tests for exercise 13. Most deploy with your `deploy_stages` and call `orders:dev` and
 //! `orders:prod`; the error tests deploy your `store_order` on their own with a variable missing
 //! or wrong.
 

@@ -30,7 +30,8 @@
 //! Log what you like with `ctx.logger()`: the tests leave your own log lines out of the
 //! transcript they compare.
 //!
-//! Check your work with `cargo xtask verify secret-at-init`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify secret-at-init`.
+//! Stuck? `cargo xtask hint secret-at-init` shows the next hint.
 
 mod given;
 pub use given::*;

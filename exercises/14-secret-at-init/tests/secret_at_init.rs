@@ -1,4 +1,4 @@
-//! Tests for exercise 9. Most deploy `partner-api` with `deploy_with_key`, which uses your
+//! Tests for exercise 14. Most deploy `partner-api` with `deploy_with_key`, which uses your
 //! `execution_role`, `load_api_key` and `check_api_key`, and count the `kms:Decrypt` lines of
 //! the transcript: one per execution environment, none per request.
 

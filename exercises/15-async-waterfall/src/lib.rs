@@ -55,8 +55,8 @@
 //! The buckets, step 1, and the deployment are in `src/given.rs`: read it, you don't need to
 //! change it.
 //!
-//! Check your work with `cargo xtask verify async-waterfall`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify async-waterfall`.
+//! Stuck? `cargo xtask hint async-waterfall` shows the next hint.
 
 mod given;
 pub use given::*;

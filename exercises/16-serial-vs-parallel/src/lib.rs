@@ -35,8 +35,8 @@
 //! The three services, `ask` and `deploy` are in `src/given.rs`: read it, you don't need to
 //! change it.
 //!
-//! Check your work with `cargo xtask verify serial-vs-parallel`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify serial-vs-parallel`.
+//! Stuck? `cargo xtask hint serial-vs-parallel` shows the next hint.
 
 mod given;
 pub use given::*;

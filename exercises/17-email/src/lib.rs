@@ -38,7 +38,8 @@
 //! The settings type, the event type, the email's body and the deployment are in `src/given.rs`:
 //! read it, you don't need to change it.
 //!
-//! Check your work with `cargo xtask verify email`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify email`.
+//! Stuck? `cargo xtask hint email` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -66,7 +66,8 @@
 //! could miss a write made a moment before by another mapper; the invoker's reads are always
 //! consistent.
 //!
-//! Check your work with `cargo xtask verify map-reduce`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify map-reduce`.
+//! Stuck? `cargo xtask hint map-reduce` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -31,8 +31,8 @@
 //! The store, its sample week of sessions, and the deployment are in `src/given.rs`: read it,
 //! you don't need to change it.
 //!
-//! Check your work with `cargo xtask verify scheduled-cleanup`. Stuck? The chapter has hints,
-//! folded.
+//! Check your work: `cargo xtask verify scheduled-cleanup`.
+//! Stuck? `cargo xtask hint scheduled-cleanup` shows the next hint.
 
 mod given;
 pub use given::*;

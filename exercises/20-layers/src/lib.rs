@@ -43,7 +43,8 @@
 //! function with your `tagger_config`) are in `src/given.rs`: read it, you don't need to change
 //! it.
 //!
-//! Check your work with `cargo xtask verify layers`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify layers`.
+//! Stuck? `cargo xtask hint layers` shows the next hint.
 
 mod given;
 pub use given::*;

@@ -30,7 +30,8 @@
 //! accounts and other services try to invoke the function, and a probe function running as your
 //! role tries what `index-upload` must not do. Every attempt must be refused.
 //!
-//! Check your work with `cargo xtask verify permissions`. Stuck? The chapter has hints, folded.
+//! Check your work: `cargo xtask verify permissions`.
+//! Stuck? `cargo xtask hint permissions` shows the next hint.
 
 mod given;
 pub use given::*;

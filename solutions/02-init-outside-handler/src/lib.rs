@@ -1,4 +1,4 @@
-//! # Exercise 2 — Open the connection once per environment: reference solution
+//! # Exercise 2 — Open the connection once per environment, not once per request: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/02-init-outside-handler/src/lib.rs`. What
 //! the exercise provides (the database, the request type, the code as it was, deploy) is its

@@ -1,4 +1,4 @@
-//! # Exercise 4 — Protect the database: reserved concurrency and backoff: reference solution
+//! # Exercise 9 — Protect the database: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/09-protect-the-database/src/lib.rs`. What
 //! the exercise provides (the database, the `orders` code, the retry settings, deploy) is its

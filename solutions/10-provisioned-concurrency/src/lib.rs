@@ -1,4 +1,4 @@
-//! # Exercise 5 — No cold starts for checkout: provisioned concurrency: reference solution
+//! # Exercise 10 — No cold starts for checkout: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/10-provisioned-concurrency/src/lib.rs`.
 //! What the exercise provides (constants, the `checkout` code, deploy) is its `src/given.rs`,

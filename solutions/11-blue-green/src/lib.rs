@@ -1,4 +1,4 @@
-//! # Exercise 6 — Blue/green releases with versions and aliases: reference solution
+//! # Exercise 11 — Blue/green releases with versions and aliases: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/11-blue-green/src/lib.rs`. What the exercise
 //! provides (types, constants, checkout code, deploy) is its `src/given.rs`, shared with this crate.

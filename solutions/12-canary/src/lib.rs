@@ -1,4 +1,4 @@
-//! # Exercise 7 — Canary releases with a weighted alias: reference solution
+//! # Exercise 12 — Canary releases with a weighted alias: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/12-canary/src/lib.rs`. What the exercise
 //! provides (types, constants, pricing code, deploy) is its `src/given.rs`, shared with this crate.

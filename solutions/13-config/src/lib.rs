@@ -1,4 +1,4 @@
-//! # Exercise 8 — Configuration in environment variables: reference solution
+//! # Exercise 13 — Configuration in environment variables: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/13-config/src/lib.rs`. What the exercise
 //! provides (types, stages, deploy) is its `src/given.rs`, shared with this crate.

@@ -1,4 +1,4 @@
-//! # Exercise 9 — A secret, decrypted once per environment: reference solution
+//! # Exercise 14 — A secret, decrypted once per environment: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/14-secret-at-init/src/lib.rs`. What the
 //! exercise provides (types, constants, `code`, deploy) is its `src/given.rs`, shared with this

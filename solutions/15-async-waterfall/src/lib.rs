@@ -1,5 +1,4 @@
-//! # Exercise 15 — An asynchronous waterfall: three functions chained by destinations: reference
-//! solution
+//! # Exercise 15 — An asynchronous waterfall: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/15-async-waterfall/src/lib.rs`. What the
 //! exercise provides (the buckets, step 1, deploy) is its `src/given.rs`, shared with this crate.

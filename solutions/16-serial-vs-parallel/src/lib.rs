@@ -1,4 +1,4 @@
-//! # Exercise 16 — Serial or parallel: a dashboard that asks three functions: reference solution
+//! # Exercise 16 — Serial or parallel: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/16-serial-vs-parallel/src/lib.rs`. What the
 //! exercise provides (the three services, `ask`, deploy) is its `src/given.rs`, shared with this

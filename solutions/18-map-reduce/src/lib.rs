@@ -1,4 +1,4 @@
-//! # Exercise 18 — Map-reduce over S3: fan out, then fan in exactly once: reference solution
+//! # Exercise 18 — Map-reduce over S3: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/18-map-reduce/src/lib.rs`. What the
 //! exercise provides (names, the sales files, the three handlers, deploy) is its

@@ -1,4 +1,4 @@
-//! # Exercise 20 — Layers: which file wins in `/opt`, and what fits in 250 MB: reference solution
+//! # Exercise 20 — Layers: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/20-layers/src/lib.rs`. What the exercise
 //! provides (the layers, the builds, the handler, deploy) is its `src/given.rs`, shared with this

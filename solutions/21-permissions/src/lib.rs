@@ -1,4 +1,4 @@
-//! # Exercise 21 — Permissions: who may invoke, what the function may do: reference solution
+//! # Exercise 21 — Permissions: reference solution
 //!
 //! The exercise, with its instructions, is `exercises/21-permissions/src/lib.rs`. What the
 //! exercise provides (names, the indexing code, deploy) is its `src/given.rs`, shared with this

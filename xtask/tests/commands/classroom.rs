@@ -1,9 +1,10 @@
 //! The GitHub Classroom example (`.github/classroom/classroom.yml`) grades every exercise of the
 //! real manifest, with the manifest's points, so the two cannot drift apart.
 //!
-//! The workflow is read line by line rather than with a YAML library (one dependency less): each
-//! step starts with `- name:` and has `key: value` lines, the shape GitHub Classroom itself
-//! writes, which the file's header asks to keep.
+//! The workflow is written by `cargo xtask generate` (and `check` fails while it is stale); these
+//! tests read it as GitHub would, independently of the generator. It is read line by line rather
+//! than with a YAML library (one dependency less): each step starts with `- name:` and has
+//! `key: value` lines, the shape GitHub Classroom itself writes.
 
 use std::collections::BTreeMap;
 use std::fs;
