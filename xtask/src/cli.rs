@@ -48,6 +48,10 @@ usage:
   cargo xtask generate
       For maintainers: rewrite what follows from exercises/manifest.toml (each solution's
       Cargo.toml, the exercise numbers in the sources, the Classroom workflow).
+  cargo xtask new <name> --chapter <file in book/src>
+      For teachers and maintainers: add an exercise after the others of its chapter (the
+      ones after it move up by one): its starter, test, solution, variants, manifest entry
+      and Classroom step.
   cargo xtask seal
       For teachers and maintainers: record the hashes of every exercise's tests and snapshots
       in exercises/tests.lock, after changing them.
@@ -101,6 +105,10 @@ pub enum Command {
         learner: PathBuf,
     },
     Generate,
+    New {
+        name: String,
+        chapter: String,
+    },
     Seal,
     Pictures,
     Book {
@@ -148,7 +156,7 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "verify",
     "watch",
     "list",
@@ -159,6 +167,7 @@ const COMMANDS: [&str; 14] = [
     "variants",
     "take-work",
     "generate",
+    "new",
     "seal",
     "pictures",
     "book",
@@ -201,6 +210,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let (mut strict, mut all, mut yes) = (false, false, false);
     let (mut serve, mut open, mut check) = (false, false, false);
     let mut language = None;
+    let mut chapter = None;
     while let Some(arg) = rest.next() {
         match (command.as_str(), arg.as_str()) {
             ("verify", "--json") => json = Some(PathBuf::from(value(&mut rest, "--json")?)),
@@ -210,7 +220,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 timeout = seconds(&value(&mut rest, "--timeout")?)?
             }
             (
-                "verify" | "watch" | "hint" | "reset" | "solution" | "variants" | "take-work",
+                "verify" | "watch" | "hint" | "reset" | "solution" | "variants" | "take-work"
+                | "new",
                 name,
             ) if !name.starts_with('-') && exercise.is_none() => exercise = Some(name.to_owned()),
             ("hint" | "reset", "--all") => all = true,
@@ -222,6 +233,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 language = Some(Language::parse(&value(&mut rest, "--lang")?)?)
             }
             ("book", "--all") => all = true,
+            ("new", "--chapter") => chapter = Some(value(&mut rest, "--chapter")?),
             _ => return Err(format!("`{command}` does not take `{arg}`\n\n{USAGE}")),
         }
     }
@@ -277,6 +289,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             })?),
         },
         "generate" => Command::Generate,
+        "new" => {
+            let usage = || format!("`new` needs a name and a chapter: `cargo xtask new <name> --chapter <file in book/src>`\n\n{USAGE}");
+            Command::New {
+                name: exercise.ok_or_else(usage)?,
+                chapter: chapter.ok_or_else(usage)?,
+            }
+        }
         "seal" => Command::Seal,
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,

@@ -52,6 +52,7 @@ mod language;
 mod libtest;
 mod list;
 mod manifest;
+mod new;
 mod pictures;
 mod process;
 mod progress;
@@ -114,6 +115,7 @@ fn main() -> ExitCode {
             }
             Command::TakeWork { learner } => take_work::run(&root, &learner),
             Command::Generate => generate::run(&root),
+            Command::New { name, chapter } => new::run(&root, &name, &chapter),
             Command::Seal => seal::run(&root),
             Command::Pictures => pictures::run(&root),
             Command::Book {

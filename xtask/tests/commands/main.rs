@@ -10,4 +10,5 @@ mod classroom;
 mod fixture;
 mod forgery;
 mod learner;
+mod readme;
 mod teacher;

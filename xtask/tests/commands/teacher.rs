@@ -280,3 +280,73 @@ fn a_flood_of_output_makes_small_reports() {
     }
     assert!(fixture.read("report.json").contains("more bytes left out"));
 }
+
+#[test]
+fn new_adds_an_exercise_in_chapter_order_and_the_workbook_stays_sound() {
+    let fixture = Fixture::new("new");
+    let added = stdout(
+        &fixture
+            .xtask(&["new", "multiplier", "--chapter", "adding.md"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        added.contains("moved exercises/02-greeter to exercises/03-greeter"),
+        "{added}"
+    );
+    assert!(added.contains("Exercise 2, `multiplier`"), "{added}");
+    // The greeter moved up: its folders, its number, its solution's test paths, its Classroom step.
+    assert!(fixture
+        .read("solutions/03-greeter/Cargo.toml")
+        .contains("path = \"../../exercises/03-greeter/tests/greeter.rs\""));
+    assert!(fixture
+        .read("solutions/03-greeter/src/lib.rs")
+        .starts_with("//! # Exercise 3 — Greet someone by name: reference solution"));
+    assert!(fixture
+        .read(".github/classroom/classroom.yml")
+        .contains("command: cd .grader && cargo xtask verify multiplier --strict"));
+    let manifest = fixture.read("exercises/manifest.toml");
+    assert!(
+        manifest.find("name = \"multiplier\"") < manifest.find("name = \"greeter\""),
+        "{manifest}"
+    );
+
+    let checked = stdout(&fixture.xtask(&["check"]).assert().success());
+    assert!(checked.contains("check: all good."), "{checked}");
+
+    let refused = fixture
+        .xtask(&["new", "Multiplier", "--chapter", "adding.md"])
+        .assert()
+        .code(2);
+    let error = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        error.contains("lowercase words joined by hyphens"),
+        "{error}"
+    );
+    let refused = fixture
+        .xtask(&["new", "divider", "--chapter", "dividing.md"])
+        .assert()
+        .code(2);
+    let error = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(error.contains("lists no chapter `dividing.md`"), "{error}");
+}
+
+#[test]
+fn check_fails_on_a_stale_generated_file() {
+    let fixture = Fixture::new("stale-generated");
+    fixture.write(
+        "solutions/02-greeter/src/lib.rs",
+        &fixture
+            .read("solutions/02-greeter/src/lib.rs")
+            .replacen("Exercise 2", "Exercise 7", 1),
+    );
+    let checked = stdout(&fixture.xtask(&["check"]).assert().code(1));
+    assert!(
+        checked.contains("solutions/02-greeter/src/lib.rs does not say what exercises/manifest.toml says: run `cargo xtask generate`"),
+        "{checked}"
+    );
+    fixture.xtask(&["generate"]).assert().success();
+    assert!(fixture
+        .read("solutions/02-greeter/src/lib.rs")
+        .starts_with("//! # Exercise 2 —"));
+}
