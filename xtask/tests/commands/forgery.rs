@@ -145,6 +145,11 @@ fn a_build_script_that_rewrites_the_tests_is_caught_before_and_during_the_build(
         printed.contains("exercises/01-adder/build.rs was added"),
         "{printed}"
     );
+    // `git checkout` cannot remove an added file: the advice says to remove it.
+    assert!(
+        printed.contains("Remove what was added: `rm exercises/01-adder/build.rs`"),
+        "{printed}"
+    );
     assert!(
         ["tampered", "tests_changed"].contains(&verdict.as_str()),
         "{printed}"
