@@ -132,6 +132,11 @@ pub fn stdout(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
 }
 
+/// What a finished xtask printed on its standard error: its error messages.
+pub fn stderr(assert: &Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 fn copy_folder(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("the copy's folder can be created");
     for entry in fs::read_dir(from).expect("the fixture can be listed") {

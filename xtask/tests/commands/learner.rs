@@ -1,6 +1,6 @@
 //! The learner's commands: list, hint, watch, reset, solution, and the Korean they speak.
 
-use crate::fixture::{stdout, Fixture};
+use crate::fixture::{stderr, stdout, Fixture};
 
 #[test]
 fn list_shows_each_chapters_exercises_with_their_status_and_the_next_one() {
@@ -88,7 +88,7 @@ fn hints_are_revealed_one_at_a_time_and_remembered() {
         .contains("\nadder not-started 2\n"));
 
     let unknown = fixture.xtask(&["hint", "subtracter"]).assert().code(2);
-    let error = String::from_utf8_lossy(&unknown.get_output().stderr).into_owned();
+    let error = stderr(&unknown);
     assert!(
         error.contains("the exercises are: adder, greeter"),
         "{error}"
@@ -379,7 +379,7 @@ fn an_empty_manifest_is_an_error_not_a_success() {
     let fixture = Fixture::new("empty-manifest");
     fixture.write("exercises/manifest.toml", "# no exercises\n");
     let assert = fixture.xtask(&["verify"]).assert().code(2);
-    let error = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let error = stderr(&assert);
     assert!(error.contains("lists no exercise"), "{error}");
 }
 

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::fixture::{stdout, Fixture};
+use crate::fixture::{stderr, stdout, Fixture};
 
 #[test]
 fn verify_reports_exercism_json_and_schema_valid_junit() {
@@ -209,7 +209,7 @@ fn book_passes_the_languages_on_and_pot_refreshes_the_translations() {
     assert!(said(&["book", "--check"]).contains("fixture book: check: built"));
     assert!(said(&["pot"]).contains("fixture book: pot: built"));
     let wrong = fixture.xtask(&["book", "--lang", "fr"]).assert().code(2);
-    let error = String::from_utf8_lossy(&wrong.get_output().stderr).into_owned();
+    let error = stderr(&wrong);
     assert!(error.contains("the workbook speaks en, ko"), "{error}");
 }
 
@@ -318,7 +318,7 @@ fn new_adds_an_exercise_in_chapter_order_and_the_workbook_stays_sound() {
         .xtask(&["new", "Multiplier", "--chapter", "adding.md"])
         .assert()
         .code(2);
-    let error = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let error = stderr(&refused);
     assert!(
         error.contains("lowercase words joined by hyphens"),
         "{error}"
@@ -327,7 +327,7 @@ fn new_adds_an_exercise_in_chapter_order_and_the_workbook_stays_sound() {
         .xtask(&["new", "divider", "--chapter", "dividing.md"])
         .assert()
         .code(2);
-    let error = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    let error = stderr(&refused);
     assert!(error.contains("lists no chapter `dividing.md`"), "{error}");
 }
 
