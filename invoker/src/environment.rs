@@ -111,6 +111,11 @@ impl Background {
         .await
     }
 
+    /// Takes the tasks out of an environment that is thrown away, to be dropped in the sandbox.
+    pub(crate) fn take(&self) -> Vec<BoxFuture<()>> {
+        std::mem::take(&mut *self.lock())
+    }
+
     fn lock(&self) -> MutexGuard<'_, Vec<BoxFuture<()>>> {
         self.tasks.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -11,7 +11,8 @@
 //! 3. **Invoke**: `START`, the handler in the sandbox under the function's timeout, `END` and
 //!    `REPORT`.
 //! 4. **Keep or discard the environment**: kept (frozen) after a normal end or a function error;
-//!    discarded after a timeout or a crash, so the next call starts cold.
+//!    discarded after a timeout or a crash, so the next call starts cold. What the code kept in a
+//!    discarded environment is dropped in the sandbox (see [`crate::sandbox`]).
 
 use crate::arn::FunctionRef;
 use crate::clock;
@@ -115,6 +116,13 @@ impl Lambda {
         let started = Instant::now();
         let started_at = self.elapsed();
         let deadline = started + config.timeout();
+        let logger = Logger {
+            logs: self.inner.logs.clone(),
+            group: Arc::clone(&group),
+            stream: Arc::clone(&stream),
+            request_id: Some(request_id.as_str().into()),
+            clock: self.inner.clock,
+        };
         let outcome = match (&env.handler, init_failure) {
             (_, Some(error)) => Outcome::Crashed(error),
             (Some(handler), None) => {
@@ -130,16 +138,9 @@ impl Lambda {
                     client_context: request.client_context.clone(),
                     deadline,
                     clock: self.inner.clock,
-                    logger: Logger {
-                        logs: self.inner.logs.clone(),
-                        group: Arc::clone(&group),
-                        stream: Arc::clone(&stream),
-                        request_id: Some(request_id.as_str().into()),
-                        clock: self.inner.clock,
-                    },
+                    logger: logger.clone(),
                     resources: env.resources.clone(),
                 };
-                let logger = context.logger.clone();
                 let thawed = env.resources.background.clone();
                 // The handler's calls to other services continue this invocation's chain.
                 let caller = Caller {
@@ -150,10 +151,11 @@ impl Lambda {
                     log_group: Arc::clone(&group),
                     log_stream: Arc::clone(&stream),
                 };
-                let call = self.inner.sandbox.run(trace::within(
-                    caller,
-                    thawed.thawed_while(handler(event, context)),
-                ));
+                let teardown_log = logger.clone();
+                let call = self.inner.sandbox.run(
+                    trace::within(caller, thawed.thawed_while(handler(event, context))),
+                    move |fault| teardown_log.runtime_error(teardown_failed(&fault)),
+                );
                 let result = tokio::time::timeout_at(deadline, call).await;
                 self.outcome(result, deadline, &request_id, config.timeout(), &logger)
                     .await
@@ -166,6 +168,14 @@ impl Lambda {
             Outcome::Crashed(_) => Some("error"),
             Outcome::Response(_) | Outcome::Failed(_) => None,
         };
+        if status.is_some() {
+            // The environment is thrown away. What the code kept in it, the state its init built
+            // and its background tasks, runs the code's `Drop` impls when dropped: in the sandbox.
+            let leftovers = (env.handler.take(), env.resources.background.take());
+            if let Err(fault) = self.inner.sandbox.dispose(leftovers) {
+                logger.runtime_error(teardown_failed(&fault));
+            }
+        }
         platform_log(logs::end_line(&request_id));
         let report = Report {
             request_id: &request_id,
@@ -478,15 +488,16 @@ impl Lambda {
         ));
         let started = Instant::now();
         tokio::time::sleep(self.inner.runtime_startup).await;
+        let logger = Logger {
+            logs: self.inner.logs.clone(),
+            group: Arc::clone(&group),
+            stream: Arc::clone(&stream),
+            request_id: None,
+            clock: self.inner.clock,
+        };
         let init_context = InitContext {
             resources: env.resources.clone(),
-            logger: Logger {
-                logs: self.inner.logs.clone(),
-                group: Arc::clone(&group),
-                stream: Arc::clone(&stream),
-                request_id: None,
-                clock: self.inner.clock,
-            },
+            logger: logger.clone(),
         };
         // Init code calls other services as the function too, outside any request chain.
         let config = &code.config;
@@ -500,13 +511,16 @@ impl Lambda {
         };
         let init = tokio::time::timeout(
             INIT_TIMEOUT,
-            self.inner.sandbox.run(trace::within(
-                caller,
-                env.resources
-                    .background
-                    .clone()
-                    .thawed_while((code.code.init)(init_context)),
-            )),
+            self.inner.sandbox.run(
+                trace::within(
+                    caller,
+                    env.resources
+                        .background
+                        .clone()
+                        .thawed_while((code.code.init)(init_context)),
+                ),
+                move |fault| logger.runtime_error(teardown_failed(&fault)),
+            ),
         )
         .await;
         let failure = match init {
@@ -557,6 +571,16 @@ struct Acquired {
     env: Environment,
     cold: bool,
     code: Arc<Version>,
+}
+
+/// The runtime's log line for code that failed while the invoker dropped what a failed or
+/// abandoned run left behind (see [`crate::sandbox`]). Lambda stops the runtime instead, so no
+/// log of AWS has this line: it is the invoker's own, so that such a failure is seen, not lost.
+fn teardown_failed(fault: &Fault) -> String {
+    match fault {
+        Fault::Panicked(message) => format!("Lambda panicked in a Drop during teardown: {message}"),
+        Fault::Runaway => "A Drop never returned during teardown; its thread was abandoned".into(),
+    }
 }
 
 /// A panic, reported as the Rust runtime for Lambda reports one.

@@ -147,14 +147,16 @@ where
     F: Fn(Arc<S>, E, Context) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<R, Err>> + Send + 'static,
 {
-    let handler = Arc::new(handler);
+    let (init, handler) = (Arc::new(init), Arc::new(handler));
     let init: Init = Arc::new(move |context: InitContext| {
-        let state = init(context);
-        let handler = Arc::clone(&handler);
+        let (init, handler) = (Arc::clone(&init), Arc::clone(&handler));
         Box::pin(async move {
-            let state = Arc::new(state.await.map_err(Into::into)?);
+            // `init` is called here, inside the future, not before it: the code a closure runs
+            // before it returns its future is init code too, and runs in the sandbox with the rest.
+            let state = Arc::new(init(context).await.map_err(Into::into)?);
             let serve: Handler = Arc::new(move |event: Value, ctx: Context| {
                 let (state, handler) = (Arc::clone(&state), Arc::clone(&handler));
+                // The handler closure, too, is called inside the future, so all of it is sandboxed.
                 Box::pin(async move { typed_call(&*handler, state, event, ctx).await })
             });
             Ok(serve)
