@@ -18,6 +18,7 @@ use crate::error::ServiceError;
 use crate::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
 use crate::service::Lambda;
 use serde_json::{json, Value};
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -39,13 +40,24 @@ pub type Deploy = fn(&Lambda) -> Result<(), ServiceError>;
 
 /// Runs the command line with the process's arguments and exits with the AWS CLI's status.
 pub fn main(deploy: Deploy) -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let code = run(
-        &args,
-        deploy,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-    );
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // `args_os`, not `args`: an argument that is not UTF-8 (a file name from another system, a
+    // stray byte) must be a usage error the learner can read, not a panic with a backtrace.
+    let args: Result<Vec<String>, OsString> = std::env::args_os()
+        .skip(1)
+        .map(OsString::into_string)
+        .collect();
+    let code = match args {
+        Ok(args) => run(&args, deploy, &mut out, &mut err),
+        Err(arg) => {
+            let arg = arg.to_string_lossy();
+            let _ = writeln!(
+                err,
+                "{USAGE}\n\nerror: argument '{arg}' is not valid UTF-8 (\u{FFFD} marks the bytes that are not)"
+            );
+            EXIT_USAGE
+        }
+    };
     ExitCode::from(code)
 }
 

@@ -243,3 +243,23 @@ fn an_event_invocation_prints_202_and_still_runs_before_exit() {
         "{transcript}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let output = demo()
+        .args(["invoke", "--function-name"])
+        .arg(std::ffi::OsStr::from_bytes(b"caf\xe9"))
+        .arg(outfile("latin1.json"))
+        .assert()
+        .code(252)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: argument 'caf\u{FFFD}' is not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
