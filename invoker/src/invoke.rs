@@ -4,8 +4,9 @@
 //! through these steps, each of which can end the call early, as on AWS (this module does the
 //! first; [`crate::execution`] the others):
 //!
-//! 1. **Validate the request**: the function name or ARN, the qualifier, the payload size (6 MB)
-//!    and that the payload is JSON. Failures are *service errors* (4xx); no code runs.
+//! 1. **Validate the request**: the function name or ARN (of this account and region), the
+//!    qualifier, the payload size (6 MB) and that the payload is JSON. Failures are *service
+//!    errors* (4xx); no code runs.
 //! 2. **Find an environment**: a warm, idle one, or a new one (a cold start, which runs the Init
 //!    phase and writes `INIT_START`).
 //! 3. **Invoke**: `START`, the handler under the function's timeout, `END` and `REPORT`.
@@ -216,6 +217,9 @@ impl Lambda {
             .inner
             .scope
             .parse(&request.function_name, request.qualifier.as_deref())?;
+        if let Some(account) = self.inner.scope.other_account(&request.function_name) {
+            return Err(self.denied_to_other_account(&request.principal, account, &target));
+        }
         self.check_target(&target)?;
         self.may_invoke(&request.principal, &target)?;
         let limit = match request.invocation_type {

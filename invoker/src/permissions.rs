@@ -37,6 +37,14 @@
 //! Simplified here: only `Allow` statements; a principal is a service, `*`, or an IAM role ARN
 //! (an account id is accepted and shown, but lets no caller in by itself); no
 //! `PrincipalOrgID`, `FunctionUrlAuthType` or `EventSourceToken`.
+//!
+//! The invoker holds one account, so an invoke of a function ARN of another account is always
+//! refused, with the `AccessDeniedException` (403) AWS answers when no resource-based policy of
+//! that function lets the caller in. That answer is a guess from AWS's documentation: no
+//! cross-account Invoke is recorded (CreateFunction with another account's ARN is, and answers
+//! 403 `AccessDeniedException`); so is naming you, the caller outside any handler, as the
+//! account's root user (`arn:aws:iam::<account>:root`). Only Invoke checks the account: the
+//! other calls that take a function name read an ARN of another account as this account's.
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::error::ServiceError;
@@ -344,6 +352,36 @@ impl Lambda {
                 )))
             }
         }
+    }
+
+    /// The refusal of an invoke of a function of another `account`: the invoker holds one
+    /// account, so no policy of that function can let the caller in, and the caller gets the
+    /// `AccessDeniedException` AWS answers when no resource-based policy allows a cross-account
+    /// call. It names the caller as AWS does: the role's session for a handler's call, the
+    /// service for a service's; you, outside any handler, as the account's root user.
+    pub(crate) fn denied_to_other_account(
+        &self,
+        principal: &Principal,
+        account: &str,
+        target: &FunctionRef,
+    ) -> ServiceError {
+        let scope = &self.inner.scope;
+        let arn = crate::arn::Scope {
+            region: scope.region.clone(),
+            account_id: account.to_owned(),
+        }
+        .arn_of(target);
+        let caller = match (principal, trace::current()) {
+            (Principal::Service { service, .. }, _) => service.clone(),
+            (Principal::Account, Some(caller)) => {
+                let session = caller.role.session_arn(&scope.account_id, &caller.function);
+                format!("User: {session}")
+            }
+            (Principal::Account, None) => format!("User: arn:aws:iam::{}:root", scope.account_id),
+        };
+        access_denied(format!(
+            "{caller} is not authorized to perform: lambda:InvokeFunction on resource: {arn} because no resource-based policy allows the lambda:InvokeFunction action"
+        ))
     }
 
     /// Whether a statement of `target`'s policy allows `request`.

@@ -263,3 +263,23 @@ fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_function_of_another_account_is_refused_with_access_denied() {
+    let output = demo()
+        .args([
+            "invoke",
+            "--function-name",
+            "arn:aws:lambda:us-east-1:210987654321:function:echo",
+        ])
+        .arg(outfile("other-account.json"))
+        .assert()
+        .code(254)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("An error occurred (AccessDeniedException) when calling the Invoke operation: User: arn:aws:iam::123456789012:root is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:210987654321:function:echo"),
+        "{stderr}"
+    );
+}

@@ -426,6 +426,147 @@ async fn an_unknown_function_or_version_is_not_found() {
         .contains("invoke nope: 404 ResourceNotFoundException: Function not found"));
 }
 
+/// Names and qualifiers as Invoke calls recorded on real AWS sent them, with what AWS answered:
+/// the exception, and the start of its message.
+#[tokio::test(start_paused = true)]
+async fn invoke_checks_names_and_qualifiers_as_aws_does() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let pattern = "failed to satisfy constraint: Member must satisfy regular expression pattern";
+    let long_name = "a".repeat(65);
+    let long_arn = format!(
+        "arn:aws:lambda:us-east-1:123456789012:function:{}",
+        "a".repeat(100)
+    );
+    let long_qualifier = "a".repeat(129);
+    let cases: [(&str, Option<&str>, &str, String); 8] = [
+        (
+            &long_name,
+            None,
+            "ResourceNotFoundException",
+            format!("Function not found: arn:aws:lambda:us-east-1:123456789012:function:{long_name}:$LATEST"),
+        ),
+        (
+            &long_arn,
+            None,
+            "ResourceNotFoundException",
+            format!("Function not found: {long_arn}:$LATEST"),
+        ),
+        (
+            "f",
+            Some(&long_qualifier),
+            "ValidationException",
+            format!("1 validation error detected: Value '{long_qualifier}' at 'qualifier' failed to satisfy constraint: Member must have length less than or equal to 128"),
+        ),
+        (
+            "arn:aws:lambda:invalid-region:123456789012:function:f",
+            None,
+            "ValidationException",
+            format!("1 validation error detected: Value 'arn:aws:lambda:invalid-region:123456789012:function:f' at 'functionName' {pattern}"),
+        ),
+        (
+            "arn:aws:lambda::123456789012:function:f",
+            None,
+            "ValidationException",
+            format!("1 validation error detected: Value 'arn:aws:lambda::123456789012:function:f' at 'functionName' {pattern}"),
+        ),
+        (
+            "arn:aws:lambda:us-east-1:123456789012:function:f:$LATES",
+            None,
+            "ValidationException",
+            format!("1 validation error detected: Value 'arn:aws:lambda:us-east-1:123456789012:function:f:$LATES' at 'functionName' {pattern}"),
+        ),
+        (
+            "arn:aws:lambda:ap-southeast-1:123456789012:function:f",
+            None,
+            "ResourceNotFoundException",
+            "Functions from 'ap-southeast-1' are not reachable in this region ('us-east-1')".into(),
+        ),
+        (
+            "arn:aws:lambda:us-gov-west-1:123456789012:function:f",
+            None,
+            "ResourceNotFoundException",
+            "Functions from 'us-gov-west-1' are not reachable in this region ('us-east-1')".into(),
+        ),
+    ];
+    for (name, qualifier, code, message) in cases {
+        let mut request = InvokeRequest::new(name);
+        if let Some(qualifier) = qualifier {
+            request = request.qualifier(qualifier);
+        }
+        let error = lambda.invoke(request).await.unwrap_err();
+        assert_eq!(error.code, code, "{name} {qualifier:?}");
+        assert!(
+            error.message.starts_with(&message),
+            "{name} {qualifier:?}: {}",
+            error.message
+        );
+    }
+}
+
+/// An ARN of another account names a function that is not this account's, whatever its name:
+/// AWS refuses the call unless that function's policy lets the caller in, which no policy of
+/// this one account can.
+#[tokio::test(start_paused = true)]
+async fn a_function_of_another_account_is_not_this_accounts() {
+    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    for name in [
+        "arn:aws:lambda:us-east-1:210987654321:function:f",
+        "210987654321:function:f",
+    ] {
+        let error = lambda.invoke(InvokeRequest::new(name)).await.unwrap_err();
+        assert_eq!((error.code, error.status), ("AccessDeniedException", 403));
+        assert_eq!(
+            error.message,
+            "User: arn:aws:iam::123456789012:root is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:210987654321:function:f because no resource-based policy allows the lambda:InvokeFunction action"
+        );
+    }
+    let error = lambda
+        .invoke(InvokeRequest::new("210987654321:function:f:prod"))
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("on resource: arn:aws:lambda:us-east-1:210987654321:function:f:prod "),
+        "{}",
+        error.message
+    );
+    let own = lambda
+        .invoke(InvokeRequest::new("123456789012:function:f"))
+        .await;
+    assert!(own.is_ok(), "this account's own ARN still works: {own:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_calling_another_accounts_function_is_refused_as_its_role() {
+    let lambda = Lambda::builder().seed(3).build();
+    let caller = lambda.clone();
+    let code = handler_fn(move |_: Value, _: Context| {
+        let lambda = caller.clone();
+        async move {
+            let refused = lambda
+                .invoke(InvokeRequest::new(
+                    "arn:aws:lambda:us-east-1:210987654321:function:f",
+                ))
+                .await
+                .unwrap_err();
+            Ok::<_, HandlerError>(json!(refused.message))
+        }
+    });
+    lambda
+        .create_function(FunctionConfig::new("caller"), code)
+        .unwrap();
+    let response = lambda.invoke(InvokeRequest::new("caller")).await.unwrap();
+    let message = response.payload_json().unwrap();
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .starts_with("User: arn:aws:sts::123456789012:assumed-role/lambda-basic-execution/caller is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:210987654321:function:f "),
+        "{message}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_payload_that_is_not_json_is_refused_before_the_function_runs() {
     let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
