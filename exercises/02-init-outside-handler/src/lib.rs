@@ -41,10 +41,10 @@ use invoker::FunctionCode;
 /// The code of `customers`: a connection opened once per execution environment, in the init
 /// step, and reused by every request that environment serves.
 pub fn customer_api(db: Database) -> FunctionCode {
-    // TODO: return `invoker::with_init(init, handler)`, where the init step is a closure that
-    // returns `db.connect()` (it takes an `InitContext`, which it does not need), and the handler
-    // is a closure of `(Arc<Connection>, Request, Context)` that returns
-    // `connection.find_customer(&request.customer_id)`'s answer. No `connect` in the handler.
+    // TODO: the function's code, made with `invoker::with_init`: the connection opened in the
+    // init step, once per environment, and only the query in the handler. The chapter's "What
+    // survives from one invocation to the next" says why; the documentation of `with_init`
+    // (`cargo doc -p invoker --open`) shows what its two arguments take and return.
     let _ = db;
     todo!("open the connection in the init step, query it in the handler")
 }

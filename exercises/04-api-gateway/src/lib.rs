@@ -65,9 +65,9 @@ pub async fn handle(
 /// A 200 response whose body is a PNG image: base64-encoded, flagged so, and labelled
 /// `content-type: image/png`.
 pub fn png_response(png: &[u8]) -> ApiGatewayV2httpResponse {
-    // TODO: start from `ApiGatewayV2httpResponse::default()` and set `status_code`, the
-    // content-type header, `body` (`Some(Body::Binary(...))`, from
-    // `invoker::aws_lambda_events::encodings::Body`) and `is_base64_encoded`.
+    // TODO: a 200 response that carries the PNG the way API Gateway expects binary data (the
+    // paragraph on binary bodies above). The response's fields are public; the body type is in
+    // `invoker::aws_lambda_events::encodings`.
     let _ = png;
     todo!("answer with the PNG's bytes")
 }

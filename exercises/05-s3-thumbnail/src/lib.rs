@@ -45,8 +45,8 @@ use invoker::{Context, HandlerError, Lambda};
 // ANCHOR: notification
 /// The bucket's notification for `thumbnail`: which writes invoke it.
 pub fn notification(function_arn: &str) -> LambdaFunctionConfiguration {
-    // TODO: `LambdaFunctionConfiguration::new(function_arn)` with the event type
-    // "s3:ObjectCreated:*" and a prefix filter, so that only new objects under UPLOADS invoke it.
+    // TODO: the notification of point 1 above: new objects under UPLOADS invoke the function,
+    // nothing else does. `LambdaFunctionConfiguration`'s methods set the event type and filters.
     let _ = function_arn;
     todo!("invoke the function for new objects under uploads/ only")
 }
@@ -69,11 +69,10 @@ pub async fn make_thumbnails(
     event: S3Event,
     ctx: Context,
 ) -> Result<(), HandlerError> {
-    // TODO: for each `record` in `event.records`: decode `record.s3.object.key` (an
-    // `Option<String>`) with `invoker::s3::url_decode_key`, `get_object` the photo, `resize` it
-    // to THUMBNAIL_WIDTH and `put_object` the thumbnail at `thumbnail_key(&key)`. `?` turns S3's
-    // errors into function errors. Log what you like with `ctx.logger().info(…)`: the tests leave
-    // your own log lines out of the transcript they compare.
+    // TODO: a thumbnail for each record of the event, as point 3 above says (mind how S3 sends
+    // the key); the chapter's "Events have shapes" says where an S3 event keeps it. S3's errors
+    // may become function errors. Log what you like with `ctx.logger()`: the tests leave your
+    // own log lines out of the transcript they compare.
     let _ = (lambda, event, ctx);
     todo!("store a thumbnail of each uploaded photo")
 }

@@ -44,7 +44,8 @@ use invoker::{Context, EventSourceMapping, HandlerError};
 // ANCHOR: mapping
 /// The event source mapping from the `orders` queue to `process-orders`.
 pub fn mapping(queue_arn: &str) -> EventSourceMapping {
-    // TODO: `EventSourceMapping::new(queue_arn, FUNCTION)`, with ReportBatchItemFailures on.
+    // TODO: the mapping of point 1 above, from the queue to FUNCTION, with which Lambda reads
+    // the failures the function reports.
     let _ = queue_arn;
     todo!("map the queue to the function, reporting batch item failures")
 }
@@ -58,11 +59,9 @@ pub async fn process_orders(
     event: SqsEvent,
     ctx: Context,
 ) -> Result<SqsBatchResponse, HandlerError> {
-    // TODO: start from `SqsBatchResponse::default()`. For each `record` in `event.records`:
-    // `parse_order(record.body.as_deref().unwrap_or_default())`; on `Ok(order)`,
-    // `warehouse.ship(&order).await`; on `Err(error)`, log it with `ctx.logger().warn(…)` and
-    // `response.add_failure(…)` the record's `message_id`. Then `Ok(response)`. Never `?` a bad
-    // order: that fails the whole batch.
+    // TODO: ship each order that parses and report each message that does not, as point 2
+    // above says; `SqsBatchResponse` is the report. A bad order must not fail the batch: the
+    // chapter's "Pull: event source mappings" says what becomes of a failed batch.
     let _ = (warehouse, event, ctx);
     todo!("ship the good orders, report the bad messages")
 }

@@ -76,9 +76,9 @@ pub async fn charge_order(
 /// Keeps Lambda's two retries and sends the orders it gives up on to `FAILURE_QUEUE`; returns
 /// the queue's ARN.
 pub fn handle_failures(lambda: &Lambda) -> Result<String, ServiceError> {
-    // TODO: create the queue, then `lambda.put_function_event_invoke_config(FUNCTION, ..)` with
-    // `invoker::EventInvokeConfig::default()`, `RETRIES` retries and the queue as the
-    // on-failure destination.
+    // TODO: the queue, and the function's asynchronous invocation configured as point 2 above
+    // says: RETRIES retries kept, and the events Lambda gives up on sent to the queue. The
+    // chapter's "Asynchronous invocation: retries, age, destinations" has the settings.
     let _ = lambda;
     todo!("configure the retries and the on-failure destination")
 }

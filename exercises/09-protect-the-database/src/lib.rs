@@ -52,9 +52,9 @@ use invoker::{InvokeRequest, InvokeResponse, Lambda, ServiceError};
 /// Caps `orders` so that it never has more environments, and so never more connections, than
 /// the database accepts.
 pub fn reserve_concurrency(lambda: &Lambda) -> Result<(), ServiceError> {
-    // TODO: `lambda.put_function_concurrency(FUNCTION, n)`, with `n` the most environments the
-    // database can take at once: one connection each, and the database accepts
-    // DB_MAX_CONNECTIONS.
+    // TODO: point 1 above: a reserved concurrency that never gives the database more clients
+    // than it accepts, and no fewer (the chapter's "Reserved concurrency: a cap and a
+    // guarantee").
     let _ = lambda;
     todo!("reserve as much concurrency as the database has connections")
 }

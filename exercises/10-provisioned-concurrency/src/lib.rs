@@ -40,9 +40,8 @@ use invoker::{Lambda, ServiceError};
 /// Publishes `checkout`, points `prod` at the new version, and keeps `PROVISIONED` environments
 /// of `prod` initialised. Returns the version `prod` points at.
 pub async fn go_live(lambda: &Lambda) -> Result<String, ServiceError> {
-    // TODO: `publish_version(FUNCTION)`, then `create_alias(FUNCTION, ALIAS, &version)`, then
-    // `put_provisioned_concurrency_config("checkout:prod", PROVISIONED).await` (build the name
-    // from FUNCTION and ALIAS); return the version.
+    // TODO: the four steps of the list above. The chapter's "Provisioned concurrency:
+    // environments initialised in advance" says what it can be set on, and why.
     let _ = lambda;
     todo!("publish, alias, and provision the alias")
 }

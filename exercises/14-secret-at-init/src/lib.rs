@@ -44,8 +44,8 @@ use std::sync::Arc;
 /// The execution role of `partner-api`: it may write its logs and decrypt with `key_arn`, and
 /// nothing else.
 pub fn execution_role(key_arn: &str) -> Role {
-    // TODO: start from `Role::default()` and `.allow(..)` the action `kms:Decrypt` on `key_arn`
-    // only: not on every key (`*`), not any other KMS action.
+    // TODO: the role of the list above: its logs, and decrypting with `key_arn`, nothing more
+    // (not every key, not another KMS action). `invoker::Role`'s methods build it.
     let _ = key_arn;
     todo!("a role that may kms:Decrypt with key_arn and nothing more")
 }
@@ -55,9 +55,8 @@ pub fn execution_role(key_arn: &str) -> Role {
 /// The init step: runs once per execution environment, before its first request, and returns
 /// the decrypted API key that every request of the environment shares.
 pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
-    // TODO: read ENCRYPTED_KEY_VAR with `init.env(..)` (if missing: a `ConfigError`,
-    // "API_KEY_ENCRYPTED is not set"), decrypt it with `init.kms().decrypt(..).await?`, and
-    // return the plaintext.
+    // TODO: the plaintext of the key in ENCRYPTED_KEY_VAR, decrypted by KMS through `init`, and
+    // the errors the paragraph above names. The chapter's "Secrets" shows the pattern.
     let _ = init;
     todo!("decrypt the API key, once per environment")
 }

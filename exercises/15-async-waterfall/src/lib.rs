@@ -67,8 +67,8 @@ use serde_json::Value;
 // ANCHOR: previous_result
 /// The result of the step before: the `responsePayload` of the destination record `record`.
 pub fn previous_result(record: &Value) -> Result<Value, HandlerError> {
-    // TODO: `record.get("responsePayload")` is an `Option<&Value>`: clone what it holds, or
-    // turn `None` into `HandlerError::new("NotADestinationRecord", ..)`.
+    // TODO: point 1 above: the previous step's answer, out of the record (see "The catch"), or
+    // a `NotADestinationRecord` error for an event that is no such record.
     let _ = record;
     todo!("take the previous step's answer out of its record")
 }
@@ -77,8 +77,8 @@ pub fn previous_result(record: &Value) -> Result<Value, HandlerError> {
 // ANCHOR: steps
 /// Step 2: lists the bucket and prefix that step 1 chose.
 pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    // TODO: `previous_result(&record)?` gives `{"bucket": …, "prefix": …}`; answer with
-    // `list_objects_v2(bucket, prefix).await`.
+    // TODO: point 2 above: list what step 1's answer asks for, with the given
+    // `list_objects_v2`.
     let _ = record;
     todo!("list the objects step 1 asked for")
 }
@@ -95,8 +95,9 @@ pub async fn shape_result(record: Value, _ctx: Context) -> Result<Value, Handler
 /// Chains the three steps by their on-success destinations, ending in the results queue; every
 /// step's failures go to the failures queue.
 pub fn wire_chain(lambda: &Lambda, chain: &Chain) -> Result<(), ServiceError> {
-    // TODO: for each step, `lambda.put_function_event_invoke_config(<its ARN>,
-    // EventInvokeConfig::default().on_success(<next>).on_failure(&chain.failures_queue))?`.
+    // TODO: point 4 above: each step's destinations, on success the next step (after the last
+    // one, the results queue) and on failure the failures queue. The chapter's "The asynchronous
+    // waterfall" draws the chain.
     let _ = (lambda, chain);
     todo!("wire each step to the next")
 }

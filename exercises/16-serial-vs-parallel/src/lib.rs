@@ -47,8 +47,8 @@ use serde_json::Value;
 // ANCHOR: serial
 /// Asks `weather`, then `news`, then `traffic`, each after the one before has answered.
 pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, HandlerError> {
-    // TODO: `ask(lambda, WEATHER, &request).await?`, then NEWS, then TRAFFIC; answer with
-    // `serde_json::json!({ "weather": .., "news": .., "traffic": .. })`.
+    // TODO: point 1 above: the three functions asked one after the other, in the order of the
+    // table, and their answers together.
     let _ = (lambda, request);
     todo!("ask the three services one after the other")
 }
@@ -57,8 +57,8 @@ pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, 
 // ANCHOR: parallel
 /// Asks `weather`, `news` and `traffic` at the same time, and waits for all three.
 pub async fn dashboard_parallel(lambda: &Lambda, request: Value) -> Result<Value, HandlerError> {
-    // TODO: make the three `ask(..)` futures without awaiting them one by one, wait for all of
-    // them with `tokio::join!`, then check each result with `?`.
+    // TODO: point 2 above: the same answer, with the three calls in flight at once (the
+    // chapter's "Serial and parallel").
     let _ = (lambda, request);
     todo!("ask the three services at once")
 }

@@ -82,10 +82,9 @@ pub fn record_partial(
     task: &MapTask,
     totals: &Totals,
 ) -> Result<bool, ServiceError> {
-    // TODO: the item `{JOB_KEY: job, ITEM_KEY: part_item_key(part), "totals": totals}` (the
-    // `json!` macro takes constants as keys), written with `put_item_if_absent`. Match the
-    // result: `Ok(())` is a first write; an `Err` whose `code` is
-    // "ConditionalCheckFailedException" is a second delivery; any other `Err` goes back.
+    // TODO: point 1 above: the part's item written only if it is not there yet, and a second
+    // delivery told from a failure (the chapter's "Serverless batch: map-reduce": idempotency at
+    // every step).
     let _ = (lambda, task, totals);
     todo!("write the part's totals unless they are there already")
 }
@@ -95,10 +94,8 @@ pub fn record_partial(
 /// Whether this mapper must start the reducer: every part of the job is recorded, and this call
 /// is the one that claimed the reducer. Exactly one mapper of a job gets `true`.
 pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceError> {
-    // TODO: query the job's part items (`invoker::dynamodb::SortKeyCondition::begins_with`);
-    // fewer than `task.parts` → `false`. Otherwise put the claim item
-    // `{JOB_KEY: job, ITEM_KEY: REDUCER_CLAIM, "claimed_by": part}` with `put_item_if_absent`:
-    // written → `true`; "ConditionalCheckFailedException" → another mapper claimed it, `false`.
+    // TODO: point 2 above: `true` for exactly one mapper of the job, once every part is
+    // recorded; let DynamoDB decide which one.
     let _ = (lambda, task);
     todo!("count the recorded parts, then claim the reducer with a conditional put")
 }

@@ -50,7 +50,8 @@ pub fn schedule_expression() -> &'static str {
 
 /// Creates the rule [`RULE`] with [`schedule_expression`], targeting `function_arn`.
 pub fn schedule_cleanup(lambda: &Lambda, function_arn: &str) -> Result<(), ServiceError> {
-    // TODO: `lambda.eventbridge().put_rule(RULE, ..)?`, then `put_targets(RULE, function_arn)`.
+    // TODO: point 2 above: the rule RULE, on your schedule, with the function as its target
+    // (the chapter's "Scheduled jobs: cron in UTC").
     let _ = (lambda, function_arn);
     todo!("create the rule and target the function")
 }

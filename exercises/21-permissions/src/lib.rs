@@ -42,9 +42,9 @@ use invoker::{Permission, Role};
 /// The statement of `index-upload`'s resource-based policy: S3 may invoke it for the bucket
 /// `uploads` of the account `account_id`, and for nothing else.
 pub fn s3_may_invoke(account_id: &str) -> Permission {
-    // TODO: `Permission::new(statement_id, principal)` (any id you like, e.g. "s3-uploads"), for
-    // the principal "s3.amazonaws.com", with `.source_arn(…)` (the ARN of UPLOADS) and
-    // `.source_account(…)`.
+    // TODO: point 1 above: a statement that lets S3 invoke the function for this account's
+    // bucket UPLOADS and no other. The chapter's "Who may invoke: the resource-based policy" and
+    // "The confused deputy" say what narrows it; `invoker::Permission` builds it.
     let _ = account_id;
     todo!("let S3 invoke the function for this account's uploads bucket only")
 }
@@ -54,8 +54,8 @@ pub fn s3_may_invoke(account_id: &str) -> Permission {
 /// The execution role of `index-upload`: its logs, reading the documents of `uploads`, writing
 /// to `indexes`, and nothing more.
 pub fn execution_role() -> Role {
-    // TODO: `Role::new(ROLE)`, then `.attach(…)` the managed policy for the logs, and one
-    // `.allow(action, resource)` per thing the code does, each on the narrowest resource.
+    // TODO: point 2 above: the role ROLE, with what the code does and what its logs need, each
+    // on the narrowest resource (the chapter's "Least privilege"). `invoker::Role` builds it.
     todo!("allow the logs, s3:GetObject on the uploads and s3:PutObject on the indexes")
 }
 // ANCHOR_END: execution_role
