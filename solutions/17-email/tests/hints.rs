@@ -1,0 +1,40 @@
+//! The code of this exercise's hints (`hints` and `hints_ko` in `exercises/manifest.toml`, and
+//! the chapter's copies), written as a learner would type it into `src/lib.rs`. Cargo compiles
+//! this file as one of the solution's tests, and `xtask/tests/learner_code.rs` fails when a
+//! hint's code is not in it: so no hint can suggest code that does not compile.
+#![allow(dead_code)]
+
+use email::*;
+use invoker::ses::Email;
+use invoker::{Context, HandlerError, Lambda};
+use serde_json::{json, Value};
+
+/// Hint 2: `read_settings`.
+pub fn read_settings(ctx: &Context) -> Result<Settings, HandlerError> {
+    #[rustfmt::skip]
+    let setting = |name: &str| ctx.env(name).map(str::to_owned).ok_or_else(|| HandlerError::new("ConfigError", format!("{name} is not set")));
+    Ok(Settings {
+        sender: setting("SENDER")?,
+        recipient: setting("RECIPIENT")?,
+        subject_prefix: setting("SUBJECT_PREFIX")?,
+    })
+}
+
+/// Hints 2 and 3: `notify`.
+pub async fn notify(
+    lambda: &Lambda,
+    update: OrderUpdate,
+    ctx: &Context,
+) -> Result<Value, HandlerError> {
+    let settings = read_settings(ctx)?;
+    let subject = format!(
+        "{} Order {}: {}",
+        settings.subject_prefix, update.order_id, update.status
+    );
+    let email = Email::new(settings.sender, settings.recipient, subject, update.body());
+    let message_id = lambda
+        .ses()
+        .send_email(email)
+        .map_err(|e| HandlerError::new(e.code, e.message))?;
+    Ok(json!({ "messageId": message_id }))
+}
