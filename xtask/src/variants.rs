@@ -42,7 +42,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::fs;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -364,28 +364,37 @@ pub fn table(exercises: &[&Exercise], tallies: &[Tally]) -> String {
     text
 }
 
-/// The scratch workspace the variant crates are built in.
+/// The scratch workspace the variant crates are built in, locked for as long as it lives: two
+/// runs at once (a `check` and a `variants`) would otherwise clear each other's crates.
 struct Workspace {
     root: PathBuf,
     scratch: PathBuf,
+    _lock: File,
 }
 
 impl Workspace {
-    /// Empties `scratch` of old variant crates (not of its build output, which is reused).
+    /// Waits for the scratch folder to be free, then empties it of old variant crates (not of
+    /// its build output, which is reused).
     fn create(root: &Path, scratch: &Path) -> Result<Workspace, String> {
-        if scratch.exists() {
-            for entry in fs::read_dir(scratch).map_err(|e| e.to_string())? {
-                let path = entry.map_err(|e| e.to_string())?.path();
-                if path.is_dir() {
-                    fs::remove_dir_all(&path)
-                        .map_err(|e| format!("cannot clear {}: {e}", path.display()))?;
-                }
+        fs::create_dir_all(scratch).map_err(|e| format!("cannot create {SCRATCH}: {e}"))?;
+        let lock = File::create(scratch.join(".lock"))
+            .map_err(|e| format!("cannot create {SCRATCH}/.lock: {e}"))?;
+        if lock.try_lock().is_err() {
+            println!("Waiting for another run of the variants to finish…");
+            lock.lock()
+                .map_err(|e| format!("cannot lock {SCRATCH}/.lock: {e}"))?;
+        }
+        for entry in fs::read_dir(scratch).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                fs::remove_dir_all(&path)
+                    .map_err(|e| format!("cannot clear {}: {e}", path.display()))?;
             }
         }
-        fs::create_dir_all(scratch).map_err(|e| format!("cannot create {SCRATCH}: {e}"))?;
         Ok(Workspace {
             root: root.to_owned(),
             scratch: scratch.to_owned(),
+            _lock: lock,
         })
     }
 
