@@ -147,6 +147,7 @@ async fn a_call_that_stays_throttled_waits_longer_each_time_then_gives_up() {
         expected.push(*expected.last().unwrap() + THROTTLE_ROUND_TRIP + wait);
         wait = (wait * 2).min(MAX_BACKOFF);
     }
+    let last_attempt = *expected.last().unwrap();
     let expected: Vec<String> = expected
         .iter()
         .map(|at| invoker::clock::offset(*at))
@@ -159,6 +160,12 @@ async fn a_call_that_stays_throttled_waits_longer_each_time_then_gives_up() {
         attempts, expected,
         "{MAX_ATTEMPTS} attempts, the waits between them doubling from {FIRST_BACKOFF:?} up to \
          {MAX_BACKOFF:?}"
+    );
+    // The last refusal is the answer: no wait after it, for an attempt that never comes.
+    assert_eq!(
+        lambda.elapsed(),
+        last_attempt + THROTTLE_ROUND_TRIP,
+        "the caller gives up as soon as its last attempt is throttled"
     );
 }
 
