@@ -16,7 +16,7 @@
 //!
 //! 1. the orders already in the stream are read, not only new ones (a stream mapping must say
 //!    where it starts);
-//! 2. Lambda gives up on a failing batch after at most `MAX_RETRIES` retries: a failure can be a
+//! 2. Lambda retries a failing batch `MAX_RETRIES` times, then gives up: a failure can be a
 //!    passing glitch, worth a second try, but not a day of them;
 //! 3. the broken record ends up in the `failed-orders` queue (`queue_arn`), so the team can look
 //!    at it, and **alone**: ada's good orders around it must not be given up with it; they are
