@@ -15,13 +15,22 @@
 //! - `include!`, `include_str!`, `include_bytes!` and `#[path]`: compiling in a file from
 //!   elsewhere, such as the reference solution;
 //! - `#[no_mangle]`, `#[export_name]`, `#[link_section]`, `#[link]`, `#[used]`: code that runs
-//!   before `main` or replaces a symbol.
+//!   before `main` or replaces a symbol (anywhere in an attribute: `#[cfg_attr(all(), used)]`);
+//! - what hides the above from a scan: `macro_rules!` (a macro can paste `std::$m::exit`
+//!   together from pieces), renaming or glob-importing `std`, and characters outside strings and
+//!   comments that are invisible or not Rust's (rustc reads a right-to-left mark as a space);
+//! - a hand-written `impl PartialEq` or `PartialOrd`: a value that equals everything passes
+//!   every `assert_eq!` (`#[derive(PartialEq)]` is fine).
+//!
+//! The compiler enforces what it can: every exercise's `Cargo.toml` (sealed) forbids
+//! `unsafe_code`, which also covers `#[no_mangle]`, `#[export_name]` and `#[link_section]`.
 //!
 //! The scan reads tokens, not text: comments and string literals are skipped, so `// fs::write`
-//! or `"process"` are no findings, while `use std::{fs, process};` and `std :: process` are. A
-//! module name counts as a path segment (followed by `::`, or inside a `use`), so a function of
-//! the learner's called `process` is fine. It is a scan, not a proof: see "What `--strict`
-//! guarantees" in `xtask/README.md` for what is left to a teacher's eyes.
+//! or `"process"` are no findings, while `use std::{fs, process};` and `std :: process` are; a
+//! raw identifier (`r#path`) is read as its word. A module counts as the standard library's when
+//! it follows `std::` (or `core::`, `alloc::`) or sits in a `use std::…`, so a learner's own
+//! function or module called `process` or `env` is fine. It is a scan, not a proof: see "What
+//! `--strict` guarantees" in `xtask/README.md` for what is left to a teacher's eyes.
 
 use std::fmt;
 
@@ -56,37 +65,71 @@ const ATTRIBUTES: [&str; 6] = [
     "used",
 ];
 
+/// The standard library's crates: a forbidden module is reached through one of them.
+const STD_CRATES: [&str; 3] = ["std", "core", "alloc"];
+
+/// Traits whose hand-written `impl` can make any `assert_eq!` pass, whatever the value.
+const COMPARISONS: [&str; 2] = ["PartialEq", "PartialOrd"];
+
 /// The findings in one source file, in the order they appear.
 pub fn scan(source: &str) -> Vec<Finding> {
     let tokens = tokenize(source);
+    let text = |i: usize| tokens.get(i).map(|t| t.text.as_str());
     let mut findings = Vec::new();
-    let mut in_use = false;
+    // Inside `use std::…;` (or core, alloc): every forbidden module named there counts.
+    let mut in_std_use = false;
+    // The depth of `[` inside an attribute, `#[…]` or `#![…]`; 0 outside one.
+    let mut attribute_depth = 0usize;
+    // Inside the header of an `impl` (up to its `{`).
+    let mut in_impl_header = false;
     for (index, token) in tokens.iter().enumerate() {
-        let next = |offset: usize| tokens.get(index + offset).map(|t| t.text.as_str());
-        let previous = index
-            .checked_sub(1)
-            .and_then(|i| tokens.get(i))
-            .map(|t| t.text.as_str());
-        let what = match token.text.as_str() {
-            "use" => {
-                in_use = true;
-                None
-            }
+        let next = text(index + 1);
+        let previous = index.checked_sub(1).and_then(text);
+        let before_previous = index.checked_sub(2).and_then(text);
+        let word = token.text.as_str();
+        match word {
+            "use" => in_std_use = next.is_some_and(|n| STD_CRATES.contains(&n) || n == "::"),
             ";" => {
-                in_use = false;
-                None
+                in_std_use = false;
+                in_impl_header = false;
             }
-            word if KEYWORDS.contains(&word) => Some(format!("`{word}`")),
-            word if MACROS.contains(&word) && next(1) == Some("!") => Some(format!("`{word}!`")),
-            word if MODULES.contains(&word)
-                && previous != Some(".")
-                && (next(1) == Some("::") || in_use) =>
+            "impl" => in_impl_header = true,
+            "{" => in_impl_header = false,
+            "[" if attribute_depth > 0 => attribute_depth += 1,
+            "[" if previous == Some("#")
+                || (previous == Some("!") && before_previous == Some("#")) =>
             {
+                attribute_depth = 1
+            }
+            "]" if attribute_depth > 0 => attribute_depth -= 1,
+            _ => {}
+        }
+        let after_std =
+            previous == Some("::") && before_previous.is_some_and(|b| STD_CRATES.contains(&b));
+        let what = match word {
+            _ if token.invisible => Some("a character that is invisible or not Rust's".to_owned()),
+            word if KEYWORDS.contains(&word) => Some(format!("`{word}`")),
+            "macro_rules" => Some(
+                "`macro_rules!`: a macro can put together a path the scan cannot see".to_owned(),
+            ),
+            word if MACROS.contains(&word) && next == Some("!") => Some(format!("`{word}!`")),
+            word if MODULES.contains(&word) && (after_std || in_std_use) => {
                 Some(format!("the module `{word}` (as in `std::{word}`)"))
             }
-            word if ATTRIBUTES.contains(&word) && is_attribute_start(&tokens, index) => {
+            word if STD_CRATES.contains(&word)
+                && ((next == Some("as") && previous != Some("::"))
+                    || (next == Some("::") && text(index + 2) == Some("*"))) =>
+            {
+                Some(format!(
+                    "`{word}` renamed or glob-imported, hiding what is used from it"
+                ))
+            }
+            word if ATTRIBUTES.contains(&word) && attribute_depth > 0 => {
                 Some(format!("the attribute `#[{word}]`"))
             }
+            word if COMPARISONS.contains(&word) && in_impl_header => Some(format!(
+                "a hand-written `impl {word}`, which can make any comparison succeed"
+            )),
             _ => None,
         };
         if let Some(what) = what {
@@ -99,25 +142,15 @@ pub fn scan(source: &str) -> Vec<Finding> {
     findings
 }
 
-/// Whether the token at `index` is the first word inside `#[` or `#![` (or `#[unsafe(`).
-fn is_attribute_start(tokens: &[Token], index: usize) -> bool {
-    let text = |i: usize| tokens.get(i).map(|t| t.text.as_str());
-    match index.checked_sub(1).and_then(text) {
-        Some("[") => {
-            let before = index.checked_sub(2).and_then(text);
-            before == Some("#")
-                || (before == Some("!") && index.checked_sub(3).and_then(text) == Some("#"))
-        }
-        Some("(") => index.checked_sub(2).and_then(text) == Some("unsafe"),
-        _ => false,
-    }
-}
-
-/// A word or a punctuation mark of Rust source, with its line.
+/// A word or a punctuation mark of Rust source, with its line. `invisible` marks a character
+/// outside strings and comments that is neither ASCII nor part of a word: a zero-width space, a
+/// right-to-left mark, a non-breaking space. rustc reads some of them as white space; a reader
+/// does not see them at all.
 #[derive(Debug, PartialEq)]
 struct Token {
     text: String,
     line: usize,
+    invisible: bool,
 }
 
 /// Splits Rust source into identifiers and punctuation (`::` as one token), leaving out white
@@ -135,7 +168,7 @@ fn tokenize(source: &str) -> Vec<Token> {
                 line += 1;
                 i += 1;
             }
-            c if c.is_whitespace() => i += 1,
+            c if c.is_ascii_whitespace() => i += 1,
             '/' if at(i + 1) == '/' => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
@@ -183,9 +216,10 @@ fn tokenize(source: &str) -> Vec<Token> {
                 }
             }
             '\'' => {
-                // A character literal ('x', '\n', '\u{1F600}') or a lifetime ('a).
+                // A character literal ('x', '\n', '\'', '\u{1F600}') or a lifetime ('a).
                 if at(i + 1) == '\\' {
-                    let mut j = i + 2;
+                    // The escaped character is part of the literal, even a quote.
+                    let mut j = i + 3;
                     while j < chars.len() && chars[j] != '\'' {
                         j += 1;
                     }
@@ -197,18 +231,27 @@ fn tokenize(source: &str) -> Vec<Token> {
                 }
             }
             c if c.is_alphanumeric() || c == '_' => {
+                // `r#path` is the identifier `path`, written raw: it is read as the word.
+                if c == 'r' && at(i + 1) == '#' && (at(i + 2).is_alphanumeric() || at(i + 2) == '_')
+                {
+                    i += 2;
+                }
                 let start = i;
                 while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
-                // `r#unsafe` is the identifier `unsafe`, not a keyword; nothing to flag there.
-                tokens.push(Token { text: word, line });
+                tokens.push(Token {
+                    text: word,
+                    line,
+                    invisible: false,
+                });
             }
             ':' if at(i + 1) == ':' => {
                 tokens.push(Token {
                     text: "::".to_owned(),
                     line,
+                    invisible: false,
                 });
                 i += 2;
             }
@@ -216,6 +259,7 @@ fn tokenize(source: &str) -> Vec<Token> {
                 tokens.push(Token {
                     text: c.to_string(),
                     line,
+                    invisible: !c.is_ascii(),
                 });
                 i += 1;
             }
@@ -293,6 +337,63 @@ extern "C" fn g() {}
                 "line 11: `extern`",
             ]
         );
+    }
+
+    /// The evasions a red-team review found in an earlier scan, each now a finding.
+    #[test]
+    fn finds_the_ways_around_an_earlier_scan() {
+        let cases = [
+            (
+                "macro_rules! sp { ($m:ident) => { std::$m::exit(0) } }",
+                "`macro_rules!`",
+            ),
+            (
+                "#[cfg_attr(all(), path = \"helpers.txt\")] mod helpers;",
+                "`#[path]`",
+            ),
+            ("#[r#path = \"helpers.txt\"] mod helpers;", "`#[path]`"),
+            (
+                "fn f() { std::fs\u{200E}::write(\"x\", \"\"); }",
+                "invisible",
+            ),
+            (
+                "const Q: [char; 2] = ['\\'', '\"'];\nfn f() { std::fs::write(\"x\", \"\"); }",
+                "`fs`",
+            ),
+            ("#[cfg_attr(all(), used)] static S: u8 = 0;", "`#[used]`"),
+            (
+                "#[cfg_attr(all(), link_section = \".init_array\")] static S: u8 = 0;",
+                "`#[link_section]`",
+            ),
+            (
+                "impl PartialEq<i32> for Anything { fn eq(&self, _: &i32) -> bool { true } }",
+                "`impl PartialEq`",
+            ),
+            ("use std as s;", "renamed"),
+            ("use std::*;", "glob"),
+        ];
+        for (source, expected) in cases {
+            let found = whats(source);
+            assert!(
+                found.iter().any(|f| f.contains(expected)),
+                "{source:?}: {found:?}"
+            );
+        }
+    }
+
+    /// Names of the learner's own that a scan of words would mistake for the forbidden ones.
+    #[test]
+    fn a_learners_own_modules_and_functions_are_not_the_standard_librarys() {
+        let source = r#"
+mod arithmetic { pub fn process<T>(x: T) -> T { x } }
+use arithmetic::process;
+mod env { pub const TABLE: &str = "orders"; }
+fn f(os: u8) -> impl Iterator<Item = u8> + use<'_> { process::<u8>(os); std::iter::once(env::TABLE.len() as u8) }
+fn g(c: char) -> bool { matches!(c, '\''|'"') }
+const NOTE: &str = "unsafe words in a string";
+#[derive(Debug, PartialEq)] struct Order;
+"#;
+        assert_eq!(whats(source), Vec::<String>::new());
     }
 
     /// No right answer needs a way out: the starters and the reference solutions have none (the

@@ -46,6 +46,14 @@ pub struct TestBinary {
     pub source: PathBuf,
 }
 
+impl TestBinary {
+    /// Whether it was built from a test target (`tests/*.rs`, or a `[[test]]`), not from the
+    /// library's or a binary's own unit tests.
+    pub fn is_test_target(&self) -> bool {
+        self.kind == TargetKind::Test
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum TargetKind {
     Lib,

@@ -184,7 +184,7 @@ fn judge(exercise: &Exercise, solution: &Outcome, starter: &Outcome) -> Vec<Stri
     let mut problems = Vec::new();
 
     match solution.verdict {
-        Verdict::Passed if solution.tests.is_empty() => {
+        Verdict::Passed | Verdict::Failed if solution.tests.is_empty() => {
             problems.push(format!(
                 "`{name}` has no tests; a test suite is the exercise"
             ));

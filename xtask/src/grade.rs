@@ -32,7 +32,7 @@ pub struct Crate<'a> {
 /// one crate at a time, with `time_limit` for each crate. Outcomes come back in `crates` order.
 /// An `Err` means grading itself failed (cargo could not run at all), not that a test did.
 pub fn grade(root: &Path, crates: &[Crate], time_limit: Duration) -> Result<Vec<Outcome>, String> {
-    build(root, crates)?.run(root, crates, time_limit)
+    build(root, crates)?.run(root, crates, time_limit, root)
 }
 
 /// The test binaries of some crates, built and not yet run: `verify` looks at the sealed files
@@ -59,12 +59,15 @@ impl Built {
     }
 
     /// Runs each crate's test binaries, one crate at a time, with `time_limit` for each crate.
-    /// `crates` are the ones [`build`] was given.
+    /// `crates` are the ones [`build`] was given. insta reads the snapshots below
+    /// `snapshots_root` (the workspace root, or a private copy of the snapshots: see
+    /// `verify`), at the test file's path relative to the workspace.
     pub fn run(
         &self,
         root: &Path,
         crates: &[Crate],
         time_limit: Duration,
+        snapshots_root: &Path,
     ) -> Result<Vec<Outcome>, String> {
         let Some(build) = &self.0 else {
             return Ok(Vec::new());
@@ -75,7 +78,8 @@ impl Built {
                 Some(error) => Ok(Outcome::does_not_compile(error)),
                 None => {
                     let binaries = build.binaries.get(&krate.package).map(Vec::as_slice);
-                    run_tests(root, krate.dir, binaries.unwrap_or_default(), time_limit)
+                    let binaries = binaries.unwrap_or_default();
+                    run_tests(root, krate.dir, binaries, time_limit, snapshots_root)
                 }
             })
             .collect()
@@ -88,12 +92,17 @@ fn run_tests(
     dir: &str,
     binaries: &[TestBinary],
     time_limit: Duration,
+    snapshots_root: &Path,
 ) -> Result<Outcome, String> {
     let deadline = Instant::now() + time_limit;
     let mut tests = Vec::new();
     let mut evidence = Vec::new();
-    for binary in binaries {
-        let (results, ending, contradictions) = run_binary(root, dir, binary, deadline)?;
+    // Only the test targets grade: the sealed `tests/*.rs` (and, for a solution, the starter's,
+    // which its `[[test]]`s name). A harness cargo builds from anything else (a `src/bin/*.rs`
+    // the learner added) is the learner's code, and would run first with the power to tamper.
+    for binary in binaries.iter().filter(|binary| binary.is_test_target()) {
+        let (results, ending, contradictions) =
+            run_binary(root, dir, binary, deadline, snapshots_root)?;
         tests.extend(results);
         evidence.extend(
             contradictions
@@ -126,6 +135,15 @@ fn run_tests(
                 &evidence,
             ));
         }
+    }
+    if tests.is_empty() {
+        // Nothing was tested, so nothing passed: a vacuous "all of no tests passed" is no grade.
+        let outcome = Outcome {
+            verdict: Verdict::Failed,
+            message: Some("no test ran: its test binaries listed no test".to_owned()),
+            tests,
+        };
+        return Ok(with_evidence(outcome, &evidence));
     }
     let all_passed = tests.iter().all(|test| test.status == TestStatus::Pass);
     let outcome = Outcome {
@@ -164,9 +182,10 @@ fn run_binary(
     dir: &str,
     binary: &TestBinary,
     deadline: Instant,
+    snapshots_root: &Path,
 ) -> Result<(Vec<TestResult>, Ending, Vec<String>), String> {
     let list = process::run_until(
-        test_command(root, dir, binary).args(["--list", "--format", "terse"]),
+        test_command(root, dir, binary, snapshots_root).args(["--list", "--format", "terse"]),
         deadline,
     )?;
     match list.ending {
@@ -192,17 +211,17 @@ fn run_binary(
     let logfile = ResultsFile::new(&binary.target);
     let run = process::run_until(
         // `--include-ignored`: the grader has no optional tests. No colours: we parse the text.
-        test_command(root, dir, binary)
+        test_command(root, dir, binary, snapshots_root)
             .args(["--include-ignored", "--color", "never", "--logfile"])
             .arg(&logfile.path),
         deadline,
     )?;
     let mut evidence = Vec::new();
-    let logged = match libtest::parse_logfile(&logfile.read()) {
+    let logged = match libtest::parse_logfile(&logfile.read(), &names) {
         Ok(logged) => logged,
-        Err(line) => {
+        Err(record) => {
             evidence.push(format!(
-                "libtest's result file holds a line libtest never writes: `{line}`"
+                "libtest's result file holds a record libtest never writes: `{record}`"
             ));
             BTreeMap::new()
         }
@@ -273,6 +292,21 @@ fn contradictions(
             names.len()
         ));
     }
+    // libtest, having recorded every test as passed, prints its summary and exits with success.
+    let all_passed = !names.is_empty() && unpassed == 0;
+    if all_passed && ending == (Ending::Exited { success: false }) {
+        evidence.push(
+            "libtest recorded every test as passed, yet the test process failed: something \
+             ended it after its results were written"
+                .to_owned(),
+        );
+    }
+    if all_passed && ending != Ending::TimedOut && printed.summaries.is_empty() {
+        evidence.push(
+            "libtest recorded every test as passed, but never printed its `test result:` line"
+                .to_owned(),
+        );
+    }
     let recorded = (
         logged.values().filter(|l| **l == Logged::Ok).count(),
         logged.values().filter(|l| **l == Logged::Failed).count(),
@@ -329,7 +363,7 @@ impl Drop for ResultsFile {
 
 /// A test binary, started the way `cargo test` would start it (in the crate's folder), with an
 /// environment that makes insta compare snapshots and never write them.
-fn test_command(root: &Path, dir: &str, binary: &TestBinary) -> Command {
+fn test_command(root: &Path, dir: &str, binary: &TestBinary, snapshots_root: &Path) -> Command {
     let mut command = Command::new(&binary.executable);
     command
         .current_dir(root.join(dir))
@@ -340,7 +374,7 @@ fn test_command(root: &Path, dir: &str, binary: &TestBinary) -> Command {
         .env("INSTA_OUTPUT", "diff")
         // insta finds snapshots relative to the workspace root, and would otherwise start
         // `cargo metadata` from every test binary to learn it.
-        .env("INSTA_WORKSPACE_ROOT", root)
+        .env("INSTA_WORKSPACE_ROOT", snapshots_root)
         // Non-interactive: no prompts, and insta's CI behaviour (fail, do not record).
         .env("CI", "true")
         // Backtraces are long and differ between machines; the panic message is what matters.

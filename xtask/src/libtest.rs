@@ -60,25 +60,53 @@ pub enum Logged {
     Ignored,
 }
 
-/// Reads the file libtest writes with `--logfile <path>`: a line per finished test, `ok
-/// <name>`, `failed <name>` or `ignored <name>`. It is the grader's channel: a test's printing
-/// goes to standard output (or is captured) and cannot reach this file, whose name the grader
-/// chooses afresh for every run. (libtest calls the option deprecated, but keeps it; without
-/// it stable Rust has no result channel apart from standard output.) A line of another shape
-/// is returned as the error: libtest never writes one.
-pub fn parse_logfile(text: &str) -> Result<BTreeMap<String, Logged>, String> {
+/// Reads the file libtest writes with `--logfile <path>`: a record per finished test, its
+/// status and its name, `ok <name>`, `failed <name>`, `failed: <message> <name>` (a
+/// `#[should_panic]` test that did not panic as expected; the message may span lines), `ignored
+/// <name>`. It is the grader's channel: a test's printing goes to standard output (or is
+/// captured) and cannot reach this file, whose name the grader chooses afresh for every run.
+/// (libtest calls the option deprecated, but keeps it; without it stable Rust has no result
+/// channel apart from standard output.)
+///
+/// `names` are the binary's tests, from its `--list`: a record ends with one of them. Text that
+/// ends with no test's name (a line libtest never writes, or a result for a test the binary does
+/// not have) is returned as the error.
+pub fn parse_logfile(text: &str, names: &[String]) -> Result<BTreeMap<String, Logged>, String> {
     let mut results = BTreeMap::new();
-    for line in text.lines().filter(|line| !line.is_empty()) {
-        let (status, name) = line.split_once(' ').unwrap_or((line, ""));
-        let logged = match status {
-            "ok" => Logged::Ok,
-            "failed" => Logged::Failed,
-            "ignored" => Logged::Ignored,
-            _ => return Err(line.to_owned()),
+    let mut record = String::new();
+    for line in text.lines() {
+        if !record.is_empty() {
+            record.push('\n');
+        }
+        record.push_str(line);
+        // The longest listed name the line ends with, after a space: `b::a`, not `a`.
+        let name = names
+            .iter()
+            .filter(|name| {
+                line.strip_suffix(name.as_str())
+                    .is_some_and(|before| before.ends_with(' '))
+            })
+            .max_by_key(|name| name.len());
+        let Some(name) = name else {
+            continue; // a message going on over several lines
         };
-        results.insert(name.to_owned(), logged);
+        let status = &record[..record.len() - name.len() - 1];
+        let logged = if status == "ok" {
+            Logged::Ok
+        } else if status.starts_with("failed") {
+            Logged::Failed
+        } else if status.starts_with("ignored") {
+            Logged::Ignored
+        } else {
+            return Err(record);
+        };
+        results.insert(name.clone(), logged);
+        record.clear();
     }
-    Ok(results)
+    match record.trim() {
+        "" => Ok(results),
+        _ => Err(record),
+    }
 }
 
 /// `test result: FAILED. 1 passed; 2 failed; …` gives `(1, 2)`.
@@ -368,13 +396,20 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
 
     #[test]
     fn reads_the_logfile_and_refuses_lines_libtest_never_writes() {
-        let logged = parse_logfile("ok adds\nfailed greets\nignored slow\n").unwrap();
+        let names = ["adds", "greets", "slow", "m::overflows", "overflows"].map(String::from);
+        let text = "ok adds\nfailed greets\nignored slow\n\
+                    failed: test did not panic as expected at src/lib.rs:3:5\nmore m::overflows\n";
+        let logged = parse_logfile(text, &names).unwrap();
         assert_eq!(logged["adds"], Logged::Ok);
         assert_eq!(logged["greets"], Logged::Failed);
         assert_eq!(logged["slow"], Logged::Ignored);
+        assert_eq!(logged["m::overflows"], Logged::Failed);
+        assert!(!logged.contains_key("overflows"));
+        let never = parse_logfile("passed adds\n", &names);
+        assert_eq!(never, Err("passed adds".to_owned()));
         assert_eq!(
-            parse_logfile("passed adds\n"),
-            Err("passed adds".to_owned())
+            parse_logfile("ok fake\n", &names),
+            Err("ok fake".to_owned())
         );
     }
 

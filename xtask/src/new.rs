@@ -274,6 +274,11 @@ description = \"Exercise: {title}.\"
 name = \"{library}\"
 test = false
 doctest = false
+
+# Code the grader cannot see through does not compile: raw pointers, foreign functions, and
+# the attributes that run code before main (no_mangle, export_name, link_section).
+[lints.rust]
+unsafe_code = \"forbid\"
 "
     );
     let variants = "\

@@ -311,9 +311,13 @@ pub fn out_of_date(root: &Path, manifest: &Manifest) -> Result<Option<String>, S
 /// Adds the hash of the file at `path` (relative to `root`), or of every file under it if it is
 /// a folder, recursively, to `files`. A missing path adds nothing: an exercise without tests is
 /// `check`'s business, and most workspaces have no `rust-toolchain`.
+///
+/// Links are not followed (a link to a folder above would never end, and one to anywhere else
+/// is not part of the workbook), and inside folders, hidden files and editors' backups
+/// (`.DS_Store`, `.idea/`, `lib.rs~`) are passed over: cargo reads none of them.
 fn hash_path(root: &Path, path: &str, files: &mut BTreeMap<String, String>) -> Result<(), String> {
     let full = root.join(path);
-    let Ok(metadata) = fs::metadata(&full) else {
+    let Ok(metadata) = fs::symlink_metadata(&full) else {
         return Ok(());
     };
     if metadata.is_dir() {
@@ -321,9 +325,11 @@ fn hash_path(root: &Path, path: &str, files: &mut BTreeMap<String, String>) -> R
         for entry in entries {
             let entry = entry.map_err(|e| format!("cannot list {path}: {e}"))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            hash_path(root, &format!("{path}/{name}"), files)?;
+            if !name.starts_with('.') && !name.ends_with('~') {
+                hash_path(root, &format!("{path}/{name}"), files)?;
+            }
         }
-    } else if !IGNORED_SUFFIXES.iter().any(|suffix| path.ends_with(suffix)) {
+    } else if metadata.is_file() && !IGNORED_SUFFIXES.iter().any(|suffix| path.ends_with(suffix)) {
         let bytes = fs::read(&full).map_err(|e| format!("cannot read {path}: {e}"))?;
         files.insert(
             path.to_owned(),

@@ -38,15 +38,13 @@ pub fn run(root: &Path, learner: &Path) -> Result<u8, String> {
         for file in seal.learner_files(root, exercise)? {
             fs::remove_file(root.join(&file)).map_err(|e| format!("cannot remove {file}: {e}"))?;
         }
+        // A link could point at any file of the machine that grades; a learner writes files.
+        // The seal's walk does not follow links, so none is taken; each is named.
+        for link in links_under(&learner.join(&exercise.dir).join("src")) {
+            println!("not taken: {}, a link", link.display());
+        }
         for file in seal.learner_files(learner, exercise)? {
             let from = learner.join(&file);
-            // A link could point at any file of the machine that grades; a learner writes files.
-            let metadata = fs::symlink_metadata(&from).map_err(|e| format!("{file}: {e}"))?;
-            if !metadata.file_type().is_file() {
-                return Err(format!(
-                    "{file} in the learner's checkout is not a plain file"
-                ));
-            }
             let to = root.join(&file);
             if let Some(folder) = to.parent() {
                 fs::create_dir_all(folder).map_err(|e| format!("cannot create {file}: {e}"))?;
@@ -61,4 +59,21 @@ pub fn run(root: &Path, learner: &Path) -> Result<u8, String> {
         learner.display()
     );
     Ok(0)
+}
+
+/// Every link under `folder`, which is not followed.
+fn links_under(folder: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut links = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => links.push(path),
+            Ok(metadata) if metadata.is_dir() => links.extend(links_under(&path)),
+            _ => {}
+        }
+    }
+    links
 }

@@ -8,9 +8,11 @@
 //! [`check_exercises`] is the part `watch` and `solution` share: compare the tests with their
 //! seal, grade, show the verdicts, and record them in the progress file.
 
+use std::env;
 use std::fs;
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::process;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::audit;
 use crate::book;
@@ -96,7 +98,12 @@ pub fn check_exercises<'m>(
         .collect();
     let built = grade::build(root, &crates)?;
     let after_build = Seal::compute(root, exercises.iter().copied())?;
-    let mut outcomes = built.run(root, &crates, timeout)?.into_iter();
+    // insta reads the snapshots from a copy made now, from the files just hashed: code that
+    // rewrites a snapshot while it runs (and puts it back after) changes nothing insta sees.
+    let snapshots = SnapshotCopy::of(root, &exercises)?;
+    let mut outcomes = built
+        .run(root, &crates, timeout, &snapshots.root)?
+        .into_iter();
     let after_run = Seal::compute(root, exercises.iter().copied())?;
     let mut changed_while_graded = before.changed_since(&after_build);
     changed_while_graded.extend(before.changed_since(&after_run));
@@ -217,6 +224,52 @@ pub fn check_exercises<'m>(
     Ok(graded)
 }
 
+/// A private copy of the graded exercises' `tests/` folders (snapshots included), laid out as in
+/// the workspace, in a folder of the system's temporary folder named afresh for each run;
+/// removed when dropped.
+struct SnapshotCopy {
+    root: PathBuf,
+}
+
+impl SnapshotCopy {
+    fn of(workspace: &Path, exercises: &[&Exercise]) -> Result<SnapshotCopy, String> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |time| time.subsec_nanos());
+        let root = env::temp_dir().join(format!("workbook-tests-{}-{nanos}", process::id()));
+        let copy = SnapshotCopy { root };
+        for exercise in exercises {
+            let tests = format!("{}/tests", exercise.dir);
+            copy_folder(&workspace.join(&tests), &copy.root.join(&tests))?;
+        }
+        Ok(copy)
+    }
+}
+
+impl Drop for SnapshotCopy {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Copies the files under `from` to `to`, folders and all; a missing `from` copies nothing.
+fn copy_folder(from: &Path, to: &Path) -> Result<(), String> {
+    let Ok(entries) = fs::read_dir(from) else {
+        return Ok(());
+    };
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.is_dir() {
+            copy_folder(&source, &target)?;
+        } else {
+            fs::copy(&source, &target)
+                .map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// How the seal is loaded: without one there is nothing to compare, which is a warning, or, for
 /// `--strict`, an error, since the grade would claim a check it cannot make.
 fn load_seal(strict: bool) -> impl Fn(&Path) -> Result<Option<Seal>, String> {
@@ -309,6 +362,13 @@ fn audit_learner_files(
         None => vec![format!("{}/src/lib.rs", exercise.dir)],
     };
     let mut findings = Vec::new();
+    // A module's source can be any file (`#[path = "notes.txt"]`), and a scan of `.rs` files
+    // would not read it: the learner's files are Rust source.
+    for file in files.iter().filter(|file| !file.ends_with(".rs")) {
+        findings.push(format!(
+            "{file}: a file that is not Rust source, under src/"
+        ));
+    }
     for file in files.iter().filter(|file| file.ends_with(".rs")) {
         // An unreadable file is the compiler's to report.
         let Ok(source) = fs::read_to_string(root.join(file)) else {

@@ -211,6 +211,10 @@ fn take_work_grades_the_learners_code_with_the_templates_tests_and_grader() {
     );
     learner.write("exercises/tests.lock", "version 2\n");
     learner.write("xtask-was-here.txt", "a changed grader\n");
+    // A link to a folder of the grading machine is not followed, and stops nothing.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", learner.path("exercises/02-greeter/src/machine"))
+        .expect("a link can be made");
 
     let taken = stdout(
         &template
@@ -236,6 +240,11 @@ fn take_work_grades_the_learners_code_with_the_templates_tests_and_grader() {
         "the template's tests stay"
     );
     assert!(!template.path("xtask-was-here.txt").exists());
+    #[cfg(unix)]
+    {
+        assert!(taken.contains("not taken:"), "{taken}");
+        assert!(!template.path("exercises/02-greeter/src/machine").exists());
+    }
 
     let graded = stdout(&template.xtask(&["verify", "--strict"]).assert().code(1));
     assert!(
@@ -245,5 +254,43 @@ fn take_work_grades_the_learners_code_with_the_templates_tests_and_grader() {
     assert!(
         graded.contains("greeter   greeting.md  0/2    0/10    failed"),
         "{graded}"
+    );
+}
+
+#[test]
+fn a_test_harness_of_the_learners_own_never_runs() {
+    let fixture = Fixture::new("forge-bin-harness");
+    let marker = fixture.path("the-harness-ran");
+    // Cargo finds src/bin/*.rs on its own, and builds its tests into a harness.
+    fixture.write(
+        "exercises/01-adder/src/bin/sneaky.rs",
+        &format!(
+            "fn main() {{}}\n#[test]\nfn runs_first() {{\n    std::fs::write({marker:?}, \"\").unwrap();\n}}\n"
+        ),
+    );
+    fixture.xtask(&["verify", "adder"]).assert().code(1);
+    assert!(!marker.exists(), "only the exercise's test targets run");
+}
+
+#[test]
+fn forged_results_and_then_a_crash_are_tampering() {
+    let fixture = Fixture::new("forge-logfile");
+    // Reads the result file's name from its arguments, writes every test as passed, and dies.
+    write_adder(
+        &fixture,
+        r#"pub fn add(_a: i32, _b: i32) -> i32 {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--logfile") {
+        let _ = std::fs::write(&args[at + 1], "ok adds_small_numbers\nok adds_negative_numbers\n");
+    }
+    std::process::abort()
+}
+"#,
+    );
+    let printed = stdout(&fixture.xtask(&["verify", "adder"]).assert().code(1));
+    assert!(printed.contains("tampered"), "{printed}");
+    assert!(
+        printed.contains("libtest recorded every test as passed, yet the test process failed"),
+        "{printed}"
     );
 }
