@@ -255,38 +255,56 @@ fn section<'a>(manifest: &'a str, heading: &str) -> Option<&'a str> {
     Some(&rest[..end])
 }
 
-/// The GitHub Classroom workflow: the template's checkout with the student's files laid in,
-/// one graded step per exercise worth its points, and the reporter that adds them up.
+/// The GitHub Classroom workflow: a job per exercise, each on a fresh runner with the student's
+/// work and the template checked out side by side, the student's own files laid into the
+/// template, and that one exercise graded; then a job that adds the results up.
+///
+/// Why a job each: the tests run the student's code, and code can write any file its user can
+/// (the grader's checkout, the build's test binaries, cargo's settings). On a runner of its own,
+/// what one exercise's code does cannot touch another's grade. Why side by side: cargo and
+/// rustup read `.cargo/config.toml` and `rust-toolchain.toml` from every folder above the one
+/// they run in, so the template must not sit inside the student's checkout.
 pub fn classroom_workflow(manifest: &Manifest) -> String {
     let mut text = CLASSROOM_HEAD.to_owned();
     for exercise in &manifest.exercises {
         let (name, points) = (&exercise.name, exercise.points);
         text.push_str(&format!(
-            "      - name: {name}
-        id: {name}
+            "  {name}:
+    runs-on: ubuntu-latest
+    if: github.actor != 'github-classroom[bot]'
+    outputs:
+      result: ${{{{ steps.grade.outputs.result }}}}
+    steps:
+{CHECKOUTS}      - name: {name}
+        id: grade
         uses: classroom-resources/autograding-command-grader@v1
         with:
           test-name: {name}
-          command: cd .grader && cargo xtask verify {name} --strict
-          timeout: 10
+          command: cd grader && cargo xtask verify {name} --strict
+          timeout: 15
           max-score: {points}
 "
         ));
     }
-    text.push_str(
-        "      - name: Autograding Reporter
+    let names: Vec<&str> = manifest.exercises.iter().map(|e| e.name.as_str()).collect();
+    text.push_str(&format!(
+        "  report:
+    runs-on: ubuntu-latest
+    if: always() && github.actor != 'github-classroom[bot]'
+    needs: [{}]
+    steps:
+      - name: Autograding Reporter
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
 ",
-    );
-    for exercise in &manifest.exercises {
-        let name = &exercise.name;
+        names.join(", ")
+    ));
+    for name in &names {
         text.push_str(&format!(
-            "          {}_RESULTS: \"${{{{steps.{name}.outputs.result}}}}\"\n",
+            "          {}_RESULTS: \"${{{{needs.{name}.outputs.result}}}}\"\n",
             name.to_uppercase()
         ));
     }
-    let names: Vec<&str> = manifest.exercises.iter().map(|e| e.name.as_str()).collect();
     text.push_str(&format!(
         "        with:\n          runners: {}\n",
         names.join(",")
@@ -294,14 +312,22 @@ pub fn classroom_workflow(manifest: &Manifest) -> String {
     text
 }
 
-/// Everything of the workflow before the graded steps.
+/// Everything of the workflow before the jobs.
 const CLASSROOM_HEAD: &str = "\
 # GitHub Classroom autograding for the Lambda Workbook: an example workflow.
 #
 # Copy it to .github/workflows/classroom.yml in your assignment's template repository (the
 # README.md beside this file explains). Each exercise is one test, worth the points it has in
-# exercises/manifest.toml, and graded by `cargo xtask verify <exercise> --strict` in a checkout of
-# the template with the student's own files laid in: it scores when all of its tests pass.
+# exercises/manifest.toml, graded by `cargo xtask verify <exercise> --strict` in a checkout of the
+# template with the student's own files laid in: it scores when all of its tests pass.
+#
+# Each exercise is graded in a job of its own, on a fresh runner: the tests run the student's
+# code, which could otherwise reach the files that grade the next exercise. The template is
+# checked out beside the student's work, not inside it, so that no settings file of the
+# student's (.cargo/config.toml, rust-toolchain.toml) applies to the grader. Set the variable
+# WORKBOOK_TEMPLATE to the template's owner/name (an organization variable serves every student
+# repository) and, for a private template, a secret WORKBOOK_TEMPLATE_TOKEN that can read it.
+# GitHub's Ubuntu runners come with Rust.
 #
 # Written by `cargo xtask generate` from exercises/manifest.toml (xtask/src/generate.rs): change
 # it there, not here; `cargo xtask check` fails while this file is stale.
@@ -314,32 +340,23 @@ permissions:
   actions: read
   contents: read
 jobs:
-  run-autograding-tests:
-    runs-on: ubuntu-latest
-    if: github.actor != 'github-classroom[bot]'
-    steps:
-      - name: Checkout code
+";
+
+/// The steps every grading job starts with: the two checkouts, side by side, and the student's
+/// own files (each exercise's `src/` files that the template's seal does not list) laid into the
+/// template.
+const CHECKOUTS: &str = "      - name: Check out the student's work
         uses: actions/checkout@v4
-      # The student's repository holds its own copy of the tests, the seal, the invoker and the
-      # grader, and a student can change any of them. So the grading happens in a checkout of
-      # YOUR template, into which only the student's own files are laid (`cargo xtask take-work`:
-      # each exercise's src/ files that the template's seal does not list). Set the variable
-      # WORKBOOK_TEMPLATE to the template's owner/name (an organization variable serves every
-      # student repository) and, for a private template, a secret WORKBOOK_TEMPLATE_TOKEN that
-      # can read it.
+        with:
+          path: student
       - name: Check out the template, which grades
         uses: actions/checkout@v4
         with:
           repository: ${{ vars.WORKBOOK_TEMPLATE }}
           token: ${{ secrets.WORKBOOK_TEMPLATE_TOKEN || github.token }}
-          path: .grader
+          path: grader
       - name: Lay the student's own files into the template
-        run: cd .grader && cargo xtask take-work ..
-      # GitHub's Ubuntu runners come with Rust. This builds every exercise once, so that each
-      # graded step below only runs tests; its table is for the student to read, and never fails
-      # the job: the grades come from the steps below.
-      - name: Build every exercise and show the table
-        run: cd .grader && cargo xtask verify || true
+        run: cd grader && cargo xtask take-work ../student
 ";
 
 #[cfg(test)]

@@ -140,8 +140,9 @@ fn main() -> ExitCode {
 }
 
 /// The variable that points xtask at another workbook checkout than its own. Its tests use it
-/// to work on a small fixture workspace; a teacher can use it to grade a learner's clone with
-/// one prebuilt xtask (`WORKBOOK_ROOT=../their-clone cargo xtask verify --strict`).
+/// to work on a small fixture workspace; a teacher can use it to look at a learner's clone with
+/// one prebuilt xtask (`WORKBOOK_ROOT=../their-clone cargo xtask verify`); grading uses the
+/// teacher's own checkout instead (`take-work`), since a clone's seal is the learner's.
 const ROOT_VARIABLE: &str = "WORKBOOK_ROOT";
 
 /// The workspace root: `$WORKBOOK_ROOT` if it is set, else the folder above this crate. Cargo

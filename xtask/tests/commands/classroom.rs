@@ -15,54 +15,22 @@ const GRADER: &str = "classroom-resources/autograding-command-grader@v1";
 const REPORTER: &str = "classroom-resources/autograding-grading-reporter@v1";
 
 /// Every grading command runs in the template's checkout, never in the student's repository.
-const IN_THE_TEMPLATE: &str = "cd .grader && ";
+const IN_THE_TEMPLATE: &str = "cd grader && ";
 
-#[test]
-fn the_classroom_workflow_grades_in_the_template_with_the_students_files_laid_in() {
+fn workflow() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let workflow = fs::read_to_string(root.join(".github/classroom/classroom.yml"))
-        .expect(".github/classroom/classroom.yml exists");
-    let steps = steps(&workflow);
-    let template = steps
-        .iter()
-        .position(|s| s.get("path").map(String::as_str) == Some(".grader"))
-        .expect("a step checks the template out into .grader");
-    assert_eq!(
-        steps[template].get("repository").map(String::as_str),
-        Some("${{ vars.WORKBOOK_TEMPLATE }}")
-    );
-    let take_work = steps
-        .iter()
-        .position(|s| {
-            s.get("run").map(String::as_str) == Some("cd .grader && cargo xtask take-work ..")
-        })
-        .expect("a step lays the student's files into the template");
-    let first_grade = steps
-        .iter()
-        .position(|s| s.get("uses").map(String::as_str) == Some(GRADER))
-        .expect("steps grade");
-    assert!(
-        template < take_work && take_work < first_grade,
-        "{steps:#?}"
-    );
-    for step in &steps {
-        let command = step.get("command").or_else(|| step.get("run"));
-        if let Some(command) = command.filter(|c| c.contains("cargo xtask verify")) {
-            assert!(command.starts_with(IN_THE_TEMPLATE), "{command}");
-        }
-    }
+    fs::read_to_string(root.join(".github/classroom/classroom.yml"))
+        .expect(".github/classroom/classroom.yml exists")
 }
 
-#[test]
-fn the_classroom_workflow_grades_every_exercise_with_its_points() {
+/// The exercises of the real manifest, with their points.
+fn exercises() -> Vec<(String, i64)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let workflow = fs::read_to_string(root.join(".github/classroom/classroom.yml"))
-        .expect(".github/classroom/classroom.yml exists");
     let manifest: toml::Table = fs::read_to_string(root.join("exercises/manifest.toml"))
         .expect("the manifest exists")
         .parse()
         .expect("the manifest is TOML");
-    let exercises: Vec<(String, i64)> = manifest["exercise"]
+    manifest["exercise"]
         .as_array()
         .expect("the manifest lists [[exercise]]s")
         .iter()
@@ -70,8 +38,67 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
             let name = e["name"].as_str().expect("a name").to_owned();
             (name, e["points"].as_integer().expect("points"))
         })
-        .collect();
+        .collect()
+}
 
+#[test]
+fn the_classroom_workflow_grades_in_the_template_with_the_students_files_laid_in() {
+    let workflow = workflow();
+    let steps = steps(&workflow);
+    // Side by side, never one inside the other: settings files apply to every folder below.
+    let student = steps
+        .iter()
+        .filter(|s| s.get("path").map(String::as_str) == Some("student"))
+        .count();
+    let template: Vec<_> = steps
+        .iter()
+        .filter(|s| s.get("path").map(String::as_str) == Some("grader"))
+        .collect();
+    let take_work = steps
+        .iter()
+        .filter(|s| {
+            s.get("run").map(String::as_str)
+                == Some("cd grader && cargo xtask take-work ../student")
+        })
+        .count();
+    let graders = steps
+        .iter()
+        .filter(|s| s.get("uses").map(String::as_str) == Some(GRADER))
+        .count();
+    assert_eq!(
+        (student, template.len(), take_work),
+        (graders, graders, graders),
+        "every grading job checks out both and lays the student's files into the template"
+    );
+    for step in template {
+        assert_eq!(
+            step.get("repository").map(String::as_str),
+            Some("${{ vars.WORKBOOK_TEMPLATE }}")
+        );
+    }
+    // No step runs the student's code but the one grading step of each job.
+    for step in &steps {
+        if let Some(command) = step.get("command").or_else(|| step.get("run")) {
+            if command.contains("cargo xtask verify") {
+                assert!(command.starts_with(IN_THE_TEMPLATE), "{command}");
+                assert!(
+                    step.get("uses").map(String::as_str) == Some(GRADER),
+                    "{command}"
+                );
+            }
+        }
+    }
+    let jobs = workflow
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
+        .count();
+    assert_eq!(jobs, graders + 1, "a job per exercise, and the report");
+}
+
+#[test]
+fn the_classroom_workflow_grades_every_exercise_with_its_points() {
+    let workflow = workflow();
+    let exercises = exercises();
     let steps = steps(&workflow);
     let graders: Vec<&BTreeMap<String, String>> = steps
         .iter()
@@ -81,8 +108,6 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
     for (name, points) in &exercises {
         let expected = BTreeMap::from([
             ("name", name.clone()),
-            ("id", name.clone()),
-            ("uses", GRADER.to_owned()),
             ("test-name", name.clone()),
             (
                 "command",
@@ -90,7 +115,7 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
             ),
             ("max-score", points.to_string()),
         ]);
-        let step = graders.iter().find(|s| s.get("id") == Some(name));
+        let step = graders.iter().find(|s| s.get("test-name") == Some(name));
         let matches = step.is_some_and(|step| {
             expected
                 .iter()
@@ -98,18 +123,15 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
         });
         if !matches {
             problems.push(format!(
-                "`{name}` ({points} points) needs this step before the reporter:\n\
-                 \x20     - name: {name}\n        id: {name}\n        uses: {GRADER}\n        with:\n\
-                 \x20         test-name: {name}\n          command: {IN_THE_TEMPLATE}cargo xtask verify {name} --strict\n\
-                 \x20         timeout: 10\n          max-score: {points}"
+                "`{name}` ({points} points) has no grading job; run `cargo xtask generate`"
             ));
         }
     }
     for step in &graders {
-        let id = step.get("id").cloned().unwrap_or_default();
-        if !exercises.iter().any(|(name, _)| *name == id) {
+        let name = step.get("test-name").cloned().unwrap_or_default();
+        if !exercises.iter().any(|(exercise, _)| *exercise == name) {
             problems.push(format!(
-                "the step `{id}` grades no exercise of the manifest; remove it"
+                "the job `{name}` grades no exercise of the manifest"
             ));
         }
     }
@@ -124,7 +146,7 @@ fn the_classroom_workflow_grades_every_exercise_with_its_points() {
     }
     for name in &names {
         let variable = format!("{}_RESULTS", name.to_uppercase());
-        let value = format!("\"${{{{steps.{name}.outputs.result}}}}\"");
+        let value = format!("\"${{{{needs.{name}.outputs.result}}}}\"");
         if reporter.get(&variable) != Some(&value) {
             problems.push(format!("the reporter's `env:` needs `{variable}: {value}`"));
         }
