@@ -470,8 +470,16 @@ impl Workspace {
         }
         let mut manifest = Table::new();
         manifest.insert("workspace".into(), Value::Table(workspace));
-        if let Some(profile) = root_manifest.get("profile") {
-            manifest.insert("profile".into(), profile.clone());
+        if let Some(Value::Table(profiles)) = root_manifest.get("profile") {
+            // The same optimisation as the workbook's build; a profile for one of the
+            // workbook's own packages (`xtask`) names nothing here, and cargo would warn.
+            let mut profiles = profiles.clone();
+            for (_, profile) in profiles.iter_mut() {
+                if let Some(Value::Table(packages)) = profile.get_mut("package") {
+                    packages.retain(|name, _| name == "*");
+                }
+            }
+            manifest.insert("profile".into(), Value::Table(profiles));
         }
         let manifest = toml::to_string(&manifest).map_err(|e| e.to_string())?;
         write(
