@@ -6,9 +6,12 @@
 //!
 //! One test binary holds every module, so it is compiled and linked once.
 
+mod chapter_numbers;
 mod classroom;
 mod fixture;
 mod forgery;
 mod learner;
+mod learner_code;
 mod readme;
 mod teacher;
+mod workbook;

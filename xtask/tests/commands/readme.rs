@@ -1,18 +1,12 @@
 //! The README's promises to a newcomer, checked against the real workbook.
 
-use std::path::Path;
 use std::process::Command;
 
-/// The workspace root: the folder above the xtask crate.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is in the workspace")
-}
+use crate::workbook::{read, root};
 
 #[test]
 fn every_xtask_command_the_readme_names_exists() {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let readme = read(&root().join("README.md"));
     let mut named: Vec<&str> = readme
         .split("cargo xtask ")
         .skip(1)

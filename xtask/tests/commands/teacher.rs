@@ -304,7 +304,7 @@ fn new_adds_an_exercise_in_chapter_order_and_the_workbook_stays_sound() {
         .starts_with("//! # Exercise 3 — Greet someone by name: reference solution"));
     assert!(fixture
         .read(".github/classroom/classroom.yml")
-        .contains("command: cd .grader && cargo xtask verify multiplier --strict"));
+        .contains("command: cd grader && cargo xtask verify multiplier --strict"));
     let manifest = fixture.read("exercises/manifest.toml");
     assert!(
         manifest.find("name = \"multiplier\"") < manifest.find("name = \"greeter\""),

@@ -16,21 +16,11 @@
 //! brackets. (`..Default::default()` is Rust, and is matched as written.)
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use crate::workbook::{read, root};
 
 use toml::Value;
-
-/// The workspace root: the folder above this crate's.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is in the workspace")
-        .to_path_buf()
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
 
 /// One exercise of the manifest: its name, chapter, solution folder and hints.
 struct Exercise {

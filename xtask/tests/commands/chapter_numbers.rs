@@ -2,20 +2,7 @@
 //! number mdBook gives it in `book/src/SUMMARY.md` (which `cargo xtask list` and the sidebar
 //! show), and a chapter that numbers itself (an appendix, `A. …`) is not numbered again.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-
-/// The workspace root: the folder above this crate's.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is in the workspace")
-        .to_path_buf()
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
+use crate::workbook::{read, root};
 
 /// The chapters of `SUMMARY.md` that mdBook numbers, in order: `(link text, file)`. Those are
 /// the list items (`- [Title](file.md)`) at the left margin; a link without a `- ` is a prefix
