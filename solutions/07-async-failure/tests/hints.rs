@@ -1,6 +1,6 @@
 //! The code of this exercise's hints (`hints` and `hints_ko` in `exercises/manifest.toml`, and
 //! the chapter's copies), written as a learner would type it into `src/lib.rs`. Cargo compiles
-//! this file as one of the solution's tests, and `xtask/tests/learner_code.rs` fails when a
+//! this file as one of the solution's tests, and `xtask/tests/commands/learner_code.rs` fails when a
 //! hint's code is not in it: so no hint can suggest code that does not compile.
 #![allow(dead_code)]
 

@@ -283,7 +283,7 @@ fn the_code_of_every_hint_is_compiled_in_its_solution() {
          Each solution's tests/hints.rs holds its hints' code, in functions that compile in the \
          solution's context (cargo builds it as one of the solution's tests). Correct the hint, \
          or write its code there as the hint writes it; `…`, `...` and `(..)` in a hint stand \
-         for any code. See xtask/tests/learner_code.rs.",
+         for any code. See xtask/tests/commands/learner_code.rs.",
         problems.join("\n  ")
     );
 }
