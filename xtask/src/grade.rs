@@ -1,12 +1,14 @@
 //! Grading: build crates' tests, run each test binary under a time limit, and turn what libtest
-//! printed into an [`Outcome`]. `verify` grades the learner's starters; `check` grades the
-//! solutions and the starters, through this same code.
+//! recorded into an [`Outcome`]. `verify` grades the learner's starters; `check` and `variants`
+//! grade the solutions, the starters and the variants, through this same code.
 //!
-//! Why not just `cargo test`? Three reasons. A time limit: `cargo test` waits for a looping test
+//! Why not just `cargo test`? Four reasons. A time limit: `cargo test` waits for a looping test
 //! forever, while a test binary we started ourselves can be killed ([`crate::process`]). One
 //! build for every exercise, where `cargo test` would stop at the first exercise that fails to
-//! compile or fail its tests. And control over the environment insta sees, so snapshots are only
-//! ever compared, never written.
+//! compile or fail its tests. Control over the environment insta sees, so snapshots are only
+//! ever compared, never written. And a verdict the learner's code cannot print: each result is
+//! read from the file libtest writes for the grader, and checked against everything else the run
+//! says ([`run_binary`]); what disagrees is evidence of tampering, never a pass.
 
 use std::collections::BTreeMap;
 use std::env;
