@@ -5,7 +5,8 @@
 //! and it can accept a wrong one. Neither shows when only the reference solution is run, so
 //! each solution keeps a `variants.toml` beside its `Cargo.toml` with two kinds of variant:
 //!
-//! - an **alternative**: another right answer. It must pass every test.
+//! - an **alternative**: another right answer. It must pass every test, and nothing in it may be
+//!   what `verify --strict`'s scan refuses ([`crate::audit`]).
 //! - a **mutant**: a wrong answer, written to embody one misconception the chapter warns about.
 //!   It must compile (a mutant that does not compile proves nothing about the tests) and fail
 //!   at least one test.
@@ -48,6 +49,7 @@ use std::time::Duration;
 
 use toml::{Table, Value};
 
+use crate::audit;
 use crate::grade::{self, Crate};
 use crate::manifest::{Exercise, Manifest};
 use crate::report::{Outcome, TestStatus, Verdict};
@@ -234,6 +236,9 @@ pub fn run(
             match apply(&source, &variant) {
                 Err(error) => problems.push(format!("`{}`: {error}", exercise.name)),
                 Ok(edited) => {
+                    if variant.kind == Kind::Alternative {
+                        problems.extend(flagged_by_strict(&exercise.name, &variant, &edited));
+                    }
                     let package = format!("{}-{}", exercise.package, variant.name);
                     workspace.add_crate(&package, &solution_dir, &edited)?;
                     planned.push((index, variant, package));
@@ -267,6 +272,26 @@ pub fn run(
         }
     }
     Ok((tallies, problems))
+}
+
+/// What `verify --strict`'s scan ([`crate::audit`]) would flag in an alternative: a right
+/// answer must pass a teacher's grade too, not only the tests. The solution's own `#[path]` to
+/// its starter's `given.rs` is the solution's, not the learner's, and is left out.
+fn flagged_by_strict(exercise: &str, variant: &Variant, source: &str) -> Vec<String> {
+    let findings: Vec<String> = audit::scan(source)
+        .into_iter()
+        .filter(|finding| finding.what != "the attribute `#[path]`")
+        .map(|finding| finding.to_string())
+        .collect();
+    match findings.is_empty() {
+        true => Vec::new(),
+        false => vec![format!(
+            "`{exercise}`: the alternative `{}` is a right answer, but `verify --strict` would \
+             refuse it:\n{}",
+            variant.name,
+            findings.join("\n")
+        )],
+    }
 }
 
 /// Whether a variant fared as its kind must; if not, why that is a problem of the tests.
@@ -604,6 +629,33 @@ replace = "a - b"
         assert!(missing.contains("occurs 0 times"), "{missing}");
         let twice = apply("a + b; a + b", &variants[1]).unwrap_err();
         assert!(twice.contains("occurs 2 times"), "{twice}");
+    }
+
+    /// Every alternative of the real workbook passes `--strict`'s scan (building and testing them
+    /// is `check`'s job; this part needs neither).
+    #[test]
+    fn every_alternative_of_the_workbook_passes_the_strict_scan() {
+        let solutions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../solutions");
+        let mut scanned = 0;
+        for entry in fs::read_dir(solutions).unwrap() {
+            let folder = entry.unwrap().path();
+            let Ok(text) = fs::read_to_string(folder.join(FILE)) else {
+                continue;
+            };
+            let source = fs::read_to_string(folder.join("src/lib.rs")).unwrap();
+            for variant in parse(&text, FILE).unwrap() {
+                if variant.kind == Kind::Alternative {
+                    let edited = apply(&source, &variant).unwrap();
+                    let name = folder.display().to_string();
+                    assert_eq!(
+                        flagged_by_strict(&name, &variant, &edited),
+                        Vec::<String>::new()
+                    );
+                    scanned += 1;
+                }
+            }
+        }
+        assert!(scanned >= 40, "only {scanned} alternatives found");
     }
 
     #[test]
