@@ -185,6 +185,14 @@ impl Lambda {
         let limit = self.inner.account_concurrency;
         let at = self.elapsed();
         let mut state = self.state();
+        // AWS names `$LATEST` in this refusal, unlike GetFunctionConcurrency's (recorded), and
+        // looks for the function before it weighs the number.
+        if !state.functions.contains_key(&name) {
+            return Err(ServiceError::resource_not_found(format!(
+                "Function not found: {}",
+                self.inner.scope.qualified_arn(&name, LATEST)
+            )));
+        }
         let others: usize = state
             .functions
             .iter()
