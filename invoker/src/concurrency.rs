@@ -266,11 +266,17 @@ impl Lambda {
         let (version, code, numbers) = {
             let mut state = self.state();
             let state = &mut *state;
+            // A missing version is a function not found; a missing alias (of a function that
+            // may not exist either) is an alias AWS cannot find (recorded).
             let not_found = || {
-                ServiceError::resource_not_found(format!(
-                    "Function not found: {}",
-                    self.inner.scope.qualified_arn(&target.name, &qualifier)
-                ))
+                if qualifier.bytes().all(|b| b.is_ascii_digit()) {
+                    ServiceError::resource_not_found(format!(
+                        "Function not found: {}",
+                        self.inner.scope.qualified_arn(&target.name, &qualifier)
+                    ))
+                } else {
+                    self.cannot_find_alias(&target.name, &qualifier)
+                }
             };
             let f = state
                 .functions

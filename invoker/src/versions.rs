@@ -262,7 +262,7 @@ impl Lambda {
             .aliases
             .get(alias)
             .cloned()
-            .ok_or_else(|| self.alias_not_found(&name, alias))
+            .ok_or_else(|| self.cannot_find_alias(&name, alias))
     }
 
     fn put_alias(
@@ -350,9 +350,19 @@ impl Lambda {
         Ok(arn)
     }
 
+    /// UpdateAlias's words for a missing alias (recorded).
     fn alias_not_found(&self, function: &str, alias: &str) -> ServiceError {
         ServiceError::resource_not_found(format!(
             "Alias not found: {}",
+            self.inner.scope.qualified_arn(function, alias)
+        ))
+    }
+
+    /// The words of GetAlias, and of the calls that take an alias as a qualifier (provisioned
+    /// concurrency, permissions), for a missing alias (recorded).
+    pub(crate) fn cannot_find_alias(&self, function: &str, alias: &str) -> ServiceError {
+        ServiceError::resource_not_found(format!(
+            "Cannot find alias arn: {}",
             self.inner.scope.qualified_arn(function, alias)
         ))
     }
