@@ -299,12 +299,20 @@ impl Lambda {
             return Err(missing(version));
         }
         if let Some((extra, weight)) = routing {
+            // The map's key is a version number: `$LATEST` (or anything else) breaks the
+            // request's shape, refused as such (recorded).
+            let key_ok = !extra.is_empty() && extra.bytes().all(|b| b.is_ascii_digit());
+            if !key_ok {
+                return Err(ServiceError::validation(format!(
+                    "1 validation error detected: Value '{{{extra}={weight:?}}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]"
+                )));
+            }
             if !(0.0..=1.0).contains(&weight) {
                 return Err(ServiceError::validation(format!(
                     "1 validation error detected: Value '{{{extra}={weight:?}}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]"
                 )));
             }
-            if version == LATEST || extra == LATEST {
+            if version == LATEST {
                 return Err(ServiceError::invalid_parameter_value(
                     "$LATEST is not supported for an alias pointing to more than 1 version",
                 ));

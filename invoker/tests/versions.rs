@@ -213,7 +213,7 @@ async fn alias_rules_are_enforced_with_aws_errors() {
         "Function not found: arn:aws:lambda:us-east-1:123456789012:function:app:9"
     );
     assert_eq!(
-        err(lambda.update_alias("app", "prod", "1", Some(("$LATEST", 0.1)))).message,
+        err(lambda.update_alias("app", "prod", "$LATEST", Some(("1", 0.1)))).message,
         "$LATEST is not supported for an alias pointing to more than 1 version"
     );
     assert_eq!(err(lambda.update_alias("app", "prod", "1", Some(("1", 0.1)))).message,
