@@ -23,6 +23,8 @@ pub const MAX_TIMEOUT_SECS: u32 = 900;
 /// of a few megabytes.
 pub const DEFAULT_CODE_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_NAME_LEN: usize = 64;
+/// The longest `FunctionName` CreateFunction's request may carry (a name or an ARN).
+const MAX_NAME_FIELD_LEN: usize = 140;
 const MAX_HANDLER_LEN: usize = 128;
 const MAX_DESCRIPTION_LEN: usize = 256;
 
@@ -231,11 +233,20 @@ impl FunctionConfig {
     /// Checks every field against Lambda's limits; the first violation is returned as AWS
     /// reports it.
     pub fn validate(&self) -> Result<(), ServiceError> {
-        let name_ok = (1..=MAX_NAME_LEN).contains(&self.name.len())
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let chars_ok = self
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        // A well-formed name too long for a function (but not for the API's 140-character
+        // field, which also takes an ARN) is a value Lambda refuses, not a malformed request
+        // (recorded).
+        if chars_ok && (MAX_NAME_LEN + 1..=MAX_NAME_FIELD_LEN).contains(&self.name.len()) {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to {MAX_NAME_LEN}",
+                self.name
+            )));
+        }
+        let name_ok = (1..=MAX_NAME_LEN).contains(&self.name.len()) && chars_ok;
         if !name_ok {
             return Err(ServiceError::validation(format!(
                 "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length between 1 and {MAX_NAME_LEN}",
