@@ -30,6 +30,13 @@
 //! the execution role is not checked for them (on AWS, Lambda sends to a destination or
 //! dead-letter queue as the function's role, which must allow `sqs:SendMessage`, `sns:Publish` or
 //! `lambda:InvokeFunction` on it).
+//!
+//! `put_function_event_invoke_config` refuses, in AWS's recorded words: a function, version or
+//! alias that does not exist ("The function doesn't exist."); a configuration with no setting at
+//! all; a Lambda destination that does not exist, or that is the function itself. Not recorded,
+//! so chosen here: a missing function is reported before a configuration with no setting; only
+//! a destination function of the same account and Region is looked up, by name (its qualifier
+//! is not); and a destination queue or topic is not looked up.
 
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
@@ -64,6 +71,8 @@ pub struct EventInvokeConfig {
     maximum_event_age: Duration,
     on_success: Option<String>,
     on_failure: Option<String>,
+    /// Whether any setting was given: AWS refuses a configuration with none.
+    any_setting: bool,
 }
 
 impl Default for EventInvokeConfig {
@@ -73,6 +82,7 @@ impl Default for EventInvokeConfig {
             maximum_event_age: MAX_EVENT_AGE,
             on_success: None,
             on_failure: None,
+            any_setting: false,
         }
     }
 }
@@ -81,18 +91,21 @@ impl EventInvokeConfig {
     /// Retries after a function error: 0, 1 or 2 (the default).
     pub fn maximum_retry_attempts(mut self, retries: u32) -> Self {
         self.maximum_retry_attempts = retries;
+        self.any_setting = true;
         self
     }
 
     /// How long an event may wait, in seconds: 60 to 21,600 (the default).
     pub fn maximum_event_age_secs(mut self, secs: u64) -> Self {
         self.maximum_event_age = Duration::from_secs(secs);
+        self.any_setting = true;
         self
     }
 
     /// Where a record of each success goes: an SQS queue, SNS topic or Lambda function ARN.
     pub fn on_success(mut self, destination_arn: impl Into<String>) -> Self {
         self.on_success = Some(destination_arn.into());
+        self.any_setting = true;
         self
     }
 
@@ -100,6 +113,7 @@ impl EventInvokeConfig {
     /// function ARN.
     pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
         self.on_failure = Some(destination_arn.into());
+        self.any_setting = true;
         self
     }
 
@@ -214,10 +228,39 @@ impl Lambda {
             .and_then(|f| f.resolve(Some(&qualifier), || 1.0))
             .is_some();
         if !exists {
-            return Err(ServiceError::resource_not_found(format!(
-                "Function not found: {}",
-                self.inner.scope.qualified_arn(&target.name, &qualifier)
-            )));
+            return Err(ServiceError::resource_not_found(
+                "The function doesn't exist.",
+            ));
+        }
+        if !config.any_setting {
+            return Err(ServiceError::invalid_parameter_value(
+                "You must specify at least one of error handling or destination setting.",
+            ));
+        }
+        for arn in [&config.on_success, &config.on_failure]
+            .into_iter()
+            .flatten()
+        {
+            let Ok(DestinationKind::Function) = destination_kind(arn) else {
+                continue;
+            };
+            // A function of this account and Region is checked; one elsewhere is not seen.
+            let Ok(destination) = self.inner.scope.parse(arn, None) else {
+                continue;
+            };
+            if self.inner.scope.other_account(arn).is_some() {
+                continue;
+            }
+            if destination.name == target.name {
+                return Err(ServiceError::invalid_parameter_value(
+                    "You can't specify the function as a destination for itself.",
+                ));
+            }
+            if !state.functions.contains_key(&destination.name) {
+                return Err(ServiceError::invalid_parameter_value(format!(
+                    "The destination ARN {arn} is invalid."
+                )));
+            }
         }
         let text = format!(
             "put-function-event-invoke-config {}:{qualifier}: {} retries, max age {} s{}{}",
