@@ -276,12 +276,15 @@ fn a_test_harness_of_the_learners_own_never_runs() {
 fn forged_results_and_then_a_crash_are_tampering() {
     let fixture = Fixture::new("forge-logfile");
     // Reads the result file's name from its arguments, writes every test as passed, and dies.
+    // (Appending: both tests run it at once, and a second truncation could empty the file.)
     write_adder(
         &fixture,
-        r#"pub fn add(_a: i32, _b: i32) -> i32 {
+        r#"use std::io::Write;
+pub fn add(_a: i32, _b: i32) -> i32 {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--logfile") {
-        let _ = std::fs::write(&args[at + 1], "ok adds_small_numbers\nok adds_negative_numbers\n");
+        let mut file = std::fs::OpenOptions::new().append(true).open(&args[at + 1]).unwrap();
+        let _ = file.write_all(b"ok adds_small_numbers\nok adds_negative_numbers\n");
     }
     std::process::abort()
 }
