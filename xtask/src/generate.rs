@@ -68,11 +68,18 @@ pub fn files(root: &Path, manifest: &Manifest) -> Result<Vec<(String, String)>, 
     Ok(files)
 }
 
-/// The generated files that differ from what `generate` would write.
-pub fn stale(root: &Path, manifest: &Manifest) -> Result<Vec<String>, String> {
+/// The generated files that differ from what `generate` would write, with what it would write.
+fn stale_files(root: &Path, manifest: &Manifest) -> Result<Vec<(String, String)>, String> {
     Ok(files(root, manifest)?
         .into_iter()
         .filter(|(path, text)| fs::read_to_string(root.join(path)).ok().as_ref() != Some(text))
+        .collect())
+}
+
+/// The paths of the generated files that differ from what `generate` would write.
+pub fn stale(root: &Path, manifest: &Manifest) -> Result<Vec<String>, String> {
+    Ok(stale_files(root, manifest)?
+        .into_iter()
         .map(|(path, _)| path)
         .collect())
 }
@@ -80,19 +87,19 @@ pub fn stale(root: &Path, manifest: &Manifest) -> Result<Vec<String>, String> {
 /// `cargo xtask generate`: writes every generated file that is stale.
 pub fn run(root: &Path) -> Result<u8, String> {
     let manifest = Manifest::load(root)?;
-    let mut written = 0;
-    for (path, text) in files(root, &manifest)? {
-        if fs::read_to_string(root.join(&path)).ok().as_ref() != Some(&text) {
-            let full = root.join(&path);
-            if let Some(folder) = full.parent() {
-                fs::create_dir_all(folder).map_err(|e| format!("cannot create {path}: {e}"))?;
-            }
-            fs::write(full, text).map_err(|e| format!("cannot write {path}: {e}"))?;
-            println!("wrote {path}");
-            written += 1;
+    let stale = stale_files(root, &manifest)?;
+    for (path, text) in &stale {
+        let full = root.join(path);
+        if let Some(folder) = full.parent() {
+            fs::create_dir_all(folder).map_err(|e| format!("cannot create {path}: {e}"))?;
         }
+        fs::write(full, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+        println!("wrote {path}");
     }
-    println!("{written} generated file(s) rewritten; the others were current.");
+    println!(
+        "{} generated file(s) rewritten; the others were current.",
+        stale.len()
+    );
     Ok(0)
 }
 
@@ -248,7 +255,7 @@ test = false
 
 /// The lines of the table `heading` (`[package]`) of a manifest, up to its first blank line
 /// (after which come the comments of the next table).
-fn section<'a>(manifest: &'a str, heading: &str) -> Option<&'a str> {
+pub fn section<'a>(manifest: &'a str, heading: &str) -> Option<&'a str> {
     let start = manifest.find(heading)? + heading.len();
     let rest = manifest[start..].trim_start_matches('\n');
     let end = rest.find("\n\n").unwrap_or(rest.len());

@@ -11,12 +11,10 @@
 //! says ([`run_binary`]); what disagrees is evidence of tampering, never a pass.
 
 use std::collections::BTreeMap;
-use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::cargo_build::{self, BuildOutput, TestBinary};
 use crate::libtest::{self, Logged};
@@ -337,17 +335,8 @@ struct ResultsFile {
 
 impl ResultsFile {
     fn new(target: &str) -> ResultsFile {
-        static RUNS: AtomicUsize = AtomicUsize::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |time| time.subsec_nanos());
-        let name = format!(
-            "workbook-{target}-{}-{}-{nanos}.results",
-            std::process::id(),
-            RUNS.fetch_add(1, Ordering::Relaxed)
-        );
         ResultsFile {
-            path: env::temp_dir().join(name),
+            path: process::fresh_temp_path(&format!("{target}-results")),
         }
     }
 

@@ -122,11 +122,9 @@ fn inherited_settings(root: &Path, manifest: &Manifest) -> String {
         .first()
         .and_then(|e| fs::read_to_string(root.join(&e.dir).join("Cargo.toml")).ok())
         .unwrap_or_default();
-    // The [package] table runs from its heading to the first blank line.
-    let lines: Vec<&str> = first
+    let lines: Vec<&str> = generate::section(&first, "[package]")
+        .unwrap_or_default()
         .lines()
-        .skip_while(|line| *line != "[package]")
-        .take_while(|line| !line.is_empty())
         .filter(|line| line.ends_with(".workspace = true"))
         .collect();
     match lines.is_empty() {

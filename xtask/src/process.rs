@@ -24,11 +24,30 @@
 //! libtest's summary.
 
 use std::collections::VecDeque;
+use std::env;
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A path in the system's temporary folder that no other run has used: `stem`, this process's
+/// id, a count of the paths given so far, and the clock's nanoseconds. The grader names a file
+/// its children write to (or read from) afresh each time, so that nothing can be put there
+/// beforehand.
+pub fn fresh_temp_path(stem: &str) -> PathBuf {
+    static GIVEN: AtomicUsize = AtomicUsize::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |time| time.subsec_nanos());
+    let count = GIVEN.fetch_add(1, Ordering::Relaxed);
+    env::temp_dir().join(format!(
+        "workbook-{stem}-{}-{count}-{nanos}",
+        std::process::id()
+    ))
+}
 
 /// How often we look at whether the child has exited.
 const POLL: Duration = Duration::from_millis(5);

@@ -8,11 +8,9 @@
 //! [`check_exercises`] is the part `watch` and `solution` share: compare the tests with their
 //! seal, grade, show the verdicts, and record them in the progress file.
 
-use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::audit;
 use crate::book;
@@ -21,6 +19,7 @@ use crate::grade::{self, Crate};
 use crate::junit;
 use crate::language::Language;
 use crate::manifest::{Exercise, Manifest};
+use crate::process;
 use crate::progress;
 use crate::report::{self, Graded, Outcome, Verdict};
 use crate::seal::{self, Change, Seal, PATH as SEAL_PATH};
@@ -83,15 +82,20 @@ pub fn check_exercises<'m>(
     timeout: Duration,
     language: Language,
 ) -> Result<Vec<Graded<'m>>, String> {
-    let sealed = load_seal(strict)(root)?;
+    let sealed = load_seal(root, strict)?;
     let before = Seal::compute(root, exercises.iter().copied())?;
     // An exercise whose folder is gone cannot be built, and cargo would refuse the whole build
     // for its unknown package: it is reported on its own, and the others are graded.
-    let is_present = |e: &Exercise| root.join(&e.dir).join("Cargo.toml").is_file();
+    // Looked at once: the outcomes below are matched to the exercises by it.
+    let present: Vec<bool> = exercises
+        .iter()
+        .map(|e| root.join(&e.dir).join("Cargo.toml").is_file())
+        .collect();
     let crates: Vec<Crate> = exercises
         .iter()
-        .filter(|e| is_present(e))
-        .map(|e| Crate {
+        .zip(&present)
+        .filter(|(_, present)| **present)
+        .map(|(e, _)| Crate {
             package: e.package.clone(),
             dir: &e.dir,
         })
@@ -112,8 +116,9 @@ pub fn check_exercises<'m>(
 
     let mut graded: Vec<Graded> = exercises
         .into_iter()
-        .map(|exercise| {
-            let outcome = match is_present(exercise) {
+        .zip(present)
+        .map(|(exercise, present)| {
+            let outcome = match present {
                 true => outcomes.next(),
                 false => None,
             };
@@ -167,7 +172,7 @@ pub fn check_exercises<'m>(
         let folder = format!("{}/", exercise.dir);
         let tampered: Vec<String> = changed_while_graded
             .iter()
-            .filter(|c| c.path().starts_with(&folder) || shared_changes_cover(c))
+            .filter(|c| c.path().starts_with(&folder) || seal::is_shared(c.path()))
             .map(Change::describe)
             .collect();
         if !tampered.is_empty() {
@@ -233,11 +238,9 @@ struct SnapshotCopy {
 
 impl SnapshotCopy {
     fn of(workspace: &Path, exercises: &[&Exercise]) -> Result<SnapshotCopy, String> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |time| time.subsec_nanos());
-        let root = env::temp_dir().join(format!("workbook-tests-{}-{nanos}", process::id()));
-        let copy = SnapshotCopy { root };
+        let copy = SnapshotCopy {
+            root: process::fresh_temp_path("tests"),
+        };
         for exercise in exercises {
             let tests = format!("{}/tests", exercise.dir);
             copy_folder(&workspace.join(&tests), &copy.root.join(&tests))?;
@@ -270,22 +273,20 @@ fn copy_folder(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// How the seal is loaded: without one there is nothing to compare, which is a warning, or, for
-/// `--strict`, an error, since the grade would claim a check it cannot make.
-fn load_seal(strict: bool) -> impl Fn(&Path) -> Result<Option<Seal>, String> {
-    move |root| {
-        let sealed = Seal::load(root)?;
-        if sealed.is_none() {
-            if strict {
-                return Err(format!(
-                    "{SEAL_PATH} is missing, so `--strict` cannot tell whether the tests were \
-                     changed; a teacher creates it with `cargo xtask seal`"
-                ));
-            }
-            eprintln!("warning: {SEAL_PATH} is missing; the tests cannot be checked for changes");
+/// The seal, if there is one. Without one there is nothing to compare, which is a warning, or,
+/// for `--strict`, an error, since the grade would claim a check it cannot make.
+fn load_seal(root: &Path, strict: bool) -> Result<Option<Seal>, String> {
+    let sealed = Seal::load(root)?;
+    if sealed.is_none() {
+        if strict {
+            return Err(format!(
+                "{SEAL_PATH} is missing, so `--strict` cannot tell whether the tests were \
+                 changed; a teacher creates it with `cargo xtask seal`"
+            ));
         }
-        Ok(sealed)
+        eprintln!("warning: {SEAL_PATH} is missing; the tests cannot be checked for changes");
     }
+    Ok(sealed)
 }
 
 /// The compiler's warnings about the learner's code, for the exercise in focus: the only one
@@ -320,30 +321,22 @@ fn compiler_warnings(graded: &[Graded], built: &grade::Built, language: Language
     format!("{heading}{body}")
 }
 
-/// Whether a change is to one of the shared files, which decide every exercise's grade.
-fn shared_changes_cover(change: &Change) -> bool {
-    seal::is_shared(change.path())
-}
-
 /// How to undo `changes`: files that git knows come back with `git checkout`, added ones go.
 fn restore_advice(changes: &[Change]) -> String {
-    let mut advice = Vec::new();
+    let is_added = |change: &&Change| matches!(change, Change::Added(_));
     let restore: Vec<&str> = changes
         .iter()
-        .filter(|c| !matches!(c, Change::Added(_)))
+        .filter(|change| !is_added(change))
         .map(Change::path)
         .collect();
+    let remove: Vec<&str> = changes.iter().filter(is_added).map(Change::path).collect();
+    let mut advice = Vec::new();
     if !restore.is_empty() {
         advice.push(format!(
             "Restore with `git checkout -- {}`.",
             restore.join(" ")
         ));
     }
-    let remove: Vec<&str> = changes
-        .iter()
-        .filter(|c| matches!(c, Change::Added(_)))
-        .map(Change::path)
-        .collect();
     if !remove.is_empty() {
         advice.push(format!("Remove what was added: `rm {}`.", remove.join(" ")));
     }
