@@ -3,14 +3,15 @@
 //! Some worked examples draw a picture (a timeline of environments) beside their transcript, and
 //! snapshot it with insta like the transcript, so a change to the invoker that changes the
 //! picture fails a test. insta keeps the SVG inside a `.snap` file with a header; the book needs
-//! a plain `.svg`. This command copies the body of every `invoker/tests/snapshots/*_svg.snap` to
-//! `book/src/images/generated/<name>.svg`, and `check` fails when one is missing or stale, so the
-//! book's pictures are always the ones the tests checked.
+//! a plain `.svg`. This command copies the body of every
+//! `invoker/tests/it/book/snapshots/*_svg.snap` to `book/src/images/generated/<name>.svg`, and
+//! `check` fails when one is missing or stale, so the book's pictures are always the ones the
+//! tests checked.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const SNAPSHOTS: &str = "invoker/tests/snapshots";
+const SNAPSHOTS: &str = "invoker/tests/it/book/snapshots";
 const GENERATED: &str = "book/src/images/generated";
 const SUFFIX: &str = "_svg.snap";
 
@@ -68,10 +69,11 @@ fn expected(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     Ok(pictures)
 }
 
-/// `book_examples__concurrency_load_timeline_svg.snap` → `concurrency_load_timeline`.
+/// `it__book__concurrency__concurrency_load_timeline_svg.snap` → `concurrency_load_timeline`:
+/// insta puts the test's module path before the snapshot's name, each part ending in `__`.
 fn picture_name(file: &str) -> Option<&str> {
     let stem = file.strip_suffix(SUFFIX)?;
-    Some(stem.split_once("__").map_or(stem, |(_, name)| name))
+    Some(stem.rsplit_once("__").map_or(stem, |(_, name)| name))
 }
 
 /// A snapshot's content: what follows its header, which sits between two `---` lines.
@@ -88,10 +90,10 @@ mod tests {
     #[test]
     fn names_come_from_the_snapshot_file() {
         assert_eq!(
-            picture_name("book_examples__concurrency_load_timeline_svg.snap"),
+            picture_name("it__book__concurrency__concurrency_load_timeline_svg.snap"),
             Some("concurrency_load_timeline")
         );
-        assert_eq!(picture_name("book_examples__ch01.snap"), None);
+        assert_eq!(picture_name("it__book__ch01__ch01.snap"), None);
     }
 
     #[test]

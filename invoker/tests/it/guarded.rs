@@ -1,0 +1,244 @@
+//! Whatever the function's code does, it does it in the sandbox: a panic or a blocking call in
+//! any part of it (init, the handler, the `Drop` of what they leave behind) is a failure of the
+//! function, as Lambda reports it, never a panic or a hang of the service or the test around it.
+
+use invoker::{
+    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
+    InvokeResponse, Lambda,
+};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The real time after which a poll that has not returned is a runaway.
+const RUNAWAY_AFTER: Duration = Duration::from_millis(300);
+
+fn deployed(config: FunctionConfig, code: invoker::FunctionCode) -> Lambda {
+    let lambda = Lambda::builder()
+        .seed(3)
+        .runaway_after(RUNAWAY_AFTER)
+        .build();
+    lambda
+        .create_function(config, code)
+        .expect("valid function");
+    lambda
+}
+
+async fn invoke(lambda: &Lambda) -> InvokeResponse {
+    lambda
+        .invoke(InvokeRequest::new("f"))
+        .await
+        .expect("the call itself succeeds")
+}
+
+/// The `errorType` and `errorMessage` of a failed invocation.
+fn function_error(response: &InvokeResponse) -> (String, String) {
+    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
+    let payload = response.payload_json().expect("an error payload is JSON");
+    let field = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
+    (field("errorType"), field("errorMessage"))
+}
+
+fn log_line(lambda: &Lambda, contains: &str) -> Option<String> {
+    lambda
+        .log_lines("f")
+        .into_iter()
+        .find(|line| line.contains(contains))
+}
+
+async fn echo(_: Arc<()>, event: Value, _: Context) -> Result<Value, HandlerError> {
+    Ok(event)
+}
+
+/// Blocks its thread longer than the runaway limit: a busy loop that ends, so the test leaves no
+/// thread spinning behind it.
+fn block_past_the_runaway_limit() {
+    std::thread::sleep(RUNAWAY_AFTER * 3);
+}
+
+/// A value whose `Drop` panics, like a connection pool that fails to close.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("the pool could not close");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_in_init_before_its_future_is_an_init_error_like_any_other() {
+    let code = with_init(
+        |_: InitContext| {
+            // Code before the `async` block is init code too.
+            let size: u32 = "many".parse().expect("TABLE_SIZE is a number");
+            async move { Ok::<_, HandlerError>(size) }
+        },
+        |_: Arc<u32>, event: Value, _: Context| async move { Ok::<_, HandlerError>(event) },
+    );
+    let lambda = deployed(FunctionConfig::new("f"), code);
+    let (kind, message) = function_error(&invoke(&lambda).await);
+    assert_eq!(
+        kind,
+        "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>"
+    );
+    assert_eq!(
+        message,
+        "Lambda panicked: TABLE_SIZE is a number: ParseIntError { kind: InvalidDigit }"
+    );
+    let report = log_line(&lambda, "INIT_REPORT").expect("a failed init is reported");
+    assert!(report.contains("Status: error"), "{report}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_blocking_init_before_its_future_is_an_init_timeout() {
+    let code = with_init(
+        |_: InitContext| {
+            block_past_the_runaway_limit();
+            async { Ok::<_, HandlerError>(()) }
+        },
+        echo,
+    );
+    let lambda = deployed(FunctionConfig::new("f"), code);
+    let (kind, message) = function_error(&invoke(&lambda).await);
+    assert_eq!(
+        (kind.as_str(), message.as_str()),
+        (
+            "Runtime.InitTimeout",
+            "Init phase exceeded the 10 second limit"
+        )
+    );
+    let report = log_line(&lambda, "INIT_REPORT").expect("a failed init is reported");
+    assert!(report.contains("Status: timeout"), "{report}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_handler_closure_that_fails_before_its_future_is_sandboxed_too() {
+    let lambda = deployed(
+        FunctionConfig::new("f"),
+        handler_fn(|event: Value, _: Context| {
+            let id = event["id"].as_u64().expect("the event has an id");
+            async move { Ok::<_, HandlerError>(json!(id)) }
+        }),
+    );
+    let (_, message) = function_error(&invoke(&lambda).await);
+    assert_eq!(message, "Lambda panicked: the event has an id");
+    let lambda = deployed(
+        FunctionConfig::new("f").timeout_secs(1),
+        handler_fn(|event: Value, _: Context| {
+            block_past_the_runaway_limit();
+            async move { Ok::<_, HandlerError>(event) }
+        }),
+    );
+    let (kind, _) = function_error(&invoke(&lambda).await);
+    assert_eq!(kind, "Sandbox.Timedout");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_drop_that_panics_when_a_timed_out_handler_is_torn_down_is_logged() {
+    async fn slow(_: Value, _: Context) -> Result<Value, HandlerError> {
+        let _pool = PanicsOnDrop;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok(json!("too late"))
+    }
+    let lambda = deployed(FunctionConfig::new("f").timeout_secs(1), handler_fn(slow));
+    let response = invoke(&lambda).await;
+    let (kind, _) = function_error(&response);
+    assert_eq!(kind, "Sandbox.Timedout");
+    let line = log_line(&lambda, "during teardown").expect("the Drop's panic is logged");
+    assert!(
+        line.ends_with(&format!(
+            "{}\tERROR\tLambda panicked in a Drop during teardown: the pool could not close",
+            response.request_id
+        )),
+        "{line}"
+    );
+    let lines = lambda.log_lines("f");
+    let position = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix));
+    assert!(
+        lines.iter().position(|l| *l == line) < position("END"),
+        "inside the invocation's lines: {lines:#?}"
+    );
+    assert_eq!(
+        function_error(&invoke(&lambda).await).0,
+        "Sandbox.Timedout",
+        "the service carries on"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn state_whose_drop_panics_is_dropped_in_the_sandbox_when_its_environment_is_discarded() {
+    async fn fails(_: Arc<PanicsOnDrop>, _: Value, _: Context) -> Result<Value, HandlerError> {
+        panic!("the handler failed")
+    }
+    let code = with_init(
+        |_: InitContext| async { Ok::<_, HandlerError>(PanicsOnDrop) },
+        fails,
+    );
+    let lambda = deployed(FunctionConfig::new("f"), code);
+    let (_, message) = function_error(&invoke(&lambda).await);
+    assert_eq!(
+        message, "Lambda panicked: the handler failed",
+        "the invocation's own failure comes first"
+    );
+    assert!(log_line(&lambda, "Lambda panicked in a Drop during teardown").is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_init_that_times_out_holding_a_value_whose_drop_panics_is_an_init_timeout() {
+    let code = with_init(
+        |_: InitContext| async {
+            let _pool = PanicsOnDrop;
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok::<_, HandlerError>(())
+        },
+        echo,
+    );
+    let lambda = deployed(FunctionConfig::new("f"), code);
+    let (kind, _) = function_error(&invoke(&lambda).await);
+    assert_eq!(kind, "Runtime.InitTimeout");
+    assert!(log_line(&lambda, "Lambda panicked in a Drop during teardown").is_some());
+}
+
+/// Where [`panics_twice`] panics first.
+const FIRST_PANIC_LINE: u32 = line!() + 5;
+
+/// Panics, and panics again while the first panic unwinds: Rust aborts the process.
+async fn panics_twice(_: Value, _: Context) -> Result<Value, HandlerError> {
+    let _pool = PanicsOnDrop;
+    panic!("the handler failed");
+}
+
+/// The child process of the next test; does nothing in a test run of its own.
+#[test]
+fn child_process_that_aborts() {
+    if std::env::var_os("INVOKER_TEST_ABORT").is_none() {
+        return;
+    }
+    invoker::run(async {
+        let lambda = deployed(FunctionConfig::new("f"), handler_fn(panics_twice));
+        let _ = invoke(&lambda).await;
+    });
+}
+
+#[test]
+fn a_panic_that_aborts_the_process_is_printed_with_its_message_and_location() {
+    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        // libtest names a test by its module path in the `it` binary.
+        .args([
+            "--exact",
+            "guarded::child_process_that_aborts",
+            "--nocapture",
+        ])
+        .env("INVOKER_TEST_ABORT", "1")
+        .output()
+        .expect("the test binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the process aborts: {stderr}");
+    for expected in [
+        format!("panicked at {}:{FIRST_PANIC_LINE}:", file!()),
+        "the handler failed".to_owned(),
+        "the pool could not close".to_owned(),
+    ] {
+        assert!(stderr.contains(&expected), "{expected:?} in {stderr}");
+    }
+}
