@@ -1,6 +1,7 @@
 //! API Gateway in front of functions: routes, both payload formats, responses, and the errors
 //! API Gateway gives instead of the function's.
 
+use crate::kit::failing;
 use invoker::aws_lambda_events::apigw::{
     ApiGatewayProxyRequest, ApiGatewayProxyResponse, ApiGatewayV2httpRequest,
     ApiGatewayV2httpResponse,
@@ -68,13 +69,6 @@ async fn answer_with(event: Value, _: Context) -> Result<Value, HandlerError> {
     Ok(serde_json::from_str(body)?)
 }
 
-async fn fails(_: Value, _: Context) -> Result<Value, HandlerError> {
-    Err(HandlerError::new(
-        "DatabaseDown",
-        "the orders table is unavailable",
-    ))
-}
-
 async fn slow(_: Value, _: Context) -> Result<Value, HandlerError> {
     invoker::sleep(Duration::from_secs(40)).await;
     Ok(json!({ "statusCode": 200, "body": "finally" }))
@@ -91,7 +85,10 @@ fn service() -> Lambda {
     deploy("greet-v2", handler_fn(greet_v2));
     deploy("echo", handler_fn(echo));
     deploy("answer", handler_fn(answer_with));
-    deploy("fails", handler_fn(fails));
+    deploy(
+        "fails",
+        failing("DatabaseDown", "the orders table is unavailable"),
+    );
     deploy("slow", handler_fn(slow));
     lambda
 }

@@ -1,5 +1,6 @@
 //! Asynchronous invocation: the internal queue, retries, destinations and dead-letter queues.
 
+use crate::kit::{event, failing, log_lines_starting, records_in};
 use invoker::{
     handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError,
     InvocationType, InvokeRequest, Lambda,
@@ -10,29 +11,18 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-async fn always_fails(_: Value, _: Context) -> Result<Value, HandlerError> {
-    Err(HandlerError::new(
-        "DownstreamUnavailable",
-        "the payments API answered 503",
-    ))
+/// Code that always fails, as it does while the payments API is down.
+fn always_fails() -> invoker::FunctionCode {
+    failing("DownstreamUnavailable", "the payments API answered 503")
 }
 
 async fn succeeds(event: Value, _: Context) -> Result<Value, HandlerError> {
     Ok(json!({ "handled": event }))
 }
 
-fn event(function: &str, payload: Value) -> InvokeRequest {
-    InvokeRequest::new(function)
-        .invocation_type(InvocationType::Event)
-        .payload(payload)
-}
-
+/// The START lines of `function`'s log: one per attempt.
 fn starts(lambda: &Lambda, function: &str) -> Vec<String> {
-    lambda
-        .log_lines(function)
-        .into_iter()
-        .filter(|l| l.starts_with("START"))
-        .collect()
+    log_lines_starting(lambda, function, "START")
 }
 
 #[tokio::test(start_paused = true)]
@@ -41,7 +31,10 @@ async fn an_event_is_accepted_with_202_and_runs_later() {
     lambda
         .create_function(FunctionConfig::new("f"), handler_fn(succeeds))
         .unwrap();
-    let response = lambda.invoke(event("f", json!({ "n": 1 }))).await.unwrap();
+    let response = lambda
+        .invoke(event("f").payload(json!({ "n": 1 })))
+        .await
+        .unwrap();
     assert_eq!((response.status_code, response.payload.len()), (202, 0));
     assert!(
         starts(&lambda, "f").is_empty(),
@@ -60,9 +53,9 @@ async fn an_event_is_accepted_with_202_and_runs_later() {
 async fn a_failing_event_is_retried_twice_about_one_then_two_minutes_apart_with_one_request_id() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(always_fails))
+        .create_function(FunctionConfig::new("f"), always_fails())
         .unwrap();
-    let accepted = lambda.invoke(event("f", json!({}))).await.unwrap();
+    let accepted = lambda.invoke(event("f").payload(json!({}))).await.unwrap();
     lambda.settle().await;
     let starts = starts(&lambda, "f");
     assert_eq!(starts.len(), 3, "the first attempt and two retries");
@@ -97,13 +90,13 @@ async fn the_on_failure_destination_receives_lambdas_invocation_record() {
     let lambda = Lambda::new();
     let failures = lambda.sqs().create_queue("failures");
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(always_fails))
+        .create_function(FunctionConfig::new("f"), always_fails())
         .unwrap();
     lambda
         .put_function_event_invoke_config("f", EventInvokeConfig::default().on_failure(&failures))
         .unwrap();
     let accepted = lambda
-        .invoke(event("f", json!({ "order": 7 })))
+        .invoke(event("f").payload(json!({ "order": 7 })))
         .await
         .unwrap();
     lambda.settle().await;
@@ -139,9 +132,7 @@ async fn the_dead_letter_queue_receives_the_event_with_its_error_attributes() {
     let lambda = Lambda::new();
     let dlq = lambda.sqs().create_queue("dead-letters");
     let config = FunctionConfig::new("f").dead_letter_queue(&dlq);
-    lambda
-        .create_function(config, handler_fn(always_fails))
-        .unwrap();
+    lambda.create_function(config, always_fails()).unwrap();
     lambda
         .put_function_event_invoke_config(
             "f",
@@ -149,7 +140,7 @@ async fn the_dead_letter_queue_receives_the_event_with_its_error_attributes() {
         )
         .unwrap();
     let accepted = lambda
-        .invoke(event("f", json!({ "order": 8 })))
+        .invoke(event("f").payload(json!({ "order": 8 })))
         .await
         .unwrap();
     lambda.settle().await;
@@ -180,7 +171,7 @@ async fn an_event_older_than_its_maximum_age_is_not_tried_again() {
     let lambda = Lambda::new();
     let failures = lambda.sqs().create_queue("failures");
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(always_fails))
+        .create_function(FunctionConfig::new("f"), always_fails())
         .unwrap();
     let config = EventInvokeConfig::default()
         .maximum_event_age_secs(60)
@@ -188,14 +179,14 @@ async fn an_event_older_than_its_maximum_age_is_not_tried_again() {
     lambda
         .put_function_event_invoke_config("f", config)
         .unwrap();
-    lambda.invoke(event("f", json!({}))).await.unwrap();
+    lambda.invoke(event("f").payload(json!({}))).await.unwrap();
     lambda.settle().await;
     assert_eq!(
         starts(&lambda, "f").len(),
         1,
         "the first retry would come after 60 s"
     );
-    let record: Value = serde_json::from_str(&lambda.sqs().messages(&failures)[0].body).unwrap();
+    let record = &records_in(&lambda, &failures)[0];
     assert_eq!(record["requestContext"]["condition"], "EventAgeExceeded");
     assert_eq!(record["requestContext"]["approximateInvokeCount"], 1);
 }
@@ -221,13 +212,13 @@ async fn a_flaky_function_that_recovers_on_a_retry_counts_as_processed() {
     lambda
         .put_function_event_invoke_config("f", EventInvokeConfig::default().on_success(&successes))
         .unwrap();
-    let accepted = lambda.invoke(event("f", json!({}))).await.unwrap();
+    let accepted = lambda.invoke(event("f").payload(json!({}))).await.unwrap();
     lambda.settle().await;
     assert_eq!(
         lambda.event_outcomes()[&accepted.request_id],
         EventOutcome::Succeeded { attempts: 2 }
     );
-    let record: Value = serde_json::from_str(&lambda.sqs().messages(&successes)[0].body).unwrap();
+    let record = &records_in(&lambda, &successes)[0];
     assert_eq!(record["requestContext"]["condition"], "Success");
     assert_eq!(record["responsePayload"], "ok");
     assert!(record["responseContext"].get("functionError").is_none());
@@ -237,7 +228,7 @@ async fn a_flaky_function_that_recovers_on_a_retry_counts_as_processed() {
 async fn a_function_destination_receives_the_record_as_an_event() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(always_fails))
+        .create_function(FunctionConfig::new("f"), always_fails())
         .unwrap();
     lambda
         .create_function(FunctionConfig::new("on-failure"), handler_fn(succeeds))
@@ -249,7 +240,7 @@ async fn a_function_destination_receives_the_record_as_an_event() {
     lambda
         .put_function_event_invoke_config("f", config)
         .unwrap();
-    lambda.invoke(event("f", json!({}))).await.unwrap();
+    lambda.invoke(event("f").payload(json!({}))).await.unwrap();
     lambda.settle().await;
     assert_eq!(starts(&lambda, "on-failure").len(), 1);
     assert_eq!(
@@ -329,7 +320,10 @@ async fn every_accepted_event_ends_with_an_outcome() {
         lambda.create_function(config, flaky).unwrap();
         let mut accepted = BTreeSet::new();
         for n in 0..50 {
-            let response = lambda.invoke(event("f", json!({ "n": n }))).await.unwrap();
+            let response = lambda
+                .invoke(event("f").payload(json!({ "n": n })))
+                .await
+                .unwrap();
             accepted.insert(response.request_id);
             tokio::time::sleep(Duration::from_millis(n * 37)).await;
         }

@@ -1,9 +1,10 @@
 //! The account's concurrency limit, and throttling of synchronous calls and asynchronous events.
 
+use crate::kit::event;
 use invoker::concurrency::THROTTLE_ROUND_TRIP;
 use invoker::{
     handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError,
-    InvocationType, InvokeRequest, Lambda,
+    InvokeRequest, Lambda,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -18,10 +19,6 @@ fn service(limit: usize, secs: u64, timeout_secs: u32) -> Lambda {
     let config = FunctionConfig::new("slow").timeout_secs(timeout_secs);
     lambda.create_function(config, slow).unwrap();
     lambda
-}
-
-fn event() -> InvokeRequest {
-    InvokeRequest::new("slow").invocation_type(InvocationType::Event)
 }
 
 #[tokio::test(start_paused = true)]
@@ -52,8 +49,8 @@ async fn a_synchronous_call_over_the_limit_is_throttled_with_429() {
 #[tokio::test(start_paused = true)]
 async fn a_throttled_event_waits_in_the_queue_with_growing_backoff_and_is_not_an_attempt() {
     let lambda = service(1, 2, 3);
-    let first = lambda.invoke(event()).await.unwrap();
-    let second = lambda.invoke(event()).await.unwrap();
+    let first = lambda.invoke(event("slow")).await.unwrap();
+    let second = lambda.invoke(event("slow")).await.unwrap();
     lambda.settle().await;
     let outcomes = lambda.event_outcomes();
     assert_eq!(
@@ -91,8 +88,8 @@ async fn an_event_throttled_past_its_maximum_age_is_given_up() {
     lambda
         .put_function_event_invoke_config("slow", config)
         .unwrap();
-    lambda.invoke(event()).await.unwrap();
-    let starved = lambda.invoke(event()).await.unwrap();
+    lambda.invoke(event("slow")).await.unwrap();
+    let starved = lambda.invoke(event("slow")).await.unwrap();
     lambda.settle().await;
     assert_eq!(
         lambda.event_outcomes()[&starved.request_id],
@@ -165,7 +162,7 @@ async fn reserved_concurrency_zero_sends_events_straight_to_failure_handling() {
     lambda.put_function_concurrency("slow", 0).unwrap();
     let sync = lambda.invoke(InvokeRequest::new("slow")).await.unwrap_err();
     assert_eq!(sync.status, 429, "switched off: every call is throttled");
-    let accepted = lambda.invoke(event()).await.unwrap();
+    let accepted = lambda.invoke(event("slow")).await.unwrap();
     lambda.settle().await;
     // Two refusals, each a 1 ms round trip, and no backoff: the event was not retried.
     assert_eq!(

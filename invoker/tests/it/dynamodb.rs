@@ -2,6 +2,7 @@
 //! errors DynamoDB answers with, and calls made from inside a handler. (Streams of changes are
 //! tested in `streams.rs`.)
 
+use crate::kit::{capturing, reader, Events};
 use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
 use invoker::dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
 use invoker::{
@@ -9,7 +10,6 @@ use invoker::{
     ManagedPolicy, Role, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
 /// A service with the table `visits`: partition key `user`, sort key `day`.
 fn visits() -> Lambda {
@@ -228,22 +228,16 @@ async fn dynamodb_refuses_what_aws_refuses() {
 
 #[tokio::test(start_paused = true)]
 async fn a_stream_record_of_a_table_with_a_sort_key_carries_both_key_attributes() {
-    let events = Arc::new(Mutex::new(Vec::new()));
+    let events = Events::default();
     let lambda = Lambda::new();
     let stream = lambda
         .dynamodb()
         .create_table_with_sort_key("visits", "user", "day")
         .unwrap();
-    let seen = Arc::clone(&events);
-    let audit = handler_fn(move |event: Value, _ctx: Context| {
-        seen.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
-    });
     lambda
         .create_function(
-            FunctionConfig::new("audit")
-                .role(Role::new("audit-role").attach(ManagedPolicy::DynamoDbExecution)),
-            audit,
+            reader("audit", ManagedPolicy::DynamoDbExecution),
+            capturing(&events),
         )
         .unwrap();
     let mapping =

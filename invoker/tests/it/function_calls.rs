@@ -2,6 +2,7 @@
 //! synchronously (it waits) or asynchronously (it does not), as the patterns chapter needs. The
 //! caller's execution role must allow `lambda:InvokeFunction` on each function it calls.
 
+use crate::kit::failing;
 use invoker::{
     handler_fn, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest, Lambda, Role,
 };
@@ -12,10 +13,6 @@ async fn double(event: Value, _: Context) -> Result<Value, HandlerError> {
     invoker::sleep(Duration::from_millis(100)).await;
     let n = event["n"].as_i64().unwrap_or_default();
     Ok(json!({ "n": n * 2 }))
-}
-
-async fn refuse(_: Value, _: Context) -> Result<Value, HandlerError> {
-    Err(HandlerError::new("Refused", "not today"))
 }
 
 /// A role that may write its logs and invoke each of `functions`, and nothing else.
@@ -84,7 +81,10 @@ async fn a_handler_invokes_another_function_and_waits_for_its_answer() {
 async fn the_callees_error_reaches_the_caller_as_a_function_error_in_the_response() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("double"), handler_fn(refuse))
+        .create_function(
+            FunctionConfig::new("double"),
+            failing("Refused", "not today"),
+        )
         .unwrap();
     lambda
         .create_function(FunctionConfig::new("audit"), handler_fn(double))

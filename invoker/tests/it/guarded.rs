@@ -2,42 +2,11 @@
 //! any part of it (init, the handler, the `Drop` of what they leave behind) is a failure of the
 //! function, as Lambda reports it, never a panic or a hang of the service or the test around it.
 
-use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
-    InvokeResponse, Lambda,
-};
+use crate::kit::{deployed, function_error, invoke, RUNAWAY_AFTER};
+use invoker::{handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, Lambda};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The real time after which a poll that has not returned is a runaway.
-const RUNAWAY_AFTER: Duration = Duration::from_millis(300);
-
-fn deployed(config: FunctionConfig, code: invoker::FunctionCode) -> Lambda {
-    let lambda = Lambda::builder()
-        .seed(3)
-        .runaway_after(RUNAWAY_AFTER)
-        .build();
-    lambda
-        .create_function(config, code)
-        .expect("valid function");
-    lambda
-}
-
-async fn invoke(lambda: &Lambda) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new("f"))
-        .await
-        .expect("the call itself succeeds")
-}
-
-/// The `errorType` and `errorMessage` of a failed invocation.
-fn function_error(response: &InvokeResponse) -> (String, String) {
-    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
-    let payload = response.payload_json().expect("an error payload is JSON");
-    let field = |name: &str| payload[name].as_str().unwrap_or_default().to_owned();
-    (field("errorType"), field("errorMessage"))
-}
 
 fn log_line(lambda: &Lambda, contains: &str) -> Option<String> {
     lambda
@@ -76,7 +45,7 @@ async fn a_panic_in_init_before_its_future_is_an_init_error_like_any_other() {
         |_: Arc<u32>, event: Value, _: Context| async move { Ok::<_, HandlerError>(event) },
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
-    let (kind, message) = function_error(&invoke(&lambda).await);
+    let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(
         kind,
         "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>"
@@ -99,7 +68,7 @@ async fn a_blocking_init_before_its_future_is_an_init_timeout() {
         echo,
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
-    let (kind, message) = function_error(&invoke(&lambda).await);
+    let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(
         (kind.as_str(), message.as_str()),
         (
@@ -120,7 +89,7 @@ async fn a_handler_closure_that_fails_before_its_future_is_sandboxed_too() {
             async move { Ok::<_, HandlerError>(json!(id)) }
         }),
     );
-    let (_, message) = function_error(&invoke(&lambda).await);
+    let (_, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(message, "Lambda panicked: the event has an id");
     let lambda = deployed(
         FunctionConfig::new("f").timeout_secs(1),
@@ -129,7 +98,7 @@ async fn a_handler_closure_that_fails_before_its_future_is_sandboxed_too() {
             async move { Ok::<_, HandlerError>(event) }
         }),
     );
-    let (kind, _) = function_error(&invoke(&lambda).await);
+    let (kind, _) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Sandbox.Timedout");
 }
 
@@ -141,7 +110,7 @@ async fn a_drop_that_panics_when_a_timed_out_handler_is_torn_down_is_logged() {
         Ok(json!("too late"))
     }
     let lambda = deployed(FunctionConfig::new("f").timeout_secs(1), handler_fn(slow));
-    let response = invoke(&lambda).await;
+    let response = invoke(&lambda, json!({})).await;
     let (kind, _) = function_error(&response);
     assert_eq!(kind, "Sandbox.Timedout");
     let line = log_line(&lambda, "during teardown").expect("the Drop's panic is logged");
@@ -159,7 +128,7 @@ async fn a_drop_that_panics_when_a_timed_out_handler_is_torn_down_is_logged() {
         "inside the invocation's lines: {lines:#?}"
     );
     assert_eq!(
-        function_error(&invoke(&lambda).await).0,
+        function_error(&invoke(&lambda, json!({})).await).0,
         "Sandbox.Timedout",
         "the service carries on"
     );
@@ -175,7 +144,7 @@ async fn state_whose_drop_panics_is_dropped_in_the_sandbox_when_its_environment_
         fails,
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
-    let (_, message) = function_error(&invoke(&lambda).await);
+    let (_, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(
         message, "Lambda panicked: the handler failed",
         "the invocation's own failure comes first"
@@ -194,7 +163,7 @@ async fn an_init_that_times_out_holding_a_value_whose_drop_panics_is_an_init_tim
         echo,
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
-    let (kind, _) = function_error(&invoke(&lambda).await);
+    let (kind, _) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Runtime.InitTimeout");
     assert!(log_line(&lambda, "Lambda panicked in a Drop during teardown").is_some());
 }
@@ -216,7 +185,7 @@ fn child_process_that_aborts() {
     }
     invoker::run(async {
         let lambda = deployed(FunctionConfig::new("f"), handler_fn(panics_twice));
-        let _ = invoke(&lambda).await;
+        let _ = invoke(&lambda, json!({})).await;
     });
 }
 

@@ -1,60 +1,23 @@
 //! The Invoke API, end to end: each test is one behaviour of real Lambda that the invoker must
 //! reproduce, named as a sentence.
 
+use crate::kit::{deployed, function_error, invoke, log_lines_starting};
 use invoker::{
     handler_fn, with_init, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    InvokeResponse, Lambda, LogType,
+    Lambda, LogType,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How many environments `f` has initialised.
+fn cold_starts(lambda: &Lambda) -> usize {
+    log_lines_starting(lambda, "f", "INIT_START").len()
+}
+
 async fn echo(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
     Ok(event)
-}
-
-/// A service with one function, `f`, running `code`.
-fn deployed(config: FunctionConfig, code: invoker::FunctionCode) -> Lambda {
-    let lambda = Lambda::builder()
-        .seed(3)
-        .runaway_after(Duration::from_millis(300))
-        .build();
-    lambda
-        .create_function(config, code)
-        .expect("valid function");
-    lambda
-}
-
-async fn invoke(lambda: &Lambda, payload: Value) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new("f").payload(payload))
-        .await
-        .expect("invoke succeeds")
-}
-
-fn error_payload(response: &InvokeResponse) -> (String, String) {
-    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
-    assert_eq!(
-        response.status_code, 200,
-        "function errors are still HTTP 200"
-    );
-    let payload = response.payload_json().expect("error payload is JSON");
-    (
-        payload["errorType"].as_str().unwrap_or_default().to_owned(),
-        payload["errorMessage"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-    )
-}
-
-fn cold_starts(lambda: &Lambda) -> usize {
-    lambda
-        .log_lines("f")
-        .iter()
-        .filter(|l| l.starts_with("INIT_START"))
-        .count()
 }
 
 #[tokio::test(start_paused = true)]
@@ -171,7 +134,7 @@ async fn a_failed_init_is_a_function_error_and_the_environment_is_discarded() {
         |_: Arc<()>, event: Value, _ctx: Context| async move { Ok::<_, HandlerError>(event) },
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
-    let (kind, message) = error_payload(&invoke(&lambda, json!({})).await);
+    let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(
         (kind.as_str(), message.as_str()),
         ("ConfigError", "TABLE_NAME is not set")
@@ -212,7 +175,7 @@ async fn any_std_error_converts_with_its_type_name() {
         Ok(json!(n))
     }
     let lambda = deployed(FunctionConfig::new("f"), handler_fn(parse));
-    let (kind, message) = error_payload(&invoke(&lambda, json!({ "n": "x" })).await);
+    let (kind, message) = function_error(&invoke(&lambda, json!({ "n": "x" })).await);
     assert_eq!(kind, "core::num::error::ParseIntError");
     assert_eq!(message, "invalid digit found in string");
 }
@@ -228,7 +191,7 @@ async fn an_event_that_does_not_fit_the_handlers_type_is_a_function_error() {
         Ok(json!("ok"))
     }
     let lambda = deployed(FunctionConfig::new("f"), handler_fn(take));
-    let (kind, message) = error_payload(&invoke(&lambda, json!({ "id": "seven" })).await);
+    let (kind, message) = function_error(&invoke(&lambda, json!({ "id": "seven" })).await);
     assert_eq!(kind, "lambda_runtime::deserializer::DeserializeError");
     assert!(
         message.starts_with("failed to deserialize the incoming data"),
@@ -242,7 +205,7 @@ async fn a_panic_is_unhandled_and_the_environment_is_replaced() {
         panic!("index out of bounds")
     }
     let lambda = deployed(FunctionConfig::new("f"), handler_fn(boom));
-    let (_, message) = error_payload(&invoke(&lambda, json!({})).await);
+    let (_, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(message, "Lambda panicked: index out of bounds");
     assert!(lambda
         .log_lines("f")
@@ -261,7 +224,7 @@ async fn a_slow_handler_times_out_with_lambdas_message() {
     let lambda = deployed(FunctionConfig::new("f").timeout_secs(2), handler_fn(sleepy));
     let started = tokio::time::Instant::now();
     let response = invoke(&lambda, json!({})).await;
-    let (kind, message) = error_payload(&response);
+    let (kind, message) = function_error(&response);
     assert_eq!(kind, "Sandbox.Timedout");
     assert_eq!(
         message,
@@ -299,7 +262,7 @@ async fn a_busy_loop_times_out_instead_of_hanging() {
         loop {}
     }
     let lambda = deployed(FunctionConfig::new("f"), handler_fn(spin));
-    let (kind, _) = error_payload(&invoke(&lambda, json!({})).await);
+    let (kind, _) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Sandbox.Timedout");
     assert_eq!(
         lambda.elapsed(),
@@ -314,7 +277,7 @@ async fn a_response_over_6_mb_is_refused() {
         Ok(json!("x".repeat(6 * 1024 * 1024)))
     }
     let lambda = deployed(FunctionConfig::new("f"), handler_fn(huge));
-    let (kind, message) = error_payload(&invoke(&lambda, json!({})).await);
+    let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Function.ResponseSizeTooLarge");
     assert_eq!(
         message,

@@ -1,8 +1,8 @@
 //! Layers: published apart from functions, merged in order into `/opt`.
 
+use crate::kit::answer;
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
-    Lambda, LayerContent,
+    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, Lambda, LayerContent,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -14,15 +14,6 @@ async fn greet(_: Value, ctx: Context) -> Result<Value, HandlerError> {
         "greeting": opt.read_to_string("/opt/etc/greeting.txt"),
         "from": opt.layer_of("/opt/etc/greeting.txt"),
     }))
-}
-
-async fn answer(lambda: &Lambda, function: &str) -> Value {
-    lambda
-        .invoke(InvokeRequest::new(function))
-        .await
-        .unwrap()
-        .payload_json()
-        .unwrap()
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,5 +1,6 @@
 //! The execution environment's lifecycle: freeze and thaw, `/tmp`, CPU by memory, the timeline.
 
+use crate::kit::answer;
 use invoker::{
     handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
     Lambda,
@@ -8,15 +9,6 @@ use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-
-async fn call(lambda: &Lambda, function: &str) -> Value {
-    let response = lambda
-        .invoke(InvokeRequest::new(function))
-        .await
-        .expect("invoke succeeds");
-    assert_eq!(response.function_error, None, "{}", response.payload_text());
-    response.payload_json().unwrap()
-}
 
 /// A handler that starts a 5-second background task and returns without waiting for it.
 fn fire_and_forget(done: Arc<AtomicBool>) -> invoker::FunctionCode {
@@ -41,7 +33,7 @@ async fn background_work_is_frozen_between_invocations_and_resumes_on_the_next()
     lambda
         .create_function(FunctionConfig::new("f"), fire_and_forget(Arc::clone(&done)))
         .unwrap();
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert!(
         !done.load(Ordering::SeqCst),
@@ -49,7 +41,7 @@ async fn background_work_is_frozen_between_invocations_and_resumes_on_the_next()
     );
     // The next invocation thaws the environment; the task's timer has long expired, so it ends
     // now, and its log line lands in this invocation's part of the log.
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     assert!(done.load(Ordering::SeqCst));
     let transcript = lambda.transcript();
     let second_block = transcript
@@ -69,9 +61,9 @@ async fn background_work_of_an_environment_that_shuts_down_never_finishes() {
     lambda
         .create_function(FunctionConfig::new("f"), fire_and_forget(Arc::clone(&done)))
         .unwrap();
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     tokio::time::sleep(invoker::DEFAULT_IDLE_TIMEOUT * 2).await;
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     assert!(lambda.transcript().contains(
         "environment 1 of f:$LATEST shut down after 600s idle; 1 background task(s) never finished"
     ));
@@ -90,17 +82,17 @@ async fn tmp_survives_warm_invocations_but_each_environment_has_its_own() {
         .create_function(FunctionConfig::new("f"), code)
         .unwrap();
     assert_eq!(
-        call(&lambda, "f").await["cache_was_there"],
+        answer(&lambda, "f").await["cache_was_there"],
         false,
         "a new environment's /tmp is empty"
     );
     assert_eq!(
-        call(&lambda, "f").await["cache_was_there"],
+        answer(&lambda, "f").await["cache_was_there"],
         true,
         "a warm environment keeps its /tmp"
     );
     // Two at once: the second runs in a new environment with an empty /tmp.
-    let (a, b) = tokio::join!(call(&lambda, "f"), call(&lambda, "f"));
+    let (a, b) = tokio::join!(answer(&lambda, "f"), answer(&lambda, "f"));
     let seen: Vec<bool> = [a, b]
         .iter()
         .map(|r| r["cache_was_there"].as_bool().unwrap())
@@ -175,7 +167,7 @@ async fn init_code_can_prepare_tmp_for_every_invocation_of_its_environment() {
     lambda
         .create_function(FunctionConfig::new("f"), code)
         .unwrap();
-    assert_eq!(call(&lambda, "f").await, 1024);
+    assert_eq!(answer(&lambda, "f").await, 1024);
 }
 
 /// The duration and billed GB-seconds of one warm call of 400 ms of single-threaded work.
@@ -188,9 +180,9 @@ async fn cpu_bound_at(memory_mb: u32) -> (Duration, f64) {
     lambda
         .create_function(FunctionConfig::new("f").memory_size(memory_mb), code)
         .unwrap();
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     let before = lambda.usage("f");
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     let after = lambda.usage("f");
     (after.max_duration, after.gb_seconds - before.gb_seconds)
 }
@@ -224,7 +216,7 @@ async fn the_transcript_can_show_each_invocations_cost() {
     lambda
         .create_function(FunctionConfig::new("f").memory_size(1769), code)
         .unwrap();
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     assert!(
         lambda
             .transcript()
@@ -251,10 +243,10 @@ async fn the_timeline_draws_environments_over_time() {
     lambda
         .create_function(FunctionConfig::new("f"), code)
         .unwrap();
-    let (_, _) = tokio::join!(call(&lambda, "f"), call(&lambda, "f"));
+    let (_, _) = tokio::join!(answer(&lambda, "f"), answer(&lambda, "f"));
     tokio::time::sleep(Duration::from_millis(300)).await;
     // The most recently used environment is reused first: environment 2 finished last.
-    call(&lambda, "f").await;
+    answer(&lambda, "f").await;
     insta::assert_snapshot!(lambda.timeline("f", Duration::from_millis(100)), @r"
     timeline of f, one column = 100 ms, +00:00:00.000 to +00:00:00.800
     $LATEST env 1  IBB.....

@@ -23,6 +23,7 @@ mod dynamodb;
 mod function_calls;
 mod guarded;
 mod invoke;
+mod kit;
 mod layers;
 mod lifecycle;
 mod permissions;

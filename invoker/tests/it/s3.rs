@@ -1,6 +1,7 @@
 //! S3 buckets and their event notifications: the push model, filters, S3's refusals,
 //! asynchronous retries, and the recursive loop of a function that writes where it is triggered.
 
+use crate::kit::{capturing, records_in, Events};
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{
     url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
@@ -11,21 +12,12 @@ use invoker::{
     Permission, Role,
 };
 use serde_json::Value;
-use std::sync::{Arc, Mutex};
-
-/// The events a function received, shared with the test.
-type Events = Arc<Mutex<Vec<Value>>>;
 
 /// Deploys `name`, which keeps every event it gets and which S3 may invoke for `photos`; returns
 /// its ARN.
-fn capturing(lambda: &Lambda, name: &str, events: &Events) -> String {
-    let keep = Arc::clone(events);
-    let code = handler_fn(move |event: Value, _ctx: Context| {
-        keep.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
-    });
+fn deploy_capturing(lambda: &Lambda, name: &str, events: &Events) -> String {
     let arn = lambda
-        .create_function(FunctionConfig::new(name), code)
+        .create_function(FunctionConfig::new(name), capturing(events))
         .unwrap();
     s3_may_invoke(lambda, name, "photos");
     arn
@@ -77,7 +69,7 @@ fn notify(lambda: &Lambda, bucket: &str, config: LambdaFunctionConfiguration) {
 async fn a_new_object_invokes_the_function_asynchronously_with_an_s3_event() {
     let lambda = Lambda::new();
     let events = Events::default();
-    let function = capturing(&lambda, "on-upload", &events);
+    let function = deploy_capturing(&lambda, "on-upload", &events);
     lambda.s3().create_bucket("photos").unwrap();
     let config = LambdaFunctionConfiguration::new(&function)
         .id("thumbnails")
@@ -134,7 +126,7 @@ async fn keys_in_events_are_url_encoded_as_on_aws() {
     }
     let lambda = Lambda::new();
     let events = Events::default();
-    let function = capturing(&lambda, "on-upload", &events);
+    let function = deploy_capturing(&lambda, "on-upload", &events);
     lambda.s3().create_bucket("photos").unwrap();
     notify(
         &lambda,
@@ -157,7 +149,7 @@ async fn keys_in_events_are_url_encoded_as_on_aws() {
 async fn prefix_and_suffix_filters_choose_the_writes_that_notify() {
     let lambda = Lambda::new();
     let events = Events::default();
-    let function = capturing(&lambda, "on-upload", &events);
+    let function = deploy_capturing(&lambda, "on-upload", &events);
     lambda.s3().create_bucket("photos").unwrap();
     let config = LambdaFunctionConfiguration::new(&function)
         .event("s3:ObjectCreated:*")
@@ -190,7 +182,7 @@ async fn prefix_and_suffix_filters_choose_the_writes_that_notify() {
 async fn a_deleted_object_sends_object_removed_and_a_missing_one_sends_nothing() {
     let lambda = Lambda::new();
     let events = Events::default();
-    let function = capturing(&lambda, "on-delete", &events);
+    let function = deploy_capturing(&lambda, "on-delete", &events);
     lambda.s3().create_bucket("photos").unwrap();
     notify(
         &lambda,
@@ -228,8 +220,8 @@ async fn a_deleted_object_sends_object_removed_and_a_missing_one_sends_nothing()
 #[tokio::test(start_paused = true)]
 async fn overlapping_configurations_are_refused_in_s3s_words() {
     let lambda = Lambda::new();
-    let a = capturing(&lambda, "a", &Events::default());
-    let b = capturing(&lambda, "b", &Events::default());
+    let a = deploy_capturing(&lambda, "a", &Events::default());
+    let b = deploy_capturing(&lambda, "b", &Events::default());
     lambda.s3().create_bucket("photos").unwrap();
     let put = |configs: Vec<LambdaFunctionConfiguration>| {
         let configuration = configs
@@ -295,7 +287,7 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
             "Unable to validate the following destination configurations"
         )
     );
-    let function = capturing(&lambda, "f", &Events::default());
+    let function = deploy_capturing(&lambda, "f", &Events::default());
     let error =
         put(LambdaFunctionConfiguration::new(&function).event("s3:ObjectCreated")).unwrap_err();
     assert_eq!(
@@ -438,7 +430,7 @@ async fn a_function_that_writes_where_it_is_triggered_is_stopped_after_16_invoca
         17,
         "the first upload and 16 copies; the 17th event is not delivered"
     );
-    let record: Value = serde_json::from_str(&lambda.sqs().messages(&failures)[0].body).unwrap();
+    let record = &records_in(&lambda, &failures)[0];
     assert_eq!(
         record["requestContext"]["condition"],
         "RecursiveInvocationException"

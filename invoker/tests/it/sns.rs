@@ -1,6 +1,7 @@
 //! SNS topics: fan-out to subscribed functions as asynchronous events, topics as dead-letter
 //! queues and destinations, SNS's refusals, and the recursive loop through a topic.
 
+use crate::kit::{capturing, failing, Events};
 use invoker::aws_lambda_events::sns::SnsEvent;
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
@@ -9,20 +10,11 @@ use invoker::{
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
-
-/// The events a function received, shared with the test.
-type Events = Arc<Mutex<Vec<Value>>>;
 
 /// Deploys `name`, which keeps every event it gets; returns its ARN.
-fn capturing(lambda: &Lambda, name: &str, events: &Events) -> String {
-    let keep = Arc::clone(events);
-    let code = handler_fn(move |event: Value, _ctx: Context| {
-        keep.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
-    });
+fn deploy_capturing(lambda: &Lambda, name: &str, events: &Events) -> String {
     lambda
-        .create_function(FunctionConfig::new(name), code)
+        .create_function(FunctionConfig::new(name), capturing(events))
         .unwrap()
 }
 
@@ -35,15 +27,16 @@ fn subscribe(lambda: &Lambda, topic: &str, function: &str) -> String {
     lambda.sns().subscribe(topic, "lambda", function).unwrap()
 }
 
-async fn always_fails(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    Err(HandlerError::new("Unavailable", "the mail server is down"))
+/// Code that always fails, as it does while the mail server is down.
+fn always_fails() -> invoker::FunctionCode {
+    failing("Unavailable", "the mail server is down")
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_published_message_reaches_the_function_as_an_sns_event() {
     let lambda = Lambda::new();
     let events = Events::default();
-    let function = capturing(&lambda, "email", &events);
+    let function = deploy_capturing(&lambda, "email", &events);
     let topic = lambda.sns().create_topic("orders").unwrap();
     assert_eq!(topic, "arn:aws:sns:us-east-1:123456789012:orders");
     let subscription = subscribe(&lambda, &topic, &function);
@@ -88,7 +81,7 @@ async fn a_message_fans_out_to_every_subscribed_function() {
     let names = ["email", "invoice", "stock"];
     let inboxes: Vec<Events> = names.iter().map(|_| Events::default()).collect();
     for (name, inbox) in names.iter().zip(&inboxes) {
-        let function = capturing(&lambda, name, inbox);
+        let function = deploy_capturing(&lambda, name, inbox);
         subscribe(&lambda, &topic, &function);
     }
     let message_id = lambda.sns().publish(&topic, "order 7", None).await.unwrap();
@@ -125,9 +118,9 @@ async fn a_failing_subscriber_is_retried_without_holding_up_the_others() {
     let lambda = Lambda::new();
     let topic = lambda.sns().create_topic("orders").unwrap();
     let events = Events::default();
-    let ok = capturing(&lambda, "invoice", &events);
+    let ok = deploy_capturing(&lambda, "invoice", &events);
     let failing = lambda
-        .create_function(FunctionConfig::new("email"), handler_fn(always_fails))
+        .create_function(FunctionConfig::new("email"), always_fails())
         .unwrap();
     subscribe(&lambda, &topic, &failing);
     subscribe(&lambda, &topic, &ok);
@@ -156,12 +149,10 @@ async fn a_topic_can_be_a_dead_letter_queue() {
     let lambda = Lambda::new();
     let dead_letters = lambda.sns().create_topic("dead-letters").unwrap();
     let alarms = Events::default();
-    let alarm = capturing(&lambda, "alarm", &alarms);
+    let alarm = deploy_capturing(&lambda, "alarm", &alarms);
     subscribe(&lambda, &dead_letters, &alarm);
     let config = FunctionConfig::new("email").dead_letter_queue(&dead_letters);
-    lambda
-        .create_function(config, handler_fn(always_fails))
-        .unwrap();
+    lambda.create_function(config, always_fails()).unwrap();
     lambda
         .put_function_event_invoke_config(
             "email",
@@ -210,10 +201,10 @@ async fn a_topic_can_be_an_on_failure_destination() {
     let lambda = Lambda::new();
     let failures = lambda.sns().create_topic("failures").unwrap();
     let records = Events::default();
-    let watcher = capturing(&lambda, "watcher", &records);
+    let watcher = deploy_capturing(&lambda, "watcher", &records);
     subscribe(&lambda, &failures, &watcher);
     lambda
-        .create_function(FunctionConfig::new("email"), handler_fn(always_fails))
+        .create_function(FunctionConfig::new("email"), always_fails())
         .unwrap();
     let config = EventInvokeConfig::default()
         .maximum_retry_attempts(0)

@@ -1,13 +1,14 @@
 //! SQS queues (visibility timeout, redrive, retention) and the SQS event source mapping: batches,
 //! failures, partial batch responses, concurrency and recursive loops.
 
+use crate::kit::{self, capturing, Events};
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use invoker::event_source_mapping::queue::CONCURRENT_BATCHES;
 use invoker::sqs::QueueAttributes;
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, Lambda, ManagedPolicy,
-    Role, StartingPosition,
+    StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,8 +40,7 @@ fn orders_with_dlq(lambda: &Lambda, visibility: u64, max_receives: u32) -> (Stri
 
 /// A function whose role lets Lambda poll queues for it: the managed policy an SQS mapping needs.
 fn reader(name: &str) -> FunctionConfig {
-    let role = Role::new(format!("{name}-role")).attach(ManagedPolicy::SqsQueueExecution);
-    FunctionConfig::new(name).role(role)
+    kit::reader(name, ManagedPolicy::SqsQueueExecution)
 }
 
 /// The bodies of every message a handler received, in order, shared with the test.
@@ -447,13 +447,10 @@ async fn a_partial_batch_response_naming_an_unknown_message_fails_the_whole_batc
 #[tokio::test(start_paused = true)]
 async fn the_event_has_the_shape_of_an_sqs_event() {
     let lambda = Lambda::new();
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let keep = Arc::clone(&events);
-    let capture = handler_fn(move |event: Value, _ctx: Context| {
-        keep.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
-    });
-    lambda.create_function(reader("process"), capture).unwrap();
+    let events = Events::default();
+    lambda
+        .create_function(reader("process"), capturing(&events))
+        .unwrap();
     let queue = lambda.sqs().create_queue("orders");
     let attributes =
         BTreeMap::from([("priority".to_owned(), ("Number".to_owned(), "1".to_owned()))]);

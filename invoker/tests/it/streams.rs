@@ -2,6 +2,7 @@
 //! ordering, retries that block a shard, bisection, partial batch responses, record age and
 //! retention, on-failure destinations, parallelization and throttles.
 
+use crate::kit::{capturing, reader, records_in, Events};
 use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::event_source_mapping::stream::RecordCounts;
@@ -68,11 +69,6 @@ fn poison_fails(seen: &Seen) -> FunctionCode {
     })
 }
 
-/// A function whose role attaches `policy`: the managed policy a stream mapping needs.
-fn reader(name: &str, policy: ManagedPolicy) -> FunctionConfig {
-    FunctionConfig::new(name).role(Role::new(format!("{name}-role")).attach(policy))
-}
-
 /// A service with a stream of `shards` shards and a function `count` behind `code`.
 fn setup(shards: u32, code: FunctionCode) -> (Lambda, String) {
     let lambda = Lambda::new();
@@ -92,15 +88,6 @@ fn put(lambda: &Lambda, key: &str, data: &str) -> (String, String) {
         .kinesis()
         .put_record("clicks", key, data.as_bytes())
         .unwrap()
-}
-
-fn failure_records(lambda: &Lambda, queue: &str) -> Vec<Value> {
-    lambda
-        .sqs()
-        .messages(queue)
-        .iter()
-        .map(|m| serde_json::from_str(&m.body).unwrap())
-        .collect()
 }
 
 #[tokio::test(start_paused = true)]
@@ -161,12 +148,8 @@ async fn kinesis_refuses_what_aws_refuses() {
 
 #[tokio::test(start_paused = true)]
 async fn the_function_gets_a_kinesis_event_in_aws_shape() {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let captured = Arc::clone(&events);
-    let code = handler_fn(move |event: Value, _ctx: Context| {
-        captured.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
-    });
+    let events = Events::default();
+    let code = capturing(&events);
     let lambda = Lambda::new();
     let stream = lambda.kinesis().create_stream("clicks", 1).unwrap();
     let role = Role::new("clicks-reader").attach(ManagedPolicy::KinesisExecution);
@@ -344,7 +327,7 @@ async fn after_its_retries_a_batch_goes_to_the_on_failure_destination_neighbours
     insta::assert_snapshot!("retries_then_destination", lambda.transcript());
 
     assert_eq!(seen.invocations().len(), 3, "the first try and two retries");
-    let records = failure_records(&lambda, &failures);
+    let records = records_in(&lambda, &failures);
     assert_eq!(records.len(), 1);
     let record = &records[0];
     let request_context = &record["requestContext"];
@@ -441,7 +424,7 @@ async fn bisection_isolates_the_bad_record_without_using_up_retries() {
             vec!["ok-4"],
         ]
     );
-    let records = failure_records(&lambda, &failures);
+    let records = records_in(&lambda, &failures);
     assert_eq!(records.len(), 1);
     let info = &records[0]["KinesisBatchInfo"];
     assert_eq!(info["batchSize"], 1);
@@ -565,7 +548,7 @@ async fn records_older_than_the_maximum_record_age_are_given_up_on() {
     put(&lambda, "a", "30-seconds-later");
     lambda.settle().await;
 
-    let records = failure_records(&lambda, &failures);
+    let records = records_in(&lambda, &failures);
     assert_eq!(records.len(), 1);
     let context = &records[0]["requestContext"];
     assert_eq!(context["condition"], "RecordAgeExceeded");
@@ -598,7 +581,7 @@ async fn records_never_invoked_reach_their_maximum_age_too() {
     lambda.create_event_source_mapping(settings).unwrap();
     put(&lambda, "a", "ok");
     lambda.settle().await;
-    let records = failure_records(&lambda, &failures);
+    let records = records_in(&lambda, &failures);
     assert_eq!(
         records[0]["requestContext"]["condition"],
         "RecordAgeExceeded"
@@ -762,18 +745,9 @@ async fn out_of_range_settings_are_refused_in_aws_words() {
     );
 }
 
-/// A handler that remembers every DynamoDB event it gets.
-fn captures(events: &Arc<Mutex<Vec<Value>>>) -> FunctionCode {
-    let events = Arc::clone(events);
-    handler_fn(move |event: Value, _ctx: Context| {
-        events.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
-    })
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_table_stream_sends_insert_modify_and_remove_in_aws_shape() {
-    let events = Arc::new(Mutex::new(Vec::new()));
+    let events = Events::default();
     let lambda = Lambda::new();
     let stream = lambda.dynamodb().create_table("orders", "id").unwrap();
     assert_eq!(
@@ -783,7 +757,7 @@ async fn a_table_stream_sends_insert_modify_and_remove_in_aws_shape() {
     lambda
         .create_function(
             reader("audit", ManagedPolicy::DynamoDbExecution),
-            captures(&events),
+            capturing(&events),
         )
         .unwrap();
     let settings =
@@ -903,7 +877,7 @@ async fn a_dynamodb_batch_given_up_on_is_described_with_ddb_stream_batch_info() 
         .put_item("orders", json!({ "id": "o-1" }))
         .unwrap();
     lambda.settle().await;
-    let records = failure_records(&lambda, &failures);
+    let records = records_in(&lambda, &failures);
     let info = &records[0]["DDBStreamBatchInfo"];
     assert!(records[0].get("KinesisBatchInfo").is_none());
     assert_eq!(info["streamArn"], stream);
@@ -1062,7 +1036,7 @@ async fn conservation_run(seed: u64) {
         counts.processed,
         "processed at most once: {context}"
     );
-    let described: u64 = failure_records(&lambda, &failures)
+    let described: u64 = records_in(&lambda, &failures)
         .iter()
         .map(|r| r["KinesisBatchInfo"]["batchSize"].as_u64().unwrap())
         .sum();

@@ -1,5 +1,6 @@
 //! Versions, aliases, environment variables and secrets: the release engineer's view of Lambda.
 
+use crate::kit::answer;
 use invoker::{
     handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
     Lambda, ManagedPolicy, Role,
@@ -313,7 +314,7 @@ async fn environment_variables_follow_lambdas_rules_and_the_runtime_adds_its_own
             code,
         )
         .unwrap();
-    let vars = call_json(&lambda, "f").await;
+    let vars = answer(&lambda, "f").await;
     assert_eq!(vars["AWS_REGION"], "us-east-1");
     assert_eq!(vars["AWS_LAMBDA_FUNCTION_NAME"], "f");
     assert_eq!(vars["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"], "512");
@@ -326,12 +327,6 @@ async fn environment_variables_follow_lambdas_rules_and_the_runtime_adds_its_own
         vars.get("AWS_EXECUTION_ENV").is_none(),
         "not set on OS-only runtimes"
     );
-}
-
-async fn call_json(lambda: &Lambda, function: &str) -> Value {
-    let response = lambda.invoke(InvokeRequest::new(function)).await.unwrap();
-    assert_eq!(response.function_error, None, "{}", response.payload_text());
-    response.payload_json().unwrap()
 }
 
 /// A function that decrypts its `API_KEY` variable once, at init.
@@ -362,7 +357,7 @@ async fn a_secret_is_decrypted_at_init_when_the_role_allows_it() {
     let config = FunctionConfig::new("f").env("API_KEY", &blob).role(role);
     lambda.create_function(config, secret_reader()).unwrap();
     for _ in 0..3 {
-        assert_eq!(call_json(&lambda, "f").await["secret_length"], 12);
+        assert_eq!(answer(&lambda, "f").await["secret_length"], 12);
     }
     let decrypts = lambda.transcript().matches("» kms:Decrypt with").count();
     assert_eq!(
