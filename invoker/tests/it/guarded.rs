@@ -184,7 +184,17 @@ fn child_process_that_aborts() {
         return;
     }
     invoker::run(async {
-        let lambda = deployed(FunctionConfig::new("f"), handler_fn(panics_twice));
+        // The process aborts once the sandbox thread has printed the second panic, which can
+        // take longer than `RUNAWAY_AFTER` (with RUST_BACKTRACE set, a backtrace of this big
+        // binary, on a busy machine). Were the call given up as a runaway first, the test would
+        // end and the process exit before the abort: so no runaway limit to speak of here.
+        let lambda = Lambda::builder()
+            .runaway_after(Duration::from_secs(60))
+            .build();
+        let code = handler_fn(panics_twice);
+        lambda
+            .create_function(FunctionConfig::new("f"), code)
+            .unwrap();
         let _ = invoke(&lambda, json!({})).await;
     });
 }
