@@ -13,21 +13,23 @@
 //! `cargo bench -p invoker -- async kinesis` runs only the scenarios named.
 
 use invoker::{
-    handler_fn, Context, EventOutcome, EventSourceMapping, FunctionConfig, HandlerError,
-    InvocationType, InvokeRequest, Lambda, ManagedPolicy, Role, StartingPosition,
+    service_fn, Diagnostic, EventOutcome, EventSourceMapping, FunctionConfig, InvocationType,
+    InvokeRequest, Lambda, LambdaEvent, ManagedPolicy, Role, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-async fn trivial(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn trivial(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     ctx.logger().info("handled");
     Ok(event)
 }
 
 /// A stream consumer that does nothing with its batch: it logs and answers nothing, as most do.
-async fn consume(_batch: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn consume(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     ctx.logger().info("consumed");
     Ok(Value::Null)
 }
@@ -58,7 +60,7 @@ fn sync_invocations() {
     let elapsed = invoker::run(async {
         let lambda = Lambda::new();
         lambda
-            .create_function(FunctionConfig::new("trivial"), handler_fn(trivial))
+            .create_function(FunctionConfig::new("trivial"), service_fn(trivial))
             .expect("valid function");
         let payload = json!({ "n": 1 });
         let started = Instant::now();
@@ -89,11 +91,15 @@ fn async_events_with_failures() {
         let dlq = lambda.sqs().create_queue("dlq");
         let attempts = Arc::new(AtomicU64::new(0));
         // Every tenth attempt fails.
-        let flaky = handler_fn(move |event: Value, _ctx: Context| {
+        let flaky = service_fn(move |event: LambdaEvent<Value>| {
+            let event = event.payload;
             let attempt = attempts.fetch_add(1, Ordering::Relaxed);
             async move {
                 if attempt.is_multiple_of(10) {
-                    return Err(HandlerError::new("Injected", "injected failure"));
+                    return Err(Diagnostic {
+                        error_type: "Injected".into(),
+                        error_message: "injected failure".into(),
+                    });
                 }
                 Ok(event)
             }
@@ -134,9 +140,10 @@ fn burst_against_reserved_concurrency() {
     const REQUESTS: usize = 10_000;
     let (elapsed, throttled, virtual_time) = invoker::run(async {
         let lambda = Lambda::new();
-        let work = handler_fn(|event: Value, _ctx: Context| async move {
+        let work = service_fn(|event: LambdaEvent<Value>| async move {
+            let event = event.payload;
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            Ok::<_, HandlerError>(event)
+            Ok::<_, Diagnostic>(event)
         });
         lambda
             .create_function(FunctionConfig::new("db-writer"), work)
@@ -197,7 +204,7 @@ fn kinesis_stream() {
             .create_function(
                 FunctionConfig::new("count")
                     .role(Role::new("count-role").attach(ManagedPolicy::KinesisExecution)),
-                handler_fn(consume),
+                service_fn(consume),
             )
             .expect("valid function");
         let mapping = EventSourceMapping::new(&stream, "count")

@@ -47,7 +47,7 @@
 //! CORS; a REST API's resources and methods are written as route keys (`GET /items/{id}`) as for
 //! an HTTP API; every REST API has one stage, `prod`, and every HTTP API the `$default` stage.
 
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::events::api_gateway::{self, Arrival, HttpRequest};
 use crate::invoke::{InvokeRequest, InvokeResponse};
 use crate::permissions::Principal;
@@ -216,7 +216,7 @@ impl RouteKey {
     fn parse(key: &str, kind: Kind) -> Result<RouteKey, ServiceError> {
         let bad = |why: &str| {
             ServiceError::new(
-                "BadRequestException",
+                ErrorCode::BadRequestException,
                 400,
                 format!("Invalid route key {key:?}: {why}"),
             )
@@ -398,7 +398,7 @@ impl ApiGateway<'_> {
         let key = RouteKey::parse(route_key, api.kind)?;
         if api.routes.iter().any(|route| route.key == key) {
             return Err(ServiceError::new(
-                "ConflictException",
+                ErrorCode::ConflictException,
                 409,
                 format!("Route with key {route_key} already exists for this API"),
             ));
@@ -551,7 +551,7 @@ impl ApiGateway<'_> {
             }
         };
         match answer {
-            Err(refused) if refused.code == "AccessDeniedException" => (
+            Err(refused) if refused.code == ErrorCode::AccessDeniedException => (
                 kind.error(Failure::Refused),
                 Some("Execution failed due to configuration error: Invalid permissions on Lambda function".to_owned()),
             ),
@@ -582,7 +582,7 @@ impl ApiGateway<'_> {
 
 fn not_found(api_id: &str) -> ServiceError {
     ServiceError::new(
-        "NotFoundException",
+        ErrorCode::NotFoundException,
         404,
         format!("Invalid API identifier specified {api_id}"),
     )
@@ -733,7 +733,7 @@ mod tests {
             "ANY /{proxy+}/more",
         ] {
             let error = RouteKey::parse(bad, Kind::Http).unwrap_err();
-            assert_eq!(error.code, "BadRequestException", "{bad}");
+            assert_eq!(error.code, ErrorCode::BadRequestException, "{bad}");
         }
         assert!(RouteKey::parse("$default", Kind::Rest).is_err());
         assert_eq!(key("$default"), RouteKey::Default);

@@ -233,6 +233,7 @@ fn invalid_name(value: &str) -> ServiceError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     fn scope() -> Scope {
         Scope {
@@ -272,14 +273,17 @@ mod tests {
     #[test]
     fn refuses_what_aws_refuses() {
         let err = |name: &str, q: Option<&str>| scope().parse(name, q).unwrap_err();
-        assert_eq!(err("*", None).code, "ValidationException");
+        assert_eq!(err("*", None).code, ErrorCode::ValidationException);
         assert!(err("*", None).message.starts_with(
             "1 validation error detected: Value '*' at 'functionName' failed to satisfy constraint"
         ));
-        assert_eq!(err("hello", Some("invalid!")).code, "ValidationException");
+        assert_eq!(
+            err("hello", Some("invalid!")).code,
+            ErrorCode::ValidationException
+        );
         assert_eq!(
             err("hello:1", Some("2")).code,
-            "InvalidParameterValueException"
+            ErrorCode::InvalidParameterValueException
         );
         let other_region = err("arn:aws:lambda:eu-west-1:123456789012:function:hello", None);
         assert_eq!(other_region.status, 404);

@@ -41,9 +41,9 @@
 use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
 use crate::concurrency::throttle_backoff;
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::execution::Run;
-use crate::function::HandlerError;
+use crate::function::Diagnostic;
 use crate::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
 use crate::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
@@ -61,7 +61,7 @@ pub const MAX_EVENT_AGE: Duration = Duration::from_secs(6 * 3600);
 const MIN_EVENT_AGE: Duration = Duration::from_secs(60);
 /// The condition the invoker records for an event stopped as a recursive loop. AWS does not
 /// document the one it writes; this is the name of its exception for the same stop.
-pub const RECURSIVE_LOOP: &str = "RecursiveInvocationException";
+pub const RECURSIVE_LOOP: &str = ErrorCode::RecursiveInvocationException.as_str();
 
 /// How Lambda handles an asynchronous event for one function version or alias: the settings of
 /// `aws lambda put-function-event-invoke-config`.
@@ -423,7 +423,7 @@ impl Lambda {
                     self.note(format!(
                         "event {}: throttled ({}), back in the queue for {} ms",
                         queued.request_id,
-                        throttled.reason.unwrap_or(throttled.code),
+                        throttled.cause(),
                         wait.as_millis()
                     ));
                     tokio::time::sleep(wait).await;
@@ -621,7 +621,8 @@ impl Lambda {
         function
             .version(&version)?
             .config
-            .dead_letter_target()
+            .dead_letter_queue
+            .as_deref()
             .map(str::to_owned)
     }
 
@@ -647,7 +648,7 @@ impl Lambda {
 struct FailureContext {
     condition: &'static str,
     attempts: u32,
-    last: Option<(InvokeResponse, HandlerError)>,
+    last: Option<(InvokeResponse, Diagnostic)>,
 }
 
 fn describe_sent(sent_to: &[String]) -> String {

@@ -26,7 +26,7 @@
 //!   to ordinary on-demand environments, which may start cold.
 
 use crate::arn::LATEST;
-use crate::error::ServiceError;
+use crate::error::{ServiceError, ThrottleReason};
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use std::collections::BTreeMap;
@@ -127,7 +127,7 @@ impl Busy {
             Some(reserved) => {
                 if state.concurrency.busy(function) >= reserved {
                     return Err(ServiceError::too_many_requests(
-                        "ReservedFunctionConcurrentInvocationLimitExceeded",
+                        ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded,
                     ));
                 }
             }
@@ -147,7 +147,7 @@ impl Busy {
                     .sum();
                 if unreserved_busy >= limit.saturating_sub(reserved_total) {
                     return Err(ServiceError::too_many_requests(
-                        "ConcurrentInvocationLimitExceeded",
+                        ThrottleReason::ConcurrentInvocationLimitExceeded,
                     ));
                 }
             }

@@ -59,27 +59,48 @@ pub const RUNTIMES: &[&str] = &[
     "java8.al2",
 ];
 
-/// What `aws lambda create-function` takes, minus the code: built with chained setters.
+/// What `aws lambda create-function` takes, minus the code.
+///
+/// Each setting has one name: a field you read (`config.memory_size`) and a chained setter of the
+/// same name that builds (`.memory_size(256)`); the two lists, `env` and `layers`, grow one item
+/// at a time with `.env(key, value)` and `.layer(arn)`. Nothing is checked until the configuration reaches
+/// Lambda: `create_function` and `update_function_configuration` refuse an out-of-range value as
+/// AWS would, so setting a field directly skips nothing.
 ///
 /// ```
 /// use invoker::FunctionConfig;
 /// let config = FunctionConfig::new("hello").memory_size(256).timeout_secs(10);
-/// assert_eq!(config.timeout().as_secs(), 10);
+/// assert_eq!((config.memory_size, config.timeout_secs), (256, 10));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FunctionConfig {
-    name: String,
-    runtime: String,
-    handler: String,
-    memory_size: u32,
-    timeout_secs: u32,
-    description: String,
-    environment: BTreeMap<String, String>,
-    role: Role,
-    dead_letter_target: Option<String>,
-    ephemeral_storage_mb: u32,
-    layers: Vec<String>,
-    code_size: u64,
+    /// The function's name (1–64 letters, digits, `-` and `_`).
+    pub name: String,
+    /// The runtime identifier, e.g. `provided.al2023` or `python3.12`.
+    pub runtime: String,
+    /// The handler string: `file.method` on interpreted runtimes, `bootstrap` on `provided`.
+    pub handler: String,
+    /// Memory in MB (128–10,240). CPU share grows with it.
+    pub memory_size: u32,
+    /// The timeout in whole seconds (1–900).
+    pub timeout_secs: u32,
+    /// A free-text description (up to 256 characters).
+    pub description: String,
+    /// The function's own environment variables (4 KB together; see [`crate::env_vars`]).
+    pub env: BTreeMap<String, String>,
+    /// The execution role the function's code runs as (default: logs only).
+    pub role: Role,
+    /// The dead-letter queue (an SQS queue or SNS topic ARN) for asynchronous events that fail
+    /// every attempt.
+    pub dead_letter_queue: Option<String>,
+    /// The size of `/tmp` in MB: 512 (the default) to 10,240.
+    pub ephemeral_storage_mb: u32,
+    /// The layer versions (ARNs ending in the version number), in the order they are laid into
+    /// `/opt`: a later layer's files replace an earlier one's. At most 5.
+    pub layers: Vec<String>,
+    /// The unzipped size of the deployment package in bytes; with the layers, at most 250 MB.
+    pub code_size_bytes: u64,
 }
 
 impl FunctionConfig {
@@ -93,141 +114,85 @@ impl FunctionConfig {
             memory_size: MIN_MEMORY_MB,
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             description: String::new(),
-            environment: BTreeMap::new(),
+            env: BTreeMap::new(),
             role: Role::default(),
-            dead_letter_target: None,
+            dead_letter_queue: None,
             ephemeral_storage_mb: crate::tmp::DEFAULT_TMP_MB,
             layers: Vec::new(),
-            code_size: DEFAULT_CODE_SIZE_BYTES,
+            code_size_bytes: DEFAULT_CODE_SIZE_BYTES,
         }
     }
 
-    /// Memory in MB (128–10,240). CPU share grows with it.
+    /// Sets [`memory_size`](Self::memory_size), in MB.
     pub fn memory_size(mut self, mb: u32) -> Self {
         self.memory_size = mb;
         self
     }
 
-    /// The timeout in whole seconds (1–900).
+    /// Sets [`timeout_secs`](Self::timeout_secs).
     pub fn timeout_secs(mut self, secs: u32) -> Self {
         self.timeout_secs = secs;
         self
     }
 
-    /// The runtime identifier, e.g. `provided.al2023` or `python3.12`.
+    /// Sets [`runtime`](Self::runtime).
     pub fn runtime(mut self, runtime: impl Into<String>) -> Self {
         self.runtime = runtime.into();
         self
     }
 
-    /// The handler string: `file.method` on interpreted runtimes, `bootstrap` on `provided`.
+    /// Sets [`handler`](Self::handler).
     pub fn handler(mut self, handler: impl Into<String>) -> Self {
         self.handler = handler.into();
         self
     }
 
-    /// A free-text description (up to 256 characters).
+    /// Sets [`description`](Self::description).
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = description.into();
         self
     }
 
-    /// Sets one environment variable (4 KB for all of them together; see [`crate::env_vars`]).
+    /// Sets one variable of [`env`](Self::env), keeping the others.
     pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.environment.insert(key.into(), value.into());
+        self.env.insert(key.into(), value.into());
         self
     }
 
-    /// The execution role the function's code runs as (default: logs only).
+    /// Sets [`role`](Self::role).
     pub fn role(mut self, role: Role) -> Self {
         self.role = role;
         self
     }
 
-    /// The dead-letter queue (an SQS queue or SNS topic ARN) for asynchronous events that fail
-    /// every attempt.
+    /// Sets [`dead_letter_queue`](Self::dead_letter_queue).
     pub fn dead_letter_queue(mut self, target_arn: impl Into<String>) -> Self {
-        self.dead_letter_target = Some(target_arn.into());
+        self.dead_letter_queue = Some(target_arn.into());
         self
     }
 
-    /// The size of `/tmp` in MB: 512 (the default) to 10,240.
+    /// Sets [`ephemeral_storage_mb`](Self::ephemeral_storage_mb).
     pub fn ephemeral_storage_mb(mut self, mb: u32) -> Self {
         self.ephemeral_storage_mb = mb;
         self
     }
 
-    /// Adds a layer version (its ARN, ending in the version number) after the ones already
-    /// listed: a later layer's files replace an earlier one's in `/opt`. At most 5.
+    /// Adds a layer version after the ones already in [`layers`](Self::layers). Like
+    /// [`env`](Self::env), a setter that adds one item to a list is named in the singular.
     pub fn layer(mut self, layer_version_arn: impl Into<String>) -> Self {
         self.layers.push(layer_version_arn.into());
         self
     }
 
-    /// The unzipped size of the deployment package in bytes; with the layers, at most 250 MB.
+    /// Sets [`code_size_bytes`](Self::code_size_bytes).
     pub fn code_size_bytes(mut self, bytes: u64) -> Self {
-        self.code_size = bytes;
+        self.code_size_bytes = bytes;
         self
     }
 
-    /// The function's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The runtime identifier.
-    pub fn runtime_id(&self) -> &str {
-        &self.runtime
-    }
-
-    /// The handler string.
-    pub fn handler_name(&self) -> &str {
-        &self.handler
-    }
-
-    /// Memory in MB.
-    pub fn memory_mb(&self) -> u32 {
-        self.memory_size
-    }
-
-    /// The timeout.
-    pub fn timeout(&self) -> Duration {
+    /// The timeout as a duration, for the clock.
+    pub(crate) fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.into())
-    }
-
-    /// The description.
-    pub fn description_text(&self) -> &str {
-        &self.description
-    }
-
-    /// The function's own environment variables.
-    pub fn environment(&self) -> &BTreeMap<String, String> {
-        &self.environment
-    }
-
-    /// The execution role.
-    pub fn execution_role(&self) -> &Role {
-        &self.role
-    }
-
-    /// The size of `/tmp` in MB.
-    pub fn ephemeral_storage(&self) -> u32 {
-        self.ephemeral_storage_mb
-    }
-
-    /// The layer versions, in the order they are laid into `/opt`.
-    pub fn layer_arns(&self) -> &[String] {
-        &self.layers
-    }
-
-    /// The unzipped size of the deployment package in bytes.
-    pub fn code_size(&self) -> u64 {
-        self.code_size
-    }
-
-    /// The dead-letter queue's ARN, if one is set.
-    pub fn dead_letter_target(&self) -> Option<&str> {
-        self.dead_letter_target.as_deref()
     }
 
     /// Checks every field against Lambda's limits; the first violation is returned as AWS
@@ -286,7 +251,7 @@ impl FunctionConfig {
                 "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to {MAX_DESCRIPTION_LEN}"
             )));
         }
-        if let Some(target) = &self.dead_letter_target {
+        if let Some(target) = &self.dead_letter_queue {
             // A DLQ is a standard SQS queue or an SNS topic.
             if !(target.starts_with("arn:aws:sqs:") || target.starts_with("arn:aws:sns:")) {
                 return Err(ServiceError::invalid_parameter_value(format!(
@@ -294,7 +259,7 @@ impl FunctionConfig {
                 )));
             }
         }
-        env_vars::validate(&self.environment)
+        env_vars::validate(&self.env)
     }
 }
 
@@ -314,12 +279,13 @@ fn range_check(field: &str, value: u32, min: u32, max: u32) -> Result<(), Servic
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn defaults_are_lambdas() {
         let c = FunctionConfig::new("f");
         assert_eq!(
-            (c.memory_mb(), c.timeout().as_secs(), c.runtime_id()),
+            (c.memory_size, c.timeout_secs, c.runtime.as_str()),
             (128, 3, "provided.al2023")
         );
         assert_eq!(c.validate(), Ok(()));
@@ -340,7 +306,7 @@ mod tests {
     fn out_of_range_is_refused_in_aws_words() {
         let err = |c: FunctionConfig| c.validate().unwrap_err();
         let e = err(FunctionConfig::new("f").memory_size(10_241));
-        assert_eq!(e.code, "InvalidParameterValueException");
+        assert_eq!(e.code, ErrorCode::InvalidParameterValueException);
         assert_eq!(
             e.message,
             "'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to 10240"
@@ -355,18 +321,18 @@ mod tests {
         );
         assert_eq!(
             err(FunctionConfig::new("f").timeout_secs(0)).code,
-            "InvalidParameterValueException"
+            ErrorCode::InvalidParameterValueException
         );
         assert!(err(FunctionConfig::new("f").runtime("PYTHON3.9"))
             .message
             .starts_with("Value PYTHON3.9 at 'runtime' failed to satisfy constraint"));
         assert_eq!(
             err(FunctionConfig::new("bad name")).code,
-            "ValidationException"
+            ErrorCode::ValidationException
         );
         assert_eq!(
             err(FunctionConfig::new("f").handler("")).code,
-            "ValidationException"
+            ErrorCode::ValidationException
         );
     }
 }

@@ -5,6 +5,10 @@
 //! that run, the ARN the caller used, the memory limit, where the logs go, and how much time is
 //! left before the timeout. A handler that works in a loop should watch
 //! [`Context::remaining_time`] and stop early rather than be killed mid-way.
+//!
+//! The handler receives the context inside a [`LambdaEvent`], beside the event, with the field
+//! names of the Rust runtime for Lambda (`lambda_runtime`): `event.payload`, `event.context`,
+//! `event.context.request_id`, `event.context.env_config.function_name`.
 
 use crate::clock::{self, VirtualClock};
 use crate::cpu;
@@ -18,35 +22,80 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
-/// The invocation's context, as `lambda_runtime::Context` gives it to a Rust handler.
+/// The invocation's context, with the fields of `lambda_runtime::Context` and the same names, so
+/// a handler that reads them moves to AWS unchanged.
+///
+/// Beside those fields, its methods give what the workbook's simulated environment provides and
+/// a function on AWS reaches another way: [`logger`](Self::logger) (`tracing::info!` on AWS),
+/// [`env`](Self::env) (`std::env::var`), [`tmp`](Self::tmp) and [`opt`](Self::opt) (`std::fs`
+/// under `/tmp` and `/opt`), [`spawn`](Self::spawn) (`tokio::spawn`), [`kms`](Self::kms) (the
+/// `aws-sdk-kms` client). Many simulated functions share one process, so none of that can be
+/// the process's own.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Context {
     /// The request id: the same in the response, the log lines and (for async retries) every
     /// attempt.
-    pub aws_request_id: String,
-    /// The function's name.
-    pub function_name: String,
-    /// The version that runs: `$LATEST` or a number.
-    pub function_version: String,
+    pub request_id: String,
+    /// When the function times out, in milliseconds since the Unix epoch (of the virtual clock).
+    pub deadline: u64,
     /// The ARN the caller used: unqualified, or with the version or alias they named.
     pub invoked_function_arn: String,
-    /// The configured memory in MB.
-    pub memory_limit_in_mb: u32,
-    /// `/aws/lambda/<function>`.
-    pub log_group_name: String,
-    /// The environment's stream, `YYYY/MM/DD/[<version>]<id>`.
-    pub log_stream_name: String,
-    /// Who called, when the caller is a mobile app signed in with Amazon Cognito.
-    pub identity: Option<CognitoIdentity>,
+    /// The X-Ray trace id. Always `None`: the invoker does not model X-Ray traces (it keeps only
+    /// the trace header's `Lineage`, for loop detection; see [`crate::trace`]).
+    pub xray_trace_id: Option<String>,
     /// What a mobile app sent about itself (the Invoke call's `ClientContext`).
     pub client_context: Option<ClientContext>,
-    pub(crate) deadline: Instant,
-    pub(crate) clock: VirtualClock,
+    /// Who called, when the caller is a mobile app signed in with Amazon Cognito.
+    pub identity: Option<CognitoIdentity>,
+    /// The function's name, memory, version and log destination, the same for every invocation
+    /// an environment serves.
+    pub env_config: Arc<Config>,
+    pub(crate) times_out_at: Instant,
     pub(crate) logger: Logger,
     pub(crate) resources: Arc<EnvironmentResources>,
+}
+
+/// What an environment knows about its function, read by `lambda_runtime` from the variables
+/// Lambda sets (`AWS_LAMBDA_FUNCTION_NAME`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, …).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// The function's name.
+    pub function_name: String,
+    /// The configured memory in MB.
+    pub memory: i32,
+    /// The version that runs: `$LATEST` or a number.
+    pub version: String,
+    /// The environment's log stream, `YYYY/MM/DD/[<version>]<id>`.
+    pub log_stream: String,
+    /// The log group, `/aws/lambda/<function>`.
+    pub log_group: String,
+}
+
+/// A function's input: the event and the context, as `lambda_runtime::LambdaEvent` holds them.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct LambdaEvent<T> {
+    /// The event, deserialized into the handler's type.
+    pub payload: T,
+    /// What the handler knows about the invocation.
+    pub context: Context,
+}
+
+impl<T> LambdaEvent<T> {
+    /// An event with its context.
+    pub fn new(payload: T, context: Context) -> Self {
+        Self { payload, context }
+    }
+
+    /// The event and the context, apart.
+    pub fn into_parts(self) -> (T, Context) {
+        (self.payload, self.context)
+    }
 }
 
 /// What an execution environment gives the code running in it, at init and on every invocation:
@@ -58,6 +107,7 @@ pub(crate) struct EnvironmentResources {
     pub tmp: Tmp,
     pub opt: Opt,
     pub background: Background,
+    pub env_config: Arc<Config>,
 }
 
 /// What the init step receives: the environment, before any invocation.
@@ -107,18 +157,12 @@ impl InitContext {
 impl Context {
     /// How long until the function times out, read from the virtual clock.
     pub fn remaining_time(&self) -> Duration {
-        self.deadline.saturating_duration_since(Instant::now())
+        self.times_out_at.saturating_duration_since(Instant::now())
     }
 
-    /// The remaining time in whole milliseconds: `getRemainingTimeInMillis()` in Node.js,
-    /// `get_remaining_time_in_millis()` in Python.
-    pub fn remaining_time_in_millis(&self) -> u64 {
-        self.remaining_time().as_millis() as u64
-    }
-
-    /// The deadline as milliseconds since the Unix epoch (`Context::deadline` in `lambda_runtime`).
-    pub fn deadline_ms(&self) -> u64 {
-        clock::epoch_millis(self.clock.wall_time(self.deadline))
+    /// The deadline as a point in (virtual) time, as `lambda_runtime`'s `Context::deadline()`.
+    pub fn deadline(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_millis(self.deadline)
     }
 
     /// The logger: its lines go to this environment's log stream, tagged with the request id.
@@ -154,7 +198,8 @@ impl Context {
     /// function's memory size it takes longer (below 1,769 MB) on the virtual clock. See
     /// [`crate::cpu`].
     pub async fn compute(&self, work_at_one_vcpu: Duration) {
-        tokio::time::sleep(cpu::duration_at(work_at_one_vcpu, self.memory_limit_in_mb)).await;
+        let memory_mb = self.env_config.memory.unsigned_abs();
+        tokio::time::sleep(cpu::duration_at(work_at_one_vcpu, memory_mb)).await;
     }
 
     /// All the environment variables this invocation sees.

@@ -36,7 +36,7 @@
 //!
 //! ```
 //! use invoker::dynamodb::SortKeyCondition;
-//! use invoker::Lambda;
+//! use invoker::{ErrorCode, Lambda};
 //! use serde_json::json;
 //! invoker::run(async {
 //!     let lambda = Lambda::new();
@@ -54,7 +54,7 @@
 //!     let january = db.query("visits", "ada", Some(SortKeyCondition::begins_with("2025-01"))).unwrap();
 //!     assert_eq!(january, [json!({ "user": "ada", "day": "2025-01-01" }), json!({ "user": "ada", "day": "2025-01-03" })]);
 //!     let again = db.put_item_if_absent("visits", json!({ "user": "ada", "day": "2025-01-01" })).unwrap_err();
-//!     assert_eq!(again.code, "ConditionalCheckFailedException");
+//!     assert_eq!(again.code, ErrorCode::ConditionalCheckFailedException);
 //! });
 //! ```
 //!
@@ -76,7 +76,7 @@
 
 use crate::arn::Scope;
 use crate::clock::{self, VirtualClock};
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::service::{Lambda, State};
 use crate::shard::{Record, RecordBody, Shard, Stream, StreamKind};
 use crate::transcript::{count, Entry};
@@ -245,7 +245,7 @@ impl DynamoDb<'_> {
         let mut state = self.lambda.state();
         if state.dynamodb.contains_key(name) {
             return Err(dynamodb_error(
-                "ResourceInUseException",
+                ErrorCode::ResourceInUseException,
                 format!("Table already exists: {name}"),
             ));
         }
@@ -331,7 +331,7 @@ impl DynamoDb<'_> {
                     "{call}: ConditionalCheckFailedException, the item exists"
                 ));
                 return Err(dynamodb_error(
-                    "ConditionalCheckFailedException",
+                    ErrorCode::ConditionalCheckFailedException,
                     "The conditional request failed".to_owned(),
                 ));
             }
@@ -507,7 +507,7 @@ impl DynamoDb<'_> {
         let arn = format!("arn:aws:dynamodb:{region}:{account_id}:table/{table}");
         self.lambda
             .authorize(action, &arn)
-            .map_err(|denied| dynamodb_error("AccessDeniedException", denied.message()))
+            .map_err(|denied| dynamodb_error(ErrorCode::AccessDeniedException, denied.message()))
     }
 }
 
@@ -522,7 +522,7 @@ fn table_mut<'t>(
 /// DynamoDB's answer for a table that does not exist.
 fn not_found() -> ServiceError {
     dynamodb_error(
-        "ResourceNotFoundException",
+        ErrorCode::ResourceNotFoundException,
         "Requested resource not found".to_owned(),
     )
 }
@@ -640,7 +640,7 @@ fn type_name(value: &Value) -> &'static str {
 }
 
 /// A DynamoDB error: DynamoDB answers every client error with HTTP 400.
-fn dynamodb_error(code: &'static str, message: String) -> ServiceError {
+fn dynamodb_error(code: ErrorCode, message: String) -> ServiceError {
     ServiceError::new(code, 400, message)
 }
 

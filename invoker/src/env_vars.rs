@@ -135,6 +135,7 @@ pub fn runtime_provided(facts: &RuntimeFacts<'_>) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -159,7 +160,7 @@ mod tests {
             ("LAMBDA_TASK_ROOT", "z"),
         ]))
         .unwrap_err();
-        assert_eq!(e.code, "InvalidParameterValueException");
+        assert_eq!(e.code, ErrorCode::InvalidParameterValueException);
         assert!(
             e.message
                 .ends_with("Reserved keys used in this request: AWS_REGION, LAMBDA_TASK_ROOT"),
@@ -173,7 +174,7 @@ mod tests {
         for key in ["1ABC", "A", "MY-KEY", "_X"] {
             assert_eq!(
                 validate(&vars(&[(key, "v")])).unwrap_err().code,
-                "ValidationException",
+                ErrorCode::ValidationException,
                 "{key}"
             );
         }

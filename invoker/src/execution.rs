@@ -17,12 +17,12 @@
 use crate::arn::FunctionRef;
 use crate::clock;
 use crate::concurrency::{Busy, THROTTLE_ROUND_TRIP};
-use crate::context::{Context, EnvironmentResources, InitContext, Logger};
+use crate::context::{Config, Context, EnvironmentResources, InitContext, Logger};
 use crate::cpu;
 use crate::env_vars;
 use crate::environment::{Background, Environment};
-use crate::error::ServiceError;
-use crate::function::{HandlerError, HandlerResult};
+use crate::error::{ServiceError, ThrottleReason};
+use crate::function::{Diagnostic, HandlerResult};
 use crate::invoke::{
     describe_target, InvokeRequest, InvokeResponse, LogType, MAX_SYNC_PAYLOAD_BYTES,
 };
@@ -52,9 +52,9 @@ const BASELINE_MEMORY_MB: u32 = 16;
 /// How one invocation of the handler ended.
 enum Outcome {
     Response(Vec<u8>),
-    Failed(HandlerError),
-    Crashed(HandlerError),
-    TimedOut(HandlerError),
+    Failed(Diagnostic),
+    Crashed(Diagnostic),
+    TimedOut(Diagnostic),
 }
 
 impl Lambda {
@@ -64,7 +64,7 @@ impl Lambda {
     pub(crate) async fn run(
         &self,
         run: Run<'_>,
-    ) -> Result<(InvokeResponse, Option<HandlerError>), ServiceError> {
+    ) -> Result<(InvokeResponse, Option<Diagnostic>), ServiceError> {
         let Run {
             request,
             target,
@@ -127,17 +127,14 @@ impl Lambda {
             (_, Some(error)) => Outcome::Crashed(error),
             (Some(handler), None) => {
                 let context = Context {
-                    aws_request_id: request_id.clone(),
-                    function_name: config.name().to_owned(),
-                    function_version: version.to_owned(),
+                    request_id: request_id.clone(),
+                    deadline: clock::epoch_millis(self.inner.clock.wall_time(deadline)),
                     invoked_function_arn: self.inner.scope.arn_of(target),
-                    memory_limit_in_mb: config.memory_mb(),
-                    log_group_name: group.to_string(),
-                    log_stream_name: stream.to_string(),
-                    identity: request.identity.clone(),
+                    xray_trace_id: None,
                     client_context: request.client_context.clone(),
-                    deadline,
-                    clock: self.inner.clock,
+                    identity: request.identity.clone(),
+                    env_config: Arc::clone(&env.resources.env_config),
+                    times_out_at: deadline,
                     logger: logger.clone(),
                     resources: env.resources.clone(),
                 };
@@ -145,9 +142,9 @@ impl Lambda {
                 // The handler's calls to other services continue this invocation's chain.
                 let caller = Caller {
                     lineage,
-                    function: config.name().to_owned(),
-                    role: config.execution_role().clone(),
-                    name: format!("{}:{version} (environment {})", config.name(), env.number),
+                    function: config.name.to_owned(),
+                    role: config.role.clone(),
+                    name: format!("{}:{version} (environment {})", config.name, env.number),
                     log_group: Arc::clone(&group),
                     log_stream: Arc::clone(&stream),
                 };
@@ -181,17 +178,17 @@ impl Lambda {
             request_id: &request_id,
             duration,
             init_duration,
-            memory_size_mb: config.memory_mb(),
-            max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_mb()),
+            memory_size_mb: config.memory_size,
+            max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_size),
             status,
         };
         platform_log(report.line());
         let billed_ms = report.billed_ms();
-        let gb_seconds = cpu::gb_seconds(config.memory_mb(), billed_ms);
+        let gb_seconds = cpu::gb_seconds(config.memory_size, billed_ms);
         let cost = self.inner.show_cost.then(|| {
             format!(
                 "{billed_ms} ms billed × {} GB = {gb_seconds:.6} GB-s",
-                f64::from(config.memory_mb()) / 1024.0
+                f64::from(config.memory_size) / 1024.0
             )
         });
         {
@@ -201,7 +198,7 @@ impl Lambda {
             if status.is_some() {
                 state.timeline.ended(env.history, now);
             }
-            let usage = state.usage.entry(config.name().to_owned()).or_default();
+            let usage = state.usage.entry(config.name.to_owned()).or_default();
             usage.invocations += 1;
             usage.cold_starts += u64::from(cold);
             usage.billed_ms += billed_ms;
@@ -224,7 +221,7 @@ impl Lambda {
             let mut state = self.state();
             let pool = state
                 .functions
-                .get_mut(config.name())
+                .get_mut(&config.name)
                 .and_then(|f| f.environments.get_mut(version));
             // The pool is gone if the version was deleted or $LATEST updated meanwhile: then the
             // environment is not reused.
@@ -276,7 +273,7 @@ impl Lambda {
         logger: &Logger,
     ) -> Outcome {
         let timed_out = || {
-            HandlerError::new(
+            Diagnostic::new(
                 "Sandbox.Timedout",
                 format!(
                     "RequestId: {request_id} Error: Task timed out after {:.2} seconds",
@@ -288,7 +285,7 @@ impl Lambda {
             Ok(Ok(Ok(response))) => {
                 let bytes = response.to_string().into_bytes();
                 if bytes.len() > MAX_SYNC_PAYLOAD_BYTES {
-                    let error = HandlerError::new(
+                    let error = Diagnostic::new(
                         "Function.ResponseSizeTooLarge",
                         format!("Response payload size exceeded maximum allowed payload size ({MAX_SYNC_RESPONSE_BYTES} bytes)."),
                     );
@@ -359,7 +356,7 @@ impl Lambda {
             None => {
                 if !function.scaling.allow_new_environment(self.elapsed()) {
                     return Err(ServiceError::too_many_requests(
-                        "ConcurrentInvocationLimitExceeded",
+                        ThrottleReason::ConcurrentInvocationLimitExceeded,
                     ));
                 }
                 let number = pool.next_number();
@@ -387,39 +384,46 @@ impl Lambda {
         );
         let history = state
             .timeline
-            .created(config.name(), version, number, self.elapsed());
-        let log_group = logs::log_group_name(config.name());
+            .created(&config.name, version, number, self.elapsed());
+        let log_group = logs::log_group_name(&config.name);
         let log_group_arc: Arc<str> = log_group.as_str().into();
         self.check_log_permissions(state, config, version, number, &log_group, &log_stream);
         let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
             region: &self.inner.scope.region,
-            function_name: config.name(),
+            function_name: &config.name,
             version,
-            memory_mb: config.memory_mb(),
+            memory_mb: config.memory_size,
             log_group: &log_group,
             log_stream: &log_stream,
-            handler: config.handler_name(),
-            runtime: config.runtime_id(),
+            handler: &config.handler,
+            runtime: &config.runtime,
             initialization_type: match provisioned {
                 true => "provisioned-concurrency",
                 false => "on-demand",
             },
         });
         // The function's own variables come last: they may override the unreserved ones.
-        vars.extend(config.environment().clone());
+        vars.extend(config.env.clone());
         let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
             kms: KmsClient {
                 service: Arc::downgrade(&self.inner),
-                role: config.execution_role().clone(),
-                caller: format!("{}:{version} (environment {number})", config.name()),
-                function: config.name().to_owned(),
-                log_group,
+                role: config.role.clone(),
+                caller: format!("{}:{version} (environment {number})", config.name),
+                function: config.name.to_owned(),
+                log_group: log_group.clone(),
                 log_stream: log_stream.clone(),
             },
-            tmp: Tmp::new(config.ephemeral_storage()),
+            tmp: Tmp::new(config.ephemeral_storage_mb),
             opt: code.opt.clone(),
             background: Background::default(),
+            env_config: Arc::new(Config {
+                function_name: config.name.clone(),
+                memory: i32::try_from(config.memory_size).expect("at most 10,240 MB"),
+                version: version.to_owned(),
+                log_stream: log_stream.clone(),
+                log_group,
+            }),
         };
         Environment {
             number,
@@ -446,7 +450,7 @@ impl Lambda {
     ) {
         let scope = &self.inner.scope;
         let arn = logs::log_stream_arn(&scope.region, &scope.account_id, group, stream);
-        let role = config.execution_role();
+        let role = &config.role;
         let Some(missing) = logs::LOG_ACTIONS
             .into_iter()
             .find(|action| !role.allows(action, &arn))
@@ -458,7 +462,7 @@ impl Lambda {
             at: self.elapsed(),
             text: format!(
                 "logs of {}:{version} (environment {number}) dropped: role {} may not {missing} on {arn}",
-                config.name(),
+                config.name,
                 role.name()
             ),
         });
@@ -472,7 +476,7 @@ impl Lambda {
         env: &mut Environment,
         code: &Version,
         version: &str,
-    ) -> (Duration, Option<HandlerError>) {
+    ) -> (Duration, Option<Diagnostic>) {
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let platform_log = |message: String| {
             let event = LogEvent {
@@ -503,9 +507,9 @@ impl Lambda {
         let config = &code.config;
         let caller = Caller {
             lineage: Lineage::default(),
-            function: config.name().to_owned(),
-            role: config.execution_role().clone(),
-            name: format!("{}:{version} (environment {})", config.name(), env.number),
+            function: config.name.to_owned(),
+            role: config.role.clone(),
+            name: format!("{}:{version} (environment {})", config.name, env.number),
             log_group: Arc::clone(&group),
             log_stream: Arc::clone(&stream),
         };
@@ -532,7 +536,7 @@ impl Lambda {
             }
             Ok(Ok(Err(error))) => Some(error),
             Ok(Err(Fault::Panicked(message))) => Some(panicked(&message)),
-            Ok(Err(Fault::Runaway)) | Err(_) => Some(HandlerError::new(
+            Ok(Err(Fault::Runaway)) | Err(_) => Some(Diagnostic::new(
                 "Runtime.InitTimeout",
                 "Init phase exceeded the 10 second limit",
             )),
@@ -584,8 +588,8 @@ fn teardown_failed(fault: &Fault) -> String {
 }
 
 /// A panic, reported as the Rust runtime for Lambda reports one.
-fn panicked(message: &str) -> HandlerError {
-    HandlerError::new(
+fn panicked(message: &str) -> Diagnostic {
+    Diagnostic::new(
         "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
         format!("Lambda panicked: {message}"),
     )

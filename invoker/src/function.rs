@@ -1,59 +1,83 @@
 //! Function code: a handler, and optionally an init step that runs once per environment.
 //!
 //! Every Lambda runtime has the same programming model: `handler(event, context)` returns a
-//! response or an error. Rust's `lambda_runtime` writes it as an async function from a typed event
-//! to a typed response; so does the invoker:
+//! response or an error. The Rust runtime for Lambda, `lambda_runtime`, writes it as an async
+//! function from a [`LambdaEvent`] (the typed event as `payload`, and the `context`) to a
+//! `Result`; so does the invoker, with the same names:
 //!
 //! ```
-//! use invoker::{handler_fn, Context, HandlerError};
+//! use invoker::{service_fn, Error, LambdaEvent};
 //! use serde_json::{json, Value};
 //!
-//! async fn hello(event: Value, ctx: Context) -> Result<Value, HandlerError> {
-//!     ctx.logger().info(format!("event: {event}"));
+//! async fn hello(event: LambdaEvent<Value>) -> Result<Value, Error> {
+//!     event.context.logger().info(format!("event: {}", event.payload));
 //!     Ok(json!({ "message": "hello" }))
 //! }
-//! let code = handler_fn(hello);
+//! let code = service_fn(hello);
 //! ```
+//!
+//! On AWS the same handler runs with `lambda_runtime::run(service_fn(hello)).await`: only the
+//! imports change, and the workbook's extras (the logger here) become their AWS counterparts.
 //!
 //! Code outside the handler runs once, when an execution environment starts (the Init phase), and
 //! what it builds lives as long as the environment. That is where SDK clients and connections go.
 //! [`with_init`] models it: the init step runs on a cold start only, and its state is shared with
 //! every invocation the environment serves.
+//!
+//! # Function errors
+//!
+//! A handler's error becomes the `{"errorType", "errorMessage"}` payload through [`Diagnostic`],
+//! as in `lambda_runtime`: return a `Diagnostic` to choose the `errorType` callers see, or return
+//! [`Error`] (any error, boxed, what `?` makes of it) and the `errorType` is the boxed type's name,
+//! which is what a Rust function on AWS reports too.
 
-use crate::context::{Context, InitContext};
+use crate::context::{Context, InitContext, LambdaEvent};
+use crate::error::ServiceError;
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
-use std::{fmt, future::Future, pin::Pin, sync::Arc};
+use std::{any, fmt, future::Future, pin::Pin, sync::Arc};
 
 /// A boxed future that can move to the sandbox thread.
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-/// What a handler returns: the JSON response, or a function error.
-pub type HandlerResult = Result<Value, HandlerError>;
+/// What a handler returns once its response is JSON: the response, or a function error.
+pub(crate) type HandlerResult = Result<Value, Diagnostic>;
 
 /// A handler ready to run: event and context in, response out. Built by the init step.
 pub(crate) type Handler = Arc<dyn Fn(Value, Context) -> BoxFuture<HandlerResult> + Send + Sync>;
 
 /// The init step: runs once per execution environment and returns the handler it serves with.
 pub(crate) type Init =
-    Arc<dyn Fn(InitContext) -> BoxFuture<Result<Handler, HandlerError>> + Send + Sync>;
+    Arc<dyn Fn(InitContext) -> BoxFuture<Result<Handler, Diagnostic>> + Send + Sync>;
 
-/// A function error as Lambda reports it: `{"errorType": …, "errorMessage": …}`.
+/// Any error, boxed: `lambda_runtime::Error`. `?` turns every `std::error::Error` into one.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// A function error as Lambda reports it: `{"errorType": …, "errorMessage": …}`, with the fields
+/// of `lambda_runtime::Diagnostic`.
 ///
-/// Any `std::error::Error` converts into one with `?`; its `errorType` is then the error's Rust
-/// type name, which is what the Rust runtime for Lambda reports too. Use [`HandlerError::new`] to
-/// choose a short, stable `errorType` that callers can match on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HandlerError {
+/// Return one to choose a short, stable `errorType` that callers can match on:
+///
+/// ```
+/// use invoker::Diagnostic;
+/// let refused = Diagnostic {
+///     error_type: "ValidationError".into(),
+///     error_message: "name is missing".into(),
+/// };
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
     /// The `errorType` field.
     pub error_type: String,
     /// The `errorMessage` field.
     pub error_message: String,
 }
 
-impl HandlerError {
-    /// An error with a chosen type, e.g. `HandlerError::new("ValidationError", "name is missing")`.
-    pub fn new(error_type: impl Into<String>, error_message: impl Into<String>) -> Self {
+impl Diagnostic {
+    /// A diagnostic the platform reports (a timeout, a panic, an oversized response). Function
+    /// code builds its own with the struct's fields, as it would with `lambda_runtime`.
+    pub(crate) fn new(error_type: impl Into<String>, error_message: impl Into<String>) -> Self {
         Self {
             error_type: error_type.into(),
             error_message: error_message.into(),
@@ -64,16 +88,54 @@ impl HandlerError {
     pub fn to_payload(&self) -> Value {
         serde_json::json!({ "errorType": self.error_type, "errorMessage": self.error_message })
     }
-}
 
-// No `impl Error for HandlerError`: with it, this blanket conversion would overlap `From<T> for T`.
-impl<E: std::error::Error> From<E> for HandlerError {
-    fn from(error: E) -> Self {
-        Self::new(std::any::type_name::<E>(), error.to_string())
+    /// A diagnostic named after the type of `value`, as `lambda_runtime` names the errors it
+    /// converts: `std::any::type_name_of_val`.
+    fn named_after<T: fmt::Display + ?Sized>(value: &T) -> Self {
+        Self {
+            error_type: any::type_name_of_val(value).to_owned(),
+            error_message: value.to_string(),
+        }
     }
 }
 
-impl fmt::Display for HandlerError {
+// The conversions `lambda_runtime` provides, so that a handler that compiles here compiles on
+// AWS. Each names the error after its type, as there.
+impl From<Error> for Diagnostic {
+    fn from(error: Error) -> Self {
+        Self::named_after(&error)
+    }
+}
+
+impl From<String> for Diagnostic {
+    fn from(message: String) -> Self {
+        Self::named_after(&message)
+    }
+}
+
+impl From<&'static str> for Diagnostic {
+    fn from(message: &'static str) -> Self {
+        Self::named_after(&message)
+    }
+}
+
+// One more, the workbook's own: a failed call to a simulated service is named after its
+// exception (`NoSuchKey`, `TooManyRequestsException`), so `?` on one reports what went wrong.
+// On AWS an SDK error has no such conversion; a handler gets the same by writing it, from the
+// error's `code()` and message.
+impl From<ServiceError> for Diagnostic {
+    fn from(error: ServiceError) -> Self {
+        Self::new(error.code.as_str(), error.message)
+    }
+}
+
+impl From<std::convert::Infallible> for Diagnostic {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.error_type, self.error_message)
     }
@@ -91,23 +153,24 @@ impl fmt::Debug for FunctionCode {
     }
 }
 
-/// Function code from a handler alone: `async fn(event, Context) -> Result<response, error>`.
+/// Function code from a handler alone: `async fn(LambdaEvent<E>) -> Result<R, Err>`, the shape
+/// `lambda_runtime::service_fn` takes.
 ///
 /// The event and response can be `serde_json::Value` or any serde type, such as the event
 /// structs of the `aws_lambda_events` crate. An event that does not fit the type is a function
 /// error, as with the Rust runtime on AWS.
-pub fn handler_fn<E, R, Err, F, Fut>(handler: F) -> FunctionCode
+pub fn service_fn<E, R, Err, F, Fut>(handler: F) -> FunctionCode
 where
     E: DeserializeOwned + Send + 'static,
     R: Serialize + Send + 'static,
-    Err: Into<HandlerError> + Send + 'static,
-    F: Fn(E, Context) -> Fut + Send + Sync + 'static,
+    Err: Into<Diagnostic> + Send + 'static,
+    F: Fn(LambdaEvent<E>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<R, Err>> + Send + 'static,
 {
     let handler = Arc::new(handler);
     with_init(
-        |_init: InitContext| async { Ok::<(), HandlerError>(()) },
-        move |_state: Arc<()>, event, ctx| handler(event, ctx),
+        |_init: InitContext| async { Ok::<(), Diagnostic>(()) },
+        move |_state: Arc<()>, event| handler(event),
     )
 }
 
@@ -118,8 +181,11 @@ where
 /// through an `Arc`, with every invocation that environment serves. An `Err` from `init` fails the
 /// cold start: the invocation gets a function error and the environment is thrown away.
 ///
+/// On AWS the same split is `main`: build the state, then
+/// `run(service_fn(|event| handler(state.clone(), event)))`.
+///
 /// ```
-/// use invoker::{with_init, Context, HandlerError, InitContext};
+/// use invoker::{with_init, Error, InitContext, LambdaEvent};
 /// use serde_json::{json, Value};
 /// use std::sync::Arc;
 ///
@@ -128,10 +194,10 @@ where
 /// let code = with_init(
 ///     |init: InitContext| async move {
 ///         let endpoint = init.env("DB_ENDPOINT").unwrap_or("db.local").to_owned();
-///         Ok::<_, HandlerError>(Client { endpoint })
+///         Ok::<_, Error>(Client { endpoint })
 ///     },
-///     |client: Arc<Client>, _event: Value, _ctx: Context| async move {
-///         Ok::<_, HandlerError>(json!({ "using": client.endpoint }))
+///     |client: Arc<Client>, _event: LambdaEvent<Value>| async move {
+///         Ok::<_, Error>(json!({ "using": client.endpoint }))
 ///     },
 /// );
 /// ```
@@ -140,11 +206,11 @@ where
     S: Send + Sync + 'static,
     I: Fn(InitContext) -> IFut + Send + Sync + 'static,
     IFut: Future<Output = Result<S, IErr>> + Send + 'static,
-    IErr: Into<HandlerError> + Send + 'static,
+    IErr: Into<Diagnostic> + Send + 'static,
     E: DeserializeOwned + Send + 'static,
     R: Serialize + Send + 'static,
-    Err: Into<HandlerError> + Send + 'static,
-    F: Fn(Arc<S>, E, Context) -> Fut + Send + Sync + 'static,
+    Err: Into<Diagnostic> + Send + 'static,
+    F: Fn(Arc<S>, LambdaEvent<E>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<R, Err>> + Send + 'static,
 {
     let (init, handler) = (Arc::new(init), Arc::new(handler));
@@ -171,23 +237,23 @@ async fn typed_call<S, E, R, Err, F, Fut>(
     handler: &F,
     state: Arc<S>,
     event: Value,
-    ctx: Context,
+    context: Context,
 ) -> HandlerResult
 where
     E: DeserializeOwned,
     R: Serialize,
-    Err: Into<HandlerError>,
-    F: Fn(Arc<S>, E, Context) -> Fut,
+    Err: Into<Diagnostic>,
+    F: Fn(Arc<S>, LambdaEvent<E>) -> Fut,
     Fut: Future<Output = Result<R, Err>>,
 {
-    let event: E = serde_json::from_value(event).map_err(|e| {
-        HandlerError::new(
-            "lambda_runtime::deserializer::DeserializeError",
-            format!(
-                "failed to deserialize the incoming data into the function's payload type: {e}"
-            ),
-        )
+    let payload: E = serde_json::from_value(event).map_err(|e| Diagnostic {
+        error_type: "lambda_runtime::deserializer::DeserializeError".into(),
+        error_message: format!(
+            "failed to deserialize the incoming data into the function's payload type: {e}"
+        ),
     })?;
-    let response = handler(state, event, ctx).await.map_err(Into::into)?;
-    Ok(serde_json::to_value(response)?)
+    let response = handler(state, LambdaEvent::new(payload, context))
+        .await
+        .map_err(Into::into)?;
+    serde_json::to_value(response).map_err(|e| Diagnostic::named_after(&e))
 }

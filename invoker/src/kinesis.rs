@@ -29,7 +29,7 @@
 
 use crate::arn::Scope;
 use crate::clock::{self, VirtualClock};
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::service::Lambda;
 use crate::shard::{hash_key, Record, RecordBody, Shard, Stream, StreamKind};
 use crate::transcript::Entry;
@@ -94,7 +94,7 @@ impl Kinesis<'_> {
         let mut state = self.lambda.state();
         if state.kinesis.contains_key(name) {
             return Err(kinesis_error(
-                "ResourceInUseException",
+                ErrorCode::ResourceInUseException,
                 format!(
                     "Stream {name} under account {} already exists.",
                     scope.account_id
@@ -104,7 +104,7 @@ impl Kinesis<'_> {
         let shards_in_use: usize = state.kinesis.values().map(|s| s.shards.len()).sum();
         if shards_in_use + shard_count as usize > ACCOUNT_SHARD_LIMIT {
             return Err(kinesis_error(
-                "LimitExceededException",
+                ErrorCode::LimitExceededException,
                 format!(
                     "This request would exceed the shard limit for the account {} in {}. Current shard count for the account: {shards_in_use}. Limit: {ACCOUNT_SHARD_LIMIT}. Number of additional shards that would have resulted from this request: {shard_count}.",
                     scope.account_id, scope.region
@@ -178,7 +178,7 @@ impl Kinesis<'_> {
         };
         self.lambda
             .authorize("kinesis:PutRecord", &arn)
-            .map_err(|denied| kinesis_error("AccessDeniedException", denied.message()))?;
+            .map_err(|denied| kinesis_error(ErrorCode::AccessDeniedException, denied.message()))?;
         let mut state = self.lambda.state();
         let hash = hash_key(partition_key);
         let body = RecordBody::Kinesis {
@@ -242,7 +242,7 @@ impl Kinesis<'_> {
     fn not_found(&self, stream: &str) -> ServiceError {
         let name = stream.rsplit('/').next().unwrap_or(stream);
         kinesis_error(
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             format!(
                 "Stream {name} under account {} not found.",
                 self.lambda.inner.scope.account_id
@@ -252,7 +252,7 @@ impl Kinesis<'_> {
 }
 
 /// A Kinesis error: Kinesis answers every client error with HTTP 400.
-fn kinesis_error(code: &'static str, message: String) -> ServiceError {
+fn kinesis_error(code: ErrorCode, message: String) -> ServiceError {
     ServiceError::new(code, 400, message)
 }
 

@@ -10,7 +10,7 @@
 //! faithful is the workflow: key ARNs, the role check with AWS's `AccessDeniedException`
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::iam::Role;
 use crate::service::{Inner, Lambda};
 use crate::transcript::Entry;
@@ -90,7 +90,10 @@ impl KmsClient {
             .check(account_id, &self.function, "kms:Decrypt", key_arn)
         {
             self.record(&service, denied.note());
-            return Err(kms_error("AccessDeniedException", denied.message()));
+            return Err(kms_error(
+                ErrorCode::AccessDeniedException,
+                denied.message(),
+            ));
         }
         if !service.state().kms_keys.contains(key_arn) {
             return Err(kms_not_found(key_arn));
@@ -127,20 +130,20 @@ impl KmsClient {
 }
 
 /// KMS reports every client error with HTTP 400, access denied included.
-fn kms_error(code: &'static str, message: impl Into<String>) -> ServiceError {
+fn kms_error(code: ErrorCode, message: impl Into<String>) -> ServiceError {
     ServiceError::new(code, 400, message)
 }
 
 fn invalid_ciphertext() -> ServiceError {
     kms_error(
-        "InvalidCiphertextException",
+        ErrorCode::InvalidCiphertextException,
         "The ciphertext is not a valid KMS ciphertext blob.",
     )
 }
 
 fn kms_not_found(key_arn: &str) -> ServiceError {
     kms_error(
-        "NotFoundException",
+        ErrorCode::NotFoundException,
         format!("Key '{key_arn}' does not exist"),
     )
 }

@@ -294,6 +294,7 @@ impl Lambda {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     fn layers_with(versions: &[(&str, LayerContent)]) -> Layers {
         let mut layers = Layers::default();
@@ -336,7 +337,7 @@ mod tests {
         let arns = [format!("{ACCOUNT}:big:1")];
         assert!(layers.merge(&arns, 62_144_000).is_ok());
         let error = layers.merge(&arns, 62_144_001).unwrap_err();
-        assert_eq!(error.code, "InvalidParameterValueException");
+        assert_eq!(error.code, ErrorCode::InvalidParameterValueException);
         assert_eq!(error.message, "Function code combined with layers exceeds the maximum allowed size of 262144000 bytes. The actual size is 262144001 bytes.");
     }
 
@@ -346,7 +347,7 @@ mod tests {
         let six = vec![format!("{ACCOUNT}:a:1"); 6];
         assert_eq!(
             layers.merge(&six, 0).unwrap_err().code,
-            "InvalidParameterValueException"
+            ErrorCode::InvalidParameterValueException
         );
         let missing = [format!("{ACCOUNT}:a:2")];
         assert_eq!(
@@ -356,7 +357,7 @@ mod tests {
         let unversioned = [format!("{ACCOUNT}:a")];
         assert_eq!(
             layers.merge(&unversioned, 0).unwrap_err().code,
-            "ValidationException"
+            ErrorCode::ValidationException
         );
     }
 }

@@ -12,17 +12,17 @@
 //! it says so.
 //!
 //! ```
-//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
+//! use invoker::{service_fn, Error, FunctionConfig, InvokeRequest, Lambda, LambdaEvent};
 //! use serde_json::{json, Value};
 //!
-//! async fn hello(event: Value, ctx: Context) -> Result<Value, HandlerError> {
-//!     ctx.logger().info("saying hello");
-//!     Ok(json!({ "hello": event["name"] }))
+//! async fn hello(event: LambdaEvent<Value>) -> Result<Value, Error> {
+//!     event.context.logger().info("saying hello");
+//!     Ok(json!({ "hello": event.payload["name"] }))
 //! }
 //!
 //! invoker::run(async {
 //!     let lambda = Lambda::new();
-//!     lambda.create_function(FunctionConfig::new("hello"), handler_fn(hello)).unwrap();
+//!     lambda.create_function(FunctionConfig::new("hello"), service_fn(hello)).unwrap();
 //!     let response = lambda
 //!         .invoke(InvokeRequest::new("hello").payload(json!({ "name": "Ada" })))
 //!         .await
@@ -129,11 +129,13 @@ pub use api_gateway::HttpResponse;
 pub use async_invoke::{EventInvokeConfig, EventOutcome};
 pub use clock::sleep;
 pub use config::FunctionConfig;
-pub use context::{ClientContext, CognitoIdentity, Context, InitContext, Logger};
-pub use error::ServiceError;
+pub use context::{
+    ClientContext, CognitoIdentity, Config, Context, InitContext, LambdaEvent, Logger,
+};
+pub use error::{ErrorCode, ServiceError, ThrottleReason};
 pub use event_source_mapping::{EventSourceMapping, StartingPosition};
 pub use events::api_gateway::HttpRequest;
-pub use function::{handler_fn, with_init, FunctionCode, HandlerError, HandlerResult};
+pub use function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
 pub use iam::{ManagedPolicy, Role};
 pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
 pub use kms::KmsClient;

@@ -47,7 +47,7 @@
 //! other calls that take a function name read an ARN of another account as this account's.
 
 use crate::arn::{FunctionRef, LATEST};
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::iam::{action_match, wildcard_match};
 use crate::service::Lambda;
 use crate::trace;
@@ -429,7 +429,7 @@ impl Lambda {
 
 /// Lambda's refusal of an invoke that no policy allows.
 fn access_denied(message: String) -> ServiceError {
-    ServiceError::new("AccessDeniedException", 403, message)
+    ServiceError::new(ErrorCode::AccessDeniedException, 403, message)
 }
 
 /// The policy a call about `target` reads: the unqualified function's is `$LATEST`'s.

@@ -11,19 +11,19 @@
 //! suffixes overlap (one ends the other).
 //!
 //! ```
-//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, Permission};
+//! use invoker::{service_fn, Error, FunctionConfig, Lambda, LambdaEvent, Permission};
 //! use invoker::aws_lambda_events::s3::S3Event;
 //! use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
 //!
-//! async fn on_upload(event: S3Event, ctx: Context) -> Result<(), HandlerError> {
-//!     let key = event.records[0].s3.object.key.clone().unwrap_or_default();
-//!     ctx.logger().info(format!("new object: {key}"));
+//! async fn on_upload(event: LambdaEvent<S3Event>) -> Result<(), Error> {
+//!     let key = event.payload.records[0].s3.object.key.clone().unwrap_or_default();
+//!     event.context.logger().info(format!("new object: {key}"));
 //!     Ok(())
 //! }
 //!
 //! invoker::run(async {
 //!     let lambda = Lambda::new();
-//!     let function = lambda.create_function(FunctionConfig::new("on-upload"), handler_fn(on_upload)).unwrap();
+//!     let function = lambda.create_function(FunctionConfig::new("on-upload"), service_fn(on_upload)).unwrap();
 //!     let bucket = lambda.s3().create_bucket("photos").unwrap();
 //!     // S3 may invoke the function for this bucket of this account, and for nothing else.
 //!     let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
@@ -59,7 +59,7 @@
 //! uploads, no bucket policies, and queue or topic destinations are not simulated.
 
 use crate::clock;
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::iam::Denied;
 use crate::ids::md5_hex;
 use crate::invoke::{InvocationType, InvokeRequest};
@@ -297,7 +297,7 @@ impl S3<'_> {
             && name.ends_with(|c: char| c.is_ascii_alphanumeric());
         if !valid {
             return Err(s3_error(
-                "InvalidBucketName",
+                ErrorCode::InvalidBucketName,
                 400,
                 "The specified bucket is not valid.",
             ));
@@ -306,7 +306,7 @@ impl S3<'_> {
         let mut state = self.lambda.state();
         if state.buckets.buckets.contains_key(name) {
             return Err(s3_error(
-                "BucketAlreadyOwnedByYou",
+                ErrorCode::BucketAlreadyOwnedByYou,
                 409,
                 "Your previous request to create the named bucket succeeded and you already own it.",
             ));
@@ -340,7 +340,7 @@ impl S3<'_> {
         for (i, config) in configurations.iter().enumerate() {
             if config.events.is_empty() {
                 return Err(s3_error(
-                    "MalformedXML",
+                    ErrorCode::MalformedXML,
                     400,
                     "The XML you provided was not well-formed or did not validate against our published schema",
                 ));
@@ -443,7 +443,7 @@ impl S3<'_> {
             // Only a caller that may list the bucket learns that the key is not there.
             self.lambda
                 .authorize("s3:ListBucket", &bucket_arn(bucket))
-                .map_err(|_| s3_error("AccessDenied", 403, "Access Denied"))?;
+                .map_err(|_| s3_error(ErrorCode::AccessDenied, 403, "Access Denied"))?;
             return Err(no_such_key());
         };
         let line = format!("s3:GetObject {bucket}/{key} ({} bytes)", body.len());
@@ -614,7 +614,7 @@ impl S3<'_> {
             .authorize(action, &resource)
             .map_err(|denied: Denied| {
                 let message = denied.message_with(&denied.action, &format!("\"{resource}\""));
-                s3_error("AccessDenied", 403, &message)
+                s3_error(ErrorCode::AccessDenied, 403, &message)
             })
     }
 }
@@ -682,17 +682,25 @@ pub fn url_decode_key(encoded: &str) -> String {
 }
 
 fn no_such_bucket() -> ServiceError {
-    s3_error("NoSuchBucket", 404, "The specified bucket does not exist")
+    s3_error(
+        ErrorCode::NoSuchBucket,
+        404,
+        "The specified bucket does not exist",
+    )
 }
 
 fn no_such_key() -> ServiceError {
-    s3_error("NoSuchKey", 404, "The specified key does not exist.")
+    s3_error(
+        ErrorCode::NoSuchKey,
+        404,
+        "The specified key does not exist.",
+    )
 }
 
 fn invalid_argument(message: &str) -> ServiceError {
-    s3_error("InvalidArgument", 400, message)
+    s3_error(ErrorCode::InvalidArgument, 400, message)
 }
 
-fn s3_error(code: &'static str, status: u16, message: &str) -> ServiceError {
+fn s3_error(code: ErrorCode, status: u16, message: &str) -> ServiceError {
     ServiceError::new(code, status, message)
 }

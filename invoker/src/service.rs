@@ -308,31 +308,26 @@ impl Lambda {
         code: FunctionCode,
     ) -> Result<String, ServiceError> {
         config.validate()?;
-        let arn = self.inner.scope.function_arn(config.name());
+        let arn = self.inner.scope.function_arn(&config.name);
         let mut state = self.state();
-        if state.functions.contains_key(config.name()) {
+        if state.functions.contains_key(&config.name) {
             return Err(ServiceError::resource_conflict(format!(
                 "Function already exist: {}",
-                config.name()
+                config.name
             )));
         }
-        let opt = state
-            .layers
-            .merge(config.layer_arns(), config.code_size())?;
-        let (runtime_version, runtime_version_arn) = runtime_version(
-            config.runtime_id(),
-            &self.inner.scope.region,
-            &mut state.ids,
-        );
+        let opt = state.layers.merge(&config.layers, config.code_size_bytes)?;
+        let (runtime_version, runtime_version_arn) =
+            runtime_version(&config.runtime, &self.inner.scope.region, &mut state.ids);
         let mut text = format!(
             "create-function {arn} ({}, {} MB, timeout {} s)",
-            config.runtime_id(),
-            config.memory_mb(),
+            config.runtime,
+            config.memory_size,
             config.timeout().as_secs()
         );
-        if !config.layer_arns().is_empty() {
+        if !config.layers.is_empty() {
             let layers: Vec<&str> = config
-                .layer_arns()
+                .layers
                 .iter()
                 .map(|arn| crate::layers::short_name(arn))
                 .collect();
@@ -343,7 +338,7 @@ impl Lambda {
             text,
         });
         state.functions.insert(
-            config.name().to_owned(),
+            config.name.to_owned(),
             Function {
                 latest: Arc::new(Version {
                     config,

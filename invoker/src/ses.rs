@@ -18,7 +18,7 @@
 //! Simplified here: verifying an address takes effect at once (on AWS the owner must click a
 //! link), there are no sending quotas, bounces or domains, and a message is plain text.
 
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::service::Lambda;
 use crate::transcript::Entry;
 use std::collections::BTreeSet;
@@ -124,7 +124,7 @@ impl Ses<'_> {
             .authorize("ses:SendEmail", &identity)
             .map_err(|denied| {
                 ServiceError::new(
-                    "AccessDenied",
+                    ErrorCode::AccessDenied,
                     403,
                     format!(
                         "User `{}' is not authorized to perform `ses:SendEmail' on resource `{identity}'",
@@ -145,7 +145,7 @@ impl Ses<'_> {
             .collect();
         if !unverified.is_empty() {
             return Err(ServiceError::new(
-                "MessageRejected",
+                ErrorCode::MessageRejected,
                 400,
                 format!(
                     "Email address is not verified. The following identities failed the check in region {region}: {}",
@@ -187,7 +187,10 @@ mod tests {
         let ses = lambda.ses();
         let email = Email::new("shop@example.com", "ada@example.com", "Hi", "Hello");
         let rejected = ses.send_email(email.clone()).unwrap_err();
-        assert_eq!((rejected.code, rejected.status), ("MessageRejected", 400));
+        assert_eq!(
+            (rejected.code, rejected.status),
+            (ErrorCode::MessageRejected, 400)
+        );
         assert_eq!(
             rejected.message,
             "Email address is not verified. The following identities failed the check in region US-EAST-1: shop@example.com, ada@example.com"

@@ -8,17 +8,17 @@
 //! three events with the same `MessageId` and three request ids of their own.
 //!
 //! ```
-//! use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, Permission};
+//! use invoker::{service_fn, Error, FunctionConfig, Lambda, LambdaEvent, Permission};
 //! use invoker::aws_lambda_events::sns::SnsEvent;
 //!
-//! async fn on_order(event: SnsEvent, ctx: Context) -> Result<(), HandlerError> {
-//!     ctx.logger().info(&event.records[0].sns.message);
+//! async fn on_order(event: LambdaEvent<SnsEvent>) -> Result<(), Error> {
+//!     event.context.logger().info(&event.payload.records[0].sns.message);
 //!     Ok(())
 //! }
 //!
 //! invoker::run(async {
 //!     let lambda = Lambda::new();
-//!     let function = lambda.create_function(FunctionConfig::new("email"), handler_fn(on_order)).unwrap();
+//!     let function = lambda.create_function(FunctionConfig::new("email"), service_fn(on_order)).unwrap();
 //!     let topic = lambda.sns().create_topic("orders").unwrap();
 //!     // SNS may invoke the function for this topic only.
 //!     let sns_may_invoke = Permission::new("sns-orders", "sns.amazonaws.com").source_arn(&topic);
@@ -46,7 +46,7 @@
 
 use crate::arn::FunctionRef;
 use crate::clock;
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::invoke::{InvocationType, InvokeRequest};
 use crate::permissions::Principal;
 use crate::service::Lambda;
@@ -141,7 +141,7 @@ impl Sns<'_> {
             "sqs" | "http" | "https" | "email" | "email-json" | "sms" | "application"
             | "firehose" => {
                 return Err(sns_error(
-                    "InvalidParameter",
+                    ErrorCode::InvalidParameter,
                     400,
                     format!("The invoker delivers SNS messages to Lambda functions only; protocol {protocol} is not simulated."),
                 ))
@@ -198,7 +198,7 @@ impl Sns<'_> {
             .map_err(|denied| {
                 // SNS writes its actions' prefix in capitals.
                 let message = denied.message_with("SNS:Publish", topic_arn);
-                sns_error("AuthorizationError", 403, message)
+                sns_error(ErrorCode::AuthorizationError, 403, message)
             })?;
         self.publish_with_attributes(topic_arn, message.into(), subject, BTreeMap::new())
             .await
@@ -316,18 +316,18 @@ impl Sns<'_> {
 
 /// SNS's answer for a topic that is not there.
 fn topic_not_found() -> ServiceError {
-    sns_error("NotFound", 404, "Topic does not exist".into())
+    sns_error(ErrorCode::NotFound, 404, "Topic does not exist".into())
 }
 
 /// SNS's answer for a parameter it refuses: `Invalid parameter: <what>`.
 fn invalid_parameter(what: &str) -> ServiceError {
     sns_error(
-        "InvalidParameter",
+        ErrorCode::InvalidParameter,
         400,
         format!("Invalid parameter: {what}"),
     )
 }
 
-fn sns_error(code: &'static str, status: u16, message: String) -> ServiceError {
+fn sns_error(code: ErrorCode, status: u16, message: String) -> ServiceError {
     ServiceError::new(code, status, message)
 }

@@ -32,7 +32,7 @@
 //! is next used, with the time they expired.
 
 use crate::clock;
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::ids::md5_hex;
 use crate::service::{Lambda, State};
 use crate::trace::{self, Lineage};
@@ -143,7 +143,7 @@ impl QueueAttributes {
     fn validate(&self, queues: &Queues) -> Result<(), ServiceError> {
         let invalid = |name: &str| {
             sqs_error(
-                "InvalidAttributeValue",
+                ErrorCode::InvalidAttributeValue,
                 format!("Invalid value for the parameter {name}."),
             )
         };
@@ -166,7 +166,7 @@ impl QueueAttributes {
                 return Ok(());
             };
             return Err(sqs_error(
-                "InvalidAttributeValue",
+                ErrorCode::InvalidAttributeValue,
                 format!(
                     r#"Value {{"deadLetterTargetArn":"{}","maxReceiveCount":"{}"}} for parameter RedrivePolicy is invalid. Reason: {reason}"#,
                     policy.dead_letter_target_arn, policy.max_receive_count
@@ -297,7 +297,7 @@ impl Sqs<'_> {
             return match existing.attributes.first_difference(&attributes) {
                 None => Ok(arn),
                 Some(attribute) => Err(sqs_error(
-                    "QueueAlreadyExists",
+                    ErrorCode::QueueAlreadyExists,
                     format!("A queue already exists with the same name and a different value for attribute {attribute}"),
                 )),
             };
@@ -389,7 +389,7 @@ impl Sqs<'_> {
     ) -> Result<Vec<Message>, ServiceError> {
         if !(1..=MAX_MESSAGES_PER_RECEIVE).contains(&max_messages) {
             return Err(sqs_error(
-                "InvalidParameterValue",
+                ErrorCode::InvalidParameterValue,
                 format!("Value {max_messages} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and {MAX_MESSAGES_PER_RECEIVE}, if provided."),
             ));
         }
@@ -425,7 +425,7 @@ impl Sqs<'_> {
     fn authorize(&self, action: &str, queue_arn: &str) -> Result<(), ServiceError> {
         self.lambda.authorize(action, queue_arn).map_err(|denied| {
             ServiceError::new(
-                "AccessDenied",
+                ErrorCode::AccessDenied,
                 403,
                 denied.message_with(&action.to_ascii_lowercase(), queue_arn),
             )
@@ -675,12 +675,12 @@ fn queue_mut<'a>(state: &'a mut State, queue_arn: &str) -> Result<&'a mut Queue,
 /// SQS's answer for a queue that is not there.
 pub(crate) fn non_existent_queue() -> ServiceError {
     sqs_error(
-        "AWS.SimpleQueueService.NonExistentQueue",
+        ErrorCode::NonExistentQueue,
         "The specified queue does not exist.".into(),
     )
 }
 
 /// SQS reports client errors with HTTP 400.
-fn sqs_error(code: &'static str, message: String) -> ServiceError {
+fn sqs_error(code: ErrorCode, message: String) -> ServiceError {
     ServiceError::new(code, 400, message)
 }

@@ -111,13 +111,13 @@ impl Lambda {
             "update-function-configuration",
             |latest, layers| {
                 let config = change(latest.config.clone());
-                if config.name() != latest.config.name() {
+                if config.name != latest.config.name {
                     return Err(ServiceError::invalid_parameter_value(
                         "A function's name cannot be changed; create a new function instead.",
                     ));
                 }
                 config.validate()?;
-                latest.opt = layers.merge(config.layer_arns(), config.code_size())?;
+                latest.opt = layers.merge(&config.layers, config.code_size_bytes)?;
                 latest.config = config;
                 Ok(())
             },

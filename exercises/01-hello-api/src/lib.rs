@@ -23,14 +23,14 @@
 //! Stuck? `cargo xtask hint hello-api` shows the next hint.
 
 use invoker::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ServiceError};
 
 // ANCHOR: handler
 /// The handler: a proxy event in, a proxy response out.
 pub async fn greet(
-    event: ApiGatewayProxyRequest,
-    ctx: Context,
-) -> Result<ApiGatewayProxyResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayProxyRequest>,
+) -> Result<ApiGatewayProxyResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     // TODO: read `name` from the query string, log, and answer 200 or 400 as the table above says.
     let _ = (event, ctx);
     todo!("answer the greeting request")
@@ -42,7 +42,7 @@ pub async fn greet(
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     let config =
         FunctionConfig::new("hello").description("Greets the caller named in the query string");
-    lambda.create_function(config, handler_fn(greet))?;
+    lambda.create_function(config, service_fn(greet))?;
     Ok(())
 }
 // ANCHOR_END: deploy

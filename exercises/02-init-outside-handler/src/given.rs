@@ -4,7 +4,7 @@
 //! part is `customer_api`, in `lib.rs`.
 
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -53,9 +53,7 @@ impl Database {
 
     /// Opens a connection; it takes [`CONNECT_TIME`]. The future it returns owns all it needs,
     /// so it can be returned from a closure as it is: `move |_init: InitContext| db.connect()`.
-    pub fn connect(
-        &self,
-    ) -> impl Future<Output = Result<Connection, HandlerError>> + Send + 'static {
+    pub fn connect(&self) -> impl Future<Output = Result<Connection, Diagnostic>> + Send + 'static {
         let opened = Arc::clone(&self.connections_opened);
         async move {
             invoker::sleep(CONNECT_TIME).await;
@@ -80,13 +78,14 @@ pub struct Connection {
 impl Connection {
     /// Looks a customer up; it takes [`QUERY_TIME`]. The answer names the connection that served
     /// it, so you can see which requests shared one. An unknown id is a `CustomerNotFound` error.
-    pub async fn find_customer(&self, customer_id: &str) -> Result<Value, HandlerError> {
+    pub async fn find_customer(&self, customer_id: &str) -> Result<Value, Diagnostic> {
         invoker::sleep(QUERY_TIME).await;
         let (id, name) = CUSTOMERS
             .iter()
             .find(|(id, _)| *id == customer_id)
-            .ok_or_else(|| {
-                HandlerError::new("CustomerNotFound", format!("no customer {customer_id}"))
+            .ok_or_else(|| Diagnostic {
+                error_type: "CustomerNotFound".into(),
+                error_message: format!("no customer {customer_id}"),
             })?;
         Ok(json!({ "customerId": id, "name": name, "connection": self.number }))
     }
@@ -97,7 +96,8 @@ impl Connection {
 /// waits [`CONNECT_TIME`] before its 5 ms query, and the database sees one new connection per
 /// request.
 pub fn connect_in_handler(db: Database) -> FunctionCode {
-    handler_fn(move |request: Request, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<Request>| {
+        let request = event.payload;
         let connecting = db.connect();
         async move {
             let connection = connecting.await?;

@@ -4,8 +4,8 @@
 //! your part is in `lib.rs`.
 
 use invoker::{
-    cpu, handler_fn, logs, Context, FunctionCode, FunctionConfig, HandlerError, InvokeRequest,
-    Lambda, LogType, ServiceError,
+    cpu, logs, service_fn, Diagnostic, FunctionCode, FunctionConfig, InvokeRequest, Lambda,
+    LambdaEvent, LogType, ServiceError,
 };
 use serde_json::{json, Value};
 use std::fmt;
@@ -23,9 +23,10 @@ pub const WARM_CALLS: usize = 3;
 
 /// The code of `thumbnails`: CPU-bound work and nothing else.
 pub fn make_thumbnail() -> FunctionCode {
-    handler_fn(|_image: Value, ctx: Context| async move {
+    service_fn(|event: LambdaEvent<Value>| async move {
+        let ctx = event.context;
         ctx.compute(WORK_AT_ONE_VCPU).await;
-        Ok::<_, HandlerError>(json!({ "thumbnail": "cat-128x128.jpg" }))
+        Ok::<_, Diagnostic>(json!({ "thumbnail": "cat-128x128.jpg" }))
     })
 }
 

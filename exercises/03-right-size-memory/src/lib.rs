@@ -19,7 +19,7 @@
 //!   Then call it `WARM_CALLS` times; the `Measurement` is the slowest of those calls: its
 //!   `duration` and its `billed_ms`.
 //! - **`find_cheapest_memory(lambda, candidates, latency_target)`**: note the memory the
-//!   function has now (`lambda.get_function_configuration(FUNCTION)?.memory_mb()`), `measure`
+//!   function has now (`lambda.get_function_configuration(FUNCTION)?.memory_size`), `measure`
 //!   each candidate in the order given, then choose:
 //!   - only sizes whose `duration` is at most `latency_target` qualify;
 //!   - of those, the one with the lowest `gb_seconds()`; of equally cheap ones, the smaller;

@@ -56,7 +56,7 @@ fn memory_now(lambda: &Lambda) -> u32 {
     lambda
         .get_function_configuration(FUNCTION)
         .unwrap()
-        .memory_mb()
+        .memory_size
 }
 
 #[tokio::test(start_paused = true)]

@@ -5,7 +5,7 @@
 use invoker::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::{header::CONTENT_TYPE, HeaderValue};
-use invoker::{handler_fn, FunctionCode, FunctionConfig, Lambda, Permission, ServiceError};
+use invoker::{service_fn, FunctionCode, FunctionConfig, Lambda, Permission, ServiceError};
 use serde_json::{json, Value};
 
 use crate::handle;
@@ -124,7 +124,7 @@ pub fn deploy_code(lambda: &Lambda, code: FunctionCode) -> Result<String, Servic
 
 /// Deploys the bookshop with your `handle`; returns the API's id.
 pub fn deploy_bookshop(lambda: &Lambda) -> Result<String, ServiceError> {
-    deploy_code(lambda, handler_fn(handle))
+    deploy_code(lambda, service_fn(handle))
 }
 
 /// Deploys the bookshop, for the command line.

@@ -44,14 +44,14 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use invoker::{Context, HandlerError};
+use invoker::{Diagnostic, LambdaEvent};
 
 // ANCHOR: handle
 /// The handler: an HTTP API event in, a response out, for both routes.
 pub async fn handle(
-    event: ApiGatewayV2httpRequest,
-    ctx: Context,
-) -> Result<ApiGatewayV2httpResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayV2httpRequest>,
+) -> Result<ApiGatewayV2httpResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     // TODO: answer as the table above says. Which route matched: `event.route_key` (compare it
     // with BOOK_ROUTE and COVER_ROUTE); the method: `event.request_context.http.method`; the id:
     // `event.path_parameters.get("id")`, a string to parse into a `u32`. Build JSON answers with

@@ -4,7 +4,7 @@
 use api_gateway::{deploy_bookshop, deploy_code, find_book, handle, FUNCTION};
 use assert_json_diff::assert_json_eq;
 use invoker::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-use invoker::{handler_fn, Context, HandlerError, HttpRequest, HttpResponse, Lambda};
+use invoker::{service_fn, Diagnostic, Error, HttpRequest, HttpResponse, Lambda, LambdaEvent};
 use serde_json::{json, Map, Value};
 
 /// A fresh service with the bookshop deployed; returns it and the API's id.
@@ -167,11 +167,11 @@ async fn a_path_with_no_route_never_reaches_the_function() {
 /// A handler that builds the right response, then makes a classic mistake on the way out: the
 /// body goes back as a JSON object instead of a string.
 async fn forgets_to_serialize_the_body(
-    event: ApiGatewayV2httpRequest,
-    ctx: Context,
-) -> Result<Value, HandlerError> {
-    let mut response = serde_json::to_value(handle(event, ctx).await?)?;
-    let body: Value = serde_json::from_str(response["body"].as_str().unwrap_or("null"))?;
+    event: LambdaEvent<ApiGatewayV2httpRequest>,
+) -> Result<Value, Diagnostic> {
+    let mut response = serde_json::to_value(handle(event).await?).map_err(Error::from)?;
+    let body: Value =
+        serde_json::from_str(response["body"].as_str().unwrap_or("null")).map_err(Error::from)?;
     response["body"] = body;
     Ok(response)
 }
@@ -179,7 +179,7 @@ async fn forgets_to_serialize_the_body(
 #[tokio::test(start_paused = true)]
 async fn an_answer_api_gateway_cannot_read_is_a_500_though_the_function_succeeded() {
     let lambda = Lambda::builder().seed(4).build();
-    let api = deploy_code(&lambda, handler_fn(forgets_to_serialize_the_body)).unwrap();
+    let api = deploy_code(&lambda, service_fn(forgets_to_serialize_the_body)).unwrap();
     let response = send(&lambda, &api, HttpRequest::get("/books/1")).await;
     assert_eq!(
         (response.status, response.text()),

@@ -6,7 +6,7 @@
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, NotificationConfiguration};
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, Permission, Role,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, Permission, Role,
     ServiceError,
 };
 
@@ -33,8 +33,11 @@ pub fn photo(width: u32, height: u32) -> Vec<u8> {
 
 /// Resizes a photo to `width` pixels wide. Anything that is not a photo is refused with a
 /// `NotAPhoto` error.
-pub fn resize(image: &[u8], width: u32) -> Result<Vec<u8>, HandlerError> {
-    let not_a_photo = || HandlerError::new("NotAPhoto", "the object is not a photo");
+pub fn resize(image: &[u8], width: u32) -> Result<Vec<u8>, Diagnostic> {
+    let not_a_photo = || Diagnostic {
+        error_type: "NotAPhoto".into(),
+        error_message: "the object is not a photo".into(),
+    };
     let header = image
         .split(|b| *b == b'\n')
         .next()
@@ -54,7 +57,7 @@ pub fn resize(image: &[u8], width: u32) -> Result<Vec<u8>, HandlerError> {
 /// an S3 client made once, outside the handler).
 pub fn thumbnail_code(lambda: &Lambda) -> FunctionCode {
     let account = lambda.clone();
-    handler_fn(move |event: S3Event, ctx: Context| make_thumbnails(account.clone(), event, ctx))
+    service_fn(move |event: LambdaEvent<S3Event>| make_thumbnails(account.clone(), event))
 }
 
 // ANCHOR: next_to_the_upload
@@ -63,7 +66,8 @@ pub fn thumbnail_code(lambda: &Lambda) -> FunctionCode {
 /// `a_thumbnail_next_to_its_photo_loops_until_lambda_stops_it` to see why.
 pub fn next_to_the_upload(lambda: &Lambda) -> FunctionCode {
     let account = lambda.clone();
-    handler_fn(move |event: S3Event, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<S3Event>| {
+        let event = event.payload;
         let account = account.clone();
         async move {
             for record in event.records {
@@ -77,7 +81,7 @@ pub fn next_to_the_upload(lambda: &Lambda) -> FunctionCode {
                     .put_object(BUCKET, &next_to_it, thumbnail)
                     .await?;
             }
-            Ok::<(), HandlerError>(())
+            Ok::<(), Diagnostic>(())
         }
     })
 }

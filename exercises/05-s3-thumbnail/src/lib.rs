@@ -40,7 +40,7 @@ pub use given::*;
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::LambdaFunctionConfiguration;
-use invoker::{Context, HandlerError, Lambda};
+use invoker::{Diagnostic, Lambda, LambdaEvent};
 
 // ANCHOR: notification
 /// The bucket's notification for `thumbnail`: which writes invoke it.
@@ -66,9 +66,9 @@ pub fn thumbnail_key(upload_key: &str) -> String {
 /// your S3 client: `lambda.s3()`.
 pub async fn make_thumbnails(
     lambda: Lambda,
-    event: S3Event,
-    ctx: Context,
-) -> Result<(), HandlerError> {
+    event: LambdaEvent<S3Event>,
+) -> Result<(), Diagnostic> {
+    let (event, ctx) = event.into_parts();
     // TODO: a thumbnail for each record of the event, as point 3 above says (mind how S3 sends
     // the key); the chapter's "Events have shapes" says where an S3 event keeps it. S3's errors
     // may become function errors. Log what you like with `ctx.logger()`: the tests leave your

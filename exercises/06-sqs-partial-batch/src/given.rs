@@ -6,7 +6,7 @@
 use invoker::aws_lambda_events::sqs::SqsEvent;
 use invoker::sqs::QueueAttributes;
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ManagedPolicy, Role,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ManagedPolicy, Role,
     ServiceError,
 };
 use serde::Deserialize;
@@ -43,14 +43,16 @@ pub struct Order {
 
 /// Reads an order from a message body. A body that is not an order, or an order of nothing, is
 /// an `InvalidOrder` error: sending it again will not fix it.
-pub fn parse_order(body: &str) -> Result<Order, HandlerError> {
-    let order: Order = serde_json::from_str(body)
-        .map_err(|e| HandlerError::new("InvalidOrder", format!("not an order: {e}")))?;
+pub fn parse_order(body: &str) -> Result<Order, Diagnostic> {
+    let order: Order = serde_json::from_str(body).map_err(|e| Diagnostic {
+        error_type: "InvalidOrder".into(),
+        error_message: format!("not an order: {e}"),
+    })?;
     if order.quantity == 0 {
-        return Err(HandlerError::new(
-            "InvalidOrder",
-            format!("order {} has no items", order.order_id),
-        ));
+        return Err(Diagnostic {
+            error_type: "InvalidOrder".into(),
+            error_message: format!("order {} has no items", order.order_id),
+        });
     }
     Ok(order)
 }
@@ -87,7 +89,7 @@ impl Warehouse {
 /// The code of `process-orders`: your `process_orders`, shipping to `warehouse`.
 pub fn process_orders_code(warehouse: &Warehouse) -> FunctionCode {
     let warehouse = warehouse.clone();
-    handler_fn(move |event: SqsEvent, ctx: Context| process_orders(warehouse.clone(), event, ctx))
+    service_fn(move |event: LambdaEvent<SqsEvent>| process_orders(warehouse.clone(), event))
 }
 
 /// The ARNs of the two queues.

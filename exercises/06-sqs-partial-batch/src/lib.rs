@@ -39,7 +39,7 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use invoker::{Context, EventSourceMapping, HandlerError};
+use invoker::{Diagnostic, EventSourceMapping, LambdaEvent};
 
 // ANCHOR: mapping
 /// The event source mapping from the `orders` queue to `process-orders`.
@@ -56,9 +56,9 @@ pub fn mapping(queue_arn: &str) -> EventSourceMapping {
 /// ids of the bad ones.
 pub async fn process_orders(
     warehouse: Warehouse,
-    event: SqsEvent,
-    ctx: Context,
-) -> Result<SqsBatchResponse, HandlerError> {
+    event: LambdaEvent<SqsEvent>,
+) -> Result<SqsBatchResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     // TODO: ship each order that parses and report each message that does not, as point 2
     // above says; `SqsBatchResponse` is the report. A bad order must not fail the batch: the
     // chapter's "Pull: event source mappings" says what becomes of a failed batch.

@@ -6,8 +6,8 @@
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::clock::VirtualClock;
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    InvokeResponse, Lambda, ServiceError,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest,
+    InvokeResponse, Lambda, LambdaEvent, ServiceError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -174,7 +174,7 @@ impl PaymentsApi {
     pub fn charge(
         &self,
         request: ChargeRequest,
-    ) -> impl Future<Output = Result<Receipt, HandlerError>> + Send + 'static {
+    ) -> impl Future<Output = Result<Receipt, Diagnostic>> + Send + 'static {
         let api = self.clone();
         async move {
             let now = api.clock.elapsed();
@@ -186,10 +186,10 @@ impl PaymentsApi {
             if let Some(Trouble::Down) = trouble {
                 api.ledger().requests += 1;
                 invoker::sleep(CALL_TIME).await;
-                return Err(HandlerError::new(
-                    "PaymentsUnavailable",
-                    "the payments API answered 503 Service Unavailable",
-                ));
+                return Err(Diagnostic {
+                    error_type: "PaymentsUnavailable".into(),
+                    error_message: "the payments API answered 503 Service Unavailable".into(),
+                });
             }
             let receipt = api.record(request, now);
             match trouble {
@@ -264,7 +264,7 @@ impl Charge {
 /// The code of `charge-order`: your `charge_order`, with the payments API it calls.
 pub fn code(payments: &PaymentsApi) -> FunctionCode {
     let payments = payments.clone();
-    handler_fn(move |event: OrderEvent, ctx: Context| charge_order(payments.clone(), event, ctx))
+    service_fn(move |event: LambdaEvent<OrderEvent>| charge_order(payments.clone(), event))
 }
 
 /// Deploys `charge-order` in front of `payments`, with the failure handling your

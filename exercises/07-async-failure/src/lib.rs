@@ -54,15 +54,15 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, Lambda, LambdaEvent, ServiceError};
 
 // ANCHOR: charge_order
 /// The handler of `charge-order`: charges the order once, however often it runs.
 pub async fn charge_order(
     payments: PaymentsApi,
-    event: OrderEvent,
-    ctx: Context,
-) -> Result<Receipt, HandlerError> {
+    event: LambdaEvent<OrderEvent>,
+) -> Result<Receipt, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     // TODO: charge `event.detail` (an `OrderPlaced`) with `payments.charge(ChargeRequest { .. })
     // .await?` and return the receipt. Choose the `idempotency_key` so that the same order is
     // never charged twice: what in the event names the order, and stays the same in a retry,

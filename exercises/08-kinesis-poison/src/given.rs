@@ -4,7 +4,7 @@
 
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ManagedPolicy, Role,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ManagedPolicy, Role,
     ServiceError,
 };
 use serde_json::Value;
@@ -35,20 +35,20 @@ pub const BROKEN_ORDER: &str = r#"{"orderId":"a-?","customer":"ada","totalCen"#;
 /// does. So a batch is recorded completely or not at all, and a retried batch is never recorded
 /// twice.
 pub fn record_orders(ledger: Ledger) -> FunctionCode {
-    handler_fn(move |event: KinesisEvent, ctx: Context| {
+    service_fn(move |event: LambdaEvent<KinesisEvent>| {
+        let (event, ctx) = event.into_parts();
         let ledger = ledger.clone();
         async move {
             let mut order_ids = Vec::new();
             for record in &event.records {
-                let order: Value = serde_json::from_slice(&record.kinesis.data).map_err(|e| {
-                    HandlerError::new(
-                        "InvalidOrder",
-                        format!(
+                let order: Value =
+                    serde_json::from_slice(&record.kinesis.data).map_err(|e| Diagnostic {
+                        error_type: "InvalidOrder".into(),
+                        error_message: format!(
                             "record {} is not an order: {e}",
                             record.kinesis.sequence_number
                         ),
-                    )
-                })?;
+                    })?;
                 order_ids.push(order["orderId"].as_str().unwrap_or_default().to_owned());
             }
             // eventID is `<shard id>:<sequence number>`.
@@ -63,7 +63,7 @@ pub fn record_orders(ledger: Ledger) -> FunctionCode {
                 shard_id,
                 order_ids,
             });
-            Ok::<(), HandlerError>(())
+            Ok::<(), Diagnostic>(())
         }
     })
 }

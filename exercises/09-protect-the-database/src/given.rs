@@ -4,7 +4,7 @@
 //! your part is in `lib.rs`.
 
 use invoker::{
-    with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
+    with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
     ServiceError,
 };
 use serde_json::{json, Value};
@@ -53,9 +53,7 @@ impl Database {
 
     /// Opens a connection; it takes [`CONNECT_TIME`]. With [`DB_MAX_CONNECTIONS`] clients
     /// connected already, the database refuses, as PostgreSQL does: `TooManyConnections`.
-    pub fn connect(
-        &self,
-    ) -> impl Future<Output = Result<Connection, HandlerError>> + Send + 'static {
+    pub fn connect(&self) -> impl Future<Output = Result<Connection, Diagnostic>> + Send + 'static {
         let db = self.clone();
         async move {
             invoker::sleep(CONNECT_TIME).await;
@@ -64,10 +62,10 @@ impl Database {
             stats.most_at_once = stats.most_at_once.max(stats.open + 1);
             if stats.open >= DB_MAX_CONNECTIONS {
                 stats.refused += 1;
-                return Err(HandlerError::new(
-                    "TooManyConnections",
-                    "FATAL: sorry, too many clients already",
-                ));
+                return Err(Diagnostic {
+                    error_type: "TooManyConnections".into(),
+                    error_message: "FATAL: sorry, too many clients already".into(),
+                });
             }
             stats.open += 1;
             drop(stats);
@@ -98,7 +96,7 @@ pub struct Connection {
 
 impl Connection {
     /// Saves an order; it holds the connection for [`QUERY_TIME`].
-    pub async fn save_order(&self, order: Value) -> Result<Value, HandlerError> {
+    pub async fn save_order(&self, order: Value) -> Result<Value, Diagnostic> {
         invoker::sleep(QUERY_TIME).await;
         Ok(json!({ "saved": order["orderId"] }))
     }
@@ -117,7 +115,8 @@ impl Drop for Connection {
 pub fn orders(db: Database) -> FunctionCode {
     with_init(
         move |_init: InitContext| db.connect(),
-        |connection: Arc<Connection>, order: Value, _ctx: Context| async move {
+        |connection: Arc<Connection>, event: LambdaEvent<Value>| async move {
+            let order = event.payload;
             connection.save_order(order).await
         },
     )

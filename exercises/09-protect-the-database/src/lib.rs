@@ -17,8 +17,9 @@
 //!    database serves only `orders`, so every connection it has is for `orders` to use.
 //!
 //! 2. **`invoke_with_backoff`**, the callers' side. Requests over the reservation are
-//!    *throttled*: `invoke` returns a `ServiceError` with code `TooManyRequestsException` (HTTP
-//!    429), the function does not run, and nothing is queued. The caller must try again, and not
+//!    *throttled*: `invoke` returns a `ServiceError` whose `code` is
+//!    `ErrorCode::TooManyRequestsException` (HTTP 429), the function does not run, and nothing is
+//!    queued. The caller must try again, and not
 //!    at once: `invoke` the same request again after a wait, doubling the wait each time.
 //!
 //!    | attempt             | if it is throttled                                            |
@@ -68,9 +69,10 @@ pub async fn invoke_with_backoff(
     request: InvokeRequest,
 ) -> Result<InvokeResponse, ServiceError> {
     // TODO: in a loop, `lambda.invoke(request.clone()).await`. On an error whose `code` is
-    // "TooManyRequestsException", `invoker::sleep(wait).await` and try again, with `wait`
-    // starting at FIRST_BACKOFF and doubling up to MAX_BACKOFF; after MAX_ATTEMPTS attempts,
-    // return the last throttle. Return anything else at once.
+    // `ErrorCode::TooManyRequestsException` (add `ErrorCode` to the `use invoker::…` above),
+    // `invoker::sleep(wait).await` and try again, with `wait` starting at FIRST_BACKOFF and
+    // doubling up to MAX_BACKOFF; after MAX_ATTEMPTS attempts, return the last throttle. Return
+    // anything else at once.
     let _ = (lambda, request);
     todo!("retry throttled calls with exponential backoff")
 }

@@ -3,7 +3,7 @@
 //! ask the database how many clients it had at once and read the throttles in the transcript.
 
 use invoker::concurrency::THROTTLE_ROUND_TRIP;
-use invoker::{InvokeRequest, InvokeResponse, Lambda, ServiceError};
+use invoker::{ErrorCode, InvokeRequest, InvokeResponse, Lambda, ServiceError};
 use protect_the_database::{
     deploy_to, invoke_with_backoff, Database, DB_MAX_CONNECTIONS, FIRST_BACKOFF, FUNCTION,
     MAX_ATTEMPTS, MAX_BACKOFF,
@@ -136,7 +136,7 @@ async fn a_call_that_stays_throttled_waits_longer_each_time_then_gives_up() {
     let error = result.expect_err("every attempt was throttled, so the call fails");
     assert_eq!(
         (error.code, error.status),
-        ("TooManyRequestsException", 429)
+        (ErrorCode::TooManyRequestsException, 429)
     );
 
     // When each attempt was made: 0, then waits of 100 ms, 200 ms, 400 ms … never more than
@@ -176,7 +176,7 @@ async fn an_error_that_is_not_a_throttle_is_returned_at_once() {
     let error = invoke_with_backoff(&lambda, missing)
         .await
         .expect_err("there is no such function");
-    assert_eq!(error.code, "ResourceNotFoundException");
+    assert_eq!(error.code, ErrorCode::ResourceNotFoundException);
     let attempts = lambda
         .transcript()
         .matches("invoke no-such-function: 404")

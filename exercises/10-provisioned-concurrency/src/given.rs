@@ -3,7 +3,7 @@
 //! part is `go_live`, in `lib.rs`.
 
 use invoker::{
-    with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
+    with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
     ServiceError,
 };
 use serde_json::{json, Value};
@@ -38,11 +38,12 @@ pub fn checkout() -> FunctionCode {
     with_init(
         |_init: InitContext| async {
             invoker::sleep(INIT_WORK).await;
-            Ok::<_, HandlerError>(Catalogue { prices: 12_000 })
+            Ok::<_, Diagnostic>(Catalogue { prices: 12_000 })
         },
-        |catalogue: Arc<Catalogue>, _basket: Value, ctx: Context| async move {
+        |catalogue: Arc<Catalogue>, event: LambdaEvent<Value>| async move {
+            let ctx = event.context;
             invoker::sleep(CHECKOUT_WORK).await;
-            Ok::<_, HandlerError>(json!({
+            Ok::<_, Diagnostic>(json!({
                 "paid": true,
                 "pricesLoaded": catalogue.prices,
                 "initializationType": ctx.env("AWS_LAMBDA_INITIALIZATION_TYPE"),

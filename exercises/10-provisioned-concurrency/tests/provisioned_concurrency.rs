@@ -3,7 +3,7 @@
 //! keeps an idle on-demand environment. Then they count the cold starts.
 
 use assert_json_diff::assert_json_eq;
-use invoker::{Alias, InvokeRequest, Lambda, DEFAULT_IDLE_TIMEOUT};
+use invoker::{Alias, ErrorCode, InvokeRequest, Lambda, DEFAULT_IDLE_TIMEOUT};
 use provisioned_concurrency::{deploy, go_live, ALIAS, FUNCTION, PROVISIONED};
 use serde_json::Value;
 use std::time::Duration;
@@ -76,7 +76,7 @@ async fn going_live_publishes_a_version_behind_prod_because_latest_cannot_be_pro
         .put_provisioned_concurrency_config(FUNCTION, PROVISIONED)
         .await
         .expect_err("AWS's rule: no provisioned concurrency on $LATEST");
-    assert_eq!(refused.code, "InvalidParameterValueException");
+    assert_eq!(refused.code, ErrorCode::InvalidParameterValueException);
 
     let version = go_live(&lambda).await.expect("go_live() succeeds");
     assert_eq!(

@@ -3,7 +3,7 @@
 //! need to change it: your part is `release`, in `lib.rs`.
 
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
 };
 use serde_json::{json, Value};
 
@@ -30,11 +30,12 @@ pub fn health_check_event() -> Value {
 /// Checkout code that works. Every answer names its `release`, so you can see which code served a
 /// call; a health check is logged as `health check passed (<release>)`.
 pub fn working_checkout(release: &'static str) -> FunctionCode {
-    handler_fn(move |event: Value, ctx: Context| async move {
+    service_fn(move |event: LambdaEvent<Value>| async move {
+        let (event, ctx) = event.into_parts();
         if event["healthCheck"] == true {
             ctx.logger()
                 .info(format!("health check passed ({release})"));
-            return Ok::<_, HandlerError>(json!({ "healthy": true, "release": release }));
+            return Ok::<_, Diagnostic>(json!({ "healthy": true, "release": release }));
         }
         Ok(json!({ "orderAccepted": true, "release": release }))
     })
@@ -43,11 +44,11 @@ pub fn working_checkout(release: &'static str) -> FunctionCode {
 /// Checkout code with a bug: every call, health checks included, fails with a
 /// `PaymentsUnavailable` function error.
 pub fn broken_checkout(release: &'static str) -> FunctionCode {
-    handler_fn(move |_event: Value, _ctx: Context| async move {
-        Err::<Value, _>(HandlerError::new(
-            "PaymentsUnavailable",
-            format!("{release} cannot reach the payments service"),
-        ))
+    service_fn(move |_event: LambdaEvent<Value>| async move {
+        Err::<Value, _>(Diagnostic {
+            error_type: "PaymentsUnavailable".into(),
+            error_message: format!("{release} cannot reach the payments service"),
+        })
     })
 }
 

@@ -3,8 +3,8 @@
 //! Read it, but you don't need to change it: your part is `run_canary`, in `lib.rs`.
 
 use invoker::{
-    handler_fn, with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext,
-    Lambda, ServiceError,
+    service_fn, with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda,
+    LambdaEvent, ServiceError,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -56,14 +56,14 @@ pub fn current_pricing() -> FunctionCode {
     with_init(
         // The init step runs once per execution environment, so each environment counts the
         // calls it serves on its own.
-        |_init: InitContext| async { Ok::<_, HandlerError>(AtomicU32::new(0)) },
-        |served: Arc<AtomicU32>, _event: Value, _ctx: Context| async move {
+        |_init: InitContext| async { Ok::<_, Diagnostic>(AtomicU32::new(0)) },
+        |served: Arc<AtomicU32>, _event: LambdaEvent<Value>| async move {
             let call = served.fetch_add(1, Ordering::Relaxed) + 1;
             if call.is_multiple_of(10) {
-                return Err(HandlerError::new(
-                    "TaxServiceTimeout",
-                    "the tax service did not answer in time",
-                ));
+                return Err(Diagnostic {
+                    error_type: "TaxServiceTimeout".into(),
+                    error_message: "the tax service did not answer in time".into(),
+                });
             }
             Ok(json!({ "priceCents": 1999 }))
         },
@@ -72,18 +72,18 @@ pub fn current_pricing() -> FunctionCode {
 
 /// A better `pricing`: it caches tax rates, so it never fails.
 pub fn improved_pricing() -> FunctionCode {
-    handler_fn(|_event: Value, _ctx: Context| async {
-        Ok::<_, HandlerError>(json!({ "priceCents": 1999, "taxCached": true }))
+    service_fn(|_event: LambdaEvent<Value>| async {
+        Ok::<_, Diagnostic>(json!({ "priceCents": 1999, "taxCached": true }))
     })
 }
 
 /// A broken `pricing`: it lost its price list, so every call fails with `PriceListMissing`.
 pub fn broken_pricing() -> FunctionCode {
-    handler_fn(|_event: Value, _ctx: Context| async {
-        Err::<Value, _>(HandlerError::new(
-            "PriceListMissing",
-            "price list s3://prices/current.json not found",
-        ))
+    service_fn(|_event: LambdaEvent<Value>| async {
+        Err::<Value, _>(Diagnostic {
+            error_type: "PriceListMissing".into(),
+            error_message: "price list s3://prices/current.json not found".into(),
+        })
     })
 }
 

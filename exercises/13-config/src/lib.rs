@@ -32,7 +32,7 @@
 //! **2. The deployment, `deploy_stages`.** One function, two stages, each frozen in its own
 //! version behind its own alias:
 //!
-//! 1. create `orders` with `dev`'s variables and `handler_fn(store_order)`;
+//! 1. create `orders` with `dev`'s variables and `service_fn(store_order)`;
 //!    publish a version and point a `dev` alias at it;
 //! 2. `update_function_configuration` to `prod`'s variables;
 //!    publish again and point a `prod` alias at that version.
@@ -49,15 +49,16 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, Lambda, LambdaEvent, ServiceError};
 use serde_json::Value;
 
 // ANCHOR: handler
 /// The handler: stores `order` where the environment variables say, and answers where that was.
-pub async fn store_order(order: Order, ctx: Context) -> Result<Value, HandlerError> {
+pub async fn store_order(event: LambdaEvent<Order>) -> Result<Value, Diagnostic> {
+    let (order, ctx) = event.into_parts();
     // TODO: read TABLE_NAME, BUCKET_NAME and FEATURE_RECEIPTS with `ctx.env(..)`, turn a missing
-    // or invalid one into `HandlerError::new("ConfigError", ..)`, and answer as the second table
-    // above says (`serde_json::json!` builds the answer).
+    // or invalid one into a `Diagnostic` whose `error_type` is "ConfigError", and answer as the
+    // second table above says (`serde_json::json!` builds the answer).
     let _ = (order, ctx);
     todo!("answer where the order went, from the environment variables")
 }
@@ -69,7 +70,7 @@ pub async fn store_order(order: Order, ctx: Context) -> Result<Value, HandlerErr
 pub fn deploy_stages(lambda: &Lambda, dev: Stage, prod: Stage) -> Result<(), ServiceError> {
     // TODO: create the function with dev's variables, publish, alias `dev`; then update the
     // configuration to prod's variables, publish, alias `prod`. (`invoker::FunctionConfig` and
-    // `invoker::handler_fn` make the function.)
+    // `invoker::service_fn` make the function.)
     let _ = (lambda, dev, prod);
     todo!("deploy a dev and a prod stage of `orders`")
 }

@@ -4,7 +4,7 @@
 
 use assert_json_diff::assert_json_eq;
 use config::{deploy, deploy_stages, store_order, Stage, FUNCTION};
-use invoker::{handler_fn, FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
+use invoker::{service_fn, FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 
 /// A fresh service with the exercise deployed with the stages `DEV` and `PROD`.
@@ -109,7 +109,7 @@ async fn store_with(variables: &[(&str, &str)]) -> InvokeResponse {
         |config, (key, value)| config.env(*key, *value),
     );
     lambda
-        .create_function(config, handler_fn(store_order))
+        .create_function(config, service_fn(store_order))
         .unwrap();
     send_order(&lambda, "orders-test").await
 }

@@ -36,7 +36,7 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, HandlerError, InitContext, Role};
+use invoker::{Diagnostic, InitContext, LambdaEvent, Role};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -54,7 +54,7 @@ pub fn execution_role(key_arn: &str) -> Role {
 // ANCHOR: init
 /// The init step: runs once per execution environment, before its first request, and returns
 /// the decrypted API key that every request of the environment shares.
-pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
+pub async fn load_api_key(init: InitContext) -> Result<String, Diagnostic> {
     // TODO: the plaintext of the key in ENCRYPTED_KEY_VAR, decrypted by KMS through `init`, and
     // the errors the paragraph above names. The chapter's "Secrets" shows the pattern.
     let _ = init;
@@ -66,9 +66,9 @@ pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
 /// The handler: runs on every request, with the key the init step decrypted.
 pub async fn check_api_key(
     api_key: Arc<String>,
-    request: Request,
-    ctx: Context,
-) -> Result<Value, HandlerError> {
+    event: LambdaEvent<Request>,
+) -> Result<Value, Diagnostic> {
+    let (request, ctx) = event.into_parts();
     // TODO: answer {"authorized": true} when `request.api_key` is the key, else
     // {"authorized": false} (`serde_json::json!` builds it). No KMS call here: the key is
     // already decrypted.

@@ -2,7 +2,7 @@
 //! the first step of the chain, and the deployment: the queues, the three functions, and a call
 //! to your `wire_chain`. Read it, but you don't need to change it: your part is in `lib.rs`.
 
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -55,12 +55,15 @@ const BUCKETS: &[(&str, &[(&str, u64)])] = &[
 /// S3's `ListObjectsV2`: the objects of `bucket` whose keys start with `prefix`, in the shape of
 /// S3's answer, `{"Name", "Prefix", "KeyCount", "Contents": [{"Key", "Size"}]}`. A bucket that
 /// does not exist is S3's `NoSuchBucket` error.
-pub async fn list_objects_v2(bucket: &str, prefix: &str) -> Result<Value, HandlerError> {
+pub async fn list_objects_v2(bucket: &str, prefix: &str) -> Result<Value, Diagnostic> {
     invoker::sleep(S3_LATENCY).await;
     let (_, objects) = BUCKETS
         .iter()
         .find(|(name, _)| *name == bucket)
-        .ok_or_else(|| HandlerError::new("NoSuchBucket", "The specified bucket does not exist"))?;
+        .ok_or_else(|| Diagnostic {
+            error_type: "NoSuchBucket".into(),
+            error_message: "The specified bucket does not exist".into(),
+        })?;
     let contents: Vec<Value> = objects
         .iter()
         .filter(|(key, _)| key.starts_with(prefix))
@@ -78,13 +81,16 @@ pub async fn list_objects_v2(bucket: &str, prefix: &str) -> Result<Value, Handle
 // ANCHOR: build_params
 /// Step 1, the chain's entry: `{"channel": "rust-talks", "year": 2025}` becomes the parameters
 /// of a listing, `{"bucket": "channel-rust-talks", "prefix": "2025/"}`.
-pub async fn build_params(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    let channel = request["channel"]
-        .as_str()
-        .ok_or_else(|| HandlerError::new("InvalidRequest", "the request has no \"channel\""))?;
-    let year = request["year"]
-        .as_u64()
-        .ok_or_else(|| HandlerError::new("InvalidRequest", "the request has no \"year\""))?;
+pub async fn build_params(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let request = event.payload;
+    let channel = request["channel"].as_str().ok_or_else(|| Diagnostic {
+        error_type: "InvalidRequest".into(),
+        error_message: "the request has no \"channel\"".into(),
+    })?;
+    let year = request["year"].as_u64().ok_or_else(|| Diagnostic {
+        error_type: "InvalidRequest".into(),
+        error_message: "the request has no \"year\"".into(),
+    })?;
     Ok(json!({ "bucket": format!("channel-{channel}"), "prefix": format!("{year}/") }))
 }
 // ANCHOR_END: build_params
@@ -96,11 +102,11 @@ pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
         results_queue: sqs.create_queue(RESULTS),
         failures_queue: sqs.create_queue(FAILURES),
         build_params: lambda
-            .create_function(FunctionConfig::new(BUILD_PARAMS), handler_fn(build_params))?,
+            .create_function(FunctionConfig::new(BUILD_PARAMS), service_fn(build_params))?,
         list_videos: lambda
-            .create_function(FunctionConfig::new(LIST_VIDEOS), handler_fn(list_videos))?,
+            .create_function(FunctionConfig::new(LIST_VIDEOS), service_fn(list_videos))?,
         shape_result: lambda
-            .create_function(FunctionConfig::new(SHAPE_RESULT), handler_fn(shape_result))?,
+            .create_function(FunctionConfig::new(SHAPE_RESULT), service_fn(shape_result))?,
     };
     wire_chain(lambda, &chain)
 }

@@ -61,12 +61,12 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, Lambda, LambdaEvent, ServiceError};
 use serde_json::Value;
 
 // ANCHOR: previous_result
 /// The result of the step before: the `responsePayload` of the destination record `record`.
-pub fn previous_result(record: &Value) -> Result<Value, HandlerError> {
+pub fn previous_result(record: &Value) -> Result<Value, Diagnostic> {
     // TODO: point 1 above: the previous step's answer, out of the record (see "The catch"), or
     // a `NotADestinationRecord` error for an event that is no such record.
     let _ = record;
@@ -76,7 +76,8 @@ pub fn previous_result(record: &Value) -> Result<Value, HandlerError> {
 
 // ANCHOR: steps
 /// Step 2: lists the bucket and prefix that step 1 chose.
-pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
+pub async fn list_videos(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let record = event.payload;
     // TODO: point 2 above: list what step 1's answer asks for, with the given
     // `list_objects_v2`.
     let _ = record;
@@ -84,7 +85,8 @@ pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerE
 }
 
 /// Step 3: keeps the keys of the videos (`.mp4`) of step 2's listing.
-pub async fn shape_result(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
+pub async fn shape_result(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let record = event.payload;
     // TODO: `previous_result(&record)?` is the listing; answer with `serde_json::json!`.
     let _ = record;
     todo!("shape the listing into the answer")

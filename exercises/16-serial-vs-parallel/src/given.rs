@@ -4,8 +4,8 @@
 //! need to change it: your part is in `lib.rs`.
 
 use invoker::{
-    handler_fn, with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext,
-    InvokeRequest, Lambda, ManagedPolicy, Role, ServiceError,
+    service_fn, with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, InvokeRequest,
+    Lambda, LambdaEvent, ManagedPolicy, Role, ServiceError,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -33,14 +33,16 @@ pub const SERIAL: &str = "dashboard-serial";
 pub const PARALLEL: &str = "dashboard-parallel";
 
 /// The city a request asks about: `{"city": "Seoul"}`.
-fn city(request: &Value) -> Result<&str, HandlerError> {
-    request["city"]
-        .as_str()
-        .ok_or_else(|| HandlerError::new("InvalidRequest", "the request has no \"city\""))
+fn city(request: &Value) -> Result<&str, Diagnostic> {
+    request["city"].as_str().ok_or_else(|| Diagnostic {
+        error_type: "InvalidRequest".into(),
+        error_message: "the request has no \"city\"".into(),
+    })
 }
 
 /// The weather service's code.
-async fn weather(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn weather(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let request = event.payload;
     let city = city(&request)?;
     invoker::sleep(WEATHER_TIME).await;
     let (sky, celsius) = match city {
@@ -52,14 +54,16 @@ async fn weather(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
 }
 
 /// The news service's code.
-async fn news(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn news(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let request = event.payload;
     let city = city(&request)?;
     invoker::sleep(NEWS_TIME).await;
     Ok(json!({ "city": city, "headlines": [format!("{city} opens a new library")] }))
 }
 
 /// The traffic service's code.
-async fn traffic(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn traffic(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let request = event.payload;
     let city = city(&request)?;
     invoker::sleep(TRAFFIC_TIME).await;
     let jam_km = city.len() * 3;
@@ -71,16 +75,16 @@ async fn traffic(request: Value, _ctx: Context) -> Result<Value, HandlerError> {
 /// another with the AWS SDK's `invoke`. If the call fails (a throttle, a missing function) or the
 /// function fails (its answer is a function error), the result is that error, with its
 /// `errorType` and `errorMessage`: `?` passes it on to your caller unchanged.
-pub async fn ask(lambda: &Lambda, function: &str, request: &Value) -> Result<Value, HandlerError> {
+pub async fn ask(lambda: &Lambda, function: &str, request: &Value) -> Result<Value, Diagnostic> {
     let invoke = InvokeRequest::new(function).payload(request.clone());
-    let response = lambda
-        .invoke(invoke)
-        .await
-        .map_err(|e| HandlerError::new(e.code, e.message))?;
+    let response = lambda.invoke(invoke).await?;
     let answer = response.payload_json().unwrap_or(Value::Null);
     if response.function_error.is_some() {
         let text = |field: &str| answer[field].as_str().unwrap_or_default().to_owned();
-        return Err(HandlerError::new(text("errorType"), text("errorMessage")));
+        return Err(Diagnostic {
+            error_type: text("errorType").to_string(),
+            error_message: text("errorMessage").to_string(),
+        });
     }
     Ok(answer)
 }
@@ -91,15 +95,18 @@ pub async fn ask(lambda: &Lambda, function: &str, request: &Value) -> Result<Val
 fn dashboard<F, Fut>(lambda: &Lambda, dashboard: F) -> FunctionCode
 where
     F: Fn(Arc<Lambda>, Value) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<Value, HandlerError>> + Send + 'static,
+    Fut: std::future::Future<Output = Result<Value, Diagnostic>> + Send + 'static,
 {
     let client = lambda.clone();
     with_init(
         move |_init: InitContext| {
             let client = client.clone();
-            async move { Ok::<_, HandlerError>(client) }
+            async move { Ok::<_, Diagnostic>(client) }
         },
-        move |client: Arc<Lambda>, request: Value, _ctx: Context| dashboard(client, request),
+        move |client: Arc<Lambda>, event: LambdaEvent<Value>| {
+            let request = event.payload;
+            dashboard(client, request)
+        },
     )
 }
 
@@ -109,9 +116,9 @@ where
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     let mut role = Role::new("dashboard-role").attach(ManagedPolicy::BasicExecution);
     let services = [
-        (WEATHER, handler_fn(weather)),
-        (NEWS, handler_fn(news)),
-        (TRAFFIC, handler_fn(traffic)),
+        (WEATHER, service_fn(weather)),
+        (NEWS, service_fn(news)),
+        (TRAFFIC, service_fn(traffic)),
     ];
     for (name, code) in services {
         let arn = lambda.create_function(FunctionConfig::new(name), code)?;

@@ -41,12 +41,12 @@
 mod given;
 pub use given::*;
 
-use invoker::{HandlerError, Lambda};
+use invoker::{Diagnostic, Lambda};
 use serde_json::Value;
 
 // ANCHOR: serial
 /// Asks `weather`, then `news`, then `traffic`, each after the one before has answered.
-pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, HandlerError> {
+pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
     // TODO: point 1 above: the three functions asked one after the other, in the order of the
     // table, and their answers together.
     let _ = (lambda, request);
@@ -56,7 +56,7 @@ pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, 
 
 // ANCHOR: parallel
 /// Asks `weather`, `news` and `traffic` at the same time, and waits for all three.
-pub async fn dashboard_parallel(lambda: &Lambda, request: Value) -> Result<Value, HandlerError> {
+pub async fn dashboard_parallel(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
     // TODO: point 2 above: the same answer, with the three calls in flight at once (the
     // chapter's "Serial and parallel").
     let _ = (lambda, request);

@@ -1,7 +1,7 @@
 //! Tests for exercise 16. They deploy the three services and both dashboards (with your code),
 //! call the dashboards, and read the answers and the REPORT lines: how long each call took.
 
-use invoker::{handler_fn, Context, HandlerError, InvokeRequest, InvokeResponse, Lambda};
+use invoker::{service_fn, Diagnostic, InvokeRequest, InvokeResponse, Lambda, LambdaEvent};
 use serde_json::{json, Value};
 use serial_vs_parallel::{deploy, NEWS, PARALLEL, SERIAL, TRAFFIC};
 
@@ -121,11 +121,11 @@ async fn each_dashboard_asks_each_service_once() {
 }
 
 /// The news service, broken.
-async fn broken_news(_request: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    Err(HandlerError::new(
-        "NewsUnavailable",
-        "the news agency did not answer",
-    ))
+async fn broken_news(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    Err(Diagnostic {
+        error_type: "NewsUnavailable".into(),
+        error_message: "the news agency did not answer".into(),
+    })
 }
 
 fn news_error() -> Value {
@@ -136,7 +136,7 @@ fn news_error() -> Value {
 async fn a_failure_stops_the_serial_dashboard_before_the_next_call() {
     let lambda = service();
     lambda
-        .update_function_code(NEWS, handler_fn(broken_news))
+        .update_function_code(NEWS, service_fn(broken_news))
         .unwrap();
     let response = call(&lambda, SERIAL, "Seoul").await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
@@ -152,7 +152,7 @@ async fn a_failure_stops_the_serial_dashboard_before_the_next_call() {
 async fn a_failure_fails_the_parallel_dashboard_after_all_three_finished() {
     let lambda = service();
     lambda
-        .update_function_code(NEWS, handler_fn(broken_news))
+        .update_function_code(NEWS, service_fn(broken_news))
         .unwrap();
     let response = call(&lambda, PARALLEL, "Seoul").await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));

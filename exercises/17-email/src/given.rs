@@ -4,7 +4,7 @@
 //! change it: your part is in `lib.rs`.
 
 use invoker::{
-    with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
+    with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
     ManagedPolicy, Role, ServiceError,
 };
 use serde::Deserialize;
@@ -71,9 +71,10 @@ pub fn notifier(lambda: &Lambda) -> FunctionCode {
     with_init(
         move |_init: InitContext| {
             let account = account.clone();
-            async move { Ok::<_, HandlerError>(account) }
+            async move { Ok::<_, Diagnostic>(account) }
         },
-        |ses: Arc<Lambda>, update: OrderUpdate, ctx: Context| async move {
+        |ses: Arc<Lambda>, event: LambdaEvent<OrderUpdate>| async move {
+            let (update, ctx) = event.into_parts();
             notify(&ses, update, &ctx).await
         },
     )

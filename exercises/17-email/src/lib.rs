@@ -44,12 +44,12 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, HandlerError, Lambda};
+use invoker::{Context, Diagnostic, Lambda};
 use serde_json::Value;
 
 // ANCHOR: read_settings
 /// Reads `SENDER`, `RECIPIENT` and `SUBJECT_PREFIX`; a missing one is a `ConfigError`.
-pub fn read_settings(ctx: &Context) -> Result<Settings, HandlerError> {
+pub fn read_settings(ctx: &Context) -> Result<Settings, Diagnostic> {
     // TODO: point 1 above: the three variables of the table, and a `ConfigError` for a missing
     // one.
     let _ = ctx;
@@ -63,7 +63,7 @@ pub async fn notify(
     lambda: &Lambda,
     update: OrderUpdate,
     ctx: &Context,
-) -> Result<Value, HandlerError> {
+) -> Result<Value, Diagnostic> {
     // TODO: point 2 above: one email, and SES's message id as the answer; a refusal passed on
     // as the paragraph on the SES sandbox says. The chapter's "Using a library: email with SES"
     // has SES's rules.

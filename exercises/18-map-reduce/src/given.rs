@@ -5,8 +5,8 @@
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    Lambda, ManagedPolicy, Permission, Role, ServiceError,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest, Lambda,
+    LambdaEvent, ManagedPolicy, Permission, Role, ServiceError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -83,9 +83,11 @@ pub fn part_item_key(part: &str) -> String {
 
 /// The sales of a part, one per line, `order,region,amount in cents` (`o-101,EU,1250`), as
 /// (region, amount). A line that does not read is a `BadSalesLine` error.
-pub fn parse_sales(csv: &[u8]) -> Result<Vec<(String, u64)>, HandlerError> {
-    let text = std::str::from_utf8(csv)
-        .map_err(|_| HandlerError::new("BadSalesLine", "the part is not UTF-8 text"))?;
+pub fn parse_sales(csv: &[u8]) -> Result<Vec<(String, u64)>, Diagnostic> {
+    let text = std::str::from_utf8(csv).map_err(|_| Diagnostic {
+        error_type: "BadSalesLine".into(),
+        error_message: "the part is not UTF-8 text".into(),
+    })?;
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
@@ -101,8 +103,11 @@ pub fn parse_sales(csv: &[u8]) -> Result<Vec<(String, u64)>, HandlerError> {
         .collect()
 }
 
-fn bad_line(line: &str) -> HandlerError {
-    HandlerError::new("BadSalesLine", format!("not order,region,cents: {line}"))
+fn bad_line(line: &str) -> Diagnostic {
+    Diagnostic {
+        error_type: "BadSalesLine".into(),
+        error_message: format!("not order,region,cents: {line}"),
+    }
 }
 
 /// A part's sales added up per region: the *map* step.
@@ -119,7 +124,8 @@ pub fn totals_of(sales: &[(String, u64)]) -> Totals {
 /// asynchronous invoke of `mapper` per part of the job. It does not wait for the mappers: each
 /// `invoke` returns as soon as Lambda has queued the event (202), and Lambda runs the mappers
 /// side by side, each in an execution environment of its own.
-pub async fn split(lambda: Lambda, event: S3Event, ctx: Context) -> Result<(), HandlerError> {
+pub async fn split(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
+    let (event, ctx) = event.into_parts();
     for record in event.records {
         let marker = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
         // The job is named by its marker, not by this invocation: if S3 delivers the event
@@ -146,7 +152,7 @@ pub async fn split(lambda: Lambda, event: S3Event, ctx: Context) -> Result<(), H
 // ANCHOR_END: split
 
 /// Reads a part and adds up its sales per region, taking [`TIME_PER_SALE`] for each sale.
-pub async fn map_part(lambda: &Lambda, task: &MapTask) -> Result<Totals, HandlerError> {
+pub async fn map_part(lambda: &Lambda, task: &MapTask) -> Result<Totals, Diagnostic> {
     let csv = lambda.s3().get_object(INPUT_BUCKET, &task.key())?;
     let sales = parse_sales(&csv)?;
     invoker::sleep(TIME_PER_SALE * sales.len() as u32).await;
@@ -157,7 +163,8 @@ pub async fn map_part(lambda: &Lambda, task: &MapTask) -> Result<Totals, Handler
 /// The handler of `mapper`: adds up one part, records its totals with your [`record_partial`],
 /// and, if your [`claim_reducer`] says this mapper is the one, starts the reducer
 /// (asynchronously: the mapper does not wait for it).
-pub async fn map(lambda: Lambda, task: MapTask, ctx: Context) -> Result<(), HandlerError> {
+pub async fn map(lambda: Lambda, event: LambdaEvent<MapTask>) -> Result<(), Diagnostic> {
+    let (task, ctx) = event.into_parts();
     let totals = map_part(&lambda, &task).await?;
     let part = &task.part;
     match record_partial(&lambda, &task, &totals)? {
@@ -186,7 +193,8 @@ pub async fn map(lambda: Lambda, task: MapTask, ctx: Context) -> Result<(), Hand
 /// `{"job": …, "totals": {…}}` to `results/<job>.json` in [`OUTPUT_BUCKET`]. Writing the same
 /// result twice changes nothing, so a reducer that ran again would do no harm; it is the
 /// claim that keeps it to one run.
-pub async fn reduce(lambda: Lambda, task: ReduceTask, ctx: Context) -> Result<(), HandlerError> {
+pub async fn reduce(lambda: Lambda, event: LambdaEvent<ReduceTask>) -> Result<(), Diagnostic> {
+    let (task, ctx) = event.into_parts();
     let totals = sum_partials(&lambda, &task.job)?;
     let result = json!({ "job": task.job, "totals": totals });
     ctx.logger()
@@ -204,7 +212,7 @@ pub async fn reduce(lambda: Lambda, task: ReduceTask, ctx: Context) -> Result<()
 /// AWS, SDK clients made once, outside the handler).
 pub fn mapper_code(lambda: &Lambda) -> FunctionCode {
     let account = lambda.clone();
-    handler_fn(move |task: MapTask, ctx: Context| map(account.clone(), task, ctx))
+    service_fn(move |event: LambdaEvent<MapTask>| map(account.clone(), event))
 }
 
 /// Deploys the exercise: the two buckets, the table, the three functions, and the notification
@@ -221,11 +229,9 @@ pub fn deploy_with_mapper(lambda: &Lambda, mapper: FunctionCode) -> Result<(), S
         .dynamodb()
         .create_table_with_sort_key(TABLE, JOB_KEY, ITEM_KEY)?;
     let account = lambda.clone();
-    let splitter =
-        handler_fn(move |event: S3Event, ctx: Context| split(account.clone(), event, ctx));
+    let splitter = service_fn(move |event: LambdaEvent<S3Event>| split(account.clone(), event));
     let account = lambda.clone();
-    let reducer =
-        handler_fn(move |task: ReduceTask, ctx: Context| reduce(account.clone(), task, ctx));
+    let reducer = service_fn(move |event: LambdaEvent<ReduceTask>| reduce(account.clone(), event));
     let describe = |name: &str, description: &str, role: Role| {
         FunctionConfig::new(name)
             .timeout_secs(60)

@@ -41,9 +41,10 @@
 //! 1. **`record_partial`** records a part's totals **once**: the item with the sort key
 //!    [`part_item_key`]`(part)` and the attribute `totals`, written with
 //!    `lambda.dynamodb().put_item_if_absent(TABLE, item)`. If an earlier delivery of the same
-//!    task recorded it already, DynamoDB answers `ConditionalCheckFailedException`: that is not
-//!    a failure (the work is done), so return `Ok(false)`, and leave the item as it is. Any
-//!    other error is one: return it.
+//!    task recorded it already, DynamoDB answers `ConditionalCheckFailedException` (an error
+//!    whose `code` is `invoker::ErrorCode::ConditionalCheckFailedException`): that is not a
+//!    failure (the work is done), so return `Ok(false)`, and leave the item as it is. Any other
+//!    error is one: return it.
 //! 2. **`claim_reducer`**, called by every mapper after `record_partial`, returns `true` for
 //!    **exactly one** mapper of the job, once all its parts are recorded. Count the recorded
 //!    parts with `lambda.dynamodb().query(TABLE, job, Some(SortKeyCondition::begins_with(

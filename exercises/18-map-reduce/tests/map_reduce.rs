@@ -5,7 +5,7 @@
 //! (`lambda.settle()`), and then read the result, the table and the transcript.
 
 use assert_json_diff::assert_json_eq;
-use invoker::{handler_fn, Context, EventOutcome, FunctionCode, HandlerError, Lambda};
+use invoker::{service_fn, Diagnostic, ErrorCode, EventOutcome, FunctionCode, Lambda, LambdaEvent};
 use map_reduce::{
     claim_reducer, deploy, deploy_with_mapper, map, map_part, part_item_key, record_partial,
     sum_partials, MapTask, Totals, INPUT_BUCKET, ITEM_KEY, JOBS, JOB_KEY, MAPPER, OUTPUT_BUCKET,
@@ -153,7 +153,11 @@ async fn record_partial_passes_any_other_error_on() {
     let lambda = Lambda::builder().seed(18).build();
     let error = record_partial(&lambda, &task("part-1.csv"), &totals(&[("EU", 2000)]))
         .expect_err("a write to a table that does not exist fails: it is not a second delivery");
-    assert_eq!(error.code, "ResourceNotFoundException", "{error:?}");
+    assert_eq!(
+        error.code,
+        ErrorCode::ResourceNotFoundException,
+        "{error:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -286,19 +290,20 @@ async fn a_job_started_twice_maps_every_part_twice_and_counts_it_once() {
 fn crashes_once_after_recording(lambda: &Lambda, part: &'static str) -> FunctionCode {
     let account = lambda.clone();
     let crashed = Arc::new(AtomicBool::new(false));
-    handler_fn(move |task: MapTask, ctx: Context| {
+    service_fn(move |event: LambdaEvent<MapTask>| {
         let lambda = account.clone();
-        let crash = task.part == part && !crashed.swap(true, Ordering::SeqCst);
+        let crash = event.payload.part == part && !crashed.swap(true, Ordering::SeqCst);
         async move {
             if !crash {
-                return map(lambda, task, ctx).await;
+                return map(lambda, event).await;
             }
+            let task = event.payload;
             let totals = map_part(&lambda, &task).await?;
             record_partial(&lambda, &task, &totals)?;
-            Err(HandlerError::new(
-                "Runtime.ExitError",
-                "RequestId: the mapper exited after recording its part",
-            ))
+            Err(Diagnostic {
+                error_type: "Runtime.ExitError".into(),
+                error_message: "RequestId: the mapper exited after recording its part".into(),
+            })
         }
     })
 }
@@ -326,16 +331,16 @@ async fn a_mapper_that_crashes_after_recording_the_last_part_is_retried_and_fini
 fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionCode {
     let account = lambda.clone();
     let failed = Arc::new(AtomicBool::new(false));
-    handler_fn(move |task: MapTask, ctx: Context| {
+    service_fn(move |event: LambdaEvent<MapTask>| {
         let lambda = account.clone();
-        let fail = task.part == part && !failed.swap(true, Ordering::SeqCst);
+        let fail = event.payload.part == part && !failed.swap(true, Ordering::SeqCst);
         async move {
             match fail {
-                true => Err(HandlerError::new(
-                    "ReadTimeout",
-                    "reading the part timed out",
-                )),
-                false => map(lambda, task, ctx).await,
+                true => Err(Diagnostic {
+                    error_type: "ReadTimeout".into(),
+                    error_message: "reading the part timed out".into(),
+                }),
+                false => map(lambda, event).await,
             }
         }
     })

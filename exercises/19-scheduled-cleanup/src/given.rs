@@ -5,7 +5,7 @@
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::clock::DEFAULT_EPOCH_SECS;
 use invoker::{
-    with_init, Context, FunctionCode, FunctionConfig, HandlerError, InitContext, Lambda,
+    with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
     Permission, ServiceError,
 };
 use std::collections::BTreeMap;
@@ -127,9 +127,10 @@ pub fn cleanup(store: &SessionStore) -> FunctionCode {
     with_init(
         move |_init: InitContext| {
             let store = store.clone();
-            async move { Ok::<_, HandlerError>(store) }
+            async move { Ok::<_, Diagnostic>(store) }
         },
-        |store: Arc<SessionStore>, event: EventBridgeEvent, _ctx: Context| async move {
+        |store: Arc<SessionStore>, event: LambdaEvent<EventBridgeEvent>| async move {
+            let event = event.payload;
             purge_expired_sessions(&store, event).await
         },
     )

@@ -38,7 +38,7 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
-use invoker::{HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, Lambda, ServiceError};
 use serde_json::Value;
 
 // ANCHOR: schedule
@@ -62,7 +62,7 @@ pub fn schedule_cleanup(lambda: &Lambda, function_arn: &str) -> Result<(), Servi
 pub async fn purge_expired_sessions(
     store: &SessionStore,
     event: EventBridgeEvent,
-) -> Result<Value, HandlerError> {
+) -> Result<Value, Diagnostic> {
     // TODO: `event.time` is an `Option`: no time is an `InvalidEvent` error. Purge as of that
     // time (`std::time::SystemTime::from(time)`), and answer with `serde_json::json!`.
     let _ = (store, event);

@@ -3,7 +3,7 @@
 //! function with your `tagger_config`. Read it, but you don't need to change it: your part is in
 //! `lib.rs`.
 
-use invoker::{handler_fn, Context, HandlerError, Lambda, LayerContent, ServiceError};
+use invoker::{service_fn, Diagnostic, Lambda, LambdaEvent, LayerContent, ServiceError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -219,45 +219,51 @@ const MODEL: &str = "/opt/model/tagger.onnx";
 // ANCHOR: handler
 /// The tagger: loads ONNX Runtime and the model from `/opt`, refuses an image larger than the
 /// settings allow, and answers with what it found in `/opt` and which layer each file came from.
-pub async fn tag_photo(photo: Photo, ctx: Context) -> Result<Value, HandlerError> {
+pub async fn tag_photo(event: LambdaEvent<Photo>) -> Result<Value, Diagnostic> {
+    let (photo, ctx) = event.into_parts();
     let opt = ctx.opt();
     // What the dynamic linker would check when the binary loads ONNX Runtime: the library is
     // there, and so is a libstdc++ new enough for it.
     if opt.read(ONNX_RUNTIME).is_none() {
-        return Err(HandlerError::new(
-            "LibraryError",
-            "libonnxruntime.so.1: cannot open shared object file: No such file or directory",
-        ));
+        return Err(Diagnostic {
+            error_type: "LibraryError".into(),
+            error_message:
+                "libonnxruntime.so.1: cannot open shared object file: No such file or directory"
+                    .into(),
+        });
     }
     let libstdcxx = opt.read_to_string(LIBSTDCXX).unwrap_or_default();
     if !libstdcxx.split_whitespace().any(|v| v == NEEDED_GLIBCXX) {
-        return Err(HandlerError::new(
-            "LibraryError",
-            format!(
+        return Err(Diagnostic {
+            error_type: "LibraryError".into(),
+            error_message: format!(
                 "{LIBSTDCXX}: version `{NEEDED_GLIBCXX}' not found (required by {ONNX_RUNTIME})"
             ),
-        ));
+        });
     }
     if opt.read(MODEL).is_none() {
-        return Err(HandlerError::new(
-            "ModelNotFound",
-            format!("{MODEL}: No such file or directory"),
-        ));
+        return Err(Diagnostic {
+            error_type: "ModelNotFound".into(),
+            error_message: format!("{MODEL}: No such file or directory"),
+        });
     }
     let settings: ImageSettings = opt
         .read_to_string(SETTINGS)
         .and_then(|text| serde_json::from_str(text).ok())
-        .ok_or_else(|| HandlerError::new("ConfigError", format!("{SETTINGS} is missing")))?;
+        .ok_or_else(|| Diagnostic {
+            error_type: "ConfigError".into(),
+            error_message: format!("{SETTINGS} is missing"),
+        })?;
 
     let pixels = photo.width * photo.height;
     if pixels > settings.max_pixels {
-        return Err(HandlerError::new(
-            "ImageTooLarge",
-            format!(
+        return Err(Diagnostic {
+            error_type: "ImageTooLarge".into(),
+            error_message: format!(
                 "{} has {pixels} pixels, more than the {} allowed",
                 photo.key, settings.max_pixels
             ),
-        ));
+        });
     }
     // Each file of /opt, and the layer (name:version) whose copy it is.
     let listing: BTreeMap<String, &str> = opt
@@ -281,6 +287,6 @@ pub async fn tag_photo(photo: Photo, ctx: Context) -> Result<Value, HandlerError
 /// Publishes the layers and creates the tagger with your [`tagger_config`].
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     let layers = publish_layers(lambda)?;
-    lambda.create_function(tagger_config(&layers), handler_fn(tag_photo))?;
+    lambda.create_function(tagger_config(&layers), service_fn(tag_photo))?;
     Ok(())
 }

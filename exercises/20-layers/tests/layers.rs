@@ -3,7 +3,7 @@
 //! `tagger_config` and send it photos.
 
 use assert_json_diff::assert_json_eq;
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
+use invoker::{service_fn, Diagnostic, FunctionConfig, InvokeRequest, Lambda, LambdaEvent};
 use layers::{
     deploy, predict_opt, publish_layers, Layer, CPP_RUNTIME, DEBUG_TOOLS, FUNCTION, SHARED_LIBS,
     SHARED_LIBS_PATCH, SLIM_PACKAGE_BYTES, TAGGER_MODEL, TELEMETRY_EXTENSION,
@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Lists `/opt` as a function sees it: each path, and the name of the layer its file came from.
-async fn list_opt(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn list_opt(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     let opt = ctx.opt();
     let listing: BTreeMap<String, String> = opt
         .paths()
@@ -36,7 +37,7 @@ async fn actual_opt(layers: &[&Layer]) -> BTreeMap<String, String> {
         |config, layer| config.layer(published.arn(layer)),
     );
     lambda
-        .create_function(config, handler_fn(list_opt))
+        .create_function(config, service_fn(list_opt))
         .unwrap();
     let response = lambda.invoke(InvokeRequest::new("probe")).await.unwrap();
     serde_json::from_value(response.payload_json().unwrap()).unwrap()

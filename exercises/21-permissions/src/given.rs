@@ -5,7 +5,7 @@
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, Lambda, ServiceError,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
 };
 use serde_json::json;
 
@@ -29,11 +29,8 @@ pub fn index_key(upload_key: &str) -> String {
 /// The handler of `index-upload`: for each new document in [`UPLOADS`], reads it and writes its
 /// index record to [`INDEXES`]: its key, size, word count and title (its first line). `lambda`
 /// is the account, the S3 client: its calls are made as the function's role.
-pub async fn index_upload(
-    lambda: Lambda,
-    event: S3Event,
-    ctx: Context,
-) -> Result<(), HandlerError> {
+pub async fn index_upload(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
+    let (event, ctx) = event.into_parts();
     for record in event.records {
         let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
         let document = lambda.s3().get_object(UPLOADS, &key)?;
@@ -59,7 +56,7 @@ pub async fn index_upload(
 /// once, at init).
 pub fn index_upload_code(lambda: &Lambda) -> FunctionCode {
     let account = lambda.clone();
-    handler_fn(move |event: S3Event, ctx: Context| index_upload(account.clone(), event, ctx))
+    service_fn(move |event: LambdaEvent<S3Event>| index_upload(account.clone(), event))
 }
 
 // ANCHOR: deploy

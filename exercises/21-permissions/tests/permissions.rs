@@ -6,8 +6,8 @@
 
 use assert_json_diff::assert_json_eq;
 use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
-use invoker::{Principal, ServiceError};
+use invoker::{service_fn, Diagnostic, ErrorCode, FunctionConfig, InvokeRequest, Lambda};
+use invoker::{LambdaEvent, Principal, ServiceError};
 use permissions::{deploy, execution_role, index_key, FUNCTION, INDEXES, UPLOADS};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -84,7 +84,7 @@ async fn s3_may_not_invoke_the_function_for_another_bucket() {
     assert_eq!(
         (refused.code, refused.message.as_str()),
         (
-            "InvalidArgument",
+            ErrorCode::InvalidArgument,
             "Unable to validate the following destination configurations"
         )
     );
@@ -106,7 +106,7 @@ async fn s3_may_not_invoke_the_function_for_another_accounts_bucket() {
     );
     assert_eq!(
         (refused.code, refused.status),
-        ("AccessDeniedException", 403)
+        (ErrorCode::AccessDeniedException, 403)
     );
 }
 
@@ -135,7 +135,7 @@ async fn no_other_service_may_invoke_the_function() {
         .invoke(InvokeRequest::new(FUNCTION).principal(rule))
         .await
         .expect_err("EventBridge invoked the function");
-    assert_eq!(refused.code, "AccessDeniedException");
+    assert_eq!(refused.code, ErrorCode::AccessDeniedException);
     assert_eq!(lambda.usage(FUNCTION).invocations, 0);
 }
 
@@ -215,18 +215,19 @@ async fn attempt(lambda: &Lambda, what: &str) -> Result<(), ServiceError> {
 /// it answers, for each, `"allowed"` or the service's error code.
 fn deploy_probe(lambda: &Lambda) {
     let account = lambda.clone();
-    let probe = handler_fn(move |attempts: Vec<String>, _ctx: Context| {
+    let probe = service_fn(move |event: LambdaEvent<Vec<String>>| {
+        let attempts = event.payload;
         let account = account.clone();
         async move {
             let mut results = BTreeMap::new();
             for what in attempts {
                 let outcome = match attempt(&account, &what).await {
                     Ok(()) => "allowed".to_owned(),
-                    Err(e) => e.code.to_owned(),
+                    Err(e) => e.code.as_str().to_owned(),
                 };
                 results.insert(what, outcome);
             }
-            Ok::<_, HandlerError>(results)
+            Ok::<_, Diagnostic>(results)
         }
     });
     let config = FunctionConfig::new("probe").role(execution_role());

@@ -9,30 +9,34 @@
 //! - `fail` always returns a function error;
 //! - `sleepy` sleeps longer than its 1-second timeout.
 
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::Value;
 use std::time::Duration;
 
-async fn echo(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn echo(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     ctx.logger().info(format!("echoing {event}"));
     Ok(event)
 }
 
-async fn fail(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
-    Err(HandlerError::new("DemoError", "this function always fails"))
+async fn fail(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    Err(Diagnostic {
+        error_type: "DemoError".into(),
+        error_message: "this function always fails".into(),
+    })
 }
 
-async fn sleepy(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn sleepy(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     tokio::time::sleep(Duration::from_secs(5)).await;
     Ok(Value::Null)
 }
 
 fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    lambda.create_function(FunctionConfig::new("echo"), handler_fn(echo))?;
-    lambda.create_function(FunctionConfig::new("fail"), handler_fn(fail))?;
+    lambda.create_function(FunctionConfig::new("echo"), service_fn(echo))?;
+    lambda.create_function(FunctionConfig::new("fail"), service_fn(fail))?;
     lambda.create_function(
         FunctionConfig::new("sleepy").timeout_secs(1),
-        handler_fn(sleepy),
+        service_fn(sleepy),
     )?;
     Ok(())
 }

@@ -38,7 +38,7 @@ pub mod stream;
 use crate::arn::FunctionRef;
 use crate::error::ServiceError;
 use crate::execution::Run;
-use crate::function::HandlerError;
+use crate::function::Diagnostic;
 #[cfg(doc)]
 use crate::iam::ManagedPolicy;
 use crate::iam::Role;
@@ -189,7 +189,7 @@ pub(crate) enum BatchOutcome {
     /// The function returned; its response payload, parsed (`Null` if empty or not JSON).
     Succeeded(Value),
     /// The function failed (error, panic, timeout).
-    Failed(InvokeResponse, HandlerError),
+    Failed(InvokeResponse, Diagnostic),
     /// No concurrency was left, or the function is gone: not an attempt, try again later.
     NotRun(ServiceError),
 }
@@ -224,7 +224,7 @@ impl Lambda {
         };
         let role = self
             .get_function_configuration(&settings.function_name)?
-            .execution_role()
+            .role
             .clone();
         check_poller_role(&role, &settings.event_source_arn)?;
         let uuid = self.state().ids.request_id();

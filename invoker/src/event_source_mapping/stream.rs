@@ -495,7 +495,7 @@ impl Lane {
         let role_arn = self
             .lambda
             .get_function_configuration(&self.mapping.settings.function_name)
-            .map(|config| config.execution_role().arn(&scope.account_id))
+            .map(|config| config.role.arn(&scope.account_id))
             .unwrap_or_default();
         let records: Vec<Value> = batch
             .iter()
@@ -642,7 +642,7 @@ impl Lane {
         self.lambda.note(format!(
             "{}: not invoked ({}), trying the batch again in {} ms",
             self.name,
-            error.reason.unwrap_or(error.code),
+            error.cause(),
             wait.as_millis()
         ));
         self.sleep_at_most_until_expiry(batch, wait).await;

@@ -9,8 +9,8 @@ use invoker::aws_lambda_events::apigw::{
 use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::{HeaderMap, HeaderValue};
 use invoker::{
-    handler_fn, Context, FunctionConfig, HandlerError, HttpRequest, HttpResponse, Lambda,
-    Permission,
+    service_fn, Diagnostic, Error, ErrorCode, FunctionConfig, HttpRequest, HttpResponse, Lambda,
+    LambdaEvent, Permission,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -27,9 +27,9 @@ fn rest_json(status: i64, body: Value) -> ApiGatewayProxyResponse {
 }
 
 async fn greet_v1(
-    event: ApiGatewayProxyRequest,
-    _: Context,
-) -> Result<ApiGatewayProxyResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayProxyRequest>,
+) -> Result<ApiGatewayProxyResponse, Diagnostic> {
+    let event = event.payload;
     Ok(match event.query_string_parameters.first("name") {
         Some(name) => rest_json(200, json!({ "message": format!("Hello, {name}!") })),
         None => rest_json(400, json!({ "error": "missing query parameter: name" })),
@@ -37,9 +37,9 @@ async fn greet_v1(
 }
 
 async fn greet_v2(
-    event: ApiGatewayV2httpRequest,
-    _: Context,
-) -> Result<ApiGatewayV2httpResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayV2httpRequest>,
+) -> Result<ApiGatewayV2httpResponse, Diagnostic> {
+    let event = event.payload;
     let name = event
         .path_parameters
         .get("name")
@@ -59,17 +59,19 @@ async fn greet_v2(
 }
 
 /// Answers with the event it received, as the body: what API Gateway sent, for the shape tests.
-async fn echo(event: Value, _: Context) -> Result<Value, HandlerError> {
+async fn echo(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     Ok(json!({ "statusCode": 200, "body": event.to_string() }))
 }
 
 /// Answers whatever the request's body says the answer is: for testing how answers are read.
-async fn answer_with(event: Value, _: Context) -> Result<Value, HandlerError> {
+async fn answer_with(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let event = event.payload;
     let body = event["body"].as_str().unwrap_or("null");
     Ok(serde_json::from_str(body)?)
 }
 
-async fn slow(_: Value, _: Context) -> Result<Value, HandlerError> {
+async fn slow(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     invoker::sleep(Duration::from_secs(40)).await;
     Ok(json!({ "statusCode": 200, "body": "finally" }))
 }
@@ -81,15 +83,15 @@ fn service() -> Lambda {
             .create_function(FunctionConfig::new(name).timeout_secs(60), code)
             .unwrap();
     };
-    deploy("greet-v1", handler_fn(greet_v1));
-    deploy("greet-v2", handler_fn(greet_v2));
-    deploy("echo", handler_fn(echo));
-    deploy("answer", handler_fn(answer_with));
+    deploy("greet-v1", service_fn(greet_v1));
+    deploy("greet-v2", service_fn(greet_v2));
+    deploy("echo", service_fn(echo));
+    deploy("answer", service_fn(answer_with));
     deploy(
         "fails",
         failing("DatabaseDown", "the orders table is unavailable"),
     );
-    deploy("slow", handler_fn(slow));
+    deploy("slow", service_fn(slow));
     lambda
 }
 
@@ -478,15 +480,24 @@ async fn the_control_plane_refuses_what_api_gateway_refuses() {
     let gateway = lambda.api_gateway();
     let rest = gateway.create_rest_api("rest");
     let error = gateway.create_route(&rest, "$default", "echo").unwrap_err();
-    assert_eq!((error.code, error.status), ("BadRequestException", 400));
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::BadRequestException, 400)
+    );
     gateway.create_route(&rest, "GET /x", "echo").unwrap();
     let error = gateway.create_route(&rest, "GET /x", "echo").unwrap_err();
-    assert_eq!((error.code, error.status), ("ConflictException", 409));
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::ConflictException, 409)
+    );
     let error = gateway
         .request("nope", HttpRequest::get("/x"))
         .await
         .unwrap_err();
-    assert_eq!((error.code, error.status), ("NotFoundException", 404));
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::NotFoundException, 404)
+    );
 }
 
 /// The REST API (format 1.0) event, as the function receives it.

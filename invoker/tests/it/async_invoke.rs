@@ -2,8 +2,8 @@
 
 use crate::kit::{event, failing, log_lines_starting, records_in};
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError,
-    InvocationType, InvokeRequest, Lambda,
+    service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig,
+    InvocationType, InvokeRequest, Lambda, LambdaEvent,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -16,7 +16,8 @@ fn always_fails() -> invoker::FunctionCode {
     failing("DownstreamUnavailable", "the payments API answered 503")
 }
 
-async fn succeeds(event: Value, _: Context) -> Result<Value, HandlerError> {
+async fn succeeds(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     Ok(json!({ "handled": event }))
 }
 
@@ -29,7 +30,7 @@ fn starts(lambda: &Lambda, function: &str) -> Vec<String> {
 async fn an_event_is_accepted_with_202_and_runs_later() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(succeeds))
+        .create_function(FunctionConfig::new("f"), service_fn(succeeds))
         .unwrap();
     let response = lambda
         .invoke(event("f").payload(json!({ "n": 1 })))
@@ -195,11 +196,14 @@ async fn an_event_older_than_its_maximum_age_is_not_tried_again() {
 async fn a_flaky_function_that_recovers_on_a_retry_counts_as_processed() {
     let calls = Arc::new(AtomicU32::new(0));
     let counter = Arc::clone(&calls);
-    let flaky = handler_fn(move |_e: Value, _ctx: Context| {
+    let flaky = service_fn(move |_event: LambdaEvent<Value>| {
         let n = counter.fetch_add(1, Ordering::SeqCst);
         async move {
             match n {
-                0 => Err(HandlerError::new("Timeout", "first try fails")),
+                0 => Err(Diagnostic {
+                    error_type: "Timeout".into(),
+                    error_message: "first try fails".into(),
+                }),
                 _ => Ok(json!("ok")),
             }
         }
@@ -231,7 +235,7 @@ async fn a_function_destination_receives_the_record_as_an_event() {
         .create_function(FunctionConfig::new("f"), always_fails())
         .unwrap();
     lambda
-        .create_function(FunctionConfig::new("on-failure"), handler_fn(succeeds))
+        .create_function(FunctionConfig::new("on-failure"), service_fn(succeeds))
         .unwrap();
     let destination = "arn:aws:lambda:us-east-1:123456789012:function:on-failure";
     let config = EventInvokeConfig::default()
@@ -254,7 +258,7 @@ async fn a_function_destination_receives_the_record_as_an_event() {
 async fn an_event_over_1_mb_is_refused_with_413() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(succeeds))
+        .create_function(FunctionConfig::new("f"), service_fn(succeeds))
         .unwrap();
     let big = format!("\"{}\"", "x".repeat(1024 * 1024));
     let request = InvokeRequest::new("f")
@@ -263,7 +267,7 @@ async fn an_event_over_1_mb_is_refused_with_413() {
     let error = lambda.invoke(request).await.unwrap_err();
     assert_eq!(
         (error.code, error.status),
-        ("RequestEntityTooLargeException", 413)
+        (ErrorCode::RequestEntityTooLargeException, 413)
     );
     assert_eq!(
         error.message,
@@ -275,7 +279,7 @@ async fn an_event_over_1_mb_is_refused_with_413() {
 async fn event_invoke_settings_are_checked() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(succeeds))
+        .create_function(FunctionConfig::new("f"), service_fn(succeeds))
         .unwrap();
     let put = |c: EventInvokeConfig| lambda.put_function_event_invoke_config("f", c).unwrap_err();
     assert!(put(EventInvokeConfig::default().maximum_retry_attempts(3)).message
@@ -290,7 +294,7 @@ async fn event_invoke_settings_are_checked() {
     );
     assert_eq!(
         put(EventInvokeConfig::default().on_failure("not-an-arn")).code,
-        "InvalidParameterValueException"
+        ErrorCode::InvalidParameterValueException
     );
     let missing = lambda
         .put_function_event_invoke_config("f:prod", EventInvokeConfig::default())
@@ -307,11 +311,15 @@ async fn every_accepted_event_ends_with_an_outcome() {
         // Fails on a seeded share of attempts (about half), so first-time successes, recoveries
         // on a retry and exhausted retries all happen.
         let attempts = Arc::new(AtomicU32::new(0));
-        let flaky = handler_fn(move |event: Value, _ctx: Context| {
+        let flaky = service_fn(move |event: LambdaEvent<Value>| {
+            let event = event.payload;
             let attempt = u64::from(attempts.fetch_add(1, Ordering::SeqCst));
             async move {
                 if (attempt.wrapping_mul(2_654_435_761) ^ seed) % 2 == 0 {
-                    return Err(HandlerError::new("Injected", "injected failure"));
+                    return Err(Diagnostic {
+                        error_type: "Injected".into(),
+                        error_message: "injected failure".into(),
+                    });
                 }
                 Ok(event)
             }

@@ -3,8 +3,8 @@
 use crate::kit::event;
 use invoker::concurrency::THROTTLE_ROUND_TRIP;
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError,
-    InvokeRequest, Lambda,
+    service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig,
+    InvokeRequest, Lambda, LambdaEvent, ThrottleReason,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -12,9 +12,9 @@ use std::time::Duration;
 /// A function `slow` that works for `secs` seconds of virtual time.
 fn service(limit: usize, secs: u64, timeout_secs: u32) -> Lambda {
     let lambda = Lambda::builder().account_concurrency(limit).build();
-    let slow = handler_fn(move |_e: Value, _ctx: Context| async move {
+    let slow = service_fn(move |_event: LambdaEvent<Value>| async move {
         tokio::time::sleep(Duration::from_secs(secs)).await;
-        Ok::<_, HandlerError>(json!("done"))
+        Ok::<_, Diagnostic>(json!("done"))
     });
     let config = FunctionConfig::new("slow").timeout_secs(timeout_secs);
     lambda.create_function(config, slow).unwrap();
@@ -30,9 +30,12 @@ async fn a_synchronous_call_over_the_limit_is_throttled_with_429() {
     let throttled = c.unwrap_err();
     assert_eq!(
         (throttled.code, throttled.status),
-        ("TooManyRequestsException", 429)
+        (ErrorCode::TooManyRequestsException, 429)
     );
-    assert_eq!(throttled.reason, Some("ConcurrentInvocationLimitExceeded"));
+    assert_eq!(
+        throttled.reason,
+        Some(ThrottleReason::ConcurrentInvocationLimitExceeded)
+    );
     assert_eq!(
         throttled.to_json()["Reason"],
         "ConcurrentInvocationLimitExceeded"
@@ -110,7 +113,7 @@ async fn reserved_concurrency_caps_a_function_with_its_own_reason() {
     assert!(a.is_ok() && b.is_ok());
     assert_eq!(
         c.unwrap_err().reason,
-        Some("ReservedFunctionConcurrentInvocationLimitExceeded")
+        Some(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded)
     );
     assert_eq!(lambda.get_function_concurrency("slow").unwrap(), Some(2));
 }
@@ -118,9 +121,9 @@ async fn reserved_concurrency_caps_a_function_with_its_own_reason() {
 #[tokio::test(start_paused = true)]
 async fn reserved_concurrency_is_set_aside_from_the_other_functions() {
     let lambda = service(110, 1, 3);
-    let other = handler_fn(|_e: Value, _c: Context| async move {
+    let other = service_fn(|_event: LambdaEvent<Value>| async move {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        Ok::<_, HandlerError>(json!("ok"))
+        Ok::<_, Diagnostic>(json!("ok"))
     });
     lambda
         .create_function(FunctionConfig::new("other"), other)
@@ -136,7 +139,10 @@ async fn reserved_concurrency_is_set_aside_from_the_other_functions() {
     let mut throttled = 0;
     for result in results {
         if let Err(e) = result.await.unwrap() {
-            assert_eq!(e.reason, Some("ConcurrentInvocationLimitExceeded"));
+            assert_eq!(
+                e.reason,
+                Some(ThrottleReason::ConcurrentInvocationLimitExceeded)
+            );
             throttled += 1;
         }
     }
@@ -147,7 +153,7 @@ async fn reserved_concurrency_is_set_aside_from_the_other_functions() {
 async fn at_least_100_units_stay_unreserved() {
     let lambda = service(1_000, 1, 3);
     let error = lambda.put_function_concurrency("slow", 901).unwrap_err();
-    assert_eq!(error.code, "InvalidParameterValueException");
+    assert_eq!(error.code, ErrorCode::InvalidParameterValueException);
     assert_eq!(error.message, "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].");
     lambda.put_function_concurrency("slow", 900).unwrap();
 }
@@ -225,7 +231,7 @@ async fn provisioned_concurrency_needs_a_published_version_or_alias() {
         .put_provisioned_concurrency_config("slow:1", 0)
         .await
         .unwrap_err();
-    assert_eq!(zero.code, "ValidationException");
+    assert_eq!(zero.code, ErrorCode::ValidationException);
     let missing = lambda
         .put_provisioned_concurrency_config("slow:live", 1)
         .await

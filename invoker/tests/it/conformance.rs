@@ -4,7 +4,9 @@
 //! its comment): the same call on the same kind of resource, and the exception name, HTTP status
 //! and message AWS answered with. Grouped by API operation.
 
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{
+    service_fn, Diagnostic, ErrorCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
+};
 use serde_json::{json, Value};
 
 /// The ARN prefix of the default account and Region.
@@ -20,11 +22,11 @@ fn service() -> Lambda {
 }
 
 fn code() -> invoker::FunctionCode {
-    handler_fn(|_event: Value, _ctx: Context| async move { Ok::<_, HandlerError>(json!("ok")) })
+    service_fn(|_event: LambdaEvent<Value>| async move { Ok::<_, Diagnostic>(json!("ok")) })
 }
 
 /// The exception name, HTTP status and message of a refusal.
-fn refusal(error: ServiceError) -> (&'static str, u16, String) {
+fn refusal(error: ServiceError) -> (ErrorCode, u16, String) {
     (error.code, error.status, error.message)
 }
 
@@ -43,7 +45,7 @@ mod put_function_concurrency {
                     .unwrap_err()
             ),
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Function not found: {ARNS}:doesnotexist:$LATEST")
             )
@@ -62,7 +64,7 @@ mod put_function_concurrency {
                     .unwrap_err()
             ),
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Function not found: {ARNS}:doesnotexist:$LATEST")
             )
@@ -82,7 +84,7 @@ mod get_alias {
         assert_eq!(
             refusal(lambda.get_alias("app", "non-existent").unwrap_err()),
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Cannot find alias arn: {ARNS}:app:non-existent")
             )
@@ -94,7 +96,7 @@ mod put_provisioned_concurrency_config {
     use super::*;
 
     /// The refusal of `put_provisioned_concurrency_config(function, 1)`.
-    async fn put(lambda: &Lambda, function: &str) -> (&'static str, u16, String) {
+    async fn put(lambda: &Lambda, function: &str) -> (ErrorCode, u16, String) {
         refusal(
             lambda
                 .put_provisioned_concurrency_config(function, 1)
@@ -112,7 +114,7 @@ mod put_provisioned_concurrency_config {
         assert_eq!(
             put(&lambda, "app:doesnotexist").await,
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Cannot find alias arn: {ARNS}:app:doesnotexist")
             )
@@ -126,7 +128,7 @@ mod put_provisioned_concurrency_config {
         assert_eq!(
             put(&lambda, "doesnotexist:noalias").await,
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Cannot find alias arn: {ARNS}:doesnotexist:noalias")
             )
@@ -142,7 +144,7 @@ mod put_provisioned_concurrency_config {
         assert_eq!(
             put(&lambda, "doesnotexist:1").await,
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Function not found: {ARNS}:doesnotexist:1")
             )
@@ -150,7 +152,7 @@ mod put_provisioned_concurrency_config {
         assert_eq!(
             put(&lambda, "app:10").await,
             (
-                "ResourceNotFoundException",
+                ErrorCode::ResourceNotFoundException,
                 404,
                 format!("Function not found: {ARNS}:app:10")
             )
@@ -186,7 +188,7 @@ mod update_alias {
                     .unwrap_err()
             ),
             (
-                "ValidationException",
+                ErrorCode::ValidationException,
                 400,
                 "1 validation error detected: Value '{$LATEST=0.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]".to_owned()
             )
@@ -206,7 +208,7 @@ mod update_alias {
                     .unwrap_err()
             ),
             (
-                "InvalidParameterValueException",
+                ErrorCode::InvalidParameterValueException,
                 400,
                 "$LATEST is not supported for an alias pointing to more than 1 version".to_owned()
             )
@@ -229,7 +231,7 @@ mod create_function {
         assert_eq!(
             refusal(error),
             (
-                "InvalidParameterValueException",
+                ErrorCode::InvalidParameterValueException,
                 400,
                 format!("1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64")
             )
@@ -243,11 +245,7 @@ mod put_function_event_invoke_config {
     use invoker::EventInvokeConfig;
 
     /// The refusal of `put_function_event_invoke_config(function, config)`.
-    fn put(
-        lambda: &Lambda,
-        function: &str,
-        config: EventInvokeConfig,
-    ) -> (&'static str, u16, String) {
+    fn put(lambda: &Lambda, function: &str, config: EventInvokeConfig) -> (ErrorCode, u16, String) {
         refusal(
             lambda
                 .put_function_event_invoke_config(function, config)
@@ -255,9 +253,9 @@ mod put_function_event_invoke_config {
         )
     }
 
-    fn not_found() -> (&'static str, u16, String) {
+    fn not_found() -> (ErrorCode, u16, String) {
         (
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             404,
             "The function doesn't exist.".to_owned(),
         )
@@ -300,7 +298,7 @@ mod put_function_event_invoke_config {
         assert_eq!(
             put(&lambda, "app", EventInvokeConfig::default()),
             (
-                "InvalidParameterValueException",
+                ErrorCode::InvalidParameterValueException,
                 400,
                 "You must specify at least one of error handling or destination setting."
                     .to_owned()
@@ -320,7 +318,7 @@ mod put_function_event_invoke_config {
                 EventInvokeConfig::default().on_success(&destination)
             ),
             (
-                "InvalidParameterValueException",
+                ErrorCode::InvalidParameterValueException,
                 400,
                 format!("The destination ARN {destination} is invalid.")
             )
@@ -338,7 +336,7 @@ mod put_function_event_invoke_config {
                 EventInvokeConfig::default().on_success(format!("{ARNS}:app"))
             ),
             (
-                "InvalidParameterValueException",
+                ErrorCode::InvalidParameterValueException,
                 400,
                 "You can't specify the function as a destination for itself.".to_owned()
             )

@@ -7,8 +7,8 @@
 //! and count.
 
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError,
-    InvocationType, InvokeRequest, Lambda,
+    service_fn, Diagnostic, EventInvokeConfig, EventOutcome, FunctionConfig, InvocationType,
+    InvokeRequest, Lambda, LambdaEvent,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -64,7 +64,8 @@ async fn run_scenario(seed: u64) {
 
     let per_mille = scenario.failure_per_mille;
     let attempts_seen: Arc<Mutex<BTreeMap<u64, u64>>> = Arc::default();
-    let flaky = handler_fn(move |event: Value, _ctx: Context| {
+    let flaky = service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         let attempts_seen = Arc::clone(&attempts_seen);
         async move {
             let n = event["n"].as_u64().unwrap_or_default();
@@ -77,7 +78,10 @@ async fn run_scenario(seed: u64) {
             // Some work, so that invocations overlap and concurrency is actually used up.
             invoker::sleep(Duration::from_millis(200 + n % 5 * 100)).await;
             if fails(seed, n, attempt, per_mille) {
-                return Err(HandlerError::new("Injected", format!("event {n} failed")));
+                return Err(Diagnostic {
+                    error_type: "Injected".into(),
+                    error_message: format!("event {n} failed"),
+                });
             }
             Ok(json!({ "n": n }))
         }
@@ -175,9 +179,10 @@ fn every_accepted_event_ends_processed_or_sent_on_or_discarded_with_a_record() {
 async fn a_function_switched_off_while_events_wait_still_accounts_for_every_event() {
     let lambda = Lambda::new();
     let failures = lambda.sqs().create_queue("failures");
-    let slow = handler_fn(|event: Value, _ctx: Context| async move {
+    let slow = service_fn(|event: LambdaEvent<Value>| async move {
+        let event = event.payload;
         invoker::sleep(Duration::from_secs(1)).await;
-        Ok::<_, HandlerError>(event)
+        Ok::<_, Diagnostic>(event)
     });
     lambda
         .create_function(FunctionConfig::new("slow"), slow)

@@ -6,8 +6,8 @@ use crate::kit::{capturing, reader, Events};
 use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
 use invoker::dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
 use invoker::{
-    handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, InvokeRequest, Lambda,
-    ManagedPolicy, Role, ServiceError, StartingPosition,
+    service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionConfig, InvokeRequest, Lambda,
+    LambdaEvent, ManagedPolicy, Role, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
 
@@ -136,7 +136,7 @@ async fn a_conditional_put_writes_once_and_then_fails_with_conditional_check_fai
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
         (
-            "ConditionalCheckFailedException",
+            ErrorCode::ConditionalCheckFailedException,
             400,
             "The conditional request failed"
         )
@@ -277,19 +277,20 @@ const VISITS_ARN: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/visits";
 async fn calls_from_a_handler_show_inside_its_invocation() {
     let lambda = visits();
     let account = lambda.clone();
-    let record_visit = handler_fn(move |event: Value, ctx: Context| {
+    let record_visit = service_fn(move |event: LambdaEvent<Value>| {
+        let (event, ctx) = event.into_parts();
         let db = account.clone();
         async move {
             let user = event["user"].as_str().unwrap_or_default();
             match db.dynamodb().put_item_if_absent("visits", event.clone()) {
                 Ok(()) => ctx.logger().info("first visit of the day"),
-                Err(e) if e.code == "ConditionalCheckFailedException" => {
+                Err(e) if e.code == ErrorCode::ConditionalCheckFailedException => {
                     ctx.logger().info("seen today already")
                 }
-                Err(e) => return Err(HandlerError::from(e)),
+                Err(e) => return Err(Diagnostic::from(e)),
             }
             let visits = db.dynamodb().query("visits", user, None)?;
-            Ok::<_, HandlerError>(json!({ "visits": visits.len() }))
+            Ok::<_, Diagnostic>(json!({ "visits": visits.len() }))
         }
     });
     lambda

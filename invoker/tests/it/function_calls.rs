@@ -4,12 +4,14 @@
 
 use crate::kit::failing;
 use invoker::{
-    handler_fn, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest, Lambda, Role,
+    service_fn, Diagnostic, FunctionConfig, InvocationType, InvokeRequest, Lambda, LambdaEvent,
+    Role,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn double(event: Value, _: Context) -> Result<Value, HandlerError> {
+async fn double(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     invoker::sleep(Duration::from_millis(100)).await;
     let n = event["n"].as_i64().unwrap_or_default();
     Ok(json!({ "n": n * 2 }))
@@ -28,13 +30,17 @@ fn may_invoke(functions: &[&str]) -> Role {
 /// A function that calls `double` and waits, then tells `audit` without waiting.
 fn caller(lambda: &Lambda) -> invoker::FunctionCode {
     let lambda = lambda.clone();
-    handler_fn(move |event: Value, ctx: Context| {
+    service_fn(move |event: LambdaEvent<Value>| {
+        let (event, ctx) = event.into_parts();
         let lambda = lambda.clone();
         async move {
             let doubled = lambda
                 .invoke(InvokeRequest::new("double").payload(event))
                 .await
-                .map_err(|e| HandlerError::new(e.code, e.message))?;
+                .map_err(|e| Diagnostic {
+                    error_type: e.code.as_str().to_string(),
+                    error_message: e.message.to_string(),
+                })?;
             let answer = doubled.payload_json().unwrap_or(Value::Null);
             ctx.logger().info(format!("double answered {answer}"));
             lambda
@@ -44,8 +50,11 @@ fn caller(lambda: &Lambda) -> invoker::FunctionCode {
                         .payload(answer.clone()),
                 )
                 .await
-                .map_err(|e| HandlerError::new(e.code, e.message))?;
-            Ok::<_, HandlerError>(answer)
+                .map_err(|e| Diagnostic {
+                    error_type: e.code.as_str().to_string(),
+                    error_message: e.message.to_string(),
+                })?;
+            Ok::<_, Diagnostic>(answer)
         }
     })
 }
@@ -54,10 +63,10 @@ fn caller(lambda: &Lambda) -> invoker::FunctionCode {
 async fn a_handler_invokes_another_function_and_waits_for_its_answer() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("double"), handler_fn(double))
+        .create_function(FunctionConfig::new("double"), service_fn(double))
         .unwrap();
     lambda
-        .create_function(FunctionConfig::new("audit"), handler_fn(double))
+        .create_function(FunctionConfig::new("audit"), service_fn(double))
         .unwrap();
     let role = may_invoke(&["double", "audit"]);
     lambda
@@ -87,18 +96,22 @@ async fn the_callees_error_reaches_the_caller_as_a_function_error_in_the_respons
         )
         .unwrap();
     lambda
-        .create_function(FunctionConfig::new("audit"), handler_fn(double))
+        .create_function(FunctionConfig::new("audit"), service_fn(double))
         .unwrap();
     let inner = lambda.clone();
-    let checks = handler_fn(move |event: Value, _: Context| {
+    let checks = service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         let lambda = inner.clone();
         async move {
             let response = lambda
                 .invoke(InvokeRequest::new("double").payload(event))
                 .await
-                .map_err(|e| HandlerError::new(e.code, e.message))?;
+                .map_err(|e| Diagnostic {
+                    error_type: e.code.as_str().to_string(),
+                    error_message: e.message.to_string(),
+                })?;
             // A function error is not a failed call: the response says Unhandled.
-            Ok::<_, HandlerError>(json!({
+            Ok::<_, Diagnostic>(json!({
                 "functionError": response.function_error,
                 "payload": response.payload_json().unwrap_or(Value::Null),
             }))
@@ -130,7 +143,7 @@ async fn a_caller_whose_role_does_not_allow_the_invoke_is_refused() {
     let lambda = Lambda::new();
     for name in ["double", "audit"] {
         lambda
-            .create_function(FunctionConfig::new(name), handler_fn(double))
+            .create_function(FunctionConfig::new(name), service_fn(double))
             .unwrap();
     }
     // At first a role that allows only its logs.

@@ -3,7 +3,9 @@
 //! function, as Lambda reports it, never a panic or a hang of the service or the test around it.
 
 use crate::kit::{deployed, function_error, invoke, RUNAWAY_AFTER};
-use invoker::{handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, Lambda};
+use invoker::{
+    service_fn, with_init, Diagnostic, FunctionConfig, InitContext, Lambda, LambdaEvent,
+};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +17,8 @@ fn log_line(lambda: &Lambda, contains: &str) -> Option<String> {
         .find(|line| line.contains(contains))
 }
 
-async fn echo(_: Arc<()>, event: Value, _: Context) -> Result<Value, HandlerError> {
+async fn echo(_: Arc<()>, event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     Ok(event)
 }
 
@@ -40,9 +43,12 @@ async fn a_panic_in_init_before_its_future_is_an_init_error_like_any_other() {
         |_: InitContext| {
             // Code before the `async` block is init code too.
             let size: u32 = "many".parse().expect("TABLE_SIZE is a number");
-            async move { Ok::<_, HandlerError>(size) }
+            async move { Ok::<_, Diagnostic>(size) }
         },
-        |_: Arc<u32>, event: Value, _: Context| async move { Ok::<_, HandlerError>(event) },
+        |_: Arc<u32>, event: LambdaEvent<Value>| async move {
+            let event = event.payload;
+            Ok::<_, Diagnostic>(event)
+        },
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
     let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
@@ -63,7 +69,7 @@ async fn a_blocking_init_before_its_future_is_an_init_timeout() {
     let code = with_init(
         |_: InitContext| {
             block_past_the_runaway_limit();
-            async { Ok::<_, HandlerError>(()) }
+            async { Ok::<_, Diagnostic>(()) }
         },
         echo,
     );
@@ -84,18 +90,20 @@ async fn a_blocking_init_before_its_future_is_an_init_timeout() {
 async fn a_handler_closure_that_fails_before_its_future_is_sandboxed_too() {
     let lambda = deployed(
         FunctionConfig::new("f"),
-        handler_fn(|event: Value, _: Context| {
+        service_fn(|event: LambdaEvent<Value>| {
+            let event = event.payload;
             let id = event["id"].as_u64().expect("the event has an id");
-            async move { Ok::<_, HandlerError>(json!(id)) }
+            async move { Ok::<_, Diagnostic>(json!(id)) }
         }),
     );
     let (_, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(message, "Lambda panicked: the event has an id");
     let lambda = deployed(
         FunctionConfig::new("f").timeout_secs(1),
-        handler_fn(|event: Value, _: Context| {
+        service_fn(|event: LambdaEvent<Value>| {
+            let event = event.payload;
             block_past_the_runaway_limit();
-            async move { Ok::<_, HandlerError>(event) }
+            async move { Ok::<_, Diagnostic>(event) }
         }),
     );
     let (kind, _) = function_error(&invoke(&lambda, json!({})).await);
@@ -104,12 +112,12 @@ async fn a_handler_closure_that_fails_before_its_future_is_sandboxed_too() {
 
 #[tokio::test(start_paused = true)]
 async fn a_drop_that_panics_when_a_timed_out_handler_is_torn_down_is_logged() {
-    async fn slow(_: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn slow(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         let _pool = PanicsOnDrop;
         tokio::time::sleep(Duration::from_secs(60)).await;
         Ok(json!("too late"))
     }
-    let lambda = deployed(FunctionConfig::new("f").timeout_secs(1), handler_fn(slow));
+    let lambda = deployed(FunctionConfig::new("f").timeout_secs(1), service_fn(slow));
     let response = invoke(&lambda, json!({})).await;
     let (kind, _) = function_error(&response);
     assert_eq!(kind, "Sandbox.Timedout");
@@ -136,11 +144,11 @@ async fn a_drop_that_panics_when_a_timed_out_handler_is_torn_down_is_logged() {
 
 #[tokio::test(start_paused = true)]
 async fn state_whose_drop_panics_is_dropped_in_the_sandbox_when_its_environment_is_discarded() {
-    async fn fails(_: Arc<PanicsOnDrop>, _: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn fails(_: Arc<PanicsOnDrop>, _event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         panic!("the handler failed")
     }
     let code = with_init(
-        |_: InitContext| async { Ok::<_, HandlerError>(PanicsOnDrop) },
+        |_: InitContext| async { Ok::<_, Diagnostic>(PanicsOnDrop) },
         fails,
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
@@ -158,7 +166,7 @@ async fn an_init_that_times_out_holding_a_value_whose_drop_panics_is_an_init_tim
         |_: InitContext| async {
             let _pool = PanicsOnDrop;
             tokio::time::sleep(Duration::from_secs(60)).await;
-            Ok::<_, HandlerError>(())
+            Ok::<_, Diagnostic>(())
         },
         echo,
     );
@@ -172,7 +180,7 @@ async fn an_init_that_times_out_holding_a_value_whose_drop_panics_is_an_init_tim
 const FIRST_PANIC_LINE: u32 = line!() + 5;
 
 /// Panics, and panics again while the first panic unwinds: Rust aborts the process.
-async fn panics_twice(_: Value, _: Context) -> Result<Value, HandlerError> {
+async fn panics_twice(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     let _pool = PanicsOnDrop;
     panic!("the handler failed");
 }
@@ -191,7 +199,7 @@ fn child_process_that_aborts() {
         let lambda = Lambda::builder()
             .runaway_after(Duration::from_secs(60))
             .build();
-        let code = handler_fn(panics_twice);
+        let code = service_fn(panics_twice);
         lambda
             .create_function(FunctionConfig::new("f"), code)
             .unwrap();

@@ -3,8 +3,8 @@
 
 use crate::kit::{deployed, function_error, invoke, log_lines_starting};
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    Lambda, LogType,
+    service_fn, with_init, Diagnostic, Error, ErrorCode, FunctionConfig, InvocationType,
+    InvokeRequest, Lambda, LambdaEvent, LogType,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,13 +16,14 @@ fn cold_starts(lambda: &Lambda) -> usize {
     log_lines_starting(lambda, "f", "INIT_START").len()
 }
 
-async fn echo(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn echo(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     Ok(event)
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_synchronous_invoke_returns_200_with_the_handlers_answer() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let response = invoke(&lambda, json!({ "a": [1, 2] })).await;
     assert_eq!(response.status_code, 200);
     assert_eq!(response.function_error, None);
@@ -32,14 +33,14 @@ async fn a_synchronous_invoke_returns_200_with_the_handlers_answer() {
 
 #[tokio::test(start_paused = true)]
 async fn an_empty_payload_arrives_as_an_empty_object() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let response = lambda.invoke(InvokeRequest::new("f")).await.unwrap();
     assert_eq!(response.payload_json().unwrap(), json!({}));
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_first_call_is_cold_and_the_next_are_warm() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     for _ in 0..3 {
         invoke(&lambda, json!({})).await;
     }
@@ -60,7 +61,7 @@ async fn the_first_call_is_cold_and_the_next_are_warm() {
 
 #[tokio::test(start_paused = true)]
 async fn an_idle_environment_expires_and_the_next_call_is_cold_again() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     invoke(&lambda, json!({})).await;
     tokio::time::sleep(invoker::DEFAULT_IDLE_TIMEOUT - Duration::from_secs(1)).await;
     invoke(&lambda, json!({})).await;
@@ -79,11 +80,11 @@ async fn an_idle_environment_expires_and_the_next_call_is_cold_again() {
 
 #[tokio::test(start_paused = true)]
 async fn concurrent_calls_each_get_their_own_environment() {
-    async fn slow(_: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn slow(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         tokio::time::sleep(Duration::from_millis(500)).await;
         Ok(json!("done"))
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(slow));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(slow));
     let (a, b) = tokio::join!(invoke(&lambda, json!(1)), invoke(&lambda, json!(2)));
     assert_eq!((a.status_code, b.status_code), (200, 200));
     assert_eq!(
@@ -106,11 +107,11 @@ async fn init_runs_once_per_environment_and_its_state_is_shared() {
             async move {
                 counter.fetch_add(1, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(300)).await;
-                Ok::<_, HandlerError>(String::from("connection"))
+                Ok::<_, Diagnostic>(String::from("connection"))
             }
         },
-        |state: Arc<String>, _event: Value, _ctx: Context| async move {
-            Ok::<_, HandlerError>(json!(*state))
+        |state: Arc<String>, _event: LambdaEvent<Value>| async move {
+            Ok::<_, Diagnostic>(json!(*state))
         },
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
@@ -130,8 +131,16 @@ async fn init_runs_once_per_environment_and_its_state_is_shared() {
 #[tokio::test(start_paused = true)]
 async fn a_failed_init_is_a_function_error_and_the_environment_is_discarded() {
     let code = with_init(
-        |_init| async { Err::<(), _>(HandlerError::new("ConfigError", "TABLE_NAME is not set")) },
-        |_: Arc<()>, event: Value, _ctx: Context| async move { Ok::<_, HandlerError>(event) },
+        |_init| async {
+            Err::<(), _>(Diagnostic {
+                error_type: "ConfigError".into(),
+                error_message: "TABLE_NAME is not set".into(),
+            })
+        },
+        |_: Arc<()>, event: LambdaEvent<Value>| async move {
+            let event = event.payload;
+            Ok::<_, Diagnostic>(event)
+        },
     );
     let lambda = deployed(FunctionConfig::new("f"), code);
     let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
@@ -154,10 +163,13 @@ async fn a_failed_init_is_a_function_error_and_the_environment_is_discarded() {
 
 #[tokio::test(start_paused = true)]
 async fn a_returned_error_is_unhandled_and_the_environment_stays_warm() {
-    async fn fail(_: Value, _: Context) -> Result<Value, HandlerError> {
-        Err(HandlerError::new("OrderNotFound", "no order 42"))
+    async fn fail(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+        Err(Diagnostic {
+            error_type: "OrderNotFound".into(),
+            error_message: "no order 42".into(),
+        })
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(fail));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(fail));
     let response = invoke(&lambda, json!({})).await;
     assert_eq!(
         response.payload_json().unwrap(),
@@ -169,15 +181,33 @@ async fn a_returned_error_is_unhandled_and_the_environment_stays_warm() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn any_std_error_converts_with_its_type_name() {
-    async fn parse(event: Value, _: Context) -> Result<Value, HandlerError> {
-        let n: u32 = event["n"].as_str().unwrap_or_default().parse()?;
+async fn a_boxed_error_is_named_after_the_box_as_lambda_runtime_names_it() {
+    // `?` boxes any error into `Error`; `lambda_runtime` names a function error by the type of
+    // what it is given, and that is the box, whatever is inside.
+    async fn parse(event: LambdaEvent<Value>) -> Result<Value, Error> {
+        let n: u32 = event.payload["n"].as_str().unwrap_or_default().parse()?;
         Ok(json!(n))
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(parse));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(parse));
     let (kind, message) = function_error(&invoke(&lambda, json!({ "n": "x" })).await);
-    assert_eq!(kind, "core::num::error::ParseIntError");
+    assert_eq!(
+        kind,
+        "alloc::boxed::Box<dyn core::error::Error + core::marker::Send + core::marker::Sync>"
+    );
     assert_eq!(message, "invalid digit found in string");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_diagnostic_names_the_error_as_the_handler_chose() {
+    async fn refuse(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+        Err(Diagnostic {
+            error_type: "InvalidOrder".into(),
+            error_message: "no items".into(),
+        })
+    }
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(refuse));
+    let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
+    assert_eq!((kind.as_str(), message.as_str()), ("InvalidOrder", "no items"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -187,10 +217,10 @@ async fn an_event_that_does_not_fit_the_handlers_type_is_a_function_error() {
         #[allow(dead_code)]
         id: u64,
     }
-    async fn take(_: Order, _: Context) -> Result<Value, HandlerError> {
+    async fn take(_event: LambdaEvent<Order>) -> Result<Value, Diagnostic> {
         Ok(json!("ok"))
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(take));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(take));
     let (kind, message) = function_error(&invoke(&lambda, json!({ "id": "seven" })).await);
     assert_eq!(kind, "lambda_runtime::deserializer::DeserializeError");
     assert!(
@@ -201,10 +231,10 @@ async fn an_event_that_does_not_fit_the_handlers_type_is_a_function_error() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panic_is_unhandled_and_the_environment_is_replaced() {
-    async fn boom(_: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn boom(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         panic!("index out of bounds")
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(boom));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(boom));
     let (_, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(message, "Lambda panicked: index out of bounds");
     assert!(lambda
@@ -217,11 +247,11 @@ async fn a_panic_is_unhandled_and_the_environment_is_replaced() {
 
 #[tokio::test(start_paused = true)]
 async fn a_slow_handler_times_out_with_lambdas_message() {
-    async fn sleepy(_: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn sleepy(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         tokio::time::sleep(Duration::from_secs(60)).await;
         Ok(json!("too late"))
     }
-    let lambda = deployed(FunctionConfig::new("f").timeout_secs(2), handler_fn(sleepy));
+    let lambda = deployed(FunctionConfig::new("f").timeout_secs(2), service_fn(sleepy));
     let started = tokio::time::Instant::now();
     let response = invoke(&lambda, json!({})).await;
     let (kind, message) = function_error(&response);
@@ -258,10 +288,10 @@ async fn a_slow_handler_times_out_with_lambdas_message() {
 #[tokio::test(start_paused = true)]
 #[allow(clippy::empty_loop)]
 async fn a_busy_loop_times_out_instead_of_hanging() {
-    async fn spin(_: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn spin(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         loop {}
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(spin));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(spin));
     let (kind, _) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Sandbox.Timedout");
     assert_eq!(
@@ -273,10 +303,10 @@ async fn a_busy_loop_times_out_instead_of_hanging() {
 
 #[tokio::test(start_paused = true)]
 async fn a_response_over_6_mb_is_refused() {
-    async fn huge(_: Value, _: Context) -> Result<Value, HandlerError> {
+    async fn huge(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
         Ok(json!("x".repeat(6 * 1024 * 1024)))
     }
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(huge));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(huge));
     let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Function.ResponseSizeTooLarge");
     assert_eq!(
@@ -287,18 +317,19 @@ async fn a_response_over_6_mb_is_refused() {
 
 #[tokio::test(start_paused = true)]
 async fn the_context_describes_the_invocation() {
-    async fn ctx(_: Value, ctx: Context) -> Result<Value, HandlerError> {
+    async fn ctx(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+        let ctx = event.context;
         tokio::time::sleep(Duration::from_millis(250)).await;
         Ok(json!({
-            "id": ctx.aws_request_id, "name": ctx.function_name, "version": ctx.function_version,
-            "arn": ctx.invoked_function_arn, "memory": ctx.memory_limit_in_mb,
-            "group": ctx.log_group_name, "stream": ctx.log_stream_name,
-            "remaining": ctx.remaining_time_in_millis(), "deadline": ctx.deadline_ms(),
+            "id": ctx.request_id, "name": ctx.env_config.function_name, "version": ctx.env_config.version,
+            "arn": ctx.invoked_function_arn, "memory": ctx.env_config.memory,
+            "group": ctx.env_config.log_group, "stream": ctx.env_config.log_stream,
+            "remaining": ctx.remaining_time().as_millis(), "deadline": ctx.deadline,
         }))
     }
     let lambda = deployed(
         FunctionConfig::new("f").memory_size(512).timeout_secs(10),
-        handler_fn(ctx),
+        service_fn(ctx),
     );
     let response = lambda
         .invoke(InvokeRequest::new(
@@ -332,7 +363,7 @@ async fn the_context_describes_the_invocation() {
 
 #[tokio::test(start_paused = true)]
 async fn the_log_tail_holds_the_invocations_log_lines() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let response = lambda
         .invoke(InvokeRequest::new("f").log_type(LogType::Tail))
         .await
@@ -350,7 +381,7 @@ async fn the_log_tail_holds_the_invocations_log_lines() {
 
 #[tokio::test(start_paused = true)]
 async fn a_dry_run_checks_the_call_and_runs_nothing() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let dry = InvokeRequest::new("f").invocation_type(InvocationType::DryRun);
     let response = lambda.invoke(dry).await.unwrap();
     assert_eq!((response.status_code, response.payload.len()), (204, 0));
@@ -361,11 +392,11 @@ async fn a_dry_run_checks_the_call_and_runs_nothing() {
 
 #[tokio::test(start_paused = true)]
 async fn an_unknown_function_or_version_is_not_found() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let error = lambda.invoke(InvokeRequest::new("nope")).await.unwrap_err();
     assert_eq!(
         (error.code, error.status),
-        ("ResourceNotFoundException", 404)
+        (ErrorCode::ResourceNotFoundException, 404)
     );
     assert_eq!(
         error.message,
@@ -393,7 +424,7 @@ async fn an_unknown_function_or_version_is_not_found() {
 /// the exception, and the start of its message.
 #[tokio::test(start_paused = true)]
 async fn invoke_checks_names_and_qualifiers_as_aws_does() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let pattern = "failed to satisfy constraint: Member must satisfy regular expression pattern";
     let long_name = "a".repeat(65);
     let long_arn = format!(
@@ -401,53 +432,53 @@ async fn invoke_checks_names_and_qualifiers_as_aws_does() {
         "a".repeat(100)
     );
     let long_qualifier = "a".repeat(129);
-    let cases: [(&str, Option<&str>, &str, String); 8] = [
+    let cases: [(&str, Option<&str>, ErrorCode, String); 8] = [
         (
             &long_name,
             None,
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             format!("Function not found: arn:aws:lambda:us-east-1:123456789012:function:{long_name}:$LATEST"),
         ),
         (
             &long_arn,
             None,
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             format!("Function not found: {long_arn}:$LATEST"),
         ),
         (
             "f",
             Some(&long_qualifier),
-            "ValidationException",
+            ErrorCode::ValidationException,
             format!("1 validation error detected: Value '{long_qualifier}' at 'qualifier' failed to satisfy constraint: Member must have length less than or equal to 128"),
         ),
         (
             "arn:aws:lambda:invalid-region:123456789012:function:f",
             None,
-            "ValidationException",
+            ErrorCode::ValidationException,
             format!("1 validation error detected: Value 'arn:aws:lambda:invalid-region:123456789012:function:f' at 'functionName' {pattern}"),
         ),
         (
             "arn:aws:lambda::123456789012:function:f",
             None,
-            "ValidationException",
+            ErrorCode::ValidationException,
             format!("1 validation error detected: Value 'arn:aws:lambda::123456789012:function:f' at 'functionName' {pattern}"),
         ),
         (
             "arn:aws:lambda:us-east-1:123456789012:function:f:$LATES",
             None,
-            "ValidationException",
+            ErrorCode::ValidationException,
             format!("1 validation error detected: Value 'arn:aws:lambda:us-east-1:123456789012:function:f:$LATES' at 'functionName' {pattern}"),
         ),
         (
             "arn:aws:lambda:ap-southeast-1:123456789012:function:f",
             None,
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "Functions from 'ap-southeast-1' are not reachable in this region ('us-east-1')".into(),
         ),
         (
             "arn:aws:lambda:us-gov-west-1:123456789012:function:f",
             None,
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "Functions from 'us-gov-west-1' are not reachable in this region ('us-east-1')".into(),
         ),
     ];
@@ -471,13 +502,16 @@ async fn invoke_checks_names_and_qualifiers_as_aws_does() {
 /// this one account can.
 #[tokio::test(start_paused = true)]
 async fn a_function_of_another_account_is_not_this_accounts() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     for name in [
         "arn:aws:lambda:us-east-1:210987654321:function:f",
         "210987654321:function:f",
     ] {
         let error = lambda.invoke(InvokeRequest::new(name)).await.unwrap_err();
-        assert_eq!((error.code, error.status), ("AccessDeniedException", 403));
+        assert_eq!(
+            (error.code, error.status),
+            (ErrorCode::AccessDeniedException, 403)
+        );
         assert_eq!(
             error.message,
             "User: arn:aws:iam::123456789012:root is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:210987654321:function:f because no resource-based policy allows the lambda:InvokeFunction action"
@@ -504,7 +538,7 @@ async fn a_function_of_another_account_is_not_this_accounts() {
 async fn a_handler_calling_another_accounts_function_is_refused_as_its_role() {
     let lambda = Lambda::builder().seed(3).build();
     let caller = lambda.clone();
-    let code = handler_fn(move |_: Value, _: Context| {
+    let code = service_fn(move |_event: LambdaEvent<Value>| {
         let lambda = caller.clone();
         async move {
             let refused = lambda
@@ -513,7 +547,7 @@ async fn a_handler_calling_another_accounts_function_is_refused_as_its_role() {
                 ))
                 .await
                 .unwrap_err();
-            Ok::<_, HandlerError>(json!(refused.message))
+            Ok::<_, Diagnostic>(json!(refused.message))
         }
     });
     lambda
@@ -532,14 +566,14 @@ async fn a_handler_calling_another_accounts_function_is_refused_as_its_role() {
 
 #[tokio::test(start_paused = true)]
 async fn a_payload_that_is_not_json_is_refused_before_the_function_runs() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let error = lambda
         .invoke(InvokeRequest::new("f").raw_payload("{name: Ada}"))
         .await
         .unwrap_err();
     assert_eq!(
         (error.code, error.status),
-        ("InvalidRequestContentException", 400)
+        (ErrorCode::InvalidRequestContentException, 400)
     );
     assert!(
         error
@@ -553,7 +587,7 @@ async fn a_payload_that_is_not_json_is_refused_before_the_function_runs() {
 
 #[tokio::test(start_paused = true)]
 async fn a_request_over_6_mb_is_refused_with_413() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let big = format!("\"{}\"", "x".repeat(6 * 1024 * 1024));
     let error = lambda
         .invoke(InvokeRequest::new("f").raw_payload(big))
@@ -561,7 +595,7 @@ async fn a_request_over_6_mb_is_refused_with_413() {
         .unwrap_err();
     assert_eq!(
         (error.code, error.status),
-        ("RequestEntityTooLargeException", 413)
+        (ErrorCode::RequestEntityTooLargeException, 413)
     );
     assert_eq!(
         error.message,
@@ -575,36 +609,40 @@ async fn create_function_refuses_bad_configuration_and_duplicates() {
     let error = lambda
         .create_function(
             FunctionConfig::new("f").memory_size(20_000),
-            handler_fn(echo),
+            service_fn(echo),
         )
         .unwrap_err();
-    assert_eq!(error.code, "InvalidParameterValueException");
+    assert_eq!(error.code, ErrorCode::InvalidParameterValueException);
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(echo))
+        .create_function(FunctionConfig::new("f"), service_fn(echo))
         .unwrap();
     let error = lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(echo))
+        .create_function(FunctionConfig::new("f"), service_fn(echo))
         .unwrap_err();
     assert_eq!(
         (error.code, error.status),
-        ("ResourceConflictException", 409)
+        (ErrorCode::ResourceConflictException, 409)
     );
 }
 
 /// A scenario with a cold start, warm starts, an error, a timeout and an expiry.
 async fn scenario(seed: u64) -> String {
-    async fn work(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+    async fn work(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+        let (event, ctx) = event.into_parts();
         ctx.logger().info(format!("working on {event}"));
         let millis = event["ms"].as_u64().unwrap_or(0);
         tokio::time::sleep(Duration::from_millis(millis)).await;
         if millis > 500 {
-            return Err(HandlerError::new("TooSlow", "took over 500 ms"));
+            return Err(Diagnostic {
+                error_type: "TooSlow".into(),
+                error_message: "took over 500 ms".into(),
+            });
         }
         Ok(json!({ "slept": millis }))
     }
     let lambda = Lambda::builder().seed(seed).build();
     lambda
-        .create_function(FunctionConfig::new("f"), handler_fn(work))
+        .create_function(FunctionConfig::new("f"), service_fn(work))
         .unwrap();
     for ms in [10, 700, 5_000, 20] {
         invoke(&lambda, json!({ "ms": ms })).await;
@@ -622,7 +660,7 @@ async fn the_same_scenario_gives_the_same_transcript_byte_for_byte() {
 
 #[tokio::test(start_paused = true)]
 async fn a_day_of_virtual_time_passes_without_waiting() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     for _ in 0..24 {
         invoke(&lambda, json!({})).await;
         tokio::time::sleep(Duration::from_secs(3_600)).await;
@@ -637,17 +675,21 @@ async fn a_day_of_virtual_time_passes_without_waiting() {
 
 /// A function that logs a line of its own, then fails: its application log line and the
 /// runtime's report of the failure.
-async fn chatty_then_failing(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn chatty_then_failing(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     ctx.logger().info("a line of the function's own");
     match event["fail"].as_bool() {
-        Some(true) => Err(HandlerError::new("Refused", "told to fail")),
+        Some(true) => Err(Diagnostic {
+            error_type: "Refused".into(),
+            error_message: "told to fail".into(),
+        }),
         _ => Ok(json!({ "b": 2, "a": 1 })),
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_transcript_view_can_leave_out_the_functions_own_log_lines_but_not_lambdas() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(chatty_then_failing));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(chatty_then_failing));
     invoke(&lambda, json!({ "fail": true })).await;
     let everything = lambda.transcript();
     let view = lambda
@@ -677,7 +719,7 @@ async fn a_transcript_view_can_leave_out_the_functions_own_log_lines_but_not_lam
 
 #[tokio::test(start_paused = true)]
 async fn a_transcript_view_can_show_answers_as_a_test_compares_them() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(chatty_then_failing));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(chatty_then_failing));
     invoke(&lambda, json!({})).await;
     assert!(lambda.transcript().contains(r#"200 {"a":1,"b":2}"#));
     let view = lambda
@@ -694,7 +736,7 @@ async fn a_transcript_view_can_show_answers_as_a_test_compares_them() {
 
 #[tokio::test(start_paused = true)]
 async fn a_response_debugs_its_payload_as_text_not_bytes() {
-    let lambda = deployed(FunctionConfig::new("f"), handler_fn(echo));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(echo));
     let response = invoke(&lambda, json!({ "message": "Hello" })).await;
     let debug = format!("{response:?}");
     assert!(debug.contains(r#"payload: {"message":"Hello"}"#), "{debug}");

@@ -11,8 +11,8 @@
 //!   (the JSON a destination queue received).
 
 use invoker::{
-    handler_fn, Context, FunctionCode, FunctionConfig, HandlerError, InvocationType, InvokeRequest,
-    InvokeResponse, Lambda, ManagedPolicy, Role,
+    service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest,
+    InvokeResponse, Lambda, LambdaEvent, ManagedPolicy, Role,
 };
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -76,16 +76,20 @@ pub type Events = Arc<Mutex<Vec<Value>>>;
 /// Code that keeps every event it gets in `events`, and answers `null`.
 pub fn capturing(events: &Events) -> FunctionCode {
     let events = Arc::clone(events);
-    handler_fn(move |event: Value, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         events.lock().unwrap().push(event);
-        async { Ok::<_, HandlerError>(Value::Null) }
+        async { Ok::<_, Diagnostic>(Value::Null) }
     })
 }
 
 /// Code that always fails with a function error of `error_type` and `message`.
 pub fn failing(error_type: &'static str, message: &'static str) -> FunctionCode {
-    handler_fn(move |_event: Value, _ctx: Context| async move {
-        Err::<Value, _>(HandlerError::new(error_type, message))
+    service_fn(move |_event: LambdaEvent<Value>| async move {
+        Err::<Value, _>(Diagnostic {
+            error_type: error_type.to_string(),
+            error_message: message.to_string(),
+        })
     })
 }
 

@@ -2,13 +2,15 @@
 
 use crate::kit::answer;
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, Lambda, LayerContent,
+    service_fn, with_init, Diagnostic, ErrorCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
+    LayerContent,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// A handler that answers with the text of `/opt/etc/greeting.txt` and the layer it came from.
-async fn greet(_: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn greet(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     let opt = ctx.opt();
     Ok(json!({
         "greeting": opt.read_to_string("/opt/etc/greeting.txt"),
@@ -40,7 +42,7 @@ async fn layers_are_laid_into_opt_in_order_and_the_last_one_wins() {
     let config = FunctionConfig::new("greeter")
         .layer(&base.layer_version_arn)
         .layer(&overrides.layer_version_arn);
-    lambda.create_function(config, handler_fn(greet)).unwrap();
+    lambda.create_function(config, service_fn(greet)).unwrap();
     assert_eq!(
         answer(&lambda, "greeter").await,
         json!({ "greeting": "hello from overrides", "from": overrides.layer_version_arn })
@@ -49,7 +51,7 @@ async fn layers_are_laid_into_opt_in_order_and_the_last_one_wins() {
     // The other order: base is laid last, so its copy wins.
     lambda
         .update_function_configuration("greeter", |c| {
-            let arns = c.layer_arns().to_vec();
+            let arns = c.layers.to_vec();
             arns.iter()
                 .rev()
                 .fold(FunctionConfig::new("greeter"), |c, arn| c.layer(arn))
@@ -75,10 +77,10 @@ async fn init_code_reads_opt_too_and_a_published_version_keeps_its_layer_version
             .opt()
             .read_to_string("etc/greeting.txt")
             .unwrap_or("none");
-        Ok::<_, HandlerError>(greeting.to_owned())
+        Ok::<_, Diagnostic>(greeting.to_owned())
     };
-    let handler = |greeting: Arc<String>, _: Value, _: Context| async move {
-        Ok::<_, HandlerError>(json!(*greeting))
+    let handler = |greeting: Arc<String>, _: LambdaEvent<Value>| async move {
+        Ok::<_, Diagnostic>(json!(*greeting))
     };
     lambda
         .create_function(
@@ -117,7 +119,7 @@ async fn a_deleted_layer_version_keeps_working_where_it_is_used_but_cannot_be_ad
     lambda
         .create_function(
             FunctionConfig::new("old").layer(&layer.layer_version_arn),
-            handler_fn(greet),
+            service_fn(greet),
         )
         .unwrap();
     lambda.delete_layer_version("tools", 1);
@@ -126,13 +128,13 @@ async fn a_deleted_layer_version_keeps_working_where_it_is_used_but_cannot_be_ad
     let error = lambda
         .create_function(
             FunctionConfig::new("new").layer(&layer.layer_version_arn),
-            handler_fn(greet),
+            service_fn(greet),
         )
         .unwrap_err();
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
         (
-            "InvalidParameterValueException",
+            ErrorCode::InvalidParameterValueException,
             400,
             "Layer version arn:aws:lambda:us-east-1:123456789012:layer:tools:1 does not exist."
         )
@@ -152,9 +154,9 @@ async fn code_and_layers_together_must_fit_in_250_mb() {
         .code_size_bytes(60 * 1024 * 1024)
         .layer(&model.layer_version_arn);
     let error = lambda
-        .create_function(too_big, handler_fn(greet))
+        .create_function(too_big, service_fn(greet))
         .unwrap_err();
-    assert_eq!(error.code, "InvalidParameterValueException");
+    assert_eq!(error.code, ErrorCode::InvalidParameterValueException);
     assert_eq!(
         error.message,
         "Function code combined with layers exceeds the maximum allowed size of 262144000 bytes. The actual size is 272629760 bytes."
@@ -162,14 +164,14 @@ async fn code_and_layers_together_must_fit_in_250_mb() {
     let fits = FunctionConfig::new("classify")
         .code_size_bytes(40 * 1024 * 1024)
         .layer(&model.layer_version_arn);
-    lambda.create_function(fits, handler_fn(greet)).unwrap();
+    lambda.create_function(fits, service_fn(greet)).unwrap();
 
     let six = (0..6).fold(FunctionConfig::new("many"), |c, _| {
         c.layer(&model.layer_version_arn)
     });
     assert_eq!(
         lambda
-            .create_function(six, handler_fn(greet))
+            .create_function(six, service_fn(greet))
             .unwrap_err()
             .message,
         "Cannot reference more than 5 layers."
@@ -185,7 +187,7 @@ async fn the_transcript_shows_publishing_and_which_layers_a_function_uses() {
     lambda
         .create_function(
             FunctionConfig::new("greeter").layer(&layer.layer_version_arn),
-            handler_fn(greet),
+            service_fn(greet),
         )
         .unwrap();
     let transcript = lambda.transcript();

@@ -2,8 +2,8 @@
 
 use crate::kit::answer;
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
-    Lambda,
+    service_fn, with_init, Diagnostic, Error, FunctionConfig, InitContext, InvokeRequest, Lambda,
+    LambdaEvent,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +12,8 @@ use std::time::Duration;
 
 /// A handler that starts a 5-second background task and returns without waiting for it.
 fn fire_and_forget(done: Arc<AtomicBool>) -> invoker::FunctionCode {
-    handler_fn(move |_e: Value, ctx: Context| {
+    service_fn(move |event: LambdaEvent<Value>| {
+        let ctx = event.context;
         let done = Arc::clone(&done);
         async move {
             let logger = ctx.logger().clone();
@@ -21,7 +22,7 @@ fn fire_and_forget(done: Arc<AtomicBool>) -> invoker::FunctionCode {
                 logger.info("background work finished");
                 done.store(true, Ordering::SeqCst);
             });
-            Ok::<_, HandlerError>(json!("returned at once"))
+            Ok::<_, Error>(json!("returned at once"))
         }
     })
 }
@@ -71,11 +72,12 @@ async fn background_work_of_an_environment_that_shuts_down_never_finishes() {
 
 #[tokio::test(start_paused = true)]
 async fn tmp_survives_warm_invocations_but_each_environment_has_its_own() {
-    let code = handler_fn(|_e: Value, ctx: Context| async move {
+    let code = service_fn(|event: LambdaEvent<Value>| async move {
+        let ctx = event.context;
         let seen_before = ctx.tmp().exists("/tmp/cache");
         ctx.tmp().write("/tmp/cache", "warm")?;
         tokio::time::sleep(Duration::from_millis(100)).await;
-        Ok::<_, HandlerError>(json!({ "cache_was_there": seen_before }))
+        Ok::<_, Error>(json!({ "cache_was_there": seen_before }))
     });
     let lambda = Lambda::new();
     lambda
@@ -102,10 +104,11 @@ async fn tmp_survives_warm_invocations_but_each_environment_has_its_own() {
 
 #[tokio::test(start_paused = true)]
 async fn tmp_has_the_configured_size_and_nothing_else_is_writable() {
-    let code = handler_fn(|event: Value, ctx: Context| async move {
+    let code = service_fn(|event: LambdaEvent<Value>| async move {
+        let (event, ctx) = event.into_parts();
         let mb = event["mb"].as_u64().unwrap_or(0) as usize;
         let path = event["path"].as_str().unwrap_or("/tmp/data").to_owned();
-        Ok::<_, HandlerError>(match ctx.tmp().write(&path, vec![0u8; mb * 1024 * 1024]) {
+        Ok::<_, Error>(match ctx.tmp().write(&path, vec![0u8; mb * 1024 * 1024]) {
             Ok(()) => json!("written"),
             Err(e) => json!(e.to_string()),
         })
@@ -144,7 +147,10 @@ async fn tmp_has_the_configured_size_and_nothing_else_is_writable() {
     let too_small = FunctionConfig::new("g").ephemeral_storage_mb(256);
     let refused = lambda.create_function(
         too_small,
-        handler_fn(|e: Value, _c: Context| async move { Ok::<_, HandlerError>(e) }),
+        service_fn(|event: LambdaEvent<Value>| async move {
+            let e = event.payload;
+            Ok::<_, Error>(e)
+        }),
     );
     assert!(refused
         .unwrap_err()
@@ -157,10 +163,11 @@ async fn init_code_can_prepare_tmp_for_every_invocation_of_its_environment() {
     let code = with_init(
         |init: InitContext| async move {
             init.tmp().write("/tmp/model.bin", vec![1u8; 1024])?;
-            Ok::<_, HandlerError>(())
+            Ok::<_, Error>(())
         },
-        |_s: Arc<()>, _e: Value, ctx: Context| async move {
-            Ok::<_, HandlerError>(json!(ctx.tmp().read("/tmp/model.bin")?.len()))
+        |_s: Arc<()>, event: LambdaEvent<Value>| async move {
+            let ctx = event.context;
+            Ok::<_, Error>(json!(ctx.tmp().read("/tmp/model.bin")?.len()))
         },
     );
     let lambda = Lambda::new();
@@ -172,9 +179,10 @@ async fn init_code_can_prepare_tmp_for_every_invocation_of_its_environment() {
 
 /// The duration and billed GB-seconds of one warm call of 400 ms of single-threaded work.
 async fn cpu_bound_at(memory_mb: u32) -> (Duration, f64) {
-    let code = handler_fn(|_e: Value, ctx: Context| async move {
+    let code = service_fn(|event: LambdaEvent<Value>| async move {
+        let ctx = event.context;
         ctx.compute(Duration::from_millis(400)).await;
-        Ok::<_, HandlerError>(json!("done"))
+        Ok::<_, Diagnostic>(json!("done"))
     });
     let lambda = Lambda::new();
     lambda
@@ -209,9 +217,10 @@ async fn more_memory_buys_cpu_up_to_one_vcpu() {
 #[tokio::test(start_paused = true)]
 async fn the_transcript_can_show_each_invocations_cost() {
     let lambda = Lambda::builder().show_cost(true).build();
-    let code = handler_fn(|_e: Value, ctx: Context| async move {
+    let code = service_fn(|event: LambdaEvent<Value>| async move {
+        let ctx = event.context;
         ctx.compute(Duration::from_millis(100)).await;
-        Ok::<_, HandlerError>(json!("done"))
+        Ok::<_, Diagnostic>(json!("done"))
     });
     lambda
         .create_function(FunctionConfig::new("f").memory_size(1769), code)
@@ -233,9 +242,9 @@ async fn the_transcript_can_show_each_invocations_cost() {
 
 #[tokio::test(start_paused = true)]
 async fn the_timeline_draws_environments_over_time() {
-    let code = handler_fn(|_e: Value, _ctx: Context| async move {
+    let code = service_fn(|_event: LambdaEvent<Value>| async move {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        Ok::<_, HandlerError>(json!("done"))
+        Ok::<_, Diagnostic>(json!("done"))
     });
     let lambda = Lambda::builder()
         .runtime_startup(Duration::from_millis(100))

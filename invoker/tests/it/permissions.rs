@@ -8,21 +8,21 @@ use invoker::event_source_mapping::{EventSourceMapping, StartingPosition};
 use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::ses::Email;
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda,
+    service_fn, with_init, Diagnostic, Error, ErrorCode, FunctionConfig, InvokeRequest, Lambda,
 };
-use invoker::{InitContext, ManagedPolicy, Permission, Principal, Role, ServiceError};
+use invoker::{InitContext, LambdaEvent, ManagedPolicy, Permission, Principal, Role, ServiceError};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-async fn ok(_: Value, _: Context) -> Result<Value, HandlerError> {
+async fn ok(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     Ok(json!("ok"))
 }
 
 fn deployed() -> Lambda {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("thumbnails"), handler_fn(ok))
+        .create_function(FunctionConfig::new("thumbnails"), service_fn(ok))
         .unwrap();
     lambda
 }
@@ -66,7 +66,10 @@ async fn a_service_may_invoke_only_with_a_matching_statement() {
     let lambda = deployed();
     let from_photos = || InvokeRequest::new("thumbnails").principal(from_bucket("photos"));
     let denied = lambda.invoke(from_photos()).await.unwrap_err();
-    assert_eq!((denied.code, denied.status), ("AccessDeniedException", 403));
+    assert_eq!(
+        (denied.code, denied.status),
+        (ErrorCode::AccessDeniedException, 403)
+    );
 
     lambda
         .add_permission(
@@ -80,7 +83,7 @@ async fn a_service_may_invoke_only_with_a_matching_statement() {
     let other_bucket = InvokeRequest::new("thumbnails").principal(from_bucket("other"));
     assert_eq!(
         lambda.invoke(other_bucket).await.unwrap_err().code,
-        "AccessDeniedException",
+        ErrorCode::AccessDeniedException,
         "least privilege: the statement names one bucket"
     );
     assert_eq!(
@@ -105,7 +108,7 @@ async fn each_version_and_alias_has_a_policy_of_its_own() {
     let to_prod = InvokeRequest::new("thumbnails:prod").principal(from_bucket("photos"));
     assert_eq!(
         lambda.invoke(to_prod.clone()).await.unwrap_err().code,
-        "AccessDeniedException",
+        ErrorCode::AccessDeniedException,
         "the unqualified function's policy does not cover the alias"
     );
     let statement = lambda
@@ -123,46 +126,46 @@ async fn mistakes_are_refused_in_aws_words() {
     let cases = [
         (
             lambda.add_permission("thumbnails", s3()).unwrap_err(),
-            "ResourceConflictException",
+            ErrorCode::ResourceConflictException,
             "The statement id (s3) provided already exists. Please provide a new statement id, or remove the existing statement.",
         ),
         (
             lambda
                 .add_permission("thumbnails", Permission::new("example.com", "s3.amazonaws.com"))
                 .unwrap_err(),
-            "ValidationException",
+            ErrorCode::ValidationException,
             "1 validation error detected: Value 'example.com' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)",
         ),
         (
             lambda
                 .add_permission("thumbnails", Permission::new("x", "s3"))
                 .unwrap_err(),
-            "InvalidParameterValueException",
+            ErrorCode::InvalidParameterValueException,
             "The provided principal was invalid. Please check the principal and try again.",
         ),
         (
             lambda.add_permission("thumbnails:$LATEST", s3()).unwrap_err(),
-            "InvalidParameterValueException",
+            ErrorCode::InvalidParameterValueException,
             "We currently do not support adding policies for $LATEST.",
         ),
         (
             lambda.add_permission("thumbnails:nope", s3()).unwrap_err(),
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "Cannot find alias arn: arn:aws:lambda:us-east-1:123456789012:function:thumbnails:nope",
         ),
         (
             lambda.add_permission("missing", s3()).unwrap_err(),
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing",
         ),
         (
             lambda.remove_permission("thumbnails", "non-existent").unwrap_err(),
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "Statement non-existent is not found in resource policy.",
         ),
         (
             lambda.remove_permission("missing", "s3").unwrap_err(),
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "No policy found for: arn:aws:lambda:us-east-1:123456789012:function:missing",
         ),
     ];
@@ -174,7 +177,7 @@ async fn mistakes_are_refused_in_aws_words() {
     assert_eq!(
         (gone.code, gone.message.as_str()),
         (
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "The resource you requested does not exist."
         )
     );
@@ -187,7 +190,7 @@ async fn mistakes_are_refused_in_aws_words() {
 async fn pushers() -> (Lambda, String) {
     let lambda = Lambda::builder().seed(21).build();
     let arn = lambda
-        .create_function(FunctionConfig::new("thumbnails"), handler_fn(ok))
+        .create_function(FunctionConfig::new("thumbnails"), service_fn(ok))
         .unwrap();
     lambda.s3().create_bucket("photos").unwrap();
     (lambda, arn)
@@ -211,7 +214,7 @@ async fn s3_refuses_a_notification_to_a_function_it_may_not_invoke() {
     assert_eq!(
         (refused.code, refused.status, refused.message.as_str()),
         (
-            "InvalidArgument",
+            ErrorCode::InvalidArgument,
             400,
             "Unable to validate the following destination configurations"
         )
@@ -279,7 +282,7 @@ async fn the_source_account_keeps_other_accounts_buckets_out() {
             .await
             .unwrap_err()
             .code,
-        "AccessDeniedException"
+        ErrorCode::AccessDeniedException
     );
     assert_eq!(
         lambda
@@ -427,18 +430,21 @@ const CALLS: [&str; 10] = [
 /// what each gave, `"ok"` or the service's error.
 fn deploy_probe(lambda: &Lambda, role: Role) {
     let service = lambda.clone();
-    let probe = handler_fn(move |calls: Vec<String>, _ctx: Context| {
+    let probe = service_fn(move |event: LambdaEvent<Vec<String>>| {
+        let calls = event.payload;
         let service = service.clone();
         async move {
             let mut results = BTreeMap::new();
             for name in calls {
                 let result = match call(&service, &name).await {
                     Ok(()) => json!("ok"),
-                    Err(e) => json!({ "code": e.code, "status": e.status, "message": e.message }),
+                    Err(e) => {
+                        json!({ "code": e.code.as_str(), "status": e.status, "message": e.message })
+                    }
                 };
                 results.insert(name, result);
             }
-            Ok::<_, HandlerError>(results)
+            Ok::<_, Diagnostic>(results)
         }
     });
     lambda
@@ -543,7 +549,9 @@ async fn calls_from_outside_any_handler_are_made_as_the_account() {
     for name in CALLS {
         let result = call(&lambda, name).await;
         match name {
-            "s3:GetObject (missing key)" => assert_eq!(result.unwrap_err().code, "NoSuchKey"),
+            "s3:GetObject (missing key)" => {
+                assert_eq!(result.unwrap_err().code, ErrorCode::NoSuchKey)
+            }
             _ => result.unwrap_or_else(|e| panic!("{name}: {e}")),
         }
     }
@@ -557,10 +565,10 @@ async fn init_code_calls_as_the_function() {
     let code = with_init(
         move |_init: InitContext| {
             let service = service.clone();
-            async move { Ok::<_, HandlerError>(service.s3().get_object("uploads", "cat.jpg")?) }
+            async move { Ok::<_, Diagnostic>(service.s3().get_object("uploads", "cat.jpg")?) }
         },
-        |config: std::sync::Arc<Vec<u8>>, _event: Value, _ctx: Context| async move {
-            Ok::<_, HandlerError>(json!(config.len()))
+        |config: std::sync::Arc<Vec<u8>>, _event: LambdaEvent<Value>| async move {
+            Ok::<_, Diagnostic>(json!(config.len()))
         },
     );
     lambda
@@ -585,14 +593,14 @@ async fn init_code_calls_as_the_function() {
 async fn a_statement_naming_the_callers_role_lets_it_invoke() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("target"), handler_fn(ok))
+        .create_function(FunctionConfig::new("target"), service_fn(ok))
         .unwrap();
     let service = lambda.clone();
-    let caller = handler_fn(move |_: Value, _ctx: Context| {
+    let caller = service_fn(move |_event: LambdaEvent<Value>| {
         let service = service.clone();
         async move {
             let response = service.invoke(InvokeRequest::new("target")).await?;
-            Ok::<_, HandlerError>(response.payload_json()?)
+            Ok::<_, Error>(response.payload_json()?)
         }
     });
     let role = Role::new("caller-role").attach(ManagedPolicy::BasicExecution);
@@ -600,9 +608,13 @@ async fn a_statement_naming_the_callers_role_lets_it_invoke() {
         .create_function(FunctionConfig::new("caller").role(role), caller)
         .unwrap();
     let refused = lambda.invoke(InvokeRequest::new("caller")).await.unwrap();
-    assert_eq!(
-        refused.payload_json().unwrap()["errorType"],
-        "invoker::error::ServiceError"
+    // The caller's `?` boxed Lambda's refusal: its message names the exception.
+    let message = refused.payload_json().unwrap()["errorMessage"].clone();
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|m| m.starts_with("AccessDeniedException: ")),
+        "{message}"
     );
     let statement = Permission::new("caller", "arn:aws:iam::123456789012:role/caller-role");
     lambda.add_permission("target", statement).unwrap();
@@ -617,7 +629,7 @@ async fn a_statement_naming_the_callers_role_lets_it_invoke() {
 async fn a_mapping_is_refused_when_the_role_may_not_read_its_source() {
     let lambda = Lambda::new();
     lambda
-        .create_function(FunctionConfig::new("reader"), handler_fn(ok))
+        .create_function(FunctionConfig::new("reader"), service_fn(ok))
         .unwrap();
     let queue = lambda.sqs().create_queue("jobs");
     let kinesis = lambda.kinesis().create_stream("clicks", 1).unwrap();
@@ -630,7 +642,7 @@ async fn a_mapping_is_refused_when_the_role_may_not_read_its_source() {
         let error = lambda.create_event_source_mapping(mapping).unwrap_err();
         assert_eq!(
             (error.code, error.status),
-            ("InvalidParameterValueException", 400)
+            (ErrorCode::InvalidParameterValueException, 400)
         );
         error.message
     };
@@ -683,7 +695,7 @@ async fn a_least_privilege_poller_names_its_queue() {
             role.allow(format!("sqs:{action}"), &queue)
         });
     lambda
-        .create_function(FunctionConfig::new("reader").role(role), handler_fn(ok))
+        .create_function(FunctionConfig::new("reader").role(role), service_fn(ok))
         .unwrap();
     lambda
         .create_event_source_mapping(EventSourceMapping::new(&queue, "reader"))
@@ -692,13 +704,14 @@ async fn a_least_privilege_poller_names_its_queue() {
     let error = lambda
         .create_event_source_mapping(EventSourceMapping::new(&other, "reader"))
         .unwrap_err();
-    assert_eq!(error.code, "InvalidParameterValueException");
+    assert_eq!(error.code, ErrorCode::InvalidParameterValueException);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Logs
 
-async fn chatty(_: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn chatty(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     ctx.logger().info("working");
     Ok(json!("done"))
 }
@@ -712,7 +725,7 @@ async fn without_the_logs_permissions_the_function_runs_and_its_logs_are_dropped
     lambda
         .create_function(
             FunctionConfig::new("quiet").role(silent),
-            handler_fn(chatty),
+            service_fn(chatty),
         )
         .unwrap();
     for _ in 0..2 {
@@ -766,7 +779,8 @@ async fn transcript_of_an_upload_indexed_with_least_privilege() {
     let uploads = lambda.s3().create_bucket("uploads").unwrap();
     lambda.s3().create_bucket("indexes").unwrap();
     let service = lambda.clone();
-    let index = handler_fn(move |event: S3Event, ctx: Context| {
+    let index = service_fn(move |event: LambdaEvent<S3Event>| {
+        let (event, ctx) = event.into_parts();
         let service = service.clone();
         async move {
             let key = event.records[0].s3.object.key.clone().unwrap_or_default();
@@ -781,7 +795,7 @@ async fn transcript_of_an_upload_indexed_with_least_privilege() {
                 ctx.logger()
                     .warn(format!("{}: {}", refused.code, refused.message));
             }
-            Ok::<_, HandlerError>(())
+            Ok::<_, Diagnostic>(())
         }
     });
     let role = Role::new("index-upload-role")

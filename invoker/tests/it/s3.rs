@@ -8,8 +8,8 @@ use invoker::s3::{
 };
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError, Lambda,
-    Permission, Role,
+    service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig, Lambda,
+    LambdaEvent, Permission, Role,
 };
 use serde_json::Value;
 
@@ -213,7 +213,11 @@ async fn a_deleted_object_sends_object_removed_and_a_missing_one_sends_nothing()
     let error = lambda.s3().get_object("photos", "a.jpg").unwrap_err();
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
-        ("NoSuchKey", 404, "The specified key does not exist.")
+        (
+            ErrorCode::NoSuchKey,
+            404,
+            "The specified key does not exist."
+        )
     );
 }
 
@@ -239,7 +243,7 @@ async fn overlapping_configurations_are_refused_in_s3s_words() {
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
         (
-            "InvalidArgument",
+            ErrorCode::InvalidArgument,
             400,
             "Configurations overlap. Configurations on the same bucket cannot share a common event type."
         )
@@ -283,7 +287,7 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
     assert_eq!(
         (error.code, error.message.as_str()),
         (
-            "InvalidArgument",
+            ErrorCode::InvalidArgument,
             "Unable to validate the following destination configurations"
         )
     );
@@ -295,7 +299,11 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
         "The event is not supported for notifications"
     );
     let error = put(LambdaFunctionConfiguration::new(&function)).unwrap_err();
-    assert_eq!(error.code, "MalformedXML", "an entry needs an event");
+    assert_eq!(
+        error.code,
+        ErrorCode::MalformedXML,
+        "an entry needs an event"
+    );
 
     let error = lambda
         .s3()
@@ -304,7 +312,11 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
         .unwrap_err();
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
-        ("NoSuchBucket", 404, "The specified bucket does not exist")
+        (
+            ErrorCode::NoSuchBucket,
+            404,
+            "The specified bucket does not exist"
+        )
     );
     // A missing bucket is reported before anything wrong in the configuration.
     let error = lambda
@@ -315,13 +327,19 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
                 .lambda_function(LambdaFunctionConfiguration::new(&function)),
         )
         .unwrap_err();
-    assert_eq!(error.code, "NoSuchBucket");
+    assert_eq!(error.code, ErrorCode::NoSuchBucket);
     let error = lambda.s3().create_bucket("photos").unwrap_err();
-    assert_eq!((error.code, error.status), ("BucketAlreadyOwnedByYou", 409));
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::BucketAlreadyOwnedByYou, 409)
+    );
     let error = lambda.s3().create_bucket("Bad_Name").unwrap_err();
     assert_eq!(
         (error.code, error.message.as_str()),
-        ("InvalidBucketName", "The specified bucket is not valid.")
+        (
+            ErrorCode::InvalidBucketName,
+            "The specified bucket is not valid."
+        )
     );
 }
 
@@ -331,8 +349,11 @@ async fn unknown_functions_events_buckets_and_keys_are_refused() {
 async fn a_failing_function_is_retried_as_an_asynchronous_event() {
     let lambda = Lambda::new();
     let dlq = lambda.sqs().create_queue("uploads-dlq");
-    let failing = handler_fn(|_event: S3Event, _ctx: Context| async {
-        Err::<Value, _>(HandlerError::new("CorruptImage", "not a JPEG"))
+    let failing = service_fn(|_event: LambdaEvent<S3Event>| async {
+        Err::<Value, _>(Diagnostic {
+            error_type: "CorruptImage".into(),
+            error_message: "not a JPEG".into(),
+        })
     });
     let function = lambda
         .create_function(
@@ -380,16 +401,17 @@ async fn a_function_that_writes_where_it_is_triggered_is_stopped_after_16_invoca
     let lambda = Lambda::new();
     let failures = lambda.sqs().create_queue("loops");
     let service = lambda.clone();
-    let copier = handler_fn(move |_event: S3Event, ctx: Context| {
+    let copier = service_fn(move |event: LambdaEvent<S3Event>| {
+        let ctx = event.context;
         let service = service.clone();
         async move {
             // Each copy lands under the same prefix, so it triggers the function again.
-            let copy = format!("uploads/copy-{}", &ctx.aws_request_id[..8]);
+            let copy = format!("uploads/copy-{}", &ctx.request_id[..8]);
             service
                 .s3()
                 .put_object("photos", &copy, b"x".to_vec())
                 .await?;
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     });
     let function = lambda
@@ -449,7 +471,8 @@ async fn a_function_that_writes_where_it_is_triggered_is_stopped_after_16_invoca
 async fn writing_outside_the_filter_does_not_loop() {
     let lambda = Lambda::new();
     let service = lambda.clone();
-    let thumbnail = handler_fn(move |event: S3Event, _ctx: Context| {
+    let thumbnail = service_fn(move |event: LambdaEvent<S3Event>| {
+        let event = event.payload;
         let service = service.clone();
         async move {
             let key = event.records[0].s3.object.key.clone().unwrap_or_default();
@@ -462,7 +485,7 @@ async fn writing_outside_the_filter_does_not_loop() {
                     b"small".to_vec(),
                 )
                 .await?;
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     });
     let function = lambda

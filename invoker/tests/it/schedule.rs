@@ -4,7 +4,7 @@
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::clock::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::schedule::next_fire_times;
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, Permission};
+use invoker::{service_fn, Error, ErrorCode, FunctionConfig, Lambda, LambdaEvent, Permission};
 use serde_json::Value;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
@@ -195,7 +195,10 @@ fn table_of_expressions() {
     for expression in invalid {
         let error = next_fire_times(expression, new_year(), 1)
             .expect_err(&format!("{expression} is refused"));
-        assert_eq!((error.code, error.status), ("ValidationException", 400));
+        assert_eq!(
+            (error.code, error.status),
+            (ErrorCode::ValidationException, 400)
+        );
         let reason = error
             .message
             .strip_prefix("Parameter ScheduleExpression is not valid. ")
@@ -216,7 +219,8 @@ fn service() -> (Lambda, String, Received) {
     let arn = lambda
         .create_function(
             FunctionConfig::new("report"),
-            handler_fn(move |event: Value, ctx: Context| {
+            service_fn(move |event: LambdaEvent<Value>| {
+                let (event, ctx) = event.into_parts();
                 let keep = Arc::clone(&keep);
                 async move {
                     // The Rust type a scheduled function takes; a mismatch would fail the call.
@@ -224,7 +228,7 @@ fn service() -> (Lambda, String, Received) {
                     ctx.logger()
                         .info(format!("{} for {}", typed.detail_type, event["time"]));
                     keep.lock().unwrap().push(event);
-                    Ok::<_, HandlerError>(())
+                    Ok::<_, Error>(())
                 }
             }),
         )
@@ -365,17 +369,17 @@ async fn rules_are_refused_and_deleted_as_eventbridge_does() {
     let (lambda, function_arn, _) = service();
     let events = lambda.eventbridge();
     let error = events.put_rule("nightly", "cron(0 2 * * * *)").unwrap_err();
-    assert_eq!(error.code, "ValidationException");
+    assert_eq!(error.code, ErrorCode::ValidationException);
     assert!(error
         .message
         .starts_with("Parameter ScheduleExpression is not valid."));
     let error = events.put_rule("has space", "rate(1 day)").unwrap_err();
-    assert_eq!(error.code, "ValidationException");
+    assert_eq!(error.code, ErrorCode::ValidationException);
     let error = events.put_targets("missing", &function_arn).unwrap_err();
     assert_eq!(
         (error.code, error.message.as_str()),
         (
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             "Rule missing does not exist on EventBus default."
         )
     );
@@ -383,7 +387,7 @@ async fn rules_are_refused_and_deleted_as_eventbridge_does() {
     let error = events
         .put_targets("nightly", "arn:aws:sqs:us-east-1:123456789012:jobs")
         .unwrap_err();
-    assert_eq!(error.code, "ValidationException");
+    assert_eq!(error.code, ErrorCode::ValidationException);
     events.put_targets("nightly", &function_arn).unwrap();
     let error = events.delete_rule("nightly").unwrap_err();
     assert_eq!(

@@ -5,8 +5,8 @@ use crate::kit::{capturing, failing, Events};
 use invoker::aws_lambda_events::sns::SnsEvent;
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, EventOutcome, FunctionConfig, HandlerError, Lambda,
-    Permission, Role,
+    service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig, Lambda,
+    LambdaEvent, Permission, Role,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -232,13 +232,16 @@ async fn sns_refuses_what_sns_refuses() {
     let error = lambda.sns().publish(missing, "hi", None).await.unwrap_err();
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
-        ("NotFound", 404, "Topic does not exist")
+        (ErrorCode::NotFound, 404, "Topic does not exist")
     );
     let topic = lambda.sns().create_topic("orders").unwrap();
     let error = lambda.sns().publish(&topic, "", None).await.unwrap_err();
     assert_eq!(
         (error.code, error.message.as_str()),
-        ("InvalidParameter", "Invalid parameter: Empty message")
+        (
+            ErrorCode::InvalidParameter,
+            "Invalid parameter: Empty message"
+        )
     );
     let error = lambda
         .sns()
@@ -271,12 +274,13 @@ async fn a_function_that_publishes_to_its_own_topic_is_stopped_as_a_recursive_lo
     let lambda = Lambda::new();
     let topic = lambda.sns().create_topic("echo").unwrap();
     let (service, target) = (lambda.clone(), topic.clone());
-    let echo = handler_fn(move |event: SnsEvent, _ctx: Context| {
+    let echo = service_fn(move |event: LambdaEvent<SnsEvent>| {
+        let event = event.payload;
         let (service, target) = (service.clone(), target.clone());
         async move {
             let message = event.records[0].sns.message.clone();
             service.sns().publish(&target, message, None).await?;
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     });
     let role = Role::default().allow("sns:Publish", &topic);

@@ -7,8 +7,8 @@ use invoker::event_source_mapping::queue::CONCURRENT_BATCHES;
 use invoker::sqs::QueueAttributes;
 use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
-    handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, Lambda, ManagedPolicy,
-    StartingPosition,
+    service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionConfig, Lambda, LambdaEvent,
+    ManagedPolicy, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,7 +49,8 @@ type Seen = Arc<Mutex<Vec<String>>>;
 /// A handler that records each body it gets and fails the batch if any body is `"bad"`.
 fn recording(seen: &Seen) -> invoker::FunctionCode {
     let seen = Arc::clone(seen);
-    handler_fn(move |event: SqsEvent, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<SqsEvent>| {
+        let event = event.payload;
         let seen = Arc::clone(&seen);
         async move {
             let bodies: Vec<String> = event
@@ -59,9 +60,12 @@ fn recording(seen: &Seen) -> invoker::FunctionCode {
                 .collect();
             seen.lock().unwrap().extend(bodies.iter().cloned());
             if bodies.iter().any(|b| b == "bad") {
-                return Err(HandlerError::new("BadOrder", "an order could not be read"));
+                return Err(Diagnostic {
+                    error_type: "BadOrder".into(),
+                    error_message: "an order could not be read".into(),
+                });
             }
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     })
 }
@@ -178,7 +182,7 @@ async fn queue_attributes_are_checked_as_sqs_checks_them() {
     assert_eq!(
         (error.code, error.message.as_str()),
         (
-            "InvalidAttributeValue",
+            ErrorCode::InvalidAttributeValue,
             "Invalid value for the parameter VisibilityTimeout."
         )
     );
@@ -207,7 +211,7 @@ async fn queue_attributes_are_checked_as_sqs_checks_them() {
     assert_eq!(
         (error.code, error.message.as_str()),
         (
-            "QueueAlreadyExists",
+            ErrorCode::QueueAlreadyExists,
             "A queue already exists with the same name and a different value for attribute VisibilityTimeout"
         )
     );
@@ -215,7 +219,7 @@ async fn queue_attributes_are_checked_as_sqs_checks_them() {
         .sqs()
         .receive_message("arn:aws:sqs:us-east-1:123456789012:nope", 1)
         .unwrap_err();
-    assert_eq!(error.code, "AWS.SimpleQueueService.NonExistentQueue");
+    assert_eq!(error.code, ErrorCode::NonExistentQueue);
     let error = lambda.sqs().receive_message(&dlq, 11).unwrap_err();
     assert_eq!(
         error.message,
@@ -236,7 +240,7 @@ async fn a_mapping_is_refused_when_the_function_timeout_exceeds_the_visibility_t
     assert_eq!(
         (error.code, error.status, error.message.as_str()),
         (
-            "InvalidParameterValueException",
+            ErrorCode::InvalidParameterValueException,
             400,
             "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
         )
@@ -360,7 +364,8 @@ async fn a_failed_batch_comes_back_after_the_visibility_timeout_until_redrive() 
 /// their ids, and counts how often it saw each body.
 fn reporting(seen: &Seen) -> invoker::FunctionCode {
     let seen = Arc::clone(seen);
-    handler_fn(move |event: SqsEvent, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<SqsEvent>| {
+        let event = event.payload;
         let seen = Arc::clone(&seen);
         async move {
             let mut response = SqsBatchResponse::default();
@@ -371,7 +376,7 @@ fn reporting(seen: &Seen) -> invoker::FunctionCode {
                 }
                 seen.lock().unwrap().push(body);
             }
-            Ok::<_, HandlerError>(response)
+            Ok::<_, Diagnostic>(response)
         }
     })
 }
@@ -424,10 +429,10 @@ async fn a_partial_batch_response_naming_an_unknown_message_fails_the_whole_batc
     let lambda = Lambda::new();
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
-    let confused = handler_fn(move |_event: SqsEvent, _ctx: Context| {
+    let confused = service_fn(move |_event: LambdaEvent<SqsEvent>| {
         counter.fetch_add(1, Ordering::SeqCst);
         async {
-            Ok::<_, HandlerError>(json!({ "batchItemFailures": [{ "itemIdentifier": "order-7" }] }))
+            Ok::<_, Diagnostic>(json!({ "batchItemFailures": [{ "itemIdentifier": "order-7" }] }))
         }
     });
     lambda.create_function(reader("process"), confused).unwrap();
@@ -504,14 +509,14 @@ async fn the_mapping_runs_at_most_five_batches_at_once() {
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
     let (now, peak) = (Arc::clone(&running), Arc::clone(&most));
-    let slow = handler_fn(move |_event: SqsEvent, _ctx: Context| {
+    let slow = service_fn(move |_event: LambdaEvent<SqsEvent>| {
         let (now, peak) = (Arc::clone(&now), Arc::clone(&peak));
         async move {
             let mine = now.fetch_add(1, Ordering::SeqCst) + 1;
             peak.fetch_max(mine, Ordering::SeqCst);
             invoker::sleep(Duration::from_secs(2)).await;
             now.fetch_sub(1, Ordering::SeqCst);
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     });
     lambda.create_function(reader("process"), slow).unwrap();
@@ -567,22 +572,20 @@ async fn a_function_that_sends_to_its_own_queue_is_stopped_as_a_recursive_loop()
     let lambda = Lambda::new();
     let (orders, dlq) = orders_with_dlq(&lambda, 30, 2);
     let (service, queue) = (lambda.clone(), orders.clone());
-    let echo = handler_fn(move |event: SqsEvent, _ctx: Context| {
+    let echo = service_fn(move |event: LambdaEvent<SqsEvent>| {
+        let event = event.payload;
         let (service, queue) = (service.clone(), queue.clone());
         async move {
             for record in event.records {
                 let body = record.body.unwrap_or_default();
                 service.sqs().send_message(&queue, body, BTreeMap::new())?;
             }
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     });
     // Its role may also send to the queue: the loop is the lesson, not a missing permission.
     let config = reader("echo");
-    let role = config
-        .execution_role()
-        .clone()
-        .allow("sqs:SendMessage", &orders);
+    let role = config.role.clone().allow("sqs:SendMessage", &orders);
     lambda.create_function(config.role(role), echo).unwrap();
     send(&lambda, &orders, "again");
     lambda
@@ -629,13 +632,17 @@ async fn every_message_ends_deleted_dead_lettered_or_expired_exactly_once() {
         let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
         let attempts = Arc::new(AtomicUsize::new(0));
         let (acks, tries) = (Arc::clone(&acknowledged), Arc::clone(&attempts));
-        let flaky = handler_fn(move |event: SqsEvent, _ctx: Context| {
+        let flaky = service_fn(move |event: LambdaEvent<SqsEvent>| {
+            let event = event.payload;
             let (acks, tries) = (Arc::clone(&acks), Arc::clone(&tries));
             async move {
                 let batch = tries.fetch_add(1, Ordering::SeqCst) as u64;
                 invoker::sleep(Duration::from_millis(dice(seed, batch, 0) % 3000)).await;
                 if dice(seed, batch, 1).is_multiple_of(5) {
-                    return Err(HandlerError::new("Injected", "the whole batch fails"));
+                    return Err(Diagnostic {
+                        error_type: "Injected".into(),
+                        error_message: "the whole batch fails".into(),
+                    });
                 }
                 let mut response = SqsBatchResponse::default();
                 let mut ok = Vec::new();
@@ -647,7 +654,7 @@ async fn every_message_ends_deleted_dead_lettered_or_expired_exactly_once() {
                     }
                 }
                 acks.lock().unwrap().extend(ok);
-                Ok::<_, HandlerError>(response)
+                Ok::<_, Diagnostic>(response)
             }
         });
         lambda

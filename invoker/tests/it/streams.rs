@@ -7,8 +7,8 @@ use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::event_source_mapping::stream::RecordCounts;
 use invoker::{
-    handler_fn, Context, EventSourceMapping, FunctionCode, FunctionConfig, HandlerError, Lambda,
-    ManagedPolicy, Role, StartingPosition,
+    service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig, Lambda,
+    LambdaEvent, ManagedPolicy, Role, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -57,12 +57,16 @@ fn kinesis_records(event: Value) -> Vec<(String, String)> {
 /// A handler that remembers each batch and fails every batch holding a record `poison`.
 fn poison_fails(seen: &Seen) -> FunctionCode {
     let seen = seen.clone();
-    handler_fn(move |event: Value, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         let records = kinesis_records(event);
         seen.0.lock().unwrap().push(records.clone());
         async move {
             match records.iter().any(|(_, data)| data == "poison") {
-                true => Err(HandlerError::new("PoisonPill", "cannot parse the record")),
+                true => Err(Diagnostic {
+                    error_type: "PoisonPill".into(),
+                    error_message: "cannot parse the record".into(),
+                }),
                 false => Ok(Value::Null),
             }
         }
@@ -119,7 +123,7 @@ async fn kinesis_refuses_what_aws_refuses() {
     assert_eq!(
         (again.code, again.message.as_str()),
         (
-            "ResourceInUseException",
+            ErrorCode::ResourceInUseException,
             "Stream clicks under account 123456789012 already exists."
         )
     );
@@ -127,7 +131,7 @@ async fn kinesis_refuses_what_aws_refuses() {
     assert_eq!(
         (missing.code, missing.status, missing.message.as_str()),
         (
-            "ResourceNotFoundException",
+            ErrorCode::ResourceNotFoundException,
             400,
             "Stream views under account 123456789012 not found."
         )
@@ -139,11 +143,11 @@ async fn kinesis_refuses_what_aws_refuses() {
         .kinesis()
         .put_record("clicks", "a", &too_big)
         .unwrap_err();
-    assert_eq!(error.code, "ValidationException");
+    assert_eq!(error.code, ErrorCode::ValidationException);
     let error = lambda.kinesis().create_stream("views", 0).unwrap_err();
     assert_eq!(error.message, "1 validation error detected: Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1");
     let error = lambda.kinesis().create_stream("big", 500).unwrap_err();
-    assert_eq!(error.code, "LimitExceededException");
+    assert_eq!(error.code, ErrorCode::LimitExceededException);
 }
 
 #[tokio::test(start_paused = true)]
@@ -236,7 +240,7 @@ async fn latest_reads_only_what_arrives_after_the_mapping_and_trim_horizon_every
     let error = lambda.create_event_source_mapping(missing).unwrap_err();
     assert_eq!(
         (error.code, error.message.as_str()),
-        ("InvalidParameterValueException", "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.")
+        (ErrorCode::InvalidParameterValueException, "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.")
     );
 }
 
@@ -448,7 +452,8 @@ async fn bisection_isolates_the_bad_record_without_using_up_retries() {
 fn reports_failures_once(seen: &Seen) -> FunctionCode {
     let seen = seen.clone();
     let reported = Arc::new(Mutex::new(Vec::<String>::new()));
-    handler_fn(move |event: Value, _ctx: Context| {
+    service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         let parsed: KinesisEvent = serde_json::from_value(event).unwrap();
         let mut records = Vec::new();
         let mut failures = Vec::new();
@@ -463,7 +468,7 @@ fn reports_failures_once(seen: &Seen) -> FunctionCode {
             records.push((record.kinesis.partition_key, data));
         }
         seen.0.lock().unwrap().push(records);
-        async move { Ok::<_, HandlerError>(json!({ "batchItemFailures": failures })) }
+        async move { Ok::<_, Diagnostic>(json!({ "batchItemFailures": failures })) }
     })
 }
 
@@ -506,10 +511,10 @@ async fn reported_item_failures_checkpoint_at_the_lowest_failed_sequence_number(
 async fn an_unreadable_item_failure_response_fails_the_whole_batch() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
-    let code = handler_fn(move |_event: Value, _ctx: Context| {
+    let code = service_fn(move |_event: LambdaEvent<Value>| {
         let call = counter.fetch_add(1, Ordering::SeqCst);
         async move {
-            Ok::<_, HandlerError>(match call {
+            Ok::<_, Diagnostic>(match call {
                 0 => json!({ "batchItemFailures": [{ "itemIdentifier": "not-in-the-batch" }] }),
                 1 => json!({ "batchItemFailures": [{ "itemIdentifier": "" }] }),
                 _ => json!({ "batchItemFailures": [] }),
@@ -596,9 +601,9 @@ async fn records_never_invoked_reach_their_maximum_age_too() {
 
 #[tokio::test(start_paused = true)]
 async fn throttles_are_not_attempts() {
-    let code = handler_fn(|_event: Value, _ctx: Context| async {
+    let code = service_fn(|_event: LambdaEvent<Value>| async {
         invoker::sleep(Duration::from_secs(2)).await;
-        Ok::<_, HandlerError>(Value::Null)
+        Ok::<_, Diagnostic>(Value::Null)
     });
     let (lambda, stream) = setup(4, code);
     lambda.put_function_concurrency("count", 1).unwrap();
@@ -651,7 +656,8 @@ async fn a_stream_mapping_runs_shards_times_parallelization_factor_batches_at_on
         Arc::clone(&most),
         Arc::clone(&order),
     );
-    let code = handler_fn(move |event: Value, _ctx: Context| {
+    let code = service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         let now = counter.fetch_add(1, Ordering::SeqCst) + 1;
         peak.fetch_max(now, Ordering::SeqCst);
         for (key, data) in kinesis_records(event) {
@@ -665,7 +671,7 @@ async fn a_stream_mapping_runs_shards_times_parallelization_factor_batches_at_on
         async move {
             invoker::sleep(Duration::from_secs(1)).await;
             counter.fetch_sub(1, Ordering::SeqCst);
-            Ok::<_, HandlerError>(Value::Null)
+            Ok::<_, Diagnostic>(Value::Null)
         }
     });
     let (lambda, stream) = setup(4, code);
@@ -699,7 +705,7 @@ async fn out_of_range_settings_are_refused_in_aws_words() {
     };
     assert_eq!(
         refuse(mapping(&stream).parallelization_factor(11)),
-        ("ValidationException", "1 validation error detected: Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10".to_owned())
+        (ErrorCode::ValidationException, "1 validation error detected: Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10".to_owned())
     );
     assert_eq!(
         refuse(mapping(&stream).parallelization_factor(0)).1,
@@ -724,20 +730,20 @@ async fn out_of_range_settings_are_refused_in_aws_words() {
     );
     assert_eq!(
         refuse(mapping(&stream).batch_size(10_001)).0,
-        "ValidationException"
+        ErrorCode::ValidationException
     );
     let missing = "arn:aws:kinesis:us-east-1:123456789012:stream/views";
     assert_eq!(
         refuse(mapping(missing)),
         (
-            "InvalidParameterValueException",
+            ErrorCode::InvalidParameterValueException,
             format!("Stream not found: {missing}")
         )
     );
     let topic = "arn:aws:sns:us-east-1:123456789012:failures";
     assert_eq!(
         refuse(mapping(&stream).on_failure(topic)).0,
-        "InvalidParameterValueException"
+        ErrorCode::InvalidParameterValueException
     );
     assert!(
         lambda.list_event_source_mappings("count").is_empty(),
@@ -829,12 +835,18 @@ async fn dynamodb_refuses_what_aws_refuses() {
     let error = table.create_table("orders", "id").unwrap_err();
     assert_eq!(
         (error.code, error.message.as_str()),
-        ("ResourceInUseException", "Table already exists: orders")
+        (
+            ErrorCode::ResourceInUseException,
+            "Table already exists: orders"
+        )
     );
     let error = table.put_item("carts", json!({ "id": "c-1" })).unwrap_err();
     assert_eq!(
         (error.code, error.message.as_str()),
-        ("ResourceNotFoundException", "Requested resource not found")
+        (
+            ErrorCode::ResourceNotFoundException,
+            "Requested resource not found"
+        )
     );
     let error = table.put_item("orders", json!({ "total": 1 })).unwrap_err();
     assert_eq!(
@@ -857,8 +869,11 @@ async fn dynamodb_refuses_what_aws_refuses() {
 
 #[tokio::test(start_paused = true)]
 async fn a_dynamodb_batch_given_up_on_is_described_with_ddb_stream_batch_info() {
-    let code = handler_fn(|_event: Value, _ctx: Context| async {
-        Err::<Value, _>(HandlerError::new("AuditFailed", "the audit log is down"))
+    let code = service_fn(|_event: LambdaEvent<Value>| async {
+        Err::<Value, _>(Diagnostic {
+            error_type: "AuditFailed".into(),
+            error_message: "the audit log is down".into(),
+        })
     });
     let lambda = Lambda::new();
     let stream = lambda.dynamodb().create_table("orders", "id").unwrap();
@@ -937,7 +952,8 @@ async fn conservation_run(seed: u64) {
     // with ReportBatchItemFailures reports failed records instead. It counts what it processed.
     let processed = Arc::new(Mutex::new(Vec::<String>::new()));
     let (rolls, done) = (Arc::clone(&dice), Arc::clone(&processed));
-    let code = handler_fn(move |event: Value, _ctx: Context| {
+    let code = service_fn(move |event: LambdaEvent<Value>| {
+        let event = event.payload;
         let parsed: KinesisEvent = serde_json::from_value(event).unwrap();
         let mut dice = rolls.lock().unwrap();
         let mut outcome = Ok(json!({}));
@@ -955,7 +971,10 @@ async fn conservation_run(seed: u64) {
                 ] })),
                 false => {
                     first_failed = 0;
-                    Err(HandlerError::new("Injected", "injected failure"))
+                    Err(Diagnostic {
+                        error_type: "Injected".into(),
+                        error_message: "injected failure".into(),
+                    })
                 }
             };
         }

@@ -2,18 +2,19 @@
 
 use crate::kit::answer;
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
-    Lambda, ManagedPolicy, Role,
+    service_fn, with_init, Diagnostic, ErrorCode, FunctionConfig, InitContext, InvokeRequest,
+    Lambda, LambdaEvent, ManagedPolicy, Role,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Code that answers with a fixed label, so a test can tell which code ran.
 fn labelled(label: &'static str) -> invoker::FunctionCode {
-    handler_fn(move |_event: Value, ctx: Context| async move {
-        Ok::<_, HandlerError>(json!({
+    service_fn(move |event: LambdaEvent<Value>| async move {
+        let ctx = event.context;
+        Ok::<_, Diagnostic>(json!({
             "label": label,
-            "version": ctx.function_version,
+            "version": ctx.env_config.version,
             "arn": ctx.invoked_function_arn,
             "stage": ctx.env("STAGE"),
             "runtime_version_var": ctx.env("AWS_LAMBDA_FUNCTION_VERSION"),
@@ -197,7 +198,8 @@ async fn alias_rules_are_enforced_with_aws_errors() {
 
     let to_alias = err(lambda.create_alias("app", "stage", "prod"));
     assert_eq!(
-        to_alias.code, "ValidationException",
+        to_alias.code,
+        ErrorCode::ValidationException,
         "an alias never points at an alias"
     );
     assert!(to_alias.message.contains("at 'functionVersion'"));
@@ -207,7 +209,7 @@ async fn alias_rules_are_enforced_with_aws_errors() {
     );
     assert_eq!(
         err(lambda.create_alias("app", "123", "1")).code,
-        "ValidationException"
+        ErrorCode::ValidationException
     );
     assert_eq!(
         err(lambda.create_alias("app", "dev", "9")).message,
@@ -243,7 +245,7 @@ async fn versions_in_use_and_latest_cannot_be_deleted() {
     let in_use = lambda.delete_version("app", "1").unwrap_err();
     assert_eq!(
         (in_use.code, in_use.status),
-        ("ResourceConflictException", 409)
+        (ErrorCode::ResourceConflictException, 409)
     );
     assert_eq!(
         in_use.message,
@@ -273,7 +275,7 @@ async fn only_latest_can_be_updated_and_unknown_functions_are_not_found() {
     let qualified = lambda
         .update_function_code("app:1", labelled("x"))
         .unwrap_err();
-    assert_eq!(qualified.code, "InvalidParameterValueException");
+    assert_eq!(qualified.code, ErrorCode::InvalidParameterValueException);
     assert!(qualified
         .message
         .starts_with("Current operation does not support versions other than $LATEST"));
@@ -285,7 +287,7 @@ async fn only_latest_can_be_updated_and_unknown_functions_are_not_found() {
     let bad = lambda
         .update_function_configuration("app", |c| c.timeout_secs(901))
         .unwrap_err();
-    assert_eq!(bad.code, "InvalidParameterValueException");
+    assert_eq!(bad.code, ErrorCode::InvalidParameterValueException);
     assert_eq!(
         call(&lambda, None).await["label"],
         "v1 code",
@@ -302,9 +304,10 @@ async fn environment_variables_follow_lambdas_rules_and_the_runtime_adds_its_own
             labelled("x"),
         )
         .unwrap_err();
-    assert_eq!(reserved.code, "InvalidParameterValueException");
-    let code = handler_fn(|_e: Value, ctx: Context| async move {
-        Ok::<_, HandlerError>(json!(ctx.env_vars().clone()))
+    assert_eq!(reserved.code, ErrorCode::InvalidParameterValueException);
+    let code = service_fn(|event: LambdaEvent<Value>| async move {
+        let ctx = event.context;
+        Ok::<_, Diagnostic>(json!(ctx.env_vars().clone()))
     });
     lambda
         .create_function(
@@ -336,8 +339,8 @@ fn secret_reader() -> invoker::FunctionCode {
             let blob = init.env("API_KEY").unwrap_or_default().to_owned();
             init.kms().decrypt(&blob).await
         },
-        |secret: Arc<String>, _e: Value, _ctx: Context| async move {
-            Ok::<_, HandlerError>(json!({ "secret_length": secret.len() }))
+        |secret: Arc<String>, _event: LambdaEvent<Value>| async move {
+            Ok::<_, Diagnostic>(json!({ "secret_length": secret.len() }))
         },
     )
 }
@@ -379,9 +382,10 @@ async fn without_kms_decrypt_in_its_role_the_function_cannot_read_the_secret() {
         .unwrap();
     let response = lambda.invoke(InvokeRequest::new("f")).await.unwrap();
     let error = response.payload_json().unwrap();
-    assert_eq!(error["errorType"], "invoker::error::ServiceError");
+    // `?` made a `Diagnostic` of KMS's refusal: named by its exception, with AWS's message.
+    assert_eq!(error["errorType"], "AccessDeniedException");
     let message = error["errorMessage"].as_str().unwrap();
-    assert!(message.starts_with("AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/lambda-basic-execution/f is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:123456789012:key/"), "{message}");
+    assert!(message.starts_with("User: arn:aws:sts::123456789012:assumed-role/lambda-basic-execution/f is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:123456789012:key/"), "{message}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -392,8 +396,7 @@ async fn the_configuration_of_a_version_or_alias_can_be_read_back() {
     lambda
         .update_function_configuration("app", |c| c.env("STAGE", "two"))
         .unwrap();
-    let stage =
-        |f: &str| lambda.get_function_configuration(f).unwrap().environment()["STAGE"].clone();
+    let stage = |f: &str| lambda.get_function_configuration(f).unwrap().env["STAGE"].clone();
     assert_eq!(
         (stage("app:prod"), stage("app:1"), stage("app")),
         ("one".into(), "one".into(), "two".into())
@@ -417,8 +420,8 @@ async fn init_code_logs_before_start_and_its_service_calls_show_inside_the_invoc
                 .decrypt(init.env("API_KEY").unwrap_or_default())
                 .await
         },
-        |_secret: Arc<String>, _e: Value, _ctx: Context| async move {
-            Ok::<_, HandlerError>(json!("ok"))
+        |_secret: Arc<String>, _event: LambdaEvent<Value>| async move {
+            Ok::<_, Diagnostic>(json!("ok"))
         },
     );
     let role = Role::new("app-role")

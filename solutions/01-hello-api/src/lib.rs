@@ -5,15 +5,15 @@
 use invoker::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::{header::CONTENT_TYPE, HeaderValue};
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::json;
 
 // ANCHOR: handler
 /// The handler: a proxy event in, a proxy response out.
 pub async fn greet(
-    event: ApiGatewayProxyRequest,
-    ctx: Context,
-) -> Result<ApiGatewayProxyResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayProxyRequest>,
+) -> Result<ApiGatewayProxyResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     // API Gateway sends `queryStringParameters: null` when there is no query string; the event
     // type turns that into an empty map, so one lookup covers "absent" and "not given".
     let name = event
@@ -26,7 +26,7 @@ pub async fn greet(
             let message = format!("Hello, {name}!");
             (
                 200,
-                json!({ "message": message, "requestId": ctx.aws_request_id }),
+                json!({ "message": message, "requestId": ctx.request_id }),
             )
         }
         None => {
@@ -56,6 +56,6 @@ fn json_response(status: i64, body: String) -> ApiGatewayProxyResponse {
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     let config =
         FunctionConfig::new("hello").description("Greets the caller named in the query string");
-    lambda.create_function(config, handler_fn(greet))?;
+    lambda.create_function(config, service_fn(greet))?;
     Ok(())
 }

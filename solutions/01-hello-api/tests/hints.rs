@@ -7,21 +7,21 @@
 use invoker::aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::{header::CONTENT_TYPE, HeaderValue};
-use invoker::{Context, HandlerError};
+use invoker::{Diagnostic, LambdaEvent};
 use serde_json::json;
 
 /// Hints 1 to 3: `greet`, from the query string to the response.
 pub async fn greet_as_hinted(
-    event: ApiGatewayProxyRequest,
-    ctx: Context,
-) -> Result<ApiGatewayProxyResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayProxyRequest>,
+) -> Result<ApiGatewayProxyResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let (status, body) = match event.query_string_parameters.first("name") {
         Some(name) if !name.is_empty() => {
             ctx.logger().info(format!("greeting {name}"));
             let message = format!("Hello, {name}!");
             (
                 200,
-                json!({ "message": message, "requestId": ctx.aws_request_id }),
+                json!({ "message": message, "requestId": ctx.request_id }),
             )
         }
         _ => {

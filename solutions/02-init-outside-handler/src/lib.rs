@@ -8,7 +8,7 @@
 mod given;
 pub use given::*;
 
-use invoker::{with_init, Context, FunctionCode, InitContext};
+use invoker::{with_init, FunctionCode, InitContext, LambdaEvent};
 use std::sync::Arc;
 
 // ANCHOR: customer_api
@@ -21,8 +21,8 @@ pub fn customer_api(db: Database) -> FunctionCode {
         // gets a connection of its own.
         move |_init: InitContext| db.connect(),
         // Runs on every request, with the connection of the environment that serves it.
-        |connection: Arc<Connection>, request: Request, _ctx: Context| async move {
-            connection.find_customer(&request.customer_id).await
+        |connection: Arc<Connection>, request: LambdaEvent<Request>| async move {
+            connection.find_customer(&request.payload.customer_id).await
         },
     )
 }

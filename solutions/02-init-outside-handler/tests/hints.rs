@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use init_outside_handler::*;
-use invoker::{with_init, Context, FunctionCode, HandlerError, InitContext};
+use invoker::{with_init, Diagnostic, FunctionCode, InitContext, LambdaEvent};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -18,18 +18,17 @@ pub fn customer_api_in_two_parts(db: Database) -> FunctionCode {
 
 async fn answer(
     connection: Arc<Connection>,
-    request: Request,
-    _ctx: Context,
-) -> Result<Value, HandlerError> {
-    connection.find_customer(&request.customer_id).await
+    request: LambdaEvent<Request>,
+) -> Result<Value, Diagnostic> {
+    connection.find_customer(&request.payload.customer_id).await
 }
 
 /// Hint 3: the same, in one expression.
 pub fn customer_api_as_hinted(db: Database) -> FunctionCode {
     with_init(
         move |_init: InitContext| db.connect(),
-        |connection: Arc<Connection>, request: Request, _ctx: Context| async move {
-            connection.find_customer(&request.customer_id).await
+        |connection: Arc<Connection>, request: LambdaEvent<Request>| async move {
+            connection.find_customer(&request.payload.customer_id).await
         },
     )
 }

@@ -33,7 +33,7 @@ pub async fn find_cheapest_memory(
     candidates: &[u32],
     latency_target: Duration,
 ) -> Result<Choice, ServiceError> {
-    let before = lambda.get_function_configuration(FUNCTION)?.memory_mb();
+    let before = lambda.get_function_configuration(FUNCTION)?.memory_size;
     let mut measurements = Vec::new();
     for &memory_mb in candidates {
         measurements.push(measure(lambda, memory_mb).await?);

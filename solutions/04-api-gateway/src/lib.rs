@@ -12,15 +12,15 @@ use invoker::aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2htt
 use invoker::aws_lambda_events::encodings::Body;
 use invoker::aws_lambda_events::http::header::{ALLOW, CONTENT_TYPE};
 use invoker::aws_lambda_events::http::HeaderValue;
-use invoker::{Context, HandlerError};
+use invoker::{Diagnostic, LambdaEvent};
 use serde_json::json;
 
 // ANCHOR: handle
 /// The handler: an HTTP API event in, a response out, for both routes.
 pub async fn handle(
-    event: ApiGatewayV2httpRequest,
-    _ctx: Context,
-) -> Result<ApiGatewayV2httpResponse, HandlerError> {
+    event: LambdaEvent<ApiGatewayV2httpRequest>,
+) -> Result<ApiGatewayV2httpResponse, Diagnostic> {
+    let event = event.payload;
     let cover = event.route_key.as_deref() == Some(COVER_ROUTE);
     let method = event.request_context.http.method.as_str();
     // `ANY /books/{id}` lets every method through, so refusing the others is our job. A 405

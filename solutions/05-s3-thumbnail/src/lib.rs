@@ -10,7 +10,7 @@ pub use given::*;
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration};
-use invoker::{Context, HandlerError, Lambda};
+use invoker::{Diagnostic, Lambda, LambdaEvent};
 
 // ANCHOR: notification
 /// The bucket's notification for `thumbnail`: which writes invoke it.
@@ -36,9 +36,9 @@ pub fn thumbnail_key(upload_key: &str) -> String {
 /// your S3 client: `lambda.s3()`.
 pub async fn make_thumbnails(
     lambda: Lambda,
-    event: S3Event,
-    ctx: Context,
-) -> Result<(), HandlerError> {
+    event: LambdaEvent<S3Event>,
+) -> Result<(), Diagnostic> {
+    let (event, ctx) = event.into_parts();
     for record in event.records {
         // S3 sends keys URL-encoded: `my cat.jpg` arrives as `my+cat.jpg`.
         let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());

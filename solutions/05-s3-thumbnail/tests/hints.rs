@@ -6,7 +6,7 @@
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration};
-use invoker::{Context, HandlerError, Lambda};
+use invoker::{Diagnostic, Lambda, LambdaEvent};
 use s3_thumbnail::*;
 
 /// Hint 2: `notification`.
@@ -24,6 +24,7 @@ pub fn thumbnail_key(key: &str) -> String {
 
 /// Hint 3: the handler.
 #[rustfmt::skip]
-pub async fn make_thumbnails(lambda: Lambda, event: S3Event, _ctx: Context) -> Result<(), HandlerError> {
+pub async fn make_thumbnails(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
+    let event = event.payload;
     for record in event.records { let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default()); let photo = lambda.s3().get_object(BUCKET, &key)?; let thumbnail = resize(&photo, THUMBNAIL_WIDTH)?; lambda.s3().put_object(BUCKET, &thumbnail_key(&key), thumbnail).await?; } Ok(())
 }

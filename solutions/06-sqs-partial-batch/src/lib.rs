@@ -9,7 +9,7 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use invoker::{Context, EventSourceMapping, HandlerError};
+use invoker::{Diagnostic, EventSourceMapping, LambdaEvent};
 
 // ANCHOR: mapping
 /// The event source mapping from the `orders` queue to `process-orders`.
@@ -25,9 +25,9 @@ pub fn mapping(queue_arn: &str) -> EventSourceMapping {
 /// ids of the bad ones.
 pub async fn process_orders(
     warehouse: Warehouse,
-    event: SqsEvent,
-    ctx: Context,
-) -> Result<SqsBatchResponse, HandlerError> {
+    event: LambdaEvent<SqsEvent>,
+) -> Result<SqsBatchResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let mut response = SqsBatchResponse::default();
     for record in event.records {
         let message_id = record.message_id.unwrap_or_default();

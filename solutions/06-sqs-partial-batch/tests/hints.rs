@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use invoker::{Context, EventSourceMapping, HandlerError};
+use invoker::{Diagnostic, EventSourceMapping, LambdaEvent};
 use sqs_partial_batch::*;
 
 /// Hint 2: `mapping`.
@@ -15,6 +15,7 @@ pub fn mapping(queue_arn: &str) -> EventSourceMapping {
 
 /// Hint 3: the handler.
 #[rustfmt::skip]
-pub async fn process_orders(warehouse: Warehouse, event: SqsEvent, ctx: Context) -> Result<SqsBatchResponse, HandlerError> {
+pub async fn process_orders(warehouse: Warehouse, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let mut response = SqsBatchResponse::default(); for record in event.records { let id = record.message_id.unwrap_or_default(); match parse_order(record.body.as_deref().unwrap_or_default()) { Ok(order) => warehouse.ship(&order).await, Err(error) => { ctx.logger().warn(format!("{id}: {error}")); response.add_failure(id); } } } Ok(response)
 }

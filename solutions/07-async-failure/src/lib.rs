@@ -8,15 +8,15 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, EventInvokeConfig, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, EventInvokeConfig, Lambda, LambdaEvent, ServiceError};
 
 // ANCHOR: charge_order
 /// The handler of `charge-order`: charges the order once, however often it runs.
 pub async fn charge_order(
     payments: PaymentsApi,
-    event: OrderEvent,
-    _ctx: Context,
-) -> Result<Receipt, HandlerError> {
+    event: LambdaEvent<OrderEvent>,
+) -> Result<Receipt, Diagnostic> {
+    let event = event.payload;
     let order = event.detail;
     let request = ChargeRequest {
         customer_id: order.customer_id,

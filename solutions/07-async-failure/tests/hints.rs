@@ -5,11 +5,12 @@
 #![allow(dead_code)]
 
 use async_failure::*;
-use invoker::{Context, EventInvokeConfig, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, EventInvokeConfig, Lambda, LambdaEvent, ServiceError};
 
 /// Hint 3: the handler.
 #[rustfmt::skip]
-pub async fn charge_order(payments: PaymentsApi, event: OrderEvent, _ctx: Context) -> Result<Receipt, HandlerError> {
+pub async fn charge_order(payments: PaymentsApi, event: LambdaEvent<OrderEvent>) -> Result<Receipt, Diagnostic> {
+    let event = event.payload;
     let order = event.detail; payments.charge(ChargeRequest { customer_id: order.customer_id, amount_cents: order.amount_cents, idempotency_key: Some(order.order_id.clone()), order_id: order.order_id }).await
 }
 

@@ -8,7 +8,7 @@
 mod given;
 pub use given::*;
 
-use invoker::{InvokeRequest, InvokeResponse, Lambda, ServiceError};
+use invoker::{ErrorCode, InvokeRequest, InvokeResponse, Lambda, ServiceError};
 
 // ANCHOR: reserve
 /// Caps `orders` so that it never has more environments, and so never more connections, than
@@ -34,7 +34,7 @@ pub async fn invoke_with_backoff(
         match lambda.invoke(request.clone()).await {
             // Only a throttle says "try again later": the function did not run. Any other
             // error (a missing function, a bad payload) would fail the same way every time.
-            Err(throttled) if throttled.code == "TooManyRequestsException" => {
+            Err(throttled) if throttled.code == ErrorCode::TooManyRequestsException => {
                 if attempt == MAX_ATTEMPTS {
                     return Err(throttled);
                 }

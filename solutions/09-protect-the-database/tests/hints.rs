@@ -4,7 +4,7 @@
 //! hint's code is not in it: so no hint can suggest code that does not compile.
 #![allow(dead_code)]
 
-use invoker::{InvokeRequest, InvokeResponse, Lambda, ServiceError};
+use invoker::{ErrorCode, InvokeRequest, InvokeResponse, Lambda, ServiceError};
 use protect_the_database::*;
 
 /// Hint 2: `reserve_concurrency`.
@@ -19,7 +19,7 @@ pub async fn invoke_with_backoff(lambda: &Lambda, request: InvokeRequest) -> Res
     let mut attempt = 1;
     loop {
         match lambda.invoke(request.clone()).await {
-            Err(e) if e.code == "TooManyRequestsException" => { if attempt == MAX_ATTEMPTS { return Err(e); } invoker::sleep(wait).await; wait = (wait * 2).min(MAX_BACKOFF); attempt += 1; }
+            Err(e) if e.code == ErrorCode::TooManyRequestsException => { if attempt == MAX_ATTEMPTS { return Err(e); } invoker::sleep(wait).await; wait = (wait * 2).min(MAX_BACKOFF); attempt += 1; }
             other => return other,
         }
     }

@@ -7,12 +7,13 @@
 mod given;
 pub use given::*;
 
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{service_fn, Context, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::{json, Value};
 
 // ANCHOR: handler
 /// The handler: stores `order` where the environment variables say, and answers where that was.
-pub async fn store_order(order: Order, ctx: Context) -> Result<Value, HandlerError> {
+pub async fn store_order(event: LambdaEvent<Order>) -> Result<Value, Diagnostic> {
+    let (order, ctx) = event.into_parts();
     // Each execution environment has its own variables: the same code finds dev's settings in
     // a dev environment and prod's in a prod one. Nothing about a stage is in the code.
     let table = required(&ctx, "TABLE_NAME")?;
@@ -23,10 +24,12 @@ pub async fn store_order(order: Order, ctx: Context) -> Result<Value, HandlerErr
         "on" => Some(bucket),
         "off" => None,
         other => {
-            return Err(HandlerError::new(
-                "ConfigError",
-                format!("FEATURE_RECEIPTS must be \"on\" or \"off\", not \"{other}\""),
-            ))
+            return Err(Diagnostic {
+                error_type: "ConfigError".into(),
+                error_message: format!(
+                    "FEATURE_RECEIPTS must be \"on\" or \"off\", not \"{other}\""
+                ),
+            })
         }
     };
     Ok(json!({
@@ -39,9 +42,11 @@ pub async fn store_order(order: Order, ctx: Context) -> Result<Value, HandlerErr
 
 /// A variable that must be set, or a `ConfigError` that names it: the message tells whoever
 /// reads the logs exactly what to fix.
-fn required<'a>(ctx: &'a Context, name: &str) -> Result<&'a str, HandlerError> {
-    ctx.env(name)
-        .ok_or_else(|| HandlerError::new("ConfigError", format!("{name} is not set")))
+fn required<'a>(ctx: &'a Context, name: &str) -> Result<&'a str, Diagnostic> {
+    ctx.env(name).ok_or_else(|| Diagnostic {
+        error_type: "ConfigError".into(),
+        error_message: format!("{name} is not set"),
+    })
 }
 
 // ANCHOR: deploy
@@ -51,7 +56,7 @@ pub fn deploy_stages(lambda: &Lambda, dev: Stage, prod: Stage) -> Result<(), Ser
     // dev: create the function with dev's variables, and freeze that as a version.
     let config = FunctionConfig::new(FUNCTION)
         .description("Stores orders; callers use orders:dev or orders:prod");
-    lambda.create_function(with_stage(config, dev), handler_fn(store_order))?;
+    lambda.create_function(with_stage(config, dev), service_fn(store_order))?;
     let dev_version = lambda.publish_version(FUNCTION)?;
     lambda.create_alias(FUNCTION, "dev", &dev_version)?;
 

@@ -5,27 +5,38 @@
 #![allow(dead_code)]
 
 use config::*;
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, Lambda, ServiceError};
+use invoker::{service_fn, Context, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::{json, Value};
 
 /// Hints 1 and 2: the handler.
-pub async fn store_order(order: Order, ctx: Context) -> Result<Value, HandlerError> {
+pub async fn store_order(event: LambdaEvent<Order>) -> Result<Value, Diagnostic> {
+    let (order, ctx) = event.into_parts();
     let Some(table) = ctx.env("TABLE_NAME") else {
-        return Err(HandlerError::new("ConfigError", "TABLE_NAME is not set"));
+        return Err(Diagnostic {
+            error_type: "ConfigError".into(),
+            error_message: "TABLE_NAME is not set".into(),
+        });
     };
     let bucket = required(&ctx, "BUCKET_NAME")?;
     let receipt_bucket = match required(&ctx, "FEATURE_RECEIPTS")? {
         "on" => Some(bucket),
         "off" => None,
-        other => return Err(HandlerError::new("ConfigError", format!("not {other}"))),
+        other => {
+            return Err(Diagnostic {
+                error_type: "ConfigError".into(),
+                error_message: format!("not {other}"),
+            })
+        }
     };
     Ok(json!({ "orderId": order.order_id, "table": table, "receiptBucket": receipt_bucket }))
 }
 
 /// Hint 2: the helper.
-fn required<'a>(ctx: &'a Context, name: &str) -> Result<&'a str, HandlerError> {
-    ctx.env(name)
-        .ok_or_else(|| HandlerError::new("ConfigError", format!("{name} is not set")))
+fn required<'a>(ctx: &'a Context, name: &str) -> Result<&'a str, Diagnostic> {
+    ctx.env(name).ok_or_else(|| Diagnostic {
+        error_type: "ConfigError".into(),
+        error_message: format!("{name} is not set"),
+    })
 }
 
 /// Hint 3: the deployment.
@@ -37,7 +48,7 @@ pub fn deploy_stages(lambda: &Lambda, dev: Stage, prod: Stage) -> Result<(), Ser
             .env("TABLE_NAME", dev.table)
             .env("BUCKET_NAME", dev.bucket)
             .env("FEATURE_RECEIPTS", flag(dev.receipts)),
-        handler_fn(store_order),
+        service_fn(store_order),
     )?;
     let v = lambda.publish_version(FUNCTION)?;
     lambda.create_alias(FUNCTION, "dev", &v)?;

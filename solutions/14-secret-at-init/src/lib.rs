@@ -8,7 +8,7 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, HandlerError, InitContext, Role};
+use invoker::{Diagnostic, InitContext, LambdaEvent, Role};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -25,9 +25,10 @@ pub fn execution_role(key_arn: &str) -> Role {
 // ANCHOR: init
 /// The init step: runs once per execution environment, before its first request, and returns
 /// the decrypted API key that every request of the environment shares.
-pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
-    let encrypted = init.env(ENCRYPTED_KEY_VAR).ok_or_else(|| {
-        HandlerError::new("ConfigError", format!("{ENCRYPTED_KEY_VAR} is not set"))
+pub async fn load_api_key(init: InitContext) -> Result<String, Diagnostic> {
+    let encrypted = init.env(ENCRYPTED_KEY_VAR).ok_or_else(|| Diagnostic {
+        error_type: "ConfigError".into(),
+        error_message: format!("{ENCRYPTED_KEY_VAR} is not set"),
     })?;
     // The one KMS call of this environment. If the role may not use the key, the error fails the
     // init step: the caller gets AccessDeniedException, and the broken environment is discarded.
@@ -40,9 +41,9 @@ pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
 /// The handler: runs on every request, with the key the init step decrypted.
 pub async fn check_api_key(
     api_key: Arc<String>,
-    request: Request,
-    _ctx: Context,
-) -> Result<Value, HandlerError> {
+    event: LambdaEvent<Request>,
+) -> Result<Value, Diagnostic> {
+    let request = event.payload;
     // A production service would compare in constant time (e.g. with the `subtle` crate), so
     // the time an answer takes does not tell an attacker how much of a guess was right.
     let authorized = request.api_key.as_deref() == Some(api_key.as_str());

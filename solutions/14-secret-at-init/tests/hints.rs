@@ -4,7 +4,7 @@
 //! hint's code is not in it: so no hint can suggest code that does not compile.
 #![allow(dead_code)]
 
-use invoker::{Context, HandlerError, InitContext, Role};
+use invoker::{Diagnostic, InitContext, LambdaEvent, Role};
 use secret_at_init::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -15,12 +15,12 @@ pub fn execution_role(key_arn: &str) -> Role {
 }
 
 /// Hint 2: the init step.
-pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
+pub async fn load_api_key(init: InitContext) -> Result<String, Diagnostic> {
     let Some(encrypted) = init.env(ENCRYPTED_KEY_VAR) else {
-        return Err(HandlerError::new(
-            "ConfigError",
-            "API_KEY_ENCRYPTED is not set",
-        ));
+        return Err(Diagnostic {
+            error_type: "ConfigError".into(),
+            error_message: "API_KEY_ENCRYPTED is not set".into(),
+        });
     };
     let api_key = init.kms().decrypt(encrypted).await?;
     Ok(api_key)
@@ -29,8 +29,8 @@ pub async fn load_api_key(init: InitContext) -> Result<String, HandlerError> {
 /// Hint 3: the handler.
 pub async fn check_api_key(
     api_key: Arc<String>,
-    request: Request,
-    _ctx: Context,
-) -> Result<Value, HandlerError> {
+    event: LambdaEvent<Request>,
+) -> Result<Value, Diagnostic> {
+    let request = event.payload;
     Ok(json!({ "authorized": request.api_key.as_deref() == Some(api_key.as_str()) }))
 }

@@ -7,26 +7,30 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, EventInvokeConfig, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, EventInvokeConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::{json, Value};
 
 // ANCHOR: previous_result
 /// The result of the step before: the `responsePayload` of the destination record `record`.
-pub fn previous_result(record: &Value) -> Result<Value, HandlerError> {
+pub fn previous_result(record: &Value) -> Result<Value, Diagnostic> {
     // A destination function receives the whole invocation record, never the bare answer.
     // Refusing anything else makes a step invoked by hand fail clearly, not list nonsense.
-    record.get("responsePayload").cloned().ok_or_else(|| {
-        HandlerError::new(
-            "NotADestinationRecord",
-            "expected the destination record of the step before, with its responsePayload",
-        )
-    })
+    record
+        .get("responsePayload")
+        .cloned()
+        .ok_or_else(|| Diagnostic {
+            error_type: "NotADestinationRecord".into(),
+            error_message:
+                "expected the destination record of the step before, with its responsePayload"
+                    .into(),
+        })
 }
 // ANCHOR_END: previous_result
 
 // ANCHOR: steps
 /// Step 2: lists the bucket and prefix that step 1 chose.
-pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
+pub async fn list_videos(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let record = event.payload;
     let params = previous_result(&record)?;
     let bucket = params["bucket"].as_str().unwrap_or_default();
     let prefix = params["prefix"].as_str().unwrap_or_default();
@@ -36,7 +40,8 @@ pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerE
 }
 
 /// Step 3: keeps the keys of the videos (`.mp4`) of step 2's listing.
-pub async fn shape_result(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
+pub async fn shape_result(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let record = event.payload;
     let listing = previous_result(&record)?;
     let videos: Vec<&Value> = listing["Contents"]
         .as_array()

@@ -5,19 +5,23 @@
 #![allow(dead_code)]
 
 use async_waterfall::*;
-use invoker::{Context, EventInvokeConfig, HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, EventInvokeConfig, Lambda, LambdaEvent, ServiceError};
 use serde_json::{json, Value};
 
 /// Hint 2: `previous_result`.
-pub fn previous_result(record: &Value) -> Result<Value, HandlerError> {
+pub fn previous_result(record: &Value) -> Result<Value, Diagnostic> {
     record
         .get("responsePayload")
         .cloned()
-        .ok_or_else(|| HandlerError::new("NotADestinationRecord", "no responsePayload"))
+        .ok_or_else(|| Diagnostic {
+            error_type: "NotADestinationRecord".into(),
+            error_message: "no responsePayload".into(),
+        })
 }
 
 /// Hint 2: step 2.
-pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
+pub async fn list_videos(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let record = event.payload;
     let params = previous_result(&record)?;
     let bucket = params["bucket"].as_str().unwrap_or_default();
     let prefix = params["prefix"].as_str().unwrap_or_default();
@@ -25,7 +29,8 @@ pub async fn list_videos(record: Value, _ctx: Context) -> Result<Value, HandlerE
 }
 
 /// Hint 2: step 3.
-pub async fn shape_result(record: Value, _ctx: Context) -> Result<Value, HandlerError> {
+pub async fn shape_result(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let record = event.payload;
     let listing = previous_result(&record)?;
     let mut videos = Vec::new();
     for object in listing["Contents"].as_array().into_iter().flatten() {

@@ -9,17 +9,18 @@ mod given;
 pub use given::*;
 
 use invoker::ses::Email;
-use invoker::{Context, HandlerError, Lambda};
+use invoker::{Context, Diagnostic, Lambda};
 use serde_json::{json, Value};
 
 // ANCHOR: read_settings
 /// Reads `SENDER`, `RECIPIENT` and `SUBJECT_PREFIX`; a missing one is a `ConfigError`.
-pub fn read_settings(ctx: &Context) -> Result<Settings, HandlerError> {
+pub fn read_settings(ctx: &Context) -> Result<Settings, Diagnostic> {
     // A missing setting is a deployment mistake: fail loudly, and name what is missing.
     let required = |name: &str| {
-        ctx.env(name)
-            .map(str::to_owned)
-            .ok_or_else(|| HandlerError::new("ConfigError", format!("{name} is not set")))
+        ctx.env(name).map(str::to_owned).ok_or_else(|| Diagnostic {
+            error_type: "ConfigError".into(),
+            error_message: format!("{name} is not set"),
+        })
     };
     Ok(Settings {
         sender: required("SENDER")?,
@@ -35,7 +36,7 @@ pub async fn notify(
     lambda: &Lambda,
     update: OrderUpdate,
     ctx: &Context,
-) -> Result<Value, HandlerError> {
+) -> Result<Value, Diagnostic> {
     // Settings first: with one missing, no email goes out at all.
     let settings = read_settings(ctx)?;
     let subject = format!(
@@ -45,10 +46,7 @@ pub async fn notify(
     let email = Email::new(settings.sender, settings.recipient, subject, update.body());
     // SES's own code and message (`MessageRejected: Email address is not verified. …`) say
     // exactly what to fix; a vaguer error would send whoever reads the logs hunting.
-    let message_id = lambda
-        .ses()
-        .send_email(email)
-        .map_err(|e| HandlerError::new(e.code, e.message))?;
+    let message_id = lambda.ses().send_email(email)?;
     Ok(json!({ "messageId": message_id }))
 }
 // ANCHOR_END: notify

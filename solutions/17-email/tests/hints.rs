@@ -6,13 +6,13 @@
 
 use email::*;
 use invoker::ses::Email;
-use invoker::{Context, HandlerError, Lambda};
+use invoker::{Context, Diagnostic, Lambda};
 use serde_json::{json, Value};
 
 /// Hint 2: `read_settings`.
-pub fn read_settings(ctx: &Context) -> Result<Settings, HandlerError> {
+pub fn read_settings(ctx: &Context) -> Result<Settings, Diagnostic> {
     #[rustfmt::skip]
-    let setting = |name: &str| ctx.env(name).map(str::to_owned).ok_or_else(|| HandlerError::new("ConfigError", format!("{name} is not set")));
+    let setting = |name: &str| ctx.env(name).map(str::to_owned).ok_or_else(|| Diagnostic { error_type: "ConfigError".into(), error_message: format!("{name} is not set") });
     Ok(Settings {
         sender: setting("SENDER")?,
         recipient: setting("RECIPIENT")?,
@@ -25,16 +25,13 @@ pub async fn notify(
     lambda: &Lambda,
     update: OrderUpdate,
     ctx: &Context,
-) -> Result<Value, HandlerError> {
+) -> Result<Value, Diagnostic> {
     let settings = read_settings(ctx)?;
     let subject = format!(
         "{} Order {}: {}",
         settings.subject_prefix, update.order_id, update.status
     );
     let email = Email::new(settings.sender, settings.recipient, subject, update.body());
-    let message_id = lambda
-        .ses()
-        .send_email(email)
-        .map_err(|e| HandlerError::new(e.code, e.message))?;
+    let message_id = lambda.ses().send_email(email)?;
     Ok(json!({ "messageId": message_id }))
 }

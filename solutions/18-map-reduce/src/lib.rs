@@ -9,11 +9,8 @@ mod given;
 pub use given::*;
 
 use invoker::dynamodb::SortKeyCondition;
-use invoker::{Lambda, ServiceError};
+use invoker::{ErrorCode, Lambda, ServiceError};
 use serde_json::{json, Value};
-
-/// What DynamoDB answers when a conditional write finds its condition false.
-const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
 
 // ANCHOR: record_partial
 /// Records the totals of `task`'s part in [`TABLE`], once: `Ok(true)` if this call wrote them,
@@ -30,7 +27,7 @@ pub fn record_partial(
         Ok(()) => Ok(true),
         // Recorded by an earlier delivery: the work is done, which is a success. Failing here
         // would only make Lambda retry a task that can never succeed again.
-        Err(e) if e.code == CONDITION_FAILED => Ok(false),
+        Err(e) if e.code == ErrorCode::ConditionalCheckFailedException => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -51,7 +48,7 @@ pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceErr
     let claim = json!({ JOB_KEY: task.job, ITEM_KEY: REDUCER_CLAIM, "claimed_by": task.part });
     match lambda.dynamodb().put_item_if_absent(TABLE, claim) {
         Ok(()) => Ok(true),
-        Err(e) if e.code == CONDITION_FAILED => Ok(false),
+        Err(e) if e.code == ErrorCode::ConditionalCheckFailedException => Ok(false),
         Err(e) => Err(e),
     }
 }

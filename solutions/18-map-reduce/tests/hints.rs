@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use invoker::dynamodb::SortKeyCondition;
-use invoker::{Lambda, ServiceError};
+use invoker::{ErrorCode, Lambda, ServiceError};
 use map_reduce::*;
 use serde_json::json;
 
@@ -20,7 +20,7 @@ pub fn record_partial(
         json!({ JOB_KEY: task.job, ITEM_KEY: part_item_key(&task.part), "totals": totals }),
     ) {
         Ok(()) => Ok(true),
-        Err(e) if e.code == "ConditionalCheckFailedException" => Ok(false),
+        Err(e) if e.code == ErrorCode::ConditionalCheckFailedException => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -42,7 +42,7 @@ pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceErr
     let claim = json!({ JOB_KEY: task.job, ITEM_KEY: REDUCER_CLAIM, "claimed_by": task.part });
     match lambda.dynamodb().put_item_if_absent(TABLE, claim) {
         Ok(()) => Ok(true),
-        Err(e) if e.code == "ConditionalCheckFailedException" => Ok(false),
+        Err(e) if e.code == ErrorCode::ConditionalCheckFailedException => Ok(false),
         Err(e) => Err(e),
     }
 }

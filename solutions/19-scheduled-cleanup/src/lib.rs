@@ -9,7 +9,7 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
-use invoker::{HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, Lambda, ServiceError};
 use serde_json::{json, Value};
 use std::time::SystemTime;
 
@@ -34,12 +34,13 @@ pub fn schedule_cleanup(lambda: &Lambda, function_arn: &str) -> Result<(), Servi
 pub async fn purge_expired_sessions(
     store: &SessionStore,
     event: EventBridgeEvent,
-) -> Result<Value, HandlerError> {
+) -> Result<Value, Diagnostic> {
     // The event names the minute this run was scheduled for. A retry of the same event, minutes
     // later, purges as of the same minute: the run is idempotent.
-    let time = event
-        .time
-        .ok_or_else(|| HandlerError::new("InvalidEvent", "a Scheduled Event has a time"))?;
+    let time = event.time.ok_or_else(|| Diagnostic {
+        error_type: "InvalidEvent".into(),
+        error_message: "a Scheduled Event has a time".into(),
+    })?;
     let purged = store.purge_expired(SystemTime::from(time));
     Ok(json!({ "purged": purged, "remaining": store.len() }))
 }

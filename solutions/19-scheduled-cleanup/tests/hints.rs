@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
-use invoker::{HandlerError, Lambda, ServiceError};
+use invoker::{Diagnostic, Lambda, ServiceError};
 use scheduled_cleanup::*;
 use serde_json::{json, Value};
 use std::time::SystemTime;
@@ -23,6 +23,6 @@ pub fn schedule_cleanup(lambda: &Lambda, function_arn: &str) -> Result<(), Servi
 
 /// Hint 3: the handler.
 #[rustfmt::skip]
-pub async fn purge_expired_sessions(store: &SessionStore, event: EventBridgeEvent) -> Result<Value, HandlerError> {
-    let time = event.time.ok_or_else(|| HandlerError::new("InvalidEvent", "a Scheduled Event has a time"))?; let purged = store.purge_expired(SystemTime::from(time)); Ok(json!({ "purged": purged, "remaining": store.len() }))
+pub async fn purge_expired_sessions(store: &SessionStore, event: EventBridgeEvent) -> Result<Value, Diagnostic> {
+    let time = event.time.ok_or_else(|| Diagnostic { error_type: "InvalidEvent".into(), error_message: "a Scheduled Event has a time".into() })?; let purged = store.purge_expired(SystemTime::from(time)); Ok(json!({ "purged": purged, "remaining": store.len() }))
 }

@@ -3,9 +3,9 @@
 
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::{
-    handler_fn, with_init, Context, EventInvokeConfig, EventSourceMapping, FunctionConfig,
-    HandlerError, InitContext, InvocationType, InvokeRequest, Lambda, ManagedPolicy, Role,
-    StartingPosition,
+    service_fn, with_init, Diagnostic, EventInvokeConfig, EventSourceMapping, FunctionConfig,
+    InitContext, InvocationType, InvokeRequest, Lambda, LambdaEvent, ManagedPolicy, Role,
+    StartingPosition, ThrottleReason,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 // ANCHOR: concurrency_code
 /// Looks up a price: 200 ms, most of it waiting for a database.
-async fn quote(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn quote(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     invoker::sleep(Duration::from_millis(200)).await;
     Ok(json!({ "price": 42 }))
 }
@@ -24,7 +24,7 @@ async fn concurrency_is_requests_per_second_times_duration() {
     // ANCHOR: concurrency_load
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("quotes"), handler_fn(quote))
+        .create_function(FunctionConfig::new("quotes"), service_fn(quote))
         .unwrap();
 
     // One second at 10 requests per second, then one second at 20 per second.
@@ -50,7 +50,8 @@ async fn concurrency_is_requests_per_second_times_duration() {
 
 // ANCHOR: concurrency_reserved_code
 /// Sends an email through a mail server that takes only a few connections: 1 s per email.
-async fn send_email(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn send_email(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     invoker::sleep(Duration::from_secs(1)).await;
     Ok(json!({ "sent": event["email"] }))
 }
@@ -61,7 +62,7 @@ async fn concurrency_reserved_concurrency_caps_a_function() {
     // ANCHOR: concurrency_reserved_scenario
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("mailer"), handler_fn(send_email))
+        .create_function(FunctionConfig::new("mailer"), service_fn(send_email))
         .unwrap();
     // Never more than 2 at once, and 2 always kept for this function.
     lambda.put_function_concurrency("mailer", 2).unwrap();
@@ -79,7 +80,7 @@ async fn concurrency_reserved_concurrency_caps_a_function() {
         (throttled.status, throttled.reason),
         (
             429,
-            Some("ReservedFunctionConcurrentInvocationLimitExceeded")
+            Some(ThrottleReason::ReservedFunctionConcurrentInvocationLimitExceeded)
         )
     );
     // Once the first two have finished, the same request goes through.
@@ -109,7 +110,7 @@ async fn concurrency_reserved_zero_switches_a_function_off() {
     // ANCHOR: concurrency_off_scenario
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("mailer"), handler_fn(send_email))
+        .create_function(FunctionConfig::new("mailer"), service_fn(send_email))
         .unwrap();
     let failures = lambda.sqs().create_queue("mailer-failed");
     let config = EventInvokeConfig::default().on_failure(&failures);
@@ -136,7 +137,7 @@ async fn concurrency_reserved_zero_switches_a_function_off() {
 
 // ANCHOR: concurrency_provisioned_code
 /// Init loads a search index: slow, so a cold start is slow.
-async fn load_index(init: InitContext) -> Result<Vec<&'static str>, HandlerError> {
+async fn load_index(init: InitContext) -> Result<Vec<&'static str>, Diagnostic> {
     init.logger().info("loading the search index");
     invoker::sleep(Duration::from_millis(800)).await;
     Ok(vec!["lambda", "rust", "serverless"])
@@ -145,9 +146,9 @@ async fn load_index(init: InitContext) -> Result<Vec<&'static str>, HandlerError
 /// The handler answers from the index: fast.
 async fn search(
     index: Arc<Vec<&'static str>>,
-    event: Value,
-    _ctx: Context,
-) -> Result<Value, HandlerError> {
+    event: LambdaEvent<Value>,
+) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     invoker::sleep(Duration::from_millis(100)).await;
     let term = event["q"].as_str().unwrap_or_default();
     Ok(json!({ "q": term, "found": index.contains(&term) }))
@@ -196,7 +197,7 @@ async fn concurrency_provisioned_environments_start_warm() {
 
 // ANCHOR: concurrency_stream_code
 /// Stores a batch of clicks: 1 s, whatever the batch's size.
-async fn store_clicks(_event: KinesisEvent, _ctx: Context) -> Result<(), HandlerError> {
+async fn store_clicks(_event: LambdaEvent<KinesisEvent>) -> Result<(), Diagnostic> {
     invoker::sleep(Duration::from_secs(1)).await;
     Ok(())
 }
@@ -211,7 +212,7 @@ async fn concurrency_a_stream_runs_shards_times_parallelization_factor() {
         .create_function(
             FunctionConfig::new("store-clicks")
                 .role(Role::new("store-clicks-role").attach(ManagedPolicy::KinesisExecution)),
-            handler_fn(store_clicks),
+            service_fn(store_clicks),
         )
         .unwrap();
 

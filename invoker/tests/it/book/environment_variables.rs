@@ -2,17 +2,19 @@
 //! (`book/src/environment-variables.md`) includes their code and their transcripts.
 
 use invoker::{
-    handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda, ManagedPolicy, Role,
+    service_fn, Diagnostic, FunctionConfig, InvokeRequest, Lambda, LambdaEvent, ManagedPolicy, Role,
 };
 use serde_json::{json, Value};
 
 // ANCHOR: env_vars_handler
 /// Reads its settings from environment variables, and reports what the runtime set as well.
-async fn catalog(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn catalog(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     // The function's own settings. A missing one is a deployment mistake: say which.
-    let table = ctx
-        .env("TABLE_NAME")
-        .ok_or_else(|| HandlerError::new("ConfigError", "TABLE_NAME is not set"))?;
+    let table = ctx.env("TABLE_NAME").ok_or_else(|| Diagnostic {
+        error_type: "ConfigError".into(),
+        error_message: "TABLE_NAME is not set".into(),
+    })?;
     let discounts = ctx.env("DISCOUNTS") == Some("on");
     ctx.logger()
         .info(format!("table {table}, discounts {discounts}"));
@@ -37,7 +39,7 @@ async fn env_vars_configuration_outside_the_code() {
         .memory_size(256)
         .env("TABLE_NAME", "products-test")
         .env("DISCOUNTS", "off");
-    lambda.create_function(config, handler_fn(catalog)).unwrap();
+    lambda.create_function(config, service_fn(catalog)).unwrap();
     lambda.invoke(InvokeRequest::new("catalog")).await.unwrap();
 
     // Turn the feature flag on: a configuration change, no new build.
@@ -76,7 +78,7 @@ async fn env_vars_follow_lambdas_rules() {
     ];
     let mut outcomes = Vec::new();
     for config in attempts {
-        let outcome = match lambda.create_function(config, handler_fn(catalog)) {
+        let outcome = match lambda.create_function(config, service_fn(catalog)) {
             Ok(arn) => format!("created {arn}"),
             Err(e) => format!("{} ({}): {}", e.code, e.status, e.message),
         };
@@ -96,10 +98,12 @@ async fn env_vars_follow_lambdas_rules() {
 
 // ANCHOR: env_vars_secret_code
 /// Decrypts the API key on every invocation. It works, but every call pays for a KMS round trip.
-async fn charge(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
-    let blob = ctx
-        .env("API_KEY")
-        .ok_or_else(|| HandlerError::new("ConfigError", "API_KEY is not set"))?;
+async fn charge(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
+    let blob = ctx.env("API_KEY").ok_or_else(|| Diagnostic {
+        error_type: "ConfigError".into(),
+        error_message: "API_KEY is not set".into(),
+    })?;
     // A call to KMS, made as the function's execution role.
     let api_key = ctx.kms().decrypt(blob).await?;
     // Use the secret; never log it or return it.
@@ -124,14 +128,14 @@ async fn env_vars_an_encrypted_secret_decrypted_with_kms() {
     let config = FunctionConfig::new("payments")
         .env("API_KEY", &blob)
         .role(role);
-    lambda.create_function(config, handler_fn(charge)).unwrap();
+    lambda.create_function(config, service_fn(charge)).unwrap();
     for _ in 0..3 {
         lambda.invoke(InvokeRequest::new("payments")).await.unwrap();
     }
 
     // The same code with the default role, which allows only logging.
     let config = FunctionConfig::new("payments-no-key").env("API_KEY", &blob);
-    lambda.create_function(config, handler_fn(charge)).unwrap();
+    lambda.create_function(config, service_fn(charge)).unwrap();
     let request = InvokeRequest::new("payments-no-key");
     lambda.invoke(request).await.unwrap();
     // ANCHOR_END: env_vars_secret_scenario

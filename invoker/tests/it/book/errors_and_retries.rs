@@ -2,8 +2,8 @@
 //! (`book/src/errors-and-retries.md`) includes their code and their transcripts.
 
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, FunctionConfig, HandlerError, InvocationType,
-    InvokeRequest, Lambda,
+    service_fn, Diagnostic, EventInvokeConfig, FunctionConfig, InvocationType, InvokeRequest,
+    Lambda, LambdaEvent,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -13,9 +13,13 @@ use std::time::Duration;
 
 // ANCHOR: errors_risky_code
 /// Does what the event asks, to show the ways an invocation can fail.
-async fn risky(event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn risky(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let event = event.payload;
     match event["do"].as_str().unwrap_or_default() {
-        "fail" => Err(HandlerError::new("CardDeclined", "the card was declined")),
+        "fail" => Err(Diagnostic {
+            error_type: "CardDeclined".into(),
+            error_message: "the card was declined".into(),
+        }),
         "panic" => panic!("no price for product p-9"),
         "hang" => {
             // Waits for a service that never answers, past the 1 s timeout.
@@ -33,10 +37,10 @@ async fn errors_what_a_synchronous_caller_sees() {
     // ANCHOR: errors_catalogue
     let lambda = Lambda::builder().seed(2025).build();
     let config = FunctionConfig::new("risky").timeout_secs(1);
-    lambda.create_function(config, handler_fn(risky)).unwrap();
+    lambda.create_function(config, service_fn(risky)).unwrap();
     // A second copy, switched off with reserved concurrency 0: every call is throttled.
     let config = FunctionConfig::new("switched-off");
-    lambda.create_function(config, handler_fn(risky)).unwrap();
+    lambda.create_function(config, service_fn(risky)).unwrap();
     lambda.put_function_concurrency("switched-off", 0).unwrap();
 
     let call = |function: &str, payload: String| InvokeRequest::new(function).raw_payload(payload);
@@ -97,20 +101,23 @@ async fn errors_what_a_synchronous_caller_sees() {
 /// for the first request it gets (`provider_busy` starts `true`).
 async fn send_invoice(
     provider_busy: Arc<AtomicBool>,
-    event: Value,
-    ctx: Context,
-) -> Result<Value, HandlerError> {
+    event: LambdaEvent<Value>,
+) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let to = event["to"].as_str().unwrap_or_default();
     invoker::sleep(Duration::from_millis(200)).await; // the call to the provider
     if to.ends_with(".invalid") {
         let message = format!("550 5.1.1 <{to}>: mailbox unavailable");
-        return Err(HandlerError::new("MailboxUnavailable", message));
+        return Err(Diagnostic {
+            error_type: "MailboxUnavailable".into(),
+            error_message: message.to_string(),
+        });
     }
     if provider_busy.swap(false, Ordering::SeqCst) {
-        return Err(HandlerError::new(
-            "ProviderBusy",
-            "421 4.3.2 try again later",
-        ));
+        return Err(Diagnostic {
+            error_type: "ProviderBusy".into(),
+            error_message: "421 4.3.2 try again later".into(),
+        });
     }
     ctx.logger()
         .info(format!("invoice {} sent to {to}", event["invoice"]));
@@ -125,8 +132,7 @@ async fn errors_async_retries_then_a_destination() {
     let failures = lambda.sqs().create_queue("invoices-failed");
     let dead_letters = lambda.sqs().create_queue("invoices-dlq");
     let busy = Arc::new(AtomicBool::new(true));
-    let code =
-        handler_fn(move |event: Value, ctx: Context| send_invoice(Arc::clone(&busy), event, ctx));
+    let code = service_fn(move |event: LambdaEvent<Value>| send_invoice(Arc::clone(&busy), event));
     // The dead-letter queue is part of the function's configuration...
     let config = FunctionConfig::new("send-invoice").dead_letter_queue(&dead_letters);
     lambda.create_function(config, code).unwrap();
@@ -193,13 +199,14 @@ impl PointsTable {
 /// Adds loyalty points for an order, once: the order id is the idempotency key.
 async fn add_points(
     table: Arc<PointsTable>,
-    event: Value,
-    ctx: Context,
-) -> Result<Value, HandlerError> {
+    event: LambdaEvent<Value>,
+) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let order = &event["detail"];
-    let order_id = order["orderId"]
-        .as_str()
-        .ok_or_else(|| HandlerError::new("BadEvent", "the event has no orderId"))?;
+    let order_id = order["orderId"].as_str().ok_or_else(|| Diagnostic {
+        error_type: "BadEvent".into(),
+        error_message: "the event has no orderId".into(),
+    })?;
     let points = order["points"].as_u64().unwrap_or_default();
     invoker::sleep(Duration::from_millis(10)).await; // the round trip to the table
                                                      // The write is the side effect and the duplicate check at once: no window between them.
@@ -221,8 +228,7 @@ async fn errors_an_idempotent_handler_counts_a_duplicate_once() {
     let lambda = Lambda::builder().seed(2025).build();
     let table = Arc::new(PointsTable::default());
     let shared = Arc::clone(&table);
-    let code =
-        handler_fn(move |event: Value, ctx: Context| add_points(Arc::clone(&shared), event, ctx));
+    let code = service_fn(move |event: LambdaEvent<Value>| add_points(Arc::clone(&shared), event));
     lambda
         .create_function(FunctionConfig::new("loyalty"), code)
         .unwrap();

@@ -5,8 +5,8 @@ use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use invoker::sqs::QueueAttributes;
 use invoker::{
-    handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, InvocationType,
-    InvokeRequest, Lambda, ManagedPolicy, Role, StartingPosition,
+    service_fn, Diagnostic, EventSourceMapping, FunctionConfig, InvocationType, InvokeRequest,
+    Lambda, LambdaEvent, ManagedPolicy, Role, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,14 +16,15 @@ use std::time::Duration;
 // ANCHOR: event_models_code
 /// Makes a thumbnail of an uploaded image: 300 ms of work. A file that is not an image is a
 /// function error.
-async fn make_thumbnail(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn make_thumbnail(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let key = event["key"].as_str().unwrap_or_default().to_owned();
     invoker::sleep(Duration::from_millis(300)).await;
     if !key.ends_with(".jpg") {
-        return Err(HandlerError::new(
-            "UnsupportedImage",
-            format!("{key} is not a JPEG image"),
-        ));
+        return Err(Diagnostic {
+            error_type: "UnsupportedImage".into(),
+            error_message: format!("{key} is not a JPEG image"),
+        });
     }
     ctx.logger().info(format!("thumbnail of {key} written"));
     Ok(json!({ "thumbnail": format!("thumbnails/{key}") }))
@@ -36,7 +37,7 @@ async fn event_models_the_caller_waits_or_lambda_queues() {
     let lambda = Lambda::builder().seed(2025).build();
     let config = FunctionConfig::new("thumbnails");
     lambda
-        .create_function(config, handler_fn(make_thumbnail))
+        .create_function(config, service_fn(make_thumbnail))
         .unwrap();
     let upload = |key: &str| InvokeRequest::new("thumbnails").payload(json!({ "key": key }));
 
@@ -77,9 +78,9 @@ type Shelves = Arc<Mutex<BTreeSet<&'static str>>>;
 /// back later, and the batch still succeeds.
 async fn ship_orders(
     shelves: Shelves,
-    event: SqsEvent,
-    ctx: Context,
-) -> Result<SqsBatchResponse, HandlerError> {
+    event: LambdaEvent<SqsEvent>,
+) -> Result<SqsBatchResponse, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let id = message.message_id.unwrap_or_default();
@@ -106,9 +107,8 @@ async fn event_models_an_sqs_queue_read_in_batches() {
     let lambda = Lambda::builder().seed(2025).build();
     let shelves: Shelves = Arc::new(Mutex::new(BTreeSet::from(["book", "mug", "pen"])));
     let stock = Arc::clone(&shelves);
-    let code = handler_fn(move |event: SqsEvent, ctx: Context| {
-        ship_orders(Arc::clone(&stock), event, ctx)
-    });
+    let code =
+        service_fn(move |event: LambdaEvent<SqsEvent>| ship_orders(Arc::clone(&stock), event));
     // The mapping polls with the function's role: SAM's SQSPollerPolicy, or this managed policy.
     let role = Role::new("ship-orders-role").attach(ManagedPolicy::SqsQueueExecution);
     let config = FunctionConfig::new("ship-orders")
@@ -146,7 +146,8 @@ async fn event_models_an_sqs_queue_read_in_batches() {
 // ANCHOR: event_models_stream_code
 /// Counts page views from a stream of clicks: 100 ms a batch. It logs the clicks it got, in the
 /// order it got them.
-async fn count_clicks(event: KinesisEvent, ctx: Context) -> Result<(), HandlerError> {
+async fn count_clicks(event: LambdaEvent<KinesisEvent>) -> Result<(), Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let clicks: Vec<String> = event
         .records
         .iter()
@@ -166,7 +167,7 @@ async fn event_models_a_kinesis_stream_read_shard_by_shard() {
     // ANCHOR: event_models_stream_scenario
     let lambda = Lambda::builder().seed(2025).build();
     let stream = lambda.kinesis().create_stream("clicks", 2).unwrap();
-    let code = handler_fn(count_clicks);
+    let code = service_fn(count_clicks);
     lambda
         .create_function(
             FunctionConfig::new("count-clicks")

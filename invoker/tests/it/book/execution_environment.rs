@@ -2,8 +2,8 @@
 //! (`book/src/execution-environment.md`) includes their code and their transcripts.
 
 use invoker::{
-    handler_fn, with_init, Context, FunctionConfig, HandlerError, InitContext, InvokeRequest,
-    Lambda,
+    service_fn, with_init, Diagnostic, Error, FunctionConfig, InitContext, InvokeRequest, Lambda,
+    LambdaEvent,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -19,7 +19,7 @@ struct BankApi {
 }
 
 /// Init: the code outside the handler. It runs on a cold start only.
-async fn connect_bank(init: InitContext) -> Result<BankApi, HandlerError> {
+async fn connect_bank(init: InitContext) -> Result<BankApi, Diagnostic> {
     init.logger().info("connecting to the bank's API");
     // Pretend to connect: DNS, TLS, authentication.
     invoker::sleep(Duration::from_millis(250)).await;
@@ -29,11 +29,8 @@ async fn connect_bank(init: InitContext) -> Result<BankApi, HandlerError> {
 }
 
 /// The handler: runs on every request, with what Init built.
-async fn exchange_rates(
-    bank: Arc<BankApi>,
-    _event: Value,
-    ctx: Context,
-) -> Result<Value, HandlerError> {
+async fn exchange_rates(bank: Arc<BankApi>, event: LambdaEvent<Value>) -> Result<Value, Error> {
+    let ctx = event.context;
     let served = bank.served.fetch_add(1, Ordering::Relaxed) + 1;
     // /tmp as a cache: download the rates table once per environment.
     let source = if ctx.tmp().exists("/tmp/rates.json") {
@@ -78,7 +75,8 @@ async fn lifecycle_cold_warm_and_what_survives() {
 
 // ANCHOR: lifecycle_background_code
 /// Saves an order, then reports it to analytics without waiting for the report.
-async fn place_order(event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn place_order(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let (event, ctx) = event.into_parts();
     let order = event["order"].as_u64().unwrap_or_default();
     // Awaited: done before the handler returns.
     invoker::sleep(Duration::from_millis(40)).await;
@@ -99,7 +97,7 @@ async fn lifecycle_background_work_is_frozen_between_invocations() {
     // ANCHOR: lifecycle_background_scenario
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("shop"), handler_fn(place_order))
+        .create_function(FunctionConfig::new("shop"), service_fn(place_order))
         .unwrap();
     let order = |n: u64| InvokeRequest::new("shop").payload(json!({ "order": n }));
 
@@ -115,7 +113,8 @@ async fn lifecycle_background_work_is_frozen_between_invocations() {
 
 // ANCHOR: lifecycle_memory_code
 /// Makes a thumbnail: CPU-bound work that takes 400 ms on one full vCPU.
-async fn thumbnail(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn thumbnail(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     ctx.compute(Duration::from_millis(400)).await;
     Ok(json!({ "thumbnail": "done" }))
 }
@@ -131,7 +130,7 @@ async fn lifecycle_memory_buys_cpu() {
         let name = format!("thumbs-{mb}");
         let config = FunctionConfig::new(&name).memory_size(mb).timeout_secs(10);
         lambda
-            .create_function(config, handler_fn(thumbnail))
+            .create_function(config, service_fn(thumbnail))
             .unwrap();
         for _ in 0..10 {
             lambda.invoke(InvokeRequest::new(&name)).await.unwrap();

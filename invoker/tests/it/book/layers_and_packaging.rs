@@ -2,7 +2,7 @@
 //! (`book/src/layers-and-packaging.md`) includes their code and their transcripts.
 
 use invoker::{
-    handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda, LayerContent,
+    service_fn, Diagnostic, FunctionConfig, InvokeRequest, Lambda, LambdaEvent, LayerContent,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 // ANCHOR: layers_handler
 /// Answers with every file in `/opt` and the layer version it came from, and with the contents
 /// of the two files that more than one layer holds.
-async fn show_opt(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn show_opt(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     let opt = ctx.opt();
     let files: BTreeMap<String, &str> = opt
         .paths()
@@ -67,7 +68,7 @@ async fn layers_in_order_the_last_one_wins() {
         .layer(&libs.layer_version_arn)
         .layer(&shop.layer_version_arn);
     lambda
-        .create_function(config, handler_fn(show_opt))
+        .create_function(config, service_fn(show_opt))
         .unwrap();
     lambda.invoke(InvokeRequest::new("invoice")).await.unwrap();
 
@@ -138,7 +139,7 @@ async fn layers_limits() {
     ];
     let mut answers = Vec::new();
     for config in attempts {
-        answers.push(match lambda.create_function(config, handler_fn(show_opt)) {
+        answers.push(match lambda.create_function(config, service_fn(show_opt)) {
             Ok(arn) => format!("created {arn}"),
             Err(e) => format!("{} ({}): {}", e.code, e.status, e.message),
         });

@@ -4,24 +4,25 @@
 use invoker::clock::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::schedule::next_fire_times;
 use invoker::{
-    handler_fn, Context, EventInvokeConfig, FunctionConfig, HandlerError, InvocationType,
-    InvokeRequest, Lambda,
+    service_fn, Diagnostic, EventInvokeConfig, FunctionConfig, InvocationType, InvokeRequest,
+    Lambda, LambdaEvent,
 };
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime};
 
 // ANCHOR: patterns_chain_code
 /// Step 1, on every upload: makes a 200-pixel thumbnail of an image, or refuses what is not one.
-async fn thumbnail_step(upload: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn thumbnail_step(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let upload = event.payload;
     let key = upload["key"].as_str().unwrap_or_default();
     let Some(name) = key
         .strip_prefix("uploads/")
         .filter(|name| name.ends_with(".jpg") || name.ends_with(".png"))
     else {
-        return Err(HandlerError::new(
-            "UnsupportedImage",
-            format!("{key} is not a JPEG or PNG image"),
-        ));
+        return Err(Diagnostic {
+            error_type: "UnsupportedImage".into(),
+            error_message: format!("{key} is not a JPEG or PNG image"),
+        });
     };
     invoker::sleep(Duration::from_millis(150)).await; // decoding and resizing
     Ok(json!({ "source": key, "thumbnail": format!("thumbnails/{name}"), "width": 200 }))
@@ -29,7 +30,8 @@ async fn thumbnail_step(upload: Value, _ctx: Context) -> Result<Value, HandlerEr
 
 /// Step 2, the on-success destination of step 1: receives step 1's invocation *record*, and
 /// finds step 1's answer in its `responsePayload`.
-async fn index_photo(record: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn index_photo(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let (record, ctx) = event.into_parts();
     let made = &record["responsePayload"];
     ctx.logger().info(format!("indexing {}", made["thumbnail"]));
     Ok(json!({ "indexed": made["thumbnail"] }))
@@ -44,11 +46,11 @@ async fn patterns_a_chain_of_destinations() {
     lambda
         .create_function(
             FunctionConfig::new("make-thumbnail"),
-            handler_fn(thumbnail_step),
+            service_fn(thumbnail_step),
         )
         .unwrap();
     let index_arn = lambda
-        .create_function(FunctionConfig::new("index-photo"), handler_fn(index_photo))
+        .create_function(FunctionConfig::new("index-photo"), service_fn(index_photo))
         .unwrap();
 
     // The chain is configuration: a success of make-thumbnail goes on to index-photo, a failure

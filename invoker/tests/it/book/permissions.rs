@@ -4,13 +4,13 @@
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
-    handler_fn, Context, EventSourceMapping, FunctionConfig, HandlerError, InvocationType,
-    InvokeRequest, Lambda, ManagedPolicy, Permission, Principal, Role, ServiceError,
+    service_fn, Diagnostic, EventSourceMapping, FunctionConfig, InvocationType, InvokeRequest,
+    Lambda, LambdaEvent, ManagedPolicy, Permission, Principal, Role, ServiceError,
 };
 use serde_json::Value;
 
 /// A function that does nothing: in these examples only its permissions matter.
-async fn ok(_event: Value, _ctx: Context) -> Result<Value, HandlerError> {
+async fn ok(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
     Ok(Value::Null)
 }
 
@@ -37,7 +37,7 @@ async fn permissions_who_may_invoke() {
     let lambda = Lambda::builder().seed(2025).build();
     let bucket = lambda.s3().create_bucket("photos").unwrap();
     let function = lambda
-        .create_function(FunctionConfig::new("thumbnail"), handler_fn(ok))
+        .create_function(FunctionConfig::new("thumbnail"), service_fn(ok))
         .unwrap();
     let notify = || {
         lambda
@@ -91,9 +91,9 @@ async fn permissions_who_may_invoke() {
 /// Makes a thumbnail of each new upload, then tidies up by deleting the upload. Or tries to.
 async fn thumbnail_and_tidy_up(
     lambda: Lambda,
-    event: S3Event,
-    ctx: Context,
-) -> Result<(), HandlerError> {
+    event: LambdaEvent<S3Event>,
+) -> Result<(), Diagnostic> {
+    let (event, ctx) = event.into_parts();
     for record in event.records {
         let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
         let photo = lambda.s3().get_object("photos", &key)?;
@@ -123,8 +123,8 @@ async fn permissions_what_the_function_may_do() {
         .allow("s3:GetObject", format!("{bucket}/uploads/*"))
         .allow("s3:PutObject", format!("{bucket}/thumbnails/*"));
     let account = lambda.clone();
-    let code = handler_fn(move |event: S3Event, ctx: Context| {
-        thumbnail_and_tidy_up(account.clone(), event, ctx)
+    let code = service_fn(move |event: LambdaEvent<S3Event>| {
+        thumbnail_and_tidy_up(account.clone(), event)
     });
     let config = FunctionConfig::new("thumbnail").role(role.clone());
     let function = lambda.create_function(config, code).unwrap();
@@ -164,7 +164,7 @@ async fn permissions_the_pull_model_uses_the_role() {
     let lambda = Lambda::builder().seed(2025).build();
     let queue = lambda.sqs().create_queue("orders");
     lambda
-        .create_function(FunctionConfig::new("ship"), handler_fn(ok))
+        .create_function(FunctionConfig::new("ship"), service_fn(ok))
         .unwrap();
     let mut answers = Vec::new();
     let mapping = || EventSourceMapping::new(&queue, "ship");

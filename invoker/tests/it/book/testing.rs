@@ -2,7 +2,8 @@
 //! (`book/src/testing.md`) includes their code and their transcripts.
 
 use invoker::{
-    handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda, ServiceError,
+    service_fn, Diagnostic, ErrorCode, FunctionConfig, InvokeRequest, Lambda, LambdaEvent,
+    ServiceError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -85,9 +86,12 @@ impl fmt::Display for QuoteError {
 /// The handler: a thin adapter between Lambda and the core. The runtime has already turned the
 /// event into a `Parcel` (or refused it); the adapter calls the core, turns its error into a
 /// function error, does the I/O, and returns the quote for the runtime to serialize.
-async fn shipping(parcel: Parcel, ctx: Context) -> Result<Quote, HandlerError> {
-    let quote =
-        quote_parcel(&parcel).map_err(|e| HandlerError::new(e.error_type(), e.to_string()))?;
+async fn shipping(event: LambdaEvent<Parcel>) -> Result<Quote, Diagnostic> {
+    let (parcel, ctx) = event.into_parts();
+    let quote = quote_parcel(&parcel).map_err(|e| Diagnostic {
+        error_type: e.error_type().to_string(),
+        error_message: e.to_string(),
+    })?;
     // The I/O belongs here, not in the core: save the quote (80 ms waiting for a database).
     invoker::sleep(Duration::from_millis(80)).await;
     ctx.logger().info(format!(
@@ -140,7 +144,7 @@ async fn testing_a_scenario_through_the_invoker() {
     // ANCHOR: testing_scenario
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("shipping"), handler_fn(shipping))
+        .create_function(FunctionConfig::new("shipping"), service_fn(shipping))
         .unwrap();
     let ask = |parcel: Value| lambda.invoke(InvokeRequest::new("shipping").payload(parcel));
 
@@ -208,7 +212,7 @@ fn load_report(
     latencies.sort();
     let throttled = results
         .iter()
-        .filter(|r| matches!(r, Err(e) if e.code == "TooManyRequestsException"))
+        .filter(|r| matches!(r, Err(e) if e.code == ErrorCode::TooManyRequestsException))
         .count();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     // The nearest-rank percentile: the latency that p% of the answered calls did not exceed.
@@ -251,7 +255,7 @@ async fn testing_a_load_test_of_100_requests_per_second() {
     // ANCHOR: testing_load_scenario
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("shipping"), handler_fn(shipping))
+        .create_function(FunctionConfig::new("shipping"), service_fn(shipping))
         .unwrap();
 
     // 200 requests, one every 10 ms: 100 per second for two seconds.
@@ -278,7 +282,7 @@ async fn testing_a_load_test_finds_the_reserved_concurrency_too_low() {
     // ANCHOR: testing_load_reserved
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("shipping"), handler_fn(shipping))
+        .create_function(FunctionConfig::new("shipping"), service_fn(shipping))
         .unwrap();
     // The setting production will have: at most 5 at once.
     lambda.put_function_concurrency("shipping", 5).unwrap();

@@ -1,24 +1,26 @@
 //! The worked examples of chapter 6, "Versions and aliases": the chapter
 //! (`book/src/versions-and-aliases.md`) includes their code and their transcripts.
 
-use invoker::{handler_fn, Context, FunctionConfig, HandlerError, InvokeRequest, Lambda};
+use invoker::{service_fn, Diagnostic, FunctionConfig, InvokeRequest, Lambda, LambdaEvent};
 use serde_json::{json, Value};
 
 // ANCHOR: versions_code
 /// The first release of the greeter.
-async fn greet_v1(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn greet_v1(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     Ok(json!({
         "message": "Hello!",
-        "functionVersion": ctx.function_version,
+        "functionVersion": ctx.env_config.version,
         "invokedFunctionArn": ctx.invoked_function_arn,
     }))
 }
 
 /// The second release: a warmer greeting.
-async fn greet_v2(_event: Value, ctx: Context) -> Result<Value, HandlerError> {
+async fn greet_v2(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    let ctx = event.context;
     Ok(json!({
         "message": "Hello, and welcome back!",
-        "functionVersion": ctx.function_version,
+        "functionVersion": ctx.env_config.version,
         "invokedFunctionArn": ctx.invoked_function_arn,
     }))
 }
@@ -29,7 +31,7 @@ async fn versions_release_and_roll_back_with_an_alias() {
     // ANCHOR: versions_release
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("greeter"), handler_fn(greet_v1))
+        .create_function(FunctionConfig::new("greeter"), service_fn(greet_v1))
         .unwrap();
 
     // Freeze $LATEST as version 1, and point the alias `prod` at it.
@@ -40,7 +42,7 @@ async fn versions_release_and_roll_back_with_an_alias() {
 
     // New code lands in $LATEST only. Callers of `prod` don't see it.
     lambda
-        .update_function_code("greeter", handler_fn(greet_v2))
+        .update_function_code("greeter", service_fn(greet_v2))
         .unwrap();
     lambda.invoke(InvokeRequest::new("greeter")).await.unwrap();
 
@@ -74,11 +76,11 @@ async fn versions_release_and_roll_back_with_an_alias() {
 async fn versions_canary_with_a_weighted_alias() {
     let lambda = Lambda::builder().seed(2025).build();
     lambda
-        .create_function(FunctionConfig::new("greeter"), handler_fn(greet_v1))
+        .create_function(FunctionConfig::new("greeter"), service_fn(greet_v1))
         .unwrap();
     lambda.publish_version("greeter").unwrap();
     lambda
-        .update_function_code("greeter", handler_fn(greet_v2))
+        .update_function_code("greeter", service_fn(greet_v2))
         .unwrap();
     lambda.publish_version("greeter").unwrap();
     lambda.create_alias("greeter", "prod", "1").unwrap();
