@@ -287,7 +287,7 @@ impl Lambda {
 
     /// What became of every asynchronous event so far, by request id.
     pub fn event_outcomes(&self) -> BTreeMap<String, EventOutcome> {
-        self.state().event_outcomes.clone()
+        self.state().event_outcomes.iter().cloned().collect()
     }
 
     /// Waits (in virtual time) until every accepted asynchronous event has its outcome, retries
@@ -399,7 +399,10 @@ impl Lambda {
                 kind: format!("Event, attempt {}", attempts + 1),
                 lineage: queued.chain.then(&queued.target.name),
             };
-            let (response, failure) = match self.run(run).await {
+            // Boxed: an invocation's future is large, and without the box it would be part of
+            // this task's, which tokio copies into place when the event is queued, for every one
+            // of the (many) events that are queued at once and wait in the queue.
+            let (response, failure) = match Box::pin(self.run(run)).await {
                 Ok(ran) => ran,
                 Err(throttled) => {
                     if self.reserved_concurrency_of(&queued.target.name) == Some(0) {
@@ -636,7 +639,7 @@ impl Lambda {
     fn record_outcome(&self, request_id: &str, outcome: EventOutcome, summary: String) {
         let at = self.elapsed();
         let mut state = self.state();
-        state.event_outcomes.insert(request_id.to_owned(), outcome);
+        state.event_outcomes.push((request_id.to_owned(), outcome));
         state.transcript.push(Entry::Api {
             at,
             text: format!("event {request_id}: {summary}"),

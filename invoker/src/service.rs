@@ -108,7 +108,10 @@ pub(crate) struct State {
     pub kinesis: BTreeMap<String, Stream>,
     /// DynamoDB tables, by name.
     pub dynamodb: BTreeMap<String, Table>,
-    pub event_outcomes: BTreeMap<String, EventOutcome>,
+    /// What became of each asynchronous event, by request id, in the order they ended: a list
+    /// costs one push per event, where a map would search and rebalance a tree every time.
+    /// [`Lambda::event_outcomes`] hands them out as a map.
+    pub event_outcomes: Vec<(String, EventOutcome)>,
     pub concurrency: Ledger,
     pub timeline: Timeline,
     pub usage: BTreeMap<String, Usage>,
@@ -276,7 +279,7 @@ impl LambdaBuilder {
                     stream_progress: BTreeMap::new(),
                     kinesis: BTreeMap::new(),
                     dynamodb: BTreeMap::new(),
-                    event_outcomes: BTreeMap::new(),
+                    event_outcomes: Vec::new(),
                     concurrency: Ledger::default(),
                     timeline: Timeline::default(),
                     usage: BTreeMap::new(),
