@@ -63,7 +63,13 @@ pub async fn sleep(duration: Duration) {
 
 /// `2025-01-01T00:00:00.000Z`: the timestamp format of CloudWatch Logs and of Lambda's log lines.
 pub fn rfc3339_millis(time: SystemTime) -> String {
-    humantime::format_rfc3339_millis(time).to_string()
+    rfc3339_millis_display(time).to_string()
+}
+
+/// The same timestamp, to be written into a longer line (`format!("{}…", …)`) without a string
+/// of its own.
+pub fn rfc3339_millis_display(time: SystemTime) -> impl std::fmt::Display {
+    humantime::format_rfc3339_millis(time)
 }
 
 /// `2025-01-01T00:00:00Z`: whole seconds, the format of EventBridge's `time`.

@@ -15,6 +15,7 @@
 //! `logs:CreateLogGroup` is not needed.)
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -168,16 +169,17 @@ impl Report<'_> {
         let mut line = format!(
             "REPORT RequestId: {}\tDuration: {} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\t",
             self.request_id,
-            millis(self.duration),
+            Millis(self.duration),
             self.billed_ms(),
             self.memory_size_mb,
             self.max_memory_used_mb,
         );
+        // Appended in place: every invocation writes this line.
         if let Some(init) = self.init_duration {
-            line.push_str(&format!("Init Duration: {} ms\t", millis(init)));
+            let _ = write!(line, "Init Duration: {} ms\t", Millis(init));
         }
         if let Some(status) = self.status {
-            line.push_str(&format!("Status: {status}\t"));
+            let _ = write!(line, "Status: {status}\t");
         }
         line
     }
@@ -185,7 +187,16 @@ impl Report<'_> {
 
 /// A duration in milliseconds with two decimals, as Lambda prints it: `3.01`.
 pub fn millis(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1000.0)
+    Millis(d).to_string()
+}
+
+/// [`millis`], to be written into a longer line without a string of its own.
+struct Millis(Duration);
+
+impl fmt::Display for Millis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.2}", self.0.as_secs_f64() * 1000.0)
+    }
 }
 
 #[cfg(test)]
