@@ -152,11 +152,14 @@ impl Busy {
                 }
             }
         }
-        *state
-            .concurrency
-            .busy
-            .entry(function.to_owned())
-            .or_default() += 1;
+        // Looked up before inserting: the function is nearly always known, and the lookup needs
+        // no owned copy of its name.
+        match state.concurrency.busy.get_mut(function) {
+            Some(busy) => *busy += 1,
+            None => {
+                state.concurrency.busy.insert(function.to_owned(), 1);
+            }
+        }
         Ok(Self {
             lambda: lambda.clone(),
             function: function.to_owned(),
@@ -298,7 +301,7 @@ impl Lambda {
                 let mut state = self.state();
                 self.new_environment(&mut state, &code, &version, number, true)
             };
-            let (_, failure) = self.initialize(&mut env, &code, &version).await;
+            let (_, failure) = self.initialize(&mut env, &code).await;
             if let Some(error) = failure {
                 return Err(ServiceError::resource_conflict(format!(
                     "Provisioned environment {number} of {}:{version} failed to initialise: {error}",

@@ -16,6 +16,7 @@
 
 use crate::context::EnvironmentResources;
 use crate::function::{BoxFuture, Handler};
+use crate::trace::Identity;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,6 +30,8 @@ pub(crate) struct Environment {
     /// The environment's log group and stream, shared with every log line's writer.
     pub log_group: Arc<str>,
     pub log_stream: Arc<str>,
+    /// Who its code calls other services as (see [`crate::trace`]).
+    pub identity: Arc<Identity>,
     /// The handler built by this environment's Init phase; `None` until Init has run.
     pub handler: Option<Handler>,
     /// Its environment variables and service clients.

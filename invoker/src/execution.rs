@@ -20,7 +20,7 @@ use crate::concurrency::{Busy, THROTTLE_ROUND_TRIP};
 use crate::context::{Config, Context, EnvironmentResources, InitContext, Logger};
 use crate::cpu;
 use crate::env_vars;
-use crate::environment::{Background, Environment};
+use crate::environment::{Background, Environment, EnvironmentPool};
 use crate::error::{ServiceError, ThrottleReason};
 use crate::function::{Diagnostic, HandlerResult};
 use crate::invoke::{
@@ -29,9 +29,9 @@ use crate::invoke::{
 use crate::kms::KmsClient;
 use crate::logs::{self, LogEvent, LogSource, Report};
 use crate::sandbox::Fault;
-use crate::service::{Lambda, State};
+use crate::service::{Lambda, State, Usage};
 use crate::tmp::Tmp;
-use crate::trace::{self, Caller, Lineage};
+use crate::trace::{self, Caller, Identity, Lineage};
 use crate::transcript::{Entry, Invocation};
 use crate::versions::Version;
 use base64::Engine;
@@ -105,7 +105,7 @@ impl Lambda {
         // Init: only on a cold start.
         let (init_duration, init_failure) = match cold {
             true => {
-                let (duration, failure) = self.initialize(&mut env, &code, version).await;
+                let (duration, failure) = self.initialize(&mut env, &code).await;
                 (Some(duration), failure)
             }
             false => (None, None),
@@ -142,11 +142,7 @@ impl Lambda {
                 // The handler's calls to other services continue this invocation's chain.
                 let caller = Caller {
                     lineage,
-                    function: config.name.to_owned(),
-                    role: config.role.clone(),
-                    name: format!("{}:{version} (environment {})", config.name, env.number),
-                    log_group: Arc::clone(&group),
-                    log_stream: Arc::clone(&stream),
+                    identity: Arc::clone(&env.identity),
                 };
                 let teardown_log = logger.clone();
                 let call = self.inner.sandbox.run(
@@ -198,7 +194,16 @@ impl Lambda {
             if status.is_some() {
                 state.timeline.ended(env.history, now);
             }
-            let usage = state.usage.entry(config.name.to_owned()).or_default();
+            // Looked up before inserting, as in `Busy::claim`: no copy of the name per call.
+            if !state.usage.contains_key(config.name.as_str()) {
+                state
+                    .usage
+                    .insert(config.name.clone(), Usage::default());
+            }
+            let usage = state
+                .usage
+                .get_mut(config.name.as_str())
+                .expect("inserted just above");
             usage.invocations += 1;
             usage.cold_starts += u64::from(cold);
             usage.billed_ms += billed_ms;
@@ -339,7 +344,15 @@ impl Lambda {
                 .version(version)
                 .expect("resolve_version found the version"),
         );
-        let pool = function.environments.entry(version.to_owned()).or_default();
+        if !function.environments.contains_key(version) {
+            function
+                .environments
+                .insert(version.to_owned(), EnvironmentPool::default());
+        }
+        let pool = function
+            .environments
+            .get_mut(version)
+            .expect("inserted just above");
         for expired in pool.expire_idle(now, self.inner.idle_timeout) {
             let at = self.inner.clock.elapsed() - now.duration_since(expired.at);
             state.timeline.ended(expired.history, at);
@@ -425,10 +438,19 @@ impl Lambda {
                 log_group,
             }),
         };
+        let log_stream: Arc<str> = log_stream.into();
+        let identity = Arc::new(Identity {
+            function: config.name.clone(),
+            role: config.role.clone(),
+            name: format!("{}:{version} (environment {number})", config.name),
+            log_group: Arc::clone(&log_group_arc),
+            log_stream: Arc::clone(&log_stream),
+        });
         Environment {
             number,
             log_group: log_group_arc,
-            log_stream: log_stream.into(),
+            log_stream,
+            identity,
             handler: None,
             resources: Arc::new(resources),
             provisioned,
@@ -475,7 +497,6 @@ impl Lambda {
         &self,
         env: &mut Environment,
         code: &Version,
-        version: &str,
     ) -> (Duration, Option<Diagnostic>) {
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let platform_log = |message: String| {
@@ -504,14 +525,9 @@ impl Lambda {
             logger: logger.clone(),
         };
         // Init code calls other services as the function too, outside any request chain.
-        let config = &code.config;
         let caller = Caller {
             lineage: Lineage::default(),
-            function: config.name.to_owned(),
-            role: config.role.clone(),
-            name: format!("{}:{version} (environment {})", config.name, env.number),
-            log_group: Arc::clone(&group),
-            log_stream: Arc::clone(&stream),
+            identity: Arc::clone(&env.identity),
         };
         let init = tokio::time::timeout(
             INIT_TIMEOUT,

@@ -292,11 +292,12 @@ impl Lambda {
         let Some(caller) = trace::current() else {
             return Ok(());
         };
-        caller
+        let identity = &caller.identity;
+        identity
             .role
             .check(
                 &self.inner.scope.account_id,
-                &caller.function,
+                &identity.function,
                 action,
                 resource,
             )

@@ -316,12 +316,13 @@ impl Lambda {
         principal: &Principal,
         target: &FunctionRef,
     ) -> Result<(), ServiceError> {
-        let arn = self.inner.scope.arn_of(target);
+        // Only a refusal or a role's check needs the ARN: your own calls, the most common, do not.
+        let arn = || self.inner.scope.arn_of(target);
         match principal {
             Principal::Account => match trace::current() {
                 None => Ok(()),
                 Some(caller) => {
-                    let role_arn = caller.role.arn(&self.inner.scope.account_id);
+                    let role_arn = caller.identity.role.arn(&self.inner.scope.account_id);
                     let request = Request {
                         principal: &role_arn,
                         source_arn: None,
@@ -330,7 +331,7 @@ impl Lambda {
                     if self.policy_allows(target, &request) {
                         return Ok(());
                     }
-                    self.authorize("lambda:InvokeFunction", &arn)
+                    self.authorize("lambda:InvokeFunction", &arn())
                         .map_err(|denied| access_denied(denied.message()))
                 }
             },
@@ -348,7 +349,8 @@ impl Lambda {
                     return Ok(());
                 }
                 Err(access_denied(format!(
-                    "{service} is not authorized to perform: lambda:InvokeFunction on resource: {arn} because no resource-based policy allows the lambda:InvokeFunction action"
+                    "{service} is not authorized to perform: lambda:InvokeFunction on resource: {} because no resource-based policy allows the lambda:InvokeFunction action",
+                    arn()
                 )))
             }
         }
@@ -374,7 +376,10 @@ impl Lambda {
         let caller = match (principal, trace::current()) {
             (Principal::Service { service, .. }, _) => service.clone(),
             (Principal::Account, Some(caller)) => {
-                let session = caller.role.session_arn(&scope.account_id, &caller.function);
+                let identity = &caller.identity;
+                let session = identity
+                    .role
+                    .session_arn(&scope.account_id, &identity.function);
                 format!("User: {session}")
             }
             (Principal::Account, None) => format!("User: arn:aws:iam::{}:root", scope.account_id),

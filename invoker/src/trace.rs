@@ -89,6 +89,14 @@ impl Lineage {
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
     pub lineage: Lineage,
+    /// Who calls. It is the same for every invocation an environment serves, so the environment
+    /// builds it once and each invocation shares it.
+    pub identity: Arc<Identity>,
+}
+
+/// The code that calls: which function, with which role, and where its log goes.
+#[derive(Debug)]
+pub(crate) struct Identity {
     /// The function whose code it is.
     pub function: String,
     /// Its execution role, which services check each call against (see [`crate::iam`]).
@@ -128,18 +136,18 @@ impl Lambda {
     pub(crate) fn record_call(&self, text: String) {
         let at = self.elapsed();
         let entry = match current() {
-            Some(caller) => {
+            Some(Caller { identity, .. }) => {
                 let position = self
                     .inner
                     .logs
                     .lock()
-                    .stream(&caller.log_group, &caller.log_stream)
+                    .stream(&identity.log_group, &identity.log_stream)
                     .len();
                 Entry::Call {
                     at,
-                    caller: caller.name,
-                    log_group: caller.log_group.to_string(),
-                    log_stream: caller.log_stream.to_string(),
+                    caller: identity.name.clone(),
+                    log_group: identity.log_group.to_string(),
+                    log_stream: identity.log_stream.to_string(),
                     position,
                     text,
                 }
@@ -177,11 +185,13 @@ mod tests {
         assert!(current().is_none());
         let caller = Caller {
             lineage: Lineage::default().then("f"),
-            function: "f".into(),
-            role: Role::default(),
-            name: "f:$LATEST (environment 1)".into(),
-            log_group: "/aws/lambda/f".into(),
-            log_stream: "stream".into(),
+            identity: Arc::new(Identity {
+                function: "f".into(),
+                role: Role::default(),
+                name: "f:$LATEST (environment 1)".into(),
+                log_group: "/aws/lambda/f".into(),
+                log_stream: "stream".into(),
+            }),
         };
         let seen = within(caller, async { current_lineage().invocations_of("f") }).await;
         assert_eq!(seen, 1);
