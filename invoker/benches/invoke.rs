@@ -8,7 +8,7 @@
 //! - `burst`: 10,000 simultaneous synchronous calls to a function with reserved concurrency 50,
 //!   then the same as asynchronous events, which Lambda keeps retrying until all are processed.
 //! - `kinesis`: 100,000 records put across a 4-shard stream, read by an event source mapping in
-//!   batches of 100 and processed by a trivial handler (target: under a second).
+//!   batches of 100 and processed by a trivial handler (target: under half a second).
 //!
 //! `cargo bench -p invoker -- async kinesis` runs only the scenarios named.
 
