@@ -196,9 +196,7 @@ impl Lambda {
             }
             // Looked up before inserting, as in `Busy::claim`: no copy of the name per call.
             if !state.usage.contains_key(config.name.as_str()) {
-                state
-                    .usage
-                    .insert(config.name.clone(), Usage::default());
+                state.usage.insert(config.name.clone(), Usage::default());
             }
             let usage = state
                 .usage

@@ -207,7 +207,10 @@ async fn a_diagnostic_names_the_error_as_the_handler_chose() {
     }
     let lambda = deployed(FunctionConfig::new("f"), service_fn(refuse));
     let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
-    assert_eq!((kind.as_str(), message.as_str()), ("InvalidOrder", "no items"));
+    assert_eq!(
+        (kind.as_str(), message.as_str()),
+        ("InvalidOrder", "no items")
+    );
 }
 
 #[tokio::test(start_paused = true)]
