@@ -33,7 +33,7 @@
 
 use crate::context::{Context, InitContext, LambdaEvent};
 use crate::error::ServiceError;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 use std::{any, fmt, future::Future, pin::Pin, sync::Arc};
 
@@ -65,7 +65,7 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 ///     error_message: "name is missing".into(),
 /// };
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostic {
     /// The `errorType` field.
@@ -91,7 +91,7 @@ impl Diagnostic {
 
     /// A diagnostic named after the type of `value`, as `lambda_runtime` names the errors it
     /// converts: `std::any::type_name_of_val`.
-    fn named_after<T: fmt::Display + ?Sized>(value: &T) -> Self {
+    pub(crate) fn named_after<T: fmt::Display + ?Sized>(value: &T) -> Self {
         Self {
             error_type: any::type_name_of_val(value).to_owned(),
             error_message: value.to_string(),

@@ -22,6 +22,7 @@ use crate::arn::{FunctionRef, LATEST};
 use crate::context::{ClientContext, CognitoIdentity};
 use crate::error::ServiceError;
 use crate::execution::Run;
+use crate::function::Diagnostic;
 use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::trace;
@@ -179,6 +180,18 @@ impl InvokeResponse {
             return Ok(Value::Null);
         }
         serde_json::from_slice(&self.payload)
+    }
+
+    /// The function's answer as a `Result`: `Ok` with the response's JSON, or `Err` with the
+    /// function error (its `errorType` and `errorMessage`). This is how a caller that awaits a
+    /// function sees it, and how a test says "the handler did not fail" in one step:
+    /// `response.result().expect("the handler succeeds")`.
+    pub fn result(&self) -> Result<Value, Diagnostic> {
+        match self.function_error {
+            None => self.payload_json().map_err(|e| Diagnostic::named_after(&e)),
+            Some(_) => Err(serde_json::from_slice(&self.payload)
+                .unwrap_or_else(|e| Diagnostic::named_after(&e))),
+        }
     }
 
     /// The payload as text.

@@ -206,10 +206,15 @@ async fn a_diagnostic_names_the_error_as_the_handler_chose() {
         })
     }
     let lambda = deployed(FunctionConfig::new("f"), service_fn(refuse));
-    let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
+    let response = invoke(&lambda, json!({})).await;
+    assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
+    // The response turns back into the handler's `Result`, the error as the handler made it.
     assert_eq!(
-        (kind.as_str(), message.as_str()),
-        ("InvalidOrder", "no items")
+        response.result(),
+        Err(Diagnostic {
+            error_type: "InvalidOrder".into(),
+            error_message: "no items".into(),
+        })
     );
 }
 
