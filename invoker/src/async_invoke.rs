@@ -155,14 +155,19 @@ impl EventInvokeConfig {
 /// What finally became of one asynchronous event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventOutcome {
-    /// The function succeeded on attempt `attempts`.
-    Succeeded { attempts: u32 },
-    /// Lambda gave up: `condition` is `RetriesExhausted`, `EventAgeExceeded` or, for a
-    /// recursive loop, [`RECURSIVE_LOOP`]; `sent_to` lists the destination and dead-letter queue
-    /// that received it (empty: discarded).
-    Failed {
-        condition: &'static str,
+    /// The function succeeded.
+    Succeeded {
+        /// The attempt that succeeded: 1, 2 or 3.
         attempts: u32,
+    },
+    /// Lambda gave up on the event.
+    Failed {
+        /// Why: `RetriesExhausted`, `EventAgeExceeded` or, for a recursive loop,
+        /// [`RECURSIVE_LOOP`].
+        condition: &'static str,
+        /// How many times the function was invoked with it (0 when it never ran).
+        attempts: u32,
+        /// The destination and dead-letter queue that received it; empty: it was discarded.
         sent_to: Vec<String>,
     },
 }

@@ -79,23 +79,23 @@ fn valid_key(key: &str) -> bool {
 }
 
 /// What the runtime puts in one environment before the function's own variables.
-pub struct RuntimeFacts<'a> {
-    pub region: &'a str,
-    pub function_name: &'a str,
-    pub version: &'a str,
-    pub memory_mb: u32,
-    pub log_group: &'a str,
-    pub log_stream: &'a str,
-    pub handler: &'a str,
-    pub runtime: &'a str,
+pub(crate) struct RuntimeFacts<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) function_name: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) memory_mb: u32,
+    pub(crate) log_group: &'a str,
+    pub(crate) log_stream: &'a str,
+    pub(crate) handler: &'a str,
+    pub(crate) runtime: &'a str,
     /// `on-demand`, or `provisioned-concurrency` for an environment initialised ahead of time.
-    pub initialization_type: &'a str,
+    pub(crate) initialization_type: &'a str,
 }
 
 /// The variables a runtime provides, as an OS-only runtime (`provided.al2023`) sets them.
 /// Managed runtimes also set `AWS_EXECUTION_ENV` (e.g. `AWS_Lambda_python3.12`). The invoker
 /// has no credentials to hand out, so `AWS_ACCESS_KEY_ID` and friends are absent.
-pub fn runtime_provided(facts: &RuntimeFacts<'_>) -> BTreeMap<String, String> {
+pub(crate) fn runtime_provided(facts: &RuntimeFacts<'_>) -> BTreeMap<String, String> {
     let mut vars: BTreeMap<String, String> = [
         ("AWS_REGION", facts.region),
         ("AWS_DEFAULT_REGION", facts.region),

@@ -86,6 +86,9 @@
 //! - [`clock`] and [`ids`]: virtual time and seeded ids, the source of determinism.
 //! - [`arn`]: function names, qualifiers and ARNs.
 
+// Everything public is documented: the public items are what learners read.
+#![warn(missing_docs)]
+
 pub mod api_gateway;
 pub mod arn;
 pub mod async_invoke;
