@@ -60,9 +60,9 @@ use std::time::Duration;
 
 /// How long a REST API waits for a function: 29 seconds (by default; Regional APIs can ask AWS
 /// for more).
-pub const REST_API_TIMEOUT: Duration = Duration::from_secs(29);
+pub(crate) const REST_API_TIMEOUT: Duration = Duration::from_secs(29);
 /// How long an HTTP API waits for a function: 30 seconds, a hard limit.
-pub const HTTP_API_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const HTTP_API_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The two kinds of API, which send different events and answer errors differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

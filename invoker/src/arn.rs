@@ -28,7 +28,7 @@
 use crate::error::ServiceError;
 
 /// The version every function has: the only one whose code and configuration can change.
-pub const LATEST: &str = "$LATEST";
+pub(crate) const LATEST: &str = "$LATEST";
 
 /// The pattern AWS checks function names against, quoted in its validation messages.
 const FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?";
@@ -39,7 +39,7 @@ const MAX_QUALIFIER_LEN: usize = 128;
 
 /// The region and account a simulated Lambda service lives in; every ARN starts with them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// e.g. `us-east-1`
     pub region: String,
     /// a 12-digit account id
@@ -48,7 +48,7 @@ pub struct Scope {
 
 impl Scope {
     /// `arn:aws:lambda:<region>:<account>:function:<name>`: the unqualified ARN.
-    pub fn function_arn(&self, name: &str) -> String {
+    pub(crate) fn function_arn(&self, name: &str) -> String {
         format!(
             "arn:aws:lambda:{}:{}:function:{name}",
             self.region, self.account_id
@@ -56,12 +56,12 @@ impl Scope {
     }
 
     /// The function ARN with `:<qualifier>` (a version or alias) appended.
-    pub fn qualified_arn(&self, name: &str, qualifier: &str) -> String {
+    pub(crate) fn qualified_arn(&self, name: &str, qualifier: &str) -> String {
         format!("{}:{qualifier}", self.function_arn(name))
     }
 
     /// The ARN of what the caller named: qualified if they gave a qualifier.
-    pub fn arn_of(&self, target: &FunctionRef) -> String {
+    pub(crate) fn arn_of(&self, target: &FunctionRef) -> String {
         match &target.qualifier {
             Some(q) => self.qualified_arn(&target.name, q),
             None => self.function_arn(&target.name),
@@ -71,7 +71,7 @@ impl Scope {
     /// Reads a function name in any of its forms, plus an optional separate qualifier, and
     /// refuses what AWS refuses, with AWS's exception and message. The account an ARN names is
     /// left to the caller: see [`Scope::other_account`].
-    pub fn parse(
+    pub(crate) fn parse(
         &self,
         function_name: &str,
         qualifier: Option<&str>,
@@ -133,7 +133,7 @@ impl Scope {
     /// The account a function name names, if it is another account than this one: `Some` for
     /// `arn:aws:lambda:us-east-1:210987654321:function:hello` in account `123456789012`. Such a
     /// function is not this account's, whatever its name; a name without an account is.
-    pub fn other_account<'a>(&self, function_name: &'a str) -> Option<&'a str> {
+    pub(crate) fn other_account<'a>(&self, function_name: &'a str) -> Option<&'a str> {
         split(function_name)?
             .account
             .filter(|account| *account != self.account_id)
@@ -180,7 +180,7 @@ fn split(function_name: &str) -> Option<Parts<'_>> {
 
 /// A function as a caller named it: its name and, if given, a version or alias.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FunctionRef {
+pub(crate) struct FunctionRef {
     /// The function's name, whatever form the caller used.
     pub name: String,
     /// A version (`$LATEST`, `3`) or alias (`prod`); `None` means `$LATEST`.

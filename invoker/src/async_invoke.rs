@@ -55,13 +55,13 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// The waits before the first and the second retry after a function error.
-pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+pub(crate) const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
 /// The default and longest time an event may wait to be processed: 6 hours.
-pub const MAX_EVENT_AGE: Duration = Duration::from_secs(6 * 3600);
+pub(crate) const MAX_EVENT_AGE: Duration = Duration::from_secs(6 * 3600);
 const MIN_EVENT_AGE: Duration = Duration::from_secs(60);
 /// The condition the invoker records for an event stopped as a recursive loop. AWS does not
 /// document the one it writes; this is the name of its exception for the same stop.
-pub const RECURSIVE_LOOP: &str = ErrorCode::RecursiveInvocationException.as_str();
+pub(crate) const RECURSIVE_LOOP: &str = ErrorCode::RecursiveInvocationException.as_str();
 
 /// How Lambda handles an asynchronous event for one function version or alias: the settings of
 /// `aws lambda put-function-event-invoke-config`.
@@ -163,7 +163,7 @@ pub enum EventOutcome {
     /// Lambda gave up on the event.
     Failed {
         /// Why: `RetriesExhausted`, `EventAgeExceeded` or, for a recursive loop,
-        /// [`RECURSIVE_LOOP`].
+        /// `RECURSIVE_LOOP`.
         condition: &'static str,
         /// How many times the function was invoked with it (0 when it never ran).
         attempts: u32,

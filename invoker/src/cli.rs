@@ -36,7 +36,7 @@ const USAGE: &str =
        <exercise> list-functions";
 
 /// A function that deploys an exercise's functions into a fresh service.
-pub type Deploy = fn(&Lambda) -> Result<(), ServiceError>;
+pub(crate) type Deploy = fn(&Lambda) -> Result<(), ServiceError>;
 
 /// Runs the command line with the process's arguments and exits with the AWS CLI's status.
 pub fn main(deploy: Deploy) -> ExitCode {
@@ -62,7 +62,7 @@ pub fn main(deploy: Deploy) -> ExitCode {
 }
 
 /// The command line, with its streams passed in so tests can read them; returns the exit status.
-pub fn run(args: &[String], deploy: Deploy, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub(crate) fn run(args: &[String], deploy: Deploy, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match Command::parse(args) {
         Ok(command) => crate::run(execute(command, deploy, out, err)),
         Err(message) => {

@@ -62,13 +62,13 @@ pub async fn sleep(duration: Duration) {
 }
 
 /// `2025-01-01T00:00:00.000Z`: the timestamp format of CloudWatch Logs and of Lambda's log lines.
-pub fn rfc3339_millis(time: SystemTime) -> String {
+pub(crate) fn rfc3339_millis(time: SystemTime) -> String {
     rfc3339_millis_display(time).to_string()
 }
 
 /// The same timestamp, to be written into a longer line (`format!("{}…", …)`) without a string
 /// of its own.
-pub fn rfc3339_millis_display(time: SystemTime) -> impl std::fmt::Display {
+pub(crate) fn rfc3339_millis_display(time: SystemTime) -> impl std::fmt::Display {
     humantime::format_rfc3339_millis(time)
 }
 
@@ -78,12 +78,12 @@ pub fn rfc3339_seconds(time: SystemTime) -> String {
 }
 
 /// `2025/01/01`: the date prefix of a Lambda log stream name.
-pub fn log_stream_date(time: SystemTime) -> String {
+pub(crate) fn log_stream_date(time: SystemTime) -> String {
     rfc3339_millis(time)[..10].replace('-', "/")
 }
 
 /// Milliseconds since the Unix epoch, the unit AWS uses in event fields and `Context` deadlines.
-pub fn epoch_millis(time: SystemTime) -> u64 {
+pub(crate) fn epoch_millis(time: SystemTime) -> u64 {
     time.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)

@@ -33,9 +33,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The default concurrency limit of an account in a Region.
-pub const DEFAULT_ACCOUNT_CONCURRENCY: usize = 1_000;
+pub(crate) const DEFAULT_ACCOUNT_CONCURRENCY: usize = 1_000;
 /// How much of the account's concurrency always stays unreserved.
-pub const MIN_UNRESERVED_CONCURRENCY: usize = 100;
+pub(crate) const MIN_UNRESERVED_CONCURRENCY: usize = 100;
 /// How long a throttled call takes to come back: a refusal is still a round trip to Lambda. (It
 /// also means a caller that retries in a tight loop, without waiting, still sees time pass.)
 pub const THROTTLE_ROUND_TRIP: Duration = Duration::from_millis(1);
@@ -44,7 +44,7 @@ pub const THROTTLE_ROUND_TRIP: Duration = Duration::from_millis(1);
 /// 1 s, 2 s, 4 s … up to 5 minutes. `unit` (a random number in `0.0..1.0`) adds *jitter*: the
 /// wait is between half and all of the step. Without it, events throttled together would all
 /// come back at the same instant, collide again, and leave the function idle in between.
-pub fn throttle_backoff(retries: u32, unit: f64) -> Duration {
+pub(crate) fn throttle_backoff(retries: u32, unit: f64) -> Duration {
     const MAX: Duration = Duration::from_secs(300);
     let step = Duration::from_secs(1u64 << retries.min(9)).min(MAX);
     step / 2 + step.mul_f64(unit.clamp(0.0, 1.0) / 2.0)
@@ -61,9 +61,9 @@ pub(crate) struct ScalingRate {
 }
 
 /// Environments a function may add per [`SCALING_WINDOW`].
-pub const SCALING_RATE: usize = 1_000;
+pub(crate) const SCALING_RATE: usize = 1_000;
 /// The window of the scaling rate.
-pub const SCALING_WINDOW: Duration = Duration::from_secs(10);
+pub(crate) const SCALING_WINDOW: Duration = Duration::from_secs(10);
 
 impl Default for ScalingRate {
     fn default() -> Self {
@@ -76,7 +76,7 @@ impl Default for ScalingRate {
 
 impl ScalingRate {
     /// Records a new environment at `now` if the rate allows one; `false` means throttle.
-    pub fn allow_new_environment(&mut self, now: Duration) -> bool {
+    pub(crate) fn allow_new_environment(&mut self, now: Duration) -> bool {
         while self
             .recent
             .front()
@@ -114,7 +114,7 @@ pub(crate) struct Busy {
 
 impl Busy {
     /// Claims a unit of concurrency for `function`, or refuses with Lambda's throttling error.
-    pub fn claim(lambda: &Lambda, function: &str) -> Result<Self, ServiceError> {
+    pub(crate) fn claim(lambda: &Lambda, function: &str) -> Result<Self, ServiceError> {
         let limit = lambda.inner.account_concurrency;
         let mut state = lambda.state();
         let reserved_of = |name: &str| {

@@ -12,16 +12,16 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The smallest memory size Lambda accepts, and the default.
-pub const MIN_MEMORY_MB: u32 = 128;
+pub(crate) const MIN_MEMORY_MB: u32 = 128;
 /// The largest memory size Lambda accepts (since December 2020; 3,008 MB before).
-pub const MAX_MEMORY_MB: u32 = 10_240;
+pub(crate) const MAX_MEMORY_MB: u32 = 10_240;
 /// The default timeout: 3 seconds, short on purpose so a stuck function fails fast.
-pub const DEFAULT_TIMEOUT_SECS: u32 = 3;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u32 = 3;
 /// The longest a single invocation may run: 15 minutes.
-pub const MAX_TIMEOUT_SECS: u32 = 900;
+pub(crate) const MAX_TIMEOUT_SECS: u32 = 900;
 /// The unzipped size of a deployment package unless told otherwise: a Rust `bootstrap` binary
 /// of a few megabytes.
-pub const DEFAULT_CODE_SIZE_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const DEFAULT_CODE_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_NAME_LEN: usize = 64;
 /// The longest `FunctionName` CreateFunction's request may carry (a name or an ARN).
 const MAX_NAME_FIELD_LEN: usize = 140;
@@ -31,7 +31,7 @@ const MAX_DESCRIPTION_LEN: usize = 256;
 /// The managed runtimes Lambda accepted when the workbook's reference responses were recorded.
 /// Rust functions run on an OS-only runtime, `provided.al2023`, with the handler compiled into a
 /// binary called `bootstrap`.
-pub const RUNTIMES: &[&str] = &[
+pub(crate) const RUNTIMES: &[&str] = &[
     "nodejs20.x",
     "python3.14",
     "provided.al2023",
@@ -87,7 +87,7 @@ pub struct FunctionConfig {
     pub timeout_secs: u32,
     /// A free-text description (up to 256 characters).
     pub description: String,
-    /// The function's own environment variables (4 KB together; see [`crate::env_vars`]).
+    /// The function's own environment variables (4 KB together; see `crate::env_vars`).
     pub env: BTreeMap<String, String>,
     /// The execution role the function's code runs as (default: logs only).
     pub role: Role,

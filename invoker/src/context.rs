@@ -45,7 +45,7 @@ pub struct Context {
     /// The ARN the caller used: unqualified, or with the version or alias they named.
     pub invoked_function_arn: String,
     /// The X-Ray trace id. Always `None`: the invoker does not model X-Ray traces (it keeps only
-    /// the trace header's `Lineage`, for loop detection; see [`crate::trace`]).
+    /// the trace header's `Lineage`, for loop detection; see `crate::trace`).
     pub xray_trace_id: Option<String>,
     /// What a mobile app sent about itself (the Invoke call's `ClientContext`).
     pub client_context: Option<ClientContext>,
@@ -62,7 +62,6 @@ pub struct Context {
 /// What an environment knows about its function, read by `lambda_runtime` from the variables
 /// Lambda sets (`AWS_LAMBDA_FUNCTION_NAME`, `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, …).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Config {
     /// The function's name.
     pub function_name: String,
@@ -78,7 +77,6 @@ pub struct Config {
 
 /// A function's input: the event and the context, as `lambda_runtime::LambdaEvent` holds them.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct LambdaEvent<T> {
     /// The event, deserialized into the handler's type.
     pub payload: T,
@@ -189,14 +187,14 @@ impl Context {
 
     /// Starts work in the background without waiting for it, like `tokio::spawn` in a handler
     /// on Lambda. It makes progress only while an invocation of this environment runs: once
-    /// the handler returns, the environment is frozen (see [`Background`]).
+    /// the handler returns, the environment is frozen (see `Background`).
     pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
         self.resources.background.spawn(task);
     }
 
     /// Simulates CPU-bound work that takes `work_at_one_vcpu` on one full vCPU: at this
     /// function's memory size it takes longer (below 1,769 MB) on the virtual clock. See
-    /// [`crate::cpu`].
+    /// `crate::cpu`.
     pub async fn compute(&self, work_at_one_vcpu: Duration) {
         let memory_mb = self.env_config.memory.unsigned_abs();
         tokio::time::sleep(cpu::duration_at(work_at_one_vcpu, memory_mb)).await;

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 /// The memory size at which a function has one full vCPU.
-pub const ONE_VCPU_MB: u32 = 1_769;
+pub(crate) const ONE_VCPU_MB: u32 = 1_769;
 
 /// How long single-threaded work that takes `work_at_one_vcpu` on a full vCPU takes at
 /// `memory_mb`: longer below 1,769 MB, no shorter above it.

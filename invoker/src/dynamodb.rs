@@ -35,7 +35,7 @@
 //! meets that shape, so it is worth seeing once.
 //!
 //! ```
-//! use invoker::dynamodb::SortKeyCondition;
+//! use invoker::SortKeyCondition;
 //! use invoker::{ErrorCode, Lambda};
 //! use serde_json::json;
 //! invoker::run(async {
@@ -85,7 +85,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How long a DynamoDB stream keeps a record: 24 hours, fixed.
-pub const STREAM_RETENTION: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const STREAM_RETENTION: Duration = Duration::from_secs(24 * 3600);
 /// The largest item, 400 KB (the invoker measures its plain JSON text).
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 

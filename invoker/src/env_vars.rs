@@ -18,10 +18,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// All variables together may take this many bytes, measured as JSON.
-pub const MAX_TOTAL_BYTES: usize = 4 * 1024;
+pub(crate) const MAX_TOTAL_BYTES: usize = 4 * 1024;
 
 /// Keys Lambda sets and does not let you set (the documented list; see the workbook's notes).
-pub const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "_HANDLER",
     "_X_AMZN_TRACE_ID",
     "AWS_REGION",
@@ -42,10 +42,10 @@ pub const RESERVED: &[&str] = &[
 ];
 
 /// The variables one execution environment sees: the runtime's, then the function's on top.
-pub type EnvVars = Arc<BTreeMap<String, String>>;
+pub(crate) type EnvVars = Arc<BTreeMap<String, String>>;
 
 /// Checks a function's variables against Lambda's rules.
-pub fn validate(vars: &BTreeMap<String, String>) -> Result<(), ServiceError> {
+pub(crate) fn validate(vars: &BTreeMap<String, String>) -> Result<(), ServiceError> {
     if let Some(key) = vars.keys().find(|k| !valid_key(k)) {
         return Err(ServiceError::validation(format!(
             "1 validation error detected: Value '{key}' at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]"

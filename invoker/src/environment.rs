@@ -63,7 +63,7 @@ pub(crate) struct Expired {
 /// happen is awaited before the handler returns. The invoker reproduces it: background tasks
 /// are polled only while an invocation (or the Init phase) of their environment runs.
 #[derive(Clone, Default)]
-pub struct Background {
+pub(crate) struct Background {
     tasks: Arc<Mutex<Vec<BoxFuture<()>>>>,
 }
 
@@ -83,7 +83,7 @@ impl Background {
     }
 
     /// How many background tasks have not finished.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.lock().len()
     }
 
@@ -139,7 +139,7 @@ impl EnvironmentPool {
     ///
     /// Expiry is applied lazily, whenever the pool is next used, but at the time it *would* have
     /// happened, so the transcript reads as if a reaper had run on schedule.
-    pub fn expire_idle(&mut self, now: Instant, idle_timeout: Duration) -> Vec<Expired> {
+    pub(crate) fn expire_idle(&mut self, now: Instant, idle_timeout: Duration) -> Vec<Expired> {
         // `idle` is in order of `idle_since` (environments are released as time goes on), so the
         // expired ones are a prefix: finding it costs a binary search, not a scan.
         let expired = self
@@ -158,20 +158,20 @@ impl EnvironmentPool {
 
     /// A warm environment if one is idle, the most recently used first (Lambda favours warm,
     /// recently used environments, which is why a trickle of traffic keeps one environment hot).
-    pub fn take_warm(&mut self) -> Option<Environment> {
+    pub(crate) fn take_warm(&mut self) -> Option<Environment> {
         // Provisioned environments are paid for whether used or not: Lambda routes to them first
         // and spills over to on-demand environments when they are all busy.
         self.provisioned.pop().or_else(|| self.idle.pop())
     }
 
     /// Numbers a new environment; the caller creates it and runs its Init phase.
-    pub fn next_number(&mut self) -> u32 {
+    pub(crate) fn next_number(&mut self) -> u32 {
         self.created += 1;
         self.created
     }
 
     /// Returns an environment to the pool after a normal end (success or function error).
-    pub fn release(&mut self, mut env: Environment, now: Instant) {
+    pub(crate) fn release(&mut self, mut env: Environment, now: Instant) {
         env.idle_since = now;
         match env.provisioned {
             true => self.provisioned.push(env),
@@ -180,7 +180,7 @@ impl EnvironmentPool {
     }
 
     /// How many environments are idle right now.
-    pub fn idle_count(&self) -> usize {
+    pub(crate) fn idle_count(&self) -> usize {
         self.idle.len() + self.provisioned.len()
     }
 }

@@ -235,7 +235,7 @@ impl ServiceError {
     }
 
     /// 400: Lambda stopped an invocation that was part of a recursive loop (see
-    /// [`crate::trace`]).
+    /// `crate::trace`).
     pub fn recursive_invocation() -> Self {
         Self::new(
             ErrorCode::RecursiveInvocationException,

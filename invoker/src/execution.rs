@@ -43,7 +43,7 @@ use tokio::time::Instant;
 /// The response limit as Lambda's error message states it (it allows a little framing).
 const MAX_SYNC_RESPONSE_BYTES: usize = 6_291_556;
 /// The Init phase may take at most 10 seconds.
-pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of the log an invoke with `LogType: Tail` returns.
 const LOG_TAIL_BYTES: usize = 4096;
 /// The invoker's model of a small runtime's memory use, shown as `Max Memory Used`.

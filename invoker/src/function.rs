@@ -135,6 +135,8 @@ impl From<std::convert::Infallible> for Diagnostic {
     }
 }
 
+/// The workbook's own, for tests and logs (`lambda_runtime::Diagnostic` has no `Display`):
+/// `errorType: errorMessage`.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.error_type, self.error_message)

@@ -25,7 +25,7 @@
 //! The refusal is written in the transcript, inside the invocation that made the call.
 //!
 //! ```
-//! use invoker::iam::{ManagedPolicy, Role};
+//! use invoker::{ManagedPolicy, Role};
 //! let role = Role::new("index-upload-role")
 //!     .attach(ManagedPolicy::BasicExecution)
 //!     .allow("s3:GetObject", "arn:aws:s3:::uploads/*");
@@ -262,12 +262,12 @@ impl Denied {
     /// authorized to perform: <action> on resource: <resource> because no identity-based policy
     /// allows the <action> action`. S3 quotes the resource, SNS writes `SNS:Publish` and SQS
     /// `sqs:sendmessage`: [`Denied::message_with`] words those.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         self.message_with(&self.action, &self.resource)
     }
 
     /// The refusal as the transcript shows it, inside the invocation that made the call.
-    pub fn note(&self) -> String {
+    pub(crate) fn note(&self) -> String {
         format!(
             "{} on {} denied: no statement of role {} allows it",
             self.action, self.resource, self.role
@@ -275,7 +275,7 @@ impl Denied {
     }
 
     /// The usual words with the action and resource written the refusing service's way.
-    pub fn message_with(&self, action: &str, resource: &str) -> String {
+    pub(crate) fn message_with(&self, action: &str, resource: &str) -> String {
         format!(
             "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
             self.caller

@@ -10,13 +10,13 @@ use rand_chacha::ChaCha8Rng;
 
 /// The source of every random-looking value in one simulated Lambda service.
 #[derive(Debug)]
-pub struct IdGenerator {
+pub(crate) struct IdGenerator {
     rng: ChaCha8Rng,
 }
 
 impl IdGenerator {
     /// The same seed gives the same sequence of ids, on every platform.
-    pub fn from_seed(seed: u64) -> Self {
+    pub(crate) fn from_seed(seed: u64) -> Self {
         Self {
             rng: ChaCha8Rng::seed_from_u64(seed),
         }
@@ -24,7 +24,7 @@ impl IdGenerator {
 
     /// A version-4 UUID such as `8f5a3f3e-0d7e-4c1b-9a57-0b2f1c9e4d21`, the form of a Lambda
     /// request id.
-    pub fn request_id(&mut self) -> String {
+    pub(crate) fn request_id(&mut self) -> String {
         let mut b: [u8; 16] = self.rng.random();
         // RFC 9562: the version nibble says "random" (4), the variant bits say "RFC 4122".
         b[6] = (b[6] & 0x0f) | 0x40;
@@ -42,19 +42,19 @@ impl IdGenerator {
     }
 
     /// `n` random bytes as lowercase hex, e.g. the 32-character tail of a log stream name.
-    pub fn hex(&mut self, n: usize) -> String {
+    pub(crate) fn hex(&mut self, n: usize) -> String {
         let bytes: Vec<u8> = (0..n).map(|_| self.rng.random()).collect();
         hex(&bytes)
     }
 
     /// A number in `0.0..1.0`, for anything decided by chance (weighted alias routing, jitter).
-    pub fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         self.rng.random()
     }
 
     /// `n` random bytes, for opaque tokens (receipt handles, signatures) that AWS sends as
     /// base64.
-    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+    pub(crate) fn bytes(&mut self, n: usize) -> Vec<u8> {
         (0..n).map(|_| self.rng.random()).collect()
     }
 }

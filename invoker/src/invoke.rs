@@ -31,9 +31,9 @@ use base64::Engine;
 use serde_json::Value;
 
 /// The largest request and response payload of a synchronous invoke: 6 MB.
-pub const MAX_SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
+pub(crate) const MAX_SYNC_PAYLOAD_BYTES: usize = 6 * 1024 * 1024;
 /// The largest event of an asynchronous invoke: 1 MB since October 2025 (older guides: 256 KB).
-pub const MAX_ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ASYNC_PAYLOAD_BYTES: usize = 1024 * 1024;
 
 /// How the caller waits for the function.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl InvokeRequest {
     }
 
     /// Who is calling, for the function's resource-based policy: you (the default), or a
-    /// service acting for a bucket or topic. See [`crate::permissions`].
+    /// service acting for a bucket or topic. See `crate::permissions`.
     pub fn principal(mut self, principal: Principal) -> Self {
         self.principal = principal;
         self

@@ -38,13 +38,13 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 /// How long a stream keeps a record unless told otherwise: 24 hours (it can be raised to a year).
-pub const DEFAULT_RETENTION: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const DEFAULT_RETENTION: Duration = Duration::from_secs(24 * 3600);
 /// The largest record: its data and partition key together, 1 MiB.
-pub const MAX_RECORD_BYTES: usize = 1_048_576;
+pub(crate) const MAX_RECORD_BYTES: usize = 1_048_576;
 /// The longest partition key, in characters.
-pub const MAX_PARTITION_KEY_CHARS: usize = 256;
+pub(crate) const MAX_PARTITION_KEY_CHARS: usize = 256;
 /// How many shards an account may have in a Region (the default quota in most Regions).
-pub const ACCOUNT_SHARD_LIMIT: usize = 500;
+pub(crate) const ACCOUNT_SHARD_LIMIT: usize = 500;
 
 /// One shard as `aws kinesis list-shards` describes it: its id and its slice of the hash range.
 #[derive(Clone, Debug, PartialEq, Eq)]

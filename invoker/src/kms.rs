@@ -19,7 +19,7 @@ use std::sync::Weak;
 use std::time::Duration;
 
 /// How long one KMS call takes on the virtual clock: a round trip within a region.
-pub const KMS_CALL_LATENCY: Duration = Duration::from_millis(15);
+pub(crate) const KMS_CALL_LATENCY: Duration = Duration::from_millis(15);
 const BLOB_PREFIX: &str = "kms-standin:";
 
 impl Lambda {
@@ -65,7 +65,7 @@ pub struct KmsClient {
 
 impl KmsClient {
     /// Decrypts a `CiphertextBlob` made by [`Lambda::kms_encrypt`]; takes
-    /// [`KMS_CALL_LATENCY`] of virtual time.
+    /// `KMS_CALL_LATENCY` of virtual time.
     pub async fn decrypt(&self, ciphertext_blob: &str) -> Result<String, ServiceError> {
         tokio::time::sleep(KMS_CALL_LATENCY).await;
         let service = self

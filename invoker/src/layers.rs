@@ -29,15 +29,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The most layers a function may use.
-pub const MAX_LAYERS: usize = 5;
+pub(crate) const MAX_LAYERS: usize = 5;
 /// The unzipped size limit of a function's code and all its layers together: 250 MB.
-pub const MAX_UNZIPPED_BYTES: u64 = 262_144_000;
+pub(crate) const MAX_UNZIPPED_BYTES: u64 = 262_144_000;
 const MAX_LAYER_NAME_LEN: usize = 140;
 
 /// The files of a layer version to publish, by path inside the archive.
 ///
 /// ```
-/// use invoker::layers::LayerContent;
+/// use invoker::LayerContent;
 /// let content = LayerContent::new()
 ///     .file("config/settings.json", r#"{"currency": "KRW"}"#)
 ///     .file_of_size("lib/libvips.so", 40 * 1024 * 1024);
@@ -148,7 +148,7 @@ struct LayerHistory {
 impl Layers {
     /// Builds the `/opt` of a function from its layer ARNs and checks the size limit with its
     /// own code: what `create-function` and `update-function-configuration` do.
-    pub fn merge(&self, layer_arns: &[String], code_size: u64) -> Result<Opt, ServiceError> {
+    pub(crate) fn merge(&self, layer_arns: &[String], code_size: u64) -> Result<Opt, ServiceError> {
         if layer_arns.len() > MAX_LAYERS {
             return Err(ServiceError::invalid_parameter_value(format!(
                 "Cannot reference more than {MAX_LAYERS} layers."

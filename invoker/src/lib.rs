@@ -34,99 +34,103 @@
 //!
 //! # Layout
 //!
+//! Everything a learner uses is re-exported here, at the root; the modules are private, so what
+//! is internal stays internal and can move. The modules, for readers of the source:
+//!
 //! The service and its API:
-//! - [`service`]: [`Lambda`], the simulated service, and `create_function`.
-//! - [`config`]: a function's configuration, with Lambda's defaults and limits.
-//! - [`versions`]: publishing versions, aliases and weighted (canary) routing.
-//! - [`env_vars`]: environment variables: limits, reserved names, the runtime's own.
-//! - [`layers`]: layer versions, merged in order into each environment's `/opt`.
-//! - [`iam`] and [`permissions`]: execution roles (what a function may do) and resource-based
+//! - `service`: [`Lambda`], the simulated service, and `create_function`.
+//! - `config`: a function's configuration, with Lambda's defaults and limits.
+//! - `versions`: publishing versions, aliases and weighted (canary) routing.
+//! - `env_vars`: environment variables: limits, reserved names, the runtime's own.
+//! - `layers`: layer versions, merged in order into each environment's `/opt`.
+//! - `iam` and `permissions`: execution roles (what a function may do) and resource-based
 //!   policies (who may invoke it).
-//! - [`error`]: service errors (the call failed) as opposed to function errors (the code failed).
-//! - [`cli`]: a command line that mirrors `aws lambda invoke`.
+//! - `error`: service errors (the call failed) as opposed to function errors (the code failed).
+//! - `cli`: a command line that mirrors `aws lambda invoke`.
 //!
 //! How a function is invoked:
-//! - [`invoke`]: the Invoke API: requests, responses, validation, dry runs.
-//! - [`execution`]: running one invocation: Init, the handler under its timeout, logs, errors.
-//! - [`async_invoke`]: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
-//! - [`event_source_mapping`]: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
+//! - `invoke`: the Invoke API: requests, responses, validation, dry runs.
+//! - `execution`: running one invocation: Init, the handler under its timeout, logs, errors.
+//! - `async_invoke`: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
+//! - `event_source_mapping`: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
 //!   streams and invokes with batches.
-//! - [`concurrency`]: the account's concurrency limit, reserved and provisioned concurrency,
+//! - `concurrency`: the account's concurrency limit, reserved and provisioned concurrency,
 //!   throttling.
-//! - [`trace`]: request chains across services, and the recursive loops Lambda stops.
+//! - `trace`: request chains across services, and the recursive loops Lambda stops.
 //!
 //! The services around Lambda, each only as deep as the lessons need:
-//! - [`api_gateway`]: API Gateway in front of functions: HTTP requests, synchronous invokes,
+//! - `api_gateway`: API Gateway in front of functions: HTTP requests, synchronous invokes,
 //!   HTTP responses (REST APIs with payload format 1.0, HTTP APIs with 2.0).
-//! - [`s3`] and [`sns`]: the push model: S3 buckets and SNS topics that invoke functions
+//! - `s3` and `sns`: the push model: S3 buckets and SNS topics that invoke functions
 //!   asynchronously with their events.
-//! - [`schedule`]: EventBridge scheduled rules, `rate(…)` and `cron(…)`, firing asynchronous
+//! - `schedule`: EventBridge scheduled rules, `rate(…)` and `cron(…)`, firing asynchronous
 //!   invokes on the virtual clock.
-//! - [`sqs`]: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
+//! - `sqs`: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
 //!   source of an SQS event source mapping, and a place for dead letters and destination records.
-//! - [`kinesis`] and [`dynamodb`]: a tiny Kinesis (streams of shards, records routed by the MD5
+//! - `kinesis` and `dynamodb`: a tiny Kinesis (streams of shards, records routed by the MD5
 //!   of their partition key) and a minimal DynamoDB (tables read by key and by query, with
-//!   conditional puts, whose changes go to a stream); their streams are made of [`shard`]s,
+//!   conditional puts, whose changes go to a stream); their streams are made of `shard`s,
 //!   ordered logs of records that a stream mapping reads.
-//! - [`ses`]: a tiny SES whose outbox captures the email functions send; [`kms`]: a KMS
+//! - `ses`: a tiny SES whose outbox captures the email functions send; `kms`: a KMS
 //!   stand-in for encrypted secrets.
-//! - [`events`]: events in the shapes AWS services send.
+//! - `events`: events in the shapes AWS services send.
 //!
 //! Inside an execution environment:
-//! - [`function`]: function code: handlers, init steps, function errors.
-//! - [`context`]: the context object a handler receives, and its logger.
-//! - [`environment`]: execution environments and their reuse.
-//! - [`sandbox`]: where handler code runs, guarded against panics and runaway loops.
-//! - [`tmp`]: each environment's own `/tmp`; [`cpu`]: memory buys CPU, and GB-seconds.
-//! - [`logs`]: CloudWatch-style log groups and streams, and the platform's log lines.
+//! - `function`: function code: handlers, init steps, function errors.
+//! - `context`: the context object a handler receives, and its logger.
+//! - `environment`: execution environments and their reuse.
+//! - `sandbox`: where handler code runs, guarded against panics and runaway loops.
+//! - `tmp`: each environment's own `/tmp`; `cpu`: memory buys CPU, and GB-seconds.
+//! - `logs`: CloudWatch-style log groups and streams, and the platform's log lines.
 //!
 //! Records and determinism:
-//! - [`transcript`]: the readable record of a scenario that tests snapshot; [`timeline`]: the
+//! - `transcript`: the readable record of a scenario that tests snapshot; `timeline`: the
 //!   environments of a function over time, drawn as text or as an SVG picture.
-//! - [`clock`] and [`ids`]: virtual time and seeded ids, the source of determinism.
-//! - [`arn`]: function names, qualifiers and ARNs.
+//! - `clock` and `ids`: virtual time and seeded ids, the source of determinism.
+//! - `arn`: function names, qualifiers and ARNs.
 
-// Everything public is documented: the public items are what learners read.
-#![warn(missing_docs)]
+// The public face is this file's re-exports: everything public is documented, nothing public is
+// left unreachable from here, and every type a public method hands out can be named.
+#![warn(missing_docs, unreachable_pub, unnameable_types)]
 
-pub mod api_gateway;
-pub mod arn;
-pub mod async_invoke;
-pub mod cli;
-pub mod clock;
-pub mod concurrency;
-pub mod config;
-pub mod context;
-pub mod cpu;
-pub mod dynamodb;
-pub mod env_vars;
-pub mod environment;
-pub mod error;
-pub mod event_source_mapping;
-pub mod events;
-pub mod execution;
-pub mod function;
-pub mod iam;
-pub mod ids;
-pub mod invoke;
-pub mod kinesis;
-pub mod kms;
-pub mod layers;
-pub mod logs;
-pub mod permissions;
-pub mod s3;
-pub mod sandbox;
-pub mod schedule;
-pub mod service;
-pub mod ses;
-pub mod shard;
-pub mod sns;
-pub mod sqs;
-pub mod timeline;
-pub mod tmp;
-pub mod trace;
-pub mod transcript;
-pub mod versions;
+mod api_gateway;
+mod arn;
+mod async_invoke;
+mod cli;
+mod clock;
+mod concurrency;
+mod config;
+mod context;
+mod cpu;
+mod dynamodb;
+mod env_vars;
+mod environment;
+mod error;
+mod event_source_mapping;
+mod events;
+mod execution;
+mod function;
+mod iam;
+mod ids;
+mod invoke;
+mod kinesis;
+mod kms;
+mod layers;
+mod logs;
+mod permissions;
+mod s3;
+mod sandbox;
+mod schedule;
+mod service;
+mod ses;
+mod shard;
+mod sns;
+mod sqs;
+mod timeline;
+mod tmp;
+mod trace;
+mod transcript;
+mod versions;
 
 pub use api_gateway::HttpResponse;
 pub use async_invoke::{EventInvokeConfig, EventOutcome};
@@ -149,12 +153,51 @@ pub use tmp::Tmp;
 pub use transcript::TranscriptView;
 pub use versions::Alias;
 
+// The services around Lambda: each one's client (`lambda.s3()`, …), and the types a learner
+// passes to them or gets back.
+pub use api_gateway::ApiGateway;
+pub use dynamodb::DynamoDb;
+pub use dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
+pub use kinesis::Kinesis;
+pub use s3::S3;
+pub use s3::{
+    url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
+};
+pub use schedule::next_fire_times;
+pub use schedule::EventBridge;
+pub use ses::Email;
+pub use ses::Ses;
+pub use sns::Sns;
+pub use sqs::QueueAttributes;
+pub use sqs::Sqs;
+
+// What the services answer with.
+pub use kinesis::ShardDescription;
+pub use layers::LayerVersion;
+pub use ses::SentEmail;
+pub use sns::DeliveryCounts;
+pub use sqs::Message;
+pub use sqs::RedrivePolicy;
+
+// The simulation's own numbers and clock, for tests that compute what to expect.
+pub use clock::{offset, rfc3339_seconds, VirtualClock, DEFAULT_EPOCH_SECS};
+pub use concurrency::THROTTLE_ROUND_TRIP;
+pub use cpu::{duration_at, gb_seconds, vcpus};
+pub use event_source_mapping::{RecordCounts, CONCURRENT_BATCHES};
+pub use ids::md5_hex;
+pub use logs::millis;
+pub use service::DEFAULT_RUNTIME_STARTUP;
+pub use trace::MAX_RECURSIVE_INVOCATIONS;
+
+/// An exercise's command line, `aws lambda invoke` and its friends: each exercise's `main`.
+pub use cli::main as cli_main;
+
 /// The event types of the official Rust runtime, re-exported so exercises use the same structs
 /// as functions on real Lambda.
 pub use aws_lambda_events;
 
 /// Runs a future to completion on a single-threaded tokio runtime with the clock paused: the
-/// setting every scenario needs (see [`clock`]). Tests use `#[tokio::test(start_paused = true)]`
+/// setting every scenario needs (see `clock`). Tests use `#[tokio::test(start_paused = true)]`
 /// for the same effect.
 ///
 /// # Panics

@@ -21,7 +21,7 @@ use std::time::{Duration, SystemTime};
 
 /// One line in a log stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogEvent {
+pub(crate) struct LogEvent {
     /// When it was written (virtual time).
     pub timestamp: SystemTime,
     /// The line itself.
@@ -33,7 +33,7 @@ pub struct LogEvent {
 /// Who wrote a log line, in the words of Lambda's logging controls (`SystemLogLevel`,
 /// `ApplicationLogLevel`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogSource {
+pub(crate) enum LogSource {
     /// Lambda itself: the platform's `INIT_START`, `START`, `END` and `REPORT`, and the runtime's
     /// report of an invocation that failed (`Invoke Error`, a panic's message).
     System,
@@ -44,7 +44,7 @@ pub enum LogSource {
 
 /// Every log group, stream and line written so far.
 #[derive(Debug, Default)]
-pub struct LogStore {
+pub(crate) struct LogStore {
     groups: BTreeMap<String, BTreeMap<String, Vec<LogEvent>>>,
     /// (group, stream) pairs whose writer may not write: their lines are dropped.
     muted: BTreeSet<(String, String)>,
@@ -52,12 +52,12 @@ pub struct LogStore {
 
 /// What Lambda needs the execution role to allow, on the stream's ARN, to write a function's
 /// logs.
-pub const LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
+pub(crate) const LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
 impl LogStore {
     /// Appends a line to a stream, creating the group and stream on first use. A line for a
     /// muted stream is dropped.
-    pub fn put(&mut self, group: &str, stream: &str, event: LogEvent) {
+    pub(crate) fn put(&mut self, group: &str, stream: &str, event: LogEvent) {
         // Look up before inserting: most lines go to a stream that exists, and the lookup needs
         // no owned copy of the names.
         if let Some(lines) = self.groups.get_mut(group).and_then(|g| g.get_mut(stream)) {
@@ -79,7 +79,7 @@ impl LogStore {
     }
 
     /// The lines of one stream, oldest first (empty if it does not exist).
-    pub fn stream(&self, group: &str, stream: &str) -> &[LogEvent] {
+    pub(crate) fn stream(&self, group: &str, stream: &str) -> &[LogEvent] {
         self.groups
             .get(group)
             .and_then(|g| g.get(stream))
@@ -87,7 +87,7 @@ impl LogStore {
     }
 
     /// The stream names of a group, in name order, as `aws logs describe-log-streams` lists them.
-    pub fn stream_names(&self, group: &str) -> Vec<&str> {
+    pub(crate) fn stream_names(&self, group: &str) -> Vec<&str> {
         self.groups
             .get(group)
             .map(|g| g.keys().map(String::as_str).collect())
@@ -102,7 +102,7 @@ pub(crate) struct SharedLogs(Arc<Mutex<LogStore>>);
 impl SharedLogs {
     /// Locks the store. A handler that panicked while logging must not take the logs down with
     /// it, so a poisoned lock is simply taken over.
-    pub fn lock(&self) -> MutexGuard<'_, LogStore> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, LogStore> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -110,37 +110,37 @@ impl SharedLogs {
 }
 
 /// `/aws/lambda/<function>`: the log group Lambda uses by default.
-pub fn log_group_name(function: &str) -> String {
+pub(crate) fn log_group_name(function: &str) -> String {
     format!("/aws/lambda/{function}")
 }
 
 /// `arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`: what the role must
 /// allow [`LOG_ACTIONS`] on. A policy usually names `…:log-group:/aws/lambda/<function>:*`.
-pub fn log_stream_arn(region: &str, account_id: &str, group: &str, stream: &str) -> String {
+pub(crate) fn log_stream_arn(region: &str, account_id: &str, group: &str, stream: &str) -> String {
     format!("arn:aws:logs:{region}:{account_id}:log-group:{group}:log-stream:{stream}")
 }
 
 /// `INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: …`: the first line of a
 /// cold start.
-pub fn init_start_line(runtime_version: &str, runtime_version_arn: &str) -> String {
+pub(crate) fn init_start_line(runtime_version: &str, runtime_version_arn: &str) -> String {
     format!(
         "INIT_START Runtime Version: {runtime_version}\tRuntime Version ARN: {runtime_version_arn}"
     )
 }
 
 /// `START RequestId: <id> Version: <version>`.
-pub fn start_line(request_id: &str, version: &str) -> String {
+pub(crate) fn start_line(request_id: &str, version: &str) -> String {
     format!("START RequestId: {request_id} Version: {version}")
 }
 
 /// `END RequestId: <id>`.
-pub fn end_line(request_id: &str) -> String {
+pub(crate) fn end_line(request_id: &str) -> String {
     format!("END RequestId: {request_id}")
 }
 
 /// The figures of one invocation, as the REPORT line shows them.
 #[derive(Clone, Debug)]
-pub struct Report<'a> {
+pub(crate) struct Report<'a> {
     /// The invocation's request id.
     pub request_id: &'a str,
     /// How long the handler ran.
@@ -159,13 +159,13 @@ impl Report<'_> {
     /// The billed time: since 1 December 2020 Lambda rounds up to the next millisecond (older
     /// guides say 100 ms). Since 1 August 2025 the Init phase is billed too, so a cold start's
     /// billed duration includes its Init Duration.
-    pub fn billed_ms(&self) -> u128 {
+    pub(crate) fn billed_ms(&self) -> u128 {
         let total = self.duration + self.init_duration.unwrap_or_default();
         total.as_micros().div_ceil(1000).max(1)
     }
 
     /// The tab-separated REPORT line.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let mut line = format!(
             "REPORT RequestId: {}\tDuration: {} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\t",
             self.request_id,

@@ -77,7 +77,7 @@ pub enum Principal {
 /// One statement to add, like the arguments of `aws lambda add-permission`.
 ///
 /// ```
-/// use invoker::permissions::Permission;
+/// use invoker::Permission;
 /// let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
 ///     .source_arn("arn:aws:s3:::photos")
 ///     .source_account("123456789012");

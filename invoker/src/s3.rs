@@ -13,7 +13,7 @@
 //! ```
 //! use invoker::{service_fn, Error, FunctionConfig, Lambda, LambdaEvent, Permission};
 //! use invoker::aws_lambda_events::s3::S3Event;
-//! use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
+//! use invoker::{LambdaFunctionConfiguration, NotificationConfiguration};
 //!
 //! async fn on_upload(event: LambdaEvent<S3Event>) -> Result<(), Error> {
 //!     let key = event.payload.records[0].s3.object.key.clone().unwrap_or_default();
@@ -72,7 +72,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The event types a notification configuration may name, as S3 lists them.
-pub const EVENT_TYPES: &[&str] = &[
+pub(crate) const EVENT_TYPES: &[&str] = &[
     "s3:ObjectCreated:*",
     "s3:ObjectCreated:Put",
     "s3:ObjectCreated:Post",

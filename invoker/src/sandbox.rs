@@ -71,7 +71,7 @@ struct InFlight {
 
 /// Why the function's code did not finish normally.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// The handler panicked; the panic's message.
     Panicked(String),
     /// One poll ran longer than the runaway limit: a busy loop or a blocking call.
@@ -100,7 +100,7 @@ enum Reply {
 
 impl Sandbox {
     /// A sandbox whose futures use the timers of `runtime` (the virtual clock).
-    pub fn new(runtime: Handle, runaway_after: Duration) -> Self {
+    pub(crate) fn new(runtime: Handle, runaway_after: Duration) -> Self {
         Self {
             runtime,
             runaway_after,
@@ -114,7 +114,7 @@ impl Sandbox {
     /// future too, between two polls, just as Lambda stops an invocation at its deadline. That
     /// drop runs the code's `Drop` impls, so it happens in the sandbox too; if it panics or never
     /// returns, nobody is waiting for a result any more, so `on_teardown_fault` is told instead.
-    pub async fn run<T: Send + 'static>(
+    pub(crate) async fn run<T: Send + 'static>(
         &self,
         future: impl Future<Output = T> + Send + 'static,
         on_teardown_fault: impl FnOnce(Fault) + Send,
@@ -149,7 +149,7 @@ impl Sandbox {
     /// Drops `value` in the sandbox, guarded as a poll is: what the function's code leaves behind
     /// (its state, its background tasks, an unfinished future) runs the code's own `Drop` impls
     /// when dropped, and they may panic or never return like any other code of the function.
-    pub fn dispose(&self, value: impl Send + 'static) -> Result<(), Fault> {
+    pub(crate) fn dispose(&self, value: impl Send + 'static) -> Result<(), Fault> {
         let job: BoxFuture<()> = Box::pin(async move { drop(value) });
         match self.poll_once(job, Waker::noop())? {
             Reply::Panicked(message) => Err(Fault::Panicked(message)),

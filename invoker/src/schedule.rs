@@ -63,7 +63,7 @@ const YEARS: (u32, u32) = (1970, 2199);
 
 /// A parsed schedule expression: when a rule fires.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Schedule {
+pub(crate) enum Schedule {
     /// `rate(…)`: every so many minutes, from the minute the rule was created.
     Rate(Duration),
     /// `cron(…)`: at the minutes that match all six fields.
@@ -72,7 +72,7 @@ pub enum Schedule {
 
 /// A parsed `cron(…)` expression: the values each field allows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cron {
+pub(crate) struct Cron {
     minutes: BTreeSet<u32>,
     hours: BTreeSet<u32>,
     days: Days,
@@ -99,7 +99,7 @@ enum Days {
 
 impl Schedule {
     /// Reads `rate(5 minutes)` or `cron(0 9 ? * MON-FRI *)`; refuses what EventBridge refuses.
-    pub fn parse(expression: &str) -> Result<Schedule, ServiceError> {
+    pub(crate) fn parse(expression: &str) -> Result<Schedule, ServiceError> {
         let invalid = |why: String| {
             ServiceError::validation(format!(
                 "Parameter ScheduleExpression is not valid. {expression:?}: {why}"
@@ -121,7 +121,7 @@ impl Schedule {
 
     /// The first time the schedule fires strictly after `after`. A rate counts from `start`, the
     /// rule's creation; a cron expression ignores it. `None`: it never fires again.
-    pub fn next_after(&self, start: SystemTime, after: SystemTime) -> Option<SystemTime> {
+    pub(crate) fn next_after(&self, start: SystemTime, after: SystemTime) -> Option<SystemTime> {
         let after = minutes_since_epoch(after);
         let fire = match self {
             Schedule::Rate(every) => {
@@ -139,12 +139,12 @@ impl Schedule {
 /// expression counts from `after`, as if the rule were created then.
 ///
 /// ```
-/// use invoker::schedule::next_fire_times;
+/// use invoker::next_fire_times;
 /// use std::time::{Duration, SystemTime};
 /// // Wednesday 2025-01-01 00:00 UTC.
 /// let new_year = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600);
 /// let runs = next_fire_times("cron(0 9 ? * MON-FRI *)", new_year, 3).unwrap();
-/// let runs: Vec<String> = runs.into_iter().map(invoker::clock::rfc3339_seconds).collect();
+/// let runs: Vec<String> = runs.into_iter().map(invoker::rfc3339_seconds).collect();
 /// assert_eq!(runs, ["2025-01-01T09:00:00Z", "2025-01-02T09:00:00Z", "2025-01-03T09:00:00Z"]);
 /// ```
 pub fn next_fire_times(

@@ -46,7 +46,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_RUNTIME_STARTUP: Duration = Duration::from_millis(20);
 /// How long, in real time, a single poll of a handler may run before it is declared a runaway
 /// (a busy loop or a blocking call) and the invocation is timed out. See [`crate::sandbox`].
-pub const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
+pub(crate) const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
 
 /// Mixed into the seed of the routing dice so they draw a different stream from the ids.
 const ROUTING_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -221,7 +221,7 @@ impl LambdaBuilder {
         self
     }
 
-    /// The real-time limit on one poll of a handler; see [`crate::sandbox`].
+    /// The real-time limit on one poll of a handler; see `crate::sandbox`.
     pub fn runaway_after(mut self, runaway_after: Duration) -> Self {
         self.runaway_after = runaway_after;
         self
@@ -424,7 +424,7 @@ impl Lambda {
     }
 
     /// A picture of a function's environments over time: init, busy, idle, shut down, one
-    /// column per `column` of virtual time. See [`crate::timeline`].
+    /// column per `column` of virtual time. See `crate::timeline`.
     pub fn timeline(&self, function: &str, column: Duration) -> String {
         self.state()
             .timeline
@@ -447,7 +447,7 @@ impl Lambda {
             .unwrap_or_default()
     }
 
-    /// The transcript of everything so far; see [`crate::transcript`].
+    /// The transcript of everything so far; see `crate::transcript`.
     pub fn transcript(&self) -> String {
         self.transcript_view().to_string()
     }

@@ -81,7 +81,7 @@ pub(crate) enum RecordBody {
 impl Shard {
     /// An empty shard. `sequence_prefix` makes its sequence numbers look like the service's:
     /// Kinesis numbers have 56 digits, DynamoDB's about 21; the last 20 count the records.
-    pub fn new(id: String, sequence_prefix: String) -> Self {
+    pub(crate) fn new(id: String, sequence_prefix: String) -> Self {
         Self {
             id,
             sequence_prefix,
@@ -91,7 +91,7 @@ impl Shard {
     }
 
     /// Appends a record, gives it the next sequence number and wakes the readers.
-    pub fn append(&mut self, partition_key: String, body: RecordBody) -> Arc<Record> {
+    pub(crate) fn append(&mut self, partition_key: String, body: RecordBody) -> Arc<Record> {
         let record = Arc::new(Record {
             sequence_number: format!("{}{:020}", self.sequence_prefix, self.records.len() + 1),
             partition_key,
@@ -104,7 +104,7 @@ impl Shard {
     }
 
     /// The position of the oldest record still readable: `TRIM_HORIZON`.
-    pub fn trim_horizon(&self, retention: Duration) -> usize {
+    pub(crate) fn trim_horizon(&self, retention: Duration) -> usize {
         let now = Instant::now();
         self.records
             .partition_point(|r| now.duration_since(r.arrived) >= retention)
@@ -113,7 +113,7 @@ impl Shard {
 
 impl Record {
     /// How long ago the record arrived.
-    pub fn age(&self) -> Duration {
+    pub(crate) fn age(&self) -> Duration {
         self.arrived.elapsed()
     }
 }

@@ -56,9 +56,9 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// The largest message SNS accepts: 256 KB.
-pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 256 * 1024;
 /// The longest subject: 100 characters.
-pub const MAX_SUBJECT_CHARS: usize = 100;
+pub(crate) const MAX_SUBJECT_CHARS: usize = 100;
 /// The certificate SNS signs with, as AWS's examples name it.
 const SIGNING_CERT: &str = "SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem";
 

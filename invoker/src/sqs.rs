@@ -45,26 +45,26 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// How long a received message stays hidden, by default.
-pub const DEFAULT_VISIBILITY_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_VISIBILITY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest visibility timeout: 12 hours.
-pub const MAX_VISIBILITY_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
+pub(crate) const MAX_VISIBILITY_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
 /// How long a message is kept, by default: 4 days.
-pub const DEFAULT_MESSAGE_RETENTION: Duration = Duration::from_secs(4 * 24 * 3600);
+pub(crate) const DEFAULT_MESSAGE_RETENTION: Duration = Duration::from_secs(4 * 24 * 3600);
 /// The shortest retention period: 1 minute.
-pub const MIN_MESSAGE_RETENTION: Duration = Duration::from_secs(60);
+pub(crate) const MIN_MESSAGE_RETENTION: Duration = Duration::from_secs(60);
 /// The longest retention period: 14 days.
-pub const MAX_MESSAGE_RETENTION: Duration = Duration::from_secs(14 * 24 * 3600);
+pub(crate) const MAX_MESSAGE_RETENTION: Duration = Duration::from_secs(14 * 24 * 3600);
 /// The highest `maxReceiveCount` a redrive policy accepts.
-pub const MAX_MAX_RECEIVE_COUNT: u32 = 1000;
+pub(crate) const MAX_MAX_RECEIVE_COUNT: u32 = 1000;
 /// The most messages one `ReceiveMessage` call returns.
-pub const MAX_MESSAGES_PER_RECEIVE: usize = 10;
+pub(crate) const MAX_MESSAGES_PER_RECEIVE: usize = 10;
 /// The `SenderId` of every message: the IAM user id AWS's examples use.
 pub(crate) const SENDER_ID: &str = "AIDAIENQZJOLO23YVJ4VO";
 
 /// A queue's attributes, as `aws sqs create-queue --attributes` sets them.
 ///
 /// ```
-/// use invoker::sqs::QueueAttributes;
+/// use invoker::QueueAttributes;
 /// let dlq = "arn:aws:sqs:us-east-1:123456789012:orders-dlq";
 /// let attributes = QueueAttributes::default()
 ///     .visibility_timeout_secs(60)

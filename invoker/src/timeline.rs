@@ -37,7 +37,13 @@ pub(crate) struct Timeline {
 
 impl Timeline {
     /// Records a new environment; returns its index for the later calls.
-    pub fn created(&mut self, function: &str, version: &str, number: u32, at: Duration) -> usize {
+    pub(crate) fn created(
+        &mut self,
+        function: &str,
+        version: &str,
+        number: u32,
+        at: Duration,
+    ) -> usize {
         self.environments.push(History {
             function: function.to_owned(),
             version: version.to_owned(),
@@ -51,28 +57,28 @@ impl Timeline {
     }
 
     /// Its Init phase ended.
-    pub fn ready(&mut self, index: usize, at: Duration) {
+    pub(crate) fn ready(&mut self, index: usize, at: Duration) {
         if let Some(history) = self.environments.get_mut(index) {
             history.ready = Some(at);
         }
     }
 
     /// It ran an invocation from `from` to `to`.
-    pub fn busy(&mut self, index: usize, from: Duration, to: Duration) {
+    pub(crate) fn busy(&mut self, index: usize, from: Duration, to: Duration) {
         if let Some(history) = self.environments.get_mut(index) {
             history.busy.push((from, to));
         }
     }
 
     /// It was shut down or discarded.
-    pub fn ended(&mut self, index: usize, at: Duration) {
+    pub(crate) fn ended(&mut self, index: usize, at: Duration) {
         if let Some(history) = self.environments.get_mut(index) {
             history.ended = Some(at);
         }
     }
 
     /// Draws the environments of `function` from the start of the scenario to `now`.
-    pub fn render(&self, function: &str, column: Duration, now: Duration) -> String {
+    pub(crate) fn render(&self, function: &str, column: Duration, now: Duration) -> String {
         let grid = self.grid(function, column, now);
         let mut out = String::new();
         let _ = writeln!(
@@ -173,7 +179,7 @@ impl Timeline {
     /// The same picture as [`Timeline::render`], as an SVG image for the book: one row per
     /// environment, one coloured cell per column (runs of the same state drawn as one bar), and
     /// a time axis labelled in round steps, so a reader sees *when* without counting columns.
-    pub fn render_svg(&self, function: &str, column: Duration, now: Duration) -> String {
+    pub(crate) fn render_svg(&self, function: &str, column: Duration, now: Duration) -> String {
         let grid = self.grid(function, column, now);
         let (rows, columns) = (&grid.rows, grid.columns);
         let title = format!(

@@ -15,9 +15,9 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 /// The default size of `/tmp`, and the smallest.
-pub const DEFAULT_TMP_MB: u32 = 512;
+pub(crate) const DEFAULT_TMP_MB: u32 = 512;
 /// The largest `/tmp` Lambda offers.
-pub const MAX_TMP_MB: u32 = 10_240;
+pub(crate) const MAX_TMP_MB: u32 = 10_240;
 
 /// One environment's `/tmp`.
 #[derive(Clone, Debug)]

@@ -58,17 +58,17 @@ pub(crate) struct Lineage {
 
 impl Lineage {
     /// How many times the chain has invoked `function`.
-    pub fn invocations_of(&self, function: &str) -> u32 {
+    pub(crate) fn invocations_of(&self, function: &str) -> u32 {
         self.invocations.get(function).copied().unwrap_or(0)
     }
 
     /// Whether one more invocation of `function` is one too many: a loop Lambda stops.
-    pub fn would_loop(&self, function: &str) -> bool {
+    pub(crate) fn would_loop(&self, function: &str) -> bool {
         self.invocations_of(function) >= MAX_RECURSIVE_INVOCATIONS
     }
 
     /// The lineage inside the next invocation of `function` in this chain.
-    pub fn then(&self, function: &str) -> Lineage {
+    pub(crate) fn then(&self, function: &str) -> Lineage {
         let mut next = self.clone();
         *next.invocations.entry(function.to_owned()).or_default() += 1;
         next
@@ -76,7 +76,7 @@ impl Lineage {
 
     /// Joins the lineage of another request into this one, keeping the longer count of each
     /// function: one invocation with a batch of messages continues every message's chain.
-    pub fn merge(&mut self, other: &Lineage) {
+    pub(crate) fn merge(&mut self, other: &Lineage) {
         for (function, &count) in &other.invocations {
             let mine = self.invocations.entry(function.clone()).or_default();
             *mine = (*mine).max(count);

@@ -180,13 +180,13 @@ impl fmt::Debug for TranscriptView<'_> {
 }
 
 impl Transcript {
-    pub fn push(&mut self, entry: Entry) {
+    pub(crate) fn push(&mut self, entry: Entry) {
         self.entries.push(entry);
     }
 
     /// Renders every entry in the order it happened on the virtual clock (entries that happen at
     /// the same moment keep the order they were recorded in).
-    pub fn render(&self, logs: &LogStore, view: &TranscriptView) -> String {
+    pub(crate) fn render(&self, logs: &LogStore, view: &TranscriptView) -> String {
         let mut order: Vec<&Entry> = self.entries.iter().collect();
         order.sort_by_key(|e| e.at());
         let invocations: Vec<&Invocation> = order

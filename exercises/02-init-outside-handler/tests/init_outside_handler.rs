@@ -6,7 +6,7 @@ use assert_json_diff::assert_json_eq;
 use init_outside_handler::{
     connect_in_handler, deploy_to, Database, CONNECT_TIME, FUNCTION, QUERY_TIME,
 };
-use invoker::service::DEFAULT_RUNTIME_STARTUP;
+use invoker::DEFAULT_RUNTIME_STARTUP;
 use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -4,8 +4,8 @@
 //! your part is in `lib.rs`.
 
 use invoker::{
-    cpu, logs, service_fn, Diagnostic, FunctionCode, FunctionConfig, InvokeRequest, Lambda,
-    LambdaEvent, LogType, ServiceError,
+    gb_seconds, millis, service_fn, Diagnostic, FunctionCode, FunctionConfig, InvokeRequest,
+    Lambda, LambdaEvent, LogType, ServiceError,
 };
 use serde_json::{json, Value};
 use std::fmt;
@@ -91,7 +91,7 @@ impl Measurement {
     /// What one such call costs, in the unit Lambda prices compute in: memory in GB × billed
     /// seconds.
     pub fn gb_seconds(&self) -> f64 {
-        cpu::gb_seconds(self.memory_mb, self.billed_ms)
+        gb_seconds(self.memory_mb, self.billed_ms)
     }
 }
 
@@ -109,7 +109,7 @@ pub struct Choice {
 impl fmt::Display for Choice {
     /// A table of the measurements: one row per memory size, the chosen one marked.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let target = logs::millis(self.latency_target);
+        let target = millis(self.latency_target);
         writeln!(
             f,
             "{FUNCTION}: the slowest of {WARM_CALLS} warm calls at each memory size; target {target} ms"
@@ -130,7 +130,7 @@ impl fmt::Display for Choice {
             let line = format!(
                 "{:>5} MB  {:>9} ms  {:>5} ms  {:<13.6}  {verdict}",
                 m.memory_mb,
-                logs::millis(m.duration),
+                millis(m.duration),
                 m.billed_ms,
                 m.gb_seconds()
             );

@@ -1,9 +1,9 @@
 //! Tests for exercise 3. Each deploys `thumbnails` at 128 MB and runs your `find_cheapest_memory`
 //! over the same candidate sizes. What each size should measure is worked out here from
-//! `invoker::cpu`, the model the invoker runs on: duration = work × 1,769 MB / memory (no less
+//! `invoker::duration_at`, the model the invoker runs on: duration = work × 1,769 MB / memory (no less
 //! than the work itself), billed = duration rounded up to the millisecond.
 
-use invoker::{cpu, Lambda};
+use invoker::{duration_at, Lambda};
 use right_size_memory::{
     deploy, find_cheapest_memory, Choice, Measurement, FUNCTION, WARM_CALLS, WORK_AT_ONE_VCPU,
 };
@@ -30,7 +30,7 @@ async fn tune(target: Duration) -> (Lambda, Choice) {
 
 /// What a warm call at `memory_mb` must measure, from the invoker's CPU model.
 fn expected(memory_mb: u32) -> Measurement {
-    let duration = cpu::duration_at(WORK_AT_ONE_VCPU, memory_mb);
+    let duration = duration_at(WORK_AT_ONE_VCPU, memory_mb);
     Measurement {
         memory_mb,
         duration,

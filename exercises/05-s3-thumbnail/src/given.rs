@@ -4,11 +4,11 @@
 //! it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_decode_key, NotificationConfiguration};
 use invoker::{
     service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, Permission, Role,
     ServiceError,
 };
+use invoker::{url_decode_key, NotificationConfiguration};
 
 use crate::{make_thumbnails, notification};
 

@@ -17,7 +17,7 @@
 //!    `thumbnails/`, the rest of the key unchanged.
 //! 3. **`make_thumbnails`**, the handler. For each record of the event: the object's key (S3
 //!    sends it URL-encoded, `my cat.jpg` arrives as `my+cat.jpg`: decode it with
-//!    `invoker::s3::url_decode_key`), the photo (`lambda.s3().get_object(BUCKET, &key)`), its
+//!    `invoker::url_decode_key`), the photo (`lambda.s3().get_object(BUCKET, &key)`), its
 //!    thumbnail (`resize(&photo, THUMBNAIL_WIDTH)`), stored with
 //!    `lambda.s3().put_object(BUCKET, &thumbnail_key(&key), thumbnail).await`.
 //!
@@ -39,7 +39,7 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::LambdaFunctionConfiguration;
+use invoker::LambdaFunctionConfiguration;
 use invoker::{Diagnostic, Lambda, LambdaEvent};
 
 // ANCHOR: notification

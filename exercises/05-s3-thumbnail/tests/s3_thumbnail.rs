@@ -2,8 +2,8 @@
 //! code and your notification, uploads photos the way the app does, waits for S3's asynchronous
 //! events to be processed (`lambda.settle()`), then looks in the bucket and the transcript.
 
-use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
 use invoker::Lambda;
+use invoker::MAX_RECURSIVE_INVOCATIONS;
 use s3_thumbnail::{
     deploy, deploy_code, next_to_the_upload, photo, resize, thumbnail_key, BUCKET, FUNCTION,
     THUMBNAIL_WIDTH,

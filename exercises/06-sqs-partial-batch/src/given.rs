@@ -4,7 +4,7 @@
 //! but you don't need to change it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::sqs::SqsEvent;
-use invoker::sqs::QueueAttributes;
+use invoker::QueueAttributes;
 use invoker::{
     service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ManagedPolicy, Role,
     ServiceError,

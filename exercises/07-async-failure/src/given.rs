@@ -4,7 +4,7 @@
 //! in `lib.rs`.
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
-use invoker::clock::VirtualClock;
+use invoker::VirtualClock;
 use invoker::{
     service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest,
     InvokeResponse, Lambda, LambdaEvent, ServiceError,

@@ -62,12 +62,12 @@ pub async fn charge_order(
     payments: PaymentsApi,
     event: LambdaEvent<OrderEvent>,
 ) -> Result<Receipt, Diagnostic> {
-    let (event, ctx) = event.into_parts();
+    let event = event.payload;
     // TODO: charge `event.detail` (an `OrderPlaced`) with `payments.charge(ChargeRequest { .. })
     // .await?` and return the receipt. Choose the `idempotency_key` so that the same order is
     // never charged twice: what in the event names the order, and stays the same in a retry,
     // in a second delivery of the event, and in a second event about the same order?
-    let _ = (payments, event, ctx);
+    let _ = (payments, event);
     todo!("charge the order with an idempotency key")
 }
 // ANCHOR_END: charge_order

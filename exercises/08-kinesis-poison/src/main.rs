@@ -1,7 +1,7 @@
 //! `cargo run -p kinesis-poison -- invoke --function-name record-orders --payload
 //! '{"Records":[]}' out.json`: call the function the way `aws lambda invoke` calls a real one.
-//! See `invoker::cli`.
+//! See `invoker::cli_main`.
 
 fn main() -> std::process::ExitCode {
-    invoker::cli::main(kinesis_poison::deploy)
+    invoker::cli_main(kinesis_poison::deploy)
 }

@@ -2,7 +2,7 @@
 //! fresh database, send a burst of 100 orders at once through your `invoke_with_backoff`, then
 //! ask the database how many clients it had at once and read the throttles in the transcript.
 
-use invoker::concurrency::THROTTLE_ROUND_TRIP;
+use invoker::THROTTLE_ROUND_TRIP;
 use invoker::{ErrorCode, InvokeRequest, InvokeResponse, Lambda, ServiceError};
 use protect_the_database::{
     deploy_to, invoke_with_backoff, Database, DB_MAX_CONNECTIONS, FIRST_BACKOFF, FUNCTION,
@@ -147,10 +147,7 @@ async fn a_call_that_stays_throttled_waits_longer_each_time_then_gives_up() {
         wait = (wait * 2).min(MAX_BACKOFF);
     }
     let last_attempt = *expected.last().unwrap();
-    let expected: Vec<String> = expected
-        .iter()
-        .map(|at| invoker::clock::offset(*at))
-        .collect();
+    let expected: Vec<String> = expected.iter().map(|at| invoker::offset(*at)).collect();
     let attempts: Vec<String> = throttles(&lambda)
         .iter()
         .map(|line| line.split(' ').next().unwrap().to_owned())
@@ -207,7 +204,7 @@ async fn summary_of_the_burst() {
         saved + throttled,
         db.most_clients_at_once(),
         db.refused(),
-        invoker::clock::offset(lambda.elapsed()),
+        invoker::offset(lambda.elapsed()),
     );
     let timeline = lambda.timeline(FUNCTION, Duration::from_millis(100));
     insta::assert_snapshot!(format!("{summary}\n{timeline}"));

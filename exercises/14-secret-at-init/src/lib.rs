@@ -68,11 +68,11 @@ pub async fn check_api_key(
     api_key: Arc<String>,
     event: LambdaEvent<Request>,
 ) -> Result<Value, Diagnostic> {
-    let (request, ctx) = event.into_parts();
+    let request = event.payload;
     // TODO: answer {"authorized": true} when `request.api_key` is the key, else
     // {"authorized": false} (`serde_json::json!` builds it). No KMS call here: the key is
     // already decrypted.
-    let _ = (api_key, request, ctx);
+    let _ = (api_key, request);
     todo!("compare the request's API key with the decrypted one")
 }
 // ANCHOR_END: handler

@@ -4,5 +4,5 @@
 //! `invoker::cli`.
 
 fn main() -> std::process::ExitCode {
-    invoker::cli::main(async_waterfall::deploy)
+    invoker::cli_main(async_waterfall::deploy)
 }

@@ -19,7 +19,7 @@
 //!
 //! **2. `notify`.** Read the settings, then send one email with `lambda.ses().send_email(..)`:
 //!
-//! - from the sender, to the recipient (`invoker::ses::Email::new(from, to, subject, body)`);
+//! - from the sender, to the recipient (`invoker::Email::new(from, to, subject, body)`);
 //! - the subject is the prefix, a space, then `Order <orderId>: <status>`:
 //!   `[Bookshop] Order A-1: shipped`;
 //! - the body is `update.body()`, given.

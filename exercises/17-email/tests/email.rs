@@ -4,7 +4,7 @@
 
 use assert_json_diff::assert_json_eq;
 use email::{deploy, notifier, notifier_role, FUNCTION, PREFIX, SHOP, STAFF};
-use invoker::ses::Email;
+use invoker::Email;
 use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 

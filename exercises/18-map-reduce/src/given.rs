@@ -3,11 +3,11 @@
 //! but you don't need to change it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
     service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest, Lambda,
     LambdaEvent, ManagedPolicy, Permission, Role, ServiceError,
 };
+use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
-use invoker::clock::DEFAULT_EPOCH_SECS;
+use invoker::DEFAULT_EPOCH_SECS;
 use invoker::{
     with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
     Permission, ServiceError,

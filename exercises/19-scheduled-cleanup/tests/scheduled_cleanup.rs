@@ -3,8 +3,8 @@
 //! when.
 
 use assert_json_diff::assert_json_eq;
-use invoker::clock::rfc3339_seconds;
-use invoker::schedule::next_fire_times;
+use invoker::next_fire_times;
+use invoker::rfc3339_seconds;
 use invoker::{InvokeRequest, Lambda};
 use scheduled_cleanup::{
     deploy, deploy_with, sample_store, schedule_expression, utc, SessionStore, FUNCTION, RULE,

@@ -3,10 +3,10 @@
 //! change it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
     service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
 };
+use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use serde_json::json;
 
 use crate::{execution_role, s3_may_invoke};

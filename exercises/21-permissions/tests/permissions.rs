@@ -5,9 +5,9 @@
 //! Every attempt must be refused.
 
 use assert_json_diff::assert_json_eq;
-use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{service_fn, Diagnostic, ErrorCode, FunctionConfig, InvokeRequest, Lambda};
 use invoker::{LambdaEvent, Principal, ServiceError};
+use invoker::{LambdaFunctionConfiguration, NotificationConfiguration};
 use permissions::{deploy, execution_role, index_key, FUNCTION, INDEXES, UPLOADS};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

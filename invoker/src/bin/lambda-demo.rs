@@ -42,5 +42,5 @@ fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
 }
 
 fn main() -> std::process::ExitCode {
-    invoker::cli::main(deploy)
+    invoker::cli_main(deploy)
 }

@@ -32,8 +32,8 @@
 //! process as pending work, so [`Lambda::settle`] waits until each is processed, sent to a
 //! failure destination, or expired.
 
-pub mod queue;
-pub mod stream;
+pub(crate) mod queue;
+pub(crate) mod stream;
 
 use crate::arn::FunctionRef;
 use crate::error::ServiceError;
@@ -46,14 +46,16 @@ use crate::invoke::{InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
 use crate::trace::Lineage;
 use crate::transcript::Entry;
+pub use queue::CONCURRENT_BATCHES;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
+pub use stream::RecordCounts;
 
 /// The longest batching window a mapping accepts.
-pub const MAX_BATCHING_WINDOW: Duration = Duration::from_secs(300);
+pub(crate) const MAX_BATCHING_WINDOW: Duration = Duration::from_secs(300);
 /// The largest batch a mapping accepts (SQS FIFO queues and others have smaller limits).
-pub const MAX_BATCH_SIZE: u32 = 10_000;
+pub(crate) const MAX_BATCH_SIZE: u32 = 10_000;
 
 /// Where a stream mapping starts reading: the oldest record kept, or only new ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +69,7 @@ pub enum StartingPosition {
 /// The settings of `aws lambda create-event-source-mapping`, with Lambda's defaults.
 ///
 /// ```
-/// use invoker::event_source_mapping::{EventSourceMapping, StartingPosition};
+/// use invoker::{EventSourceMapping, StartingPosition};
 /// let mapping = EventSourceMapping::new("arn:aws:kinesis:us-east-1:123456789012:stream/clicks", "count-clicks")
 ///     .batch_size(100)
 ///     .starting_position(StartingPosition::TrimHorizon)

@@ -48,9 +48,9 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
 /// The batch size of an SQS mapping unless set.
-pub const DEFAULT_BATCH_SIZE: u32 = 10;
+pub(crate) const DEFAULT_BATCH_SIZE: u32 = 10;
 /// The largest batch allowed without a batching window.
-pub const MAX_BATCH_WITHOUT_WINDOW: u32 = 10;
+pub(crate) const MAX_BATCH_WITHOUT_WINDOW: u32 = 10;
 /// How many batches of one mapping run at once: the 5 Lambda starts an SQS mapping with.
 pub const CONCURRENT_BATCHES: usize = 5;
 

@@ -62,19 +62,19 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// The batch size of a stream mapping that does not set one.
-pub const DEFAULT_BATCH_SIZE: u32 = 100;
+pub(crate) const DEFAULT_BATCH_SIZE: u32 = 100;
 /// The most pollers per shard.
-pub const MAX_PARALLELIZATION_FACTOR: u32 = 10;
+pub(crate) const MAX_PARALLELIZATION_FACTOR: u32 = 10;
 /// The most retries a mapping may ask for (the default, −1, means no limit).
-pub const MAX_RETRY_ATTEMPTS: u32 = 10_000;
+pub(crate) const MAX_RETRY_ATTEMPTS: u32 = 10_000;
 /// The shortest `MaximumRecordAgeInSeconds`.
-pub const MIN_RECORD_AGE: Duration = Duration::from_secs(60);
+pub(crate) const MIN_RECORD_AGE: Duration = Duration::from_secs(60);
 /// The longest `MaximumRecordAgeInSeconds`: a week.
-pub const MAX_RECORD_AGE: Duration = Duration::from_secs(604_800);
+pub(crate) const MAX_RECORD_AGE: Duration = Duration::from_secs(604_800);
 /// The invoker's wait before the first retry of a failed batch (AWS does not document it).
-pub const FIRST_RETRY_DELAY: Duration = Duration::from_secs(1);
+pub(crate) const FIRST_RETRY_DELAY: Duration = Duration::from_secs(1);
 /// The invoker's longest wait between two retries of a failed batch.
-pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+pub(crate) const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 
 /// What became of the records a stream mapping had to process. Every record the mapping reads is
 /// counted exactly once in one of these.

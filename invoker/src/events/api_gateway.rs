@@ -33,7 +33,7 @@ const SOURCE_IP: &str = "192.0.2.1";
 /// An HTTP request as a client sends it to an API: method, path, query string, headers and body.
 ///
 /// ```
-/// use invoker::events::api_gateway::HttpRequest;
+/// use invoker::HttpRequest;
 /// let request = HttpRequest::get("/hello").query("name", "Grace Hopper");
 /// assert_eq!(request.request_line(), "GET /hello?name=Grace%20Hopper");
 /// let event = request.into_event();
@@ -130,7 +130,7 @@ impl HttpRequest {
 
     /// The event a REST API (payload format 1.0) sends for this request, as if a route with
     /// exactly this path received it on a `prod` stage: what a test needs to invoke an HTTP
-    /// function directly. [`crate::api_gateway`] builds the same shape with the real route, ids
+    /// function directly. `crate::api_gateway` builds the same shape with the real route, ids
     /// and time.
     pub fn into_event(self) -> Value {
         let arrival = Arrival {

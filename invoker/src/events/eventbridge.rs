@@ -14,18 +14,7 @@ use std::time::SystemTime;
 
 /// The Scheduled Event that the rule `rule_arn` (`arn:aws:events:<region>:<account>:rule/<name>`)
 /// sends for the minute `time`, with event id `id`.
-///
-/// ```
-/// use invoker::events::eventbridge::scheduled_event;
-/// use std::time::{Duration, SystemTime};
-/// let rule = "arn:aws:events:us-east-1:123456789012:rule/nightly";
-/// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600);
-/// let event = scheduled_event(rule, at, "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa");
-/// assert_eq!(event["detail-type"], "Scheduled Event");
-/// assert_eq!(event["time"], "2025-01-01T00:00:00Z");
-/// assert_eq!(event["account"], "123456789012");
-/// ```
-pub fn scheduled_event(rule_arn: &str, time: SystemTime, id: &str) -> Value {
+pub(crate) fn scheduled_event(rule_arn: &str, time: SystemTime, id: &str) -> Value {
     // arn:aws:events:<region>:<account>:rule/<name>
     let mut parts = rule_arn.splitn(6, ':').skip(3);
     let (region, account) = (parts.next(), parts.next());
@@ -46,6 +35,7 @@ pub fn scheduled_event(rule_arn: &str, time: SystemTime, id: &str) -> Value {
 mod tests {
     use super::*;
     use aws_lambda_events::eventbridge::EventBridgeEvent;
+    use std::time::Duration;
 
     #[test]
     fn deserializes_as_the_real_event_type() {
@@ -57,5 +47,15 @@ mod tests {
         assert_eq!(typed.region.as_deref(), Some("eu-west-1"));
         assert_eq!(typed.resources, Some(vec![rule.to_owned()]));
         assert_eq!(typed.time.map(|t| t.timestamp()), Some(0));
+    }
+
+    #[test]
+    fn names_the_rule_its_account_and_the_minute() {
+        let rule = "arn:aws:events:us-east-1:123456789012:rule/nightly";
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600);
+        let event = scheduled_event(rule, at, "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa");
+        assert_eq!(event["detail-type"], "Scheduled Event");
+        assert_eq!(event["time"], "2025-01-01T00:00:00Z");
+        assert_eq!(event["account"], "123456789012");
     }
 }

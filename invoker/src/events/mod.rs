@@ -6,5 +6,5 @@
 //! event structs Rust functions use on real Lambda) works unchanged; the tests prove each shape by
 //! deserializing it into those types.
 
-pub mod api_gateway;
-pub mod eventbridge;
+pub(crate) mod api_gateway;
+pub(crate) mod eventbridge;

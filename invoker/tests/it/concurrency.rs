@@ -1,7 +1,7 @@
 //! The account's concurrency limit, and throttling of synchronous calls and asynchronous events.
 
 use crate::kit::event;
-use invoker::concurrency::THROTTLE_ROUND_TRIP;
+use invoker::THROTTLE_ROUND_TRIP;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig,
     InvokeRequest, Lambda, LambdaEvent, ThrottleReason,

@@ -4,11 +4,11 @@
 
 use crate::kit::{capturing, reader, Events};
 use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
-use invoker::dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionConfig, InvokeRequest, Lambda,
     LambdaEvent, ManagedPolicy, Role, ServiceError, StartingPosition,
 };
+use invoker::{SortKeyCondition, MAX_ITEM_BYTES};
 use serde_json::{json, Value};
 
 /// A service with the table `visits`: partition key `user`, sort key `day`.

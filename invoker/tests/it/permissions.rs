@@ -4,13 +4,13 @@
 //! service, a function invoking another, the polling of an event source mapping, and the logs.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::event_source_mapping::{EventSourceMapping, StartingPosition};
-use invoker::s3::{LambdaFunctionConfiguration, NotificationConfiguration};
-use invoker::ses::Email;
+use invoker::Email;
 use invoker::{
     service_fn, with_init, Diagnostic, Error, ErrorCode, FunctionConfig, InvokeRequest, Lambda,
 };
+use invoker::{EventSourceMapping, StartingPosition};
 use invoker::{InitContext, LambdaEvent, ManagedPolicy, Permission, Principal, Role, ServiceError};
+use invoker::{LambdaFunctionConfiguration, NotificationConfiguration};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;

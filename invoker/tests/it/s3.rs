@@ -3,13 +3,13 @@
 
 use crate::kit::{capturing, records_in, Events};
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{
-    url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
-};
-use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
+use invoker::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig, Lambda,
     LambdaEvent, Permission, Role,
+};
+use invoker::{
+    url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
 };
 use serde_json::Value;
 
@@ -82,7 +82,7 @@ async fn a_new_object_invokes_the_function_asynchronously_with_an_s3_event() {
         .unwrap();
     assert_eq!(
         e_tag,
-        format!("\"{}\"", invoker::ids::md5_hex(b"meow")),
+        format!("\"{}\"", invoker::md5_hex(b"meow")),
         "the ETag of a simple object is the MD5 of its content, quoted"
     );
     assert!(
@@ -107,7 +107,7 @@ async fn a_new_object_invokes_the_function_asynchronously_with_an_s3_event() {
     assert_eq!(object.size, Some(4));
     assert_eq!(
         object.e_tag.as_deref(),
-        Some(invoker::ids::md5_hex(b"meow").as_str())
+        Some(invoker::md5_hex(b"meow").as_str())
     );
     assert!(object.sequencer.is_some());
     insta::assert_json_snapshot!("s3_event", event);

@@ -2,8 +2,8 @@
 //! virtual clock.
 
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
-use invoker::clock::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
-use invoker::schedule::next_fire_times;
+use invoker::next_fire_times;
+use invoker::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::{service_fn, Error, ErrorCode, FunctionConfig, Lambda, LambdaEvent, Permission};
 use serde_json::Value;
 use std::fmt::Write;

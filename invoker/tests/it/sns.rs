@@ -3,7 +3,7 @@
 
 use crate::kit::{capturing, failing, Events};
 use invoker::aws_lambda_events::sns::SnsEvent;
-use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
+use invoker::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig, Lambda,
     LambdaEvent, Permission, Role,

@@ -3,9 +3,9 @@
 
 use crate::kit::{self, capturing, Events};
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use invoker::event_source_mapping::queue::CONCURRENT_BATCHES;
-use invoker::sqs::QueueAttributes;
-use invoker::trace::MAX_RECURSIVE_INVOCATIONS;
+use invoker::QueueAttributes;
+use invoker::CONCURRENT_BATCHES;
+use invoker::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionConfig, Lambda, LambdaEvent,
     ManagedPolicy, StartingPosition,
@@ -497,7 +497,7 @@ async fn the_event_has_the_shape_of_an_sqs_event() {
     );
     assert_eq!(
         record.md5_of_body.as_deref(),
-        Some(invoker::ids::md5_hex(br#"{"order":7}"#).as_str())
+        Some(invoker::md5_hex(br#"{"order":7}"#).as_str())
     );
     insta::assert_json_snapshot!(event);
 }

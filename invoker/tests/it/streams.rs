@@ -5,7 +5,7 @@
 use crate::kit::{capturing, reader, records_in, Events};
 use invoker::aws_lambda_events::dynamodb::Event as DynamoDbEvent;
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
-use invoker::event_source_mapping::stream::RecordCounts;
+use invoker::RecordCounts;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig, Lambda,
     LambdaEvent, ManagedPolicy, Role, StartingPosition,

@@ -9,7 +9,7 @@ mod given;
 pub use given::*;
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_decode_key, LambdaFunctionConfiguration};
+use invoker::{url_decode_key, LambdaFunctionConfiguration};
 use invoker::{Diagnostic, Lambda, LambdaEvent};
 
 // ANCHOR: notification

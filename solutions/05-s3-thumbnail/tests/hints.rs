@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_decode_key, LambdaFunctionConfiguration};
+use invoker::{url_decode_key, LambdaFunctionConfiguration};
 use invoker::{Diagnostic, Lambda, LambdaEvent};
 use s3_thumbnail::*;
 

@@ -8,7 +8,7 @@
 mod given;
 pub use given::*;
 
-use invoker::ses::Email;
+use invoker::Email;
 use invoker::{Context, Diagnostic, Lambda};
 use serde_json::{json, Value};
 

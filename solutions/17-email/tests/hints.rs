@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use email::*;
-use invoker::ses::Email;
+use invoker::Email;
 use invoker::{Context, Diagnostic, Lambda};
 use serde_json::{json, Value};
 

@@ -8,7 +8,7 @@
 mod given;
 pub use given::*;
 
-use invoker::dynamodb::SortKeyCondition;
+use invoker::SortKeyCondition;
 use invoker::{ErrorCode, Lambda, ServiceError};
 use serde_json::{json, Value};
 

@@ -4,7 +4,7 @@
 //! hint's code is not in it: so no hint can suggest code that does not compile.
 #![allow(dead_code)]
 
-use invoker::dynamodb::SortKeyCondition;
+use invoker::SortKeyCondition;
 use invoker::{ErrorCode, Lambda, ServiceError};
 use map_reduce::*;
 use serde_json::json;

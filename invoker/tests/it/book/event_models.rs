@@ -3,7 +3,7 @@
 
 use invoker::aws_lambda_events::kinesis::KinesisEvent;
 use invoker::aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
-use invoker::sqs::QueueAttributes;
+use invoker::QueueAttributes;
 use invoker::{
     service_fn, Diagnostic, EventSourceMapping, FunctionConfig, InvocationType, InvokeRequest,
     Lambda, LambdaEvent, ManagedPolicy, Role, StartingPosition,

@@ -149,7 +149,7 @@ fn memory_table(lambda: &Lambda, sizes: &[u32]) -> String {
         out.push_str(&format!(
             "{:<8}  {:>5.2}  {:>9.0} ms  {:>5}  {:>4}  {:>6} ms  {:.4}\n",
             format!("{mb} MB"),
-            invoker::cpu::vcpus(*mb),
+            invoker::vcpus(*mb),
             usage.max_duration.as_secs_f64() * 1000.0,
             usage.invocations,
             usage.cold_starts,

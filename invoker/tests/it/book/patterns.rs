@@ -1,8 +1,8 @@
 //! The worked examples of chapter 8, "Patterns": the chapter
 //! (`book/src/patterns.md`) includes their code and their transcripts.
 
-use invoker::clock::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
-use invoker::schedule::next_fire_times;
+use invoker::next_fire_times;
+use invoker::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::{
     service_fn, Diagnostic, EventInvokeConfig, FunctionConfig, InvocationType, InvokeRequest,
     Lambda, LambdaEvent,

@@ -2,11 +2,11 @@
 //! do": the chapter (`book/src/permissions.md`) includes their code and their transcripts.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::s3::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
     service_fn, Diagnostic, EventSourceMapping, FunctionConfig, InvocationType, InvokeRequest,
     Lambda, LambdaEvent, ManagedPolicy, Permission, Principal, Role, ServiceError,
 };
+use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use serde_json::Value;
 
 /// A function that does nothing: in these examples only its permissions matter.
