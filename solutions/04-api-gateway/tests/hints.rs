@@ -7,8 +7,8 @@
 use api_gateway::*;
 use invoker::aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use invoker::aws_lambda_events::encodings::Body;
-use invoker::aws_lambda_events::http::header::{ALLOW, CONTENT_TYPE};
-use invoker::aws_lambda_events::http::HeaderValue;
+use invoker::aws_lambda_events::http::header::CONTENT_TYPE;
+use invoker::aws_lambda_events::http::{header::ALLOW, HeaderValue};
 use invoker::{Diagnostic, LambdaEvent};
 use serde_json::json;
 
