@@ -118,12 +118,7 @@ impl Kinesis<'_> {
         // 56-digit sequence numbers, as on AWS: "49", the stream's creation time, the shard,
         // then the record's position in the shard.
         let shards = (0..shard_count)
-            .map(|i| {
-                Shard::new(
-                    format!("shardId-{i:012}"),
-                    format!("49{created:014}{i:020}"),
-                )
-            })
+            .map(|i| Shard::new(shard_id(i as usize), format!("49{created:014}{i:020}")))
             .collect();
         state.kinesis.insert(
             name.to_owned(),
@@ -194,15 +189,14 @@ impl Kinesis<'_> {
             .ok_or_else(|| self.not_found(stream))?;
         // Counted while the lock is held: no reader can finish the record before it is counted.
         self.lambda.work_started(readers);
-        let shard_id = format!("shardId-{shard:012}");
-        state.transcript.push(Entry::Api {
+        let answer = (shard_id(shard), record.sequence_number.clone());
+        state.transcript.push(Entry::PutRecord {
             at,
-            text: format!(
-                "kinesis:PutRecord {name} (partition key {partition_key}): {shard_id}, sequence number {}",
-                record.sequence_number
-            ),
+            stream: name,
+            shard,
+            record,
         });
-        Ok((shard_id, record.sequence_number.clone()))
+        Ok(answer)
     }
 
     /// The shards of a stream and their hash key ranges, like `aws kinesis list-shards`.
@@ -249,6 +243,11 @@ impl Kinesis<'_> {
             ),
         )
     }
+}
+
+/// `shardId-000000000001`: the id of the stream's shard at position `shard`.
+pub(crate) fn shard_id(shard: usize) -> String {
+    format!("shardId-{shard:012}")
 }
 
 /// A Kinesis error: Kinesis answers every client error with HTTP 400.

@@ -18,6 +18,7 @@ use crate::service::State;
 use md5::{Digest, Md5};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -92,8 +93,12 @@ impl Shard {
 
     /// Appends a record, gives it the next sequence number and wakes the readers.
     pub(crate) fn append(&mut self, partition_key: String, body: RecordBody) -> Arc<Record> {
+        // Written into a string of the right size: a busy producer appends many records.
+        let mut sequence_number = String::with_capacity(self.sequence_prefix.len() + 20);
+        sequence_number.push_str(&self.sequence_prefix);
+        let _ = write!(sequence_number, "{:020}", self.records.len() + 1);
         let record = Arc::new(Record {
-            sequence_number: format!("{}{:020}", self.sequence_prefix, self.records.len() + 1),
+            sequence_number,
             partition_key,
             arrived: Instant::now(),
             body,

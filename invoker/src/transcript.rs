@@ -16,8 +16,10 @@
 
 use crate::clock;
 use crate::error::ServiceError;
+use crate::kinesis;
 use crate::logs::{LogEvent, LogSource, LogStore};
 use crate::service::Lambda;
+use crate::shard::Record;
 use serde_json::Value;
 use std::fmt::{self, Write};
 use std::ops::Range;
@@ -46,6 +48,16 @@ pub(crate) enum Entry {
         log_stream: String,
         position: usize,
         text: String,
+    },
+    /// A record put into a Kinesis stream. Producers put records by the thousand, so the line
+    /// is written only when the transcript is rendered, from the record itself: putting one
+    /// formats nothing.
+    PutRecord {
+        at: Duration,
+        stream: String,
+        /// The shard's position in the stream.
+        shard: usize,
+        record: Arc<Record>,
     },
     Refused {
         at: Duration,
@@ -83,6 +95,7 @@ impl Entry {
         match self {
             Entry::Api { at, .. }
             | Entry::Call { at, .. }
+            | Entry::PutRecord { at, .. }
             | Entry::Refused { at, .. }
             | Entry::Expired { at, .. } => *at,
             Entry::Invoked(invocation) => invocation.at,
@@ -238,6 +251,21 @@ fn render_line(out: &mut String, entry: &Entry) {
             at, caller, text, ..
         } => {
             let _ = writeln!(out, "{} {caller}: {text}", clock::offset(*at));
+        }
+        Entry::PutRecord {
+            at,
+            stream,
+            shard,
+            record,
+        } => {
+            let _ = writeln!(
+                out,
+                "{} kinesis:PutRecord {stream} (partition key {}): {}, sequence number {}",
+                clock::offset(*at),
+                record.partition_key,
+                kinesis::shard_id(*shard),
+                record.sequence_number
+            );
         }
         Entry::Refused { at, target, error } => {
             let reason = error
