@@ -42,7 +42,7 @@ use crate::arn::{FunctionRef, LATEST};
 use crate::clock;
 use crate::concurrency::throttle_backoff;
 use crate::error::{ErrorCode, ServiceError};
-use crate::execution::Run;
+use crate::execution::{Event, Run};
 use crate::function::Diagnostic;
 use crate::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse};
 use crate::service::Lambda;
@@ -399,7 +399,7 @@ impl Lambda {
                 request: &queued.request,
                 target: &queued.target,
                 version: &version,
-                event: queued.event.clone(),
+                event: Event::Ready(queued.event.clone()),
                 request_id: queued.request_id.clone(),
                 kind: format!("Event, attempt {}", attempts + 1),
                 lineage: queued.chain.then(&queued.target.name),

@@ -145,8 +145,10 @@ impl Lambda {
                     identity: Arc::clone(&env.identity),
                 };
                 let teardown_log = logger.clone();
+                let handler = Arc::clone(handler);
+                let served = async move { handler(event.into_value(), context).await };
                 let call = self.inner.sandbox.run(
-                    trace::within(caller, thawed.thawed_while(handler(event, context))),
+                    trace::within(caller, thawed.thawed_while(served)),
                     move |fault| teardown_log.runtime_error(teardown_failed(&fault)),
                 );
                 let result = tokio::time::timeout_at(deadline, call).await;
@@ -575,13 +577,34 @@ pub(crate) struct Run<'a> {
     pub request: &'a InvokeRequest,
     pub target: &'a FunctionRef,
     pub version: &'a str,
-    pub event: Value,
+    pub event: Event,
     /// The request id: new for a synchronous call, the event's own for every async attempt.
     pub request_id: String,
     /// `RequestResponse`, or `Event, attempt 2`: how the transcript names the run.
     pub kind: String,
     /// The request chain inside this invocation, its own function counted (see [`trace`]).
     pub lineage: Lineage,
+}
+
+/// The event a run hands its handler.
+pub(crate) enum Event {
+    /// Made already: a caller's payload, parsed before anything ran to check that it is JSON.
+    Ready(Value),
+    /// Made in the sandbox, just before the handler gets it: a batch of stream records, a tree
+    /// of thousands of small allocations that the handler frees there when it is done. Made on
+    /// the thread that frees it, it reuses the memory the last batch freed; made on the
+    /// service's thread, every allocation would take the allocator's slow path on both threads
+    /// (memory freed on one thread is not handed back to another cheaply).
+    Deferred(Box<dyn FnOnce() -> Value + Send>),
+}
+
+impl Event {
+    fn into_value(self) -> Value {
+        match self {
+            Event::Ready(event) => event,
+            Event::Deferred(make) => make(),
+        }
+    }
 }
 
 /// What [`Lambda::acquire`] hands an invocation.

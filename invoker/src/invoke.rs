@@ -21,8 +21,7 @@
 use crate::arn::{FunctionRef, LATEST};
 use crate::context::{ClientContext, CognitoIdentity};
 use crate::error::ServiceError;
-use crate::execution::Run;
-use crate::function::Diagnostic;
+use crate::execution::{Event, Run};
 use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::trace;
@@ -267,7 +266,7 @@ impl Lambda {
                     request,
                     target: &target,
                     version: &version,
-                    event,
+                    event: Event::Ready(event),
                     request_id,
                     kind: InvocationType::RequestResponse.as_str().to_owned(),
                     lineage: chain.then(&target.name),

@@ -37,7 +37,7 @@ pub(crate) mod stream;
 
 use crate::arn::FunctionRef;
 use crate::error::ServiceError;
-use crate::execution::Run;
+use crate::execution::{Event, Run};
 use crate::function::Diagnostic;
 #[cfg(doc)]
 use crate::iam::ManagedPolicy;
@@ -280,7 +280,7 @@ impl Lambda {
     pub(crate) async fn invoke_batch(
         &self,
         mapping: &Mapping,
-        event: Value,
+        event: Event,
         label: String,
         chain: Lineage,
     ) -> BatchOutcome {

@@ -37,6 +37,7 @@
 
 use super::{reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
 use crate::error::ServiceError;
+use crate::execution::Event;
 use crate::service::Lambda;
 use crate::sqs::{queue_name, Received, SENDER_ID};
 use crate::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
@@ -192,7 +193,7 @@ impl Poller {
         }
         let queue = &self.mapping.settings.event_source_arn;
         let label = format!("SQS {}, {}", queue_name(queue), messages(batch.len()));
-        let event = self.event(&batch);
+        let event = Event::Ready(self.event(&batch));
         let outcome = self
             .lambda
             .invoke_batch(&self.mapping, event, label, chain)

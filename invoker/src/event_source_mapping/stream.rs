@@ -48,6 +48,7 @@ use crate::clock;
 use crate::concurrency::throttle_backoff;
 use crate::dynamodb;
 use crate::error::ServiceError;
+use crate::execution::Event;
 use crate::invoke::InvokeResponse;
 use crate::kinesis;
 use crate::service::Lambda;
@@ -315,7 +316,7 @@ impl Lane {
             let arrived = arrivals.notified();
             self.read();
             if self.buffer.len() >= self.batch_size() {
-                return std::mem::take(&mut self.buffer);
+                return self.take_buffer();
             }
             if self.buffer.is_empty() {
                 arrived.await;
@@ -325,13 +326,20 @@ impl Lane {
                 Instant::now() + self.mapping.settings.maximum_batching_window
             });
             if Instant::now() >= closes {
-                return std::mem::take(&mut self.buffer);
+                return self.take_buffer();
             }
             tokio::select! {
                 _ = arrived => {}
                 _ = tokio::time::sleep_until(closes) => {}
             }
         }
+    }
+
+    /// The records read so far, as a batch. The buffer starts again with room for a whole batch,
+    /// so that reading the next one does not grow it step by step.
+    fn take_buffer(&mut self) -> Vec<Arc<Record>> {
+        let room = Vec::with_capacity(self.batch_size());
+        std::mem::replace(&mut self.buffer, room)
     }
 
     /// Moves this lane's next records from the shard into the buffer, up to a batch.
@@ -487,41 +495,52 @@ impl Lane {
         }
     }
 
-    /// The event of a batch: `{"Records": [...]}` in the source's shape.
-    fn event(&self, batch: &[Arc<Record>]) -> Value {
-        let scope = &self.lambda.inner.scope;
-        let clock = &self.lambda.inner.clock;
-        let stream_arn = &self.mapping.settings.event_source_arn;
+    /// The event of a batch: `{"Records": [...]}` in the source's shape. It is made in the
+    /// sandbox, where the handler frees it (see [`Event::Deferred`]), from what is taken here.
+    fn event(&self, batch: &[Arc<Record>]) -> Event {
+        let scope = self.lambda.inner.scope.clone();
+        let clock = self.lambda.inner.clock;
+        let stream_arn = self.mapping.settings.event_source_arn.clone();
+        let shard_id = self.shard_id.clone();
         let role_arn = self
             .lambda
             .get_function_configuration(&self.mapping.settings.function_name)
             .map(|config| config.role.arn(&scope.account_id))
             .unwrap_or_default();
-        let records: Vec<Value> = batch
-            .iter()
-            .map(|record| match &record.body {
-                RecordBody::Kinesis { data } => kinesis::event_record(
-                    scope,
-                    clock,
-                    stream_arn,
-                    &self.shard_id,
-                    record,
-                    data,
-                    &role_arn,
-                ),
-                RecordBody::DynamoDb {
-                    event_id,
-                    event_name,
-                    change,
-                } => dynamodb::event_record(
-                    scope, clock, stream_arn, record, event_id, event_name, change,
-                ),
-            })
-            .collect();
-        // (Not `json!`, which would copy the records once more.)
-        let mut event = serde_json::Map::new();
-        event.insert("Records".into(), Value::Array(records));
-        Value::Object(event)
+        let batch = batch.to_vec();
+        Event::Deferred(Box::new(move || {
+            let records: Vec<Value> = batch
+                .iter()
+                .map(|record| match &record.body {
+                    RecordBody::Kinesis { data } => kinesis::event_record(
+                        &scope,
+                        &clock,
+                        &stream_arn,
+                        &shard_id,
+                        record,
+                        data,
+                        &role_arn,
+                    ),
+                    RecordBody::DynamoDb {
+                        event_id,
+                        event_name,
+                        change,
+                    } => dynamodb::event_record(
+                        &scope,
+                        &clock,
+                        &stream_arn,
+                        record,
+                        event_id,
+                        event_name,
+                        change,
+                    ),
+                })
+                .collect();
+            // (Not `json!`, which would copy the records once more.)
+            let mut event = serde_json::Map::new();
+            event.insert("Records".into(), Value::Array(records));
+            Value::Object(event)
+        }))
     }
 
     /// Removes from the front of the batch the records that are gone (past the stream's
