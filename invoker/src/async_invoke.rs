@@ -336,6 +336,9 @@ impl Lambda {
             chain,
         };
         let lambda = self.clone();
+        // The task of a queued event lives as long as its retries: it is kept small (its
+        // invocation and any publication to a topic are boxed), since tokio copies it into place
+        // when it is spawned, for each of the many events queued at once.
         tokio::spawn(async move {
             let _done = InFlight(lambda.clone());
             lambda.deliver(queued).await;
@@ -564,11 +567,17 @@ impl Lambda {
                 .sqs()
                 .send_message(destination, record.to_string(), BTreeMap::new())
                 .is_ok(),
-            Ok(DestinationKind::Topic) => self
-                .sns()
-                .publish_with_attributes(destination, record.to_string(), None, BTreeMap::new())
-                .await
-                .is_ok(),
+            // Boxed, here and for a dead-letter topic: publishing fans out to the topic's
+            // subscribers, and that large future would otherwise be part of every queued
+            // event's task (see `enqueue`), though few events ever go to a topic.
+            Ok(DestinationKind::Topic) => Box::pin(self.sns().publish_with_attributes(
+                destination,
+                record.to_string(),
+                None,
+                BTreeMap::new(),
+            ))
+            .await
+            .is_ok(),
             Ok(DestinationKind::Function) => {
                 let request = InvokeRequest::new(destination)
                     .invocation_type(InvocationType::Event)
@@ -604,11 +613,12 @@ impl Lambda {
         ]);
         let body = queued.event.to_string();
         let delivered = match destination_kind(dlq) {
-            Ok(DestinationKind::Topic) => self
-                .sns()
-                .publish_with_attributes(dlq, body, None, attributes)
-                .await
-                .is_ok(),
+            Ok(DestinationKind::Topic) => Box::pin(
+                self.sns()
+                    .publish_with_attributes(dlq, body, None, attributes),
+            )
+            .await
+            .is_ok(),
             _ => self.sqs().send_message(dlq, body, attributes).is_ok(),
         };
         delivered.then(|| dlq.to_owned())
