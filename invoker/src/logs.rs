@@ -195,6 +195,14 @@ struct Millis(Duration);
 
 impl fmt::Display for Millis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Virtual durations are nearly always whole hundredths of a millisecond (0.00 ms for a
+        // handler that does not wait): those are written with integers, which is exactly what
+        // rounding the float gives and much quicker than formatting a float. Any other duration
+        // is rounded as a float, as before.
+        let micros = self.0.as_micros();
+        if self.0.subsec_nanos().is_multiple_of(10_000) {
+            return write!(f, "{}.{:02}", micros / 1000, micros % 1000 / 10);
+        }
         write!(f, "{:.2}", self.0.as_secs_f64() * 1000.0)
     }
 }
@@ -221,6 +229,23 @@ mod tests {
             "REPORT RequestId: id\tDuration: 3.01 ms\tBilled Duration: 114 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\tInit Duration: 110.10 ms\t"
         );
         assert!(!report(3_010, None).line().contains("Init Duration"));
+    }
+
+    #[test]
+    fn milliseconds_have_two_decimals_whether_exact_or_rounded() {
+        let shown = |nanos: u64| millis(Duration::from_nanos(nanos));
+        assert_eq!(shown(0), "0.00");
+        assert_eq!(shown(3_010_000), "3.01");
+        assert_eq!(shown(12_345_670_000), "12345.67");
+        // Not whole hundredths: rounded as the float rounds.
+        assert_eq!(shown(1_234_567), "1.23");
+        assert_eq!(shown(1_235_001), "1.24");
+        // Where the integers are used, they agree with the float: up to 2 s, then here and there
+        // up to three hours.
+        let hundredths = (0..200_000u64).chain((0..100).map(|k| k * 12_345_679));
+        for d in hundredths.map(|h| Duration::from_micros(h * 10)) {
+            assert_eq!(millis(d), format!("{:.2}", d.as_secs_f64() * 1000.0));
+        }
     }
 
     #[test]
