@@ -38,6 +38,12 @@ impl VirtualClock {
         Instant::now().duration_since(self.started)
     }
 
+    /// How much virtual time had passed since the clock started, at the instant `at`: what
+    /// [`elapsed`](Self::elapsed) said then, for code that has read the clock already.
+    pub fn elapsed_at(&self, at: Instant) -> Duration {
+        at.duration_since(self.started)
+    }
+
     /// The virtual wall-clock time now.
     pub fn now(&self) -> SystemTime {
         self.epoch + self.elapsed()

@@ -74,10 +74,13 @@ impl Lambda {
             kind,
             lineage,
         } = run;
-        let at = self.inner.clock.elapsed();
+        // Virtual time moves only while this task awaits, so the clock is read once for each
+        // stretch between two awaits (under tokio's test clock, every read takes a lock).
+        let arrived = Instant::now();
+        let at = self.inner.clock.elapsed_at(arrived);
         // Counted as busy until this invocation ends, however it ends; a throttle drops it.
         let claimed = Busy::claim(self, &target.name)
-            .and_then(|busy| Ok((busy, self.acquire(&target.name, version)?)));
+            .and_then(|busy| Ok((busy, self.acquire(&target.name, version, arrived)?)));
         let (_busy, acquired) = match claimed {
             Ok(claimed) => claimed,
             Err(throttled) => {
@@ -93,9 +96,9 @@ impl Lambda {
         let config = &code.config;
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let first_line = self.inner.logs.lock().stream(&group, &stream).len();
-        let platform_log = |message: String| {
+        let platform_log = |at: Instant, message: String| {
             let event = LogEvent {
-                timestamp: self.inner.clock.now(),
+                timestamp: self.inner.clock.wall_time(at),
                 message,
                 source: LogSource::System,
             };
@@ -111,10 +114,13 @@ impl Lambda {
             false => (None, None),
         };
 
-        // Invoke.
-        platform_log(logs::start_line(&request_id, version));
-        let started = Instant::now();
-        let started_at = self.elapsed();
+        // Invoke. Only the Init phase, on a cold start, has let time move since it arrived.
+        let started = match cold {
+            true => Instant::now(),
+            false => arrived,
+        };
+        platform_log(started, logs::start_line(&request_id, version));
+        let started_at = self.inner.clock.elapsed_at(started);
         let deadline = started + config.timeout();
         let logger = Logger {
             logs: self.inner.logs.clone(),
@@ -157,7 +163,8 @@ impl Lambda {
             }
             (None, None) => unreachable!("an environment without a handler has failed its init"),
         };
-        let duration = Instant::now().duration_since(started);
+        let ended = Instant::now();
+        let duration = ended.duration_since(started);
         let status = match &outcome {
             Outcome::TimedOut(_) => Some("timeout"),
             Outcome::Crashed(_) => Some("error"),
@@ -171,7 +178,7 @@ impl Lambda {
                 logger.runtime_error(teardown_failed(&fault));
             }
         }
-        platform_log(logs::end_line(&request_id));
+        platform_log(ended, logs::end_line(&request_id));
         let report = Report {
             request_id: &request_id,
             duration,
@@ -180,7 +187,7 @@ impl Lambda {
             max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_size),
             status,
         };
-        platform_log(report.line());
+        platform_log(ended, report.line());
         let billed_ms = report.billed_ms();
         let gb_seconds = cpu::gb_seconds(config.memory_size, billed_ms);
         let cost = self.inner.show_cost.then(|| {
@@ -189,12 +196,12 @@ impl Lambda {
                 f64::from(config.memory_size) / 1024.0
             )
         });
+        let finished = self.inner.clock.elapsed_at(ended);
         {
-            let now = self.elapsed();
             let mut state = self.state();
-            state.timeline.busy(env.history, started_at, now);
+            state.timeline.busy(env.history, started_at, finished);
             if status.is_some() {
-                state.timeline.ended(env.history, now);
+                state.timeline.ended(env.history, finished);
             }
             // Looked up before inserting, as in `Busy::claim`: no copy of the name per call.
             if !state.usage.contains_key(config.name.as_str()) {
@@ -231,7 +238,7 @@ impl Lambda {
             // The pool is gone if the version was deleted or $LATEST updated meanwhile: then the
             // environment is not reused.
             if let Some(pool) = pool {
-                pool.release(env, Instant::now());
+                pool.release(env, ended);
             }
         }
         let log_lines = first_line..self.inner.logs.lock().stream(&group, &stream).len();
@@ -239,7 +246,7 @@ impl Lambda {
             .then(|| self.log_tail(&group, &stream, log_lines.clone()));
         self.state().transcript.push(Entry::Invoked(Invocation {
             at,
-            finished: self.inner.clock.elapsed(),
+            finished,
             target: describe_target(request),
             executed_version: target
                 .qualifier
@@ -331,8 +338,13 @@ impl Lambda {
     /// invocation needs from the function, in one short critical section. A new environment is
     /// refused (throttled) when the function has already created its scaling rate's worth in
     /// the last 10 seconds.
-    fn acquire(&self, function_name: &str, version: &str) -> Result<Acquired, ServiceError> {
-        let now = Instant::now();
+    fn acquire(
+        &self,
+        function_name: &str,
+        version: &str,
+        now: Instant,
+    ) -> Result<Acquired, ServiceError> {
+        let elapsed = self.inner.clock.elapsed_at(now);
         let mut state = self.state();
         let state = &mut *state;
         let function = state
@@ -354,7 +366,7 @@ impl Lambda {
             .get_mut(version)
             .expect("inserted just above");
         for expired in pool.expire_idle(now, self.inner.idle_timeout) {
-            let at = self.inner.clock.elapsed() - now.duration_since(expired.at);
+            let at = elapsed - now.duration_since(expired.at);
             state.timeline.ended(expired.history, at);
             state.transcript.push(Entry::Expired {
                 at,
@@ -367,7 +379,7 @@ impl Lambda {
         let (env, cold) = match pool.take_warm() {
             Some(env) => (env, false),
             None => {
-                if !function.scaling.allow_new_environment(self.elapsed()) {
+                if !function.scaling.allow_new_environment(elapsed) {
                     return Err(ServiceError::too_many_requests(
                         ThrottleReason::ConcurrentInvocationLimitExceeded,
                     ));
