@@ -56,6 +56,7 @@ use crate::shard::{hash_key, Record, RecordBody, StreamKind};
 use crate::trace::Lineage;
 use crate::transcript::{count, Entry};
 use serde_json::{json, Value};
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
@@ -509,18 +510,16 @@ impl Lane {
             .unwrap_or_default();
         let batch = batch.to_vec();
         Event::Deferred(Box::new(move || {
+            // Made at the first Kinesis record (a DynamoDB stream has none).
+            let shared = OnceCell::new();
             let records: Vec<Value> = batch
                 .iter()
                 .map(|record| match &record.body {
-                    RecordBody::Kinesis { data } => kinesis::event_record(
-                        &scope,
-                        &clock,
-                        &stream_arn,
-                        &shard_id,
-                        record,
-                        data,
-                        &role_arn,
-                    ),
+                    RecordBody::Kinesis { data } => {
+                        let shared = shared
+                            .get_or_init(|| kinesis::shared_fields(&scope, &stream_arn, &role_arn));
+                        kinesis::event_record(shared, &clock, &shard_id, record, data)
+                    }
                     RecordBody::DynamoDb {
                         event_id,
                         event_name,
