@@ -202,6 +202,7 @@ fn destination_kind(arn: &str) -> Result<DestinationKind, ServiceError> {
 
 /// An accepted event on its way through the internal queue.
 struct QueuedEvent {
+    /// The request without its payload: `event` is the payload, parsed.
     request: InvokeRequest,
     target: FunctionRef,
     event: Value,
