@@ -22,6 +22,7 @@ use crate::arn::{FunctionRef, LATEST};
 use crate::context::{ClientContext, CognitoIdentity};
 use crate::error::ServiceError;
 use crate::execution::{Event, Run};
+use crate::function::Diagnostic;
 use crate::permissions::Principal;
 use crate::service::Lambda;
 use crate::trace;
