@@ -337,12 +337,13 @@ impl Lambda {
             chain,
         };
         let lambda = self.clone();
-        // The task of a queued event lives as long as its retries: it is kept small (its
-        // invocation and any publication to a topic are boxed), since tokio copies it into place
-        // when it is spawned, for each of the many events queued at once.
+        // The task of a queued event is kept small, its delivery boxed: tokio copies a task into
+        // place when it is spawned, in memory allocated with the task's alignment (a slow path
+        // of the allocator), for each of the many events queued at once. The delivery is smaller
+        // too, its invocation and any publication to a topic boxed in turn.
         tokio::spawn(async move {
             let _done = InFlight(lambda.clone());
-            lambda.deliver(queued).await;
+            Box::pin(lambda.deliver(queued)).await;
         });
         InvokeResponse {
             status_code: 202,
