@@ -40,7 +40,7 @@ impl VirtualClock {
 
     /// How much virtual time had passed since the clock started, at the instant `at`: what
     /// [`elapsed`](Self::elapsed) said then, for code that has read the clock already.
-    pub fn elapsed_at(&self, at: Instant) -> Duration {
+    pub(crate) fn elapsed_at(&self, at: Instant) -> Duration {
         at.duration_since(self.started)
     }
 

@@ -54,6 +54,7 @@ pub struct Context {
     /// The function's name, memory, version and log destination, the same for every invocation
     /// an environment serves.
     pub env_config: Arc<Config>,
+    /// The same moment as `deadline`, as the virtual clock's `Instant`.
     pub(crate) times_out_at: Instant,
     pub(crate) logger: Logger,
     pub(crate) resources: Arc<EnvironmentResources>,
@@ -196,7 +197,8 @@ impl Context {
     /// function's memory size it takes longer (below 1,769 MB) on the virtual clock. See
     /// `crate::cpu`.
     pub async fn compute(&self, work_at_one_vcpu: Duration) {
-        let memory_mb = self.env_config.memory.unsigned_abs();
+        // `memory` is an `i32` because `lambda_runtime` reads it so; Lambda allows 128–10,240 MB.
+        let memory_mb = u32::try_from(self.env_config.memory).expect("memory is 128–10,240 MB");
         tokio::time::sleep(cpu::duration_at(work_at_one_vcpu, memory_mb)).await;
     }
 

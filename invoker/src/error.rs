@@ -159,6 +159,7 @@ impl fmt::Display for ErrorCode {
 
 /// Why Lambda throttled a call: the `Reason` of a `TooManyRequestsException`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ThrottleReason {
     /// The account's concurrency (its unreserved part) is all in use.
     ConcurrentInvocationLimitExceeded,

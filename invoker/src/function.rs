@@ -28,8 +28,9 @@
 //!
 //! A handler's error becomes the `{"errorType", "errorMessage"}` payload through [`Diagnostic`],
 //! as in `lambda_runtime`: return a `Diagnostic` to choose the `errorType` callers see, or return
-//! [`Error`] (any error, boxed, what `?` makes of it) and the `errorType` is the boxed type's name,
-//! which is what a Rust function on AWS reports too.
+//! [`Error`] (any error, boxed, what `?` makes of it) and the `errorType` is the name of the box
+//! itself, `&alloc::boxed::Box<dyn core::error::Error + …>`, whatever it holds, which is what a
+//! Rust function on AWS reports too.
 
 use crate::context::{Context, InitContext, LambdaEvent};
 use crate::error::ServiceError;
@@ -75,8 +76,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic the platform reports (a timeout, a panic, an oversized response). Function
-    /// code builds its own with the struct's fields, as it would with `lambda_runtime`.
+    /// A diagnostic the invoker makes (a timeout, a panic, an oversized response, a service
+    /// error). Function code builds its own with the struct's fields, as with `lambda_runtime`.
     pub(crate) fn new(error_type: impl Into<String>, error_message: impl Into<String>) -> Self {
         Self {
             error_type: error_type.into(),
@@ -86,41 +87,66 @@ impl Diagnostic {
 
     /// The error payload a caller receives.
     pub fn to_payload(&self) -> Value {
-        serde_json::json!({ "errorType": self.error_type, "errorMessage": self.error_message })
+        serde_json::to_value(self).expect("two strings always serialize")
     }
 
-    /// A diagnostic named after the type of `value`, as `lambda_runtime` names the errors it
-    /// converts: `std::any::type_name_of_val`.
+    /// A diagnostic named after the type of `value`: how the invoker itself reports an error of
+    /// its own making (a response that does not serialize).
     pub(crate) fn named_after<T: fmt::Display + ?Sized>(value: &T) -> Self {
         Self {
             error_type: any::type_name_of_val(value).to_owned(),
             error_message: value.to_string(),
         }
     }
+
+    /// A diagnostic named as `lambda_runtime` names the errors it converts: by the type of a
+    /// reference to them (it calls its `type_name_of_val` on `&value`).
+    fn named_as_lambda_runtime_names<T: fmt::Display>(value: &T) -> Self {
+        Self {
+            error_type: any::type_name::<&T>().to_owned(),
+            error_message: value.to_string(),
+        }
+    }
 }
 
 // The conversions `lambda_runtime` provides, so that a handler that compiles here compiles on
-// AWS. Each names the error after its type, as there.
+// AWS. Each names the error as `lambda_runtime` 0.14 does: the type name of a *reference* to the
+// value, hence the leading `&` (`&alloc::boxed::Box<dyn core::error::Error + …>`), which is what a
+// Rust function on AWS reports.
 impl From<Error> for Diagnostic {
     fn from(error: Error) -> Self {
-        Self::named_after(&error)
+        Self::named_as_lambda_runtime_names(&error)
+    }
+}
+
+impl From<Box<dyn std::error::Error>> for Diagnostic {
+    fn from(error: Box<dyn std::error::Error>) -> Self {
+        Self::named_as_lambda_runtime_names(&error)
+    }
+}
+
+impl From<std::io::Error> for Diagnostic {
+    fn from(error: std::io::Error) -> Self {
+        Self::named_as_lambda_runtime_names(&error)
     }
 }
 
 impl From<String> for Diagnostic {
     fn from(message: String) -> Self {
-        Self::named_after(&message)
+        Self::named_as_lambda_runtime_names(&message)
     }
 }
 
 impl From<&'static str> for Diagnostic {
     fn from(message: &'static str) -> Self {
-        Self::named_after(&message)
+        Self::named_as_lambda_runtime_names(&message)
     }
 }
 
 // One more, the workbook's own: a failed call to a simulated service is named after its
-// exception (`NoSuchKey`, `TooManyRequestsException`), so `?` on one reports what went wrong.
+// exception (`NoSuchKey`, `TooManyRequestsException`), so `?` on one in a handler that returns
+// `Result<_, Diagnostic>` reports what went wrong. (Returning `Error`, `?` boxes it instead, and
+// the box names it.)
 // On AWS an SDK error has no such conversion; a handler gets the same by writing it, from the
 // error's `code()` and message.
 impl From<ServiceError> for Diagnostic {

@@ -282,7 +282,7 @@ fn shard_for(hash: u128, count: usize) -> usize {
 
 /// What every record of a batch has in common, built once per batch: [`event_record`] copies it
 /// and fills in the record's own fields, which is quicker than building each record's map key by
-/// key. `kinesis` and `eventID` are placeholders, kept in their places.
+/// key. `kinesis` and `eventID` are placeholders, replaced in place, so no key is inserted per record.
 pub(crate) fn shared_fields(scope: &Scope, stream_arn: &str, role_arn: &str) -> SharedFields {
     let Value::Object(record) = json!({
         "kinesis": null,

@@ -177,6 +177,7 @@ impl Report<'_> {
         );
         // Appended in place: every invocation writes this line.
         if let Some(init) = self.init_duration {
+            // Writing into a String cannot fail.
             let _ = write!(line, "Init Duration: {} ms\t", Millis(init));
         }
         if let Some(status) = self.status {
@@ -199,7 +200,7 @@ impl fmt::Display for Millis {
         // Virtual durations are nearly always whole hundredths of a millisecond (0.00 ms for a
         // handler that does not wait): those are written with integers, which is exactly what
         // rounding the float gives and much quicker than formatting a float. Any other duration
-        // is rounded as a float, as before.
+        // is rounded as a float.
         let micros = self.0.as_micros();
         if self.0.subsec_nanos().is_multiple_of(10_000) {
             return write!(f, "{}.{:02}", micros / 1000, micros % 1000 / 10);

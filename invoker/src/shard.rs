@@ -96,6 +96,7 @@ impl Shard {
         // Written into a string of the right size: a busy producer appends many records.
         let mut sequence_number = String::with_capacity(self.sequence_prefix.len() + 20);
         sequence_number.push_str(&self.sequence_prefix);
+        // Writing into a String cannot fail.
         let _ = write!(sequence_number, "{:020}", self.records.len() + 1);
         let record = Arc::new(Record {
             sequence_number,

@@ -192,7 +192,7 @@ async fn a_boxed_error_is_named_after_the_box_as_lambda_runtime_names_it() {
     let (kind, message) = function_error(&invoke(&lambda, json!({ "n": "x" })).await);
     assert_eq!(
         kind,
-        "alloc::boxed::Box<dyn core::error::Error + core::marker::Send + core::marker::Sync>"
+        "&alloc::boxed::Box<dyn core::error::Error + core::marker::Send + core::marker::Sync>"
     );
     assert_eq!(message, "invalid digit found in string");
 }
