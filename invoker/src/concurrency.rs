@@ -27,7 +27,7 @@
 
 use crate::arn::LATEST;
 use crate::error::{ServiceError, ThrottleReason};
-use crate::service::Lambda;
+use crate::service::{value_for, Lambda};
 use crate::transcript::Entry;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -152,14 +152,7 @@ impl Busy {
                 }
             }
         }
-        // Looked up before inserting: the function is nearly always known, and the lookup needs
-        // no owned copy of its name.
-        match state.concurrency.busy.get_mut(function) {
-            Some(busy) => *busy += 1,
-            None => {
-                state.concurrency.busy.insert(function.to_owned(), 1);
-            }
-        }
+        *value_for(&mut state.concurrency.busy, function) += 1;
         Ok(Self {
             lambda: lambda.clone(),
             function: function.to_owned(),

@@ -20,7 +20,7 @@ use crate::concurrency::{Busy, THROTTLE_ROUND_TRIP};
 use crate::context::{Config, Context, EnvironmentResources, InitContext, Logger};
 use crate::cpu;
 use crate::env_vars;
-use crate::environment::{Background, Environment, EnvironmentPool};
+use crate::environment::{Background, Environment};
 use crate::error::{ServiceError, ThrottleReason};
 use crate::function::{Diagnostic, HandlerResult};
 use crate::invoke::{
@@ -29,7 +29,7 @@ use crate::invoke::{
 use crate::kms::KmsClient;
 use crate::logs::{self, LogEvent, LogSource, Report};
 use crate::sandbox::Fault;
-use crate::service::{Lambda, State, Usage};
+use crate::service::{value_for, Lambda, State};
 use crate::tmp::Tmp;
 use crate::trace::{self, Caller, Identity, Lineage};
 use crate::transcript::{Entry, Invocation};
@@ -203,14 +203,7 @@ impl Lambda {
             if status.is_some() {
                 state.timeline.ended(env.history, finished);
             }
-            // Looked up before inserting, as in `Busy::claim`: no copy of the name per call.
-            if !state.usage.contains_key(config.name.as_str()) {
-                state.usage.insert(config.name.clone(), Usage::default());
-            }
-            let usage = state
-                .usage
-                .get_mut(config.name.as_str())
-                .expect("inserted just above");
+            let usage = value_for(&mut state.usage, &config.name);
             usage.invocations += 1;
             usage.cold_starts += u64::from(cold);
             usage.billed_ms += billed_ms;
@@ -356,15 +349,7 @@ impl Lambda {
                 .version(version)
                 .expect("resolve_version found the version"),
         );
-        if !function.environments.contains_key(version) {
-            function
-                .environments
-                .insert(version.to_owned(), EnvironmentPool::default());
-        }
-        let pool = function
-            .environments
-            .get_mut(version)
-            .expect("inserted just above");
+        let pool = value_for(&mut function.environments, version);
         for expired in pool.expire_idle(now, self.inner.idle_timeout) {
             let at = elapsed - now.duration_since(expired.at);
             state.timeline.ended(expired.history, at);
@@ -429,15 +414,21 @@ impl Lambda {
         });
         // The function's own variables come last: they may override the unreserved ones.
         vars.extend(config.env.clone());
+        let log_stream_arc: Arc<str> = log_stream.as_str().into();
+        // Who this environment's code is, to the services it calls: built once, shared by every
+        // invocation and by the clients the environment hands out.
+        let identity = Arc::new(Identity {
+            function: config.name.clone(),
+            role: config.role.clone(),
+            name: format!("{}:{version} (environment {number})", config.name),
+            log_group: Arc::clone(&log_group_arc),
+            log_stream: Arc::clone(&log_stream_arc),
+        });
         let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
             kms: KmsClient {
                 service: Arc::downgrade(&self.inner),
-                role: config.role.clone(),
-                caller: format!("{}:{version} (environment {number})", config.name),
-                function: config.name.to_owned(),
-                log_group: log_group.clone(),
-                log_stream: log_stream.clone(),
+                identity: Arc::clone(&identity),
             },
             tmp: Tmp::new(config.ephemeral_storage_mb),
             opt: code.opt.clone(),
@@ -446,22 +437,14 @@ impl Lambda {
                 function_name: config.name.clone(),
                 memory: i32::try_from(config.memory_size).expect("at most 10,240 MB"),
                 version: version.to_owned(),
-                log_stream: log_stream.clone(),
+                log_stream,
                 log_group,
             }),
         };
-        let log_stream: Arc<str> = log_stream.into();
-        let identity = Arc::new(Identity {
-            function: config.name.clone(),
-            role: config.role.clone(),
-            name: format!("{}:{version} (environment {number})", config.name),
-            log_group: Arc::clone(&log_group_arc),
-            log_stream: Arc::clone(&log_stream),
-        });
         Environment {
             number,
             log_group: log_group_arc,
-            log_stream,
+            log_stream: log_stream_arc,
             identity,
             handler: None,
             resources: Arc::new(resources),

@@ -11,11 +11,11 @@
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
 use crate::error::{ErrorCode, ServiceError};
-use crate::iam::Role;
 use crate::service::{Inner, Lambda};
+use crate::trace::Identity;
 use crate::transcript::Entry;
 use base64::Engine;
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 /// How long one KMS call takes on the virtual clock: a round trip within a region.
@@ -54,13 +54,9 @@ impl Lambda {
 #[derive(Clone, Debug)]
 pub struct KmsClient {
     pub(crate) service: Weak<Inner>,
-    pub(crate) role: Role,
-    /// Who is calling, for the transcript: `function:version (environment n)`.
-    pub(crate) caller: String,
-    pub(crate) function: String,
-    /// The caller's log stream, to place the call among its log lines in the transcript.
-    pub(crate) log_group: String,
-    pub(crate) log_stream: String,
+    /// The environment's code that holds the client: its function, role, transcript name and
+    /// log stream (to place a call among its log lines).
+    pub(crate) identity: Arc<Identity>,
 }
 
 impl KmsClient {
@@ -85,10 +81,8 @@ impl KmsClient {
         // Checked against the role the client was made with, not through the current caller:
         // the client belongs to its environment, wherever the code that holds it runs.
         let account_id = &service.inner.scope.account_id;
-        if let Err(denied) = self
-            .role
-            .check(account_id, &self.function, "kms:Decrypt", key_arn)
-        {
+        let Identity { function, role, .. } = &*self.identity;
+        if let Err(denied) = role.check(account_id, function, "kms:Decrypt", key_arn) {
             self.record(&service, denied.note());
             return Err(kms_error(
                 ErrorCode::AccessDeniedException,
@@ -116,13 +110,13 @@ impl KmsClient {
             .inner
             .logs
             .lock()
-            .stream(&self.log_group, &self.log_stream)
+            .stream(&self.identity.log_group, &self.identity.log_stream)
             .len();
         service.state().transcript.push(Entry::Call {
             at,
-            caller: self.caller.clone(),
-            log_group: self.log_group.clone(),
-            log_stream: self.log_stream.clone(),
+            caller: self.identity.name.clone(),
+            log_group: self.identity.log_group.to_string(),
+            log_stream: self.identity.log_stream.to_string(),
             position,
             text,
         });
