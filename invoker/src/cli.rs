@@ -14,9 +14,9 @@
 //! raw-in-base64-out` (accepted and ignored), and `--transcript` prints the invoker's transcript
 //! to stderr.
 
-use crate::error::ServiceError;
-use crate::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
-use crate::service::Lambda;
+use crate::base::error::ServiceError;
+use crate::lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
+use crate::lambda::service::Lambda;
 use serde_json::{json, Value};
 use std::ffi::OsString;
 use std::io::Write;

@@ -93,101 +93,68 @@
 // left unreachable from here, and every type a public method hands out can be named.
 #![warn(missing_docs, unreachable_pub, unnameable_types)]
 
-mod api_gateway;
-mod arn;
-mod async_invoke;
+mod base;
 mod cli;
-mod clock;
-mod concurrency;
-mod config;
-mod context;
-mod cpu;
-mod dynamodb;
-mod env_vars;
-mod environment;
-mod error;
 mod event_source_mapping;
-mod events;
-mod execution;
-mod function;
-mod iam;
-mod ids;
-mod invoke;
-mod kinesis;
-mod kms;
-mod layers;
-mod logs;
-mod permissions;
-mod s3;
-mod sandbox;
-mod schedule;
-mod service;
-mod ses;
-mod shard;
-mod sns;
-mod sqs;
-mod timeline;
-mod tmp;
-mod trace;
-mod transcript;
-mod versions;
+mod lambda;
+mod services;
 
-pub use api_gateway::HttpResponse;
-pub use async_invoke::{EventInvokeConfig, EventOutcome};
-pub use clock::sleep;
-pub use config::FunctionConfig;
-pub use context::{
+pub use base::clock::sleep;
+pub use base::error::{ErrorCode, ServiceError, ThrottleReason};
+pub use base::transcript::TranscriptView;
+pub use event_source_mapping::{EventSourceMapping, StartingPosition};
+pub use lambda::async_invoke::{EventInvokeConfig, EventOutcome};
+pub use lambda::config::FunctionConfig;
+pub use lambda::context::{
     ClientContext, CognitoIdentity, Config, Context, InitContext, LambdaEvent, Logger,
 };
-pub use error::{ErrorCode, ServiceError, ThrottleReason};
-pub use event_source_mapping::{EventSourceMapping, StartingPosition};
-pub use events::api_gateway::HttpRequest;
-pub use function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
-pub use iam::{ManagedPolicy, Role};
-pub use invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
-pub use kms::KmsClient;
-pub use layers::{LayerContent, Opt};
-pub use permissions::{Permission, Principal};
-pub use service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
-pub use tmp::Tmp;
-pub use transcript::TranscriptView;
-pub use versions::Alias;
+pub use lambda::function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
+pub use lambda::iam::{ManagedPolicy, Role};
+pub use lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
+pub use lambda::layers::{LayerContent, Opt};
+pub use lambda::permissions::{Permission, Principal};
+pub use lambda::service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
+pub use lambda::tmp::Tmp;
+pub use lambda::versions::Alias;
+pub use services::api_gateway::HttpResponse;
+pub use services::events::api_gateway::HttpRequest;
+pub use services::kms::KmsClient;
 
 // The services around Lambda: each one's client (`lambda.s3()`, …), and the types a learner
 // passes to them or gets back.
-pub use api_gateway::ApiGateway;
-pub use dynamodb::DynamoDb;
-pub use dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
-pub use kinesis::Kinesis;
-pub use s3::S3;
-pub use s3::{
+pub use services::api_gateway::ApiGateway;
+pub use services::dynamodb::DynamoDb;
+pub use services::dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
+pub use services::kinesis::Kinesis;
+pub use services::s3::S3;
+pub use services::s3::{
     url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
 };
-pub use schedule::next_fire_times;
-pub use schedule::EventBridge;
-pub use ses::Email;
-pub use ses::Ses;
-pub use sns::Sns;
-pub use sqs::QueueAttributes;
-pub use sqs::Sqs;
+pub use services::schedule::next_fire_times;
+pub use services::schedule::EventBridge;
+pub use services::ses::Email;
+pub use services::ses::Ses;
+pub use services::sns::Sns;
+pub use services::sqs::QueueAttributes;
+pub use services::sqs::Sqs;
 
 // What the services answer with.
-pub use kinesis::ShardDescription;
-pub use layers::LayerVersion;
-pub use ses::SentEmail;
-pub use sns::DeliveryCounts;
-pub use sqs::Message;
-pub use sqs::RedrivePolicy;
+pub use lambda::layers::LayerVersion;
+pub use services::kinesis::ShardDescription;
+pub use services::ses::SentEmail;
+pub use services::sns::DeliveryCounts;
+pub use services::sqs::Message;
+pub use services::sqs::RedrivePolicy;
 
 // The simulation's own numbers and clock, for tests that compute what to expect.
-pub use clock::{offset, rfc3339_seconds, VirtualClock, DEFAULT_EPOCH_SECS};
-pub use concurrency::THROTTLE_ROUND_TRIP;
-pub use cpu::{duration_at, gb_seconds, vcpus};
+pub use base::clock::{offset, rfc3339_seconds, VirtualClock, DEFAULT_EPOCH_SECS};
+pub use base::ids::md5_hex;
+pub use base::logs::millis;
 pub use event_source_mapping::{RecordCounts, CONCURRENT_BATCHES};
-pub use ids::md5_hex;
-pub use logs::millis;
-pub use service::DEFAULT_RUNTIME_STARTUP;
-pub use trace::MAX_RECURSIVE_INVOCATIONS;
+pub use lambda::concurrency::THROTTLE_ROUND_TRIP;
+pub use lambda::cpu::{duration_at, gb_seconds, vcpus};
+pub use lambda::service::DEFAULT_RUNTIME_STARTUP;
+pub use lambda::trace::MAX_RECURSIVE_INVOCATIONS;
 
 /// An exercise's command line, `aws lambda invoke` and its friends: each exercise's `main`.
 pub use cli::main as cli_main;

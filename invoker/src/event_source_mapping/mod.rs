@@ -35,17 +35,17 @@
 pub(crate) mod queue;
 pub(crate) mod stream;
 
-use crate::arn::FunctionRef;
-use crate::error::ServiceError;
-use crate::execution::{Event, Run};
-use crate::function::Diagnostic;
+use crate::base::arn::FunctionRef;
+use crate::base::error::ServiceError;
+use crate::base::transcript::Entry;
+use crate::lambda::execution::{Event, Run};
+use crate::lambda::function::Diagnostic;
 #[cfg(doc)]
-use crate::iam::ManagedPolicy;
-use crate::iam::Role;
-use crate::invoke::{InvokeRequest, InvokeResponse};
-use crate::service::Lambda;
-use crate::trace::Lineage;
-use crate::transcript::Entry;
+use crate::lambda::iam::ManagedPolicy;
+use crate::lambda::iam::Role;
+use crate::lambda::invoke::{InvokeRequest, InvokeResponse};
+use crate::lambda::service::Lambda;
+use crate::lambda::trace::Lineage;
 pub use queue::CONCURRENT_BATCHES;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -219,7 +219,10 @@ impl Lambda {
                 settings.maximum_batching_window.as_secs()
             )));
         }
-        let qualifier = target.qualifier.as_deref().unwrap_or(crate::arn::LATEST);
+        let qualifier = target
+            .qualifier
+            .as_deref()
+            .unwrap_or(crate::base::arn::LATEST);
         let function_arn = match &target.qualifier {
             Some(_) => self.inner.scope.qualified_arn(&target.name, qualifier),
             None => self.inner.scope.function_arn(&target.name),
@@ -274,7 +277,7 @@ impl Lambda {
 
     /// Invokes a mapping's function synchronously with one batch, as the mapping's poller does.
     /// `label` names the source in the transcript (`Kinesis clicks shard 0`, `SQS orders`);
-    /// `chain` is the request chain the batch's records continue (see [`crate::trace`]): an SQS
+    /// `chain` is the request chain the batch's records continue (see [`crate::lambda::trace`]): an SQS
     /// message's, or a new one for a stream record (Lambda does not follow chains through
     /// Kinesis or DynamoDB).
     pub(crate) async fn invoke_batch(

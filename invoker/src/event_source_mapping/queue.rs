@@ -29,19 +29,19 @@
 //!
 //! A message whose request chain would invoke the function a 17th time (a function that sends to
 //! the queue it reads) is not handed to it: it stays in the queue, and its redrive policy moves it
-//! away in the end (see [`crate::trace`]).
+//! away in the end (see [`crate::lambda::trace`]).
 //!
 //! Simplified here: a function response that is not JSON counts as an empty one, so with
 //! `ReportBatchItemFailures` it is a full success (AWS lists an invalid JSON response among the
 //! answers that fail the whole batch).
 
 use super::{reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
-use crate::error::ServiceError;
-use crate::execution::Event;
-use crate::service::Lambda;
-use crate::sqs::{queue_name, Received, SENDER_ID};
-use crate::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
-use crate::transcript::count;
+use crate::base::error::ServiceError;
+use crate::base::transcript::count;
+use crate::lambda::execution::Event;
+use crate::lambda::service::Lambda;
+use crate::lambda::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
+use crate::services::sqs::{queue_name, Received, SENDER_ID};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -231,7 +231,7 @@ impl Poller {
             summary.push(format!(
                 "{} {stay_or_stays} in the queue, {why}, visible again at {}",
                 messages(stay.len()),
-                crate::clock::offset(at)
+                crate::base::clock::offset(at)
             ));
         }
         self.note(summary.join("; "));

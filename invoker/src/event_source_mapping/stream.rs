@@ -1,6 +1,6 @@
 //! The Kinesis and DynamoDB Streams poller of an event source mapping.
 //!
-//! A stream is a set of shards, each an ordered log (see [`crate::shard`]). For every shard,
+//! A stream is a set of shards, each an ordered log (see [`crate::services::shard`]). For every shard,
 //! Lambda runs a poller that reads the shard's records in order, gathers them into batches (up to
 //! `BatchSize`, 100 by default, or what arrived within `MaximumBatchingWindowInSeconds`), and
 //! invokes the function synchronously with one batch at a time. It moves on to the next batch
@@ -44,17 +44,17 @@
 //! no `responseContext`.
 
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
-use crate::clock;
-use crate::concurrency::throttle_backoff;
-use crate::dynamodb;
-use crate::error::ServiceError;
-use crate::execution::Event;
-use crate::invoke::InvokeResponse;
-use crate::kinesis;
-use crate::service::Lambda;
-use crate::shard::{hash_key, Record, RecordBody, StreamKind};
-use crate::trace::Lineage;
-use crate::transcript::{count, Entry};
+use crate::base::clock;
+use crate::base::error::ServiceError;
+use crate::base::transcript::{count, Entry};
+use crate::lambda::concurrency::throttle_backoff;
+use crate::lambda::execution::Event;
+use crate::lambda::invoke::InvokeResponse;
+use crate::lambda::service::Lambda;
+use crate::lambda::trace::Lineage;
+use crate::services::dynamodb;
+use crate::services::kinesis;
+use crate::services::shard::{hash_key, Record, RecordBody, StreamKind};
 use serde_json::{json, Value};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, VecDeque};

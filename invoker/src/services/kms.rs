@@ -1,0 +1,143 @@
+//! A tiny stand-in for AWS KMS, for the "encrypted environment variable" lesson.
+//!
+//! Environment variables are visible to anyone who can read the function's configuration, so a
+//! secret goes in encrypted: you encrypt it with a KMS key when you deploy, and the function
+//! decrypts it at run time, which works only if its execution role may `kms:Decrypt` with that
+//! key. Decrypting is a network call that costs time (and money), so the lesson is to decrypt
+//! **once per environment, in the init step**, not on every invocation.
+//!
+//! This is not cryptography: the "ciphertext" only hides the text from a casual glance. What is
+//! faithful is the workflow: key ARNs, the role check with AWS's `AccessDeniedException`
+//! message, the latency of a call, and a transcript entry for every decrypt.
+
+use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::transcript::Entry;
+use crate::lambda::service::{Inner, Lambda};
+use crate::lambda::trace::Identity;
+use base64::Engine;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+/// How long one KMS call takes on the virtual clock: a round trip within a region.
+pub(crate) const KMS_CALL_LATENCY: Duration = Duration::from_millis(15);
+const BLOB_PREFIX: &str = "kms-standin:";
+
+impl Lambda {
+    /// Creates a symmetric KMS key and returns its ARN, like `aws kms create-key`.
+    pub fn create_kms_key(&self) -> String {
+        let mut state = self.state();
+        let id = state.ids.request_id();
+        let arn = format!(
+            "arn:aws:kms:{}:{}:key/{id}",
+            self.inner.scope.region, self.inner.scope.account_id
+        );
+        state.kms_keys.insert(arn.clone());
+        arn
+    }
+
+    /// Encrypts `plaintext` with a key, like `aws kms encrypt`, and returns the base64
+    /// `CiphertextBlob` to put in an environment variable.
+    pub fn kms_encrypt(&self, key_arn: &str, plaintext: &str) -> Result<String, ServiceError> {
+        if !self.state().kms_keys.contains(key_arn) {
+            return Err(kms_not_found(key_arn));
+        }
+        let hidden: String = plaintext
+            .bytes()
+            .map(|b| format!("{:02x}", b ^ 0x5a))
+            .collect();
+        let blob = format!("{BLOB_PREFIX}{key_arn}:{hidden}");
+        Ok(base64::engine::general_purpose::STANDARD.encode(blob))
+    }
+}
+
+/// A KMS client as a function's code holds it: calls are made as the function's execution role.
+#[derive(Clone, Debug)]
+pub struct KmsClient {
+    pub(crate) service: Weak<Inner>,
+    /// The environment's code that holds the client: its function, role, transcript name and
+    /// log stream (to place a call among its log lines).
+    pub(crate) identity: Arc<Identity>,
+}
+
+impl KmsClient {
+    /// Decrypts a `CiphertextBlob` made by [`Lambda::kms_encrypt`]; takes
+    /// `KMS_CALL_LATENCY` of virtual time.
+    pub async fn decrypt(&self, ciphertext_blob: &str) -> Result<String, ServiceError> {
+        tokio::time::sleep(KMS_CALL_LATENCY).await;
+        let service = self
+            .service
+            .upgrade()
+            .map(|inner| Lambda { inner })
+            .ok_or_else(invalid_ciphertext)?;
+        let blob = base64::engine::general_purpose::STANDARD
+            .decode(ciphertext_blob.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(invalid_ciphertext)?;
+        let (key_arn, hidden) = blob
+            .strip_prefix(BLOB_PREFIX)
+            .and_then(|rest| rest.rsplit_once(':'))
+            .ok_or_else(invalid_ciphertext)?;
+        // Checked against the role the client was made with, not through the current caller:
+        // the client belongs to its environment, wherever the code that holds it runs.
+        let account_id = &service.inner.scope.account_id;
+        let Identity { function, role, .. } = &*self.identity;
+        if let Err(denied) = role.check(account_id, function, "kms:Decrypt", key_arn) {
+            self.record(&service, denied.note());
+            return Err(kms_error(
+                ErrorCode::AccessDeniedException,
+                denied.message(),
+            ));
+        }
+        if !service.state().kms_keys.contains(key_arn) {
+            return Err(kms_not_found(key_arn));
+        }
+        let plaintext = (0..hidden.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hidden.get(i..i + 2).unwrap_or("zz"), 16).map(|b| b ^ 0x5a))
+            .collect::<Result<Vec<u8>, _>>()
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(invalid_ciphertext)?;
+        self.record(&service, format!("kms:Decrypt with {key_arn}"));
+        Ok(plaintext)
+    }
+
+    /// Writes a call in the transcript, among the caller's log lines.
+    fn record(&self, service: &Lambda, text: String) {
+        let at = service.elapsed();
+        let position = service
+            .inner
+            .logs
+            .lock()
+            .stream(&self.identity.log_group, &self.identity.log_stream)
+            .len();
+        service.state().transcript.push(Entry::Call {
+            at,
+            caller: self.identity.name.clone(),
+            log_group: self.identity.log_group.to_string(),
+            log_stream: self.identity.log_stream.to_string(),
+            position,
+            text,
+        });
+    }
+}
+
+/// KMS reports every client error with HTTP 400, access denied included.
+fn kms_error(code: ErrorCode, message: impl Into<String>) -> ServiceError {
+    ServiceError::new(code, 400, message)
+}
+
+fn invalid_ciphertext() -> ServiceError {
+    kms_error(
+        ErrorCode::InvalidCiphertextException,
+        "The ciphertext is not a valid KMS ciphertext blob.",
+    )
+}
+
+fn kms_not_found(key_arn: &str) -> ServiceError {
+    kms_error(
+        ErrorCode::NotFoundException,
+        format!("Key '{key_arn}' does not exist"),
+    )
+}
