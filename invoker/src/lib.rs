@@ -103,16 +103,16 @@ pub use base::clock::sleep;
 pub use base::error::{ErrorCode, ServiceError, ThrottleReason};
 pub use base::transcript::TranscriptView;
 pub use event_source_mapping::{EventSourceMapping, StartingPosition};
-pub use lambda::async_invoke::{EventInvokeConfig, EventOutcome};
 pub use lambda::config::FunctionConfig;
 pub use lambda::context::{
     ClientContext, CognitoIdentity, Config, Context, InitContext, LambdaEvent, Logger,
 };
+pub use lambda::event_invoke_config::{EventInvokeConfig, EventOutcome};
 pub use lambda::function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
 pub use lambda::iam::{ManagedPolicy, Role};
 pub use lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
-pub use lambda::layers::{LayerContent, Opt};
-pub use lambda::permissions::{Permission, Principal};
+pub use lambda::layers::store::{LayerContent, Opt};
+pub use lambda::permissions::policy::{Permission, Principal};
 pub use lambda::service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
 pub use lambda::tmp::Tmp;
 pub use lambda::versions::Alias;
@@ -139,7 +139,7 @@ pub use services::sqs::QueueAttributes;
 pub use services::sqs::Sqs;
 
 // What the services answer with.
-pub use lambda::layers::LayerVersion;
+pub use lambda::layers::store::LayerVersion;
 pub use services::kinesis::ShardDescription;
 pub use services::ses::SentEmail;
 pub use services::sns::DeliveryCounts;
@@ -150,11 +150,12 @@ pub use services::sqs::RedrivePolicy;
 pub use base::clock::{offset, rfc3339_seconds, VirtualClock, DEFAULT_EPOCH_SECS};
 pub use base::ids::md5_hex;
 pub use base::logs::millis;
-pub use event_source_mapping::{RecordCounts, CONCURRENT_BATCHES};
+pub use event_source_mapping::CONCURRENT_BATCHES;
 pub use lambda::concurrency::THROTTLE_ROUND_TRIP;
 pub use lambda::cpu::{duration_at, gb_seconds, vcpus};
 pub use lambda::service::DEFAULT_RUNTIME_STARTUP;
 pub use lambda::trace::MAX_RECURSIVE_INVOCATIONS;
+pub use services::shard::RecordCounts;
 
 /// An exercise's command line, `aws lambda invoke` and its friends: each exercise's `main`.
 pub use cli::main as cli_main;

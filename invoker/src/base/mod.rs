@@ -10,4 +10,5 @@ pub(crate) mod clock;
 pub(crate) mod error;
 pub(crate) mod ids;
 pub(crate) mod logs;
+pub(crate) mod platform;
 pub(crate) mod transcript;

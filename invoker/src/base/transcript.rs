@@ -17,9 +17,7 @@
 use crate::base::clock;
 use crate::base::error::ServiceError;
 use crate::base::logs::{LogEvent, LogSource, LogStore};
-use crate::lambda::service::Lambda;
-use crate::services::kinesis;
-use crate::services::shard::Record;
+use crate::base::platform::Platform;
 use serde_json::Value;
 use std::fmt::{self, Write};
 use std::ops::Range;
@@ -49,15 +47,12 @@ pub(crate) enum Entry {
         position: usize,
         text: String,
     },
-    /// A record put into a Kinesis stream. Producers put records by the thousand, so the line
-    /// is written only when the transcript is rendered, from the record itself: putting one
-    /// formats nothing.
-    PutRecord {
+    /// A line written only when the transcript is rendered. A Kinesis producer puts records by
+    /// the thousand: each is recorded as what the line is made from, so putting one formats
+    /// nothing.
+    Deferred {
         at: Duration,
-        stream: String,
-        /// The shard's position in the stream.
-        shard: usize,
-        record: Arc<Record>,
+        line: Box<dyn DeferredLine>,
     },
     Refused {
         at: Duration,
@@ -82,12 +77,10 @@ pub(crate) fn count(n: usize, what: &str) -> String {
     }
 }
 
-impl Lambda {
-    /// Adds a line to the transcript at the current virtual time.
-    pub(crate) fn note(&self, text: String) {
-        let at = self.elapsed();
-        self.state().transcript.push(Entry::Api { at, text });
-    }
+/// What a [`Entry::Deferred`] line is made from.
+pub(crate) trait DeferredLine: fmt::Debug + Send + Sync {
+    /// The line, without its time.
+    fn line(&self) -> String;
 }
 
 impl Entry {
@@ -95,7 +88,7 @@ impl Entry {
         match self {
             Entry::Api { at, .. }
             | Entry::Call { at, .. }
-            | Entry::PutRecord { at, .. }
+            | Entry::Deferred { at, .. }
             | Entry::Refused { at, .. }
             | Entry::Expired { at, .. } => *at,
             Entry::Invoked(invocation) => invocation.at,
@@ -134,17 +127,18 @@ pub(crate) struct Transcript {
 
 /// A transcript with some of it left out, for a test to compare with a snapshot:
 /// `lambda.transcript_view().without_application_logs().to_string()`. Built by
-/// [`Lambda::transcript_view`]; as built, it leaves out nothing, like [`Lambda::transcript`].
+/// [`Lambda::transcript_view`](crate::Lambda::transcript_view); as built, it leaves out nothing, like
+/// [`Lambda::transcript`](crate::Lambda::transcript).
 pub struct TranscriptView<'a> {
-    lambda: &'a Lambda,
+    platform: &'a Platform,
     application_logs: bool,
     answer: Box<dyn Fn(Value) -> Value + 'a>,
 }
 
 impl<'a> TranscriptView<'a> {
-    pub(crate) fn new(lambda: &'a Lambda) -> Self {
+    pub(crate) fn new(platform: &'a Platform) -> Self {
         Self {
-            lambda,
+            platform,
             application_logs: true,
             answer: Box::new(|answer| answer),
         }
@@ -180,7 +174,9 @@ impl<'a> TranscriptView<'a> {
 
 impl fmt::Display for TranscriptView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.lambda.render_transcript(self))
+        let transcript = self.platform.transcript();
+        let logs = self.platform.logs.lock();
+        f.write_str(&transcript.render(&logs, self))
     }
 }
 
@@ -252,20 +248,8 @@ fn render_line(out: &mut String, entry: &Entry) {
         } => {
             let _ = writeln!(out, "{} {caller}: {text}", clock::offset(*at));
         }
-        Entry::PutRecord {
-            at,
-            stream,
-            shard,
-            record,
-        } => {
-            let _ = writeln!(
-                out,
-                "{} kinesis:PutRecord {stream} (partition key {}): {}, sequence number {}",
-                clock::offset(*at),
-                record.partition_key,
-                kinesis::shard_id(*shard),
-                record.sequence_number
-            );
+        Entry::Deferred { at, line } => {
+            let _ = writeln!(out, "{} {}", clock::offset(*at), line.line());
         }
         Entry::Refused { at, target, error } => {
             let reason = error

@@ -37,7 +37,8 @@ pub(crate) mod stream;
 
 use crate::base::arn::FunctionRef;
 use crate::base::error::ServiceError;
-use crate::base::transcript::Entry;
+use crate::base::ids::IdGenerator;
+use crate::base::platform::lock;
 use crate::lambda::execution::{Event, Run};
 use crate::lambda::function::Diagnostic;
 #[cfg(doc)]
@@ -49,8 +50,8 @@ use crate::lambda::trace::Lineage;
 pub use queue::CONCURRENT_BATCHES;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-pub use stream::RecordCounts;
 
 /// The longest batching window a mapping accepts.
 pub(crate) const MAX_BATCHING_WINDOW: Duration = Duration::from_secs(300);
@@ -203,7 +204,11 @@ impl Lambda {
         &self,
         settings: EventSourceMapping,
     ) -> Result<String, ServiceError> {
-        let target = self.inner.scope.parse(&settings.function_name, None)?;
+        let target = self
+            .inner
+            .platform
+            .scope
+            .parse(&settings.function_name, None)?;
         self.check_target(&target)?;
         if let Some(size) = settings.batch_size {
             if !(1..=MAX_BATCH_SIZE).contains(&size) {
@@ -224,15 +229,19 @@ impl Lambda {
             .as_deref()
             .unwrap_or(crate::base::arn::LATEST);
         let function_arn = match &target.qualifier {
-            Some(_) => self.inner.scope.qualified_arn(&target.name, qualifier),
-            None => self.inner.scope.function_arn(&target.name),
+            Some(_) => self
+                .inner
+                .platform
+                .scope
+                .qualified_arn(&target.name, qualifier),
+            None => self.inner.platform.scope.function_arn(&target.name),
         };
         let role = self
             .get_function_configuration(&settings.function_name)?
             .role
             .clone();
         check_poller_role(&role, &settings.event_source_arn)?;
-        let uuid = self.state().ids.request_id();
+        let uuid = self.inner.platform.ids().request_id();
         let mapping = Mapping {
             uuid: uuid.clone(),
             settings,
@@ -251,23 +260,18 @@ impl Lambda {
                 "Unsupported event source type: {source}. The invoker maps SQS queues, Kinesis streams and DynamoDB streams."
             )));
         }
-        let at = self.elapsed();
-        let mut state = self.state();
-        state.transcript.push(Entry::Api {
-            at,
-            text: format!(
-                "create-event-source-mapping {uuid}: {} -> {}",
-                mapping.settings.event_source_arn, mapping.function_arn
-            ),
-        });
-        state.mappings.insert(uuid.clone(), mapping);
+        self.inner.platform.note(format!(
+            "create-event-source-mapping {uuid}: {} -> {}",
+            mapping.settings.event_source_arn, mapping.function_arn
+        ));
+        lock(&self.pollers()).mappings.insert(uuid.clone(), mapping);
         Ok(uuid)
     }
 
     /// The UUIDs and sources of the mappings of a function, like
     /// `aws lambda list-event-source-mappings --function-name`.
     pub fn list_event_source_mappings(&self, function: &str) -> Vec<(String, String)> {
-        self.state()
+        lock(&self.pollers())
             .mappings
             .values()
             .filter(|m| m.settings.function_name == function || m.target.name == function)
@@ -292,7 +296,7 @@ impl Lambda {
             Err(gone) => return BatchOutcome::NotRun(gone),
         };
         let request = InvokeRequest::new(mapping.function_arn.clone());
-        let request_id = self.state().ids.request_id();
+        let request_id = self.inner.platform.ids().request_id();
         let run = Run {
             request: &request,
             target: &mapping.target,
@@ -397,5 +401,26 @@ fn check_poller_role(role: &Role, source: &str) -> Result<(), ServiceError> {
     )))
 }
 
-/// Mappings by UUID.
-pub(crate) type Mappings = BTreeMap<String, Mapping>;
+/// Mixed into the seed of the backoff jitter of stream mappings' throttled batches, so that one
+/// kind of traffic does not shift the other's timing.
+const STREAM_JITTER_STREAM: u64 = 0xbb67_ae85_84ca_a73b;
+
+/// The pollers' own state, kept in the account's platform (Lambda's own state has no field for
+/// it): every mapping by UUID, and the dice of the stream pollers' backoff jitter.
+pub(crate) struct Pollers {
+    pub mappings: BTreeMap<String, Mapping>,
+    pub stream_jitter: IdGenerator,
+}
+
+impl Lambda {
+    /// The pollers' state.
+    pub(crate) fn pollers(&self) -> Arc<Mutex<Pollers>> {
+        let platform = &self.inner.platform;
+        platform.state_with(|| {
+            Mutex::new(Pollers {
+                mappings: BTreeMap::new(),
+                stream_jitter: platform.dice(STREAM_JITTER_STREAM),
+            })
+        })
+    }
+}

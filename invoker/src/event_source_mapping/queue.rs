@@ -267,7 +267,7 @@ impl Poller {
     /// The SQS event of a batch, as Lambda sends it.
     fn event(&self, batch: &[Received]) -> Value {
         let queue = &self.mapping.settings.event_source_arn;
-        let region = &self.lambda.inner.scope.region;
+        let region = &self.lambda.inner.platform.scope.region;
         let records: Vec<Value> = batch
             .iter()
             .map(|received| {

@@ -46,7 +46,8 @@
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::base::clock;
 use crate::base::error::ServiceError;
-use crate::base::transcript::{count, Entry};
+use crate::base::platform::lock;
+use crate::base::transcript::count;
 use crate::lambda::concurrency::throttle_backoff;
 use crate::lambda::execution::Event;
 use crate::lambda::invoke::InvokeResponse;
@@ -54,7 +55,7 @@ use crate::lambda::service::Lambda;
 use crate::lambda::trace::Lineage;
 use crate::services::dynamodb;
 use crate::services::kinesis;
-use crate::services::shard::{hash_key, Record, RecordBody, StreamKind};
+use crate::services::shard::{hash_key, Record, RecordBody, RecordCounts, Stream, StreamKind};
 use serde_json::{json, Value};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -78,27 +79,29 @@ pub(crate) const FIRST_RETRY_DELAY: Duration = Duration::from_secs(1);
 /// The invoker's longest wait between two retries of a failed batch.
 pub(crate) const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 
-/// What became of the records a stream mapping had to process. Every record the mapping reads is
-/// counted exactly once in one of these.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RecordCounts {
-    /// Processed: in a batch the function succeeded with, or before a reported failure.
-    pub processed: u64,
-    /// Given up on, and described to the on-failure destination.
-    pub sent_to_destination: u64,
-    /// Given up on with no destination (or one that refused the record): skipped.
-    pub discarded: u64,
-    /// Older than the stream's retention before they were processed: gone.
-    pub expired: u64,
-    /// Not finished yet.
-    pub pending: u64,
-}
-
 impl Lambda {
     /// What became of the records a stream mapping (by its UUID) has read so far, or `None` if
     /// it is not a stream mapping. (On AWS, the mapping's CloudWatch metrics tell the same.)
     pub fn stream_record_counts(&self, mapping_uuid: &str) -> Option<RecordCounts> {
-        self.state().stream_progress.get(mapping_uuid).copied()
+        let source = lock(&self.pollers())
+            .mappings
+            .get(mapping_uuid)?
+            .settings
+            .event_source_arn
+            .clone();
+        with_stream(self, &source, |stream| {
+            stream.progress.get(mapping_uuid).copied()
+        })?
+    }
+}
+
+/// Runs `read` on the Kinesis stream or DynamoDB stream with this ARN; `None` if there is none.
+/// The stream belongs to its service; the poller reads it as Lambda reads it on AWS, through the
+/// service (`GetRecords`).
+fn with_stream<R>(lambda: &Lambda, arn: &str, read: impl FnOnce(&mut Stream) -> R) -> Option<R> {
+    match arn.starts_with("arn:aws:kinesis:") {
+        true => lambda.kinesis().with_stream(arn, read),
+        false => lambda.dynamodb().with_stream(arn, read),
     }
 }
 
@@ -119,54 +122,53 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
         }
     }
     let arn = &settings.event_source_arn;
-    let mut state = lambda.state();
-    let stream = state
-        .stream_mut(arn)
-        .ok_or_else(|| ServiceError::invalid_parameter_value(format!("Stream not found: {arn}")))?;
-    let mut lanes = Vec::new();
-    let mut pending = 0;
-    if settings.enabled {
-        stream.readers.push(mapping.uuid.clone());
-        let mapping = Arc::new(mapping.clone());
-        let lane_count = settings.parallelization_factor;
-        let kind = match stream.kind {
-            StreamKind::Kinesis => "Kinesis",
-            StreamKind::DynamoDb => "DynamoDB Streams",
-        };
-        for (index, shard) in stream.shards.iter().enumerate() {
-            let cursor = match position {
-                StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
-                StartingPosition::Latest => shard.records.len(),
+    let lanes = with_stream(lambda, arn, |stream| {
+        let mut lanes = Vec::new();
+        let mut pending = 0;
+        if settings.enabled {
+            stream.readers.push(mapping.uuid.clone());
+            let mapping = Arc::new(mapping.clone());
+            let lane_count = settings.parallelization_factor;
+            let kind = match stream.kind {
+                StreamKind::Kinesis => "Kinesis",
+                StreamKind::DynamoDb => "DynamoDB Streams",
             };
-            pending += shard.records.len() - cursor;
-            let name = format!("{kind} {} {}", stream.name, shard.id);
-            lanes.extend((0..lane_count).map(|lane| Lane {
-                lambda: lambda.clone(),
-                mapping: Arc::clone(&mapping),
-                kind: stream.kind,
-                retention: stream.retention,
-                shard: index,
-                shard_id: shard.id.clone(),
-                arrivals: Arc::clone(&shard.arrivals),
-                name: match lane_count {
-                    1 => name.clone(),
-                    _ => format!("{name} lane {}", lane + 1),
-                },
-                lane,
-                cursor,
-                buffer: Vec::new(),
-                throttles: 0,
-            }));
+            for (index, shard) in stream.shards.iter().enumerate() {
+                let cursor = match position {
+                    StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
+                    StartingPosition::Latest => shard.records.len(),
+                };
+                pending += shard.records.len() - cursor;
+                let name = format!("{kind} {} {}", stream.name, shard.id);
+                lanes.extend((0..lane_count).map(|lane| Lane {
+                    lambda: lambda.clone(),
+                    mapping: Arc::clone(&mapping),
+                    kind: stream.kind,
+                    retention: stream.retention,
+                    shard: index,
+                    shard_id: shard.id.clone(),
+                    arrivals: Arc::clone(&shard.arrivals),
+                    name: match lane_count {
+                        1 => name.clone(),
+                        _ => format!("{name} lane {}", lane + 1),
+                    },
+                    lane,
+                    cursor,
+                    buffer: Vec::new(),
+                    throttles: 0,
+                }));
+            }
         }
-    }
-    let counts = RecordCounts {
-        pending: pending as u64,
-        ..RecordCounts::default()
-    };
-    state.stream_progress.insert(mapping.uuid.clone(), counts);
-    // Counted while the lock is held: no poller can finish a record before it is counted.
-    lambda.work_started(pending);
-    drop(state);
+        let counts = RecordCounts {
+            pending: pending as u64,
+            ..RecordCounts::default()
+        };
+        stream.progress.insert(mapping.uuid.clone(), counts);
+        // Counted while the stream is locked: no poller can finish a record before it is counted.
+        lambda.inner.platform.work_started(pending);
+        lanes
+    })
+    .ok_or_else(|| ServiceError::invalid_parameter_value(format!("Stream not found: {arn}")))?;
     for lane in lanes {
         tokio::spawn(lane.run());
     }
@@ -347,23 +349,23 @@ impl Lane {
     fn read(&mut self) {
         let lanes = u128::from(self.mapping.settings.parallelization_factor);
         let size = self.batch_size();
-        let mut state = self.lambda.state();
-        let Some(stream) = state.stream_mut(&self.mapping.settings.event_source_arn) else {
-            return;
-        };
-        let records = &stream.shards[self.shard].records;
-        while self.buffer.len() < size && self.cursor < records.len() {
-            let record = &records[self.cursor];
-            self.cursor += 1;
-            // The same partition key always hashes to the same lane: its records stay in order.
-            let lane = match lanes {
-                1 => 0,
-                _ => hash_key(&record.partition_key) % lanes,
-            };
-            if lane == u128::from(self.lane) {
-                self.buffer.push(Arc::clone(record));
+        let arn = &self.mapping.settings.event_source_arn;
+        with_stream(&self.lambda, arn, |stream| {
+            let records = &stream.shards[self.shard].records;
+            while self.buffer.len() < size && self.cursor < records.len() {
+                let record = &records[self.cursor];
+                self.cursor += 1;
+                // The same partition key always hashes to the same lane: its records stay in
+                // order.
+                let lane = match lanes {
+                    1 => 0,
+                    _ => hash_key(&record.partition_key) % lanes,
+                };
+                if lane == u128::from(self.lane) {
+                    self.buffer.push(Arc::clone(record));
+                }
             }
-        }
+        });
     }
 
     /// Tries a batch until it is processed, given up on or expired: with bisection, the halves
@@ -499,8 +501,8 @@ impl Lane {
     /// The event of a batch: `{"Records": [...]}` in the source's shape. It is made in the
     /// sandbox, where the handler frees it (see [`Event::Deferred`]), from what is taken here.
     fn event(&self, batch: &[Arc<Record>]) -> Event {
-        let scope = self.lambda.inner.scope.clone();
-        let clock = self.lambda.inner.clock;
+        let scope = self.lambda.inner.platform.scope.clone();
+        let clock = self.lambda.inner.platform.clock;
         let stream_arn = self.mapping.settings.event_source_arn.clone();
         let shard_id = self.shard_id.clone();
         let role_arn = self
@@ -611,7 +613,7 @@ impl Lane {
     /// The record the on-failure destination receives: where the batch is in the stream, not the
     /// records themselves (they can be read from the stream until they expire).
     fn failure_record(&self, batch: &Batch, condition: &str) -> Value {
-        let clock = &self.lambda.inner.clock;
+        let clock = &self.lambda.inner.platform.clock;
         let (first, last) = (&batch.records[0], &batch.records[batch.records.len() - 1]);
         // Kinesis gives arrival times to the millisecond, DynamoDB to the second.
         let (info, arrival): (&str, fn(std::time::SystemTime) -> String) = match self.kind {
@@ -620,7 +622,7 @@ impl Lane {
         };
         let request_id = match &batch.last_error {
             Some(response) => response.request_id.clone(),
-            None => self.lambda.state().ids.request_id(),
+            None => self.lambda.inner.platform.ids().request_id(),
         };
         let mut record = json!({
             "requestContext": {
@@ -654,7 +656,7 @@ impl Lane {
     /// A throttled batch waits, 1 s and then twice as long each time in a row (with jitter), and
     /// is tried again: a throttle is not a failed attempt.
     async fn wait_after_throttle(&mut self, batch: &Batch, error: ServiceError) {
-        let jitter = self.lambda.state().stream_jitter.unit();
+        let jitter = lock(&self.lambda.pollers()).stream_jitter.unit();
         let wait = throttle_backoff(self.throttles, jitter);
         self.throttles += 1;
         self.lambda.note(format!(
@@ -680,23 +682,24 @@ impl Lane {
     /// Records that `n` records are finished, how, with a transcript line, and that the service
     /// no longer waits for them.
     fn finish(&self, n: usize, how: Finished, note: Option<String>) {
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        if let Some(counts) = state.stream_progress.get_mut(&self.mapping.uuid) {
-            let n = n as u64;
-            counts.pending -= n;
-            *match how {
-                Finished::Processed => &mut counts.processed,
-                Finished::SentToDestination => &mut counts.sent_to_destination,
-                Finished::Discarded => &mut counts.discarded,
-                Finished::Expired => &mut counts.expired,
-            } += n;
-        }
-        if let Some(text) = note {
-            state.transcript.push(Entry::Api { at, text });
-        }
-        drop(state);
-        self.lambda.work_finished(n);
+        let platform = &self.lambda.inner.platform;
+        let arn = &self.mapping.settings.event_source_arn;
+        with_stream(&self.lambda, arn, |stream| {
+            if let Some(counts) = stream.progress.get_mut(&self.mapping.uuid) {
+                let n = n as u64;
+                counts.pending -= n;
+                *match how {
+                    Finished::Processed => &mut counts.processed,
+                    Finished::SentToDestination => &mut counts.sent_to_destination,
+                    Finished::Discarded => &mut counts.discarded,
+                    Finished::Expired => &mut counts.expired,
+                } += n;
+            }
+            if let Some(text) = note {
+                platform.note(text);
+            }
+        });
+        platform.work_finished(n);
     }
 }
 

@@ -43,6 +43,9 @@ use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::transcript::{count, Entry};
 use crate::lambda::concurrency::throttle_backoff;
+use crate::lambda::event_invoke_config::{
+    destination_kind, DestinationKind, EventInvokeConfig, EventOutcome,
+};
 use crate::lambda::execution::{Event, Run};
 use crate::lambda::function::Diagnostic;
 use crate::lambda::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse};
@@ -50,156 +53,14 @@ use crate::lambda::service::Lambda;
 use crate::lambda::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::time::Instant;
 
 /// The waits before the first and the second retry after a function error.
 pub(crate) const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
-/// The default and longest time an event may wait to be processed: 6 hours.
-pub(crate) const MAX_EVENT_AGE: Duration = Duration::from_secs(6 * 3600);
-const MIN_EVENT_AGE: Duration = Duration::from_secs(60);
 /// The condition the invoker records for an event stopped as a recursive loop. AWS does not
 /// document the one it writes; this is the name of its exception for the same stop.
 pub(crate) const RECURSIVE_LOOP: &str = ErrorCode::RecursiveInvocationException.as_str();
-
-/// How Lambda handles an asynchronous event for one function version or alias: the settings of
-/// `aws lambda put-function-event-invoke-config`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventInvokeConfig {
-    maximum_retry_attempts: u32,
-    maximum_event_age: Duration,
-    on_success: Option<String>,
-    on_failure: Option<String>,
-    /// Whether any setting was given: AWS refuses a configuration with none.
-    any_setting: bool,
-}
-
-impl Default for EventInvokeConfig {
-    fn default() -> Self {
-        Self {
-            maximum_retry_attempts: 2,
-            maximum_event_age: MAX_EVENT_AGE,
-            on_success: None,
-            on_failure: None,
-            any_setting: false,
-        }
-    }
-}
-
-impl EventInvokeConfig {
-    /// Retries after a function error: 0, 1 or 2 (the default).
-    pub fn maximum_retry_attempts(mut self, retries: u32) -> Self {
-        self.maximum_retry_attempts = retries;
-        self.any_setting = true;
-        self
-    }
-
-    /// How long an event may wait, in seconds: 60 to 21,600 (the default).
-    pub fn maximum_event_age_secs(mut self, secs: u64) -> Self {
-        self.maximum_event_age = Duration::from_secs(secs);
-        self.any_setting = true;
-        self
-    }
-
-    /// Where a record of each success goes: an SQS queue, SNS topic or Lambda function ARN.
-    pub fn on_success(mut self, destination_arn: impl Into<String>) -> Self {
-        self.on_success = Some(destination_arn.into());
-        self.any_setting = true;
-        self
-    }
-
-    /// Where a record of each event Lambda gave up on goes: an SQS queue, SNS topic or Lambda
-    /// function ARN.
-    pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
-        self.on_failure = Some(destination_arn.into());
-        self.any_setting = true;
-        self
-    }
-
-    fn validate(&self) -> Result<(), ServiceError> {
-        let limit = |field: &str, value: u64, bound: String| {
-            ServiceError::validation(format!(
-                "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: Member must have value {bound}"
-            ))
-        };
-        if self.maximum_retry_attempts > 2 {
-            return Err(limit(
-                "maximumRetryAttempts",
-                self.maximum_retry_attempts.into(),
-                "less than or equal to 2".into(),
-            ));
-        }
-        let age = self.maximum_event_age.as_secs();
-        if age < MIN_EVENT_AGE.as_secs() {
-            return Err(limit(
-                "maximumEventAgeInSeconds",
-                age,
-                "greater than or equal to 60".into(),
-            ));
-        }
-        if age > MAX_EVENT_AGE.as_secs() {
-            return Err(limit(
-                "maximumEventAgeInSeconds",
-                age,
-                "less than or equal to 21600".into(),
-            ));
-        }
-        for arn in [&self.on_success, &self.on_failure].into_iter().flatten() {
-            destination_kind(arn)?;
-        }
-        Ok(())
-    }
-}
-
-/// What finally became of one asynchronous event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EventOutcome {
-    /// The function succeeded.
-    Succeeded {
-        /// The attempt that succeeded: 1, 2 or 3.
-        attempts: u32,
-    },
-    /// Lambda gave up on the event.
-    Failed {
-        /// Why: `RetriesExhausted`, `EventAgeExceeded` or, for a recursive loop,
-        /// `RECURSIVE_LOOP`.
-        condition: &'static str,
-        /// How many times the function was invoked with it (0 when it never ran).
-        attempts: u32,
-        /// The destination and dead-letter queue that received it; empty: it was discarded.
-        sent_to: Vec<String>,
-    },
-}
-
-/// The kinds of destination the invoker can deliver to.
-enum DestinationKind {
-    Queue,
-    Topic,
-    Function,
-}
-
-fn destination_kind(arn: &str) -> Result<DestinationKind, ServiceError> {
-    if arn.starts_with("arn:aws:sqs:") {
-        Ok(DestinationKind::Queue)
-    } else if arn.starts_with("arn:aws:sns:") {
-        Ok(DestinationKind::Topic)
-    } else if arn.starts_with("arn:aws:lambda:") && arn.contains(":function:") {
-        Ok(DestinationKind::Function)
-    } else if ["arn:aws:events:", "arn:aws:s3:"]
-        .iter()
-        .any(|p| arn.starts_with(p))
-    {
-        Err(ServiceError::invalid_parameter_value(format!(
-            "The invoker delivers to SQS queue, SNS topic and Lambda function destinations only; {arn} is not simulated yet."
-        )))
-    } else {
-        Err(ServiceError::invalid_parameter_value(format!(
-            "The destination ARN {arn} is invalid."
-        )))
-    }
-}
-
 /// An accepted event on its way through the internal queue.
 struct QueuedEvent {
     /// The request without its payload: `event` is the payload, parsed.
@@ -221,7 +82,7 @@ impl Lambda {
         config: EventInvokeConfig,
     ) -> Result<(), ServiceError> {
         config.validate()?;
-        let target = self.inner.scope.parse(function, None)?;
+        let target = self.inner.platform.scope.parse(function, None)?;
         let qualifier = target
             .qualifier
             .clone()
@@ -251,10 +112,10 @@ impl Lambda {
                 continue;
             };
             // A function of this account and Region is checked; one elsewhere is not seen.
-            let Ok(destination) = self.inner.scope.parse(arn, None) else {
+            let Ok(destination) = self.inner.platform.scope.parse(arn, None) else {
                 continue;
             };
-            if self.inner.scope.other_account(arn).is_some() {
+            if self.inner.platform.scope.other_account(arn).is_some() {
                 continue;
             }
             if destination.name == target.name {
@@ -287,7 +148,7 @@ impl Lambda {
         if let Some(function) = state.functions.get_mut(&target.name) {
             function.event_invoke_configs.insert(qualifier, config);
         }
-        state.transcript.push(Entry::Api { at, text });
+        self.inner.platform.record(Entry::Api { at, text });
         Ok(())
     }
 
@@ -301,13 +162,7 @@ impl Lambda {
     /// processed, sent on or expired. A test calls it before looking at destinations, queues or
     /// the transcript.
     pub async fn settle(&self) {
-        loop {
-            let settled = self.inner.settled.notified();
-            if self.inner.in_flight.load(Ordering::SeqCst) == 0 {
-                return;
-            }
-            settled.await;
-        }
+        self.inner.platform.settle().await;
     }
 
     /// Accepts an event: answers 202 now and processes it in the background.
@@ -320,14 +175,14 @@ impl Lambda {
         chain: Lineage,
     ) -> InvokeResponse {
         let at = self.elapsed();
-        self.state().transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!(
                 "invoke {} (Event): 202, event {request_id} queued",
                 describe_target(&request)
             ),
         });
-        self.work_started(1);
+        self.inner.platform.work_started(1);
         let queued = QueuedEvent {
             request,
             target,
@@ -365,6 +220,7 @@ impl Lambda {
         let config = self.event_invoke_config(&queued.target.name, &qualifier);
         let function_arn = self
             .inner
+            .platform
             .scope
             .qualified_arn(&queued.target.name, &qualifier);
         if queued.chain.would_loop(&queued.target.name) {
@@ -539,7 +395,7 @@ impl Lambda {
     ) -> Value {
         let mut record = json!({
             "version": "1.0",
-            "timestamp": clock::rfc3339_millis(self.inner.clock.now()),
+            "timestamp": clock::rfc3339_millis(self.inner.platform.clock.now()),
             "requestContext": {
                 "requestId": queued.request_id,
                 "functionArn": function_arn,
@@ -565,21 +421,10 @@ impl Lambda {
     /// Delivers a record; returns the destination if it was delivered.
     async fn send_to_destination(&self, destination: &str, record: Value) -> Option<String> {
         let delivered = match destination_kind(destination) {
-            Ok(DestinationKind::Queue) => self
-                .sqs()
-                .send_message(destination, record.to_string(), BTreeMap::new())
-                .is_ok(),
-            // Boxed, here and for a dead-letter topic: publishing fans out to the topic's
-            // subscribers, and that large future would otherwise be part of every queued
-            // event's task (see `enqueue`), though few events ever go to a topic.
-            Ok(DestinationKind::Topic) => Box::pin(self.sns().publish_with_attributes(
-                destination,
-                record.to_string(),
-                None,
-                BTreeMap::new(),
-            ))
-            .await
-            .is_ok(),
+            Ok(DestinationKind::Queue | DestinationKind::Topic) => {
+                self.send_message_to(destination, record.to_string(), BTreeMap::new())
+                    .await
+            }
             Ok(DestinationKind::Function) => {
                 let request = InvokeRequest::new(destination)
                     .invocation_type(InvocationType::Event)
@@ -614,15 +459,7 @@ impl Lambda {
             ),
         ]);
         let body = queued.event.to_string();
-        let delivered = match destination_kind(dlq) {
-            Ok(DestinationKind::Topic) => Box::pin(
-                self.sns()
-                    .publish_with_attributes(dlq, body, None, attributes),
-            )
-            .await
-            .is_ok(),
-            _ => self.sqs().send_message(dlq, body, attributes).is_ok(),
-        };
+        let delivered = self.send_message_to(dlq, body, attributes).await;
         delivered.then(|| dlq.to_owned())
     }
 
@@ -657,7 +494,7 @@ impl Lambda {
         let at = self.elapsed();
         let mut state = self.state();
         state.event_outcomes.push((request_id.to_owned(), outcome));
-        state.transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!("event {request_id}: {summary}"),
         });
@@ -683,6 +520,6 @@ struct InFlight(Lambda);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.work_finished(1);
+        self.0.inner.platform.work_finished(1);
     }
 }

@@ -186,7 +186,7 @@ impl Lambda {
         if !state.functions.contains_key(&name) {
             return Err(ServiceError::resource_not_found(format!(
                 "Function not found: {}",
-                self.inner.scope.qualified_arn(&name, LATEST)
+                self.inner.platform.scope.qualified_arn(&name, LATEST)
             )));
         }
         let others: usize = state
@@ -203,7 +203,7 @@ impl Lambda {
         }
         self.function_mut(&mut state.functions, &name)?
             .reserved_concurrency = Some(reserved);
-        state.transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!("put-function-concurrency {name}: {reserved} reserved"),
         });
@@ -217,7 +217,7 @@ impl Lambda {
         let mut state = self.state();
         self.function_mut(&mut state.functions, &name)?
             .reserved_concurrency = None;
-        state.transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!("delete-function-concurrency {name}"),
         });
@@ -245,7 +245,7 @@ impl Lambda {
         function: &str,
         count: usize,
     ) -> Result<(), ServiceError> {
-        let target = self.inner.scope.parse(function, None)?;
+        let target = self.inner.platform.scope.parse(function, None)?;
         if count == 0 {
             return Err(ServiceError::validation(format!(
                 "1 validation error detected: Value '{count}' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 1"
@@ -268,7 +268,10 @@ impl Lambda {
                 if qualifier.bytes().all(|b| b.is_ascii_digit()) {
                     ServiceError::resource_not_found(format!(
                         "Function not found: {}",
-                        self.inner.scope.qualified_arn(&target.name, &qualifier)
+                        self.inner
+                            .platform
+                            .scope
+                            .qualified_arn(&target.name, &qualifier)
                     ))
                 } else {
                     self.cannot_find_alias(&target.name, &qualifier)
@@ -311,7 +314,7 @@ impl Lambda {
             }
         }
         let at = self.elapsed();
-        self.state().transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!(
                 "put-provisioned-concurrency-config {}:{qualifier}: {count} environment(s) of version {version} initialised",

@@ -12,16 +12,17 @@
 
 use crate::base::clock::{self, VirtualClock};
 use crate::base::logs::{LogEvent, LogSource, SharedLogs};
+use crate::base::platform::Platform;
 use crate::lambda::cpu;
 use crate::lambda::env_vars::EnvVars;
 use crate::lambda::environment::Background;
-use crate::lambda::layers::Opt;
+use crate::lambda::layers::store::Opt;
 use crate::lambda::tmp::Tmp;
-use crate::services::kms::KmsClient;
+use crate::lambda::trace::Identity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
@@ -98,11 +99,16 @@ impl<T> LambdaEvent<T> {
 }
 
 /// What an execution environment gives the code running in it, at init and on every invocation:
-/// its environment variables and clients that call other services as the function's role.
+/// its environment variables, its files, and what a client of another service needs to call as
+/// the function's role.
 #[derive(Clone, Debug)]
 pub(crate) struct EnvironmentResources {
     pub env_vars: EnvVars,
-    pub kms: KmsClient,
+    /// The account whose services the code calls. Weak: the service owns its environments, and
+    /// an environment must not keep the service alive.
+    pub platform: Weak<Platform>,
+    /// Who the code is to the services it calls: built once per environment.
+    pub identity: Arc<Identity>,
     pub tmp: Tmp,
     pub opt: Opt,
     pub background: Background,
@@ -124,11 +130,6 @@ impl InitContext {
     /// An environment variable: the function's own, or one the runtime provides.
     pub fn env(&self, key: &str) -> Option<&str> {
         self.resources.env_vars.get(key).map(String::as_str)
-    }
-
-    /// A KMS client that calls as the function's execution role.
-    pub fn kms(&self) -> &KmsClient {
-        &self.resources.kms
     }
 
     /// `/opt`: the function's layers, merged in order.
@@ -205,11 +206,6 @@ impl Context {
     /// All the environment variables this invocation sees.
     pub fn env_vars(&self) -> &std::collections::BTreeMap<String, String> {
         &self.resources.env_vars
-    }
-
-    /// A KMS client that calls as the function's execution role.
-    pub fn kms(&self) -> &KmsClient {
-        &self.resources.kms
     }
 }
 

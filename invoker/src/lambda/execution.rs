@@ -33,7 +33,6 @@ use crate::lambda::service::{value_for, Lambda, State};
 use crate::lambda::tmp::Tmp;
 use crate::lambda::trace::{self, Caller, Identity, Lineage};
 use crate::lambda::versions::Version;
-use crate::services::kms::KmsClient;
 use base64::Engine;
 use serde_json::Value;
 use std::sync::Arc;
@@ -77,7 +76,7 @@ impl Lambda {
         // Virtual time moves only while this task awaits, so the clock is read once for each
         // stretch between two awaits (under tokio's test clock, every read takes a lock).
         let arrived = Instant::now();
-        let at = self.inner.clock.elapsed_at(arrived);
+        let at = self.inner.platform.clock.elapsed_at(arrived);
         // Counted as busy until this invocation ends, however it ends; a throttle drops it.
         let claimed = Busy::claim(self, &target.name)
             .and_then(|busy| Ok((busy, self.acquire(&target.name, version, arrived)?)));
@@ -95,14 +94,20 @@ impl Lambda {
         } = acquired;
         let config = &code.config;
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
-        let first_line = self.inner.logs.lock().stream(&group, &stream).len();
+        let first_line = self
+            .inner
+            .platform
+            .logs
+            .lock()
+            .stream(&group, &stream)
+            .len();
         let platform_log = |at: Instant, message: String| {
             let event = LogEvent {
-                timestamp: self.inner.clock.wall_time(at),
+                timestamp: self.inner.platform.clock.wall_time(at),
                 message,
                 source: LogSource::System,
             };
-            self.inner.logs.lock().put(&group, &stream, event);
+            self.inner.platform.logs.lock().put(&group, &stream, event);
         };
 
         // Init: only on a cold start.
@@ -120,22 +125,22 @@ impl Lambda {
             false => arrived,
         };
         platform_log(started, logs::start_line(&request_id, version));
-        let started_at = self.inner.clock.elapsed_at(started);
+        let started_at = self.inner.platform.clock.elapsed_at(started);
         let deadline = started + config.timeout();
         let logger = Logger {
-            logs: self.inner.logs.clone(),
+            logs: self.inner.platform.logs.clone(),
             group: Arc::clone(&group),
             stream: Arc::clone(&stream),
             request_id: Some(request_id.as_str().into()),
-            clock: self.inner.clock,
+            clock: self.inner.platform.clock,
         };
         let outcome = match (&env.handler, init_failure) {
             (_, Some(error)) => Outcome::Crashed(error),
             (Some(handler), None) => {
                 let context = Context {
                     request_id: request_id.clone(),
-                    deadline: clock::epoch_millis(self.inner.clock.wall_time(deadline)),
-                    invoked_function_arn: self.inner.scope.arn_of(target),
+                    deadline: clock::epoch_millis(self.inner.platform.clock.wall_time(deadline)),
+                    invoked_function_arn: self.inner.platform.scope.arn_of(target),
                     xray_trace_id: None,
                     client_context: request.client_context.clone(),
                     identity: request.identity.clone(),
@@ -196,7 +201,7 @@ impl Lambda {
                 f64::from(config.memory_size) / 1024.0
             )
         });
-        let finished = self.inner.clock.elapsed_at(ended);
+        let finished = self.inner.platform.clock.elapsed_at(ended);
         {
             let mut state = self.state();
             state.timeline.busy(env.history, started_at, finished);
@@ -234,10 +239,17 @@ impl Lambda {
                 pool.release(env, ended);
             }
         }
-        let log_lines = first_line..self.inner.logs.lock().stream(&group, &stream).len();
+        let log_lines = first_line
+            ..self
+                .inner
+                .platform
+                .logs
+                .lock()
+                .stream(&group, &stream)
+                .len();
         let log_result = (request.log_type == LogType::Tail)
             .then(|| self.log_tail(&group, &stream, log_lines.clone()));
-        self.state().transcript.push(Entry::Invoked(Invocation {
+        self.inner.platform.record(Entry::Invoked(Invocation {
             at,
             finished,
             target: describe_target(request),
@@ -318,7 +330,7 @@ impl Lambda {
 
     /// The last 4 KB of an invocation's log lines, base64-encoded as the API returns them.
     fn log_tail(&self, group: &str, stream: &str, lines: std::ops::Range<usize>) -> String {
-        let logs = self.inner.logs.lock();
+        let logs = self.inner.platform.logs.lock();
         let text: String = logs.stream(group, stream)[lines]
             .iter()
             .map(|event| format!("{}\n", event.message))
@@ -337,7 +349,7 @@ impl Lambda {
         version: &str,
         now: Instant,
     ) -> Result<Acquired, ServiceError> {
-        let elapsed = self.inner.clock.elapsed_at(now);
+        let elapsed = self.inner.platform.clock.elapsed_at(now);
         let mut state = self.state();
         let state = &mut *state;
         let function = state
@@ -353,7 +365,7 @@ impl Lambda {
         for expired in pool.expire_idle(now, self.inner.idle_timeout) {
             let at = elapsed - now.duration_since(expired.at);
             state.timeline.ended(expired.history, at);
-            state.transcript.push(Entry::Expired {
+            self.inner.platform.record(Entry::Expired {
                 at,
                 function: format!("{function_name}:{version}"),
                 environment: expired.number,
@@ -389,17 +401,17 @@ impl Lambda {
         let config = &code.config;
         let log_stream = format!(
             "{}/[{version}]{}",
-            clock::log_stream_date(self.inner.clock.now()),
-            state.ids.hex(16)
+            clock::log_stream_date(self.inner.platform.clock.now()),
+            self.inner.platform.ids().hex(16)
         );
         let history = state
             .timeline
             .created(&config.name, version, number, self.elapsed());
         let log_group = logs::log_group_name(&config.name);
         let log_group_arc: Arc<str> = log_group.as_str().into();
-        self.check_log_permissions(state, config, version, number, &log_group, &log_stream);
+        self.check_log_permissions(config, version, number, &log_group, &log_stream);
         let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
-            region: &self.inner.scope.region,
+            region: &self.inner.platform.scope.region,
             function_name: &config.name,
             version,
             memory_mb: config.memory_size,
@@ -426,10 +438,8 @@ impl Lambda {
         });
         let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
-            kms: KmsClient {
-                service: Arc::downgrade(&self.inner),
-                identity: Arc::clone(&identity),
-            },
+            platform: Arc::downgrade(&self.inner.platform),
+            identity: Arc::clone(&identity),
             tmp: Tmp::new(config.ephemeral_storage_mb),
             opt: code.opt.clone(),
             background: Background::default(),
@@ -458,14 +468,13 @@ impl Lambda {
     /// [`crate::base::logs`]), and says so in the transcript: the one trace of its logs.
     fn check_log_permissions(
         &self,
-        state: &mut State,
         config: &crate::FunctionConfig,
         version: &str,
         number: u32,
         group: &str,
         stream: &str,
     ) {
-        let scope = &self.inner.scope;
+        let scope = &self.inner.platform.scope;
         let arn = logs::log_stream_arn(&scope.region, &scope.account_id, group, stream);
         let role = &config.role;
         let Some(missing) = logs::LOG_ACTIONS
@@ -474,8 +483,8 @@ impl Lambda {
         else {
             return;
         };
-        self.inner.logs.lock().mute(group, stream);
-        state.transcript.push(Entry::Api {
+        self.inner.platform.logs.lock().mute(group, stream);
+        self.inner.platform.record(Entry::Api {
             at: self.elapsed(),
             text: format!(
                 "logs of {}:{version} (environment {number}) dropped: role {} may not {missing} on {arn}",
@@ -496,11 +505,11 @@ impl Lambda {
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let platform_log = |message: String| {
             let event = LogEvent {
-                timestamp: self.inner.clock.now(),
+                timestamp: self.inner.platform.clock.now(),
                 message,
                 source: LogSource::System,
             };
-            self.inner.logs.lock().put(&group, &stream, event);
+            self.inner.platform.logs.lock().put(&group, &stream, event);
         };
         platform_log(logs::init_start_line(
             &code.runtime_version,
@@ -509,11 +518,11 @@ impl Lambda {
         let started = Instant::now();
         tokio::time::sleep(self.inner.runtime_startup).await;
         let logger = Logger {
-            logs: self.inner.logs.clone(),
+            logs: self.inner.platform.logs.clone(),
             group: Arc::clone(&group),
             stream: Arc::clone(&stream),
             request_id: None,
-            clock: self.inner.clock,
+            clock: self.inner.platform.clock,
         };
         let init_context = InitContext {
             resources: env.resources.clone(),

@@ -37,9 +37,6 @@
 //! boundaries or organization policies, and every role trusts `lambda.amazonaws.com` (on AWS
 //! the role's *trust policy* must say so, or Lambda cannot assume it).
 
-use crate::lambda::service::Lambda;
-use crate::lambda::trace;
-
 /// An execution role and the actions it allows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role {
@@ -280,28 +277,6 @@ impl Denied {
             "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
             self.caller
         )
-    }
-}
-
-impl Lambda {
-    /// Checks a call that the code now running makes to a service: allowed if the execution
-    /// role of its function allows `action` on `resource`, or if no function's code is running
-    /// (the account itself calls). A refusal is written in the transcript, inside the
-    /// invocation that made the call.
-    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), Denied> {
-        let Some(caller) = trace::current() else {
-            return Ok(());
-        };
-        let identity = &caller.identity;
-        identity
-            .role
-            .check(
-                &self.inner.scope.account_id,
-                &identity.function,
-                action,
-                resource,
-            )
-            .inspect_err(|denied| self.record_call(denied.note()))
     }
 }
 

@@ -24,7 +24,7 @@ use crate::base::transcript::{Entry, Invocation};
 use crate::lambda::context::{ClientContext, CognitoIdentity};
 use crate::lambda::execution::{Event, Run};
 use crate::lambda::function::Diagnostic;
-use crate::lambda::permissions::Principal;
+use crate::lambda::permissions::policy::Principal;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace;
 use base64::Engine;
@@ -228,10 +228,10 @@ impl Lambda {
     /// its answer could not be returned); a function error comes back inside an `Ok` response,
     /// flagged by [`InvokeResponse::function_error`].
     pub async fn invoke(&self, request: InvokeRequest) -> Result<InvokeResponse, ServiceError> {
-        let at = self.inner.clock.elapsed();
+        let at = self.inner.platform.clock.elapsed();
         let result = self.try_invoke(&request).await;
         if let Err(error) = &result {
-            self.state().transcript.push(Entry::Refused {
+            self.inner.platform.record(Entry::Refused {
                 at,
                 target: describe_target(&request),
                 error: error.clone(),
@@ -243,9 +243,15 @@ impl Lambda {
     async fn try_invoke(&self, request: &InvokeRequest) -> Result<InvokeResponse, ServiceError> {
         let target = self
             .inner
+            .platform
             .scope
             .parse(&request.function_name, request.qualifier.as_deref())?;
-        if let Some(account) = self.inner.scope.other_account(&request.function_name) {
+        if let Some(account) = self
+            .inner
+            .platform
+            .scope
+            .other_account(&request.function_name)
+        {
             return Err(self.denied_to_other_account(&request.principal, account, &target));
         }
         self.check_target(&target)?;
@@ -272,7 +278,7 @@ impl Lambda {
                 ))
             })?
         };
-        let request_id = self.state().ids.request_id();
+        let request_id = self.inner.platform.ids().request_id();
         // A call from a handler continues the handler's request chain (see `crate::lambda::trace`).
         let chain = trace::current_lineage();
         match request.invocation_type {
@@ -313,7 +319,10 @@ impl Lambda {
         let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
         Err(ServiceError::resource_not_found(format!(
             "Function not found: {}",
-            self.inner.scope.qualified_arn(&target.name, qualifier)
+            self.inner
+                .platform
+                .scope
+                .qualified_arn(&target.name, qualifier)
         )))
     }
 
@@ -331,14 +340,17 @@ impl Lambda {
                 let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
                 ServiceError::resource_not_found(format!(
                     "Function not found: {}",
-                    self.inner.scope.qualified_arn(&target.name, qualifier)
+                    self.inner
+                        .platform
+                        .scope
+                        .qualified_arn(&target.name, qualifier)
                 ))
             })
     }
 
     fn dry_run(&self, request: &InvokeRequest, request_id: String) -> InvokeResponse {
-        let at = self.inner.clock.elapsed();
-        self.state().transcript.push(Entry::Invoked(Invocation {
+        let at = self.inner.platform.clock.elapsed();
+        self.inner.platform.record(Entry::Invoked(Invocation {
             at,
             finished: at,
             target: describe_target(request),

@@ -7,17 +7,21 @@
 //! function, check who may, authorize and record a call of the code that is running.
 
 pub(crate) mod async_invoke;
+pub(crate) mod calls;
 pub(crate) mod concurrency;
 pub(crate) mod config;
 pub(crate) mod context;
 pub(crate) mod cpu;
 pub(crate) mod env_vars;
 pub(crate) mod environment;
+pub(crate) mod event_invoke_config;
 pub(crate) mod execution;
 pub(crate) mod function;
+pub(crate) mod handle;
 pub(crate) mod iam;
 pub(crate) mod invoke;
 pub(crate) mod layers;
+pub(crate) mod message_targets;
 pub(crate) mod permissions;
 pub(crate) mod sandbox;
 pub(crate) mod service;

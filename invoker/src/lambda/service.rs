@@ -9,34 +9,23 @@ use crate::base::arn::Scope;
 use crate::base::clock::{self, VirtualClock, DEFAULT_EPOCH_SECS};
 use crate::base::error::ServiceError;
 use crate::base::ids::IdGenerator;
-use crate::base::logs::{self, SharedLogs};
-use crate::base::transcript::{Entry, Transcript, TranscriptView};
-use crate::event_source_mapping::stream::RecordCounts;
-use crate::event_source_mapping::Mappings;
-use crate::lambda::async_invoke::{EventInvokeConfig, EventOutcome};
+use crate::base::logs;
+use crate::base::platform::Platform;
+use crate::base::transcript::{Entry, TranscriptView};
 use crate::lambda::concurrency::{Ledger, ScalingRate, DEFAULT_ACCOUNT_CONCURRENCY};
 use crate::lambda::config::FunctionConfig;
 use crate::lambda::environment::EnvironmentPool;
+use crate::lambda::event_invoke_config::{EventInvokeConfig, EventOutcome};
 use crate::lambda::function::FunctionCode;
-use crate::lambda::layers::Layers;
-use crate::lambda::permissions::Policies;
+use crate::lambda::layers::store::Layers;
+use crate::lambda::permissions::policy::Policies;
 use crate::lambda::sandbox::Sandbox;
 use crate::lambda::timeline::Timeline;
 use crate::lambda::versions::{Alias, Version};
-use crate::services::api_gateway::Apis;
-use crate::services::dynamodb::Table;
-use crate::services::s3::Buckets;
-use crate::services::schedule::Rules;
-use crate::services::ses::Mail;
-use crate::services::shard::Stream;
-use crate::services::sns::Topics;
-use crate::services::sqs::Queues;
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::runtime::Handle;
-use tokio::sync::Notify;
 
 /// How long an idle environment is kept before it is shut down. Lambda does not document this
 /// and it varies; observations range from minutes to hours. Ten minutes keeps lessons readable.
@@ -52,8 +41,6 @@ pub(crate) const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
 const ROUTING_STREAM: u64 = 0x9e37_79b9_7f4a_7c15;
 /// Mixed into the seed of the backoff jitter.
 const JITTER_STREAM: u64 = 0x6a09_e667_f3bc_c908;
-/// Mixed into the seed of the backoff jitter of stream mappings' throttled batches.
-const STREAM_JITTER_STREAM: u64 = 0xbb67_ae85_84ca_a73b;
 
 /// The simulated Lambda service of one account in one region.
 #[derive(Clone)]
@@ -62,52 +49,27 @@ pub struct Lambda {
 }
 
 pub(crate) struct Inner {
-    pub scope: Scope,
-    pub clock: VirtualClock,
+    /// The clock, ids, logs and transcript Lambda shares with the services around it.
+    pub platform: Arc<Platform>,
     pub sandbox: Sandbox,
-    pub logs: SharedLogs,
     pub idle_timeout: Duration,
     pub runtime_startup: Duration,
     /// The account's concurrency limit.
     pub account_concurrency: usize,
     /// Whether transcripts show each invocation's billed GB-seconds.
     pub show_cost: bool,
-    /// Work the service accepted and has not finished: asynchronous events, and records or
-    /// messages waiting for an event source mapping. [`Lambda::settle`] waits for it to reach 0.
-    pub in_flight: AtomicUsize,
-    pub settled: Notify,
     state: Mutex<State>,
 }
 
 pub(crate) struct State {
-    pub ids: IdGenerator,
     /// The dice of weighted alias routing, apart from `ids` so that a canary's split depends only
     /// on the seed and the calls made through the alias, not on how many ids were drawn before.
     pub routing: IdGenerator,
     /// The jitter of retry backoffs, a stream of its own for the same reason.
     pub jitter: IdGenerator,
-    /// The jitter of stream mappings' backoffs after throttles, apart from the asynchronous
-    /// events' so that one kind of traffic does not shift the other's timing.
-    pub stream_jitter: IdGenerator,
     pub functions: BTreeMap<String, Function>,
-    pub kms_keys: BTreeSet<String>,
-    pub queues: Queues,
     pub layers: Layers,
     pub policies: Policies,
-    pub mail: Mail,
-    pub buckets: Buckets,
-    pub topics: Topics,
-    pub mappings: Mappings,
-    /// API Gateway's APIs, by id.
-    pub apis: Apis,
-    /// EventBridge's scheduled rules, by name.
-    pub rules: Rules,
-    /// What became of the records each stream mapping read, by mapping UUID.
-    pub stream_progress: BTreeMap<String, RecordCounts>,
-    /// Kinesis data streams, by name.
-    pub kinesis: BTreeMap<String, Stream>,
-    /// DynamoDB tables, by name.
-    pub dynamodb: BTreeMap<String, Table>,
     /// What became of each asynchronous event, by request id, in the order they ended: a list
     /// costs one push per event, where a map would search and rebalance a tree every time.
     /// [`Lambda::event_outcomes`] hands them out as a map.
@@ -115,7 +77,6 @@ pub(crate) struct State {
     pub concurrency: Ledger,
     pub timeline: Timeline,
     pub usage: BTreeMap<String, Usage>,
-    pub transcript: Transcript,
 }
 
 /// What a function has used, as the bill counts it.
@@ -245,45 +206,32 @@ impl LambdaBuilder {
     /// Outside a tokio runtime, like `tokio::spawn`.
     pub fn build(self) -> Lambda {
         let runtime = Handle::current();
+        let platform = Arc::new(Platform::new(
+            Scope {
+                region: self.region,
+                account_id: self.account_id,
+            },
+            VirtualClock::starting_at(self.epoch),
+            self.seed,
+        ));
         Lambda {
             inner: Arc::new(Inner {
-                scope: Scope {
-                    region: self.region,
-                    account_id: self.account_id,
-                },
-                clock: VirtualClock::starting_at(self.epoch),
+                platform: Arc::clone(&platform),
                 sandbox: Sandbox::new(runtime, self.runaway_after),
-                logs: SharedLogs::default(),
                 idle_timeout: self.idle_timeout,
                 runtime_startup: self.runtime_startup,
                 account_concurrency: self.account_concurrency,
                 show_cost: self.show_cost,
-                in_flight: AtomicUsize::new(0),
-                settled: Notify::new(),
                 state: Mutex::new(State {
-                    ids: IdGenerator::from_seed(self.seed),
-                    routing: IdGenerator::from_seed(self.seed ^ ROUTING_STREAM),
-                    jitter: IdGenerator::from_seed(self.seed ^ JITTER_STREAM),
-                    stream_jitter: IdGenerator::from_seed(self.seed ^ STREAM_JITTER_STREAM),
+                    routing: platform.dice(ROUTING_STREAM),
+                    jitter: platform.dice(JITTER_STREAM),
                     functions: BTreeMap::new(),
-                    kms_keys: BTreeSet::new(),
-                    queues: Queues::default(),
                     layers: Layers::default(),
                     policies: Policies::default(),
-                    mail: Mail::default(),
-                    buckets: Buckets::default(),
-                    topics: Topics::default(),
-                    mappings: Mappings::default(),
-                    apis: Apis::default(),
-                    rules: Rules::default(),
-                    stream_progress: BTreeMap::new(),
-                    kinesis: BTreeMap::new(),
-                    dynamodb: BTreeMap::new(),
                     event_outcomes: Vec::new(),
                     concurrency: Ledger::default(),
                     timeline: Timeline::default(),
                     usage: BTreeMap::new(),
-                    transcript: Transcript::default(),
                 }),
             }),
         }
@@ -311,7 +259,7 @@ impl Lambda {
         code: FunctionCode,
     ) -> Result<String, ServiceError> {
         config.validate()?;
-        let arn = self.inner.scope.function_arn(&config.name);
+        let arn = self.inner.platform.scope.function_arn(&config.name);
         let mut state = self.state();
         if state.functions.contains_key(&config.name) {
             return Err(ServiceError::resource_conflict(format!(
@@ -320,8 +268,11 @@ impl Lambda {
             )));
         }
         let opt = state.layers.merge(&config.layers, config.code_size_bytes)?;
-        let (runtime_version, runtime_version_arn) =
-            runtime_version(&config.runtime, &self.inner.scope.region, &mut state.ids);
+        let (runtime_version, runtime_version_arn) = runtime_version(
+            &config.runtime,
+            &self.inner.platform.scope.region,
+            &mut self.inner.platform.ids(),
+        );
         let mut text = format!(
             "create-function {arn} ({}, {} MB, timeout {} s)",
             config.runtime,
@@ -332,12 +283,12 @@ impl Lambda {
             let layers: Vec<&str> = config
                 .layers
                 .iter()
-                .map(|arn| crate::lambda::layers::short_name(arn))
+                .map(|arn| crate::lambda::layers::store::short_name(arn))
                 .collect();
             text.push_str(&format!(" with layers {}", layers.join(", ")));
         }
-        state.transcript.push(Entry::Api {
-            at: self.inner.clock.elapsed(),
+        self.inner.platform.record(Entry::Api {
+            at: self.inner.platform.clock.elapsed(),
             text,
         });
         state.functions.insert(
@@ -369,7 +320,7 @@ impl Lambda {
         &self,
         function: &str,
     ) -> Result<FunctionConfig, ServiceError> {
-        let target = self.inner.scope.parse(function, None)?;
+        let target = self.inner.platform.scope.parse(function, None)?;
         let qualifier = target
             .qualifier
             .as_deref()
@@ -385,7 +336,10 @@ impl Lambda {
             .ok_or_else(|| {
                 ServiceError::resource_not_found(format!(
                     "Function not found: {}",
-                    self.inner.scope.qualified_arn(&target.name, qualifier)
+                    self.inner
+                        .platform
+                        .scope
+                        .qualified_arn(&target.name, qualifier)
                 ))
             })
     }
@@ -408,7 +362,7 @@ impl Lambda {
     /// Every log line a function wrote, stream by stream (streams in name order).
     pub fn log_lines(&self, function: &str) -> Vec<String> {
         let group = logs::log_group_name(function);
-        let logs = self.inner.logs.lock();
+        let logs = self.inner.platform.logs.lock();
         logs.stream_names(&group)
             .into_iter()
             .flat_map(|stream| logs.stream(&group, stream))
@@ -419,7 +373,7 @@ impl Lambda {
     /// The names of a function's log streams: one per execution environment it has had.
     pub fn log_streams(&self, function: &str) -> Vec<String> {
         let group = logs::log_group_name(function);
-        let logs = self.inner.logs.lock();
+        let logs = self.inner.platform.logs.lock();
         logs.stream_names(&group)
             .into_iter()
             .map(str::to_owned)
@@ -458,34 +412,33 @@ impl Lambda {
     /// The transcript, with what a test leaves out of its comparison left out: see
     /// [`TranscriptView`].
     pub fn transcript_view(&self) -> TranscriptView<'_> {
-        TranscriptView::new(self)
+        TranscriptView::new(&self.inner.platform)
     }
 
-    pub(crate) fn render_transcript(&self, view: &TranscriptView) -> String {
-        let state = self.state();
-        let logs = self.inner.logs.lock();
-        state.transcript.render(&logs, view)
+    /// Adds a line to the transcript at the current virtual time.
+    pub(crate) fn note(&self, text: String) {
+        self.inner.platform.note(text);
     }
 
     /// The 12-digit account the service simulates, as ARNs and `source_account` conditions name
     /// it.
     pub fn account_id(&self) -> &str {
-        &self.inner.scope.account_id
+        &self.inner.platform.scope.account_id
     }
 
     /// The region the service simulates, e.g. `us-east-1`.
     pub fn region(&self) -> &str {
-        &self.inner.scope.region
+        &self.inner.platform.scope.region
     }
 
     /// The virtual time since the service started.
     pub fn elapsed(&self) -> Duration {
-        self.inner.clock.elapsed()
+        self.inner.platform.clock.elapsed()
     }
 
     /// The virtual wall-clock time now, as an RFC 3339 timestamp.
     pub fn now_rfc3339(&self) -> String {
-        clock::rfc3339_millis(self.inner.clock.now())
+        clock::rfc3339_millis(self.inner.platform.clock.now())
     }
 
     /// The name in a call that changes `$LATEST`, which must not carry a version or alias.
@@ -510,7 +463,7 @@ impl Lambda {
         function: &str,
         refusal: &str,
     ) -> Result<String, ServiceError> {
-        let target = self.inner.scope.parse(function, None)?;
+        let target = self.inner.platform.scope.parse(function, None)?;
         if target.qualifier.is_some() {
             return Err(ServiceError::invalid_parameter_value(refusal));
         }
@@ -526,21 +479,9 @@ impl Lambda {
         functions.get_mut(name).ok_or_else(|| {
             ServiceError::resource_not_found(format!(
                 "Function not found: {}",
-                self.inner.scope.function_arn(name)
+                self.inner.platform.scope.function_arn(name)
             ))
         })
-    }
-
-    /// Counts `n` pieces of accepted work (an asynchronous event, a record a mapping must
-    /// process) that [`Lambda::settle`] must wait for.
-    pub(crate) fn work_started(&self, n: usize) {
-        self.inner.in_flight.fetch_add(n, Ordering::SeqCst);
-    }
-
-    /// Marks `n` pieces of work finished: processed, sent on to a destination, or expired.
-    pub(crate) fn work_finished(&self, n: usize) {
-        self.inner.in_flight.fetch_sub(n, Ordering::SeqCst);
-        self.inner.settled.notify_waiters();
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {

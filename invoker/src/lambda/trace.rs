@@ -20,10 +20,11 @@
 //!   causes runs with that lineage plus one for its own function.
 //! - The **current caller**, a tokio task-local that [`crate::lambda::execution`] sets around a handler
 //!   (and around init code) while it runs: the invoker's `_X_AMZN_TRACE_ID`, and its
-//!   credentials. A handler calls S3, SNS or SQS through any clone of [`Lambda`], as a real
-//!   function calls them through an SDK client made at init; the service reads the current
-//!   caller to continue its chain, to check the call against the function's execution role (see
-//!   [`crate::lambda::iam`]), and to show the call inside that invocation's block in the transcript.
+//!   credentials. A handler calls S3, SNS or SQS through their clients (`lambda.s3()`, …), as a
+//!   real function calls them through an SDK client made at init; the service reads the current
+//!   caller to continue its chain, and [`crate::lambda::calls`] reads it to check the call
+//!   against the function's execution role (see [`crate::lambda::iam`]) and to show the call
+//!   inside that invocation's block in the transcript.
 //!   Outside a handler (a test, Lambda's own pollers) there is no current caller: a call starts
 //!   a chain, and is made as the account.
 //!
@@ -37,9 +38,7 @@
 //! events and SQS batches); a synchronous `Invoke` from a handler continues the chain but is not
 //! stopped. `PutFunctionRecursionConfig` (`Allow`) is not simulated: loops are always stopped.
 
-use crate::base::transcript::Entry;
 use crate::lambda::iam::Role;
-use crate::lambda::service::Lambda;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -127,35 +126,6 @@ pub(crate) fn current_lineage() -> Lineage {
     CURRENT
         .try_with(|caller| caller.lineage.clone())
         .unwrap_or_default()
-}
-
-impl Lambda {
-    /// Writes a call to another service (S3, SNS, SQS, DynamoDB) in the transcript: inside the
-    /// block of the invocation whose code made it, among its log lines, or as a line of its own
-    /// when it comes from outside any handler.
-    pub(crate) fn record_call(&self, text: String) {
-        let at = self.elapsed();
-        let entry = match current() {
-            Some(Caller { identity, .. }) => {
-                let position = self
-                    .inner
-                    .logs
-                    .lock()
-                    .stream(&identity.log_group, &identity.log_stream)
-                    .len();
-                Entry::Call {
-                    at,
-                    caller: identity.name.clone(),
-                    log_group: identity.log_group.to_string(),
-                    log_stream: identity.log_stream.to_string(),
-                    position,
-                    text,
-                }
-            }
-            None => Entry::Api { at, text },
-        };
-        self.state().transcript.push(entry);
-    }
 }
 
 #[cfg(test)]

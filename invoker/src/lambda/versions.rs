@@ -20,7 +20,7 @@ use crate::base::error::ServiceError;
 use crate::base::transcript::Entry;
 use crate::lambda::config::FunctionConfig;
 use crate::lambda::function::FunctionCode;
-use crate::lambda::layers::{Layers, Opt};
+use crate::lambda::layers::store::{Layers, Opt};
 use crate::lambda::service::{Function, Lambda, State};
 use std::sync::Arc;
 
@@ -144,7 +144,7 @@ impl Lambda {
         target.changed_since_publish = true;
         // Warm environments of $LATEST run the old code: Lambda replaces them on the next call.
         target.environments.remove(LATEST);
-        state.transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!("{operation} {name}"),
         });
@@ -172,7 +172,7 @@ impl Lambda {
             )
         };
         let version = target.last_version.to_string();
-        state.transcript.push(Entry::Api { at, text });
+        self.inner.platform.record(Entry::Api { at, text });
         Ok(version)
     }
 
@@ -209,7 +209,7 @@ impl Lambda {
             .filter(|n| target.published.remove(n).is_some())
         {
             target.environments.remove(&n.to_string());
-            state.transcript.push(Entry::Api {
+            self.inner.platform.record(Entry::Api {
                 at,
                 text: format!("delete-function {name} --qualifier {version}"),
             });
@@ -246,7 +246,7 @@ impl Lambda {
         let mut state = self.state();
         let target = self.function_mut(&mut state.functions, &name)?;
         target.aliases.remove(alias);
-        state.transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!("delete-alias {name}:{alias}"),
         });
@@ -276,7 +276,7 @@ impl Lambda {
         let name = self.unqualified_name(function)?;
         validate_alias_name(alias)?;
         validate_version_pattern(version)?;
-        let arn = self.inner.scope.qualified_arn(&name, alias);
+        let arn = self.inner.platform.scope.qualified_arn(&name, alias);
         let at = self.elapsed();
         let mut state = self.state();
         let target = self.function_mut(&mut state.functions, &name)?;
@@ -292,7 +292,7 @@ impl Lambda {
         let missing = |v: &str| {
             ServiceError::resource_not_found(format!(
                 "Function not found: {}",
-                self.inner.scope.qualified_arn(&name, v)
+                self.inner.platform.scope.qualified_arn(&name, v)
             ))
         };
         if target.version(version).is_none() {
@@ -354,7 +354,7 @@ impl Lambda {
                 routing,
             },
         );
-        state.transcript.push(Entry::Api { at, text });
+        self.inner.platform.record(Entry::Api { at, text });
         Ok(arn)
     }
 
@@ -362,7 +362,7 @@ impl Lambda {
     fn alias_not_found(&self, function: &str, alias: &str) -> ServiceError {
         ServiceError::resource_not_found(format!(
             "Alias not found: {}",
-            self.inner.scope.qualified_arn(function, alias)
+            self.inner.platform.scope.qualified_arn(function, alias)
         ))
     }
 
@@ -371,7 +371,7 @@ impl Lambda {
     pub(crate) fn cannot_find_alias(&self, function: &str, alias: &str) -> ServiceError {
         ServiceError::resource_not_found(format!(
             "Cannot find alias arn: {}",
-            self.inner.scope.qualified_arn(function, alias)
+            self.inner.platform.scope.qualified_arn(function, alias)
         ))
     }
 }

@@ -48,14 +48,17 @@
 //! an HTTP API; every REST API has one stage, `prod`, and every HTTP API the `$default` stage.
 
 use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::platform::lock;
 use crate::base::transcript::Entry;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::invoke::{InvokeRequest, InvokeResponse};
-use crate::lambda::permissions::Principal;
+use crate::lambda::permissions::policy::Principal;
 use crate::lambda::service::Lambda;
 use crate::services::events::api_gateway::{self, Arrival, HttpRequest};
 use base64::Engine;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a REST API waits for a function: 29 seconds (by default; Regional APIs can ask AWS
@@ -325,14 +328,18 @@ fn rank_with_method(mut rank: Vec<u8>, method: &str) -> Vec<u8> {
 pub(crate) type Apis = BTreeMap<String, Api>;
 
 /// The API Gateway part of the simulated account: `lambda.api_gateway().create_http_api("shop")`.
-pub struct ApiGateway<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct ApiGateway {
+    lambda: LambdaHandle,
+    apis: Arc<Mutex<Apis>>,
 }
 
 impl Lambda {
     /// The account's API Gateway.
-    pub fn api_gateway(&self) -> ApiGateway<'_> {
-        ApiGateway { lambda: self }
+    pub fn api_gateway(&self) -> ApiGateway {
+        let lambda = self.handle();
+        let apis = lambda.platform().state();
+        ApiGateway { lambda, apis }
     }
 }
 
@@ -344,7 +351,12 @@ struct Routed {
     principal: Principal,
 }
 
-impl ApiGateway<'_> {
+impl ApiGateway {
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Apis> {
+        lock(&self.apis)
+    }
+
     /// Creates a REST API (payload format 1.0, stage `prod`), like `aws apigateway
     /// create-rest-api`; returns its id.
     pub fn create_rest_api(&self, name: &str) -> String {
@@ -358,15 +370,15 @@ impl ApiGateway<'_> {
     }
 
     fn create(&self, name: &str, kind: Kind) -> String {
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
         // API ids are ten lower-case letters and digits; hex is a subset that reads the same.
-        let id = state.ids.hex(5);
-        state.transcript.push(Entry::Api {
+        let id = self.lambda.platform().ids().hex(5);
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("apigateway: created {} {name} ({id})", kind.label()),
         });
-        state.apis.insert(
+        state.insert(
             id.clone(),
             Api {
                 name: name.to_owned(),
@@ -388,13 +400,9 @@ impl ApiGateway<'_> {
         route_key: &str,
         function: &str,
     ) -> Result<(), ServiceError> {
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        let state = &mut *state;
-        let api = state
-            .apis
-            .get_mut(api_id)
-            .ok_or_else(|| not_found(api_id))?;
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        let api = state.get_mut(api_id).ok_or_else(|| not_found(api_id))?;
         let key = RouteKey::parse(route_key, api.kind)?;
         if api.routes.iter().any(|route| route.key == key) {
             return Err(ServiceError::new(
@@ -403,8 +411,8 @@ impl ApiGateway<'_> {
                 format!("Route with key {route_key} already exists for this API"),
             ));
         }
-        let resource_id = state.ids.hex(3);
-        state.transcript.push(Entry::Api {
+        let resource_id = self.lambda.platform().ids().hex(3);
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!(
                 "apigateway: {} {}: route {route_key} -> Lambda proxy integration with {function}",
@@ -438,7 +446,7 @@ impl ApiGateway<'_> {
             ),
             Some(routed) => self.integrate(kind, routed).await,
         };
-        let at = self.lambda.elapsed();
+        let at = self.lambda.platform().elapsed();
         let mut line = format!(
             "{} {api_name}: {request_line} -> {}",
             kind.label(),
@@ -447,10 +455,7 @@ impl ApiGateway<'_> {
         if let Some(why) = why {
             line.push_str(&format!(" {} ({why})", response.text()));
         }
-        self.lambda
-            .state()
-            .transcript
-            .push(Entry::Api { at, text: line });
+        self.lambda.platform().record(Entry::Api { at, text: line });
         Ok(response)
     }
 
@@ -460,11 +465,11 @@ impl ApiGateway<'_> {
         api_id: &str,
         request: &HttpRequest,
     ) -> Result<(Kind, String, Option<Routed>), ServiceError> {
-        let scope = &self.lambda.inner.scope;
-        let time = self.lambda.inner.clock.now();
-        let mut state = self.lambda.state();
+        let scope = &self.lambda.platform().scope;
+        let time = self.lambda.platform().clock.now();
+        let mut state = self.state();
         let state = &mut *state;
-        let api = state.apis.get(api_id).ok_or_else(|| not_found(api_id))?;
+        let api = state.get(api_id).ok_or_else(|| not_found(api_id))?;
         let best = api
             .routes
             .iter()
@@ -476,7 +481,7 @@ impl ApiGateway<'_> {
         let Some((_, route, path_parameters)) = best else {
             return Ok((api.kind, api.name.clone(), None));
         };
-        let request_id = state.ids.request_id();
+        let request_id = self.lambda.platform().ids().request_id();
         let arrival = Arrival {
             account_id: scope.account_id.clone(),
             region: scope.region.clone(),
@@ -537,11 +542,11 @@ impl ApiGateway<'_> {
             }
             Err(_elapsed) => {
                 // Still running: count it as pending work, so `settle` waits for its end.
-                self.lambda.work_started(1);
+                self.lambda.platform().work_started(1);
                 let lambda = self.lambda.clone();
                 tokio::spawn(async move {
                     let _ = invocation.await;
-                    lambda.work_finished(1);
+                    lambda.platform().work_finished(1);
                 });
                 let why = format!(
                     "no answer within the {} s integration timeout",

@@ -77,11 +77,14 @@
 use crate::base::arn::Scope;
 use crate::base::clock::{self, VirtualClock};
 use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::platform::{lock, Platform};
 use crate::base::transcript::{count, Entry};
-use crate::lambda::service::{Lambda, State};
+use crate::lambda::handle::LambdaHandle;
+use crate::lambda::service::Lambda;
 use crate::services::shard::{Record, RecordBody, Shard, Stream, StreamKind};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a DynamoDB stream keeps a record: 24 hours, fixed.
@@ -179,19 +182,45 @@ impl SortKeyCondition {
     }
 }
 
+/// DynamoDB's state: its tables, by name.
+pub(crate) type Tables = BTreeMap<String, Table>;
+
 /// The DynamoDB part of the simulated account: `lambda.dynamodb().create_table("orders", "id")`.
-pub struct DynamoDb<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct DynamoDb {
+    lambda: LambdaHandle,
+    dynamodb: Arc<Mutex<Tables>>,
 }
 
 impl Lambda {
     /// The account's DynamoDB tables.
-    pub fn dynamodb(&self) -> DynamoDb<'_> {
-        DynamoDb { lambda: self }
+    pub fn dynamodb(&self) -> DynamoDb {
+        let lambda = self.handle();
+        let dynamodb = lambda.platform().state();
+        DynamoDb { lambda, dynamodb }
     }
 }
 
-impl DynamoDb<'_> {
+impl DynamoDb {
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Tables> {
+        lock(&self.dynamodb)
+    }
+
+    /// Runs `read` on the table stream with this ARN, for a mapping's poller; `None` if there is
+    /// none.
+    pub(crate) fn with_stream<R>(
+        &self,
+        arn: &str,
+        read: impl FnOnce(&mut Stream) -> R,
+    ) -> Option<R> {
+        self.state()
+            .values_mut()
+            .map(|table| &mut table.stream)
+            .find(|stream| stream.arn == arn)
+            .map(read)
+    }
+
     /// Creates a table whose items are keyed by the string attribute `partition_key`, with its
     /// stream enabled (`NEW_AND_OLD_IMAGES`), like `aws dynamodb create-table
     /// --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES`. Returns the
@@ -239,11 +268,11 @@ impl DynamoDb<'_> {
                 "Both the Hash Key and the Range Key element in the KeySchema have the same name",
             ));
         }
-        let Scope { region, account_id } = &self.lambda.inner.scope;
-        let at = self.lambda.elapsed();
-        let now = self.lambda.inner.clock.now();
-        let mut state = self.lambda.state();
-        if state.dynamodb.contains_key(name) {
+        let Scope { region, account_id } = &self.lambda.platform().scope;
+        let at = self.lambda.platform().elapsed();
+        let now = self.lambda.platform().clock.now();
+        let mut state = self.state();
+        if state.contains_key(name) {
             return Err(dynamodb_error(
                 ErrorCode::ResourceInUseException,
                 format!("Table already exists: {name}"),
@@ -256,21 +285,20 @@ impl DynamoDb<'_> {
         let shard_id = format!(
             "shardId-{:020}-{}",
             clock::epoch_millis(now),
-            state.ids.hex(4)
+            self.lambda.platform().ids().hex(4)
         );
-        let stream = Stream {
-            kind: StreamKind::DynamoDb,
-            arn: arn.clone(),
-            name: name.to_owned(),
-            shards: vec![Shard::new(shard_id, "1".to_owned())],
-            retention: STREAM_RETENTION,
-            readers: Vec::new(),
-        };
+        let stream = Stream::new(
+            StreamKind::DynamoDb,
+            arn.clone(),
+            name.to_owned(),
+            vec![Shard::new(shard_id, "1".to_owned())],
+            STREAM_RETENTION,
+        );
         let keys = match sort_key {
             None => format!("key {partition_key}"),
             Some(sort_key) => format!("key {partition_key}, sort key {sort_key}"),
         };
-        state.dynamodb.insert(
+        state.insert(
             name.to_owned(),
             Table {
                 schema: KeySchema {
@@ -281,7 +309,7 @@ impl DynamoDb<'_> {
                 stream,
             },
         );
-        state.transcript.push(Entry::Api {
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("dynamodb:CreateTable {name} ({keys}), stream NEW_AND_OLD_IMAGES: {arn}"),
         });
@@ -316,8 +344,8 @@ impl DynamoDb<'_> {
                 "Item size has exceeded the maximum allowed size",
             ));
         }
-        let mut state = self.lambda.state();
-        let found = table_mut(&mut state.dynamodb, table)?;
+        let mut state = self.state();
+        let found = table_mut(&mut state, table)?;
         let key = found.schema.key_of_item(&attributes)?;
         let mut call = format!("dynamodb:PutItem {table} {text}");
         if only_if_absent {
@@ -341,10 +369,20 @@ impl DynamoDb<'_> {
         let change = Change::of(found, &key);
         let outcome = match old {
             Some(old) if old == item => "unchanged, no stream record".to_owned(),
-            Some(old) => {
-                change.record(self.lambda, &mut state, "MODIFY", Some(&item), Some(old))?
-            }
-            None => change.record(self.lambda, &mut state, "INSERT", Some(&item), None)?,
+            Some(old) => change.record(
+                self.lambda.platform(),
+                &mut found.stream,
+                "MODIFY",
+                Some(&item),
+                Some(old),
+            )?,
+            None => change.record(
+                self.lambda.platform(),
+                &mut found.stream,
+                "INSERT",
+                Some(&item),
+                None,
+            )?,
         };
         drop(state);
         self.lambda.record_call(format!("{call}: {outcome}"));
@@ -355,8 +393,8 @@ impl DynamoDb<'_> {
     /// `None`, like `aws dynamodb get-item`.
     pub fn get_item(&self, table: &str, key: Value) -> Result<Option<Value>, ServiceError> {
         self.authorize("dynamodb:GetItem", table)?;
-        let state = self.lambda.state();
-        let found = state.dynamodb.get(table).ok_or_else(not_found)?;
+        let state = self.state();
+        let found = state.get(table).ok_or_else(not_found)?;
         let item = found
             .items
             .get(&found.schema.key_of_request(&key)?)
@@ -384,8 +422,8 @@ impl DynamoDb<'_> {
         sort_key: Option<SortKeyCondition>,
     ) -> Result<Vec<Value>, ServiceError> {
         self.authorize("dynamodb:Query", table)?;
-        let state = self.lambda.state();
-        let found = state.dynamodb.get(table).ok_or_else(not_found)?;
+        let state = self.state();
+        let found = state.get(table).ok_or_else(not_found)?;
         let schema = &found.schema;
         if partition_key.is_empty() {
             return Err(empty_key(&schema.partition));
@@ -425,8 +463,8 @@ impl DynamoDb<'_> {
     /// bills) the whole table: fine for a test or a small table, not for a request path.
     pub fn scan(&self, table: &str) -> Result<Vec<Value>, ServiceError> {
         self.authorize("dynamodb:Scan", table)?;
-        let state = self.lambda.state();
-        let found = state.dynamodb.get(table).ok_or_else(not_found)?;
+        let state = self.state();
+        let found = state.get(table).ok_or_else(not_found)?;
         let items: Vec<Value> = found.items.values().cloned().collect();
         drop(state);
         self.lambda.record_call(format!(
@@ -441,13 +479,19 @@ impl DynamoDb<'_> {
     /// was no such item.
     pub fn delete_item(&self, table: &str, key: Value) -> Result<(), ServiceError> {
         self.authorize("dynamodb:DeleteItem", table)?;
-        let mut state = self.lambda.state();
-        let found = table_mut(&mut state.dynamodb, table)?;
+        let mut state = self.state();
+        let found = table_mut(&mut state, table)?;
         let item_key = found.schema.key_of_request(&key)?;
         let old = found.items.remove(&item_key);
         let change = Change::of(found, &item_key);
         let outcome = match old {
-            Some(old) => change.record(self.lambda, &mut state, "REMOVE", None, Some(old))?,
+            Some(old) => change.record(
+                self.lambda.platform(),
+                &mut found.stream,
+                "REMOVE",
+                None,
+                Some(old),
+            )?,
             None => "no such item, no stream record".to_owned(),
         };
         drop(state);
@@ -500,10 +544,10 @@ impl KeySchema {
     }
 }
 
-impl DynamoDb<'_> {
+impl DynamoDb {
     /// Checks a call from function code against its execution role: `action` on the table.
     fn authorize(&self, action: &str, table: &str) -> Result<(), ServiceError> {
-        let Scope { region, account_id } = &self.lambda.inner.scope;
+        let Scope { region, account_id } = &self.lambda.platform().scope;
         let arn = format!("arn:aws:dynamodb:{region}:{account_id}:table/{table}");
         self.lambda
             .authorize(action, &arn)
@@ -536,7 +580,6 @@ fn empty_key(name: &str) -> ServiceError {
 
 /// A change to one item of a table, on its way to the table's stream.
 struct Change {
-    stream_arn: String,
     /// The item's key in DynamoDB JSON, the record's `Keys`.
     keys: Value,
     /// The partition key's value, which the stream record keeps as its partition key.
@@ -547,7 +590,6 @@ impl Change {
     /// A change to the item with this key.
     fn of(table: &Table, key: &Key) -> Self {
         Self {
-            stream_arn: table.stream.arn.clone(),
             keys: table.schema.attribute_values(key),
             partition_key: key.partition.clone(),
         }
@@ -557,8 +599,8 @@ impl Change {
     /// item's images; returns how the transcript tells it.
     fn record(
         self,
-        lambda: &Lambda,
-        state: &mut State,
+        platform: &Platform,
+        stream: &mut Stream,
         event_name: &'static str,
         new_image: Option<&Value>,
         old_image: Option<Value>,
@@ -575,16 +617,16 @@ impl Change {
         change.insert("SizeBytes".into(), json!(size));
         change.insert("StreamViewType".into(), json!("NEW_AND_OLD_IMAGES"));
         let body = RecordBody::DynamoDb {
-            event_id: state.ids.hex(16),
+            event_id: platform.ids().hex(16),
             event_name,
             change: Value::Object(change),
         };
         // A table's stream has one shard.
-        let (_, record, readers) = state
-            .append_record(&self.stream_arn, |_| 0, self.partition_key, body)
+        let (_, record, readers) = stream
+            .append(|_| 0, self.partition_key, body)
             .ok_or_else(not_found)?;
         // Counted while the lock is held: no reader can finish the record before it is counted.
-        lambda.work_started(readers);
+        platform.work_started(readers);
         Ok(format!(
             "{event_name}, stream sequence number {}",
             record.sequence_number

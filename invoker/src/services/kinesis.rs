@@ -30,11 +30,15 @@
 use crate::base::arn::Scope;
 use crate::base::clock::{self, VirtualClock};
 use crate::base::error::{ErrorCode, ServiceError};
-use crate::base::transcript::Entry;
+use crate::base::platform::lock;
+use crate::base::transcript::{DeferredLine, Entry};
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::service::Lambda;
 use crate::services::shard::{hash_key, Record, RecordBody, Shard, Stream, StreamKind};
 use base64::Engine;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a stream keeps a record unless told otherwise: 24 hours (it can be raised to a year).
@@ -57,19 +61,52 @@ pub struct ShardDescription {
     pub ending_hash_key: u128,
 }
 
+/// The transcript's line for a record put, made only when the transcript is rendered.
+#[derive(Debug)]
+struct PutRecordLine {
+    stream: String,
+    /// The shard's position in the stream.
+    shard: usize,
+    record: Arc<Record>,
+}
+
+impl DeferredLine for PutRecordLine {
+    fn line(&self) -> String {
+        format!(
+            "kinesis:PutRecord {} (partition key {}): {}, sequence number {}",
+            self.stream,
+            self.record.partition_key,
+            shard_id(self.shard),
+            self.record.sequence_number
+        )
+    }
+}
+
+/// Kinesis's state: its data streams, by name.
+pub(crate) type KinesisStreams = BTreeMap<String, Stream>;
+
 /// The Kinesis part of the simulated account: `lambda.kinesis().create_stream("clicks", 4)`.
-pub struct Kinesis<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct Kinesis {
+    lambda: LambdaHandle,
+    kinesis: Arc<Mutex<KinesisStreams>>,
 }
 
 impl Lambda {
     /// The account's Kinesis data streams.
-    pub fn kinesis(&self) -> Kinesis<'_> {
-        Kinesis { lambda: self }
+    pub fn kinesis(&self) -> Kinesis {
+        let lambda = self.handle();
+        let kinesis = lambda.platform().state();
+        Kinesis { lambda, kinesis }
     }
 }
 
-impl Kinesis<'_> {
+impl Kinesis {
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, KinesisStreams> {
+        lock(&self.kinesis)
+    }
+
     /// Creates a stream with `shard_count` shards, like `aws kinesis create-stream`, and returns
     /// its ARN, `arn:aws:kinesis:<region>:<account>:stream/<name>`.
     pub fn create_stream(&self, name: &str, shard_count: u32) -> Result<String, ServiceError> {
@@ -88,11 +125,11 @@ impl Kinesis<'_> {
                 "1 validation error detected: Value '0' at 'shardCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
             ));
         }
-        let scope = &self.lambda.inner.scope;
-        let at = self.lambda.elapsed();
-        let created = clock::epoch_millis(self.lambda.inner.clock.now());
-        let mut state = self.lambda.state();
-        if state.kinesis.contains_key(name) {
+        let scope = &self.lambda.platform().scope;
+        let at = self.lambda.platform().elapsed();
+        let created = clock::epoch_millis(self.lambda.platform().clock.now());
+        let mut state = self.state();
+        if state.contains_key(name) {
             return Err(kinesis_error(
                 ErrorCode::ResourceInUseException,
                 format!(
@@ -101,7 +138,7 @@ impl Kinesis<'_> {
                 ),
             ));
         }
-        let shards_in_use: usize = state.kinesis.values().map(|s| s.shards.len()).sum();
+        let shards_in_use: usize = state.values().map(|s| s.shards.len()).sum();
         if shards_in_use + shard_count as usize > ACCOUNT_SHARD_LIMIT {
             return Err(kinesis_error(
                 ErrorCode::LimitExceededException,
@@ -120,18 +157,17 @@ impl Kinesis<'_> {
         let shards = (0..shard_count)
             .map(|i| Shard::new(shard_id(i as usize), format!("49{created:014}{i:020}")))
             .collect();
-        state.kinesis.insert(
+        state.insert(
             name.to_owned(),
-            Stream {
-                kind: StreamKind::Kinesis,
-                arn: arn.clone(),
-                name: name.to_owned(),
+            Stream::new(
+                StreamKind::Kinesis,
+                arn.clone(),
+                name.to_owned(),
                 shards,
-                retention: DEFAULT_RETENTION,
-                readers: Vec::new(),
-            },
+                DEFAULT_RETENTION,
+            ),
         );
-        state.transcript.push(Entry::Api {
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!(
                 "kinesis:CreateStream {name}: {shard_count} shard(s), retention {} h",
@@ -165,43 +201,44 @@ impl Kinesis<'_> {
                 "1 validation error detected: Value at 'data' failed to satisfy constraint: Member must have length less than or equal to {MAX_RECORD_BYTES}"
             )));
         }
-        let at = self.lambda.elapsed();
+        let at = self.lambda.platform().elapsed();
         let (arn, name) = {
-            let state = self.lambda.state();
+            let state = self.state();
             let found = self.find(&state, stream)?;
             (found.arn.clone(), found.name.clone())
         };
         self.lambda
             .authorize("kinesis:PutRecord", &arn)
             .map_err(|denied| kinesis_error(ErrorCode::AccessDeniedException, denied.message()))?;
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         let hash = hash_key(partition_key);
         let body = RecordBody::Kinesis {
             data: data.to_vec(),
         };
         let (shard, record, readers) = state
-            .append_record(
-                &arn,
-                |count| shard_for(hash, count),
-                partition_key.into(),
-                body,
-            )
+            .values_mut()
+            .find(|s| s.arn == arn)
+            .and_then(|found| {
+                found.append(|count| shard_for(hash, count), partition_key.into(), body)
+            })
             .ok_or_else(|| self.not_found(stream))?;
         // Counted while the lock is held: no reader can finish the record before it is counted.
-        self.lambda.work_started(readers);
+        self.lambda.platform().work_started(readers);
         let answer = (shard_id(shard), record.sequence_number.clone());
-        state.transcript.push(Entry::PutRecord {
+        self.lambda.platform().record(Entry::Deferred {
             at,
-            stream: name,
-            shard,
-            record,
+            line: Box::new(PutRecordLine {
+                stream: name,
+                shard,
+                record,
+            }),
         });
         Ok(answer)
     }
 
     /// The shards of a stream and their hash key ranges, like `aws kinesis list-shards`.
     pub fn list_shards(&self, stream: &str) -> Result<Vec<ShardDescription>, ServiceError> {
-        let state = self.lambda.state();
+        let state = self.state();
         let found = self.find(&state, stream)?;
         let count = found.shards.len();
         Ok(found
@@ -219,15 +256,24 @@ impl Kinesis<'_> {
             .collect())
     }
 
+    /// Runs `read` on the stream with this ARN, for a mapping's poller; `None` if there is none.
+    pub(crate) fn with_stream<R>(
+        &self,
+        arn: &str,
+        read: impl FnOnce(&mut Stream) -> R,
+    ) -> Option<R> {
+        self.state().values_mut().find(|s| s.arn == arn).map(read)
+    }
+
     /// A stream by name or ARN, or Kinesis's `ResourceNotFoundException`.
     fn find<'s>(
         &self,
-        state: &'s crate::lambda::service::State,
+        state: &'s KinesisStreams,
         stream: &str,
     ) -> Result<&'s Stream, ServiceError> {
         let found = match stream.starts_with("arn:") {
-            true => state.kinesis.values().find(|s| s.arn == stream),
-            false => state.kinesis.get(stream),
+            true => state.values().find(|s| s.arn == stream),
+            false => state.get(stream),
         };
         found.ok_or_else(|| self.not_found(stream))
     }
@@ -239,7 +285,7 @@ impl Kinesis<'_> {
             ErrorCode::ResourceNotFoundException,
             format!(
                 "Stream {name} under account {} not found.",
-                self.lambda.inner.scope.account_id
+                self.lambda.platform().scope.account_id
             ),
         )
     }

@@ -11,34 +11,41 @@
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
 use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::platform::{lock, Platform};
 use crate::base::transcript::Entry;
-use crate::lambda::service::{Inner, Lambda};
+use crate::lambda::context::{Context, EnvironmentResources, InitContext};
+use crate::lambda::service::Lambda;
 use crate::lambda::trace::Identity;
 use base64::Engine;
-use std::sync::{Arc, Weak};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 /// How long one KMS call takes on the virtual clock: a round trip within a region.
 pub(crate) const KMS_CALL_LATENCY: Duration = Duration::from_millis(15);
 const BLOB_PREFIX: &str = "kms-standin:";
 
+/// KMS's state: the ARNs of the account's keys.
+type KmsKeys = Mutex<BTreeSet<String>>;
+
 impl Lambda {
     /// Creates a symmetric KMS key and returns its ARN, like `aws kms create-key`.
     pub fn create_kms_key(&self) -> String {
-        let mut state = self.state();
-        let id = state.ids.request_id();
+        let handle = self.handle();
+        let platform = handle.platform();
+        let id = platform.ids().request_id();
         let arn = format!(
             "arn:aws:kms:{}:{}:key/{id}",
-            self.inner.scope.region, self.inner.scope.account_id
+            platform.scope.region, platform.scope.account_id
         );
-        state.kms_keys.insert(arn.clone());
+        lock(&platform.state::<KmsKeys>()).insert(arn.clone());
         arn
     }
 
     /// Encrypts `plaintext` with a key, like `aws kms encrypt`, and returns the base64
     /// `CiphertextBlob` to put in an environment variable.
     pub fn kms_encrypt(&self, key_arn: &str, plaintext: &str) -> Result<String, ServiceError> {
-        if !self.state().kms_keys.contains(key_arn) {
+        if !lock(&self.handle().platform().state::<KmsKeys>()).contains(key_arn) {
             return Err(kms_not_found(key_arn));
         }
         let hidden: String = plaintext
@@ -50,25 +57,43 @@ impl Lambda {
     }
 }
 
+impl InitContext {
+    /// A KMS client that calls as the function's execution role.
+    pub fn kms(&self) -> KmsClient {
+        KmsClient::for_environment(&self.resources)
+    }
+}
+
+impl Context {
+    /// A KMS client that calls as the function's execution role.
+    pub fn kms(&self) -> KmsClient {
+        KmsClient::for_environment(&self.resources)
+    }
+}
+
 /// A KMS client as a function's code holds it: calls are made as the function's execution role.
 #[derive(Clone, Debug)]
 pub struct KmsClient {
-    pub(crate) service: Weak<Inner>,
+    /// Weak, as the environment that hands the client out holds the account weakly.
+    platform: Weak<Platform>,
     /// The environment's code that holds the client: its function, role, transcript name and
     /// log stream (to place a call among its log lines).
-    pub(crate) identity: Arc<Identity>,
+    identity: Arc<Identity>,
 }
 
 impl KmsClient {
+    fn for_environment(resources: &EnvironmentResources) -> Self {
+        Self {
+            platform: Weak::clone(&resources.platform),
+            identity: Arc::clone(&resources.identity),
+        }
+    }
+
     /// Decrypts a `CiphertextBlob` made by [`Lambda::kms_encrypt`]; takes
     /// `KMS_CALL_LATENCY` of virtual time.
     pub async fn decrypt(&self, ciphertext_blob: &str) -> Result<String, ServiceError> {
         tokio::time::sleep(KMS_CALL_LATENCY).await;
-        let service = self
-            .service
-            .upgrade()
-            .map(|inner| Lambda { inner })
-            .ok_or_else(invalid_ciphertext)?;
+        let platform = self.platform.upgrade().ok_or_else(invalid_ciphertext)?;
         let blob = base64::engine::general_purpose::STANDARD
             .decode(ciphertext_blob.trim())
             .ok()
@@ -80,16 +105,16 @@ impl KmsClient {
             .ok_or_else(invalid_ciphertext)?;
         // Checked against the role the client was made with, not through the current caller:
         // the client belongs to its environment, wherever the code that holds it runs.
-        let account_id = &service.inner.scope.account_id;
+        let account_id = &platform.scope.account_id;
         let Identity { function, role, .. } = &*self.identity;
         if let Err(denied) = role.check(account_id, function, "kms:Decrypt", key_arn) {
-            self.record(&service, denied.note());
+            self.record(&platform, denied.note());
             return Err(kms_error(
                 ErrorCode::AccessDeniedException,
                 denied.message(),
             ));
         }
-        if !service.state().kms_keys.contains(key_arn) {
+        if !lock(&platform.state::<KmsKeys>()).contains(key_arn) {
             return Err(kms_not_found(key_arn));
         }
         let plaintext = (0..hidden.len())
@@ -99,20 +124,19 @@ impl KmsClient {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
-        self.record(&service, format!("kms:Decrypt with {key_arn}"));
+        self.record(&platform, format!("kms:Decrypt with {key_arn}"));
         Ok(plaintext)
     }
 
     /// Writes a call in the transcript, among the caller's log lines.
-    fn record(&self, service: &Lambda, text: String) {
-        let at = service.elapsed();
-        let position = service
-            .inner
+    fn record(&self, platform: &Platform, text: String) {
+        let at = platform.elapsed();
+        let position = platform
             .logs
             .lock()
             .stream(&self.identity.log_group, &self.identity.log_stream)
             .len();
-        service.state().transcript.push(Entry::Call {
+        platform.record(Entry::Call {
             at,
             caller: self.identity.name.clone(),
             log_group: self.identity.log_group.to_string(),

@@ -61,15 +61,18 @@
 use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::ids::md5_hex;
+use crate::base::platform::lock;
 use crate::base::transcript::Entry;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::iam::Denied;
 use crate::lambda::invoke::{InvocationType, InvokeRequest};
-use crate::lambda::permissions::Principal;
+use crate::lambda::permissions::policy::Principal;
 use crate::lambda::service::Lambda;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The event types a notification configuration may name, as S3 lists them.
 pub(crate) const EVENT_TYPES: &[&str] = &[
@@ -274,18 +277,27 @@ fn covers(a: &str, b: &str) -> bool {
 }
 
 /// The S3 part of the simulated account: `lambda.s3().create_bucket("photos")`.
-pub struct S3<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct S3 {
+    lambda: LambdaHandle,
+    buckets: Arc<Mutex<Buckets>>,
 }
 
 impl Lambda {
     /// The account's S3 buckets.
-    pub fn s3(&self) -> S3<'_> {
-        S3 { lambda: self }
+    pub fn s3(&self) -> S3 {
+        let lambda = self.handle();
+        let buckets = lambda.platform().state();
+        S3 { lambda, buckets }
     }
 }
 
-impl S3<'_> {
+impl S3 {
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Buckets> {
+        lock(&self.buckets)
+    }
+
     /// Creates a bucket, like `aws s3api create-bucket`, and returns its ARN,
     /// `arn:aws:s3:::<name>`.
     pub fn create_bucket(&self, name: &str) -> Result<String, ServiceError> {
@@ -302,20 +314,17 @@ impl S3<'_> {
                 "The specified bucket is not valid.",
             ));
         }
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        if state.buckets.buckets.contains_key(name) {
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        if state.buckets.contains_key(name) {
             return Err(s3_error(
                 ErrorCode::BucketAlreadyOwnedByYou,
                 409,
                 "Your previous request to create the named bucket succeeded and you already own it.",
             ));
         }
-        state
-            .buckets
-            .buckets
-            .insert(name.to_owned(), Bucket::default());
-        state.transcript.push(Entry::Api {
+        state.buckets.insert(name.to_owned(), Bucket::default());
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("s3:CreateBucket {name}"),
         });
@@ -335,7 +344,7 @@ impl S3<'_> {
         configuration: NotificationConfiguration,
     ) -> Result<(), ServiceError> {
         // S3 looks for the bucket before it reads the configuration.
-        self.lambda.state().buckets.bucket(bucket)?;
+        self.state().bucket(bucket)?;
         let mut configurations = configuration.lambda_function_configurations;
         for (i, config) in configurations.iter().enumerate() {
             if config.events.is_empty() {
@@ -366,13 +375,13 @@ impl S3<'_> {
                 }));
             }
         }
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
         let state = &mut *state;
-        let stored = state.buckets.bucket_mut(bucket)?;
+        let stored = state.bucket_mut(bucket)?;
         for config in configurations.iter_mut().filter(|c| c.id.is_none()) {
             // S3 names an unnamed configuration with a random id, base64-encoded.
-            let id = state.ids.request_id();
+            let id = self.lambda.platform().ids().request_id();
             config.id = Some(base64::engine::general_purpose::STANDARD.encode(id));
         }
         let summary: Vec<String> = configurations.iter().map(|c| c.describe()).collect();
@@ -383,7 +392,7 @@ impl S3<'_> {
             true => "no notifications".to_owned(),
             false => summary.join("; "),
         };
-        state.transcript.push(Entry::Api {
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("s3:PutBucketNotificationConfiguration {bucket}: {summary}"),
         });
@@ -396,8 +405,8 @@ impl S3<'_> {
         &self,
         bucket: &str,
     ) -> Result<NotificationConfiguration, ServiceError> {
-        let state = self.lambda.state();
-        let bucket = state.buckets.bucket(bucket)?;
+        let state = self.state();
+        let bucket = state.bucket(bucket)?;
         Ok(bucket.notifications.clone())
     }
 
@@ -435,8 +444,8 @@ impl S3<'_> {
     pub fn get_object(&self, bucket: &str, key: &str) -> Result<Vec<u8>, ServiceError> {
         self.authorize("s3:GetObject", bucket, Some(key))?;
         let found = {
-            let state = self.lambda.state();
-            let stored = state.buckets.bucket(bucket)?;
+            let state = self.state();
+            let stored = state.bucket(bucket)?;
             stored.objects.get(key).cloned()
         };
         let Some(body) = found else {
@@ -468,8 +477,8 @@ impl S3<'_> {
     /// list-objects-v2 --prefix`.
     pub fn list_objects(&self, bucket: &str, prefix: &str) -> Result<Vec<String>, ServiceError> {
         self.authorize("s3:ListBucket", bucket, None)?;
-        let state = self.lambda.state();
-        let bucket = state.buckets.bucket(bucket)?;
+        let state = self.state();
+        let bucket = state.bucket(bucket)?;
         Ok(bucket
             .objects
             .range(prefix.to_owned()..)
@@ -487,9 +496,9 @@ impl S3<'_> {
         event: &'static str,
         change: impl FnOnce(&mut BTreeMap<String, Vec<u8>>) -> bool,
     ) -> Result<Option<Change>, ServiceError> {
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         let state = &mut *state;
-        let stored = state.buckets.bucket_mut(bucket)?;
+        let stored = state.bucket_mut(bucket)?;
         if !change(&mut stored.objects) {
             return Ok(None);
         }
@@ -501,12 +510,13 @@ impl S3<'_> {
             .filter(|c| c.matches(event, key))
             .cloned()
             .collect();
+        let mut ids = self.lambda.platform().ids();
         Ok(Some(Change {
             event,
             matching,
             sequencer: format!("{:018X}", stored.sequencer),
-            request_id: state.ids.hex(8).to_uppercase(),
-            id_2: base64::engine::general_purpose::STANDARD.encode(state.ids.bytes(57)),
+            request_id: ids.hex(8).to_uppercase(),
+            id_2: base64::engine::general_purpose::STANDARD.encode(ids.bytes(57)),
         }))
     }
 
@@ -533,14 +543,14 @@ impl S3<'_> {
         object["key"] = json!(url_encode_key(key));
         object["sequencer"] = json!(write.sequencer);
         // One write, one time and one sender, whichever functions it notifies.
-        let event_time = clock::rfc3339_millis(self.lambda.inner.clock.now());
+        let event_time = clock::rfc3339_millis(self.lambda.platform().clock.now());
         let principal = self.principal(bucket);
         for config in &write.matching {
             let event = json!({
                 "Records": [{
                     "eventVersion": "2.1",
                     "eventSource": "aws:s3",
-                    "awsRegion": self.lambda.inner.scope.region,
+                    "awsRegion": self.lambda.platform().scope.region,
                     "eventTime": event_time,
                     "eventName": write.event,
                     "userIdentity": { "principalId": PRINCIPAL_ID },
@@ -563,7 +573,12 @@ impl S3<'_> {
             });
             // The ARN was checked when the configuration was put. If the function is gone
             // since, the invoke is refused, and the refusal is in the transcript.
-            let Ok(target) = self.lambda.inner.scope.parse(&config.function_arn, None) else {
+            let Ok(target) = self
+                .lambda
+                .platform()
+                .scope
+                .parse(&config.function_arn, None)
+            else {
                 continue;
             };
             let mut request = InvokeRequest::new(target.name)
@@ -580,16 +595,16 @@ impl S3<'_> {
     /// Whether S3 could deliver the bucket's events to `function_arn`: the function exists and
     /// its policy lets S3 invoke it for this bucket.
     fn may_deliver_to(&self, bucket: &str, function_arn: &str) -> bool {
-        let lambda = self.lambda;
         function_arn.starts_with("arn:aws:lambda:")
-            && lambda
-                .inner
+            && self
+                .lambda
+                .platform()
                 .scope
                 .parse(function_arn, None)
                 .and_then(|target| {
-                    lambda.check_target(&target)?;
                     // Validated as the account sets it up, not as a handler that may be calling.
-                    lambda.may_invoke(&self.principal(bucket), &target)
+                    self.lambda
+                        .may_invoke_later(&self.principal(bucket), &target)
                 })
                 .is_ok()
     }
@@ -599,7 +614,7 @@ impl S3<'_> {
         Principal::Service {
             service: "s3.amazonaws.com".into(),
             source_arn: bucket_arn(bucket),
-            source_account: self.lambda.inner.scope.account_id.clone(),
+            source_account: self.lambda.platform().scope.account_id.clone(),
         }
     }
 

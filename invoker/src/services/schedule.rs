@@ -46,13 +46,15 @@
 //! one-time `at()` schedules; its `rate` and `cron` expressions read the same.
 
 use crate::base::error::ServiceError;
+use crate::base::platform::lock;
 use crate::base::transcript::{count, Entry};
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::invoke::{InvocationType, InvokeRequest};
-use crate::lambda::permissions::Principal;
+use crate::lambda::permissions::policy::Principal;
 use crate::lambda::service::Lambda;
 use crate::services::events::eventbridge;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Notify;
 
@@ -543,33 +545,42 @@ pub(crate) type Rules = BTreeMap<String, Rule>;
 
 /// The EventBridge part of the simulated account (the `default` event bus):
 /// `lambda.eventbridge().put_rule("nightly", "cron(0 2 * * ? *)")`.
-pub struct EventBridge<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct EventBridge {
+    lambda: LambdaHandle,
+    rules: Arc<Mutex<Rules>>,
 }
 
 impl Lambda {
     /// The account's EventBridge.
-    pub fn eventbridge(&self) -> EventBridge<'_> {
-        EventBridge { lambda: self }
+    pub fn eventbridge(&self) -> EventBridge {
+        let lambda = self.handle();
+        let rules = lambda.platform().state();
+        EventBridge { lambda, rules }
     }
 }
 
-impl EventBridge<'_> {
+impl EventBridge {
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Rules> {
+        lock(&self.rules)
+    }
+
     /// Creates (or replaces) a scheduled rule, enabled, like `aws events put-rule --name …
     /// --schedule-expression …`; returns its ARN, `arn:aws:events:<region>:<account>:rule/<name>`.
     /// Replacing a rule keeps its targets and starts a rate anew.
     pub fn put_rule(&self, name: &str, schedule_expression: &str) -> Result<String, ServiceError> {
         check_rule_name(name)?;
         let schedule = Schedule::parse(schedule_expression)?;
-        let scope = &self.lambda.inner.scope;
+        let scope = &self.lambda.platform().scope;
         let arn = format!(
             "arn:aws:events:{}:{}:rule/{name}",
             scope.region, scope.account_id
         );
-        let at = self.lambda.elapsed();
-        let start = self.lambda.inner.clock.now();
-        let mut state = self.lambda.state();
-        let (targets, generation) = match state.rules.remove(name) {
+        let at = self.lambda.platform().elapsed();
+        let start = self.lambda.platform().clock.now();
+        let mut state = self.state();
+        let (targets, generation) = match state.remove(name) {
             Some(old) => {
                 old.changed.notify_waiters();
                 (old.targets, old.generation + 1)
@@ -577,7 +588,7 @@ impl EventBridge<'_> {
             None => (Vec::new(), 0),
         };
         let changed = Arc::new(Notify::new());
-        state.rules.insert(
+        state.insert(
             name.to_owned(),
             Rule {
                 arn: arn.clone(),
@@ -590,7 +601,7 @@ impl EventBridge<'_> {
                 changed: Arc::clone(&changed),
             },
         );
-        state.transcript.push(Entry::Api {
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("events: put-rule {name} {schedule_expression} -> {arn}"),
         });
@@ -653,9 +664,9 @@ impl EventBridge<'_> {
     /// Deletes a rule, like `aws events delete-rule`. As on AWS, a rule that still has targets
     /// is refused: remove them first.
     pub fn delete_rule(&self, rule: &str) -> Result<(), ServiceError> {
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        let existing = state.rules.get(rule).ok_or_else(|| no_such_rule(rule))?;
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        let existing = state.get(rule).ok_or_else(|| no_such_rule(rule))?;
         if !existing.targets.is_empty() {
             return Err(ServiceError::validation(
                 "Rule can't be deleted since it has targets.",
@@ -663,8 +674,8 @@ impl EventBridge<'_> {
         }
         // Wakes the rule's ticker, which finds the rule gone and stops.
         existing.changed.notify_waiters();
-        state.rules.remove(rule);
-        state.transcript.push(Entry::Api {
+        state.remove(rule);
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("events: delete-rule {rule}"),
         });
@@ -678,97 +689,90 @@ impl EventBridge<'_> {
         operation: &str,
         apply: impl FnOnce(&mut Rule) -> Result<String, ServiceError>,
     ) -> Result<(), ServiceError> {
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        let existing = state
-            .rules
-            .get_mut(rule)
-            .ok_or_else(|| no_such_rule(rule))?;
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        let existing = state.get_mut(rule).ok_or_else(|| no_such_rule(rule))?;
         let detail = apply(existing)?;
         let text = match detail.is_empty() {
             true => format!("events: {operation} {rule}"),
             false => format!("events: {operation} {rule} {detail}"),
         };
-        state.transcript.push(Entry::Api { at, text });
+        self.lambda.platform().record(Entry::Api { at, text });
         Ok(())
     }
 
     /// Starts the task that fires one version (`generation`) of a rule until it changes.
     fn start_ticker(&self, rule: &str, generation: u64, changed: Arc<Notify>) {
-        let lambda = self.lambda.clone();
+        let eventbridge = self.clone();
         let rule = rule.to_owned();
         tokio::spawn(async move {
             loop {
                 // Created before the check, so that a change made after it still wakes us.
                 let woken = changed.notified();
-                let Some(fire_at) = next_fire(&lambda, &rule, generation) else {
+                let Some(fire_at) = eventbridge.next_fire(&rule, generation) else {
                     return; // changed, disabled, deleted, or past its last fire
                 };
-                let now = lambda.inner.clock.now();
+                let now = eventbridge.lambda.platform().clock.now();
                 let wait = fire_at.duration_since(now).unwrap_or_default();
                 // Sleep until the minute comes, unless the rule changes first: no polling.
                 tokio::select! {
-                    () = tokio::time::sleep(wait) => fire(&lambda, &rule, generation, fire_at).await,
+                    () = tokio::time::sleep(wait) => eventbridge.fire(&rule, generation, fire_at).await,
                     () = woken => {}
                 }
             }
         });
     }
-}
 
-/// When this version of the rule fires next, if it is still current and enabled.
-fn next_fire(lambda: &Lambda, rule: &str, generation: u64) -> Option<SystemTime> {
-    let now = lambda.inner.clock.now();
-    let state = lambda.state();
-    let rule = state
-        .rules
-        .get(rule)
-        .filter(|r| r.generation == generation && r.enabled)?;
-    rule.schedule.next_after(rule.start, now)
-}
-
-/// One firing: a Scheduled Event to every target, each an asynchronous invoke.
-async fn fire(lambda: &Lambda, rule: &str, generation: u64, at: SystemTime) {
-    let (id, targets, expression, rule_arn) = {
-        let mut state = lambda.state();
-        let state = &mut *state;
-        let Some(current) = state
-            .rules
+    /// When this version of the rule fires next, if it is still current and enabled.
+    fn next_fire(&self, rule: &str, generation: u64) -> Option<SystemTime> {
+        let now = self.lambda.platform().clock.now();
+        let state = self.state();
+        let rule = state
             .get(rule)
-            .filter(|r| r.generation == generation && r.enabled)
-        else {
-            return;
+            .filter(|r| r.generation == generation && r.enabled)?;
+        rule.schedule.next_after(rule.start, now)
+    }
+
+    /// One firing: a Scheduled Event to every target, each an asynchronous invoke.
+    async fn fire(&self, rule: &str, generation: u64, at: SystemTime) {
+        let (targets, expression, rule_arn) = {
+            let state = self.state();
+            let Some(current) = state
+                .get(rule)
+                .filter(|r| r.generation == generation && r.enabled)
+            else {
+                return;
+            };
+            (
+                current.targets.clone(),
+                current.expression.clone(),
+                current.arn.clone(),
+            )
         };
-        (
-            state.ids.request_id(),
-            current.targets.clone(),
-            current.expression.clone(),
-            current.arn.clone(),
-        )
-    };
-    let event = eventbridge::scheduled_event(&rule_arn, at, &id);
-    let note = match targets.len() {
-        0 => "no targets".to_owned(),
-        n => count(n, "target"),
-    };
-    let elapsed = lambda.elapsed();
-    lambda.state().transcript.push(Entry::Api {
-        at: elapsed,
-        text: format!("events: rule {rule} fired ({expression}), Scheduled Event {id} to {note}"),
-    });
-    let events = Principal::Service {
-        service: "events.amazonaws.com".into(),
-        source_arn: rule_arn,
-        source_account: lambda.inner.scope.account_id.clone(),
-    };
-    for target in targets {
-        let request = InvokeRequest::new(target)
-            .invocation_type(InvocationType::Event)
-            .principal(events.clone())
-            .payload(event.clone());
-        // A refusal (a deleted function, no permission) is already in the transcript, written
-        // by invoke.
-        let _ = lambda.invoke(request).await;
+        let platform = self.lambda.platform();
+        let id = platform.ids().request_id();
+        let event = eventbridge::scheduled_event(&rule_arn, at, &id);
+        let note = match targets.len() {
+            0 => "no targets".to_owned(),
+            n => count(n, "target"),
+        };
+        platform.note(format!(
+            "events: rule {rule} fired ({expression}), Scheduled Event {id} to {note}"
+        ));
+        let events = Principal::Service {
+            service: "events.amazonaws.com".into(),
+            source_arn: rule_arn,
+            source_account: platform.scope.account_id.clone(),
+        };
+        for target in targets {
+            let request = InvokeRequest::new(target)
+                .invocation_type(InvocationType::Event)
+                .principal(events.clone())
+                .payload(event.clone());
+            // A refusal (a deleted function, no permission) is already in the transcript,
+            // written by invoke.
+            let _ = self.lambda.invoke(request).await;
+        }
     }
 }
 

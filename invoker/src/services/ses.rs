@@ -18,10 +18,14 @@
 //! Simplified here: verifying an address takes effect at once (on AWS the owner must click a
 //! link), there are no sending quotas, bounces or domains, and a message is plain text.
 
+use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::platform::lock;
 use crate::base::transcript::Entry;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::service::Lambda;
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// An email to send, like the arguments of `aws ses send-email`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,25 +87,34 @@ impl Default for Mail {
 }
 
 /// The SES part of the simulated account: `lambda.ses().send_email(...)`.
-pub struct Ses<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct Ses {
+    lambda: LambdaHandle,
+    mail: Arc<Mutex<Mail>>,
 }
 
 impl Lambda {
     /// The account's SES.
-    pub fn ses(&self) -> Ses<'_> {
-        Ses { lambda: self }
+    pub fn ses(&self) -> Ses {
+        let lambda = self.handle();
+        let mail = lambda.platform().state();
+        Ses { lambda, mail }
     }
 }
 
-impl Ses<'_> {
+impl Ses {
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Mail> {
+        lock(&self.mail)
+    }
+
     /// Verifies an email address, like `aws ses verify-email-identity` (and its owner clicking
     /// the link).
     pub fn verify_email_identity(&self, address: &str) {
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        state.mail.verified.insert(address.to_owned());
-        state.transcript.push(Entry::Api {
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        state.verified.insert(address.to_owned());
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("ses:VerifyEmailIdentity {address}"),
         });
@@ -110,12 +123,12 @@ impl Ses<'_> {
     /// Takes the account out of the SES sandbox, as AWS does when it grants production access:
     /// recipients no longer need to be verified.
     pub fn grant_production_access(&self) {
-        self.lambda.state().mail.in_sandbox = false;
+        self.state().in_sandbox = false;
     }
 
     /// Sends an email, like `aws ses send-email`; returns the message id.
     pub fn send_email(&self, email: Email) -> Result<String, ServiceError> {
-        let scope = &self.lambda.inner.scope;
+        let scope = &self.lambda.platform().scope;
         let identity = format!(
             "arn:aws:ses:{}:{}:identity/{}",
             scope.region, scope.account_id, email.from
@@ -132,11 +145,11 @@ impl Ses<'_> {
                     ),
                 )
             })?;
-        let at = self.lambda.elapsed();
-        let sent_at = self.lambda.now_rfc3339();
-        let region = self.lambda.inner.scope.region.to_uppercase();
-        let mut state = self.lambda.state();
-        let mail = &state.mail;
+        let at = self.lambda.platform().elapsed();
+        let sent_at = clock::rfc3339_millis(self.lambda.platform().clock.now());
+        let region = self.lambda.platform().scope.region.to_uppercase();
+        let mut state = self.state();
+        let mail = &*state;
         // The sender always needs verifying; in the sandbox, every recipient too.
         let unverified: Vec<&str> = std::iter::once(&email.from)
             .chain(email.to.iter().filter(|_| mail.in_sandbox))
@@ -153,8 +166,11 @@ impl Ses<'_> {
                 ),
             ));
         }
-        let message_id = format!("{}-{}-000000", state.ids.hex(8), state.ids.request_id());
-        state.transcript.push(Entry::Api {
+        let message_id = {
+            let mut ids = self.lambda.platform().ids();
+            format!("{}-{}-000000", ids.hex(8), ids.request_id())
+        };
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!(
                 "ses:SendEmail from {} to {}: \"{}\" ({message_id})",
@@ -163,7 +179,7 @@ impl Ses<'_> {
                 email.subject
             ),
         });
-        state.mail.outbox.push(SentEmail {
+        state.outbox.push(SentEmail {
             message_id: message_id.clone(),
             email,
             sent_at,
@@ -173,7 +189,7 @@ impl Ses<'_> {
 
     /// Every email sent so far, oldest first.
     pub fn outbox(&self) -> Vec<SentEmail> {
-        self.lambda.state().mail.outbox.clone()
+        self.state().outbox.clone()
     }
 }
 

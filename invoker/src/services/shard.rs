@@ -13,8 +13,6 @@
 //! Simplified here: records are kept in memory as long as the service lives, and one older than
 //! the retention period is treated as gone (no reader is given it). Shards never split or merge.
 
-use crate::event_source_mapping::stream::RecordCounts;
-use crate::lambda::service::State;
 use md5::{Digest, Md5};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -43,6 +41,25 @@ pub(crate) struct Stream {
     /// The UUIDs of the enabled event source mappings that read this stream. Each of them must
     /// process every new record, so a new record is a piece of pending work for each.
     pub readers: Vec<String>,
+    /// What became of the records each mapping that reads (or read) this stream had to process,
+    /// by mapping UUID.
+    pub progress: BTreeMap<String, RecordCounts>,
+}
+
+/// What became of the records a stream mapping had to process. Every record the mapping reads is
+/// counted exactly once in one of these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    /// Processed: in a batch the function succeeded with, or before a reported failure.
+    pub processed: u64,
+    /// Given up on, and described to the on-failure destination.
+    pub sent_to_destination: u64,
+    /// Given up on with no destination (or one that refused the record): skipped.
+    pub discarded: u64,
+    /// Older than the stream's retention before they were processed: gone.
+    pub expired: u64,
+    /// Not finished yet.
+    pub pending: u64,
 }
 
 /// One shard: an append-only log of records in sequence-number order.
@@ -131,45 +148,44 @@ pub(crate) fn hash_key(partition_key: &str) -> u128 {
     u128::from_be_bytes(Md5::digest(partition_key.as_bytes()).into())
 }
 
-impl State {
-    /// The Kinesis stream or DynamoDB stream with this ARN.
-    pub(crate) fn stream_mut(&mut self, arn: &str) -> Option<&mut Stream> {
-        find(self, arn).map(|(stream, _)| stream)
+impl Stream {
+    /// A new stream with no records and no readers.
+    pub(crate) fn new(
+        kind: StreamKind,
+        arn: String,
+        name: String,
+        shards: Vec<Shard>,
+        retention: Duration,
+    ) -> Self {
+        Self {
+            kind,
+            arn,
+            name,
+            shards,
+            retention,
+            readers: Vec::new(),
+            progress: BTreeMap::new(),
+        }
     }
 
-    /// Appends a record to the shard `shard_of(number of shards)` of a stream, and counts it as
-    /// pending work for every mapping that reads the stream. Returns the shard's position, the
-    /// record, and how many pieces of work it made; `None` if there is no such stream.
-    pub(crate) fn append_record(
+    /// Appends a record to the shard `shard_of(number of shards)`, and counts it as pending
+    /// work for every mapping that reads the stream. Returns the shard's position, the record,
+    /// and how many pieces of work it made; `None` if there is no such shard.
+    pub(crate) fn append(
         &mut self,
-        arn: &str,
         shard_of: impl FnOnce(usize) -> usize,
         partition_key: String,
         body: RecordBody,
     ) -> Option<(usize, Arc<Record>, usize)> {
-        let (stream, progress) = find(self, arn)?;
-        let shard = shard_of(stream.shards.len());
-        let record = stream.shards.get_mut(shard)?.append(partition_key, body);
-        for reader in &stream.readers {
-            if let Some(counts) = progress.get_mut(reader) {
+        let shard = shard_of(self.shards.len());
+        let record = self.shards.get_mut(shard)?.append(partition_key, body);
+        for reader in &self.readers {
+            if let Some(counts) = self.progress.get_mut(reader) {
                 counts.pending += 1;
             }
         }
-        Some((shard, record, stream.readers.len()))
+        Some((shard, record, self.readers.len()))
     }
-}
-
-/// The stream with this ARN, and (borrowed beside it) the progress of the mappings.
-fn find<'a>(
-    state: &'a mut State,
-    arn: &str,
-) -> Option<(&'a mut Stream, &'a mut BTreeMap<String, RecordCounts>)> {
-    let stream = state
-        .kinesis
-        .values_mut()
-        .chain(state.dynamodb.values_mut().map(|table| &mut table.stream))
-        .find(|stream| stream.arn == arn)?;
-    Some((stream, &mut state.stream_progress))
 }
 
 #[cfg(test)]

@@ -47,13 +47,19 @@
 use crate::base::arn::FunctionRef;
 use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::platform::lock;
 use crate::base::transcript::Entry;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::invoke::{InvocationType, InvokeRequest};
-use crate::lambda::permissions::Principal;
+use crate::lambda::message_targets::MessageAttributes;
+use crate::lambda::permissions::policy::Principal;
 use crate::lambda::service::Lambda;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The largest message SNS accepts: 256 KB.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 256 * 1024;
@@ -90,21 +96,49 @@ struct Subscription {
 }
 
 /// The SNS part of the simulated account: `lambda.sns().create_topic("orders")`.
-pub struct Sns<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct Sns {
+    lambda: LambdaHandle,
+    topics: Arc<Mutex<Topics>>,
 }
 
 impl Lambda {
     /// The account's SNS topics.
-    pub fn sns(&self) -> Sns<'_> {
-        Sns { lambda: self }
+    pub fn sns(&self) -> Sns {
+        Sns::new(self.handle())
     }
 }
 
-impl Sns<'_> {
+/// How SNS takes a message Lambda sends (a destination record, a dead letter): it publishes it.
+fn deliver(
+    lambda: LambdaHandle,
+    topic_arn: String,
+    message: String,
+    attributes: MessageAttributes,
+) -> Pin<Box<dyn Future<Output = bool> + Send>> {
+    Box::pin(async move {
+        Sns::new(lambda)
+            .publish_with_attributes(&topic_arn, message, None, attributes)
+            .await
+            .is_ok()
+    })
+}
+
+impl Sns {
+    fn new(lambda: LambdaHandle) -> Self {
+        let topics = lambda.platform().state();
+        Self { lambda, topics }
+    }
+
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Topics> {
+        lock(&self.topics)
+    }
+
     /// Creates a topic (or returns the existing one), like `aws sns create-topic`, and returns
     /// its ARN, `arn:aws:sns:<region>:<account>:<name>`.
     pub fn create_topic(&self, name: &str) -> Result<String, ServiceError> {
+        self.lambda.accept_messages("sns", deliver);
         let valid = (1..=256).contains(&name.len())
             && name
                 .chars()
@@ -112,13 +146,13 @@ impl Sns<'_> {
         if !valid {
             return Err(invalid_parameter("Topic Name"));
         }
-        let scope = &self.lambda.inner.scope;
+        let scope = &self.lambda.platform().scope;
         let arn = format!("arn:aws:sns:{}:{}:{name}", scope.region, scope.account_id);
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        if !state.topics.topics.contains_key(&arn) {
-            state.topics.topics.insert(arn.clone(), Topic::default());
-            state.transcript.push(Entry::Api {
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        if !state.topics.contains_key(&arn) {
+            state.topics.insert(arn.clone(), Topic::default());
+            self.lambda.platform().record(Entry::Api {
                 at,
                 text: format!("sns:CreateTopic {arn}"),
             });
@@ -157,15 +191,14 @@ impl Sns<'_> {
         }
         let function = self
             .lambda
-            .inner
+            .platform()
             .scope
             .parse(endpoint, None)
             .map_err(|_| invalid_parameter("Lambda endpoint ARN"))?;
-        let at = self.lambda.elapsed();
-        let mut state = self.lambda.state();
-        let id = state.ids.request_id();
+        let at = self.lambda.platform().elapsed();
+        let mut state = self.state();
+        let id = self.lambda.platform().ids().request_id();
         let topic = state
-            .topics
             .topics
             .get_mut(topic_arn)
             .ok_or_else(topic_not_found)?;
@@ -177,7 +210,7 @@ impl Sns<'_> {
             arn: arn.clone(),
             function,
         });
-        state.transcript.push(Entry::Api {
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!("sns:Subscribe {endpoint} to {topic_arn}"),
         });
@@ -224,34 +257,34 @@ impl Sns<'_> {
             return Err(invalid_parameter("Subject"));
         }
         let (message_id, signature, subscriptions) = {
-            let mut state = self.lambda.state();
+            let state = self.state();
             let subscriptions = state
-                .topics
                 .topics
                 .get(topic_arn)
                 .ok_or_else(topic_not_found)?
                 .subscriptions
                 .clone();
-            let message_id = state.ids.request_id();
-            let signature = base64::engine::general_purpose::STANDARD.encode(state.ids.bytes(256));
+            let mut ids = self.lambda.platform().ids();
+            let message_id = ids.request_id();
+            let signature = base64::engine::general_purpose::STANDARD.encode(ids.bytes(256));
             (message_id, signature, subscriptions)
         };
         self.lambda.record_call(format!(
             "sns:Publish to {topic_arn}: message {message_id}, {} subscription(s)",
             subscriptions.len()
         ));
-        let region = &self.lambda.inner.scope.region;
+        let region = &self.lambda.platform().scope.region;
         let attributes: Map<String, Value> = attributes
             .into_iter()
             .map(|(name, (kind, value))| (name, json!({ "Type": kind, "Value": value })))
             .collect();
         // One message, one publish time: every subscriber sees the same timestamp.
-        let timestamp = clock::rfc3339_millis(self.lambda.inner.clock.now());
+        let timestamp = clock::rfc3339_millis(self.lambda.platform().clock.now());
         let signing_cert_url = format!("https://sns.{region}.amazonaws.com/{SIGNING_CERT}");
         let principal = Principal::Service {
             service: "sns.amazonaws.com".into(),
             source_arn: topic_arn.to_owned(),
-            source_account: self.lambda.inner.scope.account_id.clone(),
+            source_account: self.lambda.platform().scope.account_id.clone(),
         };
         for subscription in subscriptions {
             let event = json!({
@@ -291,7 +324,7 @@ impl Sns<'_> {
                     subscription.arn, refused.code
                 ));
             }
-            if let Some(topic) = self.lambda.state().topics.topics.get_mut(topic_arn) {
+            if let Some(topic) = self.state().topics.get_mut(topic_arn) {
                 match delivered {
                     Ok(_) => topic.counts.delivered += 1,
                     Err(_) => topic.counts.failed += 1,
@@ -304,9 +337,7 @@ impl Sns<'_> {
     /// How many deliveries of a topic's messages Lambda accepted and refused so far (all zero
     /// for a topic that does not exist).
     pub fn delivery_counts(&self, topic_arn: &str) -> DeliveryCounts {
-        self.lambda
-            .state()
-            .topics
+        self.state()
             .topics
             .get(topic_arn)
             .map(|topic| topic.counts)

@@ -34,12 +34,17 @@
 use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::ids::md5_hex;
+use crate::base::platform::lock;
 use crate::base::transcript::Entry;
-use crate::lambda::service::{Lambda, State};
+use crate::lambda::handle::LambdaHandle;
+use crate::lambda::message_targets::MessageAttributes;
+use crate::lambda::service::Lambda;
 use crate::lambda::trace::{self, Lineage};
 use base64::Engine;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -257,25 +262,52 @@ impl Queue {
 }
 
 /// The SQS part of the simulated account: `lambda.sqs().create_queue("failures")`.
-pub struct Sqs<'a> {
-    lambda: &'a Lambda,
+#[derive(Clone)]
+pub struct Sqs {
+    lambda: LambdaHandle,
+    queues: Arc<Mutex<Queues>>,
 }
 
 impl Lambda {
     /// The account's SQS queues.
-    pub fn sqs(&self) -> Sqs<'_> {
-        Sqs { lambda: self }
+    pub fn sqs(&self) -> Sqs {
+        Sqs::new(self.handle())
     }
 }
 
-impl Sqs<'_> {
+/// How SQS takes a message Lambda sends (a destination record, a dead letter).
+fn deliver(
+    lambda: LambdaHandle,
+    queue_arn: String,
+    body: String,
+    attributes: MessageAttributes,
+) -> Pin<Box<dyn Future<Output = bool> + Send>> {
+    let sent = Sqs::new(lambda).send_message(&queue_arn, body, attributes);
+    Box::pin(std::future::ready(sent.is_ok()))
+}
+
+impl Sqs {
+    fn new(lambda: LambdaHandle) -> Self {
+        let queues = lambda.platform().state();
+        Self { lambda, queues }
+    }
+
+    /// Lets Lambda send messages to the account's queues.
+    fn accept_messages(&self) {
+        self.lambda.accept_messages("sqs", deliver);
+    }
+
+    /// This service's own state, locked for one step.
+    fn state(&self) -> MutexGuard<'_, Queues> {
+        lock(&self.queues)
+    }
+
     /// Creates a queue with the default attributes (or returns the existing one of that name),
     /// and returns its ARN.
     pub fn create_queue(&self, name: &str) -> String {
+        self.accept_messages();
         let arn = self.arn(name);
-        self.lambda
-            .state()
-            .queues
+        self.state()
             .queues
             .entry(arn.clone())
             .or_insert_with(|| Queue::new(QueueAttributes::default()));
@@ -290,10 +322,11 @@ impl Sqs<'_> {
         name: &str,
         attributes: QueueAttributes,
     ) -> Result<String, ServiceError> {
+        self.accept_messages();
         let arn = self.arn(name);
-        let mut state = self.lambda.state();
-        attributes.validate(&state.queues)?;
-        if let Some(existing) = state.queues.queues.get(&arn) {
+        let mut state = self.state();
+        attributes.validate(&state)?;
+        if let Some(existing) = state.queues.get(&arn) {
             return match existing.attributes.first_difference(&attributes) {
                 None => Ok(arn),
                 Some(attribute) => Err(sqs_error(
@@ -302,10 +335,7 @@ impl Sqs<'_> {
                 )),
             };
         }
-        state
-            .queues
-            .queues
-            .insert(arn.clone(), Queue::new(attributes));
+        state.queues.insert(arn.clone(), Queue::new(attributes));
         Ok(arn)
     }
 
@@ -315,24 +345,23 @@ impl Sqs<'_> {
         queue_arn: &str,
         attributes: QueueAttributes,
     ) -> Result<(), ServiceError> {
-        let mut state = self.lambda.state();
-        attributes.validate(&state.queues)?;
+        let mut state = self.state();
+        attributes.validate(&state)?;
         queue_mut(&mut state, queue_arn)?.attributes = attributes;
         Ok(())
     }
 
     /// A queue's attributes, like `aws sqs get-queue-attributes`.
     pub fn queue_attributes(&self, queue_arn: &str) -> Result<QueueAttributes, ServiceError> {
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         Ok(queue_mut(&mut state, queue_arn)?.attributes.clone())
     }
 
     /// Every message in a queue, in flight or not, oldest first: a look inside for tests.
     pub fn messages(&self, queue_arn: &str) -> Vec<Message> {
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         self.expire(&mut state, queue_arn);
         state
-            .queues
             .queues
             .get(queue_arn)
             .map(|q| q.messages.iter().map(|s| s.message.clone()).collect())
@@ -351,9 +380,9 @@ impl Sqs<'_> {
         let now = Instant::now();
         let sent_timestamp = self.epoch_millis();
         let message_id = {
-            let mut state = self.lambda.state();
+            let mut state = self.state();
             queue_mut(&mut state, queue_arn)?;
-            let message_id = state.ids.request_id();
+            let message_id = self.lambda.platform().ids().request_id();
             let stored = Stored {
                 message: Message {
                     message_id: message_id.clone(),
@@ -441,12 +470,11 @@ impl Sqs<'_> {
     ) -> Result<Vec<Received>, ServiceError> {
         let now = Instant::now();
         let now_ms = self.epoch_millis();
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         self.expire(&mut state, queue_arn);
         let mut received = Vec::new();
         let mut worn_out = Vec::new();
-        let State { queues, ids, .. } = &mut *state;
-        let queue = queues
+        let queue = state
             .queues
             .get_mut(queue_arn)
             .ok_or_else(non_existent_queue)?;
@@ -467,7 +495,8 @@ impl Sqs<'_> {
             }
             let handle = format!(
                 "AQEB{}",
-                base64::engine::general_purpose::STANDARD.encode(ids.bytes(48))
+                base64::engine::general_purpose::STANDARD
+                    .encode(self.lambda.platform().ids().bytes(48))
             );
             let message = &mut stored.message;
             message.receive_count += 1;
@@ -503,7 +532,7 @@ impl Sqs<'_> {
         handles: &[String],
     ) -> Result<Vec<String>, ServiceError> {
         let handles: BTreeSet<&str> = handles.iter().map(String::as_str).collect();
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         let queue = queue_mut(&mut state, queue_arn)?;
         let (gone, kept) = std::mem::take(&mut queue.messages)
             .into_iter()
@@ -523,7 +552,7 @@ impl Sqs<'_> {
     /// from now on each message of the queue is pending work.
     pub(crate) fn attach(&self, queue_arn: &str) -> Result<Arc<Notify>, ServiceError> {
         let wake = Arc::new(Notify::new());
-        let mut state = self.lambda.state();
+        let mut state = self.state();
         let queue = queue_mut(&mut state, queue_arn)?;
         queue.consumers.push(Arc::clone(&wake));
         let mut newly_pending = 0;
@@ -532,7 +561,7 @@ impl Sqs<'_> {
             newly_pending += 1;
         }
         drop(state);
-        self.lambda.work_started(newly_pending);
+        self.lambda.platform().work_started(newly_pending);
         Ok(wake)
     }
 
@@ -540,8 +569,8 @@ impl Sqs<'_> {
     /// a message expires. A poller with nothing to read sleeps until then.
     pub(crate) fn next_change(&self, queue_arn: &str) -> Option<Instant> {
         let now = Instant::now();
-        let state = self.lambda.state();
-        let queue = state.queues.queues.get(queue_arn)?;
+        let state = self.state();
+        let queue = state.queues.get(queue_arn)?;
         let retention = queue.attributes.message_retention_period;
         queue
             .messages
@@ -553,25 +582,18 @@ impl Sqs<'_> {
 
     /// The queue's visibility timeout, if it exists.
     pub(crate) fn visibility_timeout(&self, queue_arn: &str) -> Option<Duration> {
-        let state = self.lambda.state();
-        Some(
-            state
-                .queues
-                .queues
-                .get(queue_arn)?
-                .attributes
-                .visibility_timeout,
-        )
+        let state = self.state();
+        Some(state.queues.get(queue_arn)?.attributes.visibility_timeout)
     }
 
     /// Adds a message to a queue: pending work if a mapping reads it, and its pollers woken.
-    fn push(&self, state: &mut State, queue_arn: &str, mut stored: Stored) {
-        let Some(queue) = state.queues.queues.get_mut(queue_arn) else {
+    fn push(&self, state: &mut Queues, queue_arn: &str, mut stored: Stored) {
+        let Some(queue) = state.queues.get_mut(queue_arn) else {
             return;
         };
         stored.pending = !queue.consumers.is_empty();
         if stored.pending {
-            self.lambda.work_started(1);
+            self.lambda.platform().work_started(1);
         }
         for consumer in &queue.consumers {
             consumer.notify_one();
@@ -582,7 +604,7 @@ impl Sqs<'_> {
     /// Moves a message taken out of `queue_arn` to the dead-letter queue of `policy`.
     fn redrive(
         &self,
-        state: &mut State,
+        state: &mut Queues,
         queue_arn: &str,
         mut stored: Stored,
         policy: &RedrivePolicy,
@@ -598,8 +620,8 @@ impl Sqs<'_> {
         self.push(state, &policy.dead_letter_target_arn, stored);
         // Counted as finished only now, so that the work moved on is never seen as none.
         self.finish(usize::from(was_pending));
-        let at = self.lambda.elapsed();
-        state.transcript.push(Entry::Api {
+        let at = self.lambda.platform().elapsed();
+        self.lambda.platform().record(Entry::Api {
             at,
             text: format!(
                 "sqs: message {message_id} moved from {} to {} after {receives} receives (maxReceiveCount {})",
@@ -611,13 +633,10 @@ impl Sqs<'_> {
     }
 
     /// Removes the messages of a queue that are older than its retention period.
-    fn expire(&self, state: &mut State, queue_arn: &str) {
+    fn expire(&self, state: &mut Queues, queue_arn: &str) {
         let now = Instant::now();
-        let elapsed = self.lambda.elapsed();
-        let State {
-            queues, transcript, ..
-        } = state;
-        let Some(queue) = queues.queues.get_mut(queue_arn) else {
+        let elapsed = self.lambda.platform().elapsed();
+        let Some(queue) = state.queues.get_mut(queue_arn) else {
             return;
         };
         let retention = queue.attributes.message_retention_period;
@@ -628,7 +647,7 @@ impl Sqs<'_> {
         for stored in &expired {
             // Written with the moment it expired, which may be before this call noticed.
             let at = elapsed.saturating_sub(now.duration_since(stored.sent_at + retention));
-            transcript.push(Entry::Api {
+            self.lambda.platform().record(Entry::Api {
                 at,
                 text: format!(
                     "sqs: message {} expired in {} after {} s (MessageRetentionPeriod), received {} times",
@@ -645,17 +664,17 @@ impl Sqs<'_> {
     /// Counts `pending` messages that left their queue as finished work.
     fn finish(&self, pending: usize) {
         if pending > 0 {
-            self.lambda.work_finished(pending);
+            self.lambda.platform().work_finished(pending);
         }
     }
 
     fn arn(&self, name: &str) -> String {
-        let scope = &self.lambda.inner.scope;
+        let scope = &self.lambda.platform().scope;
         format!("arn:aws:sqs:{}:{}:{name}", scope.region, scope.account_id)
     }
 
     fn epoch_millis(&self) -> u64 {
-        clock::epoch_millis(self.lambda.inner.clock.now())
+        clock::epoch_millis(self.lambda.platform().clock.now())
     }
 }
 
@@ -664,9 +683,8 @@ pub(crate) fn queue_name(queue_arn: &str) -> &str {
     queue_arn.rsplit(':').next().unwrap_or(queue_arn)
 }
 
-fn queue_mut<'a>(state: &'a mut State, queue_arn: &str) -> Result<&'a mut Queue, ServiceError> {
+fn queue_mut<'a>(state: &'a mut Queues, queue_arn: &str) -> Result<&'a mut Queue, ServiceError> {
     state
-        .queues
         .queues
         .get_mut(queue_arn)
         .ok_or_else(non_existent_queue)

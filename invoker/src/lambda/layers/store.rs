@@ -1,30 +1,7 @@
-//! Layers: code and data shared between functions, laid into `/opt`.
-//!
-//! A **layer** is a zip archive of files (libraries, a custom runtime, configuration, a model)
-//! published apart from any function. Each `publish-layer-version` makes a new, numbered,
-//! immutable **layer version** with an ARN of its own
-//! (`arn:aws:lambda:us-east-1:123456789012:layer:shared-libs:3`). A function lists up to five
-//! layer versions, and when an execution environment starts, Lambda extracts them into `/opt`
-//! **in the order listed**: where two layers hold the same path, the later one's file is the one
-//! the code sees. That is why a custom runtime layer goes first and the libraries that patch it
-//! after.
-//!
-//! Layers keep deployment packages small and share dependencies, but they do not make anything
-//! bigger fit: the function's own unzipped code plus all its layers must stay within 250 MB
-//! (262,144,000 bytes), the same limit as a package without layers.
-//!
-//! Rules kept as on AWS:
-//! - a function references layer *versions* (the ARN ends in a number), never "the latest";
-//! - a deleted layer version keeps working for the functions that already use it, but a new
-//!   function (or configuration) cannot reference it;
-//! - a function's layers are part of its configuration, so a published version keeps the layer
-//!   versions it was published with.
-//!
-//! The message for more than five layers is the invoker's wording (AWS's is not on record).
+//! The layer versions of the account, and the `/opt` a function's layers make: the data of
+//! [`crate::lambda::layers`], which the service's state holds.
 
 use crate::base::error::ServiceError;
-use crate::base::transcript::Entry;
-use crate::lambda::service::Lambda;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -77,8 +54,13 @@ impl LayerContent {
         self
     }
 
-    fn unzipped_size(&self) -> u64 {
+    pub(crate) fn unzipped_size(&self) -> u64 {
         self.files.values().map(|f| f.size).sum()
+    }
+
+    /// How many files it holds.
+    pub(crate) fn file_count(&self) -> usize {
+        self.files.len()
     }
 }
 
@@ -146,6 +128,23 @@ struct LayerHistory {
 }
 
 impl Layers {
+    /// Adds the next version of a layer; returns its number. Numbers are never reused.
+    pub(crate) fn publish(&mut self, layer_name: &str, content: LayerContent) -> u32 {
+        let history = self.layers.entry(layer_name.to_owned()).or_default();
+        history.last_version += 1;
+        history
+            .versions
+            .insert(history.last_version, Arc::new(content));
+        history.last_version
+    }
+
+    /// Deletes a layer version, if there is one.
+    pub(crate) fn delete(&mut self, layer_name: &str, version: u32) {
+        if let Some(history) = self.layers.get_mut(layer_name) {
+            history.versions.remove(&version);
+        }
+    }
+
     /// Builds the `/opt` of a function from its layer ARNs and checks the size limit with its
     /// own code: what `create-function` and `update-function-configuration` do.
     pub(crate) fn merge(&self, layer_arns: &[String], code_size: u64) -> Result<Opt, ServiceError> {
@@ -210,7 +209,7 @@ fn parse_layer_version_arn(arn: &str) -> Result<(&str, u32), ServiceError> {
     }
 }
 
-fn valid_layer_name(name: &str) -> bool {
+pub(crate) fn valid_layer_name(name: &str) -> bool {
     (1..=MAX_LAYER_NAME_LEN).contains(&name.len())
         && name
             .chars()
@@ -226,69 +225,6 @@ pub(crate) fn short_name(arn: &str) -> &str {
 fn normalize(path: &str) -> String {
     let path = path.strip_prefix("/opt/").unwrap_or(path);
     path.trim_start_matches('/').to_owned()
-}
-
-impl Lambda {
-    /// Publishes a new version of a layer, like `aws lambda publish-layer-version`.
-    pub fn publish_layer_version(
-        &self,
-        layer_name: &str,
-        content: LayerContent,
-    ) -> Result<LayerVersion, ServiceError> {
-        if !valid_layer_name(layer_name) {
-            return Err(ServiceError::validation(format!(
-                "1 validation error detected: Value '{layer_name}' at 'layerName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{{12}}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"
-            )));
-        }
-        let code_size = content.unzipped_size();
-        if code_size > MAX_UNZIPPED_BYTES {
-            return Err(ServiceError::invalid_parameter_value(format!(
-                "Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
-            )));
-        }
-        let scope = &self.inner.scope;
-        let at = self.elapsed();
-        let mut state = self.state();
-        let history = state
-            .layers
-            .layers
-            .entry(layer_name.to_owned())
-            .or_default();
-        history.last_version += 1;
-        let version = history.last_version;
-        let files = content.files.len();
-        history.versions.insert(version, Arc::new(content));
-        let layer_version_arn = format!(
-            "arn:aws:lambda:{}:{}:layer:{layer_name}:{version}",
-            scope.region, scope.account_id
-        );
-        state.transcript.push(Entry::Api {
-            at,
-            text: format!(
-                "publish-layer-version {layer_version_arn} ({files} files, {code_size} bytes)"
-            ),
-        });
-        Ok(LayerVersion {
-            layer_version_arn,
-            version,
-            code_size,
-        })
-    }
-
-    /// Deletes a layer version, like `aws lambda delete-layer-version`. Functions that already
-    /// use it keep it; new configurations can no longer reference it. Deleting a version that
-    /// does not exist succeeds, as on AWS.
-    pub fn delete_layer_version(&self, layer_name: &str, version: u32) {
-        let at = self.elapsed();
-        let mut state = self.state();
-        if let Some(history) = state.layers.layers.get_mut(layer_name) {
-            history.versions.remove(&version);
-        }
-        state.transcript.push(Entry::Api {
-            at,
-            text: format!("delete-layer-version {layer_name}:{version}"),
-        });
-    }
 }
 
 #[cfg(test)]

@@ -46,150 +46,15 @@
 //! account's root user (`arn:aws:iam::<account>:root`). Only Invoke checks the account: the
 //! other calls that take a function name read an ARN of another account as this account's.
 
+pub(crate) mod policy;
+
 use crate::base::arn::{FunctionRef, LATEST};
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::transcript::Entry;
-use crate::lambda::iam::{action_match, wildcard_match};
 use crate::lambda::service::Lambda;
 use crate::lambda::trace;
-use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
-
-/// Who is calling `Invoke`, as the resource-based policy sees it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Principal {
-    /// Someone in the function's own account: you, at the command line, who may do anything;
-    /// or, when the call comes from a handler, that function, whose execution role must allow
-    /// `lambda:InvokeFunction` on the target. The resource-based policy is not needed for them.
-    #[default]
-    Account,
-    /// An AWS service acting for a resource: S3 for a bucket, SNS for a topic.
-    Service {
-        /// `s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`, ...
-        service: String,
-        /// The bucket, topic or rule the event comes from.
-        source_arn: String,
-        /// The account that owns the source.
-        source_account: String,
-    },
-}
-
-/// One statement to add, like the arguments of `aws lambda add-permission`.
-///
-/// ```
-/// use invoker::Permission;
-/// let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
-///     .source_arn("arn:aws:s3:::photos")
-///     .source_account("123456789012");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Permission {
-    statement_id: String,
-    principal: String,
-    action: String,
-    source_arn: Option<String>,
-    source_account: Option<String>,
-}
-
-impl Permission {
-    /// Allows `principal` (a service such as `s3.amazonaws.com`, an account id, an IAM ARN or
-    /// `*`) to call `lambda:InvokeFunction`.
-    pub fn new(statement_id: impl Into<String>, principal: impl Into<String>) -> Self {
-        Self {
-            statement_id: statement_id.into(),
-            principal: principal.into(),
-            action: "lambda:InvokeFunction".into(),
-            source_arn: None,
-            source_account: None,
-        }
-    }
-
-    /// Another action than `lambda:InvokeFunction`, e.g. `lambda:*`.
-    pub fn action(mut self, action: impl Into<String>) -> Self {
-        self.action = action.into();
-        self
-    }
-
-    /// Only for events from this resource (`ArnLike`, so `*` wildcards work).
-    pub fn source_arn(mut self, arn: impl Into<String>) -> Self {
-        self.source_arn = Some(arn.into());
-        self
-    }
-
-    /// Only for resources owned by this account.
-    pub fn source_account(mut self, account: impl Into<String>) -> Self {
-        self.source_account = Some(account.into());
-        self
-    }
-
-    /// Whether this statement lets `request` invoke.
-    fn allows(&self, request: &Request<'_>) -> bool {
-        let action_ok = action_match(&self.action, "lambda:InvokeFunction");
-        let principal_ok = self.principal == "*" || self.principal == request.principal;
-        // A condition on a key the request does not carry is not met.
-        let arn_ok = self.source_arn.as_deref().is_none_or(|pattern| {
-            request
-                .source_arn
-                .is_some_and(|arn| wildcard_match(pattern, arn))
-        });
-        let account_ok = self
-            .source_account
-            .as_deref()
-            .is_none_or(|account| request.source_account == Some(account));
-        action_ok && principal_ok && arn_ok && account_ok
-    }
-
-    /// The statement as `get-policy` shows it.
-    fn to_json(&self, resource: &str) -> Value {
-        let principal = if self.principal == "*" {
-            json!("*")
-        } else if self.principal.ends_with(".amazonaws.com") {
-            json!({ "Service": self.principal })
-        } else if is_account_id(&self.principal) {
-            json!({ "AWS": format!("arn:aws:iam::{}:root", self.principal) })
-        } else {
-            json!({ "AWS": self.principal })
-        };
-        let mut statement = json!({
-            "Sid": self.statement_id,
-            "Effect": "Allow",
-            "Principal": principal,
-            "Action": self.action,
-            "Resource": resource,
-        });
-        let mut condition = Map::new();
-        if let Some(account) = &self.source_account {
-            condition.insert(
-                "StringEquals".into(),
-                json!({ "AWS:SourceAccount": account }),
-            );
-        }
-        if let Some(arn) = &self.source_arn {
-            condition.insert("ArnLike".into(), json!({ "AWS:SourceArn": arn }));
-        }
-        if !condition.is_empty() {
-            statement["Condition"] = Value::Object(condition);
-        }
-        statement
-    }
-}
-
-/// An invoke as a policy evaluates it: who asks, and the condition keys it carries.
-struct Request<'a> {
-    /// A service (`s3.amazonaws.com`) or an IAM role's ARN.
-    principal: &'a str,
-    /// `AWS:SourceArn`, when a service acts for a resource.
-    source_arn: Option<&'a str>,
-    /// `AWS:SourceAccount`, likewise.
-    source_account: Option<&'a str>,
-}
-
-/// The statements of every policy, by function and qualifier (`$LATEST` for the unqualified
-/// function).
-#[derive(Debug, Default)]
-pub(crate) struct Policies {
-    statements: BTreeMap<(String, String), Vec<Permission>>,
-}
+use policy::{policy_qualifier, valid_principal, Permission, Principal, Request};
+use serde_json::{json, Value};
 
 impl Lambda {
     /// Adds a statement to a function's resource-based policy, like `aws lambda
@@ -216,7 +81,8 @@ impl Lambda {
                 "The provided principal was invalid. Please check the principal and try again.",
             ));
         }
-        let (target, resource) = self.policy_target(self.inner.scope.parse(function, None)?)?;
+        let (target, resource) =
+            self.policy_target(self.inner.platform.scope.parse(function, None)?)?;
         let key = (target.name.clone(), policy_qualifier(&target));
         let statement = permission.to_json(&resource);
         let at = self.elapsed();
@@ -242,7 +108,7 @@ impl Lambda {
             text.push_str(&format!(" of account {account}"));
         }
         statements.push(permission);
-        state.transcript.push(Entry::Api { at, text });
+        self.inner.platform.record(Entry::Api { at, text });
         Ok(statement)
     }
 
@@ -252,12 +118,12 @@ impl Lambda {
         function: &str,
         statement_id: &str,
     ) -> Result<(), ServiceError> {
-        let target = self.inner.scope.parse(function, None)?;
+        let target = self.inner.platform.scope.parse(function, None)?;
         // Of a function that does not exist, Lambda says it has no policy.
         if target.qualifier.is_none() && !self.state().functions.contains_key(&target.name) {
             return Err(ServiceError::resource_not_found(format!(
                 "No policy found for: {}",
-                self.inner.scope.function_arn(&target.name)
+                self.inner.platform.scope.function_arn(&target.name)
             )));
         }
         let (target, resource) = self.policy_target(target)?;
@@ -279,7 +145,7 @@ impl Lambda {
         if statements.is_empty() {
             state.policies.statements.remove(&key);
         }
-        state.transcript.push(Entry::Api {
+        self.inner.platform.record(Entry::Api {
             at,
             text: format!("remove-permission {resource}: {statement_id}"),
         });
@@ -293,6 +159,7 @@ impl Lambda {
             || ServiceError::resource_not_found("The resource you requested does not exist.");
         let (target, resource) = self
             .inner
+            .platform
             .scope
             .parse(function, None)
             .and_then(|target| self.policy_target(target))
@@ -317,12 +184,15 @@ impl Lambda {
         target: &FunctionRef,
     ) -> Result<(), ServiceError> {
         // Only a refusal or a role's check needs the ARN: your own calls, the most common, do not.
-        let arn = || self.inner.scope.arn_of(target);
+        let arn = || self.inner.platform.scope.arn_of(target);
         match principal {
             Principal::Account => match trace::current() {
                 None => Ok(()),
                 Some(caller) => {
-                    let role_arn = caller.identity.role.arn(&self.inner.scope.account_id);
+                    let role_arn = caller
+                        .identity
+                        .role
+                        .arn(&self.inner.platform.scope.account_id);
                     let request = Request {
                         principal: &role_arn,
                         source_arn: None,
@@ -367,7 +237,7 @@ impl Lambda {
         account: &str,
         target: &FunctionRef,
     ) -> ServiceError {
-        let scope = &self.inner.scope;
+        let scope = &self.inner.platform.scope;
         let arn = crate::base::arn::Scope {
             region: scope.region.clone(),
             account_id: account.to_owned(),
@@ -411,14 +281,14 @@ impl Lambda {
         let Some(found) = state.functions.get(&target.name) else {
             return Err(ServiceError::resource_not_found(format!(
                 "Function not found: {}",
-                self.inner.scope.arn_of(&target)
+                self.inner.platform.scope.arn_of(&target)
             )));
         };
         if let Some(qualifier) = &target.qualifier {
             let is_version = found.version(qualifier).is_some();
             let is_alias = found.aliases.contains_key(qualifier);
             if !is_version && !is_alias {
-                let arn = self.inner.scope.arn_of(&target);
+                let arn = self.inner.platform.scope.arn_of(&target);
                 return Err(ServiceError::resource_not_found(
                     match qualifier.parse::<u32>() {
                         Ok(_) => format!("Function not found: {arn}"),
@@ -427,7 +297,7 @@ impl Lambda {
                 ));
             }
         }
-        let resource = self.inner.scope.arn_of(&target);
+        let resource = self.inner.platform.scope.arn_of(&target);
         Ok((target, resource))
     }
 }
@@ -435,73 +305,4 @@ impl Lambda {
 /// Lambda's refusal of an invoke that no policy allows.
 fn access_denied(message: String) -> ServiceError {
     ServiceError::new(ErrorCode::AccessDeniedException, 403, message)
-}
-
-/// The policy a call about `target` reads: the unqualified function's is `$LATEST`'s.
-fn policy_qualifier(target: &FunctionRef) -> String {
-    target
-        .qualifier
-        .clone()
-        .unwrap_or_else(|| LATEST.to_owned())
-}
-
-/// `*`, a service, an account id or an IAM ARN, as `add-permission` accepts.
-fn valid_principal(principal: &str) -> bool {
-    principal == "*"
-        || (principal.ends_with(".amazonaws.com") && !principal.starts_with('.'))
-        || is_account_id(principal)
-        || principal.starts_with("arn:aws:iam::")
-}
-
-/// `123456789012`: twelve digits, which a policy shows as `arn:aws:iam::<account>:root`.
-fn is_account_id(principal: &str) -> bool {
-    principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_statement_allows_only_its_service_and_source() {
-        let s3 = |source_arn: &'static str| Request {
-            principal: "s3.amazonaws.com",
-            source_arn: Some(source_arn),
-            source_account: Some("123456789012"),
-        };
-        let statement = Permission::new("s3", "s3.amazonaws.com")
-            .source_arn("arn:aws:s3:::photos")
-            .source_account("123456789012");
-        assert!(statement.allows(&s3("arn:aws:s3:::photos")));
-        assert!(!statement.allows(&s3("arn:aws:s3:::other")));
-        let sns = Request {
-            principal: "sns.amazonaws.com",
-            ..s3("arn:aws:s3:::photos")
-        };
-        assert!(!statement.allows(&sns));
-        let stranger = Request {
-            source_account: Some("111122223333"),
-            ..s3("arn:aws:s3:::photos")
-        };
-        assert!(!statement.allows(&stranger), "the confused deputy");
-    }
-
-    #[test]
-    fn a_condition_on_a_missing_key_is_not_met() {
-        let role = Request {
-            principal: "arn:aws:iam::123456789012:role/caller",
-            source_arn: None,
-            source_account: None,
-        };
-        assert!(Permission::new("any", "*").allows(&role));
-        assert!(!Permission::new("any", "*")
-            .source_arn("arn:aws:s3:::photos")
-            .allows(&role));
-        assert!(Permission::new("r", "arn:aws:iam::123456789012:role/caller").allows(&role));
-        assert!(
-            !Permission::new("r", "arn:aws:iam::123456789012:role/caller")
-                .action("lambda:GetFunction")
-                .allows(&role)
-        );
-    }
 }

@@ -1,0 +1,61 @@
+//! The calls a function's code makes to other services: checked against its execution role,
+//! and written in the transcript inside the invocation that made them.
+//!
+//! Who is calling is the *current caller* of [`crate::lambda::trace`], set around every handler
+//! and init step. A call from outside any handler (a test, Lambda's own pollers) is the account's
+//! own: always allowed, and written as a line of its own.
+
+use crate::base::transcript::Entry;
+use crate::lambda::iam::Denied;
+use crate::lambda::service::Lambda;
+use crate::lambda::trace::{self, Caller};
+
+impl Lambda {
+    /// Checks a call that the code now running makes to a service: allowed if the execution
+    /// role of its function allows `action` on `resource`, or if no function's code is running
+    /// (the account itself calls). A refusal is written in the transcript, inside the
+    /// invocation that made the call.
+    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), Denied> {
+        let Some(caller) = trace::current() else {
+            return Ok(());
+        };
+        let identity = &caller.identity;
+        identity
+            .role
+            .check(
+                &self.inner.platform.scope.account_id,
+                &identity.function,
+                action,
+                resource,
+            )
+            .inspect_err(|denied| self.record_call(denied.note()))
+    }
+
+    /// Writes a call to another service (S3, SNS, SQS, DynamoDB) in the transcript: inside the
+    /// block of the invocation whose code made it, among its log lines, or as a line of its own
+    /// when it comes from outside any handler.
+    pub(crate) fn record_call(&self, text: String) {
+        let at = self.elapsed();
+        let entry = match trace::current() {
+            Some(Caller { identity, .. }) => {
+                let position = self
+                    .inner
+                    .platform
+                    .logs
+                    .lock()
+                    .stream(&identity.log_group, &identity.log_stream)
+                    .len();
+                Entry::Call {
+                    at,
+                    caller: identity.name.clone(),
+                    log_group: identity.log_group.to_string(),
+                    log_stream: identity.log_stream.to_string(),
+                    position,
+                    text,
+                }
+            }
+            None => Entry::Api { at, text },
+        };
+        self.inner.platform.record(entry);
+    }
+}
