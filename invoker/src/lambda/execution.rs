@@ -20,6 +20,7 @@ use crate::base::error::{ServiceError, ThrottleReason};
 use crate::base::logs::{self, LogEvent, LogSource, Report};
 use crate::base::transcript::{Entry, Invocation};
 use crate::lambda::concurrency::{Busy, THROTTLE_ROUND_TRIP};
+use crate::lambda::config::FunctionConfig;
 use crate::lambda::context::{Config, Context, EnvironmentResources, InitContext, Logger};
 use crate::lambda::cpu;
 use crate::lambda::env_vars;
@@ -468,7 +469,7 @@ impl Lambda {
     /// [`crate::base::logs`]), and says so in the transcript: the one trace of its logs.
     fn check_log_permissions(
         &self,
-        config: &crate::FunctionConfig,
+        config: &FunctionConfig,
         version: &str,
         number: u32,
         group: &str,

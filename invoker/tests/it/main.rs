@@ -13,6 +13,7 @@
 //! Run one area with a filter on its module: `cargo test -p invoker --test it sqs::`.
 
 mod api_gateway;
+mod architecture;
 mod async_invoke;
 mod book;
 mod cli;
