@@ -35,59 +35,37 @@
 //! # Layout
 //!
 //! Everything a learner uses is re-exported here, at the root; the modules are private, so what
-//! is internal stays internal and can move. The modules, for readers of the source:
+//! is internal stays internal and can move. For readers of the source, the modules come in
+//! layers, each a folder that knows nothing of the ones above it (ARCHITECTURE.md states the
+//! rules, and a test holds them):
 //!
-//! The service and its API:
-//! - `service`: [`Lambda`], the simulated service, and `create_function`.
-//! - `config`: a function's configuration, with Lambda's defaults and limits.
-//! - `versions`: publishing versions, aliases and weighted (canary) routing.
-//! - `env_vars`: environment variables: limits, reserved names, the runtime's own.
-//! - `layers`: layer versions, merged in order into each environment's `/opt`.
-//! - `iam` and `permissions`: execution roles (what a function may do) and resource-based
-//!   policies (who may invoke it).
-//! - `error`: service errors (the call failed) as opposed to function errors (the code failed).
-//! - `cli`: a command line that mirrors `aws lambda invoke`.
+//! 1. `base`: what everything stands on. `clock` and `ids` (virtual time and seeded ids, the
+//!    source of determinism), `arn`, `error` (service errors, as opposed to function errors),
+//!    `logs` (CloudWatch-style log groups and the platform's log lines), `transcript` (the
+//!    readable record of a scenario that tests snapshot), and `platform`, what one simulated
+//!    account shares.
+//! 2. `lambda`: the service itself.
+//!    - The API: `service` ([`Lambda`], `create_function`), `config` (a function's
+//!      configuration, with Lambda's defaults and limits), `versions` (versions, aliases,
+//!      weighted routing), `env_vars`, `layers` (merged in order into each environment's
+//!      `/opt`), `iam` and `permissions` (what a function may do; who may invoke it).
+//!    - How a function is invoked: `invoke` (the Invoke API), `execution` (one invocation:
+//!      Init, the handler under its timeout, logs, errors), `async_invoke` (the event queue,
+//!      retries, destinations, DLQ), `concurrency` (limits, reserved and provisioned
+//!      concurrency, throttling), `trace` (request chains, recursive loops) and `calls` (the
+//!      calls a function's code makes, authorized and recorded).
+//!    - Inside an execution environment: `function` (handlers, init steps, function errors),
+//!      `context` (what a handler receives), `environment` (environments and their reuse),
+//!      `sandbox` (panics and runaway loops contained), `tmp`, `cpu` (memory buys CPU),
+//!      `timeline` (a function's environments over time, as text or SVG).
+//!    - `handle`: what the services around Lambda may do with it.
+//! 3. `services`: the services around Lambda, each as deep as the lessons need, each with its
+//!    own state: `api_gateway`, `s3`, `sns`, `schedule` (EventBridge rules), `sqs`, `kinesis`
+//!    and `dynamodb` (their streams are `shard`s), `ses`, `kms`, and `events` (event shapes).
+//! 4. `event_source_mapping`: Lambda's pollers, which read SQS queues and Kinesis and DynamoDB
+//!    streams and invoke with batches.
 //!
-//! How a function is invoked:
-//! - `invoke`: the Invoke API: requests, responses, validation, dry runs.
-//! - `execution`: running one invocation: Init, the handler under its timeout, logs, errors.
-//! - `async_invoke`: asynchronous (Event) invocation: the queue, retries, destinations, DLQ.
-//! - `event_source_mapping`: the pull model: Lambda polls SQS queues and Kinesis/DynamoDB
-//!   streams and invokes with batches.
-//! - `concurrency`: the account's concurrency limit, reserved and provisioned concurrency,
-//!   throttling.
-//! - `trace`: request chains across services, and the recursive loops Lambda stops.
-//!
-//! The services around Lambda, each only as deep as the lessons need:
-//! - `api_gateway`: API Gateway in front of functions: HTTP requests, synchronous invokes,
-//!   HTTP responses (REST APIs with payload format 1.0, HTTP APIs with 2.0).
-//! - `s3` and `sns`: the push model: S3 buckets and SNS topics that invoke functions
-//!   asynchronously with their events.
-//! - `schedule`: EventBridge scheduled rules, `rate(…)` and `cron(…)`, firing asynchronous
-//!   invokes on the virtual clock.
-//! - `sqs`: SQS queues: visibility timeouts, retention, redrive to a dead-letter queue; the
-//!   source of an SQS event source mapping, and a place for dead letters and destination records.
-//! - `kinesis` and `dynamodb`: a tiny Kinesis (streams of shards, records routed by the MD5
-//!   of their partition key) and a minimal DynamoDB (tables read by key and by query, with
-//!   conditional puts, whose changes go to a stream); their streams are made of `shard`s,
-//!   ordered logs of records that a stream mapping reads.
-//! - `ses`: a tiny SES whose outbox captures the email functions send; `kms`: a KMS
-//!   stand-in for encrypted secrets.
-//! - `events`: events in the shapes AWS services send.
-//!
-//! Inside an execution environment:
-//! - `function`: function code: handlers, init steps, function errors.
-//! - `context`: the context object a handler receives, and its logger.
-//! - `environment`: execution environments and their reuse.
-//! - `sandbox`: where handler code runs, guarded against panics and runaway loops.
-//! - `tmp`: each environment's own `/tmp`; `cpu`: memory buys CPU, and GB-seconds.
-//! - `logs`: CloudWatch-style log groups and streams, and the platform's log lines.
-//!
-//! Records and determinism:
-//! - `transcript`: the readable record of a scenario that tests snapshot; `timeline`: the
-//!   environments of a function over time, drawn as text or as an SVG picture.
-//! - `clock` and `ids`: virtual time and seeded ids, the source of determinism.
-//! - `arn`: function names, qualifiers and ARNs.
+//! On top, this file and `cli` (a command line that mirrors `aws lambda invoke`).
 
 // The public face is this file's re-exports: everything public is documented, nothing public is
 // left unreachable from here, and every type a public method hands out can be named.
@@ -130,7 +108,7 @@ pub use services::s3::S3;
 pub use services::s3::{
     url_decode_key, url_encode_key, LambdaFunctionConfiguration, NotificationConfiguration,
 };
-pub use services::schedule::next_fire_times;
+pub use services::schedule::expression::next_fire_times;
 pub use services::schedule::EventBridge;
 pub use services::ses::Email;
 pub use services::ses::Ses;

@@ -5,10 +5,11 @@
 //! and init step. A call from outside any handler (a test, Lambda's own pollers) is the account's
 //! own: always allowed, and written as a line of its own.
 
+use crate::base::platform::Platform;
 use crate::base::transcript::Entry;
 use crate::lambda::iam::Denied;
 use crate::lambda::service::Lambda;
-use crate::lambda::trace::{self, Caller};
+use crate::lambda::trace::{self, Caller, Identity};
 
 impl Lambda {
     /// Checks a call that the code now running makes to a service: allowed if the execution
@@ -35,27 +36,29 @@ impl Lambda {
     /// block of the invocation whose code made it, among its log lines, or as a line of its own
     /// when it comes from outside any handler.
     pub(crate) fn record_call(&self, text: String) {
-        let at = self.elapsed();
-        let entry = match trace::current() {
-            Some(Caller { identity, .. }) => {
-                let position = self
-                    .inner
-                    .platform
-                    .logs
-                    .lock()
-                    .stream(&identity.log_group, &identity.log_stream)
-                    .len();
-                Entry::Call {
-                    at,
-                    caller: identity.name.clone(),
-                    log_group: identity.log_group.to_string(),
-                    log_stream: identity.log_stream.to_string(),
-                    position,
-                    text,
-                }
-            }
-            None => Entry::Api { at, text },
-        };
-        self.inner.platform.record(entry);
+        let platform = &self.inner.platform;
+        match trace::current() {
+            Some(Caller { identity, .. }) => record_call_of(platform, &identity, text),
+            None => platform.note(text),
+        }
     }
+}
+
+/// Writes a call that `identity`'s code made in the transcript, among the log lines of the
+/// invocation that made it: `position` is how many lines its log stream held at the time.
+pub(crate) fn record_call_of(platform: &Platform, identity: &Identity, text: String) {
+    let at = platform.elapsed();
+    let position = platform
+        .logs
+        .lock()
+        .stream(&identity.log_group, &identity.log_stream)
+        .len();
+    platform.record(Entry::Call {
+        at,
+        caller: identity.name.clone(),
+        log_group: identity.log_group.to_string(),
+        log_stream: identity.log_stream.to_string(),
+        position,
+        text,
+    });
 }

@@ -1,8 +1,10 @@
-//! The simulated Lambda service: functions, their environments, logs and the transcript.
+//! The simulated Lambda service: functions, their versions and environments, and its state.
 //!
 //! [`Lambda`] is the control plane and data plane in one value. It is cheap to clone (clones share
-//! one service), so handlers and helper tasks can hold it. All mutable state sits behind one
-//! mutex that is never held across an `.await`: the service is always consistent between steps,
+//! one service), so handlers and helper tasks can hold it. Lambda's own state (functions,
+//! concurrency, asynchronous outcomes, usage) sits behind one mutex; what it shares with the
+//! services around it (the clock, ids, logs and transcript) is the account's
+//! [`Platform`]. No lock is held across an `.await`: the service is consistent between steps,
 //! and concurrent invocations interleave only where real ones would, at their awaits.
 
 use crate::base::arn::Scope;

@@ -12,7 +12,7 @@
 
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::platform::{lock, Platform};
-use crate::base::transcript::Entry;
+use crate::lambda::calls::record_call_of;
 use crate::lambda::context::{Context, EnvironmentResources, InitContext};
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::Identity;
@@ -108,7 +108,7 @@ impl KmsClient {
         let account_id = &platform.scope.account_id;
         let Identity { function, role, .. } = &*self.identity;
         if let Err(denied) = role.check(account_id, function, "kms:Decrypt", key_arn) {
-            self.record(&platform, denied.note());
+            record_call_of(&platform, &self.identity, denied.note());
             return Err(kms_error(
                 ErrorCode::AccessDeniedException,
                 denied.message(),
@@ -124,26 +124,12 @@ impl KmsClient {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
-        self.record(&platform, format!("kms:Decrypt with {key_arn}"));
+        record_call_of(
+            &platform,
+            &self.identity,
+            format!("kms:Decrypt with {key_arn}"),
+        );
         Ok(plaintext)
-    }
-
-    /// Writes a call in the transcript, among the caller's log lines.
-    fn record(&self, platform: &Platform, text: String) {
-        let at = platform.elapsed();
-        let position = platform
-            .logs
-            .lock()
-            .stream(&self.identity.log_group, &self.identity.log_stream)
-            .len();
-        platform.record(Entry::Call {
-            at,
-            caller: self.identity.name.clone(),
-            log_group: self.identity.log_group.to_string(),
-            log_stream: self.identity.log_stream.to_string(),
-            position,
-            text,
-        });
     }
 }
 
