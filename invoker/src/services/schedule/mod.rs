@@ -35,7 +35,7 @@
 //!
 //! An invalid expression is refused as EventBridge refuses it, `ValidationException: Parameter
 //! ScheduleExpression is not valid.`; the invoker adds the reason, which AWS does not.
-//! [`next_fire_times`] shows when an expression fires, e.g. to check one before you deploy it.
+//! [`next_fire_times`](expression::next_fire_times) shows when an expression fires, e.g. to check one before you deploy it.
 //!
 //! Here a rule fires exactly at the start of each minute that matches, on the virtual clock read
 //! in UTC; on AWS a scheduled event arrives within the minute. Simplified too: the only targets
