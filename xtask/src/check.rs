@@ -18,7 +18,9 @@
 //! 8. the translations are in step with the English book: the template `book/po/messages.pot`
 //!    is what a fresh extraction gives (else `cargo xtask pot` was not run after the English
 //!    changed), and, once [`KOREAN_EDITION_COMPLETE`] says so, `book/po/ko.po` has no
-//!    untranslated or fuzzy message. Each translation's counts are printed either way.
+//!    untranslated or fuzzy message. Each translation's counts are printed either way;
+//! 9. the book's "On real AWS" sections pass AWS's own tools ([`crate::real_aws`]): its SAM
+//!    templates are files that cfn-lint passes, and the AWS CLI accepts every `aws` command.
 //!
 //! Solutions and starters are graded by the same code as `verify` ([`crate::grade`]), in one
 //! cargo build. Every problem is listed, not just the first, so one CI run shows all the work.
@@ -33,6 +35,7 @@ use crate::grade::{self, Crate};
 use crate::language::Language;
 use crate::manifest::{self, Exercise, Manifest};
 use crate::pictures;
+use crate::real_aws;
 use crate::report::{Outcome, TestStatus, Verdict};
 use crate::seal;
 use crate::variants;
@@ -97,6 +100,8 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
         problems
             .push("the translations are not in step with the English book; see above".to_owned());
     }
+    println!();
+    problems.extend(real_aws::problems(root)?);
     if !KOREAN_EDITION_COMPLETE {
         println!(
             "warning: the Korean edition may still have untranslated or fuzzy messages (counted \
@@ -110,8 +115,9 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
         println!(
             "check: all good. The solutions of {} exercise(s) pass all {tests} tests and are \
              clean, every test fails on its starter, every alternative passes and every mutant \
-             is caught, the seal is up to date, the book builds in every language, and its \
-             translation template is current.",
+             is caught, the seal is up to date, the book builds in every language, its \
+             translation template is current, and its templates and aws commands pass AWS's \
+             tools.",
             manifest.exercises.len()
         );
         return Ok(0);

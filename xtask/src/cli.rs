@@ -66,7 +66,11 @@ usage:
       --check builds every language and opens every page in headless Chromium.
   cargo xtask pot
       For maintainers: extract the English book's messages into book/po/messages.pot
-      and merge them into the translations (book/po/ko.po), after changing the book.";
+      and merge them into the translations (book/po/ko.po), after changing the book.
+  cargo xtask real-aws
+      For maintainers and CI: lint the book's SAM templates (book/templates/) with cfn-lint
+      and run every `aws` command in the book through the AWS CLI's parameter parsing,
+      offline; `check` runs it too. Needs `python3 -m pip install cfn-lint awscli`.";
 
 /// A parsed command line.
 ///
@@ -117,6 +121,7 @@ pub enum Command {
         editions: Editions,
     },
     Pot,
+    RealAws,
     Help,
 }
 
@@ -156,7 +161,7 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 15] = [
+const COMMANDS: [&str; 16] = [
     "verify",
     "watch",
     "list",
@@ -172,6 +177,7 @@ const COMMANDS: [&str; 15] = [
     "pictures",
     "book",
     "pot",
+    "real-aws",
 ];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
@@ -299,6 +305,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "seal" => Command::Seal,
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,
+        "real-aws" => Command::RealAws,
         // The only other command let through above.
         _ => {
             let editions = match (language, all) {
@@ -529,6 +536,7 @@ mod tests {
         let error = parse_str("book --all --lang ko").unwrap_err();
         assert!(error.contains("not both"), "{error}");
         assert_eq!(parse_str("pot"), Ok(Command::Pot));
+        assert_eq!(parse_str("real-aws"), Ok(Command::RealAws));
         assert_eq!(
             parse_str("check"),
             Ok(Command::Check {

@@ -11,7 +11,8 @@
 //!   that decide a grade so that a changed one is caught, and `take-work` lays a learner's files
 //!   into the teacher's own checkout, to grade them with the teacher's grader and tests.
 //! - Maintainers: `check` asks whether the workbook itself is sound; `book` builds the book, in
-//!   English and in its translations; `pot` keeps the translations in step with the English.
+//!   English and in its translations; `pot` keeps the translations in step with the English;
+//!   `real-aws` checks the book's SAM templates and `aws` commands with AWS's own tools.
 //!
 //! Learners can work in Korean: under a Korean locale (or with `--lang ko`) the learner's
 //! commands speak Korean where a translation exists ([`language`]).
@@ -34,7 +35,7 @@
 //! - [`progress`]: the learner's progress file.
 //! - The commands: [`verify`] (whose core `watch` and `solution` share), [`watch`], [`list`],
 //!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`pictures`], [`book`] (and
-//!   `pot`).
+//!   `pot`), [`real_aws`].
 //! - [`cli`]: the command line.
 //!
 //! [xtask pattern]: https://github.com/matklad/cargo-xtask
@@ -56,6 +57,7 @@ mod new;
 mod pictures;
 mod process;
 mod progress;
+mod real_aws;
 mod report;
 mod reset;
 mod seal;
@@ -124,6 +126,7 @@ fn main() -> ExitCode {
                 editions,
             } => book::run(&root, &action, open, &editions),
             Command::Pot => book::pot(&root),
+            Command::RealAws => real_aws::run(&root),
             Command::Help => {
                 println!("{}", cli::USAGE);
                 Ok(0)

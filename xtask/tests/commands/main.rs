@@ -13,5 +13,6 @@ mod forgery;
 mod learner;
 mod learner_code;
 mod readme;
+mod real_aws;
 mod teacher;
 mod workbook;
