@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every `aws ...` command in the book, run through the real AWS CLI's own parameter parsing.
 
-Usage: python3 xtask/scripts/aws_commands.py <workbook root> [--list]
+Usage: python3 xtask/scripts/aws_commands.py <workbook root> [--list] [--built <book/build>]
 
 `cargo xtask check` and `cargo xtask real-aws` run it (xtask/src/real_aws.rs); `--list` only
 prints the commands it found, as the CLI will see them. It needs the AWS CLI's Python package
@@ -22,7 +22,11 @@ What it reads:
   the span is checked. What the span does give must still be accepted;
 - the Korean catalog book/po/ko.po: its code blocks are the English book's (code blocks are not
   translated messages), and every `aws ...` span in a translation must be, word for word, one
-  of the spans of its English message, so it is checked by checking the English.
+  of the spans of its English message, so it is checked by checking the English;
+- with `--built <dir>` (`cargo xtask check` passes the book it has just built): each
+  translation's pages, `<dir>/<code>/*.html`, must have exactly the English pages' shell and
+  YAML code blocks. The gettext library translates a comment or a string of a code block that
+  equals a translated message, so this is where a command changed by the catalog would show.
 
 How a command is made ready for the CLI (the shell's work, done by hand):
 - lines ending in `\\` are joined, and so are lines inside an open quote; `# comments` go;
@@ -321,6 +325,38 @@ def translation_problems(root):
     return problems
 
 
+def built_problems(root, built):
+    """Shell and YAML code blocks of each translation's built pages that differ from English."""
+    import html
+
+    pattern = re.compile(r'<code class="language-(?:sh|bash|shell|zsh|console|yaml|yml)\b[^"]*">(.*?)</code>', re.S)
+
+    def blocks(path):
+        with open(path, encoding="utf-8") as f:
+            return [html.unescape(b) for b in pattern.findall(f.read())]
+
+    problems = []
+    for po in sorted(glob.glob(os.path.join(root, "book", "po", "*.po"))):
+        code = os.path.splitext(os.path.basename(po))[0]
+        for english in sorted(glob.glob(os.path.join(built, "*.html"))):
+            page = os.path.basename(english)
+            translated = os.path.join(built, code, page)
+            if page == "print.html" or not os.path.exists(translated):
+                continue
+            ours, theirs = blocks(english), blocks(translated)
+            for a, b in zip(ours, theirs):
+                if a != b:
+                    line = next((x for x, y in zip(b.split("\n"), a.split("\n")) if x != y), b[:80])
+                    problems.append(
+                        "%s/%s: a code block differs from the English page's, at `%s`: the "
+                        "catalog book/po/%s.po translates a comment or string of it; code "
+                        "stays English" % (code, page, line.strip(), code)
+                    )
+            if len(ours) != len(theirs):
+                problems.append("%s/%s: %d shell or YAML code blocks, the English page %d" % (code, page, len(theirs), len(ours)))
+    return problems
+
+
 # ---------------------------------------------------------------------------------------------
 # Running them
 
@@ -433,6 +469,14 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="workbook-aws-") as scratch:
         commands, problems = find_commands(root, scratch)
         problems += translation_problems(root)
+        if "--built" in argv[2:]:
+            built = os.path.abspath(argv[argv.index("--built") + 1])
+            before = len(problems)
+            problems += built_problems(root, built)
+            print(
+                "The translated pages in %s: their shell and YAML code blocks are the English "
+                "pages'%s." % (os.path.relpath(built, root), "" if len(problems) == before else ", except as listed below")
+            )
         if only_list:
             for c in commands:
                 print("%s: %s%s" % (c.where, c.text(), "   (prose: required arguments filled)" if c.partial else ""))

@@ -33,6 +33,12 @@ const BOOK_DIR: &str = "book";
 /// `book/book.toml`).
 const BUILD_DIR: &str = "build";
 
+/// The folder the built book is in: the English pages, and each translation's in a subfolder
+/// named by its code.
+pub fn build_dir(root: &Path) -> std::path::PathBuf {
+    root.join(BOOK_DIR).join(BUILD_DIR)
+}
+
 /// Runs the command and returns the process exit code: 0 built (or served until stopped, or
 /// checked), 1 the book has errors (they are printed above).
 pub fn run(

@@ -92,7 +92,8 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
     problems.extend(seal::out_of_date(root, &manifest)?);
     problems.extend(pictures::out_of_date(root)?);
 
-    if !book::build_all(root)? {
+    let built = book::build_all(root)?;
+    if !built {
         problems.push("the book does not build; its problems are printed above".to_owned());
     }
     println!();
@@ -101,7 +102,11 @@ pub fn run(root: &Path, timeout: Duration) -> Result<u8, String> {
             .push("the translations are not in step with the English book; see above".to_owned());
     }
     println!();
-    problems.extend(real_aws::problems(root)?);
+    let built_book = book::build_dir(root);
+    problems.extend(real_aws::problems(
+        root,
+        built.then_some(built_book.as_path()),
+    )?);
     if !KOREAN_EDITION_COMPLETE {
         println!(
             "warning: the Korean edition may still have untranslated or fuzzy messages (counted \

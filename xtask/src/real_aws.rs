@@ -15,7 +15,9 @@
 //!    a connection error means the CLI accepted it. `xtask/scripts/aws_commands.py` does it, in
 //!    one Python process; its docstring says how commands are found and made ready (line
 //!    continuations, `$VARS` and placeholders, files they read, and `--cli-binary-format`, a
-//!    version-2 option that is removed before a command is checked).
+//!    version-2 option that is removed before a command is checked). The Korean edition's code
+//!    blocks are the English ones; after `check` has built the book, the script also compares
+//!    the translated pages' shell and YAML code blocks with the English pages'.
 //!
 //! Both need Python's tools (`python3 -m pip install cfn-lint awscli`; `.ci/run` installs them).
 //! A workbook without templates or without `aws` commands skips the check that has nothing to
@@ -37,7 +39,7 @@ const INSTALL: &str = "`python3 -m pip install cfn-lint awscli` (`.ci/run` insta
 
 /// `cargo xtask real-aws`: runs both checks and returns the exit code (0 all good, 1 problems).
 pub fn run(root: &Path) -> Result<u8, String> {
-    let problems = problems(root)?;
+    let problems = problems(root, None)?;
     println!();
     if problems.is_empty() {
         println!("real-aws: all good.");
@@ -51,9 +53,11 @@ pub fn run(root: &Path) -> Result<u8, String> {
 }
 
 /// Both checks; what they find, each problem a paragraph (tools' own output is printed above).
-pub fn problems(root: &Path) -> Result<Vec<String>, String> {
+/// `built` is a book just built in every language (`check` passes it): then the translated
+/// pages' shell and YAML code blocks must be the English pages' too.
+pub fn problems(root: &Path, built: Option<&Path>) -> Result<Vec<String>, String> {
     let mut problems = templates(root)?;
-    problems.extend(commands(root)?);
+    problems.extend(commands(root, built)?);
     Ok(problems)
 }
 
@@ -94,7 +98,7 @@ fn templates(root: &Path) -> Result<Vec<String>, String> {
 }
 
 /// The `aws` commands, checked by `xtask/scripts/aws_commands.py`.
-fn commands(root: &Path) -> Result<Vec<String>, String> {
+fn commands(root: &Path, built: Option<&Path>) -> Result<Vec<String>, String> {
     let any = chapters(root)?
         .iter()
         .any(|(_, text)| text.contains("aws "));
@@ -102,7 +106,12 @@ fn commands(root: &Path) -> Result<Vec<String>, String> {
         return Ok(Vec::new());
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/aws_commands.py");
-    let status = Command::new("python3").arg(&script).arg(root).status();
+    let mut python = Command::new("python3");
+    python.arg(&script).arg(root);
+    if let Some(built) = built {
+        python.arg("--built").arg(built);
+    }
+    let status = python.status();
     let problem = match status {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
             "python3 is not installed, so the book's aws commands were not checked; install it, \
@@ -111,8 +120,9 @@ fn commands(root: &Path) -> Result<Vec<String>, String> {
         Err(e) => return Err(format!("cannot run {}: {e}", script.display())),
         Ok(status) => match status.code() {
             Some(0) => return Ok(Vec::new()),
-            Some(1) => "the AWS CLI refuses commands of the book, or finds them where it cannot \
-                        check them (listed above, by chapter and line): fix the chapter"
+            Some(1) => "the AWS CLI refuses commands of the book, or they are where they cannot \
+                        be checked, or a translation changes them (listed above, by chapter and \
+                        line): fix the chapter, or the catalog"
                 .to_owned(),
             Some(3) => format!(
                 "the AWS CLI is not installed, so the book's aws commands were not checked: \
