@@ -77,6 +77,9 @@ mod event_source_mapping;
 mod lambda;
 mod services;
 
+// The exercise tests' kit: scaffolding, not part of the simulated Lambda, so not at the root.
+pub mod testing;
+
 pub use base::clock::sleep;
 pub use base::error::{ErrorCode, ServiceError, ThrottleReason};
 pub use base::transcript::TranscriptView;
