@@ -3,30 +3,15 @@
 
 use assert_json_diff::assert_json_eq;
 use hello_api::deploy;
-use invoker::HttpRequest;
-use invoker::{InvokeRequest, InvokeResponse, Lambda};
+use invoker::testing::{answer, answer_of, deployed, invoke};
+use invoker::{HttpRequest, InvokeRequest};
 use serde_json::{json, Value};
 
-/// A fresh service with the exercise deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(1).build();
-    deploy(&lambda).expect("deploy() creates the `hello` function");
-    lambda
-}
-
-/// Sends one HTTP request through `hello` and returns the Invoke response.
-async fn call(lambda: &Lambda, request: HttpRequest) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new("hello").payload(request.into_event()))
-        .await
-        .expect("the invoke call itself succeeds")
-}
-
-/// The proxy response, after checking the handler did not fail.
-fn proxy_response(response: &InvokeResponse) -> Value {
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("the handler failed: {e}"))
+/// `request`, sent to `hello` the way API Gateway sends it: as a proxy event. The tests invoke
+/// it with `invoker::testing`'s `invoke` (the response, whatever the handler did) or `answer`
+/// (the proxy response, after checking the handler did not fail).
+fn to_hello(request: HttpRequest) -> InvokeRequest {
+    InvokeRequest::new("hello").payload(request.into_event())
 }
 
 /// The body of a proxy response, which must be a string holding JSON.
@@ -37,38 +22,34 @@ fn json_body(proxy: &Value) -> Value {
 
 #[tokio::test(start_paused = true)]
 async fn greets_by_name_from_the_query_string() {
-    let lambda = service();
-    let proxy =
-        proxy_response(&call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await);
+    let lambda = deployed(1, deploy);
+    let request = to_hello(HttpRequest::get("/hello").query("name", "Ada"));
+    let proxy = answer(&lambda, request).await;
     assert_eq!(proxy["statusCode"], 200);
     assert_eq!(json_body(&proxy)["message"], "Hello, Ada!");
 }
 
 #[tokio::test(start_paused = true)]
 async fn uses_whatever_name_it_is_given() {
-    let lambda = service();
-    let proxy = proxy_response(
-        &call(
-            &lambda,
-            HttpRequest::get("/hello").query("name", "Grace Hopper"),
-        )
-        .await,
-    );
+    let lambda = deployed(1, deploy);
+    let request = to_hello(HttpRequest::get("/hello").query("name", "Grace Hopper"));
+    let proxy = answer(&lambda, request).await;
     assert_eq!(json_body(&proxy)["message"], "Hello, Grace Hopper!");
 }
 
 #[tokio::test(start_paused = true)]
 async fn returns_the_request_id_from_the_context() {
-    let lambda = service();
-    let response = call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await;
-    let body = json_body(&proxy_response(&response));
+    let lambda = deployed(1, deploy);
+    let request = to_hello(HttpRequest::get("/hello").query("name", "Ada"));
+    let response = invoke(&lambda, request).await;
+    let body = json_body(&answer_of(&response));
     assert_eq!(body["requestId"], response.request_id.as_str());
 }
 
 #[tokio::test(start_paused = true)]
 async fn answers_400_with_a_json_error_when_the_name_is_missing() {
-    let lambda = service();
-    let proxy = proxy_response(&call(&lambda, HttpRequest::get("/hello")).await);
+    let lambda = deployed(1, deploy);
+    let proxy = answer(&lambda, to_hello(HttpRequest::get("/hello"))).await;
     assert_eq!(proxy["statusCode"], 400);
     assert_json_eq!(
         json_body(&proxy),
@@ -78,28 +59,30 @@ async fn answers_400_with_a_json_error_when_the_name_is_missing() {
 
 #[tokio::test(start_paused = true)]
 async fn an_empty_name_is_missing_too() {
-    let lambda = service();
-    let proxy = proxy_response(&call(&lambda, HttpRequest::get("/hello").query("name", "")).await);
+    let lambda = deployed(1, deploy);
+    let request = to_hello(HttpRequest::get("/hello").query("name", ""));
+    let proxy = answer(&lambda, request).await;
     assert_eq!(proxy["statusCode"], 400);
 }
 
 #[tokio::test(start_paused = true)]
 async fn every_response_says_it_is_json() {
-    let lambda = service();
+    let lambda = deployed(1, deploy);
     for request in [
         HttpRequest::get("/hello").query("name", "Ada"),
         HttpRequest::get("/hello"),
     ] {
-        let proxy = proxy_response(&call(&lambda, request).await);
+        let proxy = answer(&lambda, to_hello(request)).await;
         assert_eq!(proxy["headers"]["content-type"], "application/json");
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn logs_one_line_per_request_with_its_request_id() {
-    let lambda = service();
-    let greeted = call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await;
-    let refused = call(&lambda, HttpRequest::get("/hello")).await;
+    let lambda = deployed(1, deploy);
+    let request = to_hello(HttpRequest::get("/hello").query("name", "Ada"));
+    let greeted = invoke(&lambda, request).await;
+    let refused = invoke(&lambda, to_hello(HttpRequest::get("/hello"))).await;
     let logs = lambda.log_lines("hello");
     let app_lines: Vec<&String> = logs.iter().filter(|l| l.starts_with("2025-")).collect();
     assert_eq!(
@@ -136,11 +119,13 @@ fn as_specified(mut proxy: Value) -> Value {
 /// prints the difference line by line.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_cold_then_warm_scenario() {
-    let lambda = service();
-    call(&lambda, HttpRequest::get("/hello").query("name", "Ada")).await;
+    let lambda = deployed(1, deploy);
+    let ada = to_hello(HttpRequest::get("/hello").query("name", "Ada"));
+    invoke(&lambda, ada).await;
     tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-    call(&lambda, HttpRequest::get("/hello").query("name", "Grace")).await;
-    call(&lambda, HttpRequest::get("/hello")).await;
+    let grace = to_hello(HttpRequest::get("/hello").query("name", "Grace"));
+    invoke(&lambda, grace).await;
+    invoke(&lambda, to_hello(HttpRequest::get("/hello"))).await;
     let transcript = lambda.transcript_view().answers_as(as_specified);
     insta::assert_snapshot!(transcript.to_string());
 }

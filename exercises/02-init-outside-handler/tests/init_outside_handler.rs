@@ -6,33 +6,22 @@ use assert_json_diff::assert_json_eq;
 use init_outside_handler::{
     connect_in_handler, deploy_to, Database, CONNECT_TIME, FUNCTION, QUERY_TIME,
 };
+use invoker::testing::{answer, deployed, invoke};
 use invoker::DEFAULT_RUNTIME_STARTUP;
-use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
+use invoker::{FunctionConfig, InvokeRequest, Lambda};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 /// A fresh service with `customers` deployed in front of a fresh database.
 fn service() -> (Lambda, Database) {
-    let lambda = Lambda::builder().seed(6).build();
     let db = Database::new();
-    deploy_to(&lambda, &db).expect("deploy_to() creates `customers`");
+    let lambda = deployed(6, |lambda| deploy_to(lambda, &db));
     (lambda, db)
 }
 
-/// Asks `customers` for a customer.
-async fn ask(lambda: &Lambda, customer_id: &str) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new(FUNCTION).payload(json!({ "customerId": customer_id })))
-        .await
-        .expect("the invoke call itself succeeds")
-}
-
-/// The answer for a customer, after checking the function did not fail.
-async fn answer(lambda: &Lambda, customer_id: &str) -> Value {
-    let response = ask(lambda, customer_id).await;
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("customers failed: {e}"))
+/// A request to `customers` for a customer.
+fn ask_for(customer_id: &str) -> InvokeRequest {
+    InvokeRequest::new(FUNCTION).payload(json!({ "customerId": customer_id }))
 }
 
 /// `size` requests at the same moment, each in its own task; returns their answers.
@@ -40,7 +29,7 @@ async fn burst(lambda: &Lambda, size: usize) -> Vec<Value> {
     let calls: Vec<_> = (0..size)
         .map(|_| {
             let lambda = lambda.clone();
-            tokio::spawn(async move { answer(&lambda, "c-42").await })
+            tokio::spawn(async move { answer(&lambda, ask_for("c-42")).await })
         })
         .collect();
     let mut answers = Vec::new();
@@ -86,14 +75,14 @@ fn reports(lambda: &Lambda) -> Vec<Report> {
 async fn a_request_gets_the_customer_it_asks_for() {
     let (lambda, _db) = service();
     assert_json_eq!(
-        answer(&lambda, "c-43").await,
+        answer(&lambda, ask_for("c-43")).await,
         json!({ "customerId": "c-43", "name": "Grace Hopper", "connection": 1 })
     );
     assert_json_eq!(
-        answer(&lambda, "c-44").await,
+        answer(&lambda, ask_for("c-44")).await,
         json!({ "customerId": "c-44", "name": "Katherine Johnson", "connection": 1 })
     );
-    let unknown = ask(&lambda, "c-99").await;
+    let unknown = invoke(&lambda, ask_for("c-99")).await;
     assert_eq!(unknown.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(
         unknown.payload_json().unwrap()["errorType"],
@@ -105,7 +94,7 @@ async fn a_request_gets_the_customer_it_asks_for() {
 async fn a_hundred_requests_in_a_row_open_one_connection() {
     let (lambda, db) = service();
     for _ in 0..100 {
-        answer(&lambda, "c-42").await;
+        answer(&lambda, ask_for("c-42")).await;
     }
     assert_eq!(
         lambda.usage(FUNCTION).cold_starts,
@@ -123,7 +112,7 @@ async fn a_hundred_requests_in_a_row_open_one_connection() {
 async fn warm_requests_do_not_wait_for_the_connection() {
     let (lambda, _db) = service();
     for _ in 0..10 {
-        answer(&lambda, "c-42").await;
+        answer(&lambda, ask_for("c-42")).await;
     }
     let warm: Vec<Report> = reports(&lambda)
         .into_iter()
@@ -140,7 +129,7 @@ async fn warm_requests_do_not_wait_for_the_connection() {
 #[tokio::test(start_paused = true)]
 async fn the_connection_is_opened_during_init_and_counted_in_the_init_duration() {
     let (lambda, _db) = service();
-    answer(&lambda, "c-42").await;
+    answer(&lambda, ask_for("c-42")).await;
     let reports = reports(&lambda);
     let [cold] = reports.as_slice() else {
         panic!("one request, one REPORT line: {reports:?}");
@@ -193,8 +182,8 @@ async fn a_hundred_requests_are_billed_a_fraction_of_connecting_on_every_request
         .create_function(config, connect_in_handler(Database::new()))
         .unwrap();
     for _ in 0..100 {
-        answer(&lambda, "c-42").await;
-        answer(&before, "c-42").await;
+        answer(&lambda, ask_for("c-42")).await;
+        answer(&before, ask_for("c-42")).await;
     }
     let (now, then) = (lambda.usage(FUNCTION), before.usage(FUNCTION));
     let ms = |d: Duration| d.as_millis();
@@ -217,7 +206,7 @@ async fn a_hundred_requests_are_billed_a_fraction_of_connecting_on_every_request
 async fn transcript_of_a_cold_start_then_two_warm_requests() {
     let (lambda, db) = service();
     for customer in ["c-42", "c-43", "c-44"] {
-        answer(&lambda, customer).await;
+        answer(&lambda, ask_for(customer)).await;
     }
     assert_eq!(db.connections_opened(), 1);
     let transcript = lambda.transcript_view().without_application_logs();

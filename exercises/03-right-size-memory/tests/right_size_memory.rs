@@ -3,6 +3,7 @@
 //! `invoker::duration_at`, the model the invoker runs on: duration = work × 1,769 MB / memory (no less
 //! than the work itself), billed = duration rounded up to the millisecond.
 
+use invoker::testing::deployed;
 use invoker::{duration_at, Lambda};
 use right_size_memory::{
     deploy, find_cheapest_memory, Choice, Measurement, FUNCTION, WARM_CALLS, WORK_AT_ONE_VCPU,
@@ -12,16 +13,9 @@ use std::time::Duration;
 /// The sizes every test tries: from Lambda's smallest to well past one vCPU (1,769 MB).
 const CANDIDATES: [u32; 7] = [128, 256, 512, 1024, 1536, 2048, 3008];
 
-/// A fresh service with `thumbnails` deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(9).build();
-    deploy(&lambda).expect("deploy() creates `thumbnails`");
-    lambda
-}
-
 /// Your tuning of a fresh deployment, with `target`.
 async fn tune(target: Duration) -> (Lambda, Choice) {
-    let lambda = service();
+    let lambda = deployed(9, deploy);
     let choice = find_cheapest_memory(&lambda, &CANDIDATES, target)
         .await
         .expect("find_cheapest_memory() succeeds");
@@ -124,7 +118,7 @@ async fn the_function_is_left_at_the_chosen_memory() {
 
 #[tokio::test(start_paused = true)]
 async fn a_target_no_size_can_meet_chooses_nothing_and_keeps_the_memory_it_had() {
-    let lambda = service();
+    let lambda = deployed(9, deploy);
     // Someone set it to 640 MB before: not one of the candidates.
     lambda
         .update_function_configuration(FUNCTION, |c| c.memory_size(640))

@@ -4,15 +4,9 @@
 use api_gateway::{deploy_bookshop, deploy_code, find_book, handle, FUNCTION};
 use assert_json_diff::assert_json_eq;
 use invoker::aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use invoker::testing::deployed_returning;
 use invoker::{service_fn, Diagnostic, Error, HttpRequest, HttpResponse, Lambda, LambdaEvent};
 use serde_json::{json, Map, Value};
-
-/// A fresh service with the bookshop deployed; returns it and the API's id.
-fn service() -> (Lambda, String) {
-    let lambda = Lambda::builder().seed(4).build();
-    let api = deploy_bookshop(&lambda).expect("deploy_bookshop() creates the function and the API");
-    (lambda, api)
-}
 
 async fn send(lambda: &Lambda, api: &str, request: HttpRequest) -> HttpResponse {
     lambda
@@ -50,7 +44,7 @@ async fn answers_to_gets(lambda: &Lambda, api: &str, paths: &[&str]) -> Map<Stri
 
 #[tokio::test(start_paused = true)]
 async fn a_book_is_a_200_with_the_book_as_json() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     let answers = answers_to_gets(&lambda, &api, &["/books/1", "/books/2", "/books/3"]).await;
     let books = (1..=3).map(|id| {
         let book = find_book(id).unwrap().to_json();
@@ -61,7 +55,7 @@ async fn a_book_is_a_200_with_the_book_as_json() {
 
 #[tokio::test(start_paused = true)]
 async fn an_id_that_is_not_a_non_negative_integer_is_a_400() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     let answers = answers_to_gets(
         &lambda,
         &api,
@@ -81,7 +75,7 @@ async fn an_id_that_is_not_a_non_negative_integer_is_a_400() {
 
 #[tokio::test(start_paused = true)]
 async fn a_book_the_shop_does_not_have_is_a_404() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     let answers = answers_to_gets(&lambda, &api, &["/books/99", "/books/99/cover"]).await;
     let missing = json!([404, { "error": "no book with id 99" }]);
     assert_json_eq!(
@@ -92,7 +86,7 @@ async fn a_book_the_shop_does_not_have_is_a_404() {
 
 #[tokio::test(start_paused = true)]
 async fn another_method_than_get_is_a_405_that_says_which_one_is_allowed() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     for request in [
         HttpRequest::delete("/books/1"),
         HttpRequest::put("/books/2").body(r#"{"title":"New"}"#),
@@ -112,7 +106,7 @@ async fn another_method_than_get_is_a_405_that_says_which_one_is_allowed() {
 
 #[tokio::test(start_paused = true)]
 async fn a_cover_arrives_as_png_bytes() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     for id in [1, 2] {
         let response = send(
             &lambda,
@@ -136,7 +130,7 @@ async fn a_cover_arrives_as_png_bytes() {
 
 #[tokio::test(start_paused = true)]
 async fn a_book_without_a_cover_is_a_404() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     let response = send(&lambda, &api, HttpRequest::get("/books/3/cover")).await;
     assert_json_eq!(
         status_and_json(&response),
@@ -146,7 +140,7 @@ async fn a_book_without_a_cover_is_a_404() {
 
 #[tokio::test(start_paused = true)]
 async fn a_path_with_no_route_never_reaches_the_function() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     let book = send(&lambda, &api, HttpRequest::get("/books/1")).await;
     assert_eq!(book.status, 200, "{}", book.text());
     for path in ["/books", "/authors/1", "/books/1/cover/large"] {
@@ -178,8 +172,9 @@ async fn forgets_to_serialize_the_body(
 
 #[tokio::test(start_paused = true)]
 async fn an_answer_api_gateway_cannot_read_is_a_500_though_the_function_succeeded() {
-    let lambda = Lambda::builder().seed(4).build();
-    let api = deploy_code(&lambda, service_fn(forgets_to_serialize_the_body)).unwrap();
+    let (lambda, api) = deployed_returning(4, |lambda| {
+        deploy_code(lambda, service_fn(forgets_to_serialize_the_body))
+    });
     let response = send(&lambda, &api, HttpRequest::get("/books/1")).await;
     assert_eq!(
         (response.status, response.text()),
@@ -205,7 +200,7 @@ fn as_specified(mut response: Value) -> Value {
 /// request, the invocation it caused, and the status the client got.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_visit_to_the_bookshop() {
-    let (lambda, api) = service();
+    let (lambda, api) = deployed_returning(4, deploy_bookshop);
     for request in [
         HttpRequest::get("/books/1"),
         HttpRequest::get("/books/1/cover"),

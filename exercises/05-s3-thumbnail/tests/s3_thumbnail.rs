@@ -2,19 +2,13 @@
 //! code and your notification, uploads photos the way the app does, waits for S3's asynchronous
 //! events to be processed (`lambda.settle()`), then looks in the bucket and the transcript.
 
+use invoker::testing::deployed;
 use invoker::Lambda;
 use invoker::MAX_RECURSIVE_INVOCATIONS;
 use s3_thumbnail::{
     deploy, deploy_code, next_to_the_upload, photo, resize, thumbnail_key, BUCKET, FUNCTION,
     THUMBNAIL_WIDTH,
 };
-
-/// A fresh service with the exercise deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(5).build();
-    deploy(&lambda).expect("deploy() creates the bucket, the function and your notification");
-    lambda
-}
 
 /// Uploads an object, as the app does.
 async fn upload(lambda: &Lambda, key: &str, body: Vec<u8>) {
@@ -31,7 +25,7 @@ fn keys(lambda: &Lambda, prefix: &str) -> Vec<String> {
 
 #[tokio::test(start_paused = true)]
 async fn an_upload_gets_its_thumbnail_under_thumbnails() {
-    let lambda = service();
+    let lambda = deployed(5, deploy);
     let cat = photo(1024, 768);
     upload(&lambda, "uploads/cat.jpg", cat.clone()).await;
     lambda.settle().await;
@@ -59,7 +53,7 @@ async fn thumbnail_keys_keep_the_path_below_uploads() {
 
 #[tokio::test(start_paused = true)]
 async fn a_key_with_spaces_is_decoded_before_it_is_used() {
-    let lambda = service();
+    let lambda = deployed(5, deploy);
     upload(&lambda, "uploads/my cat.jpg", photo(640, 480)).await;
     lambda.settle().await;
     assert_eq!(
@@ -71,7 +65,7 @@ async fn a_key_with_spaces_is_decoded_before_it_is_used() {
 
 #[tokio::test(start_paused = true)]
 async fn only_uploads_invoke_the_function() {
-    let lambda = service();
+    let lambda = deployed(5, deploy);
     upload(&lambda, "docs/readme.txt", b"not a photo".to_vec()).await;
     upload(&lambda, "avatars/ada.jpg", photo(64, 64)).await;
     upload(&lambda, "thumbnails/old.jpg", photo(128, 96)).await;
@@ -88,7 +82,7 @@ async fn only_uploads_invoke_the_function() {
 
 #[tokio::test(start_paused = true)]
 async fn one_upload_is_one_invocation_the_thumbnail_does_not_trigger_it_again() {
-    let lambda = service();
+    let lambda = deployed(5, deploy);
     for name in ["a", "b", "c"] {
         upload(&lambda, &format!("uploads/{name}.jpg"), photo(400, 300)).await;
     }
@@ -116,8 +110,7 @@ async fn one_upload_is_one_invocation_the_thumbnail_does_not_trigger_it_again() 
 /// thumbnail is a new upload. The function calls itself until Lambda stops the chain.
 #[tokio::test(start_paused = true)]
 async fn a_thumbnail_next_to_its_photo_loops_until_lambda_stops_it() {
-    let lambda = Lambda::builder().seed(5).build();
-    deploy_code(&lambda, next_to_the_upload(&lambda)).expect("deploys with your notification");
+    let lambda = deployed(5, |lambda| deploy_code(lambda, next_to_the_upload(lambda)));
     upload(&lambda, "uploads/cat.jpg", photo(1024, 768)).await;
     lambda.settle().await;
     assert_eq!(
@@ -142,7 +135,7 @@ async fn a_thumbnail_next_to_its_photo_loops_until_lambda_stops_it() {
 /// logs is up to you, so the snapshot leaves your log lines out.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_one_upload() {
-    let lambda = service();
+    let lambda = deployed(5, deploy);
     upload(&lambda, "uploads/cat.jpg", photo(1024, 768)).await;
     lambda.settle().await;
     let transcript = lambda.transcript_view().without_application_logs();

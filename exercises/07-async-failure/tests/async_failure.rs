@@ -9,16 +9,14 @@ use async_failure::{
     deploy_to, handle_failures, order_placed_event, publish, OrderPlaced, PaymentsApi, Receipt,
     FAILURE_QUEUE, FUNCTION, RETRIES,
 };
+use invoker::testing::{answer, deployed, invoke};
 use invoker::{EventOutcome, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 /// A fresh service with `charge-order` deployed in front of `payments`.
 fn service(payments: &PaymentsApi) -> Lambda {
-    let lambda = Lambda::builder().seed(7).build();
-    deploy_to(&lambda, payments)
-        .expect("deploy_to() creates `charge-order` and configures its failure handling");
-    lambda
+    deployed(7, |lambda| deploy_to(lambda, payments))
 }
 
 fn secs(n: u64) -> Duration {
@@ -99,13 +97,8 @@ async fn the_function_answers_with_the_receipt() {
     // A synchronous call, to read the answer the asynchronous ones throw away.
     let request =
         InvokeRequest::new(FUNCTION).payload(order_placed_event(&lambda, "evt-1", &order));
-    let response = lambda.invoke(request).await.unwrap();
-    let receipt: Receipt = serde_json::from_value(
-        response
-            .result()
-            .unwrap_or_else(|e| panic!("charge-order failed: {e}")),
-    )
-    .expect("the answer is the payments API's Receipt");
+    let receipt: Receipt = serde_json::from_value(answer(&lambda, request).await)
+        .expect("the answer is the payments API's Receipt");
     assert_eq!(
         receipt,
         Receipt {
@@ -204,7 +197,7 @@ async fn a_failed_charge_is_a_function_error() {
     let order = OrderPlaced::new("o-1", "c-7", 4200);
     let request =
         InvokeRequest::new(FUNCTION).payload(order_placed_event(&lambda, "evt-1", &order));
-    let response = lambda.invoke(request).await.unwrap();
+    let response = invoke(&lambda, request).await;
     assert_eq!(
         response.function_error.as_deref(),
         Some("Unhandled"),
