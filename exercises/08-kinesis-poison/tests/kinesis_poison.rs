@@ -3,6 +3,7 @@
 //! through the stream, then reads the ledger and the queue.
 
 use assert_json_diff::assert_json_include;
+use invoker::testing::deployed_returning;
 use invoker::Lambda;
 use kinesis_poison::{deploy_to, Ledger, PutOrder, CUSTOMERS, FAILED_ORDERS, MAX_RETRIES};
 use serde_json::{json, Value};
@@ -19,10 +20,8 @@ struct Outcome {
 /// Deploys the shop and waits (in virtual time) until Lambda is done with every record: it is
 /// recorded, given up on, or expired.
 async fn run() -> Outcome {
-    let lambda = Lambda::new();
     let ledger = Ledger::new();
-    let puts = deploy_to(&lambda, &ledger)
-        .expect("deploy_to() creates the stream, the function, the queue and your mapping");
+    let (lambda, puts) = deployed_returning(0, |lambda| deploy_to(lambda, &ledger));
     lambda.settle().await;
     let queue = lambda.sqs().create_queue(FAILED_ORDERS);
     let failed = lambda

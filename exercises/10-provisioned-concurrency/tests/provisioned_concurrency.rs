@@ -3,6 +3,7 @@
 //! keeps an idle on-demand environment. Then they count the cold starts.
 
 use assert_json_diff::assert_json_eq;
+use invoker::testing::{answer, deployed};
 use invoker::{Alias, ErrorCode, InvokeRequest, Lambda, DEFAULT_IDLE_TIMEOUT};
 use provisioned_concurrency::{deploy, go_live, ALIAS, FUNCTION, PROVISIONED};
 use serde_json::Value;
@@ -13,16 +14,9 @@ const QUIET_SPELL: Duration = Duration::from_secs(15 * 60);
 /// How many times two customers pay at once during the morning: at 0, 15, 30, 45 and 60 minutes.
 const ROUNDS: usize = 5;
 
-/// A fresh service with `checkout` deployed (`$LATEST` only).
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(8).build();
-    deploy(&lambda).expect("deploy() creates `checkout`");
-    lambda
-}
-
-/// A fresh service after your `go_live`.
+/// A fresh service with `checkout` deployed (`$LATEST` only), after your `go_live`.
 async fn live() -> Lambda {
-    let lambda = service();
+    let lambda = deployed(8, deploy);
     go_live(&lambda).await.expect("go_live() succeeds");
     lambda
 }
@@ -33,9 +27,7 @@ async fn pay_at_once(lambda: &Lambda, customers: usize) -> Vec<Value> {
         .map(|_| {
             let lambda = lambda.clone();
             tokio::spawn(async move {
-                let request = InvokeRequest::new(FUNCTION).qualifier(ALIAS);
-                let response = lambda.invoke(request).await.expect("checkout:prod exists");
-                response.result().unwrap_or_else(|e| panic!("{e}"))
+                answer(&lambda, InvokeRequest::new(FUNCTION).qualifier(ALIAS)).await
             })
         })
         .collect();
@@ -70,7 +62,7 @@ fn cold_reports(lambda: &Lambda) -> Vec<String> {
 
 #[tokio::test(start_paused = true)]
 async fn going_live_publishes_a_version_behind_prod_because_latest_cannot_be_provisioned() {
-    let lambda = service();
+    let lambda = deployed(8, deploy);
     let refused = lambda
         .put_provisioned_concurrency_config(FUNCTION, PROVISIONED)
         .await
@@ -164,7 +156,7 @@ async fn the_same_morning_without_provisioned_concurrency_starts_cold_after_ever
     morning(&provisioned).await;
 
     // The same release, without step 3.
-    let on_demand = service();
+    let on_demand = deployed(8, deploy);
     let version = on_demand.publish_version(FUNCTION).unwrap();
     on_demand.create_alias(FUNCTION, ALIAS, &version).unwrap();
     morning(&on_demand).await;

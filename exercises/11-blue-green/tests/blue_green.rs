@@ -3,15 +3,9 @@
 //! and what customers get.
 
 use blue_green::{broken_checkout, deploy, release, working_checkout, Release, ALIAS, FUNCTION};
+use invoker::testing::{answer, deployed, invoke};
 use invoker::{InvokeRequest, Lambda};
 use serde_json::{json, Value};
-
-/// A fresh service with `checkout` version 1 behind `prod`.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(2).build();
-    deploy(&lambda).expect("deploy() creates `checkout` and its `prod` alias");
-    lambda
-}
 
 /// The version `prod` points at now.
 fn prod_version(lambda: &Lambda) -> String {
@@ -23,23 +17,15 @@ fn prod_version(lambda: &Lambda) -> String {
 
 /// Places an order through `prod`, as a customer does, and returns the release that served it.
 async fn order_through_prod(lambda: &Lambda) -> Value {
-    let response = lambda
-        .invoke(
-            InvokeRequest::new(FUNCTION)
-                .qualifier(ALIAS)
-                .payload(json!({ "item": "teapot" })),
-        )
-        .await
-        .expect("the invoke call itself succeeds");
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("customers of checkout:prod get errors: {e}"))["release"]
-        .clone()
+    let order = InvokeRequest::new(FUNCTION)
+        .qualifier(ALIAS)
+        .payload(json!({ "item": "teapot" }));
+    answer(lambda, order).await["release"].clone()
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_healthy_release_goes_live_on_prod() {
-    let lambda = service();
+    let lambda = deployed(2, deploy);
     let outcome = release(&lambda, FUNCTION, working_checkout("v2"))
         .await
         .expect("release() succeeds");
@@ -55,7 +41,7 @@ async fn a_healthy_release_goes_live_on_prod() {
 
 #[tokio::test(start_paused = true)]
 async fn a_broken_release_is_rolled_back_to_the_previous_version() {
-    let lambda = service();
+    let lambda = deployed(2, deploy);
     let outcome = release(&lambda, FUNCTION, broken_checkout("v2"))
         .await
         .expect("a failed smoke test is a rollback, not an error of release()");
@@ -72,15 +58,13 @@ async fn a_broken_release_is_rolled_back_to_the_previous_version() {
 
 #[tokio::test(start_paused = true)]
 async fn the_bad_version_stays_published_for_investigation() {
-    let lambda = service();
+    let lambda = deployed(2, deploy);
     release(&lambda, FUNCTION, broken_checkout("v2"))
         .await
         .expect("release() succeeds");
     assert_eq!(lambda.list_versions(FUNCTION).unwrap(), ["1", "2"]);
-    let bad = lambda
-        .invoke(InvokeRequest::new(FUNCTION).qualifier("2"))
-        .await
-        .expect("version 2 can still be invoked by its number");
+    // Version 2 can still be invoked by its number.
+    let bad = invoke(&lambda, InvokeRequest::new(FUNCTION).qualifier("2")).await;
     assert_eq!(
         bad.function_error.as_deref(),
         Some("Unhandled"),
@@ -91,7 +75,7 @@ async fn the_bad_version_stays_published_for_investigation() {
 
 #[tokio::test(start_paused = true)]
 async fn a_rollback_returns_to_wherever_prod_pointed_not_to_a_guess() {
-    let lambda = service();
+    let lambda = deployed(2, deploy);
     // Versions 2, 3 and 4 exist and prod is on 3: version 4 was published but never released.
     for label in ["v2", "v3", "v4"] {
         lambda
@@ -118,7 +102,7 @@ async fn a_rollback_returns_to_wherever_prod_pointed_not_to_a_guess() {
 
 #[tokio::test(start_paused = true)]
 async fn the_smoke_test_sends_a_health_check_through_prod() {
-    let lambda = service();
+    let lambda = deployed(2, deploy);
     release(&lambda, FUNCTION, working_checkout("v2"))
         .await
         .expect("release() succeeds");
@@ -140,7 +124,7 @@ async fn the_smoke_test_sends_a_health_check_through_prod() {
 /// that is rolled back, and a customer's order afterwards.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_good_release_then_a_bad_one() {
-    let lambda = service();
+    let lambda = deployed(2, deploy);
     release(&lambda, FUNCTION, working_checkout("v2"))
         .await
         .expect("release() succeeds");

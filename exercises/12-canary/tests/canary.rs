@@ -1,16 +1,11 @@
 //! Tests for exercise 12. Each starts from `deploy()`: `pricing` version 1 (stable, one call in ten
 //! fails) behind `prod`, and version 2 (improved, never fails) published. Then they run your
-//! canary and check the report and where `prod` ends up.
+//! canary and check the report and where `prod` ends up. The service's seed decides which calls
+//! go to the canary.
 
 use canary::{broken_pricing, deploy, run_canary, CanaryReport, Decision, Tally, ALIAS, FUNCTION};
+use invoker::testing::deployed;
 use invoker::{Alias, FunctionCode, Lambda};
-
-/// A fresh service with the exercise deployed; the seed decides which calls go to the canary.
-fn service(seed: u64) -> Lambda {
-    let lambda = Lambda::builder().seed(seed).build();
-    deploy(&lambda).expect("deploy() creates `pricing` and its `prod` alias");
-    lambda
-}
 
 /// Publishes `code` as the next version of `pricing` and returns its number.
 fn publish(lambda: &Lambda, code: FunctionCode) -> String {
@@ -35,7 +30,7 @@ fn only(version: &str) -> Alias {
 
 #[tokio::test(start_paused = true)]
 async fn a_healthy_canary_is_promoted_to_all_traffic() {
-    let lambda = service(7);
+    let lambda = deployed(7, deploy);
     let report = run_canary(&lambda, FUNCTION, "2", 100)
         .await
         .expect("run_canary() succeeds");
@@ -49,7 +44,7 @@ async fn a_healthy_canary_is_promoted_to_all_traffic() {
 
 #[tokio::test(start_paused = true)]
 async fn a_failing_canary_is_rolled_back_and_prod_serves_only_the_old_version() {
-    let lambda = service(7);
+    let lambda = deployed(7, deploy);
     let bad = publish(&lambda, broken_pricing());
     let report = run_canary(&lambda, FUNCTION, &bad, 100)
         .await
@@ -69,7 +64,7 @@ async fn a_failing_canary_is_rolled_back_and_prod_serves_only_the_old_version() 
 
 #[tokio::test(start_paused = true)]
 async fn about_one_call_in_ten_goes_to_the_canary() {
-    let lambda = service(7);
+    let lambda = deployed(7, deploy);
     let report = run_canary(&lambda, FUNCTION, "2", 100)
         .await
         .expect("run_canary() succeeds");
@@ -86,7 +81,7 @@ async fn about_one_call_in_ten_goes_to_the_canary() {
 
 #[tokio::test(start_paused = true)]
 async fn each_version_is_judged_by_its_own_calls() {
-    let lambda = service(7);
+    let lambda = deployed(7, deploy);
     let report = run_canary(&lambda, FUNCTION, "2", 100)
         .await
         .expect("run_canary() succeeds");
@@ -109,7 +104,7 @@ async fn each_version_is_judged_by_its_own_calls() {
 
 #[tokio::test(start_paused = true)]
 async fn the_canary_starts_from_wherever_prod_points() {
-    let lambda = service(7);
+    let lambda = deployed(7, deploy);
     lambda.update_alias(FUNCTION, ALIAS, "2", None).unwrap();
     let bad = publish(&lambda, broken_pricing());
     let report = run_canary(&lambda, FUNCTION, &bad, 100)
@@ -131,7 +126,7 @@ async fn the_canary_starts_from_wherever_prod_points() {
 
 #[tokio::test(start_paused = true)]
 async fn a_canary_that_served_no_calls_is_not_promoted() {
-    let lambda = service(7);
+    let lambda = deployed(7, deploy);
     let report = run_canary(&lambda, FUNCTION, "2", 0)
         .await
         .expect("run_canary() succeeds");
@@ -151,7 +146,7 @@ async fn a_canary_that_served_no_calls_is_not_promoted() {
 
 /// Runs a failing canary of 20 calls on a fresh service; returns the report and the transcript.
 async fn failing_canary(seed: u64) -> (CanaryReport, String) {
-    let lambda = service(seed);
+    let lambda = deployed(seed, deploy);
     let bad = publish(&lambda, broken_pricing());
     let report = run_canary(&lambda, FUNCTION, &bad, 20)
         .await

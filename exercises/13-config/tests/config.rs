@@ -4,53 +4,35 @@
 
 use assert_json_diff::assert_json_eq;
 use config::{deploy, deploy_stages, store_order, Stage, FUNCTION};
+use invoker::testing::{answer, deployed, invoke};
 use invoker::{service_fn, FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
-use serde_json::{json, Value};
+use serde_json::json;
 
-/// A fresh service with the exercise deployed with the stages `DEV` and `PROD`.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(4).build();
-    deploy(&lambda).expect("deploy() creates `orders` with its dev and prod aliases");
-    lambda
-}
-
-/// Sends order `A-1` to `function` (a name, optionally with `:qualifier`).
-async fn send_order(lambda: &Lambda, function: &str) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new(function).payload(json!({ "orderId": "A-1" })))
-        .await
-        .expect("the invoke call itself succeeds")
-}
-
-/// The answer to order `A-1`, after checking the handler did not fail.
-async fn answer(lambda: &Lambda, function: &str) -> Value {
-    let response = send_order(lambda, function).await;
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("{function} failed: {e}"))
+/// Order `A-1`, to send to `function` (a name, optionally with `:qualifier`).
+fn order_to(function: &str) -> InvokeRequest {
+    InvokeRequest::new(function).payload(json!({ "orderId": "A-1" }))
 }
 
 #[tokio::test(start_paused = true)]
 async fn dev_stores_orders_in_the_dev_table_and_writes_receipts() {
-    let lambda = service();
+    let lambda = deployed(4, deploy);
     assert_json_eq!(
-        answer(&lambda, "orders:dev").await,
+        answer(&lambda, order_to("orders:dev")).await,
         json!({ "orderId": "A-1", "table": "orders-dev", "receiptBucket": "receipts-dev" })
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn prod_stores_orders_in_the_prod_table_without_receipts() {
-    let lambda = service();
+    let lambda = deployed(4, deploy);
     assert_json_eq!(
-        answer(&lambda, "orders:prod").await,
+        answer(&lambda, order_to("orders:prod")).await,
         json!({ "orderId": "A-1", "table": "orders-prod", "receiptBucket": null })
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn other_settings_prove_nothing_is_hard_coded() {
-    let lambda = Lambda::builder().seed(4).build();
     let test = Stage {
         table: "shop-test-orders",
         bucket: "shop-test-receipts",
@@ -61,13 +43,13 @@ async fn other_settings_prove_nothing_is_hard_coded() {
         bucket: "shop-live-receipts",
         receipts: true,
     };
-    deploy_stages(&lambda, test, live).expect("deploy_stages() succeeds");
+    let lambda = deployed(4, |lambda| deploy_stages(lambda, test, live));
     assert_json_eq!(
-        answer(&lambda, "orders:dev").await,
+        answer(&lambda, order_to("orders:dev")).await,
         json!({ "orderId": "A-1", "table": "shop-test-orders", "receiptBucket": null })
     );
     assert_json_eq!(
-        answer(&lambda, "orders:prod").await,
+        answer(&lambda, order_to("orders:prod")).await,
         json!({
             "orderId": "A-1",
             "table": "shop-live-orders",
@@ -78,9 +60,10 @@ async fn other_settings_prove_nothing_is_hard_coded() {
 
 #[tokio::test(start_paused = true)]
 async fn each_stage_is_a_published_version_that_later_changes_do_not_touch() {
-    let lambda = service();
-    let dev = send_order(&lambda, "orders:dev").await.executed_version;
-    let prod = send_order(&lambda, "orders:prod").await.executed_version;
+    let lambda = deployed(4, deploy);
+    let dev = invoke(&lambda, order_to("orders:dev")).await;
+    let prod = invoke(&lambda, order_to("orders:prod")).await;
+    let (dev, prod) = (dev.executed_version, prod.executed_version);
     assert_ne!(dev, prod, "dev and prod run different versions");
     for version in [&dev, &prod] {
         assert_ne!(
@@ -93,8 +76,14 @@ async fn each_stage_is_a_published_version_that_later_changes_do_not_touch() {
     lambda
         .update_function_configuration(FUNCTION, |c| c.env("TABLE_NAME", "scratch"))
         .unwrap();
-    assert_eq!(answer(&lambda, "orders:dev").await["table"], "orders-dev");
-    assert_eq!(answer(&lambda, "orders:prod").await["table"], "orders-prod");
+    assert_eq!(
+        answer(&lambda, order_to("orders:dev")).await["table"],
+        "orders-dev"
+    );
+    assert_eq!(
+        answer(&lambda, order_to("orders:prod")).await["table"],
+        "orders-prod"
+    );
 }
 
 /// Deploys `store_order` alone as `name`, with the given variables, and sends it order `A-1`.
@@ -107,7 +96,7 @@ async fn store_with(variables: &[(&str, &str)]) -> InvokeResponse {
     lambda
         .create_function(config, service_fn(store_order))
         .unwrap();
-    send_order(&lambda, "orders-test").await
+    invoke(&lambda, order_to("orders-test")).await
 }
 
 #[tokio::test(start_paused = true)]
@@ -160,9 +149,9 @@ async fn a_feature_flag_that_is_neither_on_nor_off_is_a_config_error() {
 /// The deployment and one order per stage, as a transcript you can read in `tests/snapshots/`.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_an_order_in_each_stage() {
-    let lambda = service();
-    answer(&lambda, "orders:dev").await;
-    answer(&lambda, "orders:prod").await;
+    let lambda = deployed(4, deploy);
+    answer(&lambda, order_to("orders:dev")).await;
+    answer(&lambda, order_to("orders:prod")).await;
     // What your own code logs is up to you, so the snapshot leaves it out.
     let transcript = lambda.transcript_view().without_application_logs();
     insta::assert_snapshot!(transcript.to_string());

@@ -3,7 +3,8 @@
 //! the transcript: one per execution environment, none per request.
 
 use assert_json_diff::assert_json_eq;
-use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
+use invoker::testing::{answer, deployed, invoke};
+use invoker::{FunctionConfig, InvokeRequest, Lambda};
 use secret_at_init::{code, deploy_with_key, execution_role, ENCRYPTED_KEY_VAR, FUNCTION};
 use serde_json::{json, Map, Value};
 
@@ -12,25 +13,12 @@ const API_KEY: &str = "pk_test_9b1e77";
 
 /// A fresh service with `partner-api` deployed with [`API_KEY`].
 fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(5).build();
-    deploy_with_key(&lambda, API_KEY).expect("deploy_with_key() creates `partner-api`");
-    lambda
+    deployed(5, |lambda| deploy_with_key(lambda, API_KEY))
 }
 
-/// Sends a request to `partner-api`.
-async fn send(lambda: &Lambda, request: Value) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new(FUNCTION).payload(request))
-        .await
-        .expect("the invoke call itself succeeds")
-}
-
-/// The answer to a request, after checking the function did not fail.
-async fn answer(lambda: &Lambda, request: Value) -> Value {
-    let response = send(lambda, request).await;
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("partner-api failed: {e}"))
+/// A request to `partner-api` that sends `api_key`.
+fn with_key(api_key: &str) -> InvokeRequest {
+    InvokeRequest::new(FUNCTION).payload(json!({ "apiKey": api_key }))
 }
 
 /// How many times the function called KMS to decrypt.
@@ -42,7 +30,7 @@ fn decrypts(lambda: &Lambda) -> usize {
 async fn a_request_with_the_right_api_key_is_authorized() {
     let lambda = service();
     assert_json_eq!(
-        answer(&lambda, json!({ "apiKey": API_KEY })).await,
+        answer(&lambda, with_key(API_KEY)).await,
         json!({ "authorized": true })
     );
 }
@@ -57,7 +45,8 @@ async fn a_wrong_or_missing_api_key_is_not_authorized() {
         json!({ "apiKey": "" }),
         json!({}),
     ] {
-        let answer = answer(&lambda, request.clone()).await;
+        let sent = InvokeRequest::new(FUNCTION).payload(request.clone());
+        let answer = answer(&lambda, sent).await;
         answers.insert(request.to_string(), answer);
         refusals.insert(request.to_string(), json!({ "authorized": false }));
     }
@@ -69,7 +58,7 @@ async fn ten_calls_in_a_row_decrypt_the_key_once() {
     let lambda = service();
     for _ in 0..10 {
         assert_json_eq!(
-            answer(&lambda, json!({ "apiKey": API_KEY })).await,
+            answer(&lambda, with_key(API_KEY)).await,
             json!({ "authorized": true })
         );
     }
@@ -85,8 +74,8 @@ async fn ten_calls_in_a_row_decrypt_the_key_once() {
 async fn two_concurrent_calls_start_two_environments_that_each_decrypt_once() {
     let lambda = service();
     let (first, second) = tokio::join!(
-        answer(&lambda, json!({ "apiKey": API_KEY })),
-        answer(&lambda, json!({ "apiKey": API_KEY })),
+        answer(&lambda, with_key(API_KEY)),
+        answer(&lambda, with_key(API_KEY)),
     );
     assert_json_eq!(
         (&first, &second),
@@ -99,8 +88,8 @@ async fn two_concurrent_calls_start_two_environments_that_each_decrypt_once() {
     assert_eq!(decrypts(&lambda), 2, "one decrypt per environment");
 
     // Both environments are warm now: more calls decrypt nothing.
-    answer(&lambda, json!({ "apiKey": API_KEY })).await;
-    answer(&lambda, json!({ "apiKey": API_KEY })).await;
+    answer(&lambda, with_key(API_KEY)).await;
+    answer(&lambda, with_key(API_KEY)).await;
     assert_eq!(
         decrypts(&lambda),
         2,
@@ -116,7 +105,7 @@ async fn error_of_a_call_with(config: impl FnOnce(String) -> FunctionConfig) -> 
     let key_arn = lambda.create_kms_key();
     let encrypted = lambda.kms_encrypt(&key_arn, API_KEY).unwrap();
     lambda.create_function(config(encrypted), code()).unwrap();
-    let response = send(&lambda, json!({ "apiKey": API_KEY })).await;
+    let response = invoke(&lambda, with_key(API_KEY)).await;
     assert_eq!(
         response.function_error.as_deref(),
         Some("Unhandled"),
@@ -186,11 +175,11 @@ async fn the_role_may_decrypt_with_this_key_and_do_nothing_else() {
 async fn transcript_of_one_decrypt_per_cold_start() {
     let lambda = service();
     tokio::join!(
-        answer(&lambda, json!({ "apiKey": API_KEY })),
-        answer(&lambda, json!({ "apiKey": API_KEY })),
+        answer(&lambda, with_key(API_KEY)),
+        answer(&lambda, with_key(API_KEY)),
     );
-    answer(&lambda, json!({ "apiKey": API_KEY })).await;
-    answer(&lambda, json!({ "apiKey": "a guess" })).await;
+    answer(&lambda, with_key(API_KEY)).await;
+    answer(&lambda, with_key("a guess")).await;
     // What your own code logs is up to you, so the snapshot leaves it out.
     let transcript = lambda.transcript_view().without_application_logs();
     insta::assert_snapshot!(transcript.to_string());
