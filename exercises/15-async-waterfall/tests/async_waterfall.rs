@@ -4,6 +4,7 @@
 
 use assert_json_diff::assert_json_eq;
 use async_waterfall::{deploy, BUILD_PARAMS, FAILURES, LIST_VIDEOS, RESULTS, SHAPE_RESULT};
+use invoker::testing::{deployed, invoke};
 use invoker::{InvocationType, InvokeRequest, Lambda};
 use serde_json::{json, Value};
 
@@ -12,25 +13,14 @@ fn arn(function: &str) -> String {
     format!("arn:aws:lambda:us-east-1:123456789012:function:{function}:$LATEST")
 }
 
-/// A fresh service with the chain deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(15).build();
-    deploy(&lambda).expect("deploy() creates the queues and the steps, and wires them");
-    lambda
-}
-
 /// Sends `request` to step 1 asynchronously, as S3 or EventBridge would, and waits until Lambda
 /// has finished with it and everything it caused, retries included.
 async fn start(lambda: &Lambda, request: Value) {
-    let response = lambda
-        .invoke(
-            InvokeRequest::new(BUILD_PARAMS)
-                .invocation_type(InvocationType::Event)
-                .payload(request),
-        )
-        .await
-        .expect("Lambda accepts the event");
-    assert_eq!(response.status_code, 202);
+    let event = InvokeRequest::new(BUILD_PARAMS)
+        .invocation_type(InvocationType::Event)
+        .payload(request);
+    let response = invoke(lambda, event).await;
+    assert_eq!(response.status_code, 202, "Lambda accepts the event");
     lambda.settle().await;
 }
 
@@ -47,7 +37,7 @@ fn records(lambda: &Lambda, queue: &str) -> Vec<Value> {
 
 #[tokio::test(start_paused = true)]
 async fn a_request_goes_down_the_whole_chain_into_the_results_queue() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(&lambda, json!({ "channel": "rust-talks", "year": 2025 })).await;
     let results = records(&lambda, RESULTS);
     assert_eq!(results.len(), 1, "one request, one result: {results:#?}");
@@ -69,7 +59,7 @@ async fn a_request_goes_down_the_whole_chain_into_the_results_queue() {
 
 #[tokio::test(start_paused = true)]
 async fn another_channel_and_year_give_another_list() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(&lambda, json!({ "channel": "rust-talks", "year": 2024 })).await;
     start(&lambda, json!({ "channel": "kitchen", "year": 2025 })).await;
     let videos: Vec<Value> = records(&lambda, RESULTS)
@@ -87,7 +77,7 @@ async fn another_channel_and_year_give_another_list() {
 
 #[tokio::test(start_paused = true)]
 async fn each_step_is_invoked_by_the_destination_of_the_step_before() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(&lambda, json!({ "channel": "rust-talks", "year": 2025 })).await;
     let result = &records(&lambda, RESULTS)[0];
     // What step 3 received is in its record's requestPayload: step 2's record, whose
@@ -115,7 +105,7 @@ async fn each_step_is_invoked_by_the_destination_of_the_step_before() {
 
 #[tokio::test(start_paused = true)]
 async fn an_error_in_step_2_stops_the_chain_and_its_record_lands_in_the_failures_queue() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(
         &lambda,
         json!({ "channel": "no-such-channel", "year": 2025 }),
@@ -153,7 +143,7 @@ async fn an_error_in_step_2_stops_the_chain_and_its_record_lands_in_the_failures
 
 #[tokio::test(start_paused = true)]
 async fn an_error_in_step_1_lands_in_the_failures_queue_too() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(&lambda, json!({ "year": 2025 })).await;
     assert_eq!(lambda.usage(LIST_VIDEOS).invocations, 0);
     let failures = records(&lambda, FAILURES);
@@ -170,12 +160,9 @@ async fn an_error_in_step_1_lands_in_the_failures_queue_too() {
 
 #[tokio::test(start_paused = true)]
 async fn a_step_invoked_with_the_bare_parameters_says_it_expected_a_record() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     let bare = json!({ "bucket": "channel-rust-talks", "prefix": "2025/" });
-    let response = lambda
-        .invoke(InvokeRequest::new(LIST_VIDEOS).payload(bare))
-        .await
-        .unwrap();
+    let response = invoke(&lambda, InvokeRequest::new(LIST_VIDEOS).payload(bare)).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(
         response.payload_json().unwrap()["errorType"],
@@ -205,7 +192,7 @@ fn transcript(lambda: &Lambda) -> String {
 /// A request down the whole chain, as a transcript you can read in `tests/snapshots/`.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_request_down_the_chain() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(&lambda, json!({ "channel": "rust-talks", "year": 2025 })).await;
     insta::assert_snapshot!(transcript(&lambda));
 }
@@ -214,7 +201,7 @@ async fn transcript_of_a_request_down_the_chain() {
 /// the failures queue.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_request_that_fails_in_step_2() {
-    let lambda = service();
+    let lambda = deployed(15, deploy);
     start(
         &lambda,
         json!({ "channel": "no-such-channel", "year": 2025 }),

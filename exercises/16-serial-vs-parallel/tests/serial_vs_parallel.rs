@@ -1,31 +1,14 @@
 //! Tests for exercise 16. They deploy the three services and both dashboards (with your code),
 //! call the dashboards, and read the answers and the REPORT lines: how long each call took.
 
-use invoker::{service_fn, Diagnostic, InvokeRequest, InvokeResponse, Lambda, LambdaEvent};
+use invoker::testing::{answer, deployed, invoke};
+use invoker::{service_fn, Diagnostic, InvokeRequest, Lambda, LambdaEvent};
 use serde_json::{json, Value};
 use serial_vs_parallel::{deploy, NEWS, PARALLEL, SERIAL, TRAFFIC};
 
-/// A fresh service with the three services and both dashboards deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(16).build();
-    deploy(&lambda).expect("deploy() creates the services and the dashboards");
-    lambda
-}
-
-/// Asks a dashboard about `city`.
-async fn call(lambda: &Lambda, dashboard: &str, city: &str) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new(dashboard).payload(json!({ "city": city })))
-        .await
-        .expect("the invoke call itself succeeds")
-}
-
-/// A dashboard's answer about `city`, after checking that it did not fail.
-async fn answer(lambda: &Lambda, dashboard: &str, city: &str) -> Value {
-    let response = call(lambda, dashboard, city).await;
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("{dashboard} failed: {e}"))
+/// A question to a dashboard about `city`.
+fn to_dashboard(dashboard: &str, city: &str) -> InvokeRequest {
+    InvokeRequest::new(dashboard).payload(json!({ "city": city }))
 }
 
 /// The `Duration` of each of a function's invocations so far, from its REPORT lines.
@@ -52,33 +35,42 @@ fn seoul() -> Value {
 
 #[tokio::test(start_paused = true)]
 async fn the_serial_dashboard_combines_the_three_answers() {
-    let lambda = service();
-    assert_eq!(answer(&lambda, SERIAL, "Seoul").await, seoul());
+    let lambda = deployed(16, deploy);
+    assert_eq!(
+        answer(&lambda, to_dashboard(SERIAL, "Seoul")).await,
+        seoul()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_parallel_dashboard_combines_the_same_three_answers() {
-    let lambda = service();
-    assert_eq!(answer(&lambda, PARALLEL, "Seoul").await, seoul());
+    let lambda = deployed(16, deploy);
+    assert_eq!(
+        answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await,
+        seoul()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn both_dashboards_pass_the_request_on_unchanged() {
-    let lambda = service();
+    let lambda = deployed(16, deploy);
     let busan = json!({
         "weather": { "city": "Busan", "sky": "cloudy", "celsius": 6 },
         "news": { "city": "Busan", "headlines": ["Busan opens a new library"] },
         "traffic": { "city": "Busan", "jamKm": 15 },
     });
-    assert_eq!(answer(&lambda, SERIAL, "Busan").await, busan);
-    assert_eq!(answer(&lambda, PARALLEL, "Busan").await, busan);
+    assert_eq!(answer(&lambda, to_dashboard(SERIAL, "Busan")).await, busan);
+    assert_eq!(
+        answer(&lambda, to_dashboard(PARALLEL, "Busan")).await,
+        busan
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_serial_dashboard_takes_the_sum_of_the_three_times() {
-    let lambda = service();
-    answer(&lambda, SERIAL, "Seoul").await;
-    answer(&lambda, SERIAL, "Seoul").await;
+    let lambda = deployed(16, deploy);
+    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
+    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
     assert_eq!(
         durations(&lambda, SERIAL),
         [
@@ -92,9 +84,9 @@ async fn the_serial_dashboard_takes_the_sum_of_the_three_times() {
 
 #[tokio::test(start_paused = true)]
 async fn the_parallel_dashboard_takes_only_as_long_as_the_slowest() {
-    let lambda = service();
-    answer(&lambda, PARALLEL, "Seoul").await;
-    answer(&lambda, PARALLEL, "Seoul").await;
+    let lambda = deployed(16, deploy);
+    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
+    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
     assert_eq!(
         durations(&lambda, PARALLEL),
         [
@@ -108,9 +100,9 @@ async fn the_parallel_dashboard_takes_only_as_long_as_the_slowest() {
 
 #[tokio::test(start_paused = true)]
 async fn each_dashboard_asks_each_service_once() {
-    let lambda = service();
-    answer(&lambda, SERIAL, "Seoul").await;
-    answer(&lambda, PARALLEL, "Seoul").await;
+    let lambda = deployed(16, deploy);
+    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
+    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
     for service in ["weather", NEWS, TRAFFIC] {
         assert_eq!(lambda.usage(service).invocations, 2, "{service}");
     }
@@ -130,11 +122,11 @@ fn news_error() -> Value {
 
 #[tokio::test(start_paused = true)]
 async fn a_failure_stops_the_serial_dashboard_before_the_next_call() {
-    let lambda = service();
+    let lambda = deployed(16, deploy);
     lambda
         .update_function_code(NEWS, service_fn(broken_news))
         .unwrap();
-    let response = call(&lambda, SERIAL, "Seoul").await;
+    let response = invoke(&lambda, to_dashboard(SERIAL, "Seoul")).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(response.payload_json().unwrap(), news_error());
     assert_eq!(
@@ -146,11 +138,11 @@ async fn a_failure_stops_the_serial_dashboard_before_the_next_call() {
 
 #[tokio::test(start_paused = true)]
 async fn a_failure_fails_the_parallel_dashboard_after_all_three_finished() {
-    let lambda = service();
+    let lambda = deployed(16, deploy);
     lambda
         .update_function_code(NEWS, service_fn(broken_news))
         .unwrap();
-    let response = call(&lambda, PARALLEL, "Seoul").await;
+    let response = invoke(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(response.payload_json().unwrap(), news_error());
     assert_eq!(
@@ -192,8 +184,8 @@ fn with_numbered_request_ids(transcript: &str) -> String {
 /// the times of the services' calls, one after the other or all at once.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_serial_and_a_parallel_dashboard() {
-    let lambda = service();
-    answer(&lambda, SERIAL, "Seoul").await;
-    answer(&lambda, PARALLEL, "Seoul").await;
+    let lambda = deployed(16, deploy);
+    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
+    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
     insta::assert_snapshot!(with_numbered_request_ids(&lambda.transcript()));
 }

@@ -4,16 +4,10 @@
 
 use assert_json_diff::assert_json_eq;
 use email::{deploy, notifier, notifier_role, FUNCTION, PREFIX, SHOP, STAFF};
+use invoker::testing::{answer, deployed, invoke};
 use invoker::Email;
-use invoker::{FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
+use invoker::{FunctionConfig, InvokeRequest, Lambda};
 use serde_json::{json, Value};
-
-/// A fresh service with the exercise deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(17).build();
-    deploy(&lambda).expect("deploy() verifies the addresses and creates `notify`");
-    lambda
-}
 
 /// Order A-1 was shipped.
 fn shipped() -> Value {
@@ -24,26 +18,10 @@ fn shipped() -> Value {
     })
 }
 
-/// Sends an order update to `function`.
-async fn send(lambda: &Lambda, function: &str, update: Value) -> InvokeResponse {
-    lambda
-        .invoke(InvokeRequest::new(function).payload(update))
-        .await
-        .expect("the invoke call itself succeeds")
-}
-
-/// The answer to an update, after checking the function did not fail.
-async fn answer(lambda: &Lambda, function: &str, update: Value) -> Value {
-    let response = send(lambda, function, update).await;
-    response
-        .result()
-        .unwrap_or_else(|e| panic!("{function} failed: {e}"))
-}
-
 #[tokio::test(start_paused = true)]
 async fn an_order_update_is_emailed_from_the_sender_to_the_recipient() {
-    let lambda = service();
-    answer(&lambda, FUNCTION, shipped()).await;
+    let lambda = deployed(17, deploy);
+    answer(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
     let outbox = lambda.ses().outbox();
     assert_eq!(outbox.len(), 1, "one update, one email");
     assert_eq!(
@@ -59,8 +37,8 @@ async fn an_order_update_is_emailed_from_the_sender_to_the_recipient() {
 
 #[tokio::test(start_paused = true)]
 async fn the_answer_is_the_message_id_ses_gave() {
-    let lambda = service();
-    let answer = answer(&lambda, FUNCTION, shipped()).await;
+    let lambda = deployed(17, deploy);
+    let answer = answer(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
     let sent = &lambda.ses().outbox()[0];
     assert_json_eq!(answer, json!({ "messageId": sent.message_id }));
 }
@@ -90,7 +68,7 @@ async fn other_variables_prove_nothing_is_hard_coded() {
         ],
     );
     let update = json!({ "orderId": "B-7", "status": "delivered", "items": ["Dune"] });
-    answer(&lambda, "notify-test", update).await;
+    answer(&lambda, InvokeRequest::new("notify-test").payload(update)).await;
     assert_eq!(
         lambda.ses().outbox()[0].email,
         Email::new(
@@ -113,7 +91,8 @@ async fn a_missing_variable_is_a_config_error_that_names_it_and_no_email_is_sent
         let lambda = Lambda::builder().seed(17).build();
         let others: Vec<(&str, &str)> = all.into_iter().filter(|(k, _)| *k != missing).collect();
         deploy_with(&lambda, &[SHOP, STAFF], &others);
-        let response = send(&lambda, "notify-test", shipped()).await;
+        let update = InvokeRequest::new("notify-test").payload(shipped());
+        let response = invoke(&lambda, update).await;
         assert_eq!(
             response.function_error.as_deref(),
             Some("Unhandled"),
@@ -144,7 +123,8 @@ async fn the_ses_sandbox_rejects_an_unverified_recipient_and_the_function_says_w
             ("SUBJECT_PREFIX", PREFIX),
         ],
     );
-    let response = send(&lambda, "notify-test", shipped()).await;
+    let update = InvokeRequest::new("notify-test").payload(shipped());
+    let response = invoke(&lambda, update).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_json_eq!(
         response.payload_json().unwrap(),
@@ -160,13 +140,13 @@ async fn the_ses_sandbox_rejects_an_unverified_recipient_and_the_function_says_w
 /// `tests/snapshots/`. What your own code logs is up to you, so it is left out.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_an_email_sent_and_one_refused() {
-    let lambda = service();
-    answer(&lambda, FUNCTION, shipped()).await;
+    let lambda = deployed(17, deploy);
+    answer(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
     // Someone points the function at an address SES has never verified.
     lambda
         .update_function_configuration(FUNCTION, |c| c.env("RECIPIENT", "ada@example.com"))
         .unwrap();
-    let refused = send(&lambda, FUNCTION, shipped()).await;
+    let refused = invoke(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
     assert_eq!(refused.function_error.as_deref(), Some("Unhandled"));
     let transcript = lambda.transcript_view().without_application_logs();
     insta::assert_snapshot!(transcript.to_string());

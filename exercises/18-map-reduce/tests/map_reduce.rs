@@ -5,6 +5,7 @@
 //! (`lambda.settle()`), and then read the result, the table and the transcript.
 
 use assert_json_diff::assert_json_eq;
+use invoker::testing::deployed;
 use invoker::{service_fn, Diagnostic, ErrorCode, EventOutcome, FunctionCode, Lambda, LambdaEvent};
 use map_reduce::{
     claim_reducer, deploy, deploy_with_mapper, map, map_part, part_item_key, record_partial,
@@ -51,21 +52,6 @@ fn task(part: &str) -> MapTask {
         part: part.to_owned(),
         parts: PARTS.len(),
     }
-}
-
-/// A fresh service with the pipeline deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(18).build();
-    deploy(&lambda).expect("deploy() creates the buckets, the table and the functions");
-    lambda
-}
-
-/// A fresh service with the pipeline deployed around another mapper.
-fn service_with_mapper(mapper: impl FnOnce(&Lambda) -> FunctionCode) -> Lambda {
-    let lambda = Lambda::builder().seed(18).build();
-    let code = mapper(&lambda);
-    deploy_with_mapper(&lambda, code).expect("deploys");
-    lambda
 }
 
 /// Writes the day's parts, as the shop's export does.
@@ -121,7 +107,7 @@ fn attempts(lambda: &Lambda) -> Vec<Option<u32>> {
 
 #[tokio::test(start_paused = true)]
 async fn record_partial_writes_a_part_once_and_says_when_it_was_there_already() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     let first = totals(&[("EU", 2000), ("US", 3000)]);
     assert!(
         record_partial(&lambda, &task("part-1.csv"), &first).expect("the write succeeds"),
@@ -162,7 +148,7 @@ async fn record_partial_passes_any_other_error_on() {
 
 #[tokio::test(start_paused = true)]
 async fn claim_reducer_says_yes_once_and_only_when_every_part_is_recorded() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     let record = |part: &str| {
         let item = json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key(part), "totals": { "EU": 1 } });
         lambda.dynamodb().put_item(TABLE, item).unwrap();
@@ -195,7 +181,7 @@ async fn claim_reducer_says_yes_once_and_only_when_every_part_is_recorded() {
 
 #[tokio::test(start_paused = true)]
 async fn sum_partials_adds_up_the_parts_of_its_own_job_only() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     let items = [
         json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key("a.csv"), "totals": { "EU": 100, "US": 5 } }),
         json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key("b.csv"), "totals": { "EU": 20, "APAC": 7 } }),
@@ -215,7 +201,7 @@ async fn sum_partials_adds_up_the_parts_of_its_own_job_only() {
 
 #[tokio::test(start_paused = true)]
 async fn the_job_adds_up_the_sales_of_every_part_per_region() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     run_job(&lambda).await;
     assert_json_eq!(
         result(&lambda),
@@ -232,7 +218,7 @@ async fn the_job_adds_up_the_sales_of_every_part_per_region() {
 
 #[tokio::test(start_paused = true)]
 async fn the_mappers_run_side_by_side_and_the_reducer_once_after_the_last() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     run_job(&lambda).await;
     let mappers = lambda.usage(MAPPER);
     assert_eq!(
@@ -257,7 +243,7 @@ async fn the_mappers_run_side_by_side_and_the_reducer_once_after_the_last() {
 /// then fans out the whole job twice, and every part is mapped twice, at the same time.
 #[tokio::test(start_paused = true)]
 async fn a_job_started_twice_maps_every_part_twice_and_counts_it_once() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     upload_sales(&lambda).await;
     start_job(&lambda).await;
     start_job(&lambda).await;
@@ -311,7 +297,9 @@ fn crashes_once_after_recording(lambda: &Lambda, part: &'static str) -> Function
 #[tokio::test(start_paused = true)]
 async fn a_mapper_that_crashes_after_recording_the_last_part_is_retried_and_finishes_the_job() {
     // part-2.csv is the last part recorded: its mapper crashes before it can start the reducer.
-    let lambda = service_with_mapper(|l| crashes_once_after_recording(l, "part-2.csv"));
+    let lambda = deployed(18, |lambda| {
+        deploy_with_mapper(lambda, crashes_once_after_recording(lambda, "part-2.csv"))
+    });
     run_job(&lambda).await;
     assert_eq!(
         attempts(&lambda),
@@ -348,7 +336,9 @@ fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionC
 
 #[tokio::test(start_paused = true)]
 async fn a_part_that_fails_at_first_holds_the_reducer_back_until_its_retry() {
-    let lambda = service_with_mapper(|l| fails_once_before_recording(l, "part-1.csv"));
+    let lambda = deployed(18, |lambda| {
+        deploy_with_mapper(lambda, fails_once_before_recording(lambda, "part-1.csv"))
+    });
     run_job(&lambda).await;
     assert_eq!(
         result(&lambda)["totals"],
@@ -363,7 +353,7 @@ async fn a_part_that_fails_at_first_holds_the_reducer_back_until_its_retry() {
 /// claiming the reducer, and the reducer writing the result.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_one_job() {
-    let lambda = service();
+    let lambda = deployed(18, deploy);
     run_job(&lambda).await;
     insta::assert_snapshot!(lambda.transcript());
 }

@@ -5,7 +5,8 @@
 use assert_json_diff::assert_json_eq;
 use invoker::next_fire_times;
 use invoker::rfc3339_seconds;
-use invoker::{InvokeRequest, Lambda};
+use invoker::testing::{answer, deployed, invoke};
+use invoker::InvokeRequest;
 use scheduled_cleanup::{
     deploy, deploy_with, sample_store, schedule_expression, utc, SessionStore, FUNCTION, RULE,
 };
@@ -84,8 +85,7 @@ fn in_utc_the_runs_are_the_evening_before() {
 
 #[tokio::test(start_paused = true)]
 async fn the_rule_runs_the_cleanup_five_times_a_week() {
-    let lambda = Lambda::builder().seed(19).build();
-    deploy(&lambda).expect("deploy() creates the function, the rule and its target");
+    let lambda = deployed(19, deploy);
     invoker::sleep(7 * DAY).await;
     lambda.settle().await;
     assert_eq!(lambda.usage(FUNCTION).invocations, 5);
@@ -93,9 +93,8 @@ async fn the_rule_runs_the_cleanup_five_times_a_week() {
 
 #[tokio::test(start_paused = true)]
 async fn each_run_purges_what_had_expired_by_then() {
-    let lambda = Lambda::builder().seed(19).build();
     let store = sample_store();
-    deploy_with(&lambda, &store).expect("deploy_with() succeeds");
+    let lambda = deployed(19, |lambda| deploy_with(lambda, &store));
     invoker::sleep(7 * DAY).await;
     lambda.settle().await;
     let purged: Vec<(String, Vec<String>)> = store
@@ -119,9 +118,8 @@ async fn each_run_purges_what_had_expired_by_then() {
 
 #[tokio::test(start_paused = true)]
 async fn a_late_run_purges_as_of_the_time_in_its_event() {
-    let lambda = Lambda::builder().seed(19).build();
     let store = sample_store();
-    deploy_with(&lambda, &store).expect("deploy_with() succeeds");
+    let lambda = deployed(19, |lambda| deploy_with(lambda, &store));
     // At the very start of the week, an event scheduled for Sunday evening arrives (as a retry
     // might, late): it purges what had expired by Sunday evening, not by now.
     let event = json!({
@@ -135,25 +133,17 @@ async fn a_late_run_purges_as_of_the_time_in_its_event() {
         "resources": [format!("arn:aws:events:us-east-1:123456789012:rule/{RULE}")],
         "detail": {},
     });
-    let response = lambda
-        .invoke(InvokeRequest::new(FUNCTION).payload(event))
-        .await
-        .unwrap();
     assert_json_eq!(
-        response.result().unwrap_or_else(|e| panic!("{e}")),
+        answer(&lambda, InvokeRequest::new(FUNCTION).payload(event)).await,
         json!({ "purged": ["s-ada", "s-bo", "s-cy", "s-dee", "s-eve"], "remaining": 3 })
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_event_without_a_time_is_an_invalid_event() {
-    let lambda = Lambda::builder().seed(19).build();
-    deploy_with(&lambda, &SessionStore::new()).expect("deploy_with() succeeds");
+    let lambda = deployed(19, |lambda| deploy_with(lambda, &SessionStore::new()));
     let event = json!({ "detail-type": "Scheduled Event", "source": "aws.events", "detail": {} });
-    let response = lambda
-        .invoke(InvokeRequest::new(FUNCTION).payload(event))
-        .await
-        .unwrap();
+    let response = invoke(&lambda, InvokeRequest::new(FUNCTION).payload(event)).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(
         response.payload_json().unwrap()["errorType"],
@@ -166,9 +156,8 @@ async fn an_event_without_a_time_is_an_invalid_event() {
 /// same days.
 #[tokio::test(start_paused = true)]
 async fn a_week_of_cleanups_in_utc_and_in_seoul() {
-    let lambda = Lambda::builder().seed(19).build();
     let store = sample_store();
-    deploy_with(&lambda, &store).expect("deploy_with() succeeds");
+    let lambda = deployed(19, |lambda| deploy_with(lambda, &store));
     invoker::sleep(7 * DAY).await;
     lambda.settle().await;
     let mut table = format!(
@@ -194,8 +183,7 @@ async fn a_week_of_cleanups_in_utc_and_in_seoul() {
 /// (`1-5` for `SUN-THU`) fires at the same times.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_the_first_two_nights() {
-    let lambda = Lambda::builder().seed(19).build();
-    deploy(&lambda).expect("deploy() succeeds");
+    let lambda = deployed(19, deploy);
     invoker::sleep(2 * DAY).await;
     lambda.settle().await;
     let transcript = lambda

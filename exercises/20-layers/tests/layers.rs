@@ -3,6 +3,7 @@
 //! `tagger_config` and send it photos.
 
 use assert_json_diff::assert_json_eq;
+use invoker::testing::{deployed, invoke};
 use invoker::{service_fn, Diagnostic, FunctionConfig, InvokeRequest, Lambda, LambdaEvent};
 use layers::{
     deploy, predict_opt, publish_layers, Layer, CPP_RUNTIME, DEBUG_TOOLS, FUNCTION, SHARED_LIBS,
@@ -39,7 +40,7 @@ async fn actual_opt(layers: &[&Layer]) -> BTreeMap<String, String> {
     lambda
         .create_function(config, service_fn(list_opt))
         .unwrap();
-    let response = lambda.invoke(InvokeRequest::new("probe")).await.unwrap();
+    let response = invoke(&lambda, InvokeRequest::new("probe")).await;
     serde_json::from_value(response.payload_json().unwrap()).unwrap()
 }
 
@@ -90,21 +91,9 @@ async fn predict_opt_is_right_for_other_sets_of_layers() {
     .await;
 }
 
-/// A fresh service with the layers published and the tagger created with your `tagger_config`.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(20).build();
-    if let Err(error) = deploy(&lambda) {
-        panic!("Lambda refused the tagger's configuration: {error}");
-    }
-    lambda
-}
-
 /// Sends `photo` to the tagger; returns the error type (if it failed) and the payload.
 async fn tag(lambda: &Lambda, photo: Value) -> (Option<String>, Value) {
-    let response = lambda
-        .invoke(InvokeRequest::new(FUNCTION).payload(photo))
-        .await
-        .expect("the invoke call itself succeeds");
+    let response = invoke(lambda, InvokeRequest::new(FUNCTION).payload(photo)).await;
     let payload = response.payload_json().expect("the answer is JSON");
     (response.function_error, payload)
 }
@@ -119,13 +108,16 @@ fn huge() -> Value {
 
 #[tokio::test(start_paused = true)]
 async fn lambda_accepts_the_configuration_within_five_layers_and_250_mb() {
-    // create-function checks both limits: `service()` fails with Lambda's message otherwise.
-    service();
+    // create-function checks both limits, and answers with Lambda's message when one is passed.
+    let lambda = Lambda::builder().seed(20).build();
+    if let Err(error) = deploy(&lambda) {
+        panic!("Lambda refused the tagger's configuration: {error}");
+    }
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_tagger_finds_the_patched_settings_the_new_libstdcxx_and_only_what_it_uses() {
-    let lambda = service();
+    let lambda = deployed(20, deploy);
     let (error, answer) = tag(&lambda, beach()).await;
     assert_eq!(error, None, "the tagger failed: {answer}");
     assert_eq!(
@@ -150,7 +142,7 @@ async fn the_tagger_finds_the_patched_settings_the_new_libstdcxx_and_only_what_i
 
 #[tokio::test(start_paused = true)]
 async fn a_100_megapixel_image_is_refused_by_the_patched_settings() {
-    let lambda = service();
+    let lambda = deployed(20, deploy);
     let (error, answer) = tag(&lambda, huge()).await;
     // Only the patched settings (maxPixels 40000000) refuse this image.
     assert_json_eq!(
@@ -169,7 +161,7 @@ async fn a_100_megapixel_image_is_refused_by_the_patched_settings() {
 /// in `tests/snapshots/`.
 #[tokio::test(start_paused = true)]
 async fn transcript_of_publishing_deploying_and_tagging() {
-    let lambda = service();
+    let lambda = deployed(20, deploy);
     tag(&lambda, beach()).await;
     tag(&lambda, huge()).await;
     insta::assert_snapshot!(lambda.transcript());

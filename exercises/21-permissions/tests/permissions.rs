@@ -3,8 +3,13 @@
 //! The others attack: another bucket, another account and another service try to invoke the
 //! function, and a probe function running as your role tries what `index-upload` must not do.
 //! Every attempt must be refused.
+//!
+//! Deploying checks your statement already: S3 accepts the notification on `uploads` only if
+//! the statement lets S3 invoke the function for that bucket, and answers `InvalidArgument:
+//! Unable to validate the following destination configurations` when it does not.
 
 use assert_json_diff::assert_json_eq;
+use invoker::testing::{deployed, invoke};
 use invoker::{service_fn, Diagnostic, ErrorCode, FunctionConfig, InvokeRequest, Lambda};
 use invoker::{LambdaEvent, Principal, ServiceError};
 use invoker::{LambdaFunctionConfiguration, NotificationConfiguration};
@@ -15,16 +20,6 @@ use std::collections::BTreeMap;
 const ACCOUNT: &str = "123456789012";
 const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:index-upload";
 const DOCUMENT: &str = "Meeting notes\nShip the index by Friday.\n";
-
-/// A fresh service with the exercise deployed.
-fn service() -> Lambda {
-    let lambda = Lambda::builder().seed(21).build();
-    deploy(&lambda).expect(
-        "deploy() creates the buckets, the function with your role, adds your statement, and \
-         S3 accepts the notification only if your statement lets it invoke the function",
-    );
-    lambda
-}
 
 /// Uploads a document, as the app does, and waits for S3's event to be processed.
 async fn upload(lambda: &Lambda, key: &str, text: &str) {
@@ -38,7 +33,7 @@ async fn upload(lambda: &Lambda, key: &str, text: &str) {
 
 #[tokio::test(start_paused = true)]
 async fn an_upload_gets_its_index_record() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     upload(&lambda, "notes/monday.txt", DOCUMENT).await;
     let index = lambda
         .s3()
@@ -53,7 +48,7 @@ async fn an_upload_gets_its_index_record() {
 
 #[tokio::test(start_paused = true)]
 async fn the_function_logs_reach_cloudwatch() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     upload(&lambda, "notes/monday.txt", DOCUMENT).await;
     let logs = lambda.log_lines(FUNCTION);
     assert!(
@@ -68,7 +63,7 @@ async fn the_function_logs_reach_cloudwatch() {
 /// and must refuse.
 #[tokio::test(start_paused = true)]
 async fn s3_may_not_invoke_the_function_for_another_bucket() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     lambda.s3().create_bucket("uploads-archive").unwrap();
     let notification = NotificationConfiguration::default().lambda_function(
         LambdaFunctionConfiguration::new(FUNCTION_ARN).event("s3:ObjectCreated:*"),
@@ -93,7 +88,7 @@ async fn s3_may_not_invoke_the_function_for_another_bucket() {
 /// S3 acting for a bucket called `uploads` in another account: the confused deputy.
 #[tokio::test(start_paused = true)]
 async fn s3_may_not_invoke_the_function_for_another_accounts_bucket() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     let strangers_bucket = Principal::Service {
         service: "s3.amazonaws.com".into(),
         source_arn: format!("arn:aws:s3:::{UPLOADS}"),
@@ -113,7 +108,7 @@ async fn s3_may_not_invoke_the_function_for_another_accounts_bucket() {
 /// SNS and EventBridge are not S3: no statement lets them in.
 #[tokio::test(start_paused = true)]
 async fn no_other_service_may_invoke_the_function() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     let topic = lambda.sns().create_topic("everything").unwrap();
     lambda
         .sns()
@@ -141,7 +136,7 @@ async fn no_other_service_may_invoke_the_function() {
 
 #[tokio::test(start_paused = true)]
 async fn the_policy_has_one_statement_that_only_allows_invoking() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     let policy = lambda.get_policy(FUNCTION).unwrap();
     let statements = policy["Statement"].as_array().unwrap();
     assert_eq!(statements.len(), 1, "{policy:#}");
@@ -238,7 +233,7 @@ fn deploy_probe(lambda: &Lambda) {
 /// the function needs and nothing else.
 #[tokio::test(start_paused = true)]
 async fn the_role_allows_reading_uploads_and_writing_indexes_and_nothing_more() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     lambda.s3().create_bucket("payroll").unwrap();
     lambda
         .s3()
@@ -249,10 +244,8 @@ async fn the_role_allows_reading_uploads_and_writing_indexes_and_nothing_more() 
     upload(&lambda, "notes/monday.txt", DOCUMENT).await;
     deploy_probe(&lambda);
     let attempts: Vec<&str> = ATTEMPTS.iter().map(|(what, _)| *what).collect();
-    let response = lambda
-        .invoke(InvokeRequest::new("probe").payload(json!(attempts)))
-        .await
-        .unwrap();
+    let probe = InvokeRequest::new("probe").payload(json!(attempts));
+    let response = invoke(&lambda, probe).await;
     let results: BTreeMap<String, String> =
         serde_json::from_value(response.payload_json().unwrap()).unwrap();
     for (what, needed) in ATTEMPTS {
@@ -308,7 +301,7 @@ async fn the_role_has_no_wildcard_that_lets_more_through() {
 
 #[tokio::test(start_paused = true)]
 async fn transcript_of_one_upload() {
-    let lambda = service();
+    let lambda = deployed(21, deploy);
     upload(&lambda, "notes/monday.txt", DOCUMENT).await;
     insta::assert_snapshot!(lambda.transcript());
 }
