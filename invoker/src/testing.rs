@@ -13,14 +13,15 @@
 //!   throttle, a refused permission) means the function never ran, and a test that only wanted
 //!   the function's response stops there and says so. A *function error* is still a response:
 //!   it is returned, to be checked.
-//! - [`answer`] and [`answer_of`]: the handler's JSON, after checking that the handler did not
-//!   fail. A failed handler stops the test with its `errorType` and `errorMessage`, which is
-//!   what the learner needs to read, rather than with a puzzling difference between `null` and
-//!   the expected JSON. [`InvokeResponse::result`] is the same check as a `Result`, for a test
-//!   that expects a failure or looks at both.
+//! - [`HandlerAnswer::answer`]: the handler's JSON in a response, after checking that the handler
+//!   did not fail: `invoke(&lambda, request).await.answer()`. A failed handler stops the test
+//!   with its `errorType` and `errorMessage`, at the test's own line, which is what the learner
+//!   needs to read, rather than with a puzzling difference between `null` and the expected JSON.
+//!   [`InvokeResponse::result`] is the same check as a `Result`, for a test that expects a
+//!   failure or looks at both.
 //!
 //! ```
-//! use invoker::testing::{answer, deployed};
+//! use invoker::testing::{deployed, invoke, HandlerAnswer};
 //! use invoker::{service_fn, Error, FunctionConfig, InvokeRequest, Lambda, LambdaEvent};
 //! use serde_json::{json, Value};
 //!
@@ -37,7 +38,7 @@
 //! invoker::run(async {
 //!     let lambda = deployed(1, deploy);
 //!     let request = InvokeRequest::new("hello").payload(json!({ "name": "Ada" }));
-//!     assert_eq!(answer(&lambda, request).await, json!({ "hello": "Ada" }));
+//!     assert_eq!(invoke(&lambda, request).await.answer(), json!({ "hello": "Ada" }));
 //! });
 //! ```
 //!
@@ -103,28 +104,29 @@ pub async fn invoke(lambda: &Lambda, request: InvokeRequest) -> InvokeResponse {
         .unwrap_or_else(|error| panic!("the Invoke call itself failed: {error}"))
 }
 
-/// Sends `request` and returns the handler's answer as JSON: [`invoke`], then [`answer_of`].
+/// The handler's answer in an Invoke response: `invoke(&lambda, request).await.answer()`.
 ///
-/// # Panics
-/// If the Invoke call itself fails, or if the handler failed (with its `errorType` and
-/// `errorMessage`).
-pub async fn answer(lambda: &Lambda, request: InvokeRequest) -> Value {
-    answer_of(&invoke(lambda, request).await)
+/// A trait, so that it reads as a method of the response and reports a failure at the line of
+/// the test that asked for the answer: `#[track_caller]`, which gives a panic its caller's
+/// location, works on a method like this one, not on an `async fn` such as [`invoke`].
+pub trait HandlerAnswer {
+    /// The handler's answer, as JSON, after checking that the handler did not fail:
+    /// [`InvokeResponse::result`], for a test in which a failure is a mistake.
+    ///
+    /// # Panics
+    /// If the handler failed, with its `errorType` and `errorMessage`, at the line of the test
+    /// that called `answer`.
+    fn answer(&self) -> Value;
 }
 
-/// The handler's answer in `response`, as JSON, after checking that the handler did not fail:
-/// [`InvokeResponse::result`], for a test in which a failure is a mistake. Use it when the test
-/// needs the response too (its request id, its executed version).
-///
-/// # Panics
-/// If the handler failed, with its `errorType` and `errorMessage`, at the line of the test that
-/// called `answer_of`.
-#[track_caller]
-pub fn answer_of(response: &InvokeResponse) -> Value {
-    // A `match`, not `unwrap_or_else`: a panic inside a closure would be reported at this file's
-    // line instead of the test's.
-    match response.result() {
-        Ok(answer) => answer,
-        Err(error) => panic!("the handler failed: {error}"),
+impl HandlerAnswer for InvokeResponse {
+    #[track_caller]
+    fn answer(&self) -> Value {
+        // A `match`, not `unwrap_or_else`: a panic inside a closure would be reported at this
+        // file's line instead of the test's.
+        match self.result() {
+            Ok(answer) => answer,
+            Err(error) => panic!("the handler failed: {error}"),
+        }
     }
 }

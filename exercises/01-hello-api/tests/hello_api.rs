@@ -3,13 +3,13 @@
 
 use assert_json_diff::assert_json_eq;
 use hello_api::deploy;
-use invoker::testing::{answer, answer_of, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{HttpRequest, InvokeRequest};
 use serde_json::{json, Value};
 
-/// `request`, sent to `hello` the way API Gateway sends it: as a proxy event. The tests invoke
-/// it with `invoker::testing`'s `invoke` (the response, whatever the handler did) or `answer`
-/// (the proxy response, after checking the handler did not fail).
+/// `request`, for `hello`, as API Gateway sends it: a proxy event. The tests send it with
+/// `invoker::testing`'s `invoke`, and read the proxy response with `.answer()`, which first
+/// checks that the handler did not fail.
 fn to_hello(request: HttpRequest) -> InvokeRequest {
     InvokeRequest::new("hello").payload(request.into_event())
 }
@@ -24,7 +24,7 @@ fn json_body(proxy: &Value) -> Value {
 async fn greets_by_name_from_the_query_string() {
     let lambda = deployed(1, deploy);
     let request = to_hello(HttpRequest::get("/hello").query("name", "Ada"));
-    let proxy = answer(&lambda, request).await;
+    let proxy = invoke(&lambda, request).await.answer();
     assert_eq!(proxy["statusCode"], 200);
     assert_eq!(json_body(&proxy)["message"], "Hello, Ada!");
 }
@@ -33,7 +33,7 @@ async fn greets_by_name_from_the_query_string() {
 async fn uses_whatever_name_it_is_given() {
     let lambda = deployed(1, deploy);
     let request = to_hello(HttpRequest::get("/hello").query("name", "Grace Hopper"));
-    let proxy = answer(&lambda, request).await;
+    let proxy = invoke(&lambda, request).await.answer();
     assert_eq!(json_body(&proxy)["message"], "Hello, Grace Hopper!");
 }
 
@@ -42,14 +42,15 @@ async fn returns_the_request_id_from_the_context() {
     let lambda = deployed(1, deploy);
     let request = to_hello(HttpRequest::get("/hello").query("name", "Ada"));
     let response = invoke(&lambda, request).await;
-    let body = json_body(&answer_of(&response));
+    let body = json_body(&response.answer());
     assert_eq!(body["requestId"], response.request_id.as_str());
 }
 
 #[tokio::test(start_paused = true)]
 async fn answers_400_with_a_json_error_when_the_name_is_missing() {
     let lambda = deployed(1, deploy);
-    let proxy = answer(&lambda, to_hello(HttpRequest::get("/hello"))).await;
+    let request = to_hello(HttpRequest::get("/hello"));
+    let proxy = invoke(&lambda, request).await.answer();
     assert_eq!(proxy["statusCode"], 400);
     assert_json_eq!(
         json_body(&proxy),
@@ -61,7 +62,7 @@ async fn answers_400_with_a_json_error_when_the_name_is_missing() {
 async fn an_empty_name_is_missing_too() {
     let lambda = deployed(1, deploy);
     let request = to_hello(HttpRequest::get("/hello").query("name", ""));
-    let proxy = answer(&lambda, request).await;
+    let proxy = invoke(&lambda, request).await.answer();
     assert_eq!(proxy["statusCode"], 400);
 }
 
@@ -72,7 +73,7 @@ async fn every_response_says_it_is_json() {
         HttpRequest::get("/hello").query("name", "Ada"),
         HttpRequest::get("/hello"),
     ] {
-        let proxy = answer(&lambda, to_hello(request)).await;
+        let proxy = invoke(&lambda, to_hello(request)).await.answer();
         assert_eq!(proxy["headers"]["content-type"], "application/json");
     }
 }

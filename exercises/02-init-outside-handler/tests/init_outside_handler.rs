@@ -6,7 +6,7 @@ use assert_json_diff::assert_json_eq;
 use init_outside_handler::{
     connect_in_handler, deploy_to, Database, CONNECT_TIME, FUNCTION, QUERY_TIME,
 };
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::DEFAULT_RUNTIME_STARTUP;
 use invoker::{FunctionConfig, InvokeRequest, Lambda};
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ async fn burst(lambda: &Lambda, size: usize) -> Vec<Value> {
     let calls: Vec<_> = (0..size)
         .map(|_| {
             let lambda = lambda.clone();
-            tokio::spawn(async move { answer(&lambda, ask_for("c-42")).await })
+            tokio::spawn(async move { invoke(&lambda, ask_for("c-42")).await.answer() })
         })
         .collect();
     let mut answers = Vec::new();
@@ -75,11 +75,11 @@ fn reports(lambda: &Lambda) -> Vec<Report> {
 async fn a_request_gets_the_customer_it_asks_for() {
     let (lambda, _db) = service();
     assert_json_eq!(
-        answer(&lambda, ask_for("c-43")).await,
+        invoke(&lambda, ask_for("c-43")).await.answer(),
         json!({ "customerId": "c-43", "name": "Grace Hopper", "connection": 1 })
     );
     assert_json_eq!(
-        answer(&lambda, ask_for("c-44")).await,
+        invoke(&lambda, ask_for("c-44")).await.answer(),
         json!({ "customerId": "c-44", "name": "Katherine Johnson", "connection": 1 })
     );
     let unknown = invoke(&lambda, ask_for("c-99")).await;
@@ -94,7 +94,7 @@ async fn a_request_gets_the_customer_it_asks_for() {
 async fn a_hundred_requests_in_a_row_open_one_connection() {
     let (lambda, db) = service();
     for _ in 0..100 {
-        answer(&lambda, ask_for("c-42")).await;
+        invoke(&lambda, ask_for("c-42")).await.answer();
     }
     assert_eq!(
         lambda.usage(FUNCTION).cold_starts,
@@ -112,7 +112,7 @@ async fn a_hundred_requests_in_a_row_open_one_connection() {
 async fn warm_requests_do_not_wait_for_the_connection() {
     let (lambda, _db) = service();
     for _ in 0..10 {
-        answer(&lambda, ask_for("c-42")).await;
+        invoke(&lambda, ask_for("c-42")).await.answer();
     }
     let warm: Vec<Report> = reports(&lambda)
         .into_iter()
@@ -129,7 +129,7 @@ async fn warm_requests_do_not_wait_for_the_connection() {
 #[tokio::test(start_paused = true)]
 async fn the_connection_is_opened_during_init_and_counted_in_the_init_duration() {
     let (lambda, _db) = service();
-    answer(&lambda, ask_for("c-42")).await;
+    invoke(&lambda, ask_for("c-42")).await.answer();
     let reports = reports(&lambda);
     let [cold] = reports.as_slice() else {
         panic!("one request, one REPORT line: {reports:?}");
@@ -182,8 +182,8 @@ async fn a_hundred_requests_are_billed_a_fraction_of_connecting_on_every_request
         .create_function(config, connect_in_handler(Database::new()))
         .unwrap();
     for _ in 0..100 {
-        answer(&lambda, ask_for("c-42")).await;
-        answer(&before, ask_for("c-42")).await;
+        invoke(&lambda, ask_for("c-42")).await.answer();
+        invoke(&before, ask_for("c-42")).await.answer();
     }
     let (now, then) = (lambda.usage(FUNCTION), before.usage(FUNCTION));
     let ms = |d: Duration| d.as_millis();
@@ -206,7 +206,7 @@ async fn a_hundred_requests_are_billed_a_fraction_of_connecting_on_every_request
 async fn transcript_of_a_cold_start_then_two_warm_requests() {
     let (lambda, db) = service();
     for customer in ["c-42", "c-43", "c-44"] {
-        answer(&lambda, ask_for(customer)).await;
+        invoke(&lambda, ask_for(customer)).await.answer();
     }
     assert_eq!(db.connections_opened(), 1);
     let transcript = lambda.transcript_view().without_application_logs();

@@ -4,7 +4,7 @@
 //! count the warehouse's shipments and read the dead-letter queue.
 
 use assert_json_diff::assert_json_eq;
-use invoker::testing::{answer, deployed_returning};
+use invoker::testing::{deployed_returning, invoke, HandlerAnswer};
 use invoker::{InvokeRequest, Lambda};
 use serde_json::json;
 use sqs_partial_batch::{deploy_to, Queues, Warehouse, FUNCTION, MAX_RECEIVES};
@@ -81,7 +81,8 @@ async fn the_handler_reports_the_message_ids_of_the_bad_orders() {
         record("m-3", ORDERS[2]),
     ]});
     // A bad order is reported in the answer, not raised: the handler must not fail.
-    let payload = answer(&lambda, InvokeRequest::new(FUNCTION).payload(event)).await;
+    let response = invoke(&lambda, InvokeRequest::new(FUNCTION).payload(event)).await;
+    let payload = response.answer();
     // The message id of the bad record, and only it.
     assert_json_eq!(
         payload,

@@ -9,7 +9,7 @@ use async_failure::{
     deploy_to, handle_failures, order_placed_event, publish, OrderPlaced, PaymentsApi, Receipt,
     FAILURE_QUEUE, FUNCTION, RETRIES,
 };
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{EventOutcome, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -97,7 +97,7 @@ async fn the_function_answers_with_the_receipt() {
     // A synchronous call, to read the answer the asynchronous ones throw away.
     let request =
         InvokeRequest::new(FUNCTION).payload(order_placed_event(&lambda, "evt-1", &order));
-    let receipt: Receipt = serde_json::from_value(answer(&lambda, request).await)
+    let receipt: Receipt = serde_json::from_value(invoke(&lambda, request).await.answer())
         .expect("the answer is the payments API's Receipt");
     assert_eq!(
         receipt,

@@ -2,7 +2,7 @@
 //! fresh database, send a burst of 100 orders at once through your `invoke_with_backoff`, then
 //! ask the database how many clients it had at once and read the throttles in the transcript.
 
-use invoker::testing::{answer_of, deployed};
+use invoker::testing::{deployed, HandlerAnswer};
 use invoker::THROTTLE_ROUND_TRIP;
 use invoker::{ErrorCode, InvokeRequest, InvokeResponse, Lambda, ServiceError};
 use protect_the_database::{
@@ -87,7 +87,7 @@ async fn every_order_of_the_burst_is_saved_in_the_end() {
     let mut saved = BTreeSet::new();
     for (n, result) in burst(&lambda).await.into_iter().enumerate() {
         let response = result.unwrap_or_else(|e| panic!("order o-{n} was not saved: {e}"));
-        saved.insert(answer_of(&response)["saved"].to_string());
+        saved.insert(response.answer()["saved"].to_string());
     }
     assert_eq!(saved.len(), BURST, "each order saved once: {saved:?}");
     assert_eq!(

@@ -3,7 +3,7 @@
 //! keeps an idle on-demand environment. Then they count the cold starts.
 
 use assert_json_diff::assert_json_eq;
-use invoker::testing::{answer, deployed};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{Alias, ErrorCode, InvokeRequest, Lambda, DEFAULT_IDLE_TIMEOUT};
 use provisioned_concurrency::{deploy, go_live, ALIAS, FUNCTION, PROVISIONED};
 use serde_json::Value;
@@ -27,7 +27,8 @@ async fn pay_at_once(lambda: &Lambda, customers: usize) -> Vec<Value> {
         .map(|_| {
             let lambda = lambda.clone();
             tokio::spawn(async move {
-                answer(&lambda, InvokeRequest::new(FUNCTION).qualifier(ALIAS)).await
+                let payment = InvokeRequest::new(FUNCTION).qualifier(ALIAS);
+                invoke(&lambda, payment).await.answer()
             })
         })
         .collect();

@@ -3,7 +3,7 @@
 //! and what customers get.
 
 use blue_green::{broken_checkout, deploy, release, working_checkout, Release, ALIAS, FUNCTION};
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{InvokeRequest, Lambda};
 use serde_json::{json, Value};
 
@@ -20,7 +20,7 @@ async fn order_through_prod(lambda: &Lambda) -> Value {
     let order = InvokeRequest::new(FUNCTION)
         .qualifier(ALIAS)
         .payload(json!({ "item": "teapot" }));
-    answer(lambda, order).await["release"].clone()
+    invoke(lambda, order).await.answer()["release"].clone()
 }
 
 #[tokio::test(start_paused = true)]

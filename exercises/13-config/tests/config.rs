@@ -4,7 +4,7 @@
 
 use assert_json_diff::assert_json_eq;
 use config::{deploy, deploy_stages, store_order, Stage, FUNCTION};
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{service_fn, FunctionConfig, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::json;
 
@@ -17,7 +17,7 @@ fn order_to(function: &str) -> InvokeRequest {
 async fn dev_stores_orders_in_the_dev_table_and_writes_receipts() {
     let lambda = deployed(4, deploy);
     assert_json_eq!(
-        answer(&lambda, order_to("orders:dev")).await,
+        invoke(&lambda, order_to("orders:dev")).await.answer(),
         json!({ "orderId": "A-1", "table": "orders-dev", "receiptBucket": "receipts-dev" })
     );
 }
@@ -26,7 +26,7 @@ async fn dev_stores_orders_in_the_dev_table_and_writes_receipts() {
 async fn prod_stores_orders_in_the_prod_table_without_receipts() {
     let lambda = deployed(4, deploy);
     assert_json_eq!(
-        answer(&lambda, order_to("orders:prod")).await,
+        invoke(&lambda, order_to("orders:prod")).await.answer(),
         json!({ "orderId": "A-1", "table": "orders-prod", "receiptBucket": null })
     );
 }
@@ -45,11 +45,11 @@ async fn other_settings_prove_nothing_is_hard_coded() {
     };
     let lambda = deployed(4, |lambda| deploy_stages(lambda, test, live));
     assert_json_eq!(
-        answer(&lambda, order_to("orders:dev")).await,
+        invoke(&lambda, order_to("orders:dev")).await.answer(),
         json!({ "orderId": "A-1", "table": "shop-test-orders", "receiptBucket": null })
     );
     assert_json_eq!(
-        answer(&lambda, order_to("orders:prod")).await,
+        invoke(&lambda, order_to("orders:prod")).await.answer(),
         json!({
             "orderId": "A-1",
             "table": "shop-live-orders",
@@ -77,11 +77,11 @@ async fn each_stage_is_a_published_version_that_later_changes_do_not_touch() {
         .update_function_configuration(FUNCTION, |c| c.env("TABLE_NAME", "scratch"))
         .unwrap();
     assert_eq!(
-        answer(&lambda, order_to("orders:dev")).await["table"],
+        invoke(&lambda, order_to("orders:dev")).await.answer()["table"],
         "orders-dev"
     );
     assert_eq!(
-        answer(&lambda, order_to("orders:prod")).await["table"],
+        invoke(&lambda, order_to("orders:prod")).await.answer()["table"],
         "orders-prod"
     );
 }
@@ -150,8 +150,8 @@ async fn a_feature_flag_that_is_neither_on_nor_off_is_a_config_error() {
 #[tokio::test(start_paused = true)]
 async fn transcript_of_an_order_in_each_stage() {
     let lambda = deployed(4, deploy);
-    answer(&lambda, order_to("orders:dev")).await;
-    answer(&lambda, order_to("orders:prod")).await;
+    invoke(&lambda, order_to("orders:dev")).await.answer();
+    invoke(&lambda, order_to("orders:prod")).await.answer();
     // What your own code logs is up to you, so the snapshot leaves it out.
     let transcript = lambda.transcript_view().without_application_logs();
     insta::assert_snapshot!(transcript.to_string());

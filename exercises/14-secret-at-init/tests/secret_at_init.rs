@@ -3,7 +3,7 @@
 //! the transcript: one per execution environment, none per request.
 
 use assert_json_diff::assert_json_eq;
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{FunctionConfig, InvokeRequest, Lambda};
 use secret_at_init::{code, deploy_with_key, execution_role, ENCRYPTED_KEY_VAR, FUNCTION};
 use serde_json::{json, Map, Value};
@@ -30,7 +30,7 @@ fn decrypts(lambda: &Lambda) -> usize {
 async fn a_request_with_the_right_api_key_is_authorized() {
     let lambda = service();
     assert_json_eq!(
-        answer(&lambda, with_key(API_KEY)).await,
+        invoke(&lambda, with_key(API_KEY)).await.answer(),
         json!({ "authorized": true })
     );
 }
@@ -46,7 +46,7 @@ async fn a_wrong_or_missing_api_key_is_not_authorized() {
         json!({}),
     ] {
         let sent = InvokeRequest::new(FUNCTION).payload(request.clone());
-        let answer = answer(&lambda, sent).await;
+        let answer = invoke(&lambda, sent).await.answer();
         answers.insert(request.to_string(), answer);
         refusals.insert(request.to_string(), json!({ "authorized": false }));
     }
@@ -58,7 +58,7 @@ async fn ten_calls_in_a_row_decrypt_the_key_once() {
     let lambda = service();
     for _ in 0..10 {
         assert_json_eq!(
-            answer(&lambda, with_key(API_KEY)).await,
+            invoke(&lambda, with_key(API_KEY)).await.answer(),
             json!({ "authorized": true })
         );
     }
@@ -74,9 +74,10 @@ async fn ten_calls_in_a_row_decrypt_the_key_once() {
 async fn two_concurrent_calls_start_two_environments_that_each_decrypt_once() {
     let lambda = service();
     let (first, second) = tokio::join!(
-        answer(&lambda, with_key(API_KEY)),
-        answer(&lambda, with_key(API_KEY)),
+        invoke(&lambda, with_key(API_KEY)),
+        invoke(&lambda, with_key(API_KEY)),
     );
+    let (first, second) = (first.answer(), second.answer());
     assert_json_eq!(
         (&first, &second),
         (
@@ -88,8 +89,8 @@ async fn two_concurrent_calls_start_two_environments_that_each_decrypt_once() {
     assert_eq!(decrypts(&lambda), 2, "one decrypt per environment");
 
     // Both environments are warm now: more calls decrypt nothing.
-    answer(&lambda, with_key(API_KEY)).await;
-    answer(&lambda, with_key(API_KEY)).await;
+    invoke(&lambda, with_key(API_KEY)).await.answer();
+    invoke(&lambda, with_key(API_KEY)).await.answer();
     assert_eq!(
         decrypts(&lambda),
         2,
@@ -174,12 +175,14 @@ async fn the_role_may_decrypt_with_this_key_and_do_nothing_else() {
 #[tokio::test(start_paused = true)]
 async fn transcript_of_one_decrypt_per_cold_start() {
     let lambda = service();
-    tokio::join!(
-        answer(&lambda, with_key(API_KEY)),
-        answer(&lambda, with_key(API_KEY)),
+    let (first, second) = tokio::join!(
+        invoke(&lambda, with_key(API_KEY)),
+        invoke(&lambda, with_key(API_KEY)),
     );
-    answer(&lambda, with_key(API_KEY)).await;
-    answer(&lambda, with_key("a guess")).await;
+    first.answer();
+    second.answer();
+    invoke(&lambda, with_key(API_KEY)).await.answer();
+    invoke(&lambda, with_key("a guess")).await.answer();
     // What your own code logs is up to you, so the snapshot leaves it out.
     let transcript = lambda.transcript_view().without_application_logs();
     insta::assert_snapshot!(transcript.to_string());

@@ -1,13 +1,13 @@
 //! Tests for exercise 16. They deploy the three services and both dashboards (with your code),
 //! call the dashboards, and read the answers and the REPORT lines: how long each call took.
 
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::{service_fn, Diagnostic, InvokeRequest, Lambda, LambdaEvent};
 use serde_json::{json, Value};
 use serial_vs_parallel::{deploy, NEWS, PARALLEL, SERIAL, TRAFFIC};
 
-/// A question to a dashboard about `city`.
-fn to_dashboard(dashboard: &str, city: &str) -> InvokeRequest {
+/// A question to `dashboard` about `city`.
+fn about(dashboard: &str, city: &str) -> InvokeRequest {
     InvokeRequest::new(dashboard).payload(json!({ "city": city }))
 }
 
@@ -36,19 +36,15 @@ fn seoul() -> Value {
 #[tokio::test(start_paused = true)]
 async fn the_serial_dashboard_combines_the_three_answers() {
     let lambda = deployed(16, deploy);
-    assert_eq!(
-        answer(&lambda, to_dashboard(SERIAL, "Seoul")).await,
-        seoul()
-    );
+    let serial = invoke(&lambda, about(SERIAL, "Seoul")).await;
+    assert_eq!(serial.answer(), seoul());
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_parallel_dashboard_combines_the_same_three_answers() {
     let lambda = deployed(16, deploy);
-    assert_eq!(
-        answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await,
-        seoul()
-    );
+    let parallel = invoke(&lambda, about(PARALLEL, "Seoul")).await;
+    assert_eq!(parallel.answer(), seoul());
 }
 
 #[tokio::test(start_paused = true)]
@@ -59,18 +55,17 @@ async fn both_dashboards_pass_the_request_on_unchanged() {
         "news": { "city": "Busan", "headlines": ["Busan opens a new library"] },
         "traffic": { "city": "Busan", "jamKm": 15 },
     });
-    assert_eq!(answer(&lambda, to_dashboard(SERIAL, "Busan")).await, busan);
-    assert_eq!(
-        answer(&lambda, to_dashboard(PARALLEL, "Busan")).await,
-        busan
-    );
+    let serial = invoke(&lambda, about(SERIAL, "Busan")).await;
+    assert_eq!(serial.answer(), busan);
+    let parallel = invoke(&lambda, about(PARALLEL, "Busan")).await;
+    assert_eq!(parallel.answer(), busan);
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_serial_dashboard_takes_the_sum_of_the_three_times() {
     let lambda = deployed(16, deploy);
-    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
-    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
+    invoke(&lambda, about(SERIAL, "Seoul")).await.answer();
+    invoke(&lambda, about(SERIAL, "Seoul")).await.answer();
     assert_eq!(
         durations(&lambda, SERIAL),
         [
@@ -85,8 +80,8 @@ async fn the_serial_dashboard_takes_the_sum_of_the_three_times() {
 #[tokio::test(start_paused = true)]
 async fn the_parallel_dashboard_takes_only_as_long_as_the_slowest() {
     let lambda = deployed(16, deploy);
-    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
-    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
+    invoke(&lambda, about(PARALLEL, "Seoul")).await.answer();
+    invoke(&lambda, about(PARALLEL, "Seoul")).await.answer();
     assert_eq!(
         durations(&lambda, PARALLEL),
         [
@@ -101,8 +96,8 @@ async fn the_parallel_dashboard_takes_only_as_long_as_the_slowest() {
 #[tokio::test(start_paused = true)]
 async fn each_dashboard_asks_each_service_once() {
     let lambda = deployed(16, deploy);
-    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
-    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
+    invoke(&lambda, about(SERIAL, "Seoul")).await.answer();
+    invoke(&lambda, about(PARALLEL, "Seoul")).await.answer();
     for service in ["weather", NEWS, TRAFFIC] {
         assert_eq!(lambda.usage(service).invocations, 2, "{service}");
     }
@@ -126,7 +121,7 @@ async fn a_failure_stops_the_serial_dashboard_before_the_next_call() {
     lambda
         .update_function_code(NEWS, service_fn(broken_news))
         .unwrap();
-    let response = invoke(&lambda, to_dashboard(SERIAL, "Seoul")).await;
+    let response = invoke(&lambda, about(SERIAL, "Seoul")).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(response.payload_json().unwrap(), news_error());
     assert_eq!(
@@ -142,7 +137,7 @@ async fn a_failure_fails_the_parallel_dashboard_after_all_three_finished() {
     lambda
         .update_function_code(NEWS, service_fn(broken_news))
         .unwrap();
-    let response = invoke(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
+    let response = invoke(&lambda, about(PARALLEL, "Seoul")).await;
     assert_eq!(response.function_error.as_deref(), Some("Unhandled"));
     assert_eq!(response.payload_json().unwrap(), news_error());
     assert_eq!(
@@ -185,7 +180,7 @@ fn with_numbered_request_ids(transcript: &str) -> String {
 #[tokio::test(start_paused = true)]
 async fn transcript_of_a_serial_and_a_parallel_dashboard() {
     let lambda = deployed(16, deploy);
-    answer(&lambda, to_dashboard(SERIAL, "Seoul")).await;
-    answer(&lambda, to_dashboard(PARALLEL, "Seoul")).await;
+    invoke(&lambda, about(SERIAL, "Seoul")).await.answer();
+    invoke(&lambda, about(PARALLEL, "Seoul")).await.answer();
     insta::assert_snapshot!(with_numbered_request_ids(&lambda.transcript()));
 }

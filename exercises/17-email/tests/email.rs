@@ -4,7 +4,7 @@
 
 use assert_json_diff::assert_json_eq;
 use email::{deploy, notifier, notifier_role, FUNCTION, PREFIX, SHOP, STAFF};
-use invoker::testing::{answer, deployed, invoke};
+use invoker::testing::{deployed, invoke, HandlerAnswer};
 use invoker::Email;
 use invoker::{FunctionConfig, InvokeRequest, Lambda};
 use serde_json::{json, Value};
@@ -21,7 +21,8 @@ fn shipped() -> Value {
 #[tokio::test(start_paused = true)]
 async fn an_order_update_is_emailed_from_the_sender_to_the_recipient() {
     let lambda = deployed(17, deploy);
-    answer(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
+    let update = InvokeRequest::new(FUNCTION).payload(shipped());
+    invoke(&lambda, update).await.answer();
     let outbox = lambda.ses().outbox();
     assert_eq!(outbox.len(), 1, "one update, one email");
     assert_eq!(
@@ -38,7 +39,8 @@ async fn an_order_update_is_emailed_from_the_sender_to_the_recipient() {
 #[tokio::test(start_paused = true)]
 async fn the_answer_is_the_message_id_ses_gave() {
     let lambda = deployed(17, deploy);
-    let answer = answer(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
+    let update = InvokeRequest::new(FUNCTION).payload(shipped());
+    let answer = invoke(&lambda, update).await.answer();
     let sent = &lambda.ses().outbox()[0];
     assert_json_eq!(answer, json!({ "messageId": sent.message_id }));
 }
@@ -68,7 +70,8 @@ async fn other_variables_prove_nothing_is_hard_coded() {
         ],
     );
     let update = json!({ "orderId": "B-7", "status": "delivered", "items": ["Dune"] });
-    answer(&lambda, InvokeRequest::new("notify-test").payload(update)).await;
+    let request = InvokeRequest::new("notify-test").payload(update);
+    invoke(&lambda, request).await.answer();
     assert_eq!(
         lambda.ses().outbox()[0].email,
         Email::new(
@@ -141,7 +144,8 @@ async fn the_ses_sandbox_rejects_an_unverified_recipient_and_the_function_says_w
 #[tokio::test(start_paused = true)]
 async fn transcript_of_an_email_sent_and_one_refused() {
     let lambda = deployed(17, deploy);
-    answer(&lambda, InvokeRequest::new(FUNCTION).payload(shipped())).await;
+    let update = InvokeRequest::new(FUNCTION).payload(shipped());
+    invoke(&lambda, update).await.answer();
     // Someone points the function at an address SES has never verified.
     lambda
         .update_function_configuration(FUNCTION, |c| c.env("RECIPIENT", "ada@example.com"))
