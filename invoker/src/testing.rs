@@ -108,7 +108,8 @@ pub async fn invoke(lambda: &Lambda, request: InvokeRequest) -> InvokeResponse {
 ///
 /// A trait, so that it reads as a method of the response and reports a failure at the line of
 /// the test that asked for the answer: `#[track_caller]`, which gives a panic its caller's
-/// location, works on a method like this one, not on an `async fn` such as [`invoke`].
+/// location, works on a method like this one, not on an `async fn` such as [`invoke`]. Like any
+/// trait's method, `answer` needs the trait in scope: `use invoker::testing::HandlerAnswer;`.
 pub trait HandlerAnswer {
     /// The handler's answer, as JSON, after checking that the handler did not fail:
     /// [`InvokeResponse::result`], for a test in which a failure is a mistake.
