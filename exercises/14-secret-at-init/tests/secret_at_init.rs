@@ -21,6 +21,15 @@ fn with_key(api_key: &str) -> InvokeRequest {
     InvokeRequest::new(FUNCTION).payload(json!({ "apiKey": api_key }))
 }
 
+/// The answers to two calls with the right key, sent at the same moment.
+async fn two_at_once(lambda: &Lambda) -> (Value, Value) {
+    let (first, second) = tokio::join!(
+        invoke(lambda, with_key(API_KEY)),
+        invoke(lambda, with_key(API_KEY)),
+    );
+    (first.answer(), second.answer())
+}
+
 /// How many times the function called KMS to decrypt.
 fn decrypts(lambda: &Lambda) -> usize {
     lambda.transcript().matches("» kms:Decrypt with").count()
@@ -73,11 +82,7 @@ async fn ten_calls_in_a_row_decrypt_the_key_once() {
 #[tokio::test(start_paused = true)]
 async fn two_concurrent_calls_start_two_environments_that_each_decrypt_once() {
     let lambda = service();
-    let (first, second) = tokio::join!(
-        invoke(&lambda, with_key(API_KEY)),
-        invoke(&lambda, with_key(API_KEY)),
-    );
-    let (first, second) = (first.answer(), second.answer());
+    let (first, second) = two_at_once(&lambda).await;
     assert_json_eq!(
         (&first, &second),
         (
@@ -175,12 +180,7 @@ async fn the_role_may_decrypt_with_this_key_and_do_nothing_else() {
 #[tokio::test(start_paused = true)]
 async fn transcript_of_one_decrypt_per_cold_start() {
     let lambda = service();
-    let (first, second) = tokio::join!(
-        invoke(&lambda, with_key(API_KEY)),
-        invoke(&lambda, with_key(API_KEY)),
-    );
-    first.answer();
-    second.answer();
+    two_at_once(&lambda).await;
     invoke(&lambda, with_key(API_KEY)).await.answer();
     invoke(&lambda, with_key("a guess")).await.answer();
     // What your own code logs is up to you, so the snapshot leaves it out.
