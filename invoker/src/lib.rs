@@ -88,7 +88,7 @@ pub use lambda::config::FunctionConfig;
 pub use lambda::context::{
     ClientContext, CognitoIdentity, Config, Context, InitContext, LambdaEvent, Logger,
 };
-pub use lambda::event_invoke_config::{EventInvokeConfig, EventOutcome};
+pub use lambda::event_invoke_config::{EventInvokeConfig, EventOutcome, FailureCondition};
 pub use lambda::function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
 pub use lambda::iam::{ManagedPolicy, Role};
 pub use lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};

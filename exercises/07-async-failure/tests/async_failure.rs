@@ -10,6 +10,7 @@ use async_failure::{
     FAILURE_QUEUE, FUNCTION, RETRIES,
 };
 use invoker::testing::{deployed, invoke, HandlerAnswer};
+use invoker::FailureCondition;
 use invoker::{EventOutcome, InvokeRequest, InvokeResponse, Lambda};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -247,7 +248,7 @@ async fn an_order_that_fails_every_attempt_ends_in_the_failure_queue() {
     assert_eq!(
         lambda.event_outcomes()[&accepted.request_id],
         EventOutcome::Failed {
-            condition: "RetriesExhausted",
+            condition: FailureCondition::RetriesExhausted,
             attempts: 3,
             sent_to: vec![queue.clone()],
         },

@@ -100,6 +100,11 @@ impl LogStore {
 pub(crate) struct SharedLogs(Arc<Mutex<LogStore>>);
 
 impl SharedLogs {
+    /// How many lines a stream holds now: the position of the next line written to it.
+    pub(crate) fn stream_len(&self, group: &str, stream: &str) -> usize {
+        self.lock().stream(group, stream).len()
+    }
+
     /// Locks the store. A handler that panicked while logging must not take the logs down with
     /// it, so a poisoned lock is simply taken over.
     pub(crate) fn lock(&self) -> MutexGuard<'_, LogStore> {

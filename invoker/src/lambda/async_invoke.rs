@@ -40,11 +40,11 @@
 
 use crate::base::arn::{FunctionRef, LATEST};
 use crate::base::clock;
-use crate::base::error::{ErrorCode, ServiceError};
+use crate::base::error::ServiceError;
 use crate::base::transcript::{count, Entry};
 use crate::lambda::concurrency::throttle_backoff;
 use crate::lambda::event_invoke_config::{
-    destination_kind, DestinationKind, EventInvokeConfig, EventOutcome,
+    destination_kind, DestinationKind, EventInvokeConfig, EventOutcome, FailureCondition,
 };
 use crate::lambda::execution::{Event, Run};
 use crate::lambda::function::Diagnostic;
@@ -58,9 +58,6 @@ use tokio::time::Instant;
 
 /// The waits before the first and the second retry after a function error.
 pub(crate) const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
-/// The condition the invoker records for an event stopped as a recursive loop. AWS does not
-/// document the one it writes; this is the name of its exception for the same stop.
-pub(crate) const RECURSIVE_LOOP: &str = ErrorCode::RecursiveInvocationException.as_str();
 /// An accepted event on its way through the internal queue.
 struct QueuedEvent {
     /// The request without its payload: `event` is the payload, parsed.
@@ -230,7 +227,7 @@ impl Lambda {
                 queued.request_id, queued.target.name
             ));
             let context = FailureContext {
-                condition: RECURSIVE_LOOP,
+                condition: FailureCondition::RecursiveLoop,
                 attempts: 0,
                 last: None,
             };
@@ -241,7 +238,7 @@ impl Lambda {
         loop {
             if queued.accepted.elapsed() > config.maximum_event_age {
                 let context = FailureContext {
-                    condition: "EventAgeExceeded",
+                    condition: FailureCondition::EventAgeExceeded,
                     attempts,
                     last: None,
                 };
@@ -250,7 +247,7 @@ impl Lambda {
             let Ok(version) = self.resolve_version(&queued.target) else {
                 // The function or alias was deleted while the event waited.
                 let context = FailureContext {
-                    condition: "EventAgeExceeded",
+                    condition: FailureCondition::EventAgeExceeded,
                     attempts,
                     last: None,
                 };
@@ -279,7 +276,7 @@ impl Lambda {
                             queued.request_id, queued.target.name
                         ));
                         let context = FailureContext {
-                            condition: "RetriesExhausted",
+                            condition: FailureCondition::RetriesExhausted,
                             attempts,
                             last: None,
                         };
@@ -322,7 +319,7 @@ impl Lambda {
                 }
                 Some(error) if attempts > config.maximum_retry_attempts => {
                     let context = FailureContext {
-                        condition: "RetriesExhausted",
+                        condition: FailureCondition::RetriesExhausted,
                         attempts,
                         last: Some((response, error)),
                     };
@@ -349,22 +346,29 @@ impl Lambda {
         let mut sent_to = Vec::new();
         if let Some(destination) = &config.on_failure {
             let response = last.as_ref().map(|(response, _)| response);
-            let record =
-                self.destination_record(queued, function_arn, condition, attempts, response);
+            let record = self.destination_record(
+                queued,
+                function_arn,
+                condition.as_str(),
+                attempts,
+                response,
+            );
             sent_to.extend(self.send_to_destination(destination, record).await);
         }
         if let Some(dlq) = self.dead_letter_queue(&queued.target) {
             let message = match (&last, condition) {
                 (Some((_, error)), _) => error.error_message.clone(),
-                (None, RECURSIVE_LOOP) => ServiceError::recursive_invocation().message,
+                (None, FailureCondition::RecursiveLoop) => {
+                    ServiceError::recursive_invocation().message
+                }
                 (None, _) => format!("Event age exceeded after {attempts} attempts"),
             };
             sent_to.extend(self.send_to_dead_letter_queue(&dlq, queued, &message).await);
         }
         let tries = count(attempts as usize, "attempt");
         let why = match condition {
-            RECURSIVE_LOOP => {
-                format!("stopped as a recursive loop ({RECURSIVE_LOOP}), never invoked")
+            FailureCondition::RecursiveLoop => {
+                format!("stopped as a recursive loop ({condition}), never invoked")
             }
             _ => format!("{condition} after {tries}"),
         };
@@ -503,7 +507,7 @@ impl Lambda {
 
 /// Why and after what Lambda gave up on an event.
 struct FailureContext {
-    condition: &'static str,
+    condition: FailureCondition,
     attempts: u32,
     last: Option<(InvokeResponse, Diagnostic)>,
 }

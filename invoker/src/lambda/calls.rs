@@ -50,9 +50,7 @@ pub(crate) fn record_call_of(platform: &Platform, identity: &Identity, text: Str
     let at = platform.elapsed();
     let position = platform
         .logs
-        .lock()
-        .stream(&identity.log_group, &identity.log_stream)
-        .len();
+        .stream_len(&identity.log_group, &identity.log_stream);
     platform.record(Entry::Call {
         at,
         caller: identity.name.clone(),

@@ -108,14 +108,45 @@ pub enum EventOutcome {
     },
     /// Lambda gave up on the event.
     Failed {
-        /// Why: `RetriesExhausted`, `EventAgeExceeded` or, for a recursive loop,
-        /// `RECURSIVE_LOOP`.
-        condition: &'static str,
+        /// Why, as the destination record's `requestContext.condition` says it.
+        condition: FailureCondition,
         /// How many times the function was invoked with it (0 when it never ran).
         attempts: u32,
         /// The destination and dead-letter queue that received it; empty: it was discarded.
         sent_to: Vec<String>,
     },
+}
+
+/// Why Lambda gave up on an asynchronous event: the `condition` of the record an on-failure
+/// destination receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FailureCondition {
+    /// `RetriesExhausted`: every attempt (1 + `MaximumRetryAttempts`) failed.
+    RetriesExhausted,
+    /// `EventAgeExceeded`: the event waited longer than `MaximumEventAgeInSeconds`.
+    EventAgeExceeded,
+    /// `RecursiveInvocationException`: the event would have invoked its function more than 16
+    /// times in one request chain, so Lambda never invoked it. AWS does not document the
+    /// condition it writes for this stop; the invoker uses the name of AWS's exception for it.
+    RecursiveLoop,
+}
+
+impl FailureCondition {
+    /// The condition as Lambda writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::RetriesExhausted => "RetriesExhausted",
+            Self::EventAgeExceeded => "EventAgeExceeded",
+            Self::RecursiveLoop => "RecursiveInvocationException",
+        }
+    }
+}
+
+impl std::fmt::Display for FailureCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The kinds of destination the invoker can deliver to.

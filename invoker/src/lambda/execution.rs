@@ -95,13 +95,7 @@ impl Lambda {
         } = acquired;
         let config = &code.config;
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
-        let first_line = self
-            .inner
-            .platform
-            .logs
-            .lock()
-            .stream(&group, &stream)
-            .len();
+        let first_line = self.inner.platform.logs.stream_len(&group, &stream);
         let platform_log = |at: Instant, message: String| {
             let event = LogEvent {
                 timestamp: self.inner.platform.clock.wall_time(at),
@@ -240,14 +234,7 @@ impl Lambda {
                 pool.release(env, ended);
             }
         }
-        let log_lines = first_line
-            ..self
-                .inner
-                .platform
-                .logs
-                .lock()
-                .stream(&group, &stream)
-                .len();
+        let log_lines = first_line..self.inner.platform.logs.stream_len(&group, &stream);
         let log_result = (request.log_type == LogType::Tail)
             .then(|| self.log_tail(&group, &stream, log_lines.clone()));
         self.inner.platform.record(Entry::Invoked(Invocation {

@@ -1,6 +1,7 @@
 //! Asynchronous invocation: the internal queue, retries, destinations and dead-letter queues.
 
 use crate::kit::{event, failing, log_lines_starting, records_in};
+use invoker::FailureCondition;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig,
     InvocationType, InvokeRequest, Lambda, LambdaEvent,
@@ -78,7 +79,7 @@ async fn a_failing_event_is_retried_twice_about_one_then_two_minutes_apart_with_
     assert_eq!(
         lambda.event_outcomes()[&accepted.request_id],
         EventOutcome::Failed {
-            condition: "RetriesExhausted",
+            condition: FailureCondition::RetriesExhausted,
             attempts: 3,
             sent_to: vec![]
         }

@@ -1,6 +1,7 @@
 //! The account's concurrency limit, and throttling of synchronous calls and asynchronous events.
 
 use crate::kit::event;
+use invoker::FailureCondition;
 use invoker::THROTTLE_ROUND_TRIP;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig,
@@ -97,7 +98,7 @@ async fn an_event_throttled_past_its_maximum_age_is_given_up() {
     assert_eq!(
         lambda.event_outcomes()[&starved.request_id],
         EventOutcome::Failed {
-            condition: "EventAgeExceeded",
+            condition: FailureCondition::EventAgeExceeded,
             attempts: 0,
             sent_to: vec![failures.clone()],
         }

@@ -3,6 +3,7 @@
 
 use crate::kit::{capturing, failing, Events};
 use invoker::aws_lambda_events::sns::SnsEvent;
+use invoker::FailureCondition;
 use invoker::MAX_RECURSIVE_INVOCATIONS;
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventInvokeConfig, EventOutcome, FunctionConfig, Lambda,
@@ -132,7 +133,7 @@ async fn a_failing_subscriber_is_retried_without_holding_up_the_others() {
         outcomes,
         [
             EventOutcome::Failed {
-                condition: "RetriesExhausted",
+                condition: FailureCondition::RetriesExhausted,
                 attempts: 3,
                 sent_to: vec![]
             },
@@ -189,7 +190,7 @@ async fn a_topic_can_be_a_dead_letter_queue() {
     assert_eq!(
         lambda.event_outcomes()[&accepted.request_id],
         EventOutcome::Failed {
-            condition: "RetriesExhausted",
+            condition: FailureCondition::RetriesExhausted,
             attempts: 1,
             sent_to: vec![dead_letters.clone()]
         }
@@ -302,7 +303,7 @@ async fn a_function_that_publishes_to_its_own_topic_is_stopped_as_a_recursive_lo
     assert_eq!(
         stopped,
         [EventOutcome::Failed {
-            condition: "RecursiveInvocationException",
+            condition: FailureCondition::RecursiveLoop,
             attempts: 0,
             sent_to: vec![]
         }]
