@@ -128,9 +128,9 @@ pub use services::sqs::Message;
 pub use services::sqs::RedrivePolicy;
 
 // The simulation's own numbers and clock, for tests that compute what to expect.
-pub use base::clock::{offset, rfc3339_seconds, VirtualClock, DEFAULT_EPOCH_SECS};
+pub use base::clock::{rfc3339_seconds, transcript_offset, VirtualClock, DEFAULT_EPOCH_SECS};
 pub use base::ids::md5_hex;
-pub use base::logs::millis;
+pub use base::logs::report_millis;
 pub use event_source_mapping::CONCURRENT_BATCHES;
 pub use lambda::concurrency::THROTTLE_ROUND_TRIP;
 pub use lambda::cpu::{duration_at, gb_seconds, vcpus};

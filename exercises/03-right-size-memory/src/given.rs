@@ -4,7 +4,7 @@
 //! your part is in `lib.rs`.
 
 use invoker::{
-    gb_seconds, millis, service_fn, Diagnostic, FunctionCode, FunctionConfig, InvokeRequest,
+    gb_seconds, report_millis, service_fn, Diagnostic, FunctionCode, FunctionConfig, InvokeRequest,
     Lambda, LambdaEvent, LogType, ServiceError,
 };
 use serde_json::{json, Value};
@@ -109,7 +109,7 @@ pub struct Choice {
 impl fmt::Display for Choice {
     /// A table of the measurements: one row per memory size, the chosen one marked.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let target = millis(self.latency_target);
+        let target = report_millis(self.latency_target);
         writeln!(
             f,
             "{FUNCTION}: the slowest of {WARM_CALLS} warm calls at each memory size; target {target} ms"
@@ -130,7 +130,7 @@ impl fmt::Display for Choice {
             let line = format!(
                 "{:>5} MB  {:>9} ms  {:>5} ms  {:<13.6}  {verdict}",
                 m.memory_mb,
-                millis(m.duration),
+                report_millis(m.duration),
                 m.billed_ms,
                 m.gb_seconds()
             );

@@ -313,7 +313,7 @@ async fn a_morning_with_a_lost_answer_and_an_outage() {
         let request = &charge.request;
         out.push_str(&format!(
             "{} {} {} {} cents for {}\n",
-            invoker::offset(charge.at),
+            invoker::transcript_offset(charge.at),
             charge.charge_id,
             request.customer_id,
             request.amount_cents,

@@ -142,7 +142,10 @@ async fn a_call_that_stays_throttled_waits_longer_each_time_then_gives_up() {
         wait = (wait * 2).min(MAX_BACKOFF);
     }
     let last_attempt = *expected.last().unwrap();
-    let expected: Vec<String> = expected.iter().map(|at| invoker::offset(*at)).collect();
+    let expected: Vec<String> = expected
+        .iter()
+        .map(|at| invoker::transcript_offset(*at))
+        .collect();
     let attempts: Vec<String> = throttles(&lambda)
         .iter()
         .map(|line| line.split(' ').next().unwrap().to_owned())
@@ -199,7 +202,7 @@ async fn summary_of_the_burst() {
         saved + throttled,
         db.most_clients_at_once(),
         db.refused(),
-        invoker::offset(lambda.elapsed()),
+        invoker::transcript_offset(lambda.elapsed()),
     );
     let timeline = lambda.timeline(FUNCTION, Duration::from_millis(100));
     insta::assert_snapshot!(format!("{summary}\n{timeline}"));

@@ -96,7 +96,7 @@ pub(crate) fn epoch_millis(time: SystemTime) -> u64 {
 }
 
 /// `+00:01:02.345`: an offset from the start of a scenario, as transcripts show it.
-pub fn offset(elapsed: Duration) -> String {
+pub fn transcript_offset(elapsed: Duration) -> String {
     let millis = elapsed.as_millis();
     let (secs, ms) = (millis / 1000, millis % 1000);
     format!(
@@ -122,7 +122,7 @@ mod tests {
         assert_eq!(rfc3339_millis(clock.now()), "2025-01-01T00:00:00.000Z");
         tokio::time::sleep(Duration::from_secs(3 * 3600 + 1)).await;
         assert_eq!(rfc3339_millis(clock.now()), "2025-01-01T03:00:01.000Z");
-        assert_eq!(offset(clock.elapsed()), "+03:00:01.000");
+        assert_eq!(transcript_offset(clock.elapsed()), "+03:00:01.000");
     }
 
     #[test]

@@ -193,11 +193,11 @@ impl Report<'_> {
 }
 
 /// A duration in milliseconds with two decimals, as Lambda prints it: `3.01`.
-pub fn millis(d: Duration) -> String {
+pub fn report_millis(d: Duration) -> String {
     Millis(d).to_string()
 }
 
-/// [`millis`], to be written into a longer line without a string of its own.
+/// [`report_millis`], to be written into a longer line without a string of its own.
 struct Millis(Duration);
 
 impl fmt::Display for Millis {
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn milliseconds_have_two_decimals_whether_exact_or_rounded() {
-        let shown = |nanos: u64| millis(Duration::from_nanos(nanos));
+        let shown = |nanos: u64| report_millis(Duration::from_nanos(nanos));
         assert_eq!(shown(0), "0.00");
         assert_eq!(shown(3_010_000), "3.01");
         assert_eq!(shown(12_345_670_000), "12345.67");
@@ -251,7 +251,7 @@ mod tests {
         // up to three hours.
         let hundredths = (0..200_000u64).chain((0..100).map(|k| k * 12_345_679));
         for d in hundredths.map(|h| Duration::from_micros(h * 10)) {
-            assert_eq!(millis(d), format!("{:.2}", d.as_secs_f64() * 1000.0));
+            assert_eq!(report_millis(d), format!("{:.2}", d.as_secs_f64() * 1000.0));
         }
     }
 

@@ -241,15 +241,15 @@ fn render_line(out: &mut String, entry: &Entry) {
     // Writing to a String cannot fail, so the results of `writeln!` are ignored throughout.
     match entry {
         Entry::Api { at, text } => {
-            let _ = writeln!(out, "{} {text}", clock::offset(*at));
+            let _ = writeln!(out, "{} {text}", clock::transcript_offset(*at));
         }
         Entry::Call {
             at, caller, text, ..
         } => {
-            let _ = writeln!(out, "{} {caller}: {text}", clock::offset(*at));
+            let _ = writeln!(out, "{} {caller}: {text}", clock::transcript_offset(*at));
         }
         Entry::Deferred { at, line } => {
-            let _ = writeln!(out, "{} {}", clock::offset(*at), line.line());
+            let _ = writeln!(out, "{} {}", clock::transcript_offset(*at), line.line());
         }
         Entry::Refused { at, target, error } => {
             let reason = error
@@ -259,7 +259,7 @@ fn render_line(out: &mut String, entry: &Entry) {
             let _ = writeln!(
                 out,
                 "{} invoke {target}: {} {}: {}{reason}",
-                clock::offset(*at),
+                clock::transcript_offset(*at),
                 error.status,
                 error.code,
                 error.message
@@ -279,7 +279,7 @@ fn render_line(out: &mut String, entry: &Entry) {
             let _ = writeln!(
                 out,
                 "{} environment {environment} of {function} shut down after {}s idle{lost}",
-                clock::offset(*at),
+                clock::transcript_offset(*at),
                 idle.as_secs()
             );
         }
@@ -310,7 +310,7 @@ fn render_invocation(
     let _ = writeln!(
         out,
         "{} invoke {}{version} ({}): {start}",
-        clock::offset(inv.at),
+        clock::transcript_offset(inv.at),
         inv.target,
         inv.invocation_type
     );
@@ -338,7 +338,7 @@ fn render_invocation(
     let _ = writeln!(
         out,
         "{} {}{error} {}",
-        clock::offset(inv.finished),
+        clock::transcript_offset(inv.finished),
         inv.status,
         shorten(&view.show_answer(&inv.payload))
     );

@@ -231,7 +231,7 @@ impl Poller {
             summary.push(format!(
                 "{} {stay_or_stays} in the queue, {why}, visible again at {}",
                 messages(stay.len()),
-                crate::base::clock::offset(at)
+                crate::base::clock::transcript_offset(at)
             ));
         }
         self.note(summary.join("; "));

@@ -556,7 +556,7 @@ impl Lambda {
             };
             platform_log(format!(
                 "INIT_REPORT Init Duration: {} ms\tPhase: init\tStatus: {status}\tError Type: {}",
-                logs::millis(started.elapsed()),
+                logs::report_millis(started.elapsed()),
                 error.error_type
             ));
         }

@@ -85,8 +85,8 @@ impl Timeline {
             out,
             "timeline of {function}, one column = {} ms, {} to {}",
             grid.column.as_millis(),
-            clock::offset(Duration::ZERO),
-            clock::offset(now)
+            clock::transcript_offset(Duration::ZERO),
+            clock::transcript_offset(now)
         );
         let labels: Vec<String> = grid.rows.iter().map(|row| row.label()).collect();
         let width = labels.iter().map(String::len).max().unwrap_or(0);
@@ -185,8 +185,8 @@ impl Timeline {
         let title = format!(
             "Environments of {function}, one column = {} ms, {} to {}; most busy at once: {}",
             grid.column.as_millis(),
-            clock::offset(Duration::ZERO),
-            clock::offset(now),
+            clock::transcript_offset(Duration::ZERO),
+            clock::transcript_offset(now),
             grid.most_at_once()
         );
         // Wide enough for the bars, the legend, and the title (about 7 px a character).
