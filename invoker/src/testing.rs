@@ -19,6 +19,9 @@
 //!   needs to read, rather than with a puzzling difference between `null` and the expected JSON.
 //!   [`InvokeResponse::result`] is the same check as a `Result`, for a test that expects a
 //!   failure or looks at both.
+//! - [`capturing`]: a function that keeps every event it receives, for a test that checks what a
+//!   service sends (an S3 notification, a destination record, a scheduled event) rather than
+//!   what a function answers.
 //!
 //! ```
 //! use invoker::testing::{deployed, invoke, HandlerAnswer};
@@ -57,9 +60,12 @@
 //! function, and the requests it sends (a small function that builds an [`InvokeRequest`] reads
 //! best, e.g. `order(n)`).
 
-use crate::{InvokeRequest, InvokeResponse, Lambda};
+use crate::{
+    service_fn, Diagnostic, FunctionCode, InvokeRequest, InvokeResponse, Lambda, LambdaEvent,
+};
 use serde_json::Value;
 use std::fmt::Display;
+use std::sync::{Arc, Mutex};
 
 /// A fresh service, seeded with `seed`, with `deploy` run on it: the service an exercise test
 /// starts from. `deploy` is the exercise's deploy function (`deployed(1, deploy)`) or a closure
@@ -130,4 +136,20 @@ impl HandlerAnswer for InvokeResponse {
             Err(error) => panic!("the handler failed: {error}"),
         }
     }
+}
+
+/// The events a [`capturing`] function received, oldest first, shared with the test.
+pub type Events = Arc<Mutex<Vec<Value>>>;
+
+/// Code that keeps every event it gets in `events`, as it got it, and answers `null`.
+pub fn capturing(events: &Events) -> FunctionCode {
+    let events = Arc::clone(events);
+    service_fn(move |event: LambdaEvent<Value>| {
+        // A test that panicked while holding the lock has failed already; keep recording.
+        events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(event.payload);
+        async { Ok::<_, Diagnostic>(Value::Null) }
+    })
 }

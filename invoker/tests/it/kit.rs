@@ -15,7 +15,6 @@ use invoker::{
     InvokeResponse, Lambda, LambdaEvent, ManagedPolicy, Role,
 };
 use serde_json::Value;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The real time after which a poll of function code that has not returned is a runaway (a
@@ -69,18 +68,7 @@ pub fn event(function: &str) -> InvokeRequest {
     InvokeRequest::new(function).invocation_type(InvocationType::Event)
 }
 
-/// The events a function received, shared with the test.
-pub type Events = Arc<Mutex<Vec<Value>>>;
-
-/// Code that keeps every event it gets in `events`, and answers `null`.
-pub fn capturing(events: &Events) -> FunctionCode {
-    let events = Arc::clone(events);
-    service_fn(move |event: LambdaEvent<Value>| {
-        let event = event.payload;
-        events.lock().unwrap().push(event);
-        async { Ok::<_, Diagnostic>(Value::Null) }
-    })
-}
+pub use invoker::testing::{capturing, Events};
 
 /// Code that always fails with a function error of `error_type` and `message`.
 pub fn failing(error_type: &'static str, message: &'static str) -> FunctionCode {

@@ -1,13 +1,14 @@
 //! EventBridge schedules: cron and rate expressions, and rules that invoke functions on the
 //! virtual clock.
 
+use crate::kit::Events;
 use invoker::aws_lambda_events::eventbridge::EventBridgeEvent;
 use invoker::next_fire_times;
 use invoker::{rfc3339_seconds, DEFAULT_EPOCH_SECS};
 use invoker::{service_fn, Error, ErrorCode, FunctionConfig, Lambda, LambdaEvent, Permission};
 use serde_json::Value;
 use std::fmt::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// Wednesday 2025-01-01 00:00:00 UTC, where the virtual clock starts.
@@ -208,13 +209,10 @@ fn table_of_expressions() {
     insta::assert_snapshot!(table);
 }
 
-/// Every event a function received, for the tests to read.
-type Received = Arc<Mutex<Vec<Value>>>;
-
 /// A service with `report`, a function that keeps the scheduled events it is sent, as sent.
-fn service() -> (Lambda, String, Received) {
+fn service() -> (Lambda, String, Events) {
     let lambda = Lambda::builder().seed(11).build();
-    let received = Received::default();
+    let received = Events::default();
     let keep = Arc::clone(&received);
     let arn = lambda
         .create_function(
@@ -242,7 +240,7 @@ fn service() -> (Lambda, String, Received) {
     (lambda, arn, received)
 }
 
-fn times(received: &Received) -> Vec<String> {
+fn times(received: &Events) -> Vec<String> {
     received
         .lock()
         .unwrap()
