@@ -10,7 +10,7 @@
 //! anything has registered nothing, and a message for it is not delivered, as a message to a
 //! queue that does not exist is not.
 
-use crate::base::platform::lock;
+use crate::base::platform::{lock, Platform};
 use crate::lambda::handle::LambdaHandle;
 use crate::lambda::service::Lambda;
 use std::collections::BTreeMap;
@@ -32,12 +32,12 @@ pub(crate) type Deliver = fn(
 /// The services that take messages, by the service part of their ARNs (`sqs`, `sns`).
 type MessageTargets = Mutex<BTreeMap<&'static str, Deliver>>;
 
-impl Lambda {
-    /// Registers how `service` (the part of its ARNs after `arn:aws:`) takes messages.
-    pub(crate) fn accept_messages(&self, service: &'static str, deliver: Deliver) {
-        lock(&self.inner.platform.state::<MessageTargets>()).insert(service, deliver);
-    }
+/// Registers how `service` (the part of its ARNs after `arn:aws:`) takes messages.
+pub(crate) fn accept_messages(platform: &Platform, service: &'static str, deliver: Deliver) {
+    lock(&platform.state::<MessageTargets>()).insert(service, deliver);
+}
 
+impl Lambda {
     /// Sends a message to the queue or topic `arn`; whether it was accepted.
     pub(crate) async fn send_message_to(
         &self,
