@@ -17,8 +17,8 @@
 //! missing one is a function error with the `errorType` `ConfigError` and the message
 //! `<NAME> is not set`, e.g. `RECIPIENT is not set`.
 //!
-//! **2. `notify`.** Read the settings, then send one email with `ses.send_email(..)`, through
-//! `ses`, the SES client the function makes once, at init (`notifier` in `src/given.rs`):
+//! **2. `notify`.** Read the settings, then send one email with `ses.send_email(..)` (`ses` is
+//! the SES client the function makes once, at init: `notifier` in `src/given.rs`):
 //!
 //! - from the sender, to the recipient (`invoker::Email::new(from, to, subject, body)`);
 //! - the subject is the prefix, a space, then `Order <orderId>: <status>`:
