@@ -8,15 +8,7 @@
 use crate::base::platform::Platform;
 use crate::base::transcript::Entry;
 use crate::lambda::iam::Denied;
-use crate::lambda::service::Lambda;
 use crate::lambda::trace::{self, Caller, Identity};
-
-impl Lambda {
-    /// See [`authorize`].
-    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), Denied> {
-        authorize(&self.inner.platform, action, resource)
-    }
-}
 
 /// Checks a call that the code now running makes to a service: allowed if the execution role of
 /// its function allows `action` on `resource`, or if no function's code is running (the account

@@ -11,15 +11,11 @@
 //! `GetFunction`, the resource-based policy), and IAM and CloudTrail see every call a function
 //! makes.
 
-use crate::base::arn::FunctionRef;
-use crate::base::error::ServiceError;
 use crate::base::platform::Platform;
 use crate::lambda::calls;
 use crate::lambda::iam::Denied;
-use crate::lambda::invoke::{InvokeRequest, InvokeResponse};
 use crate::lambda::message_targets::{self, Deliver};
-use crate::lambda::permissions::policy::Principal;
-use crate::lambda::service::{Inner, Lambda};
+use std::any::Any;
 use std::sync::{Arc, Weak};
 
 /// What a service may do with Lambda; see the module docs.
@@ -27,20 +23,17 @@ use std::sync::{Arc, Weak};
 /// It holds the account's platform, and Lambda itself only weakly: a function's code keeps the
 /// clients it made at init (an S3 client in its init state), Lambda keeps the function's
 /// environments, and a strong handle would make the two keep each other alive for ever.
+///
+/// The reference to Lambda is type-erased (`dyn Any`), and the operations that need Lambda
+/// (`invoke`, `may_invoke_later`) are written next to what they call, in
+/// [`crate::lambda::invoke`]. That keeps this module free of the service: an environment's
+/// context holds a handle (for `init.s3()`), and the service holds its environments, so a handle
+/// that named the service would tie the two modules, and everything between them, in one cycle.
 #[derive(Clone)]
 pub(crate) struct LambdaHandle {
-    platform: Arc<Platform>,
-    lambda: Weak<Inner>,
-}
-
-impl Lambda {
-    /// The handle a service around Lambda holds.
-    pub(crate) fn handle(&self) -> LambdaHandle {
-        LambdaHandle {
-            platform: Arc::clone(&self.inner.platform),
-            lambda: Arc::downgrade(&self.inner),
-        }
-    }
+    pub(crate) platform: Arc<Platform>,
+    /// The service's `Inner`, as [`crate::lambda::service::Lambda::handle`] erased it.
+    pub(crate) lambda: Weak<dyn Any + Send + Sync>,
 }
 
 impl std::fmt::Debug for LambdaHandle {
@@ -56,38 +49,6 @@ impl LambdaHandle {
     /// The clock, ids, logs and transcript Lambda shares with the services.
     pub(crate) fn platform(&self) -> &Platform {
         &self.platform
-    }
-
-    /// The service, unless it was dropped while a client of its account lived on.
-    fn lambda(&self) -> Result<Lambda, ServiceError> {
-        self.lambda
-            .upgrade()
-            .map(|inner| Lambda { inner })
-            .ok_or_else(|| {
-                ServiceError::resource_not_found(
-                    "The Lambda service of this account no longer exists: the client outlived it.",
-                )
-            })
-    }
-
-    /// Invokes a function, as the `Invoke` API does.
-    pub(crate) async fn invoke(
-        &self,
-        request: InvokeRequest,
-    ) -> Result<InvokeResponse, ServiceError> {
-        self.lambda()?.invoke(request).await
-    }
-
-    /// Whether `target` exists and `principal` may invoke it, checked when a service is set up
-    /// to invoke it later (an S3 notification, an SNS subscription), as AWS checks then.
-    pub(crate) fn may_invoke_later(
-        &self,
-        principal: &Principal,
-        target: &FunctionRef,
-    ) -> Result<(), ServiceError> {
-        let lambda = self.lambda()?;
-        lambda.check_target(target)?;
-        lambda.may_invoke(principal, target)
     }
 
     /// Whether the code that is running (if any) may call `action` on `resource`; see

@@ -12,7 +12,6 @@
 
 use crate::base::platform::{lock, Platform};
 use crate::lambda::handle::LambdaHandle;
-use crate::lambda::service::Lambda;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -37,21 +36,20 @@ pub(crate) fn accept_messages(platform: &Platform, service: &'static str, delive
     lock(&platform.state::<MessageTargets>()).insert(service, deliver);
 }
 
-impl Lambda {
-    /// Sends a message to the queue or topic `arn`; whether it was accepted.
-    pub(crate) async fn send_message_to(
-        &self,
-        arn: &str,
-        body: String,
-        attributes: MessageAttributes,
-    ) -> bool {
-        let service = arn.split(':').nth(2).unwrap_or_default();
-        let deliver = lock(&self.inner.platform.state::<MessageTargets>())
-            .get(service)
-            .copied();
-        match deliver {
-            Some(deliver) => deliver(self.handle(), arn.to_owned(), body, attributes).await,
-            None => false,
-        }
+/// Sends a message to the queue or topic `arn` through the service that registered for it;
+/// whether it was accepted. `lambda` is the sender: Lambda, sending as itself.
+pub(crate) async fn send_message(
+    lambda: LambdaHandle,
+    arn: &str,
+    body: String,
+    attributes: MessageAttributes,
+) -> bool {
+    let service = arn.split(':').nth(2).unwrap_or_default();
+    let deliver = lock(&lambda.platform().state::<MessageTargets>())
+        .get(service)
+        .copied();
+    match deliver {
+        Some(deliver) => deliver(lambda, arn.to_owned(), body, attributes).await,
+        None => false,
     }
 }

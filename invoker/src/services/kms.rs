@@ -125,7 +125,7 @@ impl KmsClient {
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
         record_call_of(
-            &platform,
+            platform,
             &self.identity,
             format!("kms:Decrypt with {key_arn}"),
         );

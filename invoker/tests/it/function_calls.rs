@@ -27,12 +27,12 @@ fn may_invoke(functions: &[&str]) -> Role {
     })
 }
 
-/// A function that calls `double` and waits, then tells `audit` without waiting.
-fn caller(lambda: &Lambda) -> invoker::FunctionCode {
-    let lambda = lambda.clone();
+/// A function that calls `double` and waits, then tells `audit` without waiting, through the
+/// Lambda client its context gives it.
+fn caller() -> invoker::FunctionCode {
     service_fn(move |event: LambdaEvent<Value>| {
         let (event, ctx) = event.into_parts();
-        let lambda = lambda.clone();
+        let lambda = ctx.lambda();
         async move {
             let doubled = lambda
                 .invoke(InvokeRequest::new("double").payload(event))
@@ -70,7 +70,7 @@ async fn a_handler_invokes_another_function_and_waits_for_its_answer() {
         .unwrap();
     let role = may_invoke(&["double", "audit"]);
     lambda
-        .create_function(FunctionConfig::new("caller").role(role), caller(&lambda))
+        .create_function(FunctionConfig::new("caller").role(role), caller())
         .unwrap();
     let response = lambda
         .invoke(InvokeRequest::new("caller").payload(json!({ "n": 21 })))
@@ -149,10 +149,7 @@ async fn a_caller_whose_role_does_not_allow_the_invoke_is_refused() {
     // At first a role that allows only its logs.
     let logs_only = Role::new("caller-role").allow("logs:*", "*");
     lambda
-        .create_function(
-            FunctionConfig::new("caller").role(logs_only),
-            caller(&lambda),
-        )
+        .create_function(FunctionConfig::new("caller").role(logs_only), caller())
         .unwrap();
     let denied = lambda
         .invoke(InvokeRequest::new("caller").payload(json!({ "n": 1 })))
