@@ -3,15 +3,16 @@
 //! but you don't need to change it: your part is in `lib.rs`.
 //!
 //! Each function makes the clients it calls once, at init, as a function on AWS makes its SDK
-//! clients in `main`: S3 and DynamoDB from the init step (`init.s3()`, `init.dynamodb()`), and
-//! Lambda, to invoke the next function (on AWS an `aws_sdk_lambda::Client`), from the account.
-//! Every call is made as the function's role.
+//! clients in `main`: S3 and DynamoDB (`init.s3()`, `init.dynamodb()`), and Lambda, to invoke
+//! the next function (`init.lambda()`; on AWS an `aws_sdk_lambda::Client`), all from the init
+//! step. Every call is made as the function's role.
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
 use invoker::{
     with_init, Diagnostic, DynamoDb, FunctionCode, FunctionConfig, InitContext, InvocationType,
-    InvokeRequest, Lambda, LambdaEvent, ManagedPolicy, Permission, Role, ServiceError, S3,
+    InvokeRequest, Lambda, LambdaClient, LambdaEvent, ManagedPolicy, Permission, Role,
+    ServiceError, S3,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -133,7 +134,7 @@ pub fn totals_of(sales: &[(String, u64)]) -> Totals {
 /// side by side, each in an execution environment of its own.
 pub async fn split(
     s3: &S3,
-    lambda: &Lambda,
+    lambda: &LambdaClient,
     event: LambdaEvent<S3Event>,
 ) -> Result<(), Diagnostic> {
     let (event, ctx) = event.into_parts();
@@ -177,7 +178,7 @@ pub async fn map_part(s3: &S3, task: &MapTask) -> Result<Totals, Diagnostic> {
 pub async fn map(
     s3: &S3,
     dynamodb: &DynamoDb,
-    lambda: &Lambda,
+    lambda: &LambdaClient,
     event: LambdaEvent<MapTask>,
 ) -> Result<(), Diagnostic> {
     let (task, ctx) = event.into_parts();
@@ -233,34 +234,33 @@ pub struct MapperClients {
     pub s3: S3,
     /// The DynamoDB client (on AWS, an `aws_sdk_dynamodb::Client`).
     pub dynamodb: DynamoDb,
-    /// The account, to invoke the reducer (on AWS, an `aws_sdk_lambda::Client`).
-    pub lambda: Lambda,
+    /// The Lambda client, to invoke the reducer (on AWS, an `aws_sdk_lambda::Client`).
+    pub lambda: LambdaClient,
 }
 
 /// Code for `mapper`: its init step makes the [`MapperClients`], once per execution
 /// environment, and `handler` gets them with every task.
-pub fn with_mapper_clients<F, Fut>(lambda: &Lambda, handler: F) -> FunctionCode
+pub fn with_mapper_clients<F, Fut>(handler: F) -> FunctionCode
 where
     F: Fn(Arc<MapperClients>, LambdaEvent<MapTask>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), Diagnostic>> + Send + 'static,
 {
-    let account = lambda.clone();
     with_init(
-        move |init: InitContext| {
+        |init: InitContext| async move {
             let clients = MapperClients {
                 s3: init.s3(),
                 dynamodb: init.dynamodb(),
-                lambda: account.clone(),
+                lambda: init.lambda(),
             };
-            async move { Ok::<_, Diagnostic>(clients) }
+            Ok::<_, Diagnostic>(clients)
         },
         handler,
     )
 }
 
 /// The code of `mapper`: [`map`], with the clients it made at init.
-pub fn mapper_code(lambda: &Lambda) -> FunctionCode {
-    with_mapper_clients(lambda, |clients, event| async move {
+pub fn mapper_code() -> FunctionCode {
+    with_mapper_clients(|clients, event| async move {
         map(&clients.s3, &clients.dynamodb, &clients.lambda, event).await
     })
 }
@@ -268,7 +268,7 @@ pub fn mapper_code(lambda: &Lambda) -> FunctionCode {
 /// Deploys the exercise: the two buckets, the table, the three functions, and the notification
 /// that invokes `splitter` for every new object under `jobs/`.
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    deploy_with_mapper(lambda, mapper_code(lambda))
+    deploy_with_mapper(lambda, mapper_code())
 }
 
 /// Deploys the exercise with `mapper` as the code of `mapper`.
@@ -278,13 +278,9 @@ pub fn deploy_with_mapper(lambda: &Lambda, mapper: FunctionCode) -> Result<(), S
     lambda
         .dynamodb()
         .create_table_with_sort_key(TABLE, JOB_KEY, ITEM_KEY)?;
-    let account = lambda.clone();
     let splitter = with_init(
-        move |init: InitContext| {
-            let clients = (init.s3(), account.clone());
-            async move { Ok::<_, Diagnostic>(clients) }
-        },
-        |clients: Arc<(S3, Lambda)>, event: LambdaEvent<S3Event>| async move {
+        |init: InitContext| async move { Ok::<_, Diagnostic>((init.s3(), init.lambda())) },
+        |clients: Arc<(S3, LambdaClient)>, event: LambdaEvent<S3Event>| async move {
             let (s3, lambda) = &*clients;
             split(s3, lambda, event).await
         },

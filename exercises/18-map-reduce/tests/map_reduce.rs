@@ -279,9 +279,9 @@ async fn a_job_started_twice_maps_every_part_twice_and_counts_it_once() {
 
 /// A mapper whose first attempt at `part` records its totals, then crashes before it can go on:
 /// Lambda runs it again a minute later with the same task.
-fn crashes_once_after_recording(lambda: &Lambda, part: &'static str) -> FunctionCode {
+fn crashes_once_after_recording(part: &'static str) -> FunctionCode {
     let crashed = Arc::new(AtomicBool::new(false));
-    with_mapper_clients(lambda, move |clients, event| {
+    with_mapper_clients(move |clients, event| {
         let crash = event.payload.part == part && !crashed.swap(true, Ordering::SeqCst);
         async move {
             if !crash {
@@ -302,7 +302,7 @@ fn crashes_once_after_recording(lambda: &Lambda, part: &'static str) -> Function
 async fn a_mapper_that_crashes_after_recording_the_last_part_is_retried_and_finishes_the_job() {
     // part-2.csv is the last part recorded: its mapper crashes before it can start the reducer.
     let lambda = deployed(18, |lambda| {
-        deploy_with_mapper(lambda, crashes_once_after_recording(lambda, "part-2.csv"))
+        deploy_with_mapper(lambda, crashes_once_after_recording("part-2.csv"))
     });
     run_job(&lambda).await;
     assert_eq!(
@@ -320,9 +320,9 @@ async fn a_mapper_that_crashes_after_recording_the_last_part_is_retried_and_fini
 
 /// A mapper whose first attempt at `part` fails before it records anything (a read that timed
 /// out, say): the part is recorded a minute later, by the retry.
-fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionCode {
+fn fails_once_before_recording(part: &'static str) -> FunctionCode {
     let failed = Arc::new(AtomicBool::new(false));
-    with_mapper_clients(lambda, move |clients, event| {
+    with_mapper_clients(move |clients, event| {
         let fail = event.payload.part == part && !failed.swap(true, Ordering::SeqCst);
         async move {
             match fail {
@@ -339,7 +339,7 @@ fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionC
 #[tokio::test(start_paused = true)]
 async fn a_part_that_fails_at_first_holds_the_reducer_back_until_its_retry() {
     let lambda = deployed(18, |lambda| {
-        deploy_with_mapper(lambda, fails_once_before_recording(lambda, "part-1.csv"))
+        deploy_with_mapper(lambda, fails_once_before_recording("part-1.csv"))
     });
     run_job(&lambda).await;
     assert_eq!(
