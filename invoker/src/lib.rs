@@ -91,7 +91,7 @@ pub use lambda::context::{
 pub use lambda::event_invoke_config::{EventInvokeConfig, EventOutcome, FailureCondition};
 pub use lambda::function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
 pub use lambda::iam::{ManagedPolicy, Role};
-pub use lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LogType};
+pub use lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LambdaClient, LogType};
 pub use lambda::layers::store::{LayerContent, Opt};
 pub use lambda::permissions::policy::{Permission, Principal};
 pub use lambda::service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};

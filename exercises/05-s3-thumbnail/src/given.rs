@@ -4,11 +4,12 @@
 //! it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::{
-    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, Permission, Role,
-    ServiceError,
-};
 use invoker::{url_decode_key, NotificationConfiguration};
+use invoker::{
+    with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
+    Permission, Role, ServiceError, S3,
+};
+use std::sync::Arc;
 
 use crate::{make_thumbnails, notification};
 
@@ -53,44 +54,45 @@ pub fn resize(image: &[u8], width: u32) -> Result<Vec<u8>, Diagnostic> {
     Ok(photo(width, height as u32))
 }
 
-/// The code of `thumbnail`: your `make_thumbnails`, with the account to call S3 through (on AWS,
-/// an S3 client made once, outside the handler).
-pub fn thumbnail_code(lambda: &Lambda) -> FunctionCode {
-    let account = lambda.clone();
-    service_fn(move |event: LambdaEvent<S3Event>| make_thumbnails(account.clone(), event))
+// ANCHOR: thumbnail_code
+/// The code of `thumbnail`: its init step makes the S3 client, once per execution environment,
+/// and every invocation hands it to your `make_thumbnails`. On AWS the same is `main`:
+/// `let s3 = aws_sdk_s3::Client::new(&config);` then
+/// `run(service_fn(|event| make_thumbnails(&s3, event)))`.
+pub fn thumbnail_code() -> FunctionCode {
+    with_init(
+        |init: InitContext| async move { Ok::<_, Diagnostic>(init.s3()) },
+        |s3: Arc<S3>, event: LambdaEvent<S3Event>| async move { make_thumbnails(&s3, event).await },
+    )
 }
+// ANCHOR_END: thumbnail_code
 
 // ANCHOR: next_to_the_upload
 /// The first version of the function: it stored each thumbnail next to its photo, as
 /// `uploads/cat.thumbnail.jpg`. Do not deploy it: read the test
 /// `a_thumbnail_next_to_its_photo_loops_until_lambda_stops_it` to see why.
-pub fn next_to_the_upload(lambda: &Lambda) -> FunctionCode {
-    let account = lambda.clone();
-    service_fn(move |event: LambdaEvent<S3Event>| {
-        let event = event.payload;
-        let account = account.clone();
-        async move {
-            for record in event.records {
+pub fn next_to_the_upload() -> FunctionCode {
+    with_init(
+        |init: InitContext| async move { Ok::<_, Diagnostic>(init.s3()) },
+        |s3: Arc<S3>, event: LambdaEvent<S3Event>| async move {
+            for record in event.payload.records {
                 let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
-                let photo = account.s3().get_object(BUCKET, &key)?;
+                let photo = s3.get_object(BUCKET, &key)?;
                 let thumbnail = resize(&photo, THUMBNAIL_WIDTH)?;
                 let (name, extension) = key.rsplit_once('.').unwrap_or((&key, "jpg"));
                 let next_to_it = format!("{name}.thumbnail.{extension}");
-                account
-                    .s3()
-                    .put_object(BUCKET, &next_to_it, thumbnail)
-                    .await?;
+                s3.put_object(BUCKET, &next_to_it, thumbnail).await?;
             }
             Ok::<(), Diagnostic>(())
-        }
-    })
+        },
+    )
 }
 // ANCHOR_END: next_to_the_upload
 
 /// Deploys the exercise: the bucket, `thumbnail` with your code, and the bucket's notification
 /// with your [`notification`].
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    deploy_code(lambda, thumbnail_code(lambda))
+    deploy_code(lambda, thumbnail_code())
 }
 
 /// Deploys the bucket, `thumbnail` with `code`, and your [`notification`]. The permissions are

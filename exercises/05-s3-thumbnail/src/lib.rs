@@ -17,9 +17,11 @@
 //!    `thumbnails/`, the rest of the key unchanged.
 //! 3. **`make_thumbnails`**, the handler. For each record of the event: the object's key (S3
 //!    sends it URL-encoded, `my cat.jpg` arrives as `my+cat.jpg`: decode it with
-//!    `invoker::url_decode_key`), the photo (`lambda.s3().get_object(BUCKET, &key)`), its
-//!    thumbnail (`resize(&photo, THUMBNAIL_WIDTH)`), stored with
-//!    `lambda.s3().put_object(BUCKET, &thumbnail_key(&key), thumbnail).await`.
+//!    `invoker::url_decode_key`), the photo (`s3.get_object(BUCKET, &key)`), its thumbnail
+//!    (`resize(&photo, THUMBNAIL_WIDTH)`), stored with
+//!    `s3.put_object(BUCKET, &thumbnail_key(&key), thumbnail).await`. `s3` is the S3 client the
+//!    function makes once, at init (`thumbnail_code` in `src/given.rs`), as a function on AWS
+//!    makes its `aws_sdk_s3::Client` in `main`.
 //!
 //! The trap: the function writes into the bucket that triggers it. If its own writes match its
 //! notification, each thumbnail invokes it again, for a thumbnail of the thumbnail, and so on: a
@@ -40,7 +42,7 @@ pub use given::*;
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::LambdaFunctionConfiguration;
-use invoker::{Diagnostic, Lambda, LambdaEvent};
+use invoker::{Diagnostic, LambdaEvent, S3};
 
 // ANCHOR: notification
 /// The bucket's notification for `thumbnail`: which writes invoke it.
@@ -62,18 +64,15 @@ pub fn thumbnail_key(upload_key: &str) -> String {
 // ANCHOR_END: thumbnail_key
 
 // ANCHOR: make_thumbnails
-/// The handler of `thumbnail`: a thumbnail for each photo in the event. `lambda` is the account,
-/// your S3 client: `lambda.s3()`.
-pub async fn make_thumbnails(
-    lambda: Lambda,
-    event: LambdaEvent<S3Event>,
-) -> Result<(), Diagnostic> {
+/// The handler of `thumbnail`: a thumbnail for each photo in the event. `s3` is the S3 client
+/// the function made at init: its calls are made as the function's role.
+pub async fn make_thumbnails(s3: &S3, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
     let (event, ctx) = event.into_parts();
     // TODO: a thumbnail for each record of the event, as point 3 above says (mind how S3 sends
     // the key); the chapter's "Events have shapes" says where an S3 event keeps it. S3's errors
     // may become function errors. Log what you like with `ctx.logger()`: the tests leave your
     // own log lines out of the transcript they compare.
-    let _ = (lambda, event, ctx);
+    let _ = (s3, event, ctx);
     todo!("store a thumbnail of each uploaded photo")
 }
 // ANCHOR_END: make_thumbnails

@@ -110,7 +110,7 @@ async fn one_upload_is_one_invocation_the_thumbnail_does_not_trigger_it_again() 
 /// thumbnail is a new upload. The function calls itself until Lambda stops the chain.
 #[tokio::test(start_paused = true)]
 async fn a_thumbnail_next_to_its_photo_loops_until_lambda_stops_it() {
-    let lambda = deployed(5, |lambda| deploy_code(lambda, next_to_the_upload(lambda)));
+    let lambda = deployed(5, |lambda| deploy_code(lambda, next_to_the_upload()));
     upload(&lambda, "uploads/cat.jpg", photo(1024, 768)).await;
     lambda.settle().await;
     assert_eq!(

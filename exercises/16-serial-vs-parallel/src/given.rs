@@ -1,11 +1,12 @@
 //! Provided by the exercise: the three services the dashboard asks (each a function of its own,
-//! each with its own speed), [`ask`], which invokes one of them and waits for its answer, and
-//! the deployment of the services and of both dashboards around your code. Read it, but you don't
-//! need to change it: your part is in `lib.rs`.
+//! each with its own speed), [`ask`], which invokes one of them through the Lambda client the
+//! dashboard makes at init (`init.lambda()`) and waits for its answer, and the deployment of the
+//! services and of both dashboards around your code. Read it, but you don't need to change it:
+//! your part is in `lib.rs`.
 
 use invoker::{
     service_fn, with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, InvokeRequest,
-    Lambda, LambdaEvent, ManagedPolicy, Role, ServiceError,
+    Lambda, LambdaClient, LambdaEvent, ManagedPolicy, Role, ServiceError,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -71,11 +72,16 @@ async fn traffic(event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
 }
 
 // ANCHOR: ask
-/// Invokes `function` synchronously with `request` and waits for its answer, as a function calls
-/// another with the AWS SDK's `invoke`. If the call fails (a throttle, a missing function) or the
-/// function fails (its answer is a function error), the result is that error, with its
-/// `errorType` and `errorMessage`: `?` passes it on to your caller unchanged.
-pub async fn ask(lambda: &Lambda, function: &str, request: &Value) -> Result<Value, Diagnostic> {
+/// Invokes `function` synchronously with `request` through the Lambda client the dashboard made
+/// at init, and waits for its answer, as a function calls another with the AWS SDK's `invoke`. If
+/// the call fails (a throttle, a missing function) or the function fails (its answer is a
+/// function error), the result is that error, with its `errorType` and `errorMessage`: `?` passes
+/// it on to your caller unchanged.
+pub async fn ask(
+    lambda: &LambdaClient,
+    function: &str,
+    request: &Value,
+) -> Result<Value, Diagnostic> {
     let invoke = InvokeRequest::new(function).payload(request.clone());
     let response = lambda.invoke(invoke).await?;
     let answer = response.payload_json().unwrap_or(Value::Null);
@@ -90,20 +96,17 @@ pub async fn ask(lambda: &Lambda, function: &str, request: &Value) -> Result<Val
 }
 // ANCHOR_END: ask
 
-/// A dashboard's code: the init step keeps the Lambda client (on AWS, an `aws_sdk_lambda::Client`
-/// built once per environment), and each request runs `dashboard` with it.
-fn dashboard<F, Fut>(lambda: &Lambda, dashboard: F) -> FunctionCode
+/// A dashboard's code: the init step makes the Lambda client (`init.lambda()`; on AWS, an
+/// `aws_sdk_lambda::Client` built once per environment), and each request runs `dashboard` with
+/// it.
+fn dashboard<F, Fut>(dashboard: F) -> FunctionCode
 where
-    F: Fn(Arc<Lambda>, Value) -> Fut + Send + Sync + 'static,
+    F: Fn(Arc<LambdaClient>, Value) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<Value, Diagnostic>> + Send + 'static,
 {
-    let client = lambda.clone();
     with_init(
-        move |_init: InitContext| {
-            let client = client.clone();
-            async move { Ok::<_, Diagnostic>(client) }
-        },
-        move |client: Arc<Lambda>, event: LambdaEvent<Value>| {
+        |init: InitContext| async move { Ok::<_, Diagnostic>(init.lambda()) },
+        move |client: Arc<LambdaClient>, event: LambdaEvent<Value>| {
             let request = event.payload;
             dashboard(client, request)
         },
@@ -124,13 +127,11 @@ pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
         let arn = lambda.create_function(FunctionConfig::new(name), code)?;
         role = role.allow("lambda:InvokeFunction", arn);
     }
-    let serial = dashboard(lambda, |client, request| async move {
-        dashboard_serial(&client, request).await
-    });
+    let serial =
+        dashboard(|client, request| async move { dashboard_serial(&client, request).await });
     lambda.create_function(FunctionConfig::new(SERIAL).role(role.clone()), serial)?;
-    let parallel = dashboard(lambda, |client, request| async move {
-        dashboard_parallel(&client, request).await
-    });
+    let parallel =
+        dashboard(|client, request| async move { dashboard_parallel(&client, request).await });
     lambda.create_function(FunctionConfig::new(PARALLEL).role(role), parallel)?;
     Ok(())
 }

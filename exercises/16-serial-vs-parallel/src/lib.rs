@@ -11,9 +11,10 @@
 //! | `news`    | `NEWS`    | 500 ms     |
 //! | `traffic` | `TRAFFIC` | 200 ms     |
 //!
-//! Write the dashboard twice. Both take the request, `{"city": "Seoul"}`, pass it unchanged to
-//! each of the three functions with the given `ask(lambda, function, &request)`, and answer with
-//! the three answers together:
+//! Write the dashboard twice. Both take the Lambda client the dashboard made at init
+//! (`init.lambda()`, as a function on AWS makes an `aws_sdk_lambda::Client` once) and the
+//! request, `{"city": "Seoul"}`, pass the request unchanged to each of the three functions with
+//! the given `ask(lambda, function, &request)`, and answer with the three answers together:
 //!
 //! ```json
 //! { "weather": <weather's answer>, "news": <news's answer>, "traffic": <traffic's answer> }
@@ -41,12 +42,12 @@
 mod given;
 pub use given::*;
 
-use invoker::{Diagnostic, Lambda};
+use invoker::{Diagnostic, LambdaClient};
 use serde_json::Value;
 
 // ANCHOR: serial
 /// Asks `weather`, then `news`, then `traffic`, each after the one before has answered.
-pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
+pub async fn dashboard_serial(lambda: &LambdaClient, request: Value) -> Result<Value, Diagnostic> {
     // TODO: point 1 above: the three functions asked one after the other, in the order of the
     // table, and their answers together.
     let _ = (lambda, request);
@@ -56,7 +57,10 @@ pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, 
 
 // ANCHOR: parallel
 /// Asks `weather`, `news` and `traffic` at the same time, and waits for all three.
-pub async fn dashboard_parallel(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
+pub async fn dashboard_parallel(
+    lambda: &LambdaClient,
+    request: Value,
+) -> Result<Value, Diagnostic> {
     // TODO: point 2 above: the same answer, with the three calls in flight at once (the
     // chapter's "Serial and parallel").
     let _ = (lambda, request);

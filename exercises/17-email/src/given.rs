@@ -5,7 +5,7 @@
 
 use invoker::{
     with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
-    ManagedPolicy, Role, ServiceError,
+    ManagedPolicy, Role, ServiceError, Ses,
 };
 use serde::Deserialize;
 use std::fmt::Write;
@@ -63,17 +63,13 @@ impl OrderUpdate {
 }
 
 // ANCHOR: code
-/// The function's code. The init step keeps the SES client for every request the environment
-/// serves: on AWS it would be an `aws_sdk_sesv2::Client`, built once from the execution role's
-/// credentials; here it is the simulated account, and `lambda.ses()` is SES.
-pub fn notifier(lambda: &Lambda) -> FunctionCode {
-    let account = lambda.clone();
+/// The function's code. The init step makes the SES client, and keeps it for every request the
+/// environment serves: on AWS it is an `aws_sdk_sesv2::Client`, made once in `main` with the
+/// execution role's credentials. Its calls are made as the function's role.
+pub fn notifier() -> FunctionCode {
     with_init(
-        move |_init: InitContext| {
-            let account = account.clone();
-            async move { Ok::<_, Diagnostic>(account) }
-        },
-        |ses: Arc<Lambda>, event: LambdaEvent<OrderUpdate>| async move {
+        |init: InitContext| async move { Ok::<_, Diagnostic>(init.ses()) },
+        |ses: Arc<Ses>, event: LambdaEvent<OrderUpdate>| async move {
             let (update, ctx) = event.into_parts();
             notify(&ses, update, &ctx).await
         },
@@ -104,6 +100,6 @@ pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
         .env("SENDER", SHOP)
         .env("RECIPIENT", STAFF)
         .env("SUBJECT_PREFIX", PREFIX);
-    lambda.create_function(config, notifier(lambda))?;
+    lambda.create_function(config, notifier())?;
     Ok(())
 }

@@ -17,7 +17,8 @@
 //! missing one is a function error with the `errorType` `ConfigError` and the message
 //! `<NAME> is not set`, e.g. `RECIPIENT is not set`.
 //!
-//! **2. `notify`.** Read the settings, then send one email with `lambda.ses().send_email(..)`:
+//! **2. `notify`.** Read the settings, then send one email with `ses.send_email(..)` (`ses` is
+//! the SES client the function makes once, at init: `notifier` in `src/given.rs`):
 //!
 //! - from the sender, to the recipient (`invoker::Email::new(from, to, subject, body)`);
 //! - the subject is the prefix, a space, then `Order <orderId>: <status>`:
@@ -44,7 +45,7 @@
 mod given;
 pub use given::*;
 
-use invoker::{Context, Diagnostic, Lambda};
+use invoker::{Context, Diagnostic, Ses};
 use serde_json::Value;
 
 // ANCHOR: read_settings
@@ -58,16 +59,13 @@ pub fn read_settings(ctx: &Context) -> Result<Settings, Diagnostic> {
 // ANCHOR_END: read_settings
 
 // ANCHOR: notify
-/// Emails `update` to the recipient, through `lambda.ses()`; answers with SES's message id.
-pub async fn notify(
-    lambda: &Lambda,
-    update: OrderUpdate,
-    ctx: &Context,
-) -> Result<Value, Diagnostic> {
+/// Emails `update` to the recipient, through `ses`, the SES client made at init; answers with
+/// SES's message id.
+pub async fn notify(ses: &Ses, update: OrderUpdate, ctx: &Context) -> Result<Value, Diagnostic> {
     // TODO: point 2 above: one email, and SES's message id as the answer; a refusal passed on
     // as the paragraph on the SES sandbox says. The chapter's "Using a library: email with SES"
     // has SES's rules.
-    let _ = (lambda, update, ctx);
+    let _ = (ses, update, ctx);
     todo!("send the email and answer with its message id")
 }
 // ANCHOR_END: notify

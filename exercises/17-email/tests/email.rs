@@ -54,7 +54,7 @@ fn deploy_with(lambda: &Lambda, addresses: &[&str], variables: &[(&str, &str)]) 
         FunctionConfig::new("notify-test").role(notifier_role(lambda)),
         |config, (key, value)| config.env(*key, *value),
     );
-    lambda.create_function(config, notifier(lambda)).unwrap();
+    lambda.create_function(config, notifier()).unwrap();
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,16 +1,24 @@
 //! Provided by the exercise: the names, the sales files and how to read them, the three functions
 //! (the wiring of S3 → splitter → mappers → table → reducer → S3) and the deployment. Read it,
 //! but you don't need to change it: your part is in `lib.rs`.
+//!
+//! Each function makes the clients it calls once, at init, as a function on AWS makes its SDK
+//! clients in `main`: S3 and DynamoDB (`init.s3()`, `init.dynamodb()`), and Lambda, to invoke
+//! the next function (`init.lambda()`; on AWS an `aws_sdk_lambda::Client`), all from the init
+//! step. Every call is made as the function's role.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::{
-    service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest, Lambda,
-    LambdaEvent, ManagedPolicy, Permission, Role, ServiceError,
-};
 use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
+use invoker::{
+    with_init, Diagnostic, DynamoDb, FunctionCode, FunctionConfig, InitContext, InvocationType,
+    InvokeRequest, Lambda, LambdaClient, LambdaEvent, ManagedPolicy, Permission, Role,
+    ServiceError, S3,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::{claim_reducer, record_partial, sum_partials};
@@ -124,7 +132,11 @@ pub fn totals_of(sales: &[(String, u64)]) -> Totals {
 /// asynchronous invoke of `mapper` per part of the job. It does not wait for the mappers: each
 /// `invoke` returns as soon as Lambda has queued the event (202), and Lambda runs the mappers
 /// side by side, each in an execution environment of its own.
-pub async fn split(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
+pub async fn split(
+    s3: &S3,
+    lambda: &LambdaClient,
+    event: LambdaEvent<S3Event>,
+) -> Result<(), Diagnostic> {
     let (event, ctx) = event.into_parts();
     for record in event.records {
         let marker = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
@@ -132,7 +144,7 @@ pub async fn split(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Di
         // twice, both deliveries fan out the same job, whose parts the table then records once.
         let job = marker.strip_prefix(JOBS).unwrap_or(&marker).to_owned();
         let folder = format!("{SALES}{job}/");
-        let keys = lambda.s3().list_objects(INPUT_BUCKET, &folder)?;
+        let keys = s3.list_objects(INPUT_BUCKET, &folder)?;
         ctx.logger()
             .info(format!("job {job}: {} parts in {folder}", keys.len()));
         for key in &keys {
@@ -152,8 +164,8 @@ pub async fn split(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Di
 // ANCHOR_END: split
 
 /// Reads a part and adds up its sales per region, taking [`TIME_PER_SALE`] for each sale.
-pub async fn map_part(lambda: &Lambda, task: &MapTask) -> Result<Totals, Diagnostic> {
-    let csv = lambda.s3().get_object(INPUT_BUCKET, &task.key())?;
+pub async fn map_part(s3: &S3, task: &MapTask) -> Result<Totals, Diagnostic> {
+    let csv = s3.get_object(INPUT_BUCKET, &task.key())?;
     let sales = parse_sales(&csv)?;
     invoker::sleep(TIME_PER_SALE * sales.len() as u32).await;
     Ok(totals_of(&sales))
@@ -163,11 +175,16 @@ pub async fn map_part(lambda: &Lambda, task: &MapTask) -> Result<Totals, Diagnos
 /// The handler of `mapper`: adds up one part, records its totals with your [`record_partial`],
 /// and, if your [`claim_reducer`] says this mapper is the one, starts the reducer
 /// (asynchronously: the mapper does not wait for it).
-pub async fn map(lambda: Lambda, event: LambdaEvent<MapTask>) -> Result<(), Diagnostic> {
+pub async fn map(
+    s3: &S3,
+    dynamodb: &DynamoDb,
+    lambda: &LambdaClient,
+    event: LambdaEvent<MapTask>,
+) -> Result<(), Diagnostic> {
     let (task, ctx) = event.into_parts();
-    let totals = map_part(&lambda, &task).await?;
+    let totals = map_part(s3, &task).await?;
     let part = &task.part;
-    match record_partial(&lambda, &task, &totals)? {
+    match record_partial(dynamodb, &task, &totals)? {
         true => ctx
             .logger()
             .info(format!("{part}: recorded {}", json!(totals))),
@@ -175,7 +192,7 @@ pub async fn map(lambda: Lambda, event: LambdaEvent<MapTask>) -> Result<(), Diag
             .logger()
             .info(format!("{part}: already recorded by an earlier delivery")),
     }
-    if claim_reducer(&lambda, &task)? {
+    if claim_reducer(dynamodb, &task)? {
         ctx.logger().info(format!(
             "{part}: every part is recorded, starting the reducer"
         ));
@@ -193,32 +210,65 @@ pub async fn map(lambda: Lambda, event: LambdaEvent<MapTask>) -> Result<(), Diag
 /// `{"job": …, "totals": {…}}` to `results/<job>.json` in [`OUTPUT_BUCKET`]. Writing the same
 /// result twice changes nothing, so a reducer that ran again would do no harm; it is the
 /// claim that keeps it to one run.
-pub async fn reduce(lambda: Lambda, event: LambdaEvent<ReduceTask>) -> Result<(), Diagnostic> {
+pub async fn reduce(
+    s3: &S3,
+    dynamodb: &DynamoDb,
+    event: LambdaEvent<ReduceTask>,
+) -> Result<(), Diagnostic> {
     let (task, ctx) = event.into_parts();
-    let totals = sum_partials(&lambda, &task.job)?;
+    let totals = sum_partials(dynamodb, &task.job)?;
     let result = json!({ "job": task.job, "totals": totals });
     ctx.logger()
         .info(format!("job {}: {}", task.job, result["totals"]));
     let key = format!("{RESULTS}{}.json", task.job);
-    lambda
-        .s3()
-        .put_object(OUTPUT_BUCKET, &key, result.to_string())
+    s3.put_object(OUTPUT_BUCKET, &key, result.to_string())
         .await?;
     Ok(())
 }
 // ANCHOR_END: reduce
 
-/// The code of `mapper`: [`map`], with the account to call S3, DynamoDB and Lambda through (on
-/// AWS, SDK clients made once, outside the handler).
-pub fn mapper_code(lambda: &Lambda) -> FunctionCode {
-    let account = lambda.clone();
-    service_fn(move |event: LambdaEvent<MapTask>| map(account.clone(), event))
+/// The clients `mapper` makes once, at init: S3 to read its part, DynamoDB for the table, and
+/// Lambda to start the reducer.
+pub struct MapperClients {
+    /// The S3 client (on AWS, an `aws_sdk_s3::Client`).
+    pub s3: S3,
+    /// The DynamoDB client (on AWS, an `aws_sdk_dynamodb::Client`).
+    pub dynamodb: DynamoDb,
+    /// The Lambda client, to invoke the reducer (on AWS, an `aws_sdk_lambda::Client`).
+    pub lambda: LambdaClient,
+}
+
+/// Code for `mapper`: its init step makes the [`MapperClients`], once per execution
+/// environment, and `handler` gets them with every task.
+pub fn with_mapper_clients<F, Fut>(handler: F) -> FunctionCode
+where
+    F: Fn(Arc<MapperClients>, LambdaEvent<MapTask>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), Diagnostic>> + Send + 'static,
+{
+    with_init(
+        |init: InitContext| async move {
+            let clients = MapperClients {
+                s3: init.s3(),
+                dynamodb: init.dynamodb(),
+                lambda: init.lambda(),
+            };
+            Ok::<_, Diagnostic>(clients)
+        },
+        handler,
+    )
+}
+
+/// The code of `mapper`: [`map`], with the clients it made at init.
+pub fn mapper_code() -> FunctionCode {
+    with_mapper_clients(|clients, event| async move {
+        map(&clients.s3, &clients.dynamodb, &clients.lambda, event).await
+    })
 }
 
 /// Deploys the exercise: the two buckets, the table, the three functions, and the notification
 /// that invokes `splitter` for every new object under `jobs/`.
 pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
-    deploy_with_mapper(lambda, mapper_code(lambda))
+    deploy_with_mapper(lambda, mapper_code())
 }
 
 /// Deploys the exercise with `mapper` as the code of `mapper`.
@@ -228,10 +278,20 @@ pub fn deploy_with_mapper(lambda: &Lambda, mapper: FunctionCode) -> Result<(), S
     lambda
         .dynamodb()
         .create_table_with_sort_key(TABLE, JOB_KEY, ITEM_KEY)?;
-    let account = lambda.clone();
-    let splitter = service_fn(move |event: LambdaEvent<S3Event>| split(account.clone(), event));
-    let account = lambda.clone();
-    let reducer = service_fn(move |event: LambdaEvent<ReduceTask>| reduce(account.clone(), event));
+    let splitter = with_init(
+        |init: InitContext| async move { Ok::<_, Diagnostic>((init.s3(), init.lambda())) },
+        |clients: Arc<(S3, LambdaClient)>, event: LambdaEvent<S3Event>| async move {
+            let (s3, lambda) = &*clients;
+            split(s3, lambda, event).await
+        },
+    );
+    let reducer = with_init(
+        |init: InitContext| async move { Ok::<_, Diagnostic>((init.s3(), init.dynamodb())) },
+        |clients: Arc<(S3, DynamoDb)>, event: LambdaEvent<ReduceTask>| async move {
+            let (s3, dynamodb) = &*clients;
+            reduce(s3, dynamodb, event).await
+        },
+    );
     let describe = |name: &str, description: &str, role: Role| {
         FunctionConfig::new(name)
             .timeout_secs(60)

@@ -22,8 +22,10 @@
 //!   (fan-in).
 //!
 //! The three handlers are given (`src/given.rs`); they call your three functions below, which
-//! hold what is hard about this pattern. The table has the partition key `job` and the sort key
-//! `item`, so one job's items sit together, in order of `item`:
+//! hold what is hard about this pattern, with `dynamodb`, the DynamoDB client the function made
+//! once, at init (as a function on AWS makes its `aws_sdk_dynamodb::Client` in `main`). The
+//! table has the partition key `job` and the sort key `item`, so one job's items sit together,
+//! in order of `item`:
 //!
 //! ```text
 //! {"job": "2025-01-06", "item": "part#part-1.csv", "totals": {"EU": 2000, "US": 3000}}
@@ -40,18 +42,18 @@
 //!
 //! 1. **`record_partial`** records a part's totals **once**: the item with the sort key
 //!    [`part_item_key`]`(part)` and the attribute `totals`, written with
-//!    `lambda.dynamodb().put_item_if_absent(TABLE, item)`. If an earlier delivery of the same
-//!    task recorded it already, DynamoDB answers `ConditionalCheckFailedException` (an error
-//!    whose `code` is `invoker::ErrorCode::ConditionalCheckFailedException`): that is not a
-//!    failure (the work is done), so return `Ok(false)`, and leave the item as it is. Any other
-//!    error is one: return it.
+//!    `dynamodb.put_item_if_absent(TABLE, item)`. If an earlier delivery of the same task
+//!    recorded it already, DynamoDB answers `ConditionalCheckFailedException` (an error whose
+//!    `code` is `invoker::ErrorCode::ConditionalCheckFailedException`): that is not a failure
+//!    (the work is done), so return `Ok(false)`, and leave the item as it is. Any other error
+//!    is one: return it.
 //! 2. **`claim_reducer`**, called by every mapper after `record_partial`, returns `true` for
 //!    **exactly one** mapper of the job, once all its parts are recorded. Count the recorded
-//!    parts with `lambda.dynamodb().query(TABLE, job, Some(SortKeyCondition::begins_with(
-//!    PART_PREFIX)))`; fewer than `task.parts` means later mappers will finish the job. When
-//!    all are there, more than one mapper may see it (a duplicate, a retry): the one that
-//!    writes the claim item `{"job", "item": REDUCER_CLAIM, "claimed_by": part}` with
-//!    `put_item_if_absent` wins, the others get `ConditionalCheckFailedException`.
+//!    parts with `dynamodb.query(TABLE, job, Some(SortKeyCondition::begins_with(PART_PREFIX)))`;
+//!    fewer than `task.parts` means later mappers will finish the job. When all are there, more
+//!    than one mapper may see it (a duplicate, a retry): the one that writes the claim item
+//!    `{"job", "item": REDUCER_CLAIM, "claimed_by": part}` with `put_item_if_absent` wins, the
+//!    others get `ConditionalCheckFailedException`.
 //! 3. **`sum_partials`**, in the reducer: query the job's parts (only the parts, only this
 //!    job's) and add up their `totals` per region.
 //!
@@ -73,20 +75,20 @@
 mod given;
 pub use given::*;
 
-use invoker::{Lambda, ServiceError};
+use invoker::{DynamoDb, ServiceError};
 
 // ANCHOR: record_partial
 /// Records the totals of `task`'s part in [`TABLE`], once: `Ok(true)` if this call wrote them,
 /// `Ok(false)` if an earlier delivery of the same task had (the item is then left as it was).
 pub fn record_partial(
-    lambda: &Lambda,
+    dynamodb: &DynamoDb,
     task: &MapTask,
     totals: &Totals,
 ) -> Result<bool, ServiceError> {
     // TODO: point 1 above: the part's item written only if it is not there yet, and a second
     // delivery told from a failure (the chapter's "Serverless batch: map-reduce": idempotency at
     // every step).
-    let _ = (lambda, task, totals);
+    let _ = (dynamodb, task, totals);
     todo!("write the part's totals unless they are there already")
 }
 // ANCHOR_END: record_partial
@@ -94,20 +96,20 @@ pub fn record_partial(
 // ANCHOR: claim_reducer
 /// Whether this mapper must start the reducer: every part of the job is recorded, and this call
 /// is the one that claimed the reducer. Exactly one mapper of a job gets `true`.
-pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceError> {
+pub fn claim_reducer(dynamodb: &DynamoDb, task: &MapTask) -> Result<bool, ServiceError> {
     // TODO: point 2 above: `true` for exactly one mapper of the job, once every part is
     // recorded; let DynamoDB decide which one.
-    let _ = (lambda, task);
+    let _ = (dynamodb, task);
     todo!("count the recorded parts, then claim the reducer with a conditional put")
 }
 // ANCHOR_END: claim_reducer
 
 // ANCHOR: sum_partials
 /// The totals of a job: the `totals` of every part recorded for it, added up per region.
-pub fn sum_partials(lambda: &Lambda, job: &str) -> Result<Totals, ServiceError> {
+pub fn sum_partials(dynamodb: &DynamoDb, job: &str) -> Result<Totals, ServiceError> {
     // TODO: query the job's part items, and add each item's `totals` (a JSON object of region →
     // cents, `item["totals"].as_object()`) into one `Totals`.
-    let _ = (lambda, job);
+    let _ = (dynamodb, job);
     todo!("add up the parts' totals")
 }
 // ANCHOR_END: sum_partials

@@ -6,11 +6,11 @@
 
 use assert_json_diff::assert_json_eq;
 use invoker::testing::deployed;
-use invoker::{service_fn, Diagnostic, ErrorCode, EventOutcome, FunctionCode, Lambda, LambdaEvent};
+use invoker::{Diagnostic, ErrorCode, EventOutcome, FunctionCode, Lambda};
 use map_reduce::{
     claim_reducer, deploy, deploy_with_mapper, map, map_part, part_item_key, record_partial,
-    sum_partials, MapTask, Totals, INPUT_BUCKET, ITEM_KEY, JOBS, JOB_KEY, MAPPER, OUTPUT_BUCKET,
-    REDUCER, REDUCER_CLAIM, RESULTS, SALES, TABLE,
+    sum_partials, with_mapper_clients, MapTask, Totals, INPUT_BUCKET, ITEM_KEY, JOBS, JOB_KEY,
+    MAPPER, OUTPUT_BUCKET, REDUCER, REDUCER_CLAIM, RESULTS, SALES, TABLE,
 };
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -108,26 +108,26 @@ fn attempts(lambda: &Lambda) -> Vec<Option<u32>> {
 #[tokio::test(start_paused = true)]
 async fn record_partial_writes_a_part_once_and_says_when_it_was_there_already() {
     let lambda = deployed(18, deploy);
+    let dynamodb = lambda.dynamodb();
     let first = totals(&[("EU", 2000), ("US", 3000)]);
     assert!(
-        record_partial(&lambda, &task("part-1.csv"), &first).expect("the write succeeds"),
+        record_partial(&dynamodb, &task("part-1.csv"), &first).expect("the write succeeds"),
         "the first delivery records the part: true"
     );
     let second = totals(&[("EU", 1)]);
     assert!(
-        !record_partial(&lambda, &task("part-1.csv"), &second)
+        !record_partial(&dynamodb, &task("part-1.csv"), &second)
             .expect("a second delivery is not an error: the part is recorded"),
         "a second delivery finds the part recorded: false"
     );
     let key = json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key("part-1.csv") });
-    let item = lambda
-        .dynamodb()
+    let item = dynamodb
         .get_item(TABLE, key)
         .unwrap()
         .expect("the part's item, with the sort key part#part-1.csv");
     // The first write stays.
     assert_json_eq!(item["totals"], json!({ "EU": 2000, "US": 3000 }));
-    let items = lambda.dynamodb().query(TABLE, JOB, None).unwrap();
+    let items = dynamodb.query(TABLE, JOB, None).unwrap();
     assert_eq!(items.len(), 1, "one part, one item: {items:?}");
 }
 
@@ -137,7 +137,8 @@ async fn record_partial_writes_a_part_once_and_says_when_it_was_there_already() 
 async fn record_partial_passes_any_other_error_on() {
     // Nothing deployed: the table does not exist.
     let lambda = Lambda::builder().seed(18).build();
-    let error = record_partial(&lambda, &task("part-1.csv"), &totals(&[("EU", 2000)]))
+    let dynamodb = lambda.dynamodb();
+    let error = record_partial(&dynamodb, &task("part-1.csv"), &totals(&[("EU", 2000)]))
         .expect_err("a write to a table that does not exist fails: it is not a second delivery");
     assert_eq!(
         error.code,
@@ -149,30 +150,31 @@ async fn record_partial_passes_any_other_error_on() {
 #[tokio::test(start_paused = true)]
 async fn claim_reducer_says_yes_once_and_only_when_every_part_is_recorded() {
     let lambda = deployed(18, deploy);
+    let dynamodb = lambda.dynamodb();
     let record = |part: &str| {
         let item = json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key(part), "totals": { "EU": 1 } });
-        lambda.dynamodb().put_item(TABLE, item).unwrap();
+        dynamodb.put_item(TABLE, item).unwrap();
     };
     for (part, _) in &PARTS[..3] {
         record(part);
     }
     assert!(
-        !claim_reducer(&lambda, &task("part-3.csv")).unwrap(),
+        !claim_reducer(&dynamodb, &task("part-3.csv")).unwrap(),
         "3 parts of 4 recorded: too early, the reducer would miss part-4"
     );
     record("part-4.csv");
     assert!(
-        claim_reducer(&lambda, &task("part-4.csv")).unwrap(),
+        claim_reducer(&dynamodb, &task("part-4.csv")).unwrap(),
         "4 parts of 4 recorded: this mapper starts the reducer"
     );
     for part in ["part-2.csv", "part-4.csv"] {
         assert!(
-            !claim_reducer(&lambda, &task(part)).unwrap(),
+            !claim_reducer(&dynamodb, &task(part)).unwrap(),
             "{part} delivered again: the reducer is claimed already"
         );
     }
     let claim = json!({ JOB_KEY: JOB, ITEM_KEY: REDUCER_CLAIM });
-    let claim = lambda.dynamodb().get_item(TABLE, claim).unwrap();
+    let claim = dynamodb.get_item(TABLE, claim).unwrap();
     assert_eq!(
         claim.expect("the claim item, with the sort key `reducer`")["claimed_by"],
         "part-4.csv"
@@ -182,6 +184,7 @@ async fn claim_reducer_says_yes_once_and_only_when_every_part_is_recorded() {
 #[tokio::test(start_paused = true)]
 async fn sum_partials_adds_up_the_parts_of_its_own_job_only() {
     let lambda = deployed(18, deploy);
+    let dynamodb = lambda.dynamodb();
     let items = [
         json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key("a.csv"), "totals": { "EU": 100, "US": 5 } }),
         json!({ JOB_KEY: JOB, ITEM_KEY: part_item_key("b.csv"), "totals": { "EU": 20, "APAC": 7 } }),
@@ -189,14 +192,17 @@ async fn sum_partials_adds_up_the_parts_of_its_own_job_only() {
         json!({ JOB_KEY: "2025-01-05", ITEM_KEY: part_item_key("a.csv"), "totals": { "EU": 999 } }),
     ];
     for item in items {
-        lambda.dynamodb().put_item(TABLE, item).unwrap();
+        dynamodb.put_item(TABLE, item).unwrap();
     }
     assert_eq!(
-        sum_partials(&lambda, JOB).unwrap(),
+        sum_partials(&dynamodb, JOB).unwrap(),
         totals(&[("APAC", 7), ("EU", 120), ("US", 5)]),
         "the two parts of 2025-01-06; not the claim, not the day before"
     );
-    assert_eq!(sum_partials(&lambda, "2025-01-07").unwrap(), Totals::new());
+    assert_eq!(
+        sum_partials(&dynamodb, "2025-01-07").unwrap(),
+        Totals::new()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -273,19 +279,17 @@ async fn a_job_started_twice_maps_every_part_twice_and_counts_it_once() {
 
 /// A mapper whose first attempt at `part` records its totals, then crashes before it can go on:
 /// Lambda runs it again a minute later with the same task.
-fn crashes_once_after_recording(lambda: &Lambda, part: &'static str) -> FunctionCode {
-    let account = lambda.clone();
+fn crashes_once_after_recording(part: &'static str) -> FunctionCode {
     let crashed = Arc::new(AtomicBool::new(false));
-    service_fn(move |event: LambdaEvent<MapTask>| {
-        let lambda = account.clone();
+    with_mapper_clients(move |clients, event| {
         let crash = event.payload.part == part && !crashed.swap(true, Ordering::SeqCst);
         async move {
             if !crash {
-                return map(lambda, event).await;
+                return map(&clients.s3, &clients.dynamodb, &clients.lambda, event).await;
             }
             let task = event.payload;
-            let totals = map_part(&lambda, &task).await?;
-            record_partial(&lambda, &task, &totals)?;
+            let totals = map_part(&clients.s3, &task).await?;
+            record_partial(&clients.dynamodb, &task, &totals)?;
             Err(Diagnostic {
                 error_type: "Runtime.ExitError".into(),
                 error_message: "RequestId: the mapper exited after recording its part".into(),
@@ -298,7 +302,7 @@ fn crashes_once_after_recording(lambda: &Lambda, part: &'static str) -> Function
 async fn a_mapper_that_crashes_after_recording_the_last_part_is_retried_and_finishes_the_job() {
     // part-2.csv is the last part recorded: its mapper crashes before it can start the reducer.
     let lambda = deployed(18, |lambda| {
-        deploy_with_mapper(lambda, crashes_once_after_recording(lambda, "part-2.csv"))
+        deploy_with_mapper(lambda, crashes_once_after_recording("part-2.csv"))
     });
     run_job(&lambda).await;
     assert_eq!(
@@ -316,11 +320,9 @@ async fn a_mapper_that_crashes_after_recording_the_last_part_is_retried_and_fini
 
 /// A mapper whose first attempt at `part` fails before it records anything (a read that timed
 /// out, say): the part is recorded a minute later, by the retry.
-fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionCode {
-    let account = lambda.clone();
+fn fails_once_before_recording(part: &'static str) -> FunctionCode {
     let failed = Arc::new(AtomicBool::new(false));
-    service_fn(move |event: LambdaEvent<MapTask>| {
-        let lambda = account.clone();
+    with_mapper_clients(move |clients, event| {
         let fail = event.payload.part == part && !failed.swap(true, Ordering::SeqCst);
         async move {
             match fail {
@@ -328,7 +330,7 @@ fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionC
                     error_type: "ReadTimeout".into(),
                     error_message: "reading the part timed out".into(),
                 }),
-                false => map(lambda, event).await,
+                false => map(&clients.s3, &clients.dynamodb, &clients.lambda, event).await,
             }
         }
     })
@@ -337,7 +339,7 @@ fn fails_once_before_recording(lambda: &Lambda, part: &'static str) -> FunctionC
 #[tokio::test(start_paused = true)]
 async fn a_part_that_fails_at_first_holds_the_reducer_back_until_its_retry() {
     let lambda = deployed(18, |lambda| {
-        deploy_with_mapper(lambda, fails_once_before_recording(lambda, "part-1.csv"))
+        deploy_with_mapper(lambda, fails_once_before_recording("part-1.csv"))
     });
     run_job(&lambda).await;
     assert_eq!(

@@ -3,11 +3,13 @@
 //! change it: your part is in `lib.rs`.
 
 use invoker::aws_lambda_events::s3::S3Event;
-use invoker::{
-    service_fn, Diagnostic, FunctionCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
-};
 use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
+use invoker::{
+    with_init, Diagnostic, FunctionCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
+    ServiceError, S3,
+};
 use serde_json::json;
+use std::sync::Arc;
 
 use crate::{execution_role, s3_may_invoke};
 
@@ -27,13 +29,13 @@ pub fn index_key(upload_key: &str) -> String {
 
 // ANCHOR: index_upload
 /// The handler of `index-upload`: for each new document in [`UPLOADS`], reads it and writes its
-/// index record to [`INDEXES`]: its key, size, word count and title (its first line). `lambda`
-/// is the account, the S3 client: its calls are made as the function's role.
-pub async fn index_upload(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
+/// index record to [`INDEXES`]: its key, size, word count and title (its first line). `s3` is
+/// the S3 client the function made at init: its calls are made as the function's role.
+pub async fn index_upload(s3: &S3, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
     let (event, ctx) = event.into_parts();
     for record in event.records {
         let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
-        let document = lambda.s3().get_object(UPLOADS, &key)?;
+        let document = s3.get_object(UPLOADS, &key)?;
         let text = String::from_utf8_lossy(&document);
         let words = text.split_whitespace().count();
         let index = json!({
@@ -42,22 +44,23 @@ pub async fn index_upload(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result
             "words": words,
             "title": text.lines().next().unwrap_or_default(),
         });
-        lambda
-            .s3()
-            .put_object(INDEXES, &index_key(&key), index.to_string())
+        s3.put_object(INDEXES, &index_key(&key), index.to_string())
             .await?;
         ctx.logger().info(format!("indexed {key}: {words} words"));
     }
     Ok(())
 }
-// ANCHOR_END: index_upload
 
-/// The code of `index-upload`, with the account to call S3 through (on AWS, an S3 client made
-/// once, at init).
-pub fn index_upload_code(lambda: &Lambda) -> FunctionCode {
-    let account = lambda.clone();
-    service_fn(move |event: LambdaEvent<S3Event>| index_upload(account.clone(), event))
+/// The code of `index-upload`: its init step makes the S3 client, once per execution
+/// environment, and every invocation hands it to [`index_upload`] (on AWS,
+/// `aws_sdk_s3::Client::new(&config)` in `main`).
+pub fn index_upload_code() -> FunctionCode {
+    with_init(
+        |init: InitContext| async move { Ok::<_, Diagnostic>(init.s3()) },
+        |s3: Arc<S3>, event: LambdaEvent<S3Event>| async move { index_upload(&s3, event).await },
+    )
 }
+// ANCHOR_END: index_upload
 
 // ANCHOR: deploy
 /// Deploys the exercise: both buckets, `index-upload` running as your [`execution_role`], your
@@ -70,7 +73,7 @@ pub fn deploy(lambda: &Lambda) -> Result<(), ServiceError> {
     let config = FunctionConfig::new(FUNCTION)
         .description("Indexes each uploaded document")
         .role(execution_role());
-    let function_arn = lambda.create_function(config, index_upload_code(lambda))?;
+    let function_arn = lambda.create_function(config, index_upload_code())?;
     lambda.add_permission(FUNCTION, s3_may_invoke(lambda.account_id()))?;
     let every_new_object =
         LambdaFunctionConfiguration::new(function_arn).event("s3:ObjectCreated:*");

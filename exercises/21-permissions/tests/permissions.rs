@@ -11,7 +11,7 @@
 use assert_json_diff::assert_json_eq;
 use invoker::testing::{deployed, invoke};
 use invoker::{service_fn, Diagnostic, ErrorCode, FunctionConfig, InvokeRequest, Lambda};
-use invoker::{LambdaEvent, Principal, ServiceError};
+use invoker::{LambdaEvent, Principal, ServiceError, Sqs, S3};
 use invoker::{LambdaFunctionConfiguration, NotificationConfiguration};
 use permissions::{deploy, execution_role, index_key, FUNCTION, INDEXES, UPLOADS};
 use serde_json::{json, Value};
@@ -172,9 +172,8 @@ const ATTEMPTS: [(&str, bool); 10] = [
     ("send a message to a queue", false),
 ];
 
-/// Makes one of the [`ATTEMPTS`] as the code running now.
-async fn attempt(lambda: &Lambda, what: &str) -> Result<(), ServiceError> {
-    let s3 = lambda.s3();
+/// Makes one of the [`ATTEMPTS`] with the clients of the code running now.
+async fn attempt(s3: &S3, sqs: &Sqs, what: &str) -> Result<(), ServiceError> {
     match what {
         "read a document of uploads" => s3.get_object(UPLOADS, "notes/monday.txt").map(drop),
         "write an index record" => s3
@@ -194,8 +193,7 @@ async fn attempt(lambda: &Lambda, what: &str) -> Result<(), ServiceError> {
             .put_object("payroll", "salaries.csv", b"x".to_vec())
             .await
             .map(drop),
-        "send a message to a queue" => lambda
-            .sqs()
+        "send a message to a queue" => sqs
             .send_message(
                 &format!("arn:aws:sqs:us-east-1:{ACCOUNT}:jobs"),
                 "x".into(),
@@ -209,21 +207,18 @@ async fn attempt(lambda: &Lambda, what: &str) -> Result<(), ServiceError> {
 /// Deploys `probe`, a function that runs as your role and makes the attempts its event lists;
 /// it answers, for each, `"allowed"` or the service's error code.
 fn deploy_probe(lambda: &Lambda) {
-    let account = lambda.clone();
-    let probe = service_fn(move |event: LambdaEvent<Vec<String>>| {
-        let attempts = event.payload;
-        let account = account.clone();
-        async move {
-            let mut results = BTreeMap::new();
-            for what in attempts {
-                let outcome = match attempt(&account, &what).await {
-                    Ok(()) => "allowed".to_owned(),
-                    Err(e) => e.code.as_str().to_owned(),
-                };
-                results.insert(what, outcome);
-            }
-            Ok::<_, Diagnostic>(results)
+    let probe = service_fn(|event: LambdaEvent<Vec<String>>| async move {
+        let (attempts, ctx) = event.into_parts();
+        let (s3, sqs) = (ctx.s3(), ctx.sqs());
+        let mut results = BTreeMap::new();
+        for what in attempts {
+            let outcome = match attempt(&s3, &sqs, &what).await {
+                Ok(()) => "allowed".to_owned(),
+                Err(e) => e.code.as_str().to_owned(),
+            };
+            results.insert(what, outcome);
         }
+        Ok::<_, Diagnostic>(results)
     });
     let config = FunctionConfig::new("probe").role(execution_role());
     lambda.create_function(config, probe).unwrap();

@@ -49,6 +49,7 @@ use crate::lambda::event_invoke_config::{
 use crate::lambda::execution::{Event, Run};
 use crate::lambda::function::Diagnostic;
 use crate::lambda::invoke::{describe_target, InvocationType, InvokeRequest, InvokeResponse};
+use crate::lambda::message_targets;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
 use serde_json::{json, Value};
@@ -426,8 +427,13 @@ impl Lambda {
     async fn send_to_destination(&self, destination: &str, record: Value) -> Option<String> {
         let delivered = match destination_kind(destination) {
             Ok(DestinationKind::Queue | DestinationKind::Topic) => {
-                self.send_message_to(destination, record.to_string(), BTreeMap::new())
-                    .await
+                message_targets::send_message(
+                    self.handle(),
+                    destination,
+                    record.to_string(),
+                    BTreeMap::new(),
+                )
+                .await
             }
             Ok(DestinationKind::Function) => {
                 let request = InvokeRequest::new(destination)
@@ -463,7 +469,7 @@ impl Lambda {
             ),
         ]);
         let body = queued.event.to_string();
-        let delivered = self.send_message_to(dlq, body, attributes).await;
+        let delivered = message_targets::send_message(self.handle(), dlq, body, attributes).await;
         delivered.then(|| dlq.to_owned())
     }
 

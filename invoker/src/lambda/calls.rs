@@ -8,39 +8,35 @@
 use crate::base::platform::Platform;
 use crate::base::transcript::Entry;
 use crate::lambda::iam::Denied;
-use crate::lambda::service::Lambda;
 use crate::lambda::trace::{self, Caller, Identity};
 
-impl Lambda {
-    /// Checks a call that the code now running makes to a service: allowed if the execution
-    /// role of its function allows `action` on `resource`, or if no function's code is running
-    /// (the account itself calls). A refusal is written in the transcript, inside the
-    /// invocation that made the call.
-    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), Denied> {
-        let Some(caller) = trace::current() else {
-            return Ok(());
-        };
-        let identity = &caller.identity;
-        identity
-            .role
-            .check(
-                &self.inner.platform.scope.account_id,
-                &identity.function,
-                action,
-                resource,
-            )
-            .inspect_err(|denied| self.record_call(denied.note()))
-    }
+/// Checks a call that the code now running makes to a service: allowed if the execution role of
+/// its function allows `action` on `resource`, or if no function's code is running (the account
+/// itself calls). A refusal is written in the transcript, inside the invocation that made the
+/// call.
+pub(crate) fn authorize(platform: &Platform, action: &str, resource: &str) -> Result<(), Denied> {
+    let Some(caller) = trace::current() else {
+        return Ok(());
+    };
+    let identity = &caller.identity;
+    identity
+        .role
+        .check(
+            &platform.scope.account_id,
+            &identity.function,
+            action,
+            resource,
+        )
+        .inspect_err(|denied| record_call(platform, denied.note()))
+}
 
-    /// Writes a call to another service (S3, SNS, SQS, DynamoDB) in the transcript: inside the
-    /// block of the invocation whose code made it, among its log lines, or as a line of its own
-    /// when it comes from outside any handler.
-    pub(crate) fn record_call(&self, text: String) {
-        let platform = &self.inner.platform;
-        match trace::current() {
-            Some(Caller { identity, .. }) => record_call_of(platform, &identity, text),
-            None => platform.note(text),
-        }
+/// Writes a call to another service (S3, SNS, SQS, DynamoDB) in the transcript: inside the
+/// block of the invocation whose code made it, among its log lines, or as a line of its own when
+/// it comes from outside any handler.
+pub(crate) fn record_call(platform: &Platform, text: String) {
+    match trace::current() {
+        Some(Caller { identity, .. }) => record_call_of(platform, &identity, text),
+        None => platform.note(text),
     }
 }
 

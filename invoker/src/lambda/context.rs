@@ -12,17 +12,17 @@
 
 use crate::base::clock::{self, VirtualClock};
 use crate::base::logs::{LogEvent, LogSource, SharedLogs};
-use crate::base::platform::Platform;
 use crate::lambda::cpu;
 use crate::lambda::env_vars::EnvVars;
 use crate::lambda::environment::Background;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::layers::store::Opt;
 use crate::lambda::tmp::Tmp;
 use crate::lambda::trace::Identity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
@@ -104,9 +104,8 @@ impl<T> LambdaEvent<T> {
 #[derive(Clone, Debug)]
 pub(crate) struct EnvironmentResources {
     pub env_vars: EnvVars,
-    /// The account whose services the code calls. Weak: the service owns its environments, and
-    /// an environment must not keep the service alive.
-    pub platform: Weak<Platform>,
+    /// How the clients the code makes (`init.s3()`, `ctx.kms()`) reach the account's services.
+    pub services: LambdaHandle,
     /// Who the code is to the services it calls: built once per environment.
     pub identity: Arc<Identity>,
     pub tmp: Tmp,

@@ -426,7 +426,7 @@ impl Lambda {
         });
         let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
-            platform: Arc::downgrade(&self.inner.platform),
+            services: self.handle(),
             identity: Arc::clone(&identity),
             tmp: Tmp::new(config.ephemeral_storage_mb),
             opt: code.opt.clone(),

@@ -21,9 +21,10 @@
 use crate::base::arn::{FunctionRef, LATEST};
 use crate::base::error::ServiceError;
 use crate::base::transcript::{Entry, Invocation};
-use crate::lambda::context::{ClientContext, CognitoIdentity};
+use crate::lambda::context::{ClientContext, CognitoIdentity, Context, InitContext};
 use crate::lambda::execution::{Event, Run};
 use crate::lambda::function::Diagnostic;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::permissions::policy::Principal;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace;
@@ -382,5 +383,64 @@ pub(crate) fn describe_target(request: &InvokeRequest) -> String {
     match &request.qualifier {
         Some(q) => format!("{}:{q}", request.function_name),
         None => request.function_name.clone(),
+    }
+}
+
+impl LambdaHandle {
+    /// Invokes a function, as the `Invoke` API does: how a service around Lambda invokes.
+    pub(crate) async fn invoke(
+        &self,
+        request: InvokeRequest,
+    ) -> Result<InvokeResponse, ServiceError> {
+        self.lambda()?.invoke(request).await
+    }
+
+    /// Whether `target` exists and `principal` may invoke it, checked when a service is set up
+    /// to invoke it later (an S3 notification, an SNS subscription), as AWS checks then.
+    pub(crate) fn may_invoke_later(
+        &self,
+        principal: &Principal,
+        target: &FunctionRef,
+    ) -> Result<(), ServiceError> {
+        let lambda = self.lambda()?;
+        lambda.check_target(target)?;
+        lambda.may_invoke(principal, target)
+    }
+}
+
+/// Lambda's Invoke API as a function's code calls it, to invoke another function: made at init
+/// (`init.lambda()`), as a real function makes an `aws_sdk_lambda::Client` once, or from the
+/// context (`ctx.lambda()`). The call is made as the function's execution role, which must allow
+/// `lambda:InvokeFunction` on the function it invokes, and it continues the request chain of the
+/// invocation that makes it.
+#[derive(Clone, Debug)]
+pub struct LambdaClient {
+    lambda: LambdaHandle,
+}
+
+impl LambdaClient {
+    /// Invokes a function, as [`Lambda::invoke`] does.
+    pub async fn invoke(&self, request: InvokeRequest) -> Result<InvokeResponse, ServiceError> {
+        self.lambda.invoke(request).await
+    }
+}
+
+impl InitContext {
+    /// A client of Lambda's Invoke API for the function's code, made once at init as a real
+    /// function makes its SDK clients; its calls are made as the function's role.
+    pub fn lambda(&self) -> LambdaClient {
+        LambdaClient {
+            lambda: self.resources.services.clone(),
+        }
+    }
+}
+
+impl Context {
+    /// A client of Lambda's Invoke API for the handler; its calls are made as the function's
+    /// role. Made at init instead (`init.lambda()`), it is made once.
+    pub fn lambda(&self) -> LambdaClient {
+        LambdaClient {
+            lambda: self.resources.services.clone(),
+        }
     }
 }

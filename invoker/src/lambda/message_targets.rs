@@ -10,9 +10,8 @@
 //! anything has registered nothing, and a message for it is not delivered, as a message to a
 //! queue that does not exist is not.
 
-use crate::base::platform::lock;
+use crate::base::platform::{lock, Platform};
 use crate::lambda::handle::LambdaHandle;
-use crate::lambda::service::Lambda;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -32,26 +31,25 @@ pub(crate) type Deliver = fn(
 /// The services that take messages, by the service part of their ARNs (`sqs`, `sns`).
 type MessageTargets = Mutex<BTreeMap<&'static str, Deliver>>;
 
-impl Lambda {
-    /// Registers how `service` (the part of its ARNs after `arn:aws:`) takes messages.
-    pub(crate) fn accept_messages(&self, service: &'static str, deliver: Deliver) {
-        lock(&self.inner.platform.state::<MessageTargets>()).insert(service, deliver);
-    }
+/// Registers how `service` (the part of its ARNs after `arn:aws:`) takes messages.
+pub(crate) fn accept_messages(platform: &Platform, service: &'static str, deliver: Deliver) {
+    lock(&platform.state::<MessageTargets>()).insert(service, deliver);
+}
 
-    /// Sends a message to the queue or topic `arn`; whether it was accepted.
-    pub(crate) async fn send_message_to(
-        &self,
-        arn: &str,
-        body: String,
-        attributes: MessageAttributes,
-    ) -> bool {
-        let service = arn.split(':').nth(2).unwrap_or_default();
-        let deliver = lock(&self.inner.platform.state::<MessageTargets>())
-            .get(service)
-            .copied();
-        match deliver {
-            Some(deliver) => deliver(self.handle(), arn.to_owned(), body, attributes).await,
-            None => false,
-        }
+/// Sends a message to the queue or topic `arn` through the service that registered for it;
+/// whether it was accepted. `lambda` is the sender: Lambda, sending as itself.
+pub(crate) async fn send_message(
+    lambda: LambdaHandle,
+    arn: &str,
+    body: String,
+    attributes: MessageAttributes,
+) -> bool {
+    let service = arn.split(':').nth(2).unwrap_or_default();
+    let deliver = lock(&lambda.platform().state::<MessageTargets>())
+        .get(service)
+        .copied();
+    match deliver {
+        Some(deliver) => deliver(lambda, arn.to_owned(), body, attributes).await,
+        None => false,
     }
 }

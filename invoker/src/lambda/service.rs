@@ -19,11 +19,13 @@ use crate::lambda::config::FunctionConfig;
 use crate::lambda::environment::EnvironmentPool;
 use crate::lambda::event_invoke_config::{EventInvokeConfig, EventOutcome};
 use crate::lambda::function::FunctionCode;
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::layers::store::Layers;
 use crate::lambda::permissions::policy::Policies;
 use crate::lambda::sandbox::Sandbox;
 use crate::lambda::timeline::Timeline;
 use crate::lambda::versions::{Alias, Version};
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -490,6 +492,32 @@ impl Lambda {
         // A panic while the lock is held can only come from a bug in the invoker itself; the
         // state is still the best record of what happened, so keep using it.
         self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Lambda {
+    /// The handle a service around Lambda holds; see [`crate::lambda::handle`].
+    pub(crate) fn handle(&self) -> LambdaHandle {
+        let inner: Arc<dyn Any + Send + Sync> = Arc::clone(&self.inner) as _;
+        LambdaHandle {
+            platform: Arc::clone(&self.inner.platform),
+            lambda: Arc::downgrade(&inner),
+        }
+    }
+}
+
+impl LambdaHandle {
+    /// The service, unless it was dropped while a client of its account lived on.
+    pub(crate) fn lambda(&self) -> Result<Lambda, ServiceError> {
+        self.lambda
+            .upgrade()
+            .and_then(|inner| inner.downcast::<Inner>().ok())
+            .map(|inner| Lambda { inner })
+            .ok_or_else(|| {
+                ServiceError::resource_not_found(
+                    "The Lambda service of this account no longer exists: the client outlived it.",
+                )
+            })
     }
 }
 

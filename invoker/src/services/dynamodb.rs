@@ -195,13 +195,16 @@ pub struct DynamoDb {
 impl Lambda {
     /// The account's DynamoDB tables.
     pub fn dynamodb(&self) -> DynamoDb {
-        let lambda = self.handle();
-        let dynamodb = lambda.platform().state();
-        DynamoDb { lambda, dynamodb }
+        DynamoDb::new(self.handle())
     }
 }
 
 impl DynamoDb {
+    pub(crate) fn new(lambda: LambdaHandle) -> Self {
+        let dynamodb = lambda.platform().state();
+        Self { lambda, dynamodb }
+    }
+
     /// This service's own state, locked for one step.
     fn state(&self) -> MutexGuard<'_, Tables> {
         lock(&self.dynamodb)

@@ -95,13 +95,16 @@ pub struct Kinesis {
 impl Lambda {
     /// The account's Kinesis data streams.
     pub fn kinesis(&self) -> Kinesis {
-        let lambda = self.handle();
-        let kinesis = lambda.platform().state();
-        Kinesis { lambda, kinesis }
+        Kinesis::new(self.handle())
     }
 }
 
 impl Kinesis {
+    pub(crate) fn new(lambda: LambdaHandle) -> Self {
+        let kinesis = lambda.platform().state();
+        Self { lambda, kinesis }
+    }
+
     /// This service's own state, locked for one step.
     fn state(&self) -> MutexGuard<'_, KinesisStreams> {
         lock(&self.kinesis)

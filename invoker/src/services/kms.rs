@@ -11,14 +11,15 @@
 //! message, the latency of a call, and a transcript entry for every decrypt.
 
 use crate::base::error::{ErrorCode, ServiceError};
-use crate::base::platform::{lock, Platform};
+use crate::base::platform::lock;
 use crate::lambda::calls::record_call_of;
 use crate::lambda::context::{Context, EnvironmentResources, InitContext};
+use crate::lambda::handle::LambdaHandle;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::Identity;
 use base64::Engine;
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long one KMS call takes on the virtual clock: a round trip within a region.
@@ -74,8 +75,7 @@ impl Context {
 /// A KMS client as a function's code holds it: calls are made as the function's execution role.
 #[derive(Clone, Debug)]
 pub struct KmsClient {
-    /// Weak, as the environment that hands the client out holds the account weakly.
-    platform: Weak<Platform>,
+    services: LambdaHandle,
     /// The environment's code that holds the client: its function, role, transcript name and
     /// log stream (to place a call among its log lines).
     identity: Arc<Identity>,
@@ -84,7 +84,7 @@ pub struct KmsClient {
 impl KmsClient {
     fn for_environment(resources: &EnvironmentResources) -> Self {
         Self {
-            platform: Weak::clone(&resources.platform),
+            services: resources.services.clone(),
             identity: Arc::clone(&resources.identity),
         }
     }
@@ -93,7 +93,7 @@ impl KmsClient {
     /// `KMS_CALL_LATENCY` of virtual time.
     pub async fn decrypt(&self, ciphertext_blob: &str) -> Result<String, ServiceError> {
         tokio::time::sleep(KMS_CALL_LATENCY).await;
-        let platform = self.platform.upgrade().ok_or_else(invalid_ciphertext)?;
+        let platform = self.services.platform();
         let blob = base64::engine::general_purpose::STANDARD
             .decode(ciphertext_blob.trim())
             .ok()
@@ -108,7 +108,7 @@ impl KmsClient {
         let account_id = &platform.scope.account_id;
         let Identity { function, role, .. } = &*self.identity;
         if let Err(denied) = role.check(account_id, function, "kms:Decrypt", key_arn) {
-            record_call_of(&platform, &self.identity, denied.note());
+            record_call_of(platform, &self.identity, denied.note());
             return Err(kms_error(
                 ErrorCode::AccessDeniedException,
                 denied.message(),
@@ -125,7 +125,7 @@ impl KmsClient {
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(invalid_ciphertext)?;
         record_call_of(
-            &platform,
+            platform,
             &self.identity,
             format!("kms:Decrypt with {key_arn}"),
         );

@@ -286,13 +286,16 @@ pub struct S3 {
 impl Lambda {
     /// The account's S3 buckets.
     pub fn s3(&self) -> S3 {
-        let lambda = self.handle();
-        let buckets = lambda.platform().state();
-        S3 { lambda, buckets }
+        S3::new(self.handle())
     }
 }
 
 impl S3 {
+    pub(crate) fn new(lambda: LambdaHandle) -> Self {
+        let buckets = lambda.platform().state();
+        Self { lambda, buckets }
+    }
+
     /// This service's own state, locked for one step.
     fn state(&self) -> MutexGuard<'_, Buckets> {
         lock(&self.buckets)

@@ -96,13 +96,16 @@ pub struct Ses {
 impl Lambda {
     /// The account's SES.
     pub fn ses(&self) -> Ses {
-        let lambda = self.handle();
-        let mail = lambda.platform().state();
-        Ses { lambda, mail }
+        Ses::new(self.handle())
     }
 }
 
 impl Ses {
+    pub(crate) fn new(lambda: LambdaHandle) -> Self {
+        let mail = lambda.platform().state();
+        Self { lambda, mail }
+    }
+
     /// This service's own state, locked for one step.
     fn state(&self) -> MutexGuard<'_, Mail> {
         lock(&self.mail)

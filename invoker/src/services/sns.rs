@@ -125,7 +125,7 @@ fn deliver(
 }
 
 impl Sns {
-    fn new(lambda: LambdaHandle) -> Self {
+    pub(crate) fn new(lambda: LambdaHandle) -> Self {
         let topics = lambda.platform().state();
         Self { lambda, topics }
     }

@@ -287,7 +287,7 @@ fn deliver(
 }
 
 impl Sqs {
-    fn new(lambda: LambdaHandle) -> Self {
+    pub(crate) fn new(lambda: LambdaHandle) -> Self {
         let queues = lambda.platform().state();
         Self { lambda, queues }
     }

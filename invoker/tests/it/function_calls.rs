@@ -27,12 +27,12 @@ fn may_invoke(functions: &[&str]) -> Role {
     })
 }
 
-/// A function that calls `double` and waits, then tells `audit` without waiting.
-fn caller(lambda: &Lambda) -> invoker::FunctionCode {
-    let lambda = lambda.clone();
+/// A function that calls `double` and waits, then tells `audit` without waiting, through the
+/// Lambda client its context gives it.
+fn caller() -> invoker::FunctionCode {
     service_fn(move |event: LambdaEvent<Value>| {
         let (event, ctx) = event.into_parts();
-        let lambda = lambda.clone();
+        let lambda = ctx.lambda();
         async move {
             let doubled = lambda
                 .invoke(InvokeRequest::new("double").payload(event))
@@ -70,7 +70,7 @@ async fn a_handler_invokes_another_function_and_waits_for_its_answer() {
         .unwrap();
     let role = may_invoke(&["double", "audit"]);
     lambda
-        .create_function(FunctionConfig::new("caller").role(role), caller(&lambda))
+        .create_function(FunctionConfig::new("caller").role(role), caller())
         .unwrap();
     let response = lambda
         .invoke(InvokeRequest::new("caller").payload(json!({ "n": 21 })))
@@ -149,10 +149,7 @@ async fn a_caller_whose_role_does_not_allow_the_invoke_is_refused() {
     // At first a role that allows only its logs.
     let logs_only = Role::new("caller-role").allow("logs:*", "*");
     lambda
-        .create_function(
-            FunctionConfig::new("caller").role(logs_only),
-            caller(&lambda),
-        )
+        .create_function(FunctionConfig::new("caller").role(logs_only), caller())
         .unwrap();
     let denied = lambda
         .invoke(InvokeRequest::new("caller").payload(json!({ "n": 1 })))
@@ -180,4 +177,63 @@ async fn a_caller_whose_role_does_not_allow_the_invoke_is_refused() {
     );
     assert_eq!(lambda.usage("double").invocations, 1);
     assert_eq!(lambda.usage("audit").invocations, 0);
+}
+
+/// A function that makes its S3 client once, at init, as a real function makes its SDK clients,
+/// and uses it in every invocation: it copies the object named in the event into `copies/`.
+fn copier() -> invoker::FunctionCode {
+    invoker::with_init(
+        |init: invoker::InitContext| async move { Ok::<_, Diagnostic>(init.s3()) },
+        |s3: std::sync::Arc<invoker::S3>, event: LambdaEvent<Value>| async move {
+            let key = event.payload["key"].as_str().unwrap_or_default().to_owned();
+            let body = s3.get_object("docs", &key)?;
+            s3.put_object("docs", &format!("copies/{key}"), body)
+                .await?;
+            Ok::<_, Diagnostic>(json!({ "copied": key }))
+        },
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_made_at_init_calls_as_the_functions_role_inside_each_invocation() {
+    let lambda = Lambda::builder().seed(7).build();
+    let s3 = lambda.s3();
+    s3.create_bucket("docs").unwrap();
+    s3.put_object("docs", "public/a.txt", b"hello".to_vec())
+        .await
+        .unwrap();
+    s3.put_object("docs", "private/b.txt", b"secret".to_vec())
+        .await
+        .unwrap();
+    let role = Role::new("copier")
+        .attach(invoker::ManagedPolicy::BasicExecution)
+        .allow("s3:GetObject", "arn:aws:s3:::docs/public/*")
+        .allow("s3:PutObject", "arn:aws:s3:::docs/copies/*");
+    lambda
+        .create_function(FunctionConfig::new("copier").role(role), copier())
+        .unwrap();
+    let copy = |key: &str| InvokeRequest::new("copier").payload(json!({ "key": key }));
+    let first = lambda.invoke(copy("public/a.txt")).await.unwrap();
+    assert_eq!(
+        first.payload_json().unwrap(),
+        json!({ "copied": "public/a.txt" })
+    );
+    assert_eq!(
+        s3.get_object("docs", "copies/public/a.txt").unwrap(),
+        b"hello".to_vec()
+    );
+    // The second invocation is warm: the client made at init serves it too, and its refused
+    // call is the function's, checked against its role and written inside its block.
+    let second = lambda.invoke(copy("private/b.txt")).await.unwrap();
+    assert_eq!(second.function_error.as_deref(), Some("Unhandled"));
+    let transcript = lambda.transcript();
+    let block = transcript
+        .split("invoke copier")
+        .nth(2)
+        .expect("a second invocation block");
+    assert!(block.contains("warm start"), "{transcript}");
+    assert!(
+        block.contains("» s3:GetObject on arn:aws:s3:::docs/private/b.txt denied"),
+        "{transcript}"
+    );
 }

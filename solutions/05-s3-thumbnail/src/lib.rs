@@ -10,7 +10,7 @@ pub use given::*;
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::{url_decode_key, LambdaFunctionConfiguration};
-use invoker::{Diagnostic, Lambda, LambdaEvent};
+use invoker::{Diagnostic, LambdaEvent, S3};
 
 // ANCHOR: notification
 /// The bucket's notification for `thumbnail`: which writes invoke it.
@@ -32,23 +32,17 @@ pub fn thumbnail_key(upload_key: &str) -> String {
 // ANCHOR_END: thumbnail_key
 
 // ANCHOR: make_thumbnails
-/// The handler of `thumbnail`: a thumbnail for each photo in the event. `lambda` is the account,
-/// your S3 client: `lambda.s3()`.
-pub async fn make_thumbnails(
-    lambda: Lambda,
-    event: LambdaEvent<S3Event>,
-) -> Result<(), Diagnostic> {
+/// The handler of `thumbnail`: a thumbnail for each photo in the event. `s3` is the S3 client
+/// the function made at init: its calls are made as the function's role.
+pub async fn make_thumbnails(s3: &S3, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
     let (event, ctx) = event.into_parts();
     for record in event.records {
         // S3 sends keys URL-encoded: `my cat.jpg` arrives as `my+cat.jpg`.
         let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
-        let photo = lambda.s3().get_object(BUCKET, &key)?;
+        let photo = s3.get_object(BUCKET, &key)?;
         let thumbnail = resize(&photo, THUMBNAIL_WIDTH)?;
         let destination = thumbnail_key(&key);
-        lambda
-            .s3()
-            .put_object(BUCKET, &destination, thumbnail)
-            .await?;
+        s3.put_object(BUCKET, &destination, thumbnail).await?;
         ctx.logger().info(format!("{key} -> {destination}"));
     }
     Ok(())

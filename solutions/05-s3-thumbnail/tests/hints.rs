@@ -6,7 +6,7 @@
 
 use invoker::aws_lambda_events::s3::S3Event;
 use invoker::{url_decode_key, LambdaFunctionConfiguration};
-use invoker::{Diagnostic, Lambda, LambdaEvent};
+use invoker::{Diagnostic, LambdaEvent, S3};
 use s3_thumbnail::*;
 
 /// Hint 2: `notification`.
@@ -24,7 +24,7 @@ pub fn thumbnail_key(key: &str) -> String {
 
 /// Hint 3: the handler.
 #[rustfmt::skip]
-pub async fn make_thumbnails(lambda: Lambda, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
+pub async fn make_thumbnails(s3: &S3, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
     let event = event.payload;
-    for record in event.records { let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default()); let photo = lambda.s3().get_object(BUCKET, &key)?; let thumbnail = resize(&photo, THUMBNAIL_WIDTH)?; lambda.s3().put_object(BUCKET, &thumbnail_key(&key), thumbnail).await?; } Ok(())
+    for record in event.records { let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default()); let photo = s3.get_object(BUCKET, &key)?; let thumbnail = resize(&photo, THUMBNAIL_WIDTH)?; s3.put_object(BUCKET, &thumbnail_key(&key), thumbnail).await?; } Ok(())
 }

@@ -8,12 +8,12 @@
 mod given;
 pub use given::*;
 
-use invoker::{Diagnostic, Lambda};
+use invoker::{Diagnostic, LambdaClient};
 use serde_json::{json, Value};
 
 // ANCHOR: serial
 /// Asks `weather`, then `news`, then `traffic`, each after the one before has answered.
-pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
+pub async fn dashboard_serial(lambda: &LambdaClient, request: Value) -> Result<Value, Diagnostic> {
     // Each `.await` waits for an answer before the next call is made, so the times add up:
     // 300 + 500 + 200 ms. The `?` stops at the first failure, and the later calls never happen.
     let weather = ask(lambda, WEATHER, &request).await?;
@@ -25,7 +25,10 @@ pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, 
 
 // ANCHOR: parallel
 /// Asks `weather`, `news` and `traffic` at the same time, and waits for all three.
-pub async fn dashboard_parallel(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
+pub async fn dashboard_parallel(
+    lambda: &LambdaClient,
+    request: Value,
+) -> Result<Value, Diagnostic> {
     // A future does nothing until it is polled. `join!` polls all three together, so the three
     // invocations are in flight at once and the wait is only as long as the slowest, 500 ms.
     let (weather, news, traffic) = tokio::join!(

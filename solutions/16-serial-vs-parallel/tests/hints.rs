@@ -4,12 +4,12 @@
 //! hint's code is not in it: so no hint can suggest code that does not compile.
 #![allow(dead_code)]
 
-use invoker::{Diagnostic, Lambda};
+use invoker::{Diagnostic, LambdaClient};
 use serde_json::{json, Value};
 use serial_vs_parallel::*;
 
 /// Hint 2: the serial dashboard.
-pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
+pub async fn dashboard_serial(lambda: &LambdaClient, request: Value) -> Result<Value, Diagnostic> {
     let weather = ask(lambda, WEATHER, &request).await?;
     let news = ask(lambda, NEWS, &request).await?;
     let traffic = ask(lambda, TRAFFIC, &request).await?;
@@ -17,7 +17,10 @@ pub async fn dashboard_serial(lambda: &Lambda, request: Value) -> Result<Value, 
 }
 
 /// Hints 2 and 3: the parallel dashboard.
-pub async fn dashboard_parallel(lambda: &Lambda, request: Value) -> Result<Value, Diagnostic> {
+pub async fn dashboard_parallel(
+    lambda: &LambdaClient,
+    request: Value,
+) -> Result<Value, Diagnostic> {
     let (weather, news, traffic) = tokio::join!(
         ask(lambda, WEATHER, &request),
         ask(lambda, NEWS, &request),

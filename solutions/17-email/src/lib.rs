@@ -9,7 +9,7 @@ mod given;
 pub use given::*;
 
 use invoker::Email;
-use invoker::{Context, Diagnostic, Lambda};
+use invoker::{Context, Diagnostic, Ses};
 use serde_json::{json, Value};
 
 // ANCHOR: read_settings
@@ -31,12 +31,9 @@ pub fn read_settings(ctx: &Context) -> Result<Settings, Diagnostic> {
 // ANCHOR_END: read_settings
 
 // ANCHOR: notify
-/// Emails `update` to the recipient, through `lambda.ses()`; answers with SES's message id.
-pub async fn notify(
-    lambda: &Lambda,
-    update: OrderUpdate,
-    ctx: &Context,
-) -> Result<Value, Diagnostic> {
+/// Emails `update` to the recipient, through `ses`, the SES client made at init; answers with
+/// SES's message id.
+pub async fn notify(ses: &Ses, update: OrderUpdate, ctx: &Context) -> Result<Value, Diagnostic> {
     // Settings first: with one missing, no email goes out at all.
     let settings = read_settings(ctx)?;
     let subject = format!(
@@ -46,7 +43,7 @@ pub async fn notify(
     let email = Email::new(settings.sender, settings.recipient, subject, update.body());
     // SES's own code and message (`MessageRejected: Email address is not verified. …`) say
     // exactly what to fix; a vaguer error would send whoever reads the logs hunting.
-    let message_id = lambda.ses().send_email(email)?;
+    let message_id = ses.send_email(email)?;
     Ok(json!({ "messageId": message_id }))
 }
 // ANCHOR_END: notify

@@ -6,7 +6,7 @@
 
 use email::*;
 use invoker::Email;
-use invoker::{Context, Diagnostic, Lambda};
+use invoker::{Context, Diagnostic, Ses};
 use serde_json::{json, Value};
 
 /// Hint 2: `read_settings`.
@@ -21,17 +21,13 @@ pub fn read_settings(ctx: &Context) -> Result<Settings, Diagnostic> {
 }
 
 /// Hints 2 and 3: `notify`.
-pub async fn notify(
-    lambda: &Lambda,
-    update: OrderUpdate,
-    ctx: &Context,
-) -> Result<Value, Diagnostic> {
+pub async fn notify(ses: &Ses, update: OrderUpdate, ctx: &Context) -> Result<Value, Diagnostic> {
     let settings = read_settings(ctx)?;
     let subject = format!(
         "{} Order {}: {}",
         settings.subject_prefix, update.order_id, update.status
     );
     let email = Email::new(settings.sender, settings.recipient, subject, update.body());
-    let message_id = lambda.ses().send_email(email)?;
+    let message_id = ses.send_email(email)?;
     Ok(json!({ "messageId": message_id }))
 }

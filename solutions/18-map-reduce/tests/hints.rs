@@ -5,17 +5,17 @@
 #![allow(dead_code)]
 
 use invoker::SortKeyCondition;
-use invoker::{ErrorCode, Lambda, ServiceError};
+use invoker::{DynamoDb, ErrorCode, ServiceError};
 use map_reduce::*;
 use serde_json::json;
 
 /// Hint 2: `record_partial`.
 pub fn record_partial(
-    lambda: &Lambda,
+    dynamodb: &DynamoDb,
     task: &MapTask,
     totals: &Totals,
 ) -> Result<bool, ServiceError> {
-    match lambda.dynamodb().put_item_if_absent(
+    match dynamodb.put_item_if_absent(
         TABLE,
         json!({ JOB_KEY: task.job, ITEM_KEY: part_item_key(&task.part), "totals": totals }),
     ) {
@@ -26,9 +26,8 @@ pub fn record_partial(
 }
 
 /// Hints 2 and 3: `claim_reducer`.
-pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceError> {
-    if lambda
-        .dynamodb()
+pub fn claim_reducer(dynamodb: &DynamoDb, task: &MapTask) -> Result<bool, ServiceError> {
+    if dynamodb
         .query(
             TABLE,
             &task.job,
@@ -40,7 +39,7 @@ pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceErr
         return Ok(false);
     }
     let claim = json!({ JOB_KEY: task.job, ITEM_KEY: REDUCER_CLAIM, "claimed_by": task.part });
-    match lambda.dynamodb().put_item_if_absent(TABLE, claim) {
+    match dynamodb.put_item_if_absent(TABLE, claim) {
         Ok(()) => Ok(true),
         Err(e) if e.code == ErrorCode::ConditionalCheckFailedException => Ok(false),
         Err(e) => Err(e),
@@ -49,6 +48,6 @@ pub fn claim_reducer(lambda: &Lambda, task: &MapTask) -> Result<bool, ServiceErr
 
 /// Hint 3: `sum_partials`.
 #[rustfmt::skip]
-pub fn sum_partials(lambda: &Lambda, job: &str) -> Result<Totals, ServiceError> {
-    let mut totals = Totals::new(); for part in lambda.dynamodb().query(TABLE, job, Some(SortKeyCondition::begins_with(PART_PREFIX)))? { for (region, cents) in part["totals"].as_object().into_iter().flatten() { *totals.entry(region.clone()).or_default() += cents.as_u64().unwrap_or_default(); } } Ok(totals)
+pub fn sum_partials(dynamodb: &DynamoDb, job: &str) -> Result<Totals, ServiceError> {
+    let mut totals = Totals::new(); for part in dynamodb.query(TABLE, job, Some(SortKeyCondition::begins_with(PART_PREFIX)))? { for (region, cents) in part["totals"].as_object().into_iter().flatten() { *totals.entry(region.clone()).or_default() += cents.as_u64().unwrap_or_default(); } } Ok(totals)
 }

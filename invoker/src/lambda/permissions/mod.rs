@@ -51,6 +51,7 @@ pub(crate) mod policy;
 use crate::base::arn::{FunctionRef, LATEST};
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::transcript::Entry;
+use crate::lambda::calls;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace;
 use policy::{policy_qualifier, valid_principal, Permission, Principal, Request};
@@ -201,7 +202,7 @@ impl Lambda {
                     if self.policy_allows(target, &request) {
                         return Ok(());
                     }
-                    self.authorize("lambda:InvokeFunction", &arn())
+                    calls::authorize(&self.inner.platform, "lambda:InvokeFunction", &arn())
                         .map_err(|denied| access_denied(denied.message()))
                 }
             },

@@ -7,7 +7,9 @@ use invoker::{
     Lambda, LambdaEvent, ManagedPolicy, Permission, Principal, Role, ServiceError,
 };
 use invoker::{url_decode_key, LambdaFunctionConfiguration, NotificationConfiguration};
+use invoker::{with_init, InitContext, S3};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// A function that does nothing: in these examples only its permissions matter.
 async fn ok(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
@@ -89,22 +91,17 @@ async fn permissions_who_may_invoke() {
 
 // ANCHOR: permissions_role_code
 /// Makes a thumbnail of each new upload, then tidies up by deleting the upload. Or tries to.
-async fn thumbnail_and_tidy_up(
-    lambda: Lambda,
-    event: LambdaEvent<S3Event>,
-) -> Result<(), Diagnostic> {
+async fn thumbnail_and_tidy_up(s3: &S3, event: LambdaEvent<S3Event>) -> Result<(), Diagnostic> {
     let (event, ctx) = event.into_parts();
     for record in event.records {
         let key = url_decode_key(record.s3.object.key.as_deref().unwrap_or_default());
-        let photo = lambda.s3().get_object("photos", &key)?;
+        let photo = s3.get_object("photos", &key)?;
         let name = key.trim_start_matches("uploads/");
         let small = photo[..photo.len().min(16)].to_vec();
-        lambda
-            .s3()
-            .put_object("photos", &format!("thumbnails/{name}"), small)
+        s3.put_object("photos", &format!("thumbnails/{name}"), small)
             .await?;
         ctx.logger().info(format!("thumbnails/{name} written"));
-        if let Err(refused) = lambda.s3().delete_object("photos", &key).await {
+        if let Err(refused) = s3.delete_object("photos", &key).await {
             ctx.logger().warn(format!("{key} kept: {}", refused.code));
         }
     }
@@ -122,10 +119,13 @@ async fn permissions_what_the_function_may_do() {
         .attach(ManagedPolicy::BasicExecution)
         .allow("s3:GetObject", format!("{bucket}/uploads/*"))
         .allow("s3:PutObject", format!("{bucket}/thumbnails/*"));
-    let account = lambda.clone();
-    let code = service_fn(move |event: LambdaEvent<S3Event>| {
-        thumbnail_and_tidy_up(account.clone(), event)
-    });
+    // Its S3 client is made once, at init, and lent to each invocation.
+    let code = with_init(
+        |init: InitContext| async move { Ok::<_, Diagnostic>(init.s3()) },
+        |s3: Arc<S3>, event: LambdaEvent<S3Event>| async move {
+            thumbnail_and_tidy_up(&s3, event).await
+        },
+    );
     let config = FunctionConfig::new("thumbnail").role(role.clone());
     let function = lambda.create_function(config, code).unwrap();
     let s3_may_invoke = Permission::new("s3-photos", "s3.amazonaws.com")
