@@ -5,7 +5,7 @@
 //! environments or settings; they need to *invoke*, to know whether a function exists and whether
 //! they may invoke it, and to check and record the calls that a function's code makes to them.
 //! [`LambdaHandle`] offers exactly that, and the compiler keeps the services to it: code in
-//! `crate::services` holds a handle, never a [`Lambda`].
+//! `crate::services` holds a handle, never a [`Lambda`](crate::Lambda).
 //!
 //! On AWS the line is the same: a service reaches Lambda through its public API (`Invoke`,
 //! `GetFunction`, the resource-based policy), and IAM and CloudTrail see every call a function

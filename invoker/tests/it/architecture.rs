@@ -16,7 +16,8 @@
 //! a violation. So is a path through the facade (`crate::FunctionConfig`) from inside a layer:
 //! it would hide the real dependency. Rust also lets a higher layer add methods to a lower
 //! layer's type (`impl Lambda { pub fn s3(&self) … }` in `services::s3`); calling such a method
-//! from the lower layer is a dependency no import shows, so it is checked too. Code inside
+//! from the lower layer is a dependency no import shows, so it is checked too (as written in
+//! `impl` blocks; the methods a macro writes, such as `init.s3()`, are not seen). Code inside
 //! `#[cfg(test)]` (at the end of a file, by this crate's convention) is left out: a unit test may
 //! set up whatever it needs.
 
