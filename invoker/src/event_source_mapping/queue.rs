@@ -41,7 +41,7 @@ use crate::base::transcript::count;
 use crate::lambda::execution::Event;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::{Lineage, MAX_RECURSIVE_INVOCATIONS};
-use crate::services::sqs::{queue_name, Received, SENDER_ID};
+use crate::services::sqs::{queue_name, Received, Sqs, SENDER_ID};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -76,7 +76,8 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
             "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10",
         ));
     }
-    let visibility = lambda.sqs().visibility_timeout(queue).ok_or_else(|| {
+    let sqs = lambda.sqs();
+    let visibility = sqs.visibility_timeout(queue).ok_or_else(|| {
         ServiceError::invalid_parameter_value(
             "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.",
         )
@@ -92,9 +93,10 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
         )));
     }
     if settings.enabled {
-        let wake = lambda.sqs().attach(queue)?;
+        let wake = sqs.attach(queue)?;
         let poller = Poller {
             lambda: lambda.clone(),
+            sqs,
             mapping: mapping.clone(),
             batch_size: batch_size as usize,
             wake,
@@ -107,6 +109,8 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
 /// One mapping's poller.
 struct Poller {
     lambda: Lambda,
+    /// The queue's service, which the poller reads as Lambda reads it on AWS.
+    sqs: Sqs,
     mapping: Mapping,
     batch_size: usize,
     /// Notified by the queue when a message arrives.
@@ -141,11 +145,11 @@ impl Poller {
         loop {
             // The queue cannot be deleted, so a receive cannot fail.
             let wanted = self.batch_size - batch.len();
-            batch.extend(self.lambda.sqs().receive(queue, wanted).unwrap_or_default());
+            batch.extend(self.sqs.receive(queue, wanted).unwrap_or_default());
             if batch.len() == self.batch_size {
                 return batch;
             }
-            let next_change = self.lambda.sqs().next_change(queue);
+            let next_change = self.sqs.next_change(queue);
             if batch.is_empty() {
                 self.wait(next_change).await;
                 continue;
@@ -215,11 +219,7 @@ impl Poller {
             .iter()
             .filter_map(|r| r.message.receipt_handle.clone())
             .collect();
-        let deleted = self
-            .lambda
-            .sqs()
-            .delete(queue, &handles)
-            .unwrap_or_default();
+        let deleted = self.sqs.delete(queue, &handles).unwrap_or_default();
         let mut summary = Vec::new();
         if !deleted.is_empty() {
             summary.push(format!("{} deleted", messages(deleted.len())));

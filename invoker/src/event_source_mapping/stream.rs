@@ -53,8 +53,8 @@ use crate::lambda::execution::Event;
 use crate::lambda::invoke::InvokeResponse;
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::Lineage;
-use crate::services::dynamodb;
-use crate::services::kinesis;
+use crate::services::dynamodb::{self, DynamoDb};
+use crate::services::kinesis::{self, Kinesis};
 use crate::services::shard::{hash_key, Record, RecordBody, RecordCounts, Stream, StreamKind};
 use serde_json::{json, Value};
 use std::cell::OnceCell;
@@ -89,19 +89,35 @@ impl Lambda {
             .settings
             .event_source_arn
             .clone();
-        with_stream(self, &source, |stream| {
-            stream.progress.get(mapping_uuid).copied()
-        })?
+        StreamSource::of(self, &source)
+            .with_stream(&source, |stream| stream.progress.get(mapping_uuid).copied())?
     }
 }
 
-/// Runs `read` on the Kinesis stream or DynamoDB stream with this ARN; `None` if there is none.
-/// The stream belongs to its service; the poller reads it as Lambda reads it on AWS, through the
-/// service (`GetRecords`).
-fn with_stream<R>(lambda: &Lambda, arn: &str, read: impl FnOnce(&mut Stream) -> R) -> Option<R> {
-    match arn.starts_with("arn:aws:kinesis:") {
-        true => lambda.kinesis().with_stream(arn, read),
-        false => lambda.dynamodb().with_stream(arn, read),
+/// The service a stream belongs to, as its pollers read it: the stream is the service's, and the
+/// poller reads it as Lambda reads it on AWS, through the service (`GetRecords`). Made once per
+/// mapping, not for every read.
+#[derive(Clone)]
+enum StreamSource {
+    Kinesis(Kinesis),
+    DynamoDb(DynamoDb),
+}
+
+impl StreamSource {
+    /// The service of the stream with this ARN.
+    fn of(lambda: &Lambda, arn: &str) -> Self {
+        match arn.starts_with("arn:aws:kinesis:") {
+            true => Self::Kinesis(lambda.kinesis()),
+            false => Self::DynamoDb(lambda.dynamodb()),
+        }
+    }
+
+    /// Runs `read` on the stream with this ARN; `None` if there is none.
+    fn with_stream<R>(&self, arn: &str, read: impl FnOnce(&mut Stream) -> R) -> Option<R> {
+        match self {
+            Self::Kinesis(kinesis) => kinesis.with_stream(arn, read),
+            Self::DynamoDb(dynamodb) => dynamodb.with_stream(arn, read),
+        }
     }
 }
 
@@ -122,53 +138,56 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
         }
     }
     let arn = &settings.event_source_arn;
-    let lanes = with_stream(lambda, arn, |stream| {
-        let mut lanes = Vec::new();
-        let mut pending = 0;
-        if settings.enabled {
-            stream.readers.push(mapping.uuid.clone());
-            let mapping = Arc::new(mapping.clone());
-            let lane_count = settings.parallelization_factor;
-            let kind = match stream.kind {
-                StreamKind::Kinesis => "Kinesis",
-                StreamKind::DynamoDb => "DynamoDB Streams",
-            };
-            for (index, shard) in stream.shards.iter().enumerate() {
-                let cursor = match position {
-                    StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
-                    StartingPosition::Latest => shard.records.len(),
+    let source = StreamSource::of(lambda, arn);
+    let lanes = source
+        .with_stream(arn, |stream| {
+            let mut lanes = Vec::new();
+            let mut pending = 0;
+            if settings.enabled {
+                stream.readers.push(mapping.uuid.clone());
+                let mapping = Arc::new(mapping.clone());
+                let lane_count = settings.parallelization_factor;
+                let kind = match stream.kind {
+                    StreamKind::Kinesis => "Kinesis",
+                    StreamKind::DynamoDb => "DynamoDB Streams",
                 };
-                pending += shard.records.len() - cursor;
-                let name = format!("{kind} {} {}", stream.name, shard.id);
-                lanes.extend((0..lane_count).map(|lane| Lane {
-                    lambda: lambda.clone(),
-                    mapping: Arc::clone(&mapping),
-                    kind: stream.kind,
-                    retention: stream.retention,
-                    shard: index,
-                    shard_id: shard.id.clone(),
-                    arrivals: Arc::clone(&shard.arrivals),
-                    name: match lane_count {
-                        1 => name.clone(),
-                        _ => format!("{name} lane {}", lane + 1),
-                    },
-                    lane,
-                    cursor,
-                    buffer: Vec::new(),
-                    throttles: 0,
-                }));
+                for (index, shard) in stream.shards.iter().enumerate() {
+                    let cursor = match position {
+                        StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
+                        StartingPosition::Latest => shard.records.len(),
+                    };
+                    pending += shard.records.len() - cursor;
+                    let name = format!("{kind} {} {}", stream.name, shard.id);
+                    lanes.extend((0..lane_count).map(|lane| Lane {
+                        lambda: lambda.clone(),
+                        source: source.clone(),
+                        mapping: Arc::clone(&mapping),
+                        kind: stream.kind,
+                        retention: stream.retention,
+                        shard: index,
+                        shard_id: shard.id.clone(),
+                        arrivals: Arc::clone(&shard.arrivals),
+                        name: match lane_count {
+                            1 => name.clone(),
+                            _ => format!("{name} lane {}", lane + 1),
+                        },
+                        lane,
+                        cursor,
+                        buffer: Vec::new(),
+                        throttles: 0,
+                    }));
+                }
             }
-        }
-        let counts = RecordCounts {
-            pending: pending as u64,
-            ..RecordCounts::default()
-        };
-        stream.progress.insert(mapping.uuid.clone(), counts);
-        // Counted while the stream is locked: no poller can finish a record before it is counted.
-        lambda.inner.platform.work_started(pending);
-        lanes
-    })
-    .ok_or_else(|| ServiceError::invalid_parameter_value(format!("Stream not found: {arn}")))?;
+            let counts = RecordCounts {
+                pending: pending as u64,
+                ..RecordCounts::default()
+            };
+            stream.progress.insert(mapping.uuid.clone(), counts);
+            // Counted while the stream is locked: no poller can finish a record before it is counted.
+            lambda.inner.platform.work_started(pending);
+            lanes
+        })
+        .ok_or_else(|| ServiceError::invalid_parameter_value(format!("Stream not found: {arn}")))?;
     for lane in lanes {
         tokio::spawn(lane.run());
     }
@@ -239,6 +258,8 @@ fn validate(settings: &super::EventSourceMapping) -> Result<(), ServiceError> {
 /// parallelization factor of 1) and has at most one batch in flight.
 struct Lane {
     lambda: Lambda,
+    /// The service whose stream this lane reads.
+    source: StreamSource,
     mapping: Arc<Mapping>,
     kind: StreamKind,
     retention: Duration,
@@ -350,7 +371,7 @@ impl Lane {
         let lanes = u128::from(self.mapping.settings.parallelization_factor);
         let size = self.batch_size();
         let arn = &self.mapping.settings.event_source_arn;
-        with_stream(&self.lambda, arn, |stream| {
+        self.source.with_stream(arn, |stream| {
             let records = &stream.shards[self.shard].records;
             while self.buffer.len() < size && self.cursor < records.len() {
                 let record = &records[self.cursor];
@@ -684,7 +705,7 @@ impl Lane {
     fn finish(&self, n: usize, how: Finished, note: Option<String>) {
         let platform = &self.lambda.inner.platform;
         let arn = &self.mapping.settings.event_source_arn;
-        with_stream(&self.lambda, arn, |stream| {
+        self.source.with_stream(arn, |stream| {
             if let Some(counts) = stream.progress.get_mut(&self.mapping.uuid) {
                 let n = n as u64;
                 counts.pending -= n;
