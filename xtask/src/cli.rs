@@ -70,7 +70,11 @@ usage:
   cargo xtask real-aws
       For maintainers and CI: lint the book's SAM templates (book/templates/) with cfn-lint
       and run every `aws` command in the book through the AWS CLI's parameter parsing,
-      offline; `check` runs it too. Needs `python3 -m pip install cfn-lint awscli`.";
+      offline; `check` runs it too. Needs `python3 -m pip install cfn-lint awscli`.
+  cargo xtask serve [--port <port>] [--transcript]
+      Serve every exercise's functions behind Lambda's own API on http://127.0.0.1:9001
+      (or --port), for the AWS CLI, boto3 and the SDKs with --endpoint-url; --transcript
+      prints the invoker's transcript as it grows.";
 
 /// A parsed command line.
 ///
@@ -122,6 +126,10 @@ pub enum Command {
     },
     Pot,
     RealAws,
+    Serve {
+        port: Option<u16>,
+        transcript: bool,
+    },
     Help,
 }
 
@@ -161,7 +169,7 @@ pub enum Which {
     All,
 }
 
-const COMMANDS: [&str; 16] = [
+const COMMANDS: [&str; 17] = [
     "verify",
     "watch",
     "list",
@@ -178,6 +186,7 @@ const COMMANDS: [&str; 16] = [
     "book",
     "pot",
     "real-aws",
+    "serve",
 ];
 
 /// Parses the arguments after `cargo xtask`. Options may be written `--json FILE` or
@@ -217,6 +226,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let (mut serve, mut open, mut check) = (false, false, false);
     let mut language = None;
     let mut chapter = None;
+    let (mut port, mut transcript) = (None, false);
     while let Some(arg) = rest.next() {
         match (command.as_str(), arg.as_str()) {
             ("verify", "--json") => json = Some(PathBuf::from(value(&mut rest, "--json")?)),
@@ -240,6 +250,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             ("book", "--all") => all = true,
             ("new", "--chapter") => chapter = Some(value(&mut rest, "--chapter")?),
+            ("serve", "--port") => {
+                let given = value(&mut rest, "--port")?;
+                port = Some(given.parse().map_err(|_| {
+                    format!("--port takes a port number (0 to 65535), not `{given}`")
+                })?)
+            }
+            ("serve", "--transcript") => transcript = true,
             _ => return Err(format!("`{command}` does not take `{arg}`\n\n{USAGE}")),
         }
     }
@@ -306,6 +323,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,
         "real-aws" => Command::RealAws,
+        "serve" => Command::Serve { port, transcript },
         // The only other command let through above.
         _ => {
             let editions = match (language, all) {
@@ -537,6 +555,16 @@ mod tests {
         assert!(error.contains("not both"), "{error}");
         assert_eq!(parse_str("pot"), Ok(Command::Pot));
         assert_eq!(parse_str("real-aws"), Ok(Command::RealAws));
+        assert_eq!(
+            parse_str("serve --port=9123 --transcript"),
+            Ok(Command::Serve {
+                port: Some(9123),
+                transcript: true
+            })
+        );
+        assert!(parse_str("serve --port nine")
+            .unwrap_err()
+            .contains("--port takes a port number"));
         assert_eq!(
             parse_str("check"),
             Ok(Command::Check {

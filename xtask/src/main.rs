@@ -13,6 +13,7 @@
 //! - Maintainers: `check` asks whether the workbook itself is sound; `book` builds the book, in
 //!   English and in its translations; `pot` keeps the translations in step with the English;
 //!   `real-aws` checks the book's SAM templates and `aws` commands with AWS's own tools.
+//! - Everyone: `serve` runs the exercises' functions behind Lambda's own API, for the AWS CLI.
 //!
 //! Learners can work in Korean: under a Korean locale (or with `--lang ko`) the learner's
 //! commands speak Korean where a translation exists ([`language`]).
@@ -35,7 +36,7 @@
 //! - [`progress`]: the learner's progress file.
 //! - The commands: [`verify`] (whose core `watch` and `solution` share), [`watch`], [`list`],
 //!   [`hint`], [`reset`], [`solution`], [`check`], [`seal`], [`pictures`], [`book`] (and
-//!   `pot`), [`real_aws`].
+//!   `pot`), [`real_aws`], [`serve`].
 //! - [`cli`]: the command line.
 //!
 //! [xtask pattern]: https://github.com/matklad/cargo-xtask
@@ -61,6 +62,7 @@ mod real_aws;
 mod report;
 mod reset;
 mod seal;
+mod serve;
 mod sha256;
 mod solution;
 mod take_work;
@@ -127,6 +129,7 @@ fn main() -> ExitCode {
             } => book::run(&root, &action, open, &editions),
             Command::Pot => book::pot(&root),
             Command::RealAws => real_aws::run(&root),
+            Command::Serve { port, transcript } => serve::run(&root, port, transcript),
             Command::Help => {
                 println!("{}", cli::USAGE);
                 Ok(0)

@@ -1,0 +1,119 @@
+//! `GetFunction`, `GetFunctionConfiguration` and `ListFunctions`: a function's configuration in
+//! the shape of the API's `FunctionConfiguration`.
+//!
+//! The invoker keeps what a lesson needs of a function (name, runtime, handler, memory, timeout,
+//! variables, role, dead-letter queue, `/tmp`, layers), so those fields are real. Fields it does
+//! not model (`CodeSha256`, `LastModified`, `RevisionId`, …) are left out rather than invented:
+//! every client treats them as optional.
+
+use invoker::{FunctionConfig, Lambda, ServiceError};
+use serde_json::{json, Map, Value};
+
+/// `GetFunctionConfiguration`: `$LATEST`, a version or an alias (an alias shows its version).
+pub fn get_configuration(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Value, ServiceError> {
+    let config = lambda.get_function_configuration(&qualified(function, qualifier))?;
+    let version = match qualifier.or_else(|| qualifier_in(function)) {
+        None | Some("$LATEST") => "$LATEST".to_owned(),
+        Some(number) if number.parse::<u32>().is_ok() => number.to_owned(),
+        Some(alias) => lambda.get_alias(&config.name, alias)?.function_version,
+    };
+    Ok(configuration(lambda, &config, &version))
+}
+
+/// `GetFunction`: the configuration, and where the code is (the invoker has no package to give).
+pub fn get_function(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Value, ServiceError> {
+    let configuration = get_configuration(lambda, function, qualifier)?;
+    Ok(json!({
+        "Configuration": configuration,
+        "Code": { "RepositoryType": "S3", "Location": "" },
+    }))
+}
+
+/// `ListFunctions`: every function's `$LATEST`, in name order.
+pub fn list_functions(lambda: &Lambda) -> Value {
+    let functions: Vec<Value> = lambda
+        .function_names()
+        .iter()
+        .filter_map(|name| lambda.get_function_configuration(name).ok())
+        .map(|config| configuration(lambda, &config, "$LATEST"))
+        .collect();
+    json!({ "Functions": functions })
+}
+
+/// The `FunctionConfiguration` of one version of a function.
+fn configuration(lambda: &Lambda, config: &FunctionConfig, version: &str) -> Value {
+    let unqualified = format!(
+        "arn:aws:lambda:{}:{}:function:{}",
+        lambda.region(),
+        lambda.account_id(),
+        config.name
+    );
+    // AWS names a published version's ARN with its number, and `$LATEST` without one.
+    let arn = match version {
+        "$LATEST" => unqualified,
+        number => format!("{unqualified}:{number}"),
+    };
+    let mut fields = Map::new();
+    let mut field = |name: &str, value: Value| fields.insert(name.to_owned(), value);
+    field("FunctionName", json!(config.name));
+    field("FunctionArn", json!(arn));
+    field("Runtime", json!(config.runtime));
+    field("Role", json!(config.role.arn(lambda.account_id())));
+    field("Handler", json!(config.handler));
+    field("CodeSize", json!(config.code_size_bytes));
+    field("Description", json!(config.description));
+    field("Timeout", json!(config.timeout_secs));
+    field("MemorySize", json!(config.memory_size));
+    field("Version", json!(version));
+    if !config.env.is_empty() {
+        field("Environment", json!({ "Variables": config.env }));
+    }
+    if let Some(target) = &config.dead_letter_queue {
+        field("DeadLetterConfig", json!({ "TargetArn": target }));
+    }
+    if !config.layers.is_empty() {
+        let layers: Vec<Value> = config
+            .layers
+            .iter()
+            .map(|arn| json!({ "Arn": arn }))
+            .collect();
+        field("Layers", json!(layers));
+    }
+    field("TracingConfig", json!({ "Mode": "PassThrough" }));
+    field("State", json!("Active"));
+    field("LastUpdateStatus", json!("Successful"));
+    field("PackageType", json!("Zip"));
+    field("Architectures", json!(["x86_64"]));
+    field(
+        "EphemeralStorage",
+        json!({ "Size": config.ephemeral_storage_mb }),
+    );
+    field(
+        "LoggingConfig",
+        json!({ "LogFormat": "Text", "LogGroup": format!("/aws/lambda/{}", config.name) }),
+    );
+    Value::Object(fields)
+}
+
+/// `name:qualifier`, or the name alone.
+fn qualified(name: &str, qualifier: Option<&str>) -> String {
+    match qualifier {
+        Some(qualifier) => format!("{name}:{qualifier}"),
+        None => name.to_owned(),
+    }
+}
+
+/// The qualifier written in a function's name, if any: `hello:2`, or an ARN's eighth part
+/// (`arn:aws:lambda:<region>:<account>:function:hello:live`).
+fn qualifier_in(function: &str) -> Option<&str> {
+    let position = if function.starts_with("arn:") { 7 } else { 1 };
+    function.split(':').nth(position)
+}

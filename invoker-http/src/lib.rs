@@ -1,0 +1,101 @@
+//! The invoker behind Lambda's own REST API, so that the tools a learner uses on AWS (the AWS
+//! CLI, boto3, the SDKs) work against the workbook's functions unchanged:
+//!
+//! ```text
+//! cargo xtask serve                      # every exercise's functions, on 127.0.0.1:9001
+//! aws lambda invoke --endpoint-url http://127.0.0.1:9001 --function-name hello out.json
+//! ```
+//!
+//! One layer, on top of the invoker: [`router`] turns an HTTP request into a call of the
+//! invoker's public face and its answer into the response AWS would send. It knows the API's
+//! paths, headers and JSON; the invoker knows nothing of HTTP. The modules:
+//!
+//! - [`operations`]: every operation of the API (from AWS's own service model), so a request is
+//!   recognised by its method and path, and one the invoker does not serve is named;
+//! - [`invoke`]: `Invoke`, its headers both ways;
+//! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`;
+//! - [`answer`]: JSON bodies, and errors as every AWS client parses them.
+//!
+//! What differs from AWS, on purpose:
+//! - Requests are not authenticated: a signed request is accepted whatever its credentials,
+//!   and an unsigned one too. (There is one account, the invoker's.)
+//! - The clock is the real one: an asynchronous event's retries wait their real minutes.
+//! - Request bodies above 8 MiB are refused by the server before the invoker sees them; up to
+//!   that, the invoker applies Lambda's own payload limits and errors.
+
+pub mod answer;
+pub mod functions;
+pub mod invoke;
+pub mod operations;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::Router;
+use invoker::{Lambda, ServiceError};
+use serde_json::Value;
+
+/// The operations [`router`] answers; every other one of the API is named as not served.
+pub const SERVED: [&str; 4] = [
+    "Invoke",
+    "GetFunction",
+    "GetFunctionConfiguration",
+    "ListFunctions",
+];
+
+/// Lambda's limit for a synchronous payload is 6 MB; the server reads a little more, so that the
+/// invoker, not the HTTP layer, answers an oversize payload with Lambda's own error.
+const BODY_LIMIT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Lambda's REST API over `lambda`'s functions.
+pub fn router(lambda: Lambda) -> Router {
+    Router::new()
+        .fallback(dispatch)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .with_state(lambda)
+}
+
+/// Recognises the operation and runs it. Every request goes through here, since the operation
+/// table, not a list of routes, decides what a path means.
+async fn dispatch(
+    State(lambda): State<Lambda>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = uri.query().unwrap_or("");
+    let Some(recognised) = operations::recognise(method.as_str(), uri.path(), query) else {
+        return answer::unknown_operation(method.as_str(), uri.path());
+    };
+    let function = recognised.label("FunctionName");
+    let qualifier = query_parameter(query, "Qualifier");
+    let qualifier = qualifier.as_deref();
+    match recognised.operation {
+        "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body).await,
+        "GetFunction" => reply(functions::get_function(&lambda, function, qualifier)),
+        "GetFunctionConfiguration" => {
+            reply(functions::get_configuration(&lambda, function, qualifier))
+        }
+        "ListFunctions" => answer::json_body(StatusCode::OK, &functions::list_functions(&lambda)),
+        other => answer::not_served(other, &SERVED),
+    }
+}
+
+/// A JSON answer with status 200, or the error.
+fn reply(result: Result<Value, ServiceError>) -> Response {
+    match result {
+        Ok(body) => answer::json_body(StatusCode::OK, &body),
+        Err(error) => answer::service_error(&error),
+    }
+}
+
+/// One parameter of a query string, percent-decoded.
+fn query_parameter(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| operations::decode(value))
+}

@@ -1,0 +1,293 @@
+//! The real clients against the server: the AWS CLI (`aws lambda …`) and boto3, as a learner
+//! runs them, over HTTP on a local port. Nothing here imitates a client: if the CLI or boto3
+//! parses an answer differently from what the server meant, these tests fail.
+//!
+//! They need the AWS CLI and boto3 (`python3 -m pip install awscli boto3`; CI installs both).
+
+use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::process::{Command, Output};
+use std::sync::mpsc;
+
+/// The functions the tests call: `echo` answers with its event (and the client context's
+/// `custom` values, if any) and logs a line; `broken` fails with its own error type.
+fn deploy(lambda: &Lambda) {
+    let echo = service_fn(|event: LambdaEvent<Value>| async move {
+        let (payload, ctx) = event.into_parts();
+        ctx.logger().info("echo says hi");
+        let custom = ctx.client_context.map(|c| json!(c.custom));
+        Ok::<_, Diagnostic>(json!({ "got": payload, "custom": custom }))
+    });
+    let broken = service_fn(|_: LambdaEvent<Value>| async {
+        Err::<Value, _>(Diagnostic {
+            error_type: "OrderRejected".into(),
+            error_message: "no stock".into(),
+        })
+    });
+    let config = FunctionConfig::new("echo").memory_size(256);
+    lambda.create_function(config, echo).expect("echo deploys");
+    lambda
+        .create_function(FunctionConfig::new("broken"), broken)
+        .expect("broken deploys");
+}
+
+/// Starts a server with [`deploy`]'s functions on a free port, on a runtime of its own that
+/// lives as long as the test process.
+fn start() -> String {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        runtime.block_on(async move {
+            let lambda = Lambda::new();
+            deploy(&lambda);
+            let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .expect("a free port");
+            sender
+                .send(listener.local_addr().expect("an address"))
+                .expect("the test waits");
+            axum::serve(listener, invoker_http::router(lambda))
+                .await
+                .expect("serves");
+        });
+    });
+    let address = receiver.recv().expect("the server starts");
+    format!("http://{address}")
+}
+
+/// Credentials and a region, as any client needs, and nothing from the machine's own AWS setup.
+fn client_environment(command: &mut Command) -> &mut Command {
+    command
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PAGER", "")
+}
+
+/// `aws lambda <args> --endpoint-url <server>`.
+fn aws(endpoint: &str, args: &[&str]) -> Output {
+    let mut command = Command::new("aws");
+    client_environment(&mut command)
+        .arg("lambda")
+        .args(args)
+        .args(["--endpoint-url", endpoint]);
+    command
+        .output()
+        .expect("the AWS CLI runs (python3 -m pip install awscli)")
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the CLI prints JSON")
+}
+
+fn decode(base64: &str) -> String {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64)
+        .expect("LogResult is base64");
+    String::from_utf8(bytes).expect("the log is text")
+}
+
+#[test]
+fn the_aws_cli_invokes_and_reads_the_log_tail() {
+    let endpoint = start();
+    let out = std::env::temp_dir().join(format!("invoker-http-{}.json", std::process::id()));
+    let out_path = out.to_str().unwrap();
+    let metadata = stdout_json(&aws(
+        &endpoint,
+        &[
+            "invoke",
+            "--function-name",
+            "echo",
+            "--payload",
+            r#"{"n":1}"#,
+            "--log-type",
+            "Tail",
+            out_path,
+        ],
+    ));
+    assert_eq!(metadata["StatusCode"], 200);
+    assert_eq!(metadata["ExecutedVersion"], "$LATEST");
+    assert!(metadata.get("FunctionError").is_none(), "{metadata}");
+    let payload: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(payload["got"], json!({ "n": 1 }));
+    let log = decode(metadata["LogResult"].as_str().expect("a log tail"));
+    for line in [
+        "INIT_START",
+        "START RequestId:",
+        "echo says hi",
+        "END RequestId:",
+        "REPORT RequestId:",
+    ] {
+        assert!(log.contains(line), "{line} in {log}");
+    }
+
+    // A function error is a 200 with the header, and the error payload.
+    let failed = stdout_json(&aws(
+        &endpoint,
+        &["invoke", "--function-name", "broken", out_path],
+    ));
+    assert_eq!(failed["StatusCode"], 200);
+    assert_eq!(failed["FunctionError"], "Unhandled");
+    let error: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        error,
+        json!({ "errorType": "OrderRejected", "errorMessage": "no stock" })
+    );
+
+    // Asynchronous and dry-run calls answer with their own statuses and no payload.
+    for (kind, status) in [("Event", 202), ("DryRun", 204)] {
+        let answered = stdout_json(&aws(
+            &endpoint,
+            &[
+                "invoke",
+                "--function-name",
+                "echo",
+                "--invocation-type",
+                kind,
+                out_path,
+            ],
+        ));
+        assert_eq!(answered["StatusCode"], status, "{kind}");
+    }
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn the_aws_cli_prints_lambdas_errors_and_names_an_operation_not_served() {
+    let endpoint = start();
+    let missing = aws(
+        &endpoint,
+        &["invoke", "--function-name", "nope", "/dev/null"],
+    );
+    // (A service error ends the CLI with 254 in version 2 and 255 in version 1.)
+    assert!(!missing.status.success());
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        said.contains("An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"),
+        "{said}"
+    );
+
+    let unserved = aws(
+        &endpoint,
+        &[
+            "put-function-concurrency",
+            "--function-name",
+            "echo",
+            "--reserved-concurrent-executions",
+            "2",
+        ],
+    );
+    let said = String::from_utf8_lossy(&unserved.stderr);
+    assert!(
+        said.contains("(OperationNotServedException) when calling the PutFunctionConcurrency operation: The invoker does not serve PutFunctionConcurrency; it serves Invoke, "),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_aws_cli_lists_and_describes_functions() {
+    let endpoint = start();
+    let listed = stdout_json(&aws(&endpoint, &["list-functions"]));
+    let names: Vec<&str> = listed["Functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["FunctionName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["broken", "echo"]);
+    let config = stdout_json(&aws(
+        &endpoint,
+        &["get-function-configuration", "--function-name", "echo"],
+    ));
+    assert_eq!(config["MemorySize"], 256);
+    assert_eq!(config["Timeout"], 3);
+    assert_eq!(
+        config["FunctionArn"],
+        "arn:aws:lambda:us-east-1:123456789012:function:echo"
+    );
+    let function = stdout_json(&aws(
+        &endpoint,
+        &["get-function", "--function-name", "echo"],
+    ));
+    assert_eq!(function["Configuration"]["Runtime"], "provided.al2023");
+}
+
+/// boto3, the way a Python script or notebook calls Lambda: the client context travels in its
+/// header, the log tail and function error come back, and a missing function is a `ClientError`
+/// with AWS's code.
+#[test]
+fn boto3_invokes_with_a_client_context_and_sees_errors() {
+    let endpoint = start();
+    let script = r#"
+import base64, json, sys
+import boto3, botocore.exceptions
+client = boto3.client("lambda", endpoint_url=sys.argv[1])
+context = base64.b64encode(json.dumps({"custom": {"tenant": "acme"}}).encode()).decode()
+ok = client.invoke(FunctionName="echo", Payload=b'{"n": 2}', LogType="Tail", ClientContext=context)
+broken = client.invoke(FunctionName="broken")
+try:
+    client.get_function(FunctionName="nope")
+    missing = None
+except botocore.exceptions.ClientError as e:
+    missing = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+print(json.dumps({
+    "status": ok["StatusCode"],
+    "payload": json.loads(ok["Payload"].read()),
+    "log": base64.b64decode(ok["LogResult"]).decode(),
+    "error": broken.get("FunctionError"),
+    "missing": missing,
+}))
+"#;
+    let mut command = Command::new("python3");
+    client_environment(&mut command).args(["-c", script, &endpoint]);
+    let output = command.output().expect("python3 runs");
+    let seen = stdout_json(&output);
+    assert_eq!(seen["status"], 200);
+    assert_eq!(
+        seen["payload"],
+        json!({ "got": { "n": 2 }, "custom": { "tenant": "acme" } })
+    );
+    assert!(
+        seen["log"].as_str().unwrap().contains("REPORT RequestId:"),
+        "{seen}"
+    );
+    assert_eq!(seen["error"], "Unhandled");
+    assert_eq!(seen["missing"], json!(["ResourceNotFoundException", 404]));
+}
+
+/// The server's table of operations is AWS's: the model botocore ships, read by Python.
+#[test]
+fn the_operation_table_is_the_one_in_botocores_model() {
+    let script = r#"
+import json, botocore.session
+model = botocore.session.get_session().get_service_model("lambda")
+print(json.dumps(sorted(
+    [model.operation_model(n).http["method"], model.operation_model(n).http["requestUri"], n]
+    for n in model.operation_names)))
+"#;
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .output()
+        .expect("python3 runs (python3 -m pip install awscli boto3)");
+    let botocore: Vec<(String, String, String)> =
+        serde_json::from_value(stdout_json(&output)).unwrap();
+    let mut ours: Vec<(String, String, String)> = invoker_http::operations::OPERATIONS
+        .iter()
+        .map(|(m, u, n)| (m.to_string(), u.to_string(), n.to_string()))
+        .collect();
+    ours.sort();
+    assert_eq!(ours, botocore, "update OPERATIONS from botocore's model");
+}
