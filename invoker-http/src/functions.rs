@@ -48,8 +48,68 @@ pub fn list_functions(lambda: &Lambda) -> Value {
     json!({ "Functions": functions })
 }
 
+/// `UpdateFunctionConfiguration`: the settings a lesson changes (`MemorySize`, `Timeout`,
+/// `Environment`, `Description`); the answer is the new configuration. Any other setting in the
+/// request is refused by name rather than silently ignored.
+pub fn update_configuration(
+    lambda: &Lambda,
+    function: &str,
+    body: &Value,
+) -> Result<Value, ServiceError> {
+    const SETTABLE: [&str; 4] = ["MemorySize", "Timeout", "Environment", "Description"];
+    let fields = body.as_object().cloned().unwrap_or_default();
+    if let Some(other) = fields.keys().find(|k| !SETTABLE.contains(&k.as_str())) {
+        return Err(ServiceError::invalid_parameter_value(format!(
+            "The invoker does not change {other}; it changes {}.",
+            SETTABLE.join(", ")
+        )));
+    }
+    let number = |name: &str| -> Result<Option<u32>, ServiceError> {
+        match fields.get(name) {
+            None => Ok(None),
+            Some(value) => value
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| ServiceError::validation(format!("{name} must be a whole number"))),
+        }
+    };
+    let (memory, timeout) = (number("MemorySize")?, number("Timeout")?);
+    let variables = match fields.get("Environment").map(|e| &e["Variables"]) {
+        None => None,
+        Some(Value::Object(variables)) => Some(
+            variables
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect(),
+        ),
+        Some(_) => None,
+    };
+    let description = fields
+        .get("Description")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    lambda.update_function_configuration(function, |mut config| {
+        if let Some(memory) = memory {
+            config.memory_size = memory;
+        }
+        if let Some(timeout) = timeout {
+            config.timeout_secs = timeout;
+        }
+        if let Some(variables) = variables {
+            // The API replaces the whole set, as AWS does: a variable left out is removed.
+            config.env = variables;
+        }
+        if let Some(description) = description {
+            config.description = description;
+        }
+        config
+    })?;
+    get_configuration(lambda, function, None)
+}
+
 /// The `FunctionConfiguration` of one version of a function.
-fn configuration(lambda: &Lambda, config: &FunctionConfig, version: &str) -> Value {
+pub(crate) fn configuration(lambda: &Lambda, config: &FunctionConfig, version: &str) -> Value {
     let unqualified = format!(
         "arn:aws:lambda:{}:{}:function:{}",
         lambda.region(),

@@ -13,7 +13,9 @@
 //! - [`operations`]: every operation of the API (from AWS's own service model), so a request is
 //!   recognised by its method and path, and one the invoker does not serve is named;
 //! - [`invoke`]: `Invoke`, its headers both ways;
-//! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`;
+//! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`,
+//!   `UpdateFunctionConfiguration`;
+//! - [`versions`]: versions and aliases; [`concurrency`]: reserved concurrency;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them.
 //!
 //! What differs from AWS, on purpose:
@@ -24,24 +26,36 @@
 //!   that, the invoker applies Lambda's own payload limits and errors.
 
 pub mod answer;
+pub mod concurrency;
 pub mod functions;
 pub mod invoke;
 pub mod operations;
+pub mod versions;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 4] = [
+pub const SERVED: [&str; 14] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
     "ListFunctions",
+    "UpdateFunctionConfiguration",
+    "PublishVersion",
+    "ListVersionsByFunction",
+    "CreateAlias",
+    "GetAlias",
+    "UpdateAlias",
+    "DeleteAlias",
+    "PutFunctionConcurrency",
+    "GetFunctionConcurrency",
+    "DeleteFunctionConcurrency",
 ];
 
 /// Lambda's limit for a synchronous payload is 6 MB; the server reads a little more, so that the
@@ -63,7 +77,7 @@ async fn dispatch(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body_bytes: Bytes,
 ) -> Response {
     let query = uri.query().unwrap_or("");
     let Some(recognised) = operations::recognise(method.as_str(), uri.path(), query) else {
@@ -72,13 +86,33 @@ async fn dispatch(
     let function = recognised.label("FunctionName");
     let qualifier = query_parameter(query, "Qualifier");
     let qualifier = qualifier.as_deref();
+    let alias = recognised.label("Name");
+    let body = || request_body(&body_bytes);
     match recognised.operation {
-        "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body).await,
+        "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body_bytes).await,
         "GetFunction" => reply(functions::get_function(&lambda, function, qualifier)),
         "GetFunctionConfiguration" => {
             reply(functions::get_configuration(&lambda, function, qualifier))
         }
         "ListFunctions" => answer::json_body(StatusCode::OK, &functions::list_functions(&lambda)),
+        "UpdateFunctionConfiguration" => {
+            reply(body().and_then(|body| functions::update_configuration(&lambda, function, &body)))
+        }
+        "PublishVersion" => created(versions::publish(&lambda, function)),
+        "ListVersionsByFunction" => reply(versions::list(&lambda, function)),
+        "CreateAlias" => {
+            created(body().and_then(|body| versions::create(&lambda, function, &body)))
+        }
+        "GetAlias" => reply(versions::get(&lambda, function, alias)),
+        "UpdateAlias" => {
+            reply(body().and_then(|body| versions::update(&lambda, function, alias, &body)))
+        }
+        "DeleteAlias" => no_content(lambda.delete_alias(function, alias)),
+        "PutFunctionConcurrency" => {
+            reply(body().and_then(|body| concurrency::put(&lambda, function, &body)))
+        }
+        "GetFunctionConcurrency" => reply(concurrency::get(&lambda, function)),
+        "DeleteFunctionConcurrency" => no_content(lambda.delete_function_concurrency(function)),
         other => answer::not_served(other, &SERVED),
     }
 }
@@ -89,6 +123,32 @@ fn reply(result: Result<Value, ServiceError>) -> Response {
         Ok(body) => answer::json_body(StatusCode::OK, &body),
         Err(error) => answer::service_error(&error),
     }
+}
+
+/// A 201 with the JSON, as the API answers an operation that creates something.
+fn created(result: Result<Value, ServiceError>) -> Response {
+    match result {
+        Ok(body) => answer::json_body(StatusCode::CREATED, &body),
+        Err(error) => answer::service_error(&error),
+    }
+}
+
+/// A 204 with no body, as the API answers a deletion.
+fn no_content(result: Result<(), ServiceError>) -> Response {
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => answer::service_error(&error),
+    }
+}
+
+/// The request's JSON body (an empty body is an empty object).
+fn request_body(bytes: &[u8]) -> Result<Value, ServiceError> {
+    if bytes.is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ServiceError::validation(format!("Could not parse request body into json: {e}"))
+    })
 }
 
 /// One parameter of a query string, percent-decoded.

@@ -16,8 +16,9 @@ fn deploy(lambda: &Lambda) {
     let echo = service_fn(|event: LambdaEvent<Value>| async move {
         let (payload, ctx) = event.into_parts();
         ctx.logger().info("echo says hi");
+        let greeting = ctx.env("GREETING").map(str::to_owned);
         let custom = ctx.client_context.map(|c| json!(c.custom));
-        Ok::<_, Diagnostic>(json!({ "got": payload, "custom": custom }))
+        Ok::<_, Diagnostic>(json!({ "got": payload, "custom": custom, "greeting": greeting }))
     });
     let broken = service_fn(|_: LambdaEvent<Value>| async {
         Err::<Value, _>(Diagnostic {
@@ -69,6 +70,8 @@ fn client_environment(command: &mut Command) -> &mut Command {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_PAGER", "")
+        // A throttle is retried by the clients by default; the tests want to see the first.
+        .env("AWS_MAX_ATTEMPTS", "1")
 }
 
 /// `aws lambda <args> --endpoint-url <server>`.
@@ -92,6 +95,16 @@ fn stdout_json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).expect("the CLI prints JSON")
 }
 
+fn read_json(path: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("the CLI wrote the payload"))
+        .expect("the payload is JSON")
+}
+
+/// A file for the CLI's response payload, unique to this process and test.
+fn outfile(test: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("invoker-http-{}-{test}.json", std::process::id()))
+}
+
 fn decode(base64: &str) -> String {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD
@@ -103,7 +116,7 @@ fn decode(base64: &str) -> String {
 #[test]
 fn the_aws_cli_invokes_and_reads_the_log_tail() {
     let endpoint = start();
-    let out = std::env::temp_dir().join(format!("invoker-http-{}.json", std::process::id()));
+    let out = outfile("tail");
     let out_path = out.to_str().unwrap();
     let metadata = stdout_json(&aws(
         &endpoint,
@@ -121,8 +134,7 @@ fn the_aws_cli_invokes_and_reads_the_log_tail() {
     assert_eq!(metadata["StatusCode"], 200);
     assert_eq!(metadata["ExecutedVersion"], "$LATEST");
     assert!(metadata.get("FunctionError").is_none(), "{metadata}");
-    let payload: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(payload["got"], json!({ "n": 1 }));
+    assert_eq!(read_json(&out)["got"], json!({ "n": 1 }));
     let log = decode(metadata["LogResult"].as_str().expect("a log tail"));
     for line in [
         "INIT_START",
@@ -182,17 +194,11 @@ fn the_aws_cli_prints_lambdas_errors_and_names_an_operation_not_served() {
 
     let unserved = aws(
         &endpoint,
-        &[
-            "put-function-concurrency",
-            "--function-name",
-            "echo",
-            "--reserved-concurrent-executions",
-            "2",
-        ],
+        &["list-function-url-configs", "--function-name", "echo"],
     );
     let said = String::from_utf8_lossy(&unserved.stderr);
     assert!(
-        said.contains("(OperationNotServedException) when calling the PutFunctionConcurrency operation: The invoker does not serve PutFunctionConcurrency; it serves Invoke, "),
+        said.contains("(OperationNotServedException) when calling the ListFunctionUrlConfigs operation: The invoker does not serve ListFunctionUrlConfigs; it serves Invoke, "),
         "{said}"
     );
 }
@@ -256,10 +262,8 @@ print(json.dumps({
     let output = command.output().expect("python3 runs");
     let seen = stdout_json(&output);
     assert_eq!(seen["status"], 200);
-    assert_eq!(
-        seen["payload"],
-        json!({ "got": { "n": 2 }, "custom": { "tenant": "acme" } })
-    );
+    assert_eq!(seen["payload"]["got"], json!({ "n": 2 }));
+    assert_eq!(seen["payload"]["custom"], json!({ "tenant": "acme" }));
     assert!(
         seen["log"].as_str().unwrap().contains("REPORT RequestId:"),
         "{seen}"
@@ -290,4 +294,180 @@ print(json.dumps(sorted(
         .collect();
     ours.sort();
     assert_eq!(ours, botocore, "update OPERATIONS from botocore's model");
+}
+
+/// A release as the versions chapter teaches it, through the CLI: a changed variable, a
+/// published version, an alias that sends part of the traffic to it, and an invocation through
+/// the alias that says which version ran.
+#[test]
+fn the_aws_cli_configures_publishes_and_routes_through_an_alias() {
+    let endpoint = start();
+    let v1 = stdout_json(&aws(
+        &endpoint,
+        &["publish-version", "--function-name", "echo"],
+    ));
+    assert_eq!(v1["Version"], "1");
+    let updated = stdout_json(&aws(
+        &endpoint,
+        &[
+            "update-function-configuration",
+            "--function-name",
+            "echo",
+            "--environment",
+            "Variables={GREETING=hej}",
+            "--timeout",
+            "10",
+        ],
+    ));
+    assert_eq!(updated["Environment"]["Variables"]["GREETING"], "hej");
+    assert_eq!(updated["Timeout"], 10);
+    let v2 = stdout_json(&aws(
+        &endpoint,
+        &["publish-version", "--function-name", "echo"],
+    ));
+    assert_eq!(v2["Version"], "2");
+    let versions = stdout_json(&aws(
+        &endpoint,
+        &["list-versions-by-function", "--function-name", "echo"],
+    ));
+    let listed: Vec<&str> = versions["Versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["Version"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["$LATEST", "1", "2"]);
+
+    let alias = stdout_json(&aws(
+        &endpoint,
+        &[
+            "create-alias",
+            "--function-name",
+            "echo",
+            "--name",
+            "live",
+            "--function-version",
+            "1",
+            "--routing-config",
+            r#"{"AdditionalVersionWeights":{"2":0.25}}"#,
+        ],
+    ));
+    assert_eq!(
+        alias["AliasArn"],
+        "arn:aws:lambda:us-east-1:123456789012:function:echo:live"
+    );
+    assert_eq!(
+        alias["RoutingConfig"]["AdditionalVersionWeights"]["2"],
+        0.25
+    );
+
+    // Through the alias, version 1 or 2 runs, and each says so; version 2 has the variable.
+    // (Twenty calls from one boto3 process: the CLI takes a second to start.)
+    let script = r#"
+import json, sys
+import boto3
+client = boto3.client("lambda", endpoint_url=sys.argv[1])
+runs = []
+for _ in range(20):
+    answer = client.invoke(FunctionName="echo", Qualifier="live")
+    runs.append([answer["ExecutedVersion"], json.loads(answer["Payload"].read())["greeting"]])
+print(json.dumps(runs))
+"#;
+    let mut command = Command::new("python3");
+    client_environment(&mut command).args(["-c", script, &endpoint]);
+    let runs = stdout_json(&command.output().expect("python3 runs"));
+    let mut seen = std::collections::BTreeSet::new();
+    for run in runs.as_array().unwrap() {
+        let (version, greeting) = (run[0].as_str().unwrap(), &run[1]);
+        assert_eq!(*greeting == json!("hej"), version == "2", "{run}");
+        seen.insert(version.to_owned());
+    }
+    assert!(seen.contains("1"), "most calls go to version 1: {seen:?}");
+
+    // All traffic on version 2, then the alias goes.
+    let moved = stdout_json(&aws(
+        &endpoint,
+        &[
+            "update-alias",
+            "--function-name",
+            "echo",
+            "--name",
+            "live",
+            "--function-version",
+            "2",
+            "--routing-config",
+            r#"{"AdditionalVersionWeights":{}}"#,
+        ],
+    ));
+    assert_eq!(moved["FunctionVersion"], "2");
+    assert!(moved.get("RoutingConfig").is_none(), "{moved}");
+    assert!(aws(
+        &endpoint,
+        &["delete-alias", "--function-name", "echo", "--name", "live"]
+    )
+    .status
+    .success());
+    let gone = aws(
+        &endpoint,
+        &["get-alias", "--function-name", "echo", "--name", "live"],
+    );
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("(ResourceNotFoundException)"));
+}
+
+/// Reserved concurrency of zero stops every invocation with Lambda's 429 and its `Reason`,
+/// which boto3 reads from the error.
+#[test]
+fn reserved_concurrency_throttles_with_lambdas_reason() {
+    let endpoint = start();
+    let reserved = stdout_json(&aws(
+        &endpoint,
+        &[
+            "put-function-concurrency",
+            "--function-name",
+            "echo",
+            "--reserved-concurrent-executions",
+            "0",
+        ],
+    ));
+    assert_eq!(reserved["ReservedConcurrentExecutions"], 0);
+    let script = r#"
+import json, sys
+import boto3, botocore.exceptions
+client = boto3.client("lambda", endpoint_url=sys.argv[1])
+try:
+    client.invoke(FunctionName="echo")
+    print(json.dumps(None))
+except botocore.exceptions.ClientError as e:
+    print(json.dumps([e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response.get("Reason")]))
+"#;
+    let mut command = Command::new("python3");
+    client_environment(&mut command).args(["-c", script, &endpoint]);
+    assert_eq!(
+        stdout_json(&command.output().expect("python3 runs")),
+        json!([
+            "TooManyRequestsException",
+            429,
+            "ReservedFunctionConcurrentInvocationLimitExceeded"
+        ])
+    );
+    let concurrency = stdout_json(&aws(
+        &endpoint,
+        &["get-function-concurrency", "--function-name", "echo"],
+    ));
+    assert_eq!(concurrency["ReservedConcurrentExecutions"], 0);
+    assert!(aws(
+        &endpoint,
+        &["delete-function-concurrency", "--function-name", "echo"]
+    )
+    .status
+    .success());
+    let invoked = aws(
+        &endpoint,
+        &["invoke", "--function-name", "echo", "/dev/null"],
+    );
+    assert!(
+        invoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&invoked.stderr)
+    );
 }

@@ -1,0 +1,28 @@
+//! Reserved concurrency: `PutFunctionConcurrency`, `GetFunctionConcurrency` and
+//! `DeleteFunctionConcurrency`. With it reserved, the invoker throttles as Lambda does: a 429
+//! `TooManyRequestsException` whose `Reason` says which limit was hit.
+
+use invoker::{Lambda, ServiceError};
+use serde_json::{json, Value};
+
+/// `PutFunctionConcurrency`: `ReservedConcurrentExecutions`, echoed back.
+pub fn put(lambda: &Lambda, function: &str, body: &Value) -> Result<Value, ServiceError> {
+    let reserved = body["ReservedConcurrentExecutions"]
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            ServiceError::validation(
+                "1 validation error detected: Value null at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null",
+            )
+        })?;
+    lambda.put_function_concurrency(function, reserved)?;
+    Ok(json!({ "ReservedConcurrentExecutions": reserved }))
+}
+
+/// `GetFunctionConcurrency`: the reserved number, or an empty object when none is reserved.
+pub fn get(lambda: &Lambda, function: &str) -> Result<Value, ServiceError> {
+    Ok(match lambda.get_function_concurrency(function)? {
+        Some(reserved) => json!({ "ReservedConcurrentExecutions": reserved }),
+        None => json!({}),
+    })
+}
