@@ -1,7 +1,9 @@
 //! Reserved concurrency: `PutFunctionConcurrency`, `GetFunctionConcurrency` and
 //! `DeleteFunctionConcurrency`. With it reserved, the invoker throttles as Lambda does: a 429
-//! `TooManyRequestsException` whose `Reason` says which limit was hit.
+//! `TooManyRequestsException` whose `Reason` says which limit was hit. And provisioned
+//! concurrency: `PutProvisionedConcurrencyConfig` initialises the environments at once.
 
+use crate::permissions::qualified;
 use invoker::{Lambda, ServiceError};
 use serde_json::{json, Value};
 
@@ -25,4 +27,32 @@ pub fn get(lambda: &Lambda, function: &str) -> Result<Value, ServiceError> {
         Some(reserved) => json!({ "ReservedConcurrentExecutions": reserved }),
         None => json!({}),
     })
+}
+
+/// `PutProvisionedConcurrencyConfig` on a version or alias: the environments are initialised
+/// before it answers, so the status is already `READY` (AWS answers `IN_PROGRESS` and gets there
+/// in a minute or two).
+pub async fn put_provisioned(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+    body: &Value,
+) -> Result<Value, ServiceError> {
+    let count = body["ProvisionedConcurrentExecutions"]
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            ServiceError::validation(
+                "1 validation error detected: Value null at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must not be null",
+            )
+        })?;
+    lambda
+        .put_provisioned_concurrency_config(&qualified(function, qualifier), count)
+        .await?;
+    Ok(json!({
+        "RequestedProvisionedConcurrentExecutions": count,
+        "AllocatedProvisionedConcurrentExecutions": count,
+        "AvailableProvisionedConcurrentExecutions": count,
+        "Status": "READY",
+    }))
 }

@@ -15,7 +15,9 @@
 //! - [`invoke`]: `Invoke`, its headers both ways;
 //! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`,
 //!   `UpdateFunctionConfiguration`;
-//! - [`versions`]: versions and aliases; [`concurrency`]: reserved concurrency;
+//! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
+//! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
+//!   asynchronous events; [`mappings`]: event source mappings;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them.
 //!
 //! What differs from AWS, on purpose:
@@ -27,9 +29,12 @@
 
 pub mod answer;
 pub mod concurrency;
+pub mod event_invoke;
 pub mod functions;
 pub mod invoke;
+pub mod mappings;
 pub mod operations;
+pub mod permissions;
 pub mod versions;
 
 use axum::body::Bytes;
@@ -41,7 +46,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 14] = [
+pub const SERVED: [&str; 21] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -56,6 +61,13 @@ pub const SERVED: [&str; 14] = [
     "PutFunctionConcurrency",
     "GetFunctionConcurrency",
     "DeleteFunctionConcurrency",
+    "PutProvisionedConcurrencyConfig",
+    "AddPermission",
+    "GetPolicy",
+    "RemovePermission",
+    "PutFunctionEventInvokeConfig",
+    "CreateEventSourceMapping",
+    "ListEventSourceMappings",
 ];
 
 /// Lambda's limit for a synchronous payload is 6 MB; the server reads a little more, so that the
@@ -90,45 +102,81 @@ async fn dispatch(
     let body = || request_body(&body_bytes);
     match recognised.operation {
         "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body_bytes).await,
-        "GetFunction" => reply(functions::get_function(&lambda, function, qualifier)),
-        "GetFunctionConfiguration" => {
-            reply(functions::get_configuration(&lambda, function, qualifier))
-        }
+        "GetFunction" => with_status(
+            StatusCode::OK,
+            functions::get_function(&lambda, function, qualifier),
+        ),
+        "GetFunctionConfiguration" => with_status(
+            StatusCode::OK,
+            functions::get_configuration(&lambda, function, qualifier),
+        ),
         "ListFunctions" => answer::json_body(StatusCode::OK, &functions::list_functions(&lambda)),
-        "UpdateFunctionConfiguration" => {
-            reply(body().and_then(|body| functions::update_configuration(&lambda, function, &body)))
-        }
-        "PublishVersion" => created(versions::publish(&lambda, function)),
-        "ListVersionsByFunction" => reply(versions::list(&lambda, function)),
-        "CreateAlias" => {
-            created(body().and_then(|body| versions::create(&lambda, function, &body)))
-        }
-        "GetAlias" => reply(versions::get(&lambda, function, alias)),
-        "UpdateAlias" => {
-            reply(body().and_then(|body| versions::update(&lambda, function, alias, &body)))
-        }
+        "UpdateFunctionConfiguration" => with_status(
+            StatusCode::OK,
+            body().and_then(|body| functions::update_configuration(&lambda, function, &body)),
+        ),
+        "PublishVersion" => with_status(StatusCode::CREATED, versions::publish(&lambda, function)),
+        "ListVersionsByFunction" => with_status(StatusCode::OK, versions::list(&lambda, function)),
+        "CreateAlias" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| versions::create(&lambda, function, &body)),
+        ),
+        "GetAlias" => with_status(StatusCode::OK, versions::get(&lambda, function, alias)),
+        "UpdateAlias" => with_status(
+            StatusCode::OK,
+            body().and_then(|body| versions::update(&lambda, function, alias, &body)),
+        ),
         "DeleteAlias" => no_content(lambda.delete_alias(function, alias)),
-        "PutFunctionConcurrency" => {
-            reply(body().and_then(|body| concurrency::put(&lambda, function, &body)))
+        "PutFunctionConcurrency" => with_status(
+            StatusCode::OK,
+            body().and_then(|body| concurrency::put(&lambda, function, &body)),
+        ),
+        "GetFunctionConcurrency" => {
+            with_status(StatusCode::OK, concurrency::get(&lambda, function))
         }
-        "GetFunctionConcurrency" => reply(concurrency::get(&lambda, function)),
         "DeleteFunctionConcurrency" => no_content(lambda.delete_function_concurrency(function)),
+        "PutProvisionedConcurrencyConfig" => match body() {
+            Ok(body) => with_status(
+                StatusCode::ACCEPTED,
+                concurrency::put_provisioned(&lambda, function, qualifier, &body).await,
+            ),
+            Err(error) => answer::service_error(&error),
+        },
+        "AddPermission" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| permissions::add(&lambda, function, qualifier, &body)),
+        ),
+        "GetPolicy" => with_status(
+            StatusCode::OK,
+            permissions::get(&lambda, function, qualifier),
+        ),
+        "RemovePermission" => no_content(permissions::remove(
+            &lambda,
+            function,
+            qualifier,
+            recognised.label("StatementId"),
+        )),
+        "PutFunctionEventInvokeConfig" => with_status(
+            StatusCode::OK,
+            body().and_then(|body| event_invoke::put(&lambda, function, qualifier, &body)),
+        ),
+        "CreateEventSourceMapping" => with_status(
+            StatusCode::ACCEPTED,
+            body().and_then(|body| mappings::create(&lambda, &body)),
+        ),
+        "ListEventSourceMappings" => {
+            let function = query_parameter(query, "FunctionName").unwrap_or_default();
+            answer::json_body(StatusCode::OK, &mappings::list(&lambda, &function))
+        }
         other => answer::not_served(other, &SERVED),
     }
 }
 
-/// A JSON answer with status 200, or the error.
-fn reply(result: Result<Value, ServiceError>) -> Response {
+/// The JSON with `status` (200, or 201 for a creation, 202 for work that goes on after the
+/// answer), or the error.
+fn with_status(status: StatusCode, result: Result<Value, ServiceError>) -> Response {
     match result {
-        Ok(body) => answer::json_body(StatusCode::OK, &body),
-        Err(error) => answer::service_error(&error),
-    }
-}
-
-/// A 201 with the JSON, as the API answers an operation that creates something.
-fn created(result: Result<Value, ServiceError>) -> Response {
-    match result {
-        Ok(body) => answer::json_body(StatusCode::CREATED, &body),
+        Ok(body) => answer::json_body(status, &body),
         Err(error) => answer::service_error(&error),
     }
 }

@@ -104,7 +104,7 @@ fn routing(body: &Value) -> Result<Option<(String, f64)>, ServiceError> {
 }
 
 /// A string member the operation needs.
-fn required<'a>(body: &'a Value, member: &str) -> Result<&'a str, ServiceError> {
+pub(crate) fn required<'a>(body: &'a Value, member: &str) -> Result<&'a str, ServiceError> {
     body[member].as_str().ok_or_else(|| {
         ServiceError::validation(format!(
             "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",

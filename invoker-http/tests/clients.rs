@@ -4,7 +4,7 @@
 //!
 //! They need the AWS CLI and boto3 (`python3 -m pip install awscli boto3`; CI installs both).
 
-use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent};
+use invoker::{service_fn, Diagnostic, FunctionConfig, Lambda, LambdaEvent, ManagedPolicy, Role};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::process::{Command, Output};
@@ -26,11 +26,17 @@ fn deploy(lambda: &Lambda) {
             error_message: "no stock".into(),
         })
     });
-    let config = FunctionConfig::new("echo").memory_size(256);
+    // Its role may read SQS, which an SQS event source mapping needs.
+    let role = Role::new("echo-role")
+        .attach(ManagedPolicy::BasicExecution)
+        .attach(ManagedPolicy::SqsQueueExecution);
+    let config = FunctionConfig::new("echo").memory_size(256).role(role);
     lambda.create_function(config, echo).expect("echo deploys");
     lambda
         .create_function(FunctionConfig::new("broken"), broken)
         .expect("broken deploys");
+    // A queue for the event source mapping and the dead letters of the tests below.
+    lambda.sqs().create_queue("orders");
 }
 
 /// Starts a server with [`deploy`]'s functions on a free port, on a runtime of its own that
@@ -470,4 +476,159 @@ except botocore.exceptions.ClientError as e:
         "{}",
         String::from_utf8_lossy(&invoked.stderr)
     );
+}
+
+/// Cargo Lambda's `invoke`, which a Rust learner uses against `cargo lambda watch`, works
+/// against the invoker too: it sends Lambda's Invoke request to the address and port given.
+#[test]
+fn cargo_lambda_invokes_a_function_and_shows_its_error() {
+    let endpoint = start();
+    let port = endpoint.rsplit(':').next().expect("a port");
+    let invoke = |function: &str| {
+        let output = Command::new("cargo-lambda")
+            .args([
+                "lambda",
+                "invoke",
+                function,
+                "--invoke-address",
+                "127.0.0.1",
+            ])
+            .args([
+                "--invoke-port",
+                port,
+                "--data-ascii",
+                r#"{"n":3}"#,
+                "--output-format",
+                "json",
+            ])
+            .env("CARGO_LAMBDA_COLOR", "never")
+            .output()
+            .expect("Cargo Lambda runs (python3 -m pip install cargo-lambda)");
+        stdout_json(&output)
+    };
+    assert_eq!(invoke("echo")["got"], json!({ "n": 3 }));
+    assert_eq!(invoke("broken")["errorType"], "OrderRejected");
+}
+
+/// The rest of what the chapters set up with the CLI: a permission for S3, the retries and
+/// failure destination of asynchronous events, provisioned concurrency on a version, and an
+/// SQS event source mapping.
+#[test]
+fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
+    let endpoint = start();
+    let queue = "arn:aws:sqs:us-east-1:123456789012:orders";
+    let added = stdout_json(&aws(
+        &endpoint,
+        &[
+            "add-permission",
+            "--function-name",
+            "echo",
+            "--statement-id",
+            "s3-invoke",
+            "--action",
+            "lambda:InvokeFunction",
+            "--principal",
+            "s3.amazonaws.com",
+            "--source-arn",
+            "arn:aws:s3:::photos",
+        ],
+    ));
+    let statement: Value = serde_json::from_str(added["Statement"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        statement["Principal"],
+        json!({ "Service": "s3.amazonaws.com" })
+    );
+    let policy = stdout_json(&aws(&endpoint, &["get-policy", "--function-name", "echo"]));
+    let policy: Value = serde_json::from_str(policy["Policy"].as_str().unwrap()).unwrap();
+    assert_eq!(policy["Statement"][0]["Sid"], "s3-invoke");
+    let removed = aws(
+        &endpoint,
+        &[
+            "remove-permission",
+            "--function-name",
+            "echo",
+            "--statement-id",
+            "s3-invoke",
+        ],
+    );
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+
+    let configured = stdout_json(&aws(
+        &endpoint,
+        &[
+            "put-function-event-invoke-config",
+            "--function-name",
+            "broken",
+            "--maximum-retry-attempts",
+            "1",
+            "--destination-config",
+            &format!(r#"{{"OnFailure":{{"Destination":"{queue}"}}}}"#),
+        ],
+    ));
+    assert_eq!(configured["MaximumRetryAttempts"], 1);
+    assert_eq!(
+        configured["DestinationConfig"]["OnFailure"]["Destination"],
+        queue
+    );
+
+    stdout_json(&aws(
+        &endpoint,
+        &["publish-version", "--function-name", "echo"],
+    ));
+    let provisioned = stdout_json(&aws(
+        &endpoint,
+        &[
+            "put-provisioned-concurrency-config",
+            "--function-name",
+            "echo",
+            "--qualifier",
+            "1",
+            "--provisioned-concurrent-executions",
+            "2",
+        ],
+    ));
+    assert_eq!(provisioned["AllocatedProvisionedConcurrentExecutions"], 2);
+    let on_latest = aws(
+        &endpoint,
+        &[
+            "put-provisioned-concurrency-config",
+            "--function-name",
+            "echo",
+            "--qualifier",
+            "$LATEST",
+            "--provisioned-concurrent-executions",
+            "1",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&on_latest.stderr).contains("(InvalidParameterValueException)"),
+        "{}",
+        String::from_utf8_lossy(&on_latest.stderr)
+    );
+
+    let mapping = stdout_json(&aws(
+        &endpoint,
+        &[
+            "create-event-source-mapping",
+            "--function-name",
+            "echo",
+            "--event-source-arn",
+            queue,
+            "--batch-size",
+            "5",
+            "--function-response-types",
+            "ReportBatchItemFailures",
+        ],
+    ));
+    let uuid = mapping["UUID"].as_str().expect("a UUID").to_owned();
+    let listed = stdout_json(&aws(
+        &endpoint,
+        &["list-event-source-mappings", "--function-name", "echo"],
+    ));
+    assert_eq!(listed["EventSourceMappings"][0]["UUID"], uuid.as_str());
+    assert_eq!(listed["EventSourceMappings"][0]["EventSourceArn"], queue);
 }
