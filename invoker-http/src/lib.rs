@@ -18,7 +18,9 @@
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
 //!   asynchronous events; [`mappings`]: event source mappings;
-//! - [`answer`]: JSON bodies, and errors as every AWS client parses them.
+//! - [`answer`]: JSON bodies, and errors as every AWS client parses them;
+//! - `runtime_api` (on Unix): the other API, the one a function's own process talks to, so that
+//!   a real `bootstrap` built with `lambda_runtime` runs as a function under the invoker.
 //!
 //! What differs from AWS, on purpose:
 //! - Requests are not authenticated: a signed request is accepted whatever its credentials,
@@ -35,6 +37,8 @@ pub mod invoke;
 pub mod mappings;
 pub mod operations;
 pub mod permissions;
+#[cfg(unix)]
+pub mod runtime_api;
 pub mod versions;
 
 use axum::body::Bytes;

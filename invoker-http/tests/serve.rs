@@ -2,6 +2,8 @@
 //! serves them, and its list of exercises is the manifest's.
 
 use std::io::{BufRead, BufReader};
+
+mod common;
 use std::process::{Command, Stdio};
 
 /// The exercise names in `exercises/manifest.toml`, in order.
@@ -40,8 +42,10 @@ fn serve_deploys_every_exercise_of_the_manifest() {
 
 #[test]
 fn serve_answers_on_the_port_it_prints_and_names_what_it_left_out() {
+    let bootstrap = common::echo_bootstrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_serve"))
-        .args(["--port", "0"])
+        .args(["--port", "0", "--function-name", "real", "--bootstrap"])
+        .arg(&bootstrap)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -56,11 +60,13 @@ fn serve_answers_on_the_port_it_prints_and_names_what_it_left_out() {
         .unwrap_or_else(|| panic!("an address in {first:?}"))
         .to_owned();
     // Exercise 1's deployment is given (the learner writes only its handler), so `hello` is
-    // always there, solved or not.
+    // always there, solved or not; `real` is the real function given on the command line.
     let listed = Command::new("python3")
         .args([
             "-c",
-            "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1] + '/2015-03-31/functions/').read().decode())",
+            "import sys, urllib.request as r\n\
+             print(r.urlopen(sys.argv[1] + '/2015-03-31/functions/').read().decode())\n\
+             print(r.urlopen(sys.argv[1] + '/2015-03-31/functions/real/invocations', data=b'{\"n\": 5}').read().decode())",
             &endpoint,
         ])
         .output()

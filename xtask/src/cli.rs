@@ -71,10 +71,11 @@ usage:
       For maintainers and CI: lint the book's SAM templates (book/templates/) with cfn-lint
       and run every `aws` command in the book through the AWS CLI's parameter parsing,
       offline; `check` runs it too. Needs `python3 -m pip install cfn-lint awscli`.
-  cargo xtask serve [--port <port>] [--transcript]
+  cargo xtask serve [--port <port>] [--transcript] [--bootstrap <program> --function-name <name>]
       Serve every exercise's functions behind Lambda's own API on http://127.0.0.1:9001
       (or --port), for the AWS CLI, boto3 and the SDKs with --endpoint-url; --transcript
-      prints the invoker's transcript as it grows.";
+      prints the invoker's transcript as it grows; --bootstrap also runs a real function
+      (built with lambda_runtime) under the invoker, through Lambda's Runtime API.";
 
 /// A parsed command line.
 ///
@@ -129,6 +130,8 @@ pub enum Command {
     Serve {
         port: Option<u16>,
         transcript: bool,
+        /// A real function's program and name (`--bootstrap`, `--function-name`).
+        bootstrap: Option<(String, String)>,
     },
     Help,
 }
@@ -227,6 +230,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut language = None;
     let mut chapter = None;
     let (mut port, mut transcript) = (None, false);
+    let (mut bootstrap, mut function_name) = (None, None);
     while let Some(arg) = rest.next() {
         match (command.as_str(), arg.as_str()) {
             ("verify", "--json") => json = Some(PathBuf::from(value(&mut rest, "--json")?)),
@@ -257,6 +261,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 })?)
             }
             ("serve", "--transcript") => transcript = true,
+            ("serve", "--bootstrap") => bootstrap = Some(value(&mut rest, "--bootstrap")?),
+            ("serve", "--function-name") => {
+                function_name = Some(value(&mut rest, "--function-name")?)
+            }
             _ => return Err(format!("`{command}` does not take `{arg}`\n\n{USAGE}")),
         }
     }
@@ -323,7 +331,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         "pictures" => Command::Pictures,
         "pot" => Command::Pot,
         "real-aws" => Command::RealAws,
-        "serve" => Command::Serve { port, transcript },
+        "serve" => Command::Serve {
+            port,
+            transcript,
+            bootstrap: match (bootstrap, function_name) {
+                (Some(program), Some(name)) => Some((program, name)),
+                (None, None) => None,
+                _ => return Err("`serve` takes `--bootstrap <program>` and `--function-name <name>` together".to_owned()),
+            },
+        },
         // The only other command let through above.
         _ => {
             let editions = match (language, all) {
@@ -559,7 +575,8 @@ mod tests {
             parse_str("serve --port=9123 --transcript"),
             Ok(Command::Serve {
                 port: Some(9123),
-                transcript: true
+                transcript: true,
+                bootstrap: None
             })
         );
         assert!(parse_str("serve --port nine")

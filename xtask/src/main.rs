@@ -129,7 +129,11 @@ fn main() -> ExitCode {
             } => book::run(&root, &action, open, &editions),
             Command::Pot => book::pot(&root),
             Command::RealAws => real_aws::run(&root),
-            Command::Serve { port, transcript } => serve::run(&root, port, transcript),
+            Command::Serve {
+                port,
+                transcript,
+                bootstrap,
+            } => serve::run(&root, port, transcript, bootstrap),
             Command::Help => {
                 println!("{}", cli::USAGE);
                 Ok(0)

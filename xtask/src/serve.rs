@@ -7,8 +7,14 @@
 use crate::cargo_build::cargo;
 use std::path::Path;
 
-/// `cargo run -p invoker-http --bin serve -- [--port N] [--transcript]`.
-pub fn run(root: &Path, port: Option<u16>, transcript: bool) -> Result<u8, String> {
+/// `cargo run -p invoker-http --bin serve -- [--port N] [--transcript] [--bootstrap P
+/// --function-name F]`.
+pub fn run(
+    root: &Path,
+    port: Option<u16>,
+    transcript: bool,
+    bootstrap: Option<(String, String)>,
+) -> Result<u8, String> {
     let mut command = cargo(root);
     command.args(["run", "--package", "invoker-http", "--bin", "serve", "--"]);
     if let Some(port) = port {
@@ -16,6 +22,12 @@ pub fn run(root: &Path, port: Option<u16>, transcript: bool) -> Result<u8, Strin
     }
     if transcript {
         command.arg("--transcript");
+    }
+    if let Some((program, name)) = bootstrap {
+        // Named from where the learner stands; cargo runs the server from the workbook's root.
+        let program = std::fs::canonicalize(&program)
+            .map_or(program, |path| path.to_string_lossy().into_owned());
+        command.args(["--bootstrap", &program, "--function-name", &name]);
     }
     let status = command
         .status()

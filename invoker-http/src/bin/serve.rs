@@ -19,7 +19,7 @@ const DEFAULT_PORT: u16 = 9001;
 /// How often `--transcript` looks for new lines.
 const TRANSCRIPT_EVERY: Duration = Duration::from_millis(100);
 
-const USAGE: &str = "usage: cargo xtask serve [--port <port>] [--transcript]";
+const USAGE: &str = "usage: cargo xtask serve [--port <port>] [--transcript] [--bootstrap <program> --function-name <name>]";
 
 /// How an exercise deploys its functions into a service: its `deploy`, which its own `cargo run`
 /// command line uses too.
@@ -54,6 +54,9 @@ const EXERCISES: [(&str, Deploy); 21] = [
 struct Options {
     port: u16,
     transcript: bool,
+    /// A real function to serve too: a `bootstrap` program (built with `lambda_runtime`, say)
+    /// and the name to deploy it under.
+    bootstrap: Option<(String, String)>,
 }
 
 fn main() -> ExitCode {
@@ -78,7 +81,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         port: DEFAULT_PORT,
         transcript: false,
+        bootstrap: None,
     };
+    let (mut program, mut name) = (None, None);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" => {
@@ -88,16 +93,32 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                     .map_err(|_| format!("--port takes a port number (0–65535), not `{value}`"))?;
             }
             "--transcript" => options.transcript = true,
+            "--bootstrap" => program = Some(args.next().ok_or("--bootstrap needs a program")?),
+            "--function-name" => name = Some(args.next().ok_or("--function-name needs a name")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    options.bootstrap = match (program, name) {
+        (Some(program), Some(name)) => Some((program, name)),
+        (None, None) => None,
+        _ => return Err("--bootstrap and --function-name go together".into()),
+    };
     Ok(options)
 }
 
 async fn serve(options: Options) -> ExitCode {
     // On a runtime whose clock runs, the invoker keeps real time: a timeout is a real timeout.
-    let lambda = Lambda::new();
+    // The log lines and ARNs carry today's date, as on AWS, rather than the workbook's fixed one.
+    let lambda = Lambda::builder()
+        .epoch(std::time::SystemTime::now())
+        .build();
     deploy_exercises(&lambda);
+    if let Some((program, name)) = &options.bootstrap {
+        if let Err(message) = deploy_bootstrap(&lambda, program, name) {
+            eprintln!("serve: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
@@ -151,6 +172,31 @@ fn deploy_exercises(lambda: &Lambda) {
         eprintln!("serve: exercise {exercise} is not served: {reason}");
     }
     panic::set_hook(hook);
+}
+
+/// Deploys a real function: the program runs as a `provided` runtime's `bootstrap`, one
+/// process per execution environment, talking to the invoker through the Runtime API.
+#[cfg(unix)]
+fn deploy_bootstrap(lambda: &Lambda, program: &str, name: &str) -> Result<(), String> {
+    let path = std::path::Path::new(program);
+    if !path.is_file() {
+        return Err(format!("--bootstrap {program}: no such program (build it first, e.g. `cargo lambda build` or `cargo build`)"));
+    }
+    let path = path
+        .canonicalize()
+        .map_err(|e| format!("--bootstrap {program}: {e}"))?;
+    lambda
+        .create_function(
+            invoker::FunctionConfig::new(name),
+            invoker_http::runtime_api::bootstrap(path),
+        )
+        .map(|_| ())
+        .map_err(|e| format!("--function-name {name}: {e}"))
+}
+
+#[cfg(not(unix))]
+fn deploy_bootstrap(_: &Lambda, _: &str, _: &str) -> Result<(), String> {
+    Err("--bootstrap runs a Linux program, as Lambda does: use Linux, macOS or WSL".into())
 }
 
 /// Prints the transcript as it grows.

@@ -131,6 +131,15 @@ impl InitContext {
         self.resources.env_vars.get(key).map(String::as_str)
     }
 
+    /// Every environment variable the function's process sees, in name order: what a runtime
+    /// that starts a real process (a `bootstrap` speaking the Runtime API) hands it.
+    pub fn env_vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.resources
+            .env_vars
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    }
+
     /// `/opt`: the function's layers, merged in order.
     pub fn opt(&self) -> &Opt {
         &self.resources.opt
@@ -269,6 +278,18 @@ impl Logger {
     /// Logs at ERROR level.
     pub fn error(&self, message: impl AsRef<str>) {
         self.write("ERROR", message.as_ref());
+    }
+
+    /// Writes a line exactly as given, with no time, request id or level added: what a function's
+    /// own process writes to its standard output or error reaches its log stream this way on
+    /// Lambda (a `provided` runtime's process formats its lines itself).
+    pub fn raw(&self, line: impl Into<String>) {
+        let event = LogEvent {
+            timestamp: self.clock.now(),
+            message: line.into(),
+            source: LogSource::Application,
+        };
+        self.logs.lock().put(&self.group, &self.stream, event);
     }
 
     /// Logs at ERROR level as the runtime: how an invocation failed, which Lambda reports
