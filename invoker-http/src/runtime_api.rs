@@ -198,6 +198,7 @@ impl Process {
                 "lambda-runtime-invoked-function-arn",
                 ctx.invoked_function_arn.clone(),
             ),
+            ("lambda-runtime-trace-id", trace_header(&ctx)),
         ];
         if let Some(context) = &ctx.client_context {
             headers.push(("lambda-runtime-client-context", json!(context).to_string()));
@@ -307,6 +308,25 @@ impl Drop for Process {
         }
         self.server.abort();
     }
+}
+
+/// Lambda sends every invocation an X-Ray trace header, traced or not (recursive-loop detection
+/// reads it), and `lambda_runtime` names it in its log lines (`xrayTraceId=…`). The invoker
+/// does not trace, so the header is made from what it has: the root from the invocation's time
+/// and request id, the parent from the request id, not sampled. It is the same on every run.
+fn trace_header(ctx: &invoker::Context) -> String {
+    let remaining_ms = u64::try_from(ctx.remaining_time().as_millis()).unwrap_or(0);
+    let started_ms = ctx.deadline.saturating_sub(remaining_ms);
+    let hex: String = ctx
+        .request_id
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .collect();
+    let (root, parent) = (hex.get(..24).unwrap_or(&hex), hex.get(16..).unwrap_or(&hex));
+    format!(
+        "Root=1-{:08x}-{root};Parent={parent};Sampled=0",
+        started_ms / 1000
+    )
 }
 
 /// How a wait for the process ended.

@@ -57,6 +57,12 @@ async fn a_real_function_starts_cold_then_warm_and_logs_between_start_and_end() 
         .position(|l| l.contains("echoing"))
         .expect("the process logged");
     assert!(start < echoing && echoing < end, "{lines:#?}");
+    // lambda_runtime names the trace header Lambda sends with every event.
+    assert!(
+        lines[echoing].contains(r#"xrayTraceId="Root=1-"#),
+        "{}",
+        lines[echoing]
+    );
 }
 
 #[tokio::test(start_paused = true)]
