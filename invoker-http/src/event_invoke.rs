@@ -1,11 +1,12 @@
-//! `PutFunctionEventInvokeConfig`: how Lambda handles a function's asynchronous events (retries,
-//! maximum age, destinations), as the errors-and-retries chapter sets it.
+//! `PutFunctionEventInvokeConfig`, `GetFunctionEventInvokeConfig` and
+//! `DeleteFunctionEventInvokeConfig`: how Lambda handles a function's asynchronous events
+//! (retries, maximum age, destinations), as the errors-and-retries chapter sets it.
 
 use crate::permissions::qualified;
 use invoker::{EventInvokeConfig, Lambda, ServiceError};
 use serde_json::{json, Value};
 
-/// Sets the configuration and answers with it, as the API does.
+/// `PutFunctionEventInvokeConfig`: sets the configuration and answers with it, as the API does.
 pub fn put(
     lambda: &Lambda,
     function: &str,
@@ -28,22 +29,30 @@ pub fn put(
     }
     let target = qualified(function, qualifier);
     lambda.put_function_event_invoke_config(&target, config)?;
-    let mut answer = json!({
-        "FunctionArn": format!(
-            "arn:aws:lambda:{}:{}:function:{}",
-            lambda.region(),
-            lambda.account_id(),
-            target
-        ),
-    });
-    for member in [
-        "MaximumRetryAttempts",
-        "MaximumEventAgeInSeconds",
-        "DestinationConfig",
-    ] {
-        if let Some(value) = body.get(member) {
-            answer[member] = value.clone();
-        }
-    }
+    get(lambda, function, qualifier)
+}
+
+/// `GetFunctionEventInvokeConfig`: the settings, with the defaults of those not given.
+pub fn get(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Value, ServiceError> {
+    let target = qualified(function, qualifier);
+    let mut answer = lambda.get_function_event_invoke_config(&target)?.to_json();
+    answer["FunctionArn"] = json!(format!(
+        "arn:aws:lambda:{}:{}:function:{target}",
+        lambda.region(),
+        lambda.account_id()
+    ));
     Ok(answer)
+}
+
+/// `DeleteFunctionEventInvokeConfig`.
+pub fn delete(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<(), ServiceError> {
+    lambda.delete_function_event_invoke_config(&qualified(function, qualifier))
 }

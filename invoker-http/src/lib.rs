@@ -50,7 +50,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 21] = [
+pub const SERVED: [&str; 23] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -70,6 +70,8 @@ pub const SERVED: [&str; 21] = [
     "GetPolicy",
     "RemovePermission",
     "PutFunctionEventInvokeConfig",
+    "GetFunctionEventInvokeConfig",
+    "DeleteFunctionEventInvokeConfig",
     "CreateEventSourceMapping",
     "ListEventSourceMappings",
 ];
@@ -164,6 +166,13 @@ async fn dispatch(
             StatusCode::OK,
             body().and_then(|body| event_invoke::put(&lambda, function, qualifier, &body)),
         ),
+        "GetFunctionEventInvokeConfig" => with_status(
+            StatusCode::OK,
+            event_invoke::get(&lambda, function, qualifier),
+        ),
+        "DeleteFunctionEventInvokeConfig" => {
+            no_content(event_invoke::delete(&lambda, function, qualifier))
+        }
         "CreateEventSourceMapping" => with_status(
             StatusCode::ACCEPTED,
             body().and_then(|body| mappings::create(&lambda, &body)),

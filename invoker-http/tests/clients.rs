@@ -574,6 +574,44 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
         configured["DestinationConfig"]["OnFailure"]["Destination"],
         queue
     );
+    let read = stdout_json(&aws(
+        &endpoint,
+        &[
+            "get-function-event-invoke-config",
+            "--function-name",
+            "broken",
+        ],
+    ));
+    assert_eq!(
+        read["MaximumEventAgeInSeconds"], 21600,
+        "the default, shown"
+    );
+    let deleted = aws(
+        &endpoint,
+        &[
+            "delete-function-event-invoke-config",
+            "--function-name",
+            "broken",
+        ],
+    );
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    let gone = aws(
+        &endpoint,
+        &[
+            "get-function-event-invoke-config",
+            "--function-name",
+            "broken",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&gone.stderr).contains("doesn't have an EventInvokeConfig"),
+        "{}",
+        String::from_utf8_lossy(&gone.stderr)
+    );
 
     stdout_json(&aws(
         &endpoint,

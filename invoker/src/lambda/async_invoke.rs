@@ -150,6 +150,57 @@ impl Lambda {
         Ok(())
     }
 
+    /// How asynchronous events are handled for a function, version or alias, like `aws lambda
+    /// get-function-event-invoke-config`: what was put, or AWS's "doesn't have an
+    /// EventInvokeConfig" (also for a function that does not exist, as recorded).
+    pub fn get_function_event_invoke_config(
+        &self,
+        function: &str,
+    ) -> Result<EventInvokeConfig, ServiceError> {
+        let (name, qualifier) = self.event_invoke_target(function)?;
+        self.state()
+            .functions
+            .get(&name)
+            .and_then(|f| f.event_invoke_configs.get(&qualifier).cloned())
+            .ok_or_else(|| self.no_event_invoke_config(&name, &qualifier))
+    }
+
+    /// Removes what `put_function_event_invoke_config` set, like `aws lambda
+    /// delete-function-event-invoke-config`: events go back to two retries, six hours and no
+    /// destination.
+    pub fn delete_function_event_invoke_config(&self, function: &str) -> Result<(), ServiceError> {
+        let (name, qualifier) = self.event_invoke_target(function)?;
+        let at = self.elapsed();
+        let removed = self
+            .state()
+            .functions
+            .get_mut(&name)
+            .and_then(|f| f.event_invoke_configs.remove(&qualifier));
+        if removed.is_none() {
+            return Err(self.no_event_invoke_config(&name, &qualifier));
+        }
+        self.inner.platform.record(Entry::Api {
+            at,
+            text: format!("delete-function-event-invoke-config {name}:{qualifier}"),
+        });
+        Ok(())
+    }
+
+    /// The function's name and the qualifier its event settings are kept under (`$LATEST` when
+    /// none is named).
+    fn event_invoke_target(&self, function: &str) -> Result<(String, String), ServiceError> {
+        let target = self.inner.platform.scope.parse(function, None)?;
+        let qualifier = target.qualifier.unwrap_or_else(|| LATEST.to_owned());
+        Ok((target.name, qualifier))
+    }
+
+    fn no_event_invoke_config(&self, name: &str, qualifier: &str) -> ServiceError {
+        ServiceError::resource_not_found(format!(
+            "The function {} doesn't have an EventInvokeConfig",
+            self.inner.platform.scope.qualified_arn(name, qualifier)
+        ))
+    }
+
     /// What became of every asynchronous event so far, by request id.
     pub fn event_outcomes(&self) -> BTreeMap<String, EventOutcome> {
         self.state().event_outcomes.iter().cloned().collect()

@@ -63,6 +63,23 @@ impl EventInvokeConfig {
         self
     }
 
+    /// The configuration as the Lambda API shows it (`get-function-event-invoke-config`):
+    /// `MaximumRetryAttempts`, `MaximumEventAgeInSeconds` and the `DestinationConfig`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let destination = |arn: &Option<String>| match arn {
+            Some(arn) => serde_json::json!({ "Destination": arn }),
+            None => serde_json::json!({}),
+        };
+        serde_json::json!({
+            "MaximumRetryAttempts": self.maximum_retry_attempts,
+            "MaximumEventAgeInSeconds": self.maximum_event_age.as_secs(),
+            "DestinationConfig": {
+                "OnSuccess": destination(&self.on_success),
+                "OnFailure": destination(&self.on_failure),
+            },
+        })
+    }
+
     pub(crate) fn validate(&self) -> Result<(), ServiceError> {
         let limit = |field: &str, value: u64, bound: String| {
             ServiceError::validation(format!(

@@ -362,3 +362,44 @@ async fn every_accepted_event_ends_with_an_outcome() {
         );
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_event_settings_can_be_read_back_and_deleted_and_events_then_get_the_defaults() {
+    let lambda = Lambda::new();
+    lambda
+        .create_function(FunctionConfig::new("f"), always_fails())
+        .unwrap();
+    let missing = lambda.get_function_event_invoke_config("f").unwrap_err();
+    assert_eq!(missing.code, ErrorCode::ResourceNotFoundException);
+    assert_eq!(
+        missing.message,
+        "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig"
+    );
+    let settings = EventInvokeConfig::default()
+        .maximum_retry_attempts(0)
+        .on_failure("arn:aws:sqs:us-east-1:123456789012:failed");
+    lambda
+        .put_function_event_invoke_config("f", settings.clone())
+        .unwrap();
+    let read = lambda.get_function_event_invoke_config("f").unwrap();
+    assert_eq!(read, settings);
+    assert_eq!(
+        read.to_json(),
+        json!({
+            "MaximumRetryAttempts": 0,
+            "MaximumEventAgeInSeconds": 21600,
+            "DestinationConfig": {
+                "OnSuccess": {},
+                "OnFailure": { "Destination": "arn:aws:sqs:us-east-1:123456789012:failed" },
+            },
+        })
+    );
+
+    lambda.delete_function_event_invoke_config("f").unwrap();
+    let deleted_twice = lambda.delete_function_event_invoke_config("f").unwrap_err();
+    assert_eq!(deleted_twice.code, ErrorCode::ResourceNotFoundException);
+    // Back to Lambda's defaults: two retries.
+    lambda.invoke(event("f")).await.unwrap();
+    lambda.settle().await;
+    assert_eq!(starts(&lambda, "f").len(), 3);
+}
