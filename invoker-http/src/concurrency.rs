@@ -1,7 +1,8 @@
 //! Reserved concurrency: `PutFunctionConcurrency`, `GetFunctionConcurrency` and
 //! `DeleteFunctionConcurrency`. With it reserved, the invoker throttles as Lambda does: a 429
 //! `TooManyRequestsException` whose `Reason` says which limit was hit. And provisioned
-//! concurrency: `PutProvisionedConcurrencyConfig` initialises the environments at once.
+//! concurrency: `PutProvisionedConcurrencyConfig` initialises the environments at once, and
+//! `Get`/`DeleteProvisionedConcurrencyConfig` read and remove it.
 
 use crate::permissions::qualified;
 use invoker::{Lambda, ServiceError};
@@ -49,10 +50,34 @@ pub async fn put_provisioned(
     lambda
         .put_provisioned_concurrency_config(&qualified(function, qualifier), count)
         .await?;
-    Ok(json!({
+    Ok(ready(count))
+}
+
+/// `GetProvisionedConcurrencyConfig`.
+pub fn get_provisioned(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Value, ServiceError> {
+    let count = lambda.get_provisioned_concurrency_config(&qualified(function, qualifier))?;
+    Ok(ready(count))
+}
+
+/// `DeleteProvisionedConcurrencyConfig`.
+pub fn delete_provisioned(
+    lambda: &Lambda,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<(), ServiceError> {
+    lambda.delete_provisioned_concurrency_config(&qualified(function, qualifier))
+}
+
+/// A provisioned concurrency configuration whose environments are all initialised.
+fn ready(count: usize) -> Value {
+    json!({
         "RequestedProvisionedConcurrentExecutions": count,
         "AllocatedProvisionedConcurrentExecutions": count,
         "AvailableProvisionedConcurrentExecutions": count,
         "Status": "READY",
-    }))
+    })
 }

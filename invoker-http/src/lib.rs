@@ -50,7 +50,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 23] = [
+pub const SERVED: [&str; 25] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -66,6 +66,8 @@ pub const SERVED: [&str; 23] = [
     "GetFunctionConcurrency",
     "DeleteFunctionConcurrency",
     "PutProvisionedConcurrencyConfig",
+    "GetProvisionedConcurrencyConfig",
+    "DeleteProvisionedConcurrencyConfig",
     "AddPermission",
     "GetPolicy",
     "RemovePermission",
@@ -148,6 +150,13 @@ async fn dispatch(
             ),
             Err(error) => answer::service_error(&error),
         },
+        "GetProvisionedConcurrencyConfig" => with_status(
+            StatusCode::OK,
+            concurrency::get_provisioned(&lambda, function, qualifier),
+        ),
+        "DeleteProvisionedConcurrencyConfig" => no_content(concurrency::delete_provisioned(
+            &lambda, function, qualifier,
+        )),
         "AddPermission" => with_status(
             StatusCode::CREATED,
             body().and_then(|body| permissions::add(&lambda, function, qualifier, &body)),

@@ -630,6 +630,48 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
         ],
     ));
     assert_eq!(provisioned["AllocatedProvisionedConcurrentExecutions"], 2);
+    let read = stdout_json(&aws(
+        &endpoint,
+        &[
+            "get-provisioned-concurrency-config",
+            "--function-name",
+            "echo",
+            "--qualifier",
+            "1",
+        ],
+    ));
+    assert_eq!(read["Status"], "READY");
+    let deleted = aws(
+        &endpoint,
+        &[
+            "delete-provisioned-concurrency-config",
+            "--function-name",
+            "echo",
+            "--qualifier",
+            "1",
+        ],
+    );
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    let gone = aws(
+        &endpoint,
+        &[
+            "get-provisioned-concurrency-config",
+            "--function-name",
+            "echo",
+            "--qualifier",
+            "1",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&gone.stderr)
+            .contains("(ProvisionedConcurrencyConfigNotFoundException)"),
+        "{}",
+        String::from_utf8_lossy(&gone.stderr)
+    );
     let on_latest = aws(
         &endpoint,
         &[

@@ -57,6 +57,8 @@ pub enum ErrorCode {
     TooManyRequestsException,
     /// Lambda stopped a recursive loop (400).
     RecursiveInvocationException,
+    /// No provisioned concurrency is configured for that version or alias (404).
+    ProvisionedConcurrencyConfigNotFoundException,
     /// No policy allows the call (Lambda 403; KMS, DynamoDB and Kinesis 400).
     AccessDeniedException,
     // S3 (and SES's `AccessDenied`)
@@ -122,6 +124,9 @@ impl ErrorCode {
             Self::RequestEntityTooLargeException => "RequestEntityTooLargeException",
             Self::TooManyRequestsException => "TooManyRequestsException",
             Self::RecursiveInvocationException => "RecursiveInvocationException",
+            Self::ProvisionedConcurrencyConfigNotFoundException => {
+                "ProvisionedConcurrencyConfigNotFoundException"
+            }
             Self::AccessDeniedException => "AccessDeniedException",
             Self::AccessDenied => "AccessDenied",
             Self::BucketAlreadyOwnedByYou => "BucketAlreadyOwnedByYou",

@@ -26,7 +26,7 @@
 //!   to ordinary on-demand environments, which may start cold.
 
 use crate::base::arn::LATEST;
-use crate::base::error::{ServiceError, ThrottleReason};
+use crate::base::error::{ErrorCode, ServiceError, ThrottleReason};
 use crate::base::transcript::Entry;
 use crate::lambda::service::{value_for, Lambda};
 use std::collections::BTreeMap;
@@ -288,7 +288,10 @@ impl Lambda {
                 ));
             }
             let code = f.version(&version).cloned().ok_or_else(not_found)?;
+            f.provisioned_configs
+                .insert(qualifier.clone(), (version.clone(), count));
             let pool = f.environments.entry(version.clone()).or_default();
+            pool.keep_provisioned();
             let numbers: Vec<u32> = (0..count).map(|_| pool.next_number()).collect();
             (version, code, numbers)
         };
@@ -323,6 +326,67 @@ impl Lambda {
         });
         Ok(())
     }
+
+    /// How many environments are provisioned for a version or alias, like `aws lambda
+    /// get-provisioned-concurrency-config`: as many as asked for (the invoker initialises them
+    /// before `put_provisioned_concurrency_config` returns, so they are all ready).
+    pub fn get_provisioned_concurrency_config(
+        &self,
+        function: &str,
+    ) -> Result<usize, ServiceError> {
+        let (name, qualifier) = self.provisioned_target(function)?;
+        self.state()
+            .functions
+            .get(&name)
+            .and_then(|f| f.provisioned_configs.get(&qualifier))
+            .map(|(_, count)| *count)
+            .ok_or_else(no_provisioned_config)
+    }
+
+    /// Removes a version's or alias's provisioned concurrency, like `aws lambda
+    /// delete-provisioned-concurrency-config`: its environments become on-demand ones (see
+    /// `EnvironmentPool::retire_provisioned`).
+    pub fn delete_provisioned_concurrency_config(
+        &self,
+        function: &str,
+    ) -> Result<(), ServiceError> {
+        let (name, qualifier) = self.provisioned_target(function)?;
+        let at = self.elapsed();
+        let now = tokio::time::Instant::now();
+        let mut state = self.state();
+        let f = state
+            .functions
+            .get_mut(&name)
+            .ok_or_else(no_provisioned_config)?;
+        let (version, _) = f
+            .provisioned_configs
+            .remove(&qualifier)
+            .ok_or_else(no_provisioned_config)?;
+        if let Some(pool) = f.environments.get_mut(&version) {
+            pool.retire_provisioned(now);
+        }
+        self.inner.platform.record(Entry::Api {
+            at,
+            text: format!("delete-provisioned-concurrency-config {name}:{qualifier}"),
+        });
+        Ok(())
+    }
+
+    /// The function and the qualifier of a provisioned-concurrency call.
+    fn provisioned_target(&self, function: &str) -> Result<(String, String), ServiceError> {
+        let target = self.inner.platform.scope.parse(function, None)?;
+        let qualifier = target.qualifier.unwrap_or_else(|| LATEST.to_owned());
+        Ok((target.name, qualifier))
+    }
+}
+
+/// AWS's answer when a version or alias has no provisioned concurrency.
+fn no_provisioned_config() -> ServiceError {
+    ServiceError::new(
+        ErrorCode::ProvisionedConcurrencyConfigNotFoundException,
+        404,
+        "No Provisioned Concurrency Config found for this function",
+    )
 }
 
 #[cfg(test)]

@@ -131,6 +131,9 @@ pub(crate) struct EnvironmentPool {
     idle: Vec<Environment>,
     /// Frozen provisioned environments: they are used first and never expire.
     provisioned: Vec<Environment>,
+    /// Whether provisioned concurrency is configured for this version now: once it is deleted,
+    /// a provisioned environment that comes back from work becomes an on-demand one.
+    keeps_provisioned: bool,
     created: u32,
 }
 
@@ -173,9 +176,28 @@ impl EnvironmentPool {
     /// Returns an environment to the pool after a normal end (success or function error).
     pub(crate) fn release(&mut self, mut env: Environment, now: Instant) {
         env.idle_since = now;
+        env.provisioned &= self.keeps_provisioned;
         match env.provisioned {
             true => self.provisioned.push(env),
             false => self.idle.push(env),
+        }
+    }
+
+    /// Provisioned concurrency is configured for this version: its provisioned environments are
+    /// kept as such.
+    pub(crate) fn keep_provisioned(&mut self) {
+        self.keeps_provisioned = true;
+    }
+
+    /// Provisioned concurrency was deleted: the provisioned environments become on-demand ones,
+    /// reclaimed when idle like any other. (Lambda takes them away; the invoker lets them go
+    /// their usual way, so that nothing of the function's code is dropped outside the sandbox.)
+    pub(crate) fn retire_provisioned(&mut self, now: Instant) {
+        self.keeps_provisioned = false;
+        for mut env in self.provisioned.drain(..) {
+            env.provisioned = false;
+            env.idle_since = now;
+            self.idle.push(env);
         }
     }
 

@@ -117,6 +117,9 @@ pub(crate) struct Function {
     pub scaling: ScalingRate,
     /// Asynchronous-invocation settings, by qualifier (`$LATEST`, a version or an alias).
     pub event_invoke_configs: BTreeMap<String, EventInvokeConfig>,
+    /// Provisioned concurrency, by the qualifier it was put on (a version or an alias): the
+    /// version it resolved to and how many environments were asked for.
+    pub provisioned_configs: BTreeMap<String, (String, usize)>,
 }
 
 /// Settings for a new [`Lambda`]; every one has a default.
@@ -311,6 +314,7 @@ impl Lambda {
                 aliases: BTreeMap::new(),
                 environments: BTreeMap::new(),
                 event_invoke_configs: BTreeMap::new(),
+                provisioned_configs: BTreeMap::new(),
                 reserved_concurrency: None,
                 scaling: ScalingRate::default(),
             },

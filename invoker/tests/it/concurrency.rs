@@ -286,3 +286,50 @@ async fn a_function_adds_at_most_1000_environments_every_10_seconds() {
         "10 s later: 1,000 warm environments and 500 new ones"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn provisioned_concurrency_is_read_back_and_once_deleted_its_environments_expire() {
+    let lambda = service(1_000, 1, 3);
+    lambda.publish_version("slow").unwrap();
+    let missing = lambda
+        .get_provisioned_concurrency_config("slow:1")
+        .unwrap_err();
+    assert_eq!(
+        (missing.code, missing.status),
+        (
+            ErrorCode::ProvisionedConcurrencyConfigNotFoundException,
+            404
+        )
+    );
+    lambda
+        .put_provisioned_concurrency_config("slow:1", 2)
+        .await
+        .unwrap();
+    assert_eq!(lambda.get_provisioned_concurrency_config("slow:1"), Ok(2));
+
+    // One of the two is at work when the configuration goes: it comes back on demand too.
+    let busy = lambda.invoke(InvokeRequest::new("slow").qualifier("1"));
+    let delete = async {
+        lambda
+            .delete_provisioned_concurrency_config("slow:1")
+            .unwrap();
+    };
+    let (answered, ()) = tokio::join!(busy, delete);
+    answered.unwrap();
+    assert!(lambda.get_provisioned_concurrency_config("slow:1").is_err());
+    assert!(lambda
+        .transcript()
+        .contains("delete-provisioned-concurrency-config slow:1"));
+    assert_eq!(lambda.idle_environments("slow"), 2, "still warm for now");
+    // On-demand environments are reclaimed when idle; provisioned ones never are.
+    tokio::time::sleep(Duration::from_secs(3_600)).await;
+    lambda
+        .invoke(InvokeRequest::new("slow").qualifier("1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        lambda.usage("slow").cold_starts,
+        1,
+        "a cold start after expiry"
+    );
+}
