@@ -17,7 +17,7 @@
 //!   `UpdateFunctionConfiguration`;
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
-//!   asynchronous events; [`mappings`]: event source mappings;
+//!   asynchronous events; [`mappings`]: event source mappings; [`account`]: the account's limits;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them;
 //! - `runtime_api` (on Unix): the other API, the one a function's own process talks to, so that
 //!   a real `bootstrap` built with `lambda_runtime` runs as a function under the invoker.
@@ -29,6 +29,7 @@
 //! - Request bodies above 8 MiB are refused by the server before the invoker sees them; up to
 //!   that, the invoker applies Lambda's own payload limits and errors.
 
+pub mod account;
 pub mod answer;
 pub mod concurrency;
 pub mod event_invoke;
@@ -50,7 +51,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 25] = [
+pub const SERVED: [&str; 26] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -76,6 +77,7 @@ pub const SERVED: [&str; 25] = [
     "DeleteFunctionEventInvokeConfig",
     "CreateEventSourceMapping",
     "ListEventSourceMappings",
+    "GetAccountSettings",
 ];
 
 /// Lambda's limit for a synchronous payload is 6 MB; the server reads a little more, so that the
@@ -190,6 +192,7 @@ async fn dispatch(
             let function = query_parameter(query, "FunctionName").unwrap_or_default();
             answer::json_body(StatusCode::OK, &mappings::list(&lambda, &function))
         }
+        "GetAccountSettings" => answer::json_body(StatusCode::OK, &account::settings(&lambda)),
         other => answer::not_served(other, &SERVED),
     }
 }

@@ -456,6 +456,12 @@ except botocore.exceptions.ClientError as e:
             "ReservedFunctionConcurrentInvocationLimitExceeded"
         ])
     );
+    let account = stdout_json(&aws(&endpoint, &["get-account-settings"]));
+    assert_eq!(account["AccountLimit"]["ConcurrentExecutions"], 1000);
+    assert_eq!(
+        account["AccountLimit"]["UnreservedConcurrentExecutions"],
+        1000
+    );
     let concurrency = stdout_json(&aws(
         &endpoint,
         &["get-function-concurrency", "--function-name", "echo"],

@@ -84,6 +84,7 @@ pub use base::clock::sleep;
 pub use base::error::{ErrorCode, ServiceError, ThrottleReason};
 pub use base::transcript::TranscriptView;
 pub use event_source_mapping::{EventSourceMapping, StartingPosition};
+pub use lambda::concurrency::AccountLimit;
 pub use lambda::config::FunctionConfig;
 pub use lambda::context::{
     ClientContext, CognitoIdentity, Config, Context, InitContext, LambdaEvent, Logger,

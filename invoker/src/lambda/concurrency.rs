@@ -233,6 +233,22 @@ impl Lambda {
             .reserved_concurrency)
     }
 
+    /// The account's concurrency, like `aws lambda get-account-settings`'s `AccountLimit`: the
+    /// limit, and how much of it the functions' reservations leave to the others.
+    pub fn account_limit(&self) -> AccountLimit {
+        let limit = self.inner.account_concurrency;
+        let reserved: usize = self
+            .state()
+            .functions
+            .values()
+            .filter_map(|f| f.reserved_concurrency)
+            .sum();
+        AccountLimit {
+            concurrent_executions: limit,
+            unreserved_concurrent_executions: limit.saturating_sub(reserved),
+        }
+    }
+
     /// How many invocations a function has in flight right now.
     pub fn concurrent_executions(&self, function: &str) -> usize {
         self.state().concurrency.busy(function)
@@ -378,6 +394,16 @@ impl Lambda {
         let qualifier = target.qualifier.unwrap_or_else(|| LATEST.to_owned());
         Ok((target.name, qualifier))
     }
+}
+
+/// The account's concurrency limit and what reservations leave of it (see
+/// [`Lambda::account_limit`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountLimit {
+    /// How many invocations may run at once in the account and Region (1,000 by default).
+    pub concurrent_executions: usize,
+    /// What is left for the functions without reserved concurrency.
+    pub unreserved_concurrent_executions: usize,
 }
 
 /// AWS's answer when a version or alias has no provisioned concurrency.

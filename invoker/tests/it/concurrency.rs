@@ -333,3 +333,18 @@ async fn provisioned_concurrency_is_read_back_and_once_deleted_its_environments_
         "a cold start after expiry"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_account_limit_shows_what_reservations_leave() {
+    let lambda = service(1_000, 1, 3);
+    let limit = lambda.account_limit();
+    assert_eq!(
+        (
+            limit.concurrent_executions,
+            limit.unreserved_concurrent_executions
+        ),
+        (1_000, 1_000)
+    );
+    lambda.put_function_concurrency("slow", 300).unwrap();
+    assert_eq!(lambda.account_limit().unreserved_concurrent_executions, 700);
+}
