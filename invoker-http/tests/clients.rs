@@ -93,12 +93,20 @@ fn aws(endpoint: &str, args: &[&str]) -> Output {
 }
 
 fn stdout_json(output: &Output) -> Value {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_done(output);
     serde_json::from_slice(&output.stdout).expect("the CLI prints JSON")
+}
+
+/// The command worked (a deletion prints nothing to read).
+fn assert_done(output: &Output) {
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+}
+
+/// The command failed, and its error says `says`.
+fn assert_refused(output: &Output, says: &str) {
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && said.contains(says), "{said}");
 }
 
 fn read_json(path: &std::path::Path) -> Value {
@@ -191,21 +199,17 @@ fn the_aws_cli_prints_lambdas_errors_and_names_an_operation_not_served() {
         &["invoke", "--function-name", "nope", "/dev/null"],
     );
     // (A service error ends the CLI with 254 in version 2 and 255 in version 1.)
-    assert!(!missing.status.success());
-    let said = String::from_utf8_lossy(&missing.stderr);
-    assert!(
-        said.contains("An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"),
-        "{said}"
+    assert_refused(
+        &missing,
+        "An error occurred (ResourceNotFoundException) when calling the Invoke operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope",
     );
-
     let unserved = aws(
         &endpoint,
         &["list-function-url-configs", "--function-name", "echo"],
     );
-    let said = String::from_utf8_lossy(&unserved.stderr);
-    assert!(
-        said.contains("(OperationNotServedException) when calling the ListFunctionUrlConfigs operation: The invoker does not serve ListFunctionUrlConfigs; it serves Invoke, "),
-        "{said}"
+    assert_refused(
+        &unserved,
+        "(OperationNotServedException) when calling the ListFunctionUrlConfigs operation: The invoker does not serve ListFunctionUrlConfigs; it serves Invoke, ",
     );
 }
 
@@ -407,17 +411,15 @@ print(json.dumps(runs))
     ));
     assert_eq!(moved["FunctionVersion"], "2");
     assert!(moved.get("RoutingConfig").is_none(), "{moved}");
-    assert!(aws(
+    assert_done(&aws(
         &endpoint,
-        &["delete-alias", "--function-name", "echo", "--name", "live"]
-    )
-    .status
-    .success());
+        &["delete-alias", "--function-name", "echo", "--name", "live"],
+    ));
     let gone = aws(
         &endpoint,
         &["get-alias", "--function-name", "echo", "--name", "live"],
     );
-    assert!(String::from_utf8_lossy(&gone.stderr).contains("(ResourceNotFoundException)"));
+    assert_refused(&gone, "(ResourceNotFoundException)");
 }
 
 /// Reserved concurrency of zero stops every invocation with Lambda's 429 and its `Reason`,
@@ -467,21 +469,15 @@ except botocore.exceptions.ClientError as e:
         &["get-function-concurrency", "--function-name", "echo"],
     ));
     assert_eq!(concurrency["ReservedConcurrentExecutions"], 0);
-    assert!(aws(
+    assert_done(&aws(
         &endpoint,
-        &["delete-function-concurrency", "--function-name", "echo"]
-    )
-    .status
-    .success());
+        &["delete-function-concurrency", "--function-name", "echo"],
+    ));
     let invoked = aws(
         &endpoint,
         &["invoke", "--function-name", "echo", "/dev/null"],
     );
-    assert!(
-        invoked.status.success(),
-        "{}",
-        String::from_utf8_lossy(&invoked.stderr)
-    );
+    assert_done(&invoked);
 }
 
 /// Cargo Lambda's `invoke`, which a Rust learner uses against `cargo lambda watch`, works
@@ -557,11 +553,7 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
             "s3-invoke",
         ],
     );
-    assert!(
-        removed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&removed.stderr)
-    );
+    assert_done(&removed);
 
     let configured = stdout_json(&aws(
         &endpoint,
@@ -600,11 +592,7 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
             "broken",
         ],
     );
-    assert!(
-        deleted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&deleted.stderr)
-    );
+    assert_done(&deleted);
     let gone = aws(
         &endpoint,
         &[
@@ -613,11 +601,7 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
             "broken",
         ],
     );
-    assert!(
-        String::from_utf8_lossy(&gone.stderr).contains("doesn't have an EventInvokeConfig"),
-        "{}",
-        String::from_utf8_lossy(&gone.stderr)
-    );
+    assert_refused(&gone, "doesn't have an EventInvokeConfig");
 
     stdout_json(&aws(
         &endpoint,
@@ -657,11 +641,7 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
             "1",
         ],
     );
-    assert!(
-        deleted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&deleted.stderr)
-    );
+    assert_done(&deleted);
     let gone = aws(
         &endpoint,
         &[
@@ -672,12 +652,7 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
             "1",
         ],
     );
-    assert!(
-        String::from_utf8_lossy(&gone.stderr)
-            .contains("(ProvisionedConcurrencyConfigNotFoundException)"),
-        "{}",
-        String::from_utf8_lossy(&gone.stderr)
-    );
+    assert_refused(&gone, "(ProvisionedConcurrencyConfigNotFoundException)");
     let on_latest = aws(
         &endpoint,
         &[
@@ -690,11 +665,7 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
             "1",
         ],
     );
-    assert!(
-        String::from_utf8_lossy(&on_latest.stderr).contains("(InvalidParameterValueException)"),
-        "{}",
-        String::from_utf8_lossy(&on_latest.stderr)
-    );
+    assert_refused(&on_latest, "(InvalidParameterValueException)");
 
     let mapping = stdout_json(&aws(
         &endpoint,

@@ -128,13 +128,18 @@ async fn serve(options: Options) -> ExitCode {
         }
     };
     let address = listener.local_addr().unwrap_or(address);
-    println!(
-        "Lambda's API for {} functions on http://{address}",
+    // Written, not `println!`ed: a closed standard output (a script that read the address and
+    // went away) must not stop the server.
+    let banner = format!(
+        "Lambda's API for {} functions on http://{address}\n  \
+         aws lambda list-functions --endpoint-url http://{address}\n  \
+         aws lambda invoke --endpoint-url http://{address} --function-name hello --payload '{{}}' out.json\n\
+         (any credentials are accepted; Ctrl-C stops the server)\n",
         lambda.function_names().len()
     );
-    println!("  aws lambda list-functions --endpoint-url http://{address}");
-    println!("  aws lambda invoke --endpoint-url http://{address} --function-name hello --payload '{{}}' out.json");
-    println!("(any credentials are accepted; Ctrl-C stops the server)");
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    drop(out);
     if options.transcript {
         tokio::spawn(print_transcript(lambda.clone()));
     }
