@@ -19,3 +19,25 @@ async fn function_name_too_long() {
     );
     assert!(lambda.function_names().is_empty());
 }
+
+// test_lambda_api.snapshot.json, TestLambdaLayer::test_layer_function_quota_exception,
+// create_function_with_six_layers
+#[tokio::test(start_paused = true)]
+async fn with_six_layers() {
+    let lambda = Lambda::new();
+    let six = (0..6).fold(FunctionConfig::new("app"), |config, n| {
+        let layer = lambda
+            .publish_layer_version(&format!("libs{n}"), invoker::LayerContent::new())
+            .unwrap();
+        config.layer(layer.layer_version_arn)
+    });
+    assert_eq!(
+        refusal(lambda.create_function(six, code()).unwrap_err()),
+        (
+            ErrorCode::InvalidParameterValueException,
+            400,
+            "Cannot reference more than 5 layers.".to_owned()
+        )
+    );
+    assert!(lambda.function_names().is_empty());
+}

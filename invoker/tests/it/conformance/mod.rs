@@ -18,6 +18,7 @@ mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
 mod update_alias;
+mod update_function_configuration;
 
 use invoker::{
     service_fn, Diagnostic, ErrorCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
