@@ -14,6 +14,7 @@
 
 mod create_function;
 mod get_alias;
+mod invoke_event;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
