@@ -616,10 +616,12 @@ fn teardown_failed(fault: &Fault) -> String {
     }
 }
 
-/// A panic, reported as the Rust runtime for Lambda reports one.
+/// A panic, reported as the Rust runtime for Lambda (0.14) reports one: named after a reference
+/// to the panic's payload, `&Box<dyn Any + Send>` (its `type_name_of_val(err)` with `err` a
+/// reference), hence the leading `&`.
 fn panicked(message: &str) -> Diagnostic {
     Diagnostic::new(
-        "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
+        "&alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
         format!("Lambda panicked: {message}"),
     )
 }

@@ -14,6 +14,7 @@
 
 mod create_function;
 mod get_alias;
+mod invoke;
 mod invoke_event;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
