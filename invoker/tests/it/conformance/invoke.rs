@@ -69,6 +69,34 @@ async fn introspection_credentials_and_trace_header() {
     }
 }
 
+// lambda-facts.md §15 (recorded from real AWS, and the Developer Guide's "failures during
+// the invoke phase"): after a timeout the environment is reset, not replaced; the next
+// request finds the file written before the timeout, but not the globals.
+#[tokio::test(start_paused = true)]
+#[ignore = "differs: the invoker replaces a timed-out environment, /tmp included"]
+async fn tmp_survives_a_timeout() {
+    let lambda = Lambda::new();
+    let code = service_fn(|event: LambdaEvent<Value>| async move {
+        let tmp = event.context.tmp();
+        let found = tmp.exists("/tmp/marker");
+        tmp.write("/tmp/marker", "written").unwrap();
+        if event.payload["hang"] == true {
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        }
+        Ok::<_, Diagnostic>(json!(found))
+    });
+    lambda
+        .create_function(FunctionConfig::new("app").timeout_secs(1), code)
+        .unwrap();
+    let timed_out = lambda
+        .invoke(InvokeRequest::new("app").payload(json!({ "hang": true })))
+        .await
+        .unwrap();
+    assert_eq!(timed_out.function_error.as_deref(), Some("Unhandled"));
+    let next = lambda.invoke(InvokeRequest::new("app")).await.unwrap();
+    assert_eq!(next.payload_json().unwrap(), json!(true));
+}
+
 // test_uncaught_exception_invoke[provided.al2023]: a Rust handler's boxed error is named
 // after a reference to the box.
 #[tokio::test(start_paused = true)]
