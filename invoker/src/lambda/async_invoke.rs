@@ -282,7 +282,7 @@ impl Lambda {
                             queued.request_id, queued.target.name
                         ));
                         let context = FailureContext {
-                            condition: FailureCondition::RetriesExhausted,
+                            condition: FailureCondition::ZeroReservedConcurrency,
                             attempts,
                             last: last_failure,
                         };

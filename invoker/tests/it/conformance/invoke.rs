@@ -97,6 +97,27 @@ async fn tmp_survives_a_timeout() {
     assert_eq!(next.payload_json().unwrap(), json!(true));
 }
 
+// test_lambda.snapshot.json (LocalStack), TestLambdaConcurrency::test_reserved_concurrency,
+// exc_no_cap_requestresponse: a function with reserved concurrency 0 is throttled.
+#[tokio::test(start_paused = true)]
+async fn reserved_concurrency_zero() {
+    let lambda = service();
+    lambda.put_function_concurrency("app", 0).unwrap();
+    let error = lambda.invoke(InvokeRequest::new("app")).await.unwrap_err();
+    assert_eq!(
+        error.reason.map(|reason| reason.to_string()).as_deref(),
+        Some("ReservedFunctionConcurrentInvocationLimitExceeded")
+    );
+    assert_eq!(
+        refusal(error),
+        (
+            ErrorCode::TooManyRequestsException,
+            429,
+            "Rate Exceeded.".to_owned()
+        )
+    );
+}
+
 // test_uncaught_exception_invoke[provided.al2023]: a Rust handler's boxed error is named
 // after a reference to the box.
 #[tokio::test(start_paused = true)]

@@ -153,6 +153,32 @@ async fn destination_max_event_age() {
     }
 }
 
+// test_lambda.snapshot.json (LocalStack), TestLambdaConcurrency::test_reserved_concurrency, msg:
+// with reserved concurrency 0 the event is given up at once, never attempted.
+#[tokio::test(start_paused = true)]
+async fn destination_zero_reserved_concurrency() {
+    let lambda = Lambda::new();
+    let queue = with_destination(
+        &lambda,
+        code(),
+        EventInvokeConfig::default().maximum_retry_attempts(0),
+    );
+    lambda.put_function_concurrency("app", 0).unwrap();
+    send(&lambda, "{}").await;
+    assert_eq!(
+        only_record(&lambda, &queue),
+        json!({
+            "version": "1.0",
+            "requestContext": {
+                "functionArn": format!("{ARNS}:app:$LATEST"),
+                "condition": "ZeroReservedConcurrency",
+                "approximateInvokeCount": 0,
+            },
+            "requestPayload": {},
+        })
+    );
+}
+
 // TestLambdaDLQ::test_dead_letter_queue: the queue receives the event's own bytes (its MD5
 // is the recorded one) and Lambda's three attributes.
 #[tokio::test(start_paused = true)]
