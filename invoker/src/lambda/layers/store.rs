@@ -158,6 +158,12 @@ impl Layers {
             .map(|arn| parse_layer_version_arn(arn))
             .collect::<Result<Vec<_>, _>>()?;
         refuse_two_versions_of_one_layer(layer_arns, &parsed)?;
+        if code_size > MAX_UNZIPPED_BYTES {
+            // The code alone is too big, whatever the layers (recorded).
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
+            )));
+        }
         let mut files = BTreeMap::new();
         let mut total = code_size;
         for (arn, (name, version)) in layer_arns.iter().zip(parsed) {

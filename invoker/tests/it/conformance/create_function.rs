@@ -41,3 +41,19 @@ async fn with_six_layers() {
     );
     assert!(lambda.function_names().is_empty());
 }
+
+// test_lambda_api.snapshot.json, TestLambdaSizeLimits::test_oversized_unzipped_lambda: code
+// whose unzipped size is over 250 MB, without layers.
+#[tokio::test(start_paused = true)]
+async fn oversized_unzipped_code() {
+    let lambda = Lambda::new();
+    let config = FunctionConfig::new("app").code_size_bytes(262_144_001);
+    assert_eq!(
+        refusal(lambda.create_function(config, code()).unwrap_err()),
+        (
+            ErrorCode::InvalidParameterValueException,
+            400,
+            "Unzipped size must be smaller than 262144000 bytes".to_owned()
+        )
+    );
+}
