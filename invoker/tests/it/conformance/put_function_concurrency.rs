@@ -37,3 +37,42 @@ async fn with_function_name_doesnotexist_and_invalid_concurrency() {
         )
     );
 }
+
+// Same recording and test, put_function_concurrency_with_qualified_arn
+#[tokio::test(start_paused = true)]
+async fn with_qualified_arn() {
+    let lambda = service();
+    assert_eq!(
+        refusal(
+            lambda
+                .put_function_concurrency(&format!("{ARNS}:app:$LATEST"), 1)
+                .unwrap_err()
+        ),
+        (
+            ErrorCode::InvalidParameterValueException,
+            400,
+            "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.".to_owned()
+        )
+    );
+}
+
+// Same recording, TestLambdaReservedConcurrency::test_function_concurrency_limits,
+// put_function_concurrency_account_limit_exceeded and
+// put_function_concurrency_below_unreserved_min_value: the whole account's limit, or one unit
+// more than leaves 100 unreserved.
+#[tokio::test(start_paused = true)]
+async fn account_limit_and_unreserved_minimum() {
+    let lambda = service();
+    for reserved in [1000, 901] {
+        assert_eq!(
+            refusal(lambda.put_function_concurrency("app", reserved).unwrap_err()),
+            (
+                ErrorCode::InvalidParameterValueException,
+                400,
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].".to_owned()
+            ),
+            "{reserved} reserved"
+        );
+    }
+    lambda.put_function_concurrency("app", 900).unwrap();
+}
