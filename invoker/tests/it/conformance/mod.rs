@@ -12,6 +12,7 @@
 //! `cargo test -p invoker --test it conformance::table -- --nocapture` prints, for each operation,
 //! how many scenarios it has and how many the invoker matches.
 
+mod create_alias;
 mod create_function;
 mod get_alias;
 mod invoke;
