@@ -52,3 +52,86 @@ async fn target_version_latest_with_routing() {
         )
     );
 }
+
+/// AWS's refusal of an additional version's weight outside 0–1, as the request spelled it.
+fn weight_out_of_range(routing: &str) -> (ErrorCode, u16, String) {
+    (
+        ErrorCode::ValidationException,
+        400,
+        format!("1 validation error detected: Value '{routing}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]"),
+    )
+}
+
+// test_lambda_api.snapshot.json, TestLambdaAlias::test_notfound_and_invalid_routingconfigs,
+// routing_config_exc_toohigh and routing_config_exc_subzero
+#[tokio::test(start_paused = true)]
+async fn routing_config_weight_too_high_or_below_zero() {
+    let lambda = two_versions();
+    lambda.create_alias("app", "custom", "1").unwrap();
+    for (weight, spelled) in [(2.0, "{2=2.0}"), (-1.0, "{2=-1.0}")] {
+        assert_eq!(
+            refusal(
+                lambda
+                    .update_alias("app", "custom", "1", Some(("2", weight)))
+                    .unwrap_err()
+            ),
+            weight_out_of_range(spelled)
+        );
+    }
+}
+
+// Same test, routing_config_exc_sameversion
+#[tokio::test(start_paused = true)]
+async fn routing_config_same_version() {
+    let lambda = two_versions();
+    lambda.create_alias("app", "custom", "1").unwrap();
+    assert_eq!(
+        refusal(
+            lambda
+                .update_alias("app", "custom", "1", Some(("1", 0.5)))
+                .unwrap_err()
+        ),
+        (
+            ErrorCode::InvalidParameterValueException,
+            400,
+            "Invalid function version 1. Function version 1 is already included in routing configuration.".to_owned()
+        )
+    );
+}
+
+// Same test, routing_config_exc_version_doesnotexist
+#[tokio::test(start_paused = true)]
+async fn routing_config_version_doesnotexist() {
+    let lambda = two_versions();
+    lambda.create_alias("app", "custom", "1").unwrap();
+    assert_eq!(
+        refusal(
+            lambda
+                .update_alias("app", "custom", "1", Some(("10", 0.5)))
+                .unwrap_err()
+        ),
+        (
+            ErrorCode::ResourceNotFoundException,
+            404,
+            format!("Function not found: {ARNS}:app:10")
+        )
+    );
+}
+
+// TestLambdaAlias::test_non_existent_alias_update, update_alias_response
+#[tokio::test(start_paused = true)]
+async fn non_existent_alias() {
+    let lambda = two_versions();
+    assert_eq!(
+        refusal(
+            lambda
+                .update_alias("app", "non-existent", "1", None)
+                .unwrap_err()
+        ),
+        (
+            ErrorCode::ResourceNotFoundException,
+            404,
+            format!("Alias not found: {ARNS}:app:non-existent")
+        )
+    );
+}
