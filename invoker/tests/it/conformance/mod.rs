@@ -12,14 +12,17 @@
 //! `cargo test -p invoker --test it conformance::table -- --nocapture` prints, for each operation,
 //! how many scenarios it has and how many the invoker matches.
 
+mod add_permission;
 mod create_alias;
 mod create_function;
 mod get_alias;
+mod get_policy;
 mod invoke;
 mod invoke_event;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
+mod remove_permission;
 mod update_alias;
 mod update_function_configuration;
 
