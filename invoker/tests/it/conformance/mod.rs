@@ -19,6 +19,7 @@ mod get_alias;
 mod get_policy;
 mod invoke;
 mod invoke_event;
+mod invoke_names;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
