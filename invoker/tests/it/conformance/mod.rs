@@ -14,6 +14,7 @@
 
 mod add_permission;
 mod create_alias;
+mod create_event_source_mapping;
 mod create_function;
 mod get_alias;
 mod get_policy;
