@@ -168,6 +168,13 @@ fn split(function_name: &str) -> Option<Parts<'_>> {
         {
             (Some(*region), Some(*account), *name, Some(*q))
         }
+        // `function:` is optional in AWS's pattern: an ARN that ends after the account names
+        // its last part (`…:123456789012:function` is the function `function`, recorded).
+        ["arn", partition, "lambda", region, account, name]
+            if partition.starts_with("aws") && is_account(account) =>
+        {
+            (Some(*region), Some(*account), *name, None)
+        }
         _ => return None,
     };
     Some(Parts {

@@ -209,6 +209,33 @@ impl Lambda {
             .platform
             .scope
             .parse(&settings.function_name, None)?;
+        // Lambda weighs the source before the function, and names a missing function in its
+        // own words for this call (both recorded).
+        let source = settings.event_source_arn.as_str();
+        let is_queue = source.starts_with("arn:aws:sqs:");
+        let is_stream = source.starts_with("arn:aws:kinesis:")
+            || (source.starts_with("arn:aws:dynamodb:") && source.contains("/stream/"));
+        if !source.starts_with("arn:") {
+            return Err(ServiceError::invalid_parameter_value(
+                "Unrecognized event source.",
+            ));
+        }
+        if !is_queue && !is_stream {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Unsupported event source type: {source}. The invoker maps SQS queues, Kinesis streams and DynamoDB streams."
+            )));
+        }
+        if is_queue && settings.on_failure.is_some() {
+            // The dead-letter queue of an SQS source is the queue's own redrive policy.
+            return Err(ServiceError::invalid_parameter_value(
+                "Unsupported DestinationConfig parameter for given event source mapping type.",
+            ));
+        }
+        if !self.state().functions.contains_key(&target.name) {
+            return Err(ServiceError::invalid_parameter_value(
+                "Function does not exist",
+            ));
+        }
         self.check_target(&target)?;
         if let Some(size) = settings.batch_size {
             if !(1..=MAX_BATCH_SIZE).contains(&size) {
@@ -248,17 +275,9 @@ impl Lambda {
             target,
             function_arn,
         };
-        let source = mapping.settings.event_source_arn.as_str();
-        if source.starts_with("arn:aws:sqs:") {
-            queue::start(self, &mapping)?;
-        } else if source.starts_with("arn:aws:kinesis:")
-            || (source.starts_with("arn:aws:dynamodb:") && source.contains("/stream/"))
-        {
-            stream::start(self, &mapping)?;
-        } else {
-            return Err(ServiceError::invalid_parameter_value(format!(
-                "Unsupported event source type: {source}. The invoker maps SQS queues, Kinesis streams and DynamoDB streams."
-            )));
+        match is_queue {
+            true => queue::start(self, &mapping)?,
+            false => stream::start(self, &mapping)?,
         }
         self.inner.platform.note(format!(
             "create-event-source-mapping {uuid}: {} -> {}",

@@ -64,12 +64,6 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
             "StartingPosition is not valid for SQS event sources.",
         ));
     }
-    if settings.on_failure.is_some() {
-        // The dead-letter queue of an SQS source is the queue's own redrive policy.
-        return Err(ServiceError::invalid_parameter_value(
-            "Unsupported DestinationConfig parameter for given event source mapping type.",
-        ));
-    }
     let batch_size = settings.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
     if batch_size > MAX_BATCH_WITHOUT_WINDOW && settings.maximum_batching_window.is_zero() {
         return Err(ServiceError::invalid_parameter_value(

@@ -61,8 +61,10 @@ use tokio::time::Instant;
 pub(crate) const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
 /// An accepted event on its way through the internal queue.
 struct QueuedEvent {
-    /// The request without its payload: `event` is the payload, parsed.
+    /// The request as sent, payload included: a dead-letter queue receives the payload's own
+    /// bytes (AWS keeps them as sent, spacing and key order included).
     request: InvokeRequest,
+    /// The payload, parsed: what the function receives and a destination record quotes.
     target: FunctionRef,
     event: Value,
     request_id: String,
@@ -287,12 +289,15 @@ impl Lambda {
         }
         let mut attempts = 0;
         let mut throttles = 0;
+        // The response of the last failed attempt: an event that expires after one still reports
+        // it (AWS's EventAgeExceeded record carries its responseContext and responsePayload).
+        let mut last_failure = None;
         loop {
             if queued.accepted.elapsed() > config.maximum_event_age {
                 let context = FailureContext {
                     condition: FailureCondition::EventAgeExceeded,
                     attempts,
-                    last: None,
+                    last: last_failure,
                 };
                 return self.give_up(&queued, &config, &function_arn, context).await;
             }
@@ -301,7 +306,7 @@ impl Lambda {
                 let context = FailureContext {
                     condition: FailureCondition::EventAgeExceeded,
                     attempts,
-                    last: None,
+                    last: last_failure,
                 };
                 return self.give_up(&queued, &config, &function_arn, context).await;
             };
@@ -328,9 +333,9 @@ impl Lambda {
                             queued.request_id, queued.target.name
                         ));
                         let context = FailureContext {
-                            condition: FailureCondition::RetriesExhausted,
+                            condition: FailureCondition::ZeroReservedConcurrency,
                             attempts,
-                            last: None,
+                            last: last_failure,
                         };
                         return self.give_up(&queued, &config, &function_arn, context).await;
                     }
@@ -377,7 +382,10 @@ impl Lambda {
                     };
                     return self.give_up(&queued, &config, &function_arn, context).await;
                 }
-                Some(_) => tokio::time::sleep(RETRY_DELAYS[(attempts - 1) as usize]).await,
+                Some(error) => {
+                    last_failure = Some((response, error));
+                    tokio::time::sleep(RETRY_DELAYS[(attempts - 1) as usize]).await;
+                }
             }
         }
     }
@@ -440,7 +448,7 @@ impl Lambda {
     }
 
     /// The invocation record a destination receives, in the shape Lambda sends. Without a
-    /// response (the event expired before any attempt), the record has no response fields.
+    /// response (the event expired before any attempt ran), the record has no response fields.
     fn destination_record(
         &self,
         queued: &QueuedEvent,
@@ -519,7 +527,12 @@ impl Lambda {
                 ("String".to_owned(), message.to_owned()),
             ),
         ]);
-        let body = queued.event.to_string();
+        let body = match queued.request.payload.is_empty() {
+            // No payload: the function received `{}`, and so does the queue.
+            true => queued.event.to_string(),
+            // JSON, checked when the event was accepted, and so UTF-8.
+            false => String::from_utf8_lossy(&queued.request.payload).into_owned(),
+        };
         let delivered = message_targets::send_message(self.handle(), dlq, body, attributes).await;
         delivered.then(|| dlq.to_owned())
     }

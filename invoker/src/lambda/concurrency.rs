@@ -13,7 +13,8 @@
 //! A function also **scales at a limited rate**: it may add 1,000 execution environments every
 //! 10 seconds. A burst that needs more new environments than that, sooner, is throttled too,
 //! even below the concurrency limit (the invoker reports it with the reason
-//! `ConcurrentInvocationLimitExceeded`; AWS documents the 429 but not which reason it carries).
+//! `ConcurrentInvocationLimitExceeded`, a guess: AWS documents the 429 but not which reason it
+//! carries, and the recordings the workbook knows of hold only the reserved-concurrency reason).
 //!
 //! Two settings shape it per function:
 //!

@@ -245,7 +245,21 @@ pub struct ClientContext {
 /// Lines look like `2025-01-01T00:00:00.000Z\t<request id>\tINFO\tmessage`, the layout the
 /// Node.js runtime gives `console.log`: timestamp, request id and level first, so CloudWatch Logs
 /// Insights can filter one request's lines out of a busy stream. Lines written during Init have
-/// no request to name, so they leave that field out.
+/// no request to name, so they leave that field out. The runtime's report of a failed invocation
+/// is written the same way, `ERROR\tInvoke Error\t{"errorMessage":…,"errorType":…}`.
+///
+/// Simplified: a Rust function on AWS writes other lines, and the invoker keeps this one layout
+/// for every function, so that transcripts show each line's time and request id alike. Lambda
+/// stores what an OS-only runtime prints as it is, and `lambda_runtime` 0.14's
+/// `tracing::init_default_subscriber()` sets up `tracing_subscriber`'s formatter without time or
+/// target. In Lambda's text log format a line is the level, the span `lambda_runtime` opens
+/// around each invocation, and the message with its fields (with colour codes, which
+/// `tracing_subscriber` writes unless `NO_COLOR` is set):
+/// ` INFO Lambda runtime invoke{requestId="8476…" xrayTraceId="Root=1-…"}: quoted price_cents=1234`.
+/// In the JSON log format (`AWS_LAMBDA_LOG_FORMAT=JSON`) a line is one object:
+/// `{"level":"INFO","fields":{"message":"quoted","price_cents":1234},"span":{"requestId":"8476…","xrayTraceId":"Root=1-…","name":"Lambda runtime invoke"},"spans":[…]}`.
+/// A failed invocation is an `ERROR` event of the runtime's (the error's `Debug`; for a panic,
+/// `user handler panicked`), in the same layout.
 #[derive(Clone)]
 pub struct Logger {
     pub(crate) logs: SharedLogs,

@@ -4,7 +4,11 @@
 //! variables, so the same code runs as `dev` and `prod` with different settings, and changing a
 //! setting needs no new build. Lambda's rules, enforced here as on AWS:
 //!
-//! - all variables together may take at most 4 KB, measured as the JSON of the map;
+//! - all variables together may take at most 4 KB, measured as the JSON of the map. Simplified:
+//!   Lambda writes the map in the order the request gave it, and quotes that string in its
+//!   refusal; the invoker keeps the variables sorted by name (`FunctionConfig::env` is a
+//!   `BTreeMap`), so its quote lists them in name order. The length, and so the verdict, is the
+//!   same;
 //! - a key starts with a letter and has at least two characters from `[a-zA-Z0-9_]`;
 //! - keys Lambda sets itself are *reserved* and refused (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
 //!   …); a few it sets are *unreserved* and may be overridden (`TZ`, `LANG`, `PATH`, …).
@@ -92,9 +96,17 @@ pub(crate) struct RuntimeFacts<'a> {
     pub(crate) initialization_type: &'a str,
 }
 
-/// The variables a runtime provides, as an OS-only runtime (`provided.al2023`) sets them.
-/// Managed runtimes also set `AWS_EXECUTION_ENV` (e.g. `AWS_Lambda_python3.12`). The invoker
-/// has no credentials to hand out, so `AWS_ACCESS_KEY_ID` and friends are absent.
+/// The variables a runtime provides, as an OS-only runtime (`provided.al2023`) sets them: the
+/// values recorded from a real `provided.al2023` function in 2026 (LocalStack's AWS-validated
+/// `test_introspection_invoke`), among them Lambda's link-local addresses for the Runtime API
+/// and the X-Ray daemon. Managed runtimes also set `AWS_EXECUTION_ENV` (e.g.
+/// `AWS_Lambda_python3.12`); their other values (`PATH`, …) are not on record and stay those of
+/// `provided.al2023` here.
+///
+/// Simplified: the invoker has no credentials to hand out, so `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` are absent; and `_X_AMZN_TRACE_ID`, which
+/// `lambda_runtime` sets for each invocation from the Runtime API's trace header, is absent too,
+/// as the invoker's environments have one set of variables for their whole life.
 pub(crate) fn runtime_provided(facts: &RuntimeFacts<'_>) -> BTreeMap<String, String> {
     let mut vars: BTreeMap<String, String> = [
         ("AWS_REGION", facts.region),
@@ -104,16 +116,20 @@ pub(crate) fn runtime_provided(facts: &RuntimeFacts<'_>) -> BTreeMap<String, Str
         ("AWS_LAMBDA_INITIALIZATION_TYPE", facts.initialization_type),
         ("AWS_LAMBDA_LOG_GROUP_NAME", facts.log_group),
         ("AWS_LAMBDA_LOG_STREAM_NAME", facts.log_stream),
-        ("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"),
+        ("AWS_LAMBDA_RUNTIME_API", "169.254.100.1:9001"),
+        ("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR"),
+        ("AWS_XRAY_DAEMON_ADDRESS", "169.254.100.1:2000"),
+        ("_AWS_XRAY_DAEMON_ADDRESS", "169.254.100.1"),
+        ("_AWS_XRAY_DAEMON_PORT", "2000"),
         ("LAMBDA_TASK_ROOT", "/var/task"),
         ("LAMBDA_RUNTIME_DIR", "/var/runtime"),
         ("_HANDLER", facts.handler),
         ("TZ", ":UTC"),
         ("LANG", "en_US.UTF-8"),
-        ("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
+        ("PATH", "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin"),
         (
             "LD_LIBRARY_PATH",
-            "/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+            "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
         ),
     ]
     .into_iter()

@@ -143,9 +143,13 @@ pub enum FailureCondition {
     RetriesExhausted,
     /// `EventAgeExceeded`: the event waited longer than `MaximumEventAgeInSeconds`.
     EventAgeExceeded,
+    /// `ZeroReservedConcurrency`: the function's reserved concurrency is 0, so Lambda gave the
+    /// event up at once, without an attempt (recorded from AWS in 2025).
+    ZeroReservedConcurrency,
     /// `RecursiveInvocationException`: the event would have invoked its function more than 16
     /// times in one request chain, so Lambda never invoked it. AWS does not document the
-    /// condition it writes for this stop; the invoker uses the name of AWS's exception for it.
+    /// condition it writes for this stop, and no recording of one is known: the invoker's guess
+    /// is the name of AWS's exception.
     RecursiveLoop,
 }
 
@@ -155,6 +159,7 @@ impl FailureCondition {
         match self {
             Self::RetriesExhausted => "RetriesExhausted",
             Self::EventAgeExceeded => "EventAgeExceeded",
+            Self::ZeroReservedConcurrency => "ZeroReservedConcurrency",
             Self::RecursiveLoop => "RecursiveInvocationException",
         }
     }

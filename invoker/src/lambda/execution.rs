@@ -13,6 +13,11 @@
 //! 4. **Keep or discard the environment**: kept (frozen) after a normal end or a function error;
 //!    discarded after a timeout or a crash, so the next call starts cold. What the code kept in a
 //!    discarded environment is dropped in the sandbox (see [`crate::lambda::sandbox`]).
+//!
+//! Simplified: after a timeout or a crash Lambda *resets* the environment rather than discarding
+//! it. The next request it serves starts the runtime again (Init runs, the old globals are gone)
+//! but finds `/tmp` as it was, half-written files included. The invoker starts a new
+//! environment with an empty `/tmp` instead; the book's execution-environment chapter says so.
 
 use crate::base::arn::FunctionRef;
 use crate::base::clock;
@@ -616,10 +621,12 @@ fn teardown_failed(fault: &Fault) -> String {
     }
 }
 
-/// A panic, reported as the Rust runtime for Lambda reports one.
+/// A panic, reported as the Rust runtime for Lambda (0.14) reports one: named after a reference
+/// to the panic's payload, `&Box<dyn Any + Send>` (its `type_name_of_val(err)` with `err` a
+/// reference), hence the leading `&`.
 fn panicked(message: &str) -> Diagnostic {
     Diagnostic::new(
-        "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
+        "&alloc::boxed::Box<dyn core::any::Any + core::marker::Send>",
         format!("Lambda panicked: {message}"),
     )
 }

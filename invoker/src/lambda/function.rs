@@ -274,16 +274,28 @@ where
     F: Fn(Arc<S>, LambdaEvent<E>) -> Fut,
     Fut: Future<Output = Result<R, Err>>,
 {
-    let payload: E = from_json(event).map_err(|e| Diagnostic {
-        error_type: "lambda_runtime::deserializer::DeserializeError".into(),
-        error_message: format!(
-            "failed to deserialize the incoming data into the function's payload type: {e}"
-        ),
-    })?;
+    let payload: E = from_json(event).map_err(|e| undeserializable_event(&e))?;
     let response = handler(state, LambdaEvent::new(payload, context))
         .await
         .map_err(Into::into)?;
     to_json(response).map_err(|e| Diagnostic::named_after(&e))
+}
+
+/// The function error of an event that does not fit the handler's type, as `lambda_runtime`
+/// 0.14 reports it: named after a reference to its `DeserializeError` (the leading `&`), and
+/// written with `writeln!` (the message ends in a newline).
+///
+/// Simplified: `lambda_runtime` reads the event from the request's bytes through
+/// `serde_path_to_error`, so its message also says where serde stopped (`at line 1 column 42`)
+/// and, for a field below the top level, its path (`[items[0].sku] items[0].sku: …`). The invoker
+/// converts the parsed event, whose errors name neither.
+fn undeserializable_event(error: &serde_json::Error) -> Diagnostic {
+    Diagnostic {
+        error_type: "&lambda_runtime::deserializer::DeserializeError".into(),
+        error_message: format!(
+            "failed to deserialize the incoming data into the function's payload type: {error}\n"
+        ),
+    }
 }
 
 /// `serde_json::from_value`, except that a handler taking the JSON itself (`Value`, the most

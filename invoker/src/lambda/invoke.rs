@@ -140,21 +140,6 @@ impl InvokeRequest {
         self.client_context = Some(client_context);
         self
     }
-
-    /// A copy of the request without its payload: what a queued event keeps once the payload
-    /// is parsed into the event, so that the payload (up to 1 MB) is not copied along.
-    fn without_payload(&self) -> Self {
-        Self {
-            function_name: self.function_name.clone(),
-            qualifier: self.qualifier.clone(),
-            invocation_type: self.invocation_type,
-            log_type: self.log_type,
-            payload: Vec::new(),
-            identity: self.identity.clone(),
-            client_context: self.client_context.clone(),
-            principal: self.principal.clone(),
-        }
-    }
 }
 
 /// What an Invoke call returned.
@@ -298,8 +283,7 @@ impl Lambda {
             }
             InvocationType::DryRun => Ok(self.dry_run(request, request_id)),
             InvocationType::Event => {
-                let queued =
-                    self.enqueue(request.without_payload(), target, event, request_id, chain);
+                let queued = self.enqueue(request.clone(), target, event, request_id, chain);
                 Ok(queued)
             }
         }

@@ -8,7 +8,9 @@
 //! Writing anywhere else fails, as the rest of the file system is read-only.
 //!
 //! The invoker keeps each environment's `/tmp` in memory; the errors are those the operating
-//! system would give (`No space left on device`, `Read-only file system`).
+//! system would give (`No space left on device`, `Read-only file system`). Simplified: after a
+//! timeout or a crash, Lambda resets the environment and keeps its `/tmp` for the next request;
+//! the invoker replaces the environment, `/tmp` and all (see [`crate::lambda::execution`]).
 
 use std::collections::BTreeMap;
 use std::io;

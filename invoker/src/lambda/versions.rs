@@ -279,7 +279,17 @@ impl Lambda {
         let arn = self.inner.platform.scope.qualified_arn(&name, alias);
         let at = self.elapsed();
         let mut state = self.state();
-        let target = self.function_mut(&mut state.functions, &name)?;
+        let missing = |v: &str| {
+            ServiceError::resource_not_found(format!(
+                "Function not found: {}",
+                self.inner.platform.scope.qualified_arn(&name, v)
+            ))
+        };
+        // A missing function is named with the version the alias would point at (recorded).
+        let target = state
+            .functions
+            .get_mut(&name)
+            .ok_or_else(|| missing(version))?;
         match (create, target.aliases.contains_key(alias)) {
             (true, true) => {
                 return Err(ServiceError::resource_conflict(format!(
@@ -289,12 +299,6 @@ impl Lambda {
             (false, false) => return Err(self.alias_not_found(&name, alias)),
             _ => {}
         }
-        let missing = |v: &str| {
-            ServiceError::resource_not_found(format!(
-                "Function not found: {}",
-                self.inner.platform.scope.qualified_arn(&name, v)
-            ))
-        };
         if target.version(version).is_none() {
             return Err(missing(version));
         }

@@ -54,7 +54,7 @@ async fn a_panic_in_init_before_its_future_is_an_init_error_like_any_other() {
     let (kind, message) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(
         kind,
-        "alloc::boxed::Box<dyn core::any::Any + core::marker::Send>"
+        "&alloc::boxed::Box<dyn core::any::Any + core::marker::Send>"
     );
     assert_eq!(
         message,

@@ -230,7 +230,7 @@ async fn an_event_that_does_not_fit_the_handlers_type_is_a_function_error() {
     }
     let lambda = deployed(FunctionConfig::new("f"), service_fn(take));
     let (kind, message) = function_error(&invoke(&lambda, json!({ "id": "seven" })).await);
-    assert_eq!(kind, "lambda_runtime::deserializer::DeserializeError");
+    assert_eq!(kind, "&lambda_runtime::deserializer::DeserializeError");
     assert!(
         message.starts_with("failed to deserialize the incoming data"),
         "{message}"

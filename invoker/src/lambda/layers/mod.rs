@@ -18,9 +18,12 @@
 //! - a deleted layer version keeps working for the functions that already use it, but a new
 //!   function (or configuration) cannot reference it;
 //! - a function's layers are part of its configuration, so a published version keeps the layer
-//!   versions it was published with.
+//!   versions it was published with;
+//! - a function lists each layer once: two versions of one layer (or one version twice) are
+//!   refused.
 //!
-//! The message for more than five layers is the invoker's wording (AWS's is not on record).
+//! The messages are AWS's recorded ones. Not modelled: layers of another Region (the invoker's
+//! account lives in one Region) and layer permissions for other accounts.
 
 pub(crate) mod store;
 

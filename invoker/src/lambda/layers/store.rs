@@ -153,10 +153,21 @@ impl Layers {
                 "Cannot reference more than {MAX_LAYERS} layers."
             )));
         }
+        let parsed = layer_arns
+            .iter()
+            .map(|arn| parse_layer_version_arn(arn))
+            .collect::<Result<Vec<_>, _>>()?;
+        refuse_two_versions_of_one_layer(layer_arns, &parsed)?;
+        if code_size > MAX_UNZIPPED_BYTES {
+            // The code alone is too big, whatever the layers (recorded).
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
+            )));
+        }
         let mut files = BTreeMap::new();
         let mut total = code_size;
-        for arn in layer_arns {
-            let content = self.find(arn)?;
+        for (arn, (name, version)) in layer_arns.iter().zip(parsed) {
+            let content = self.find(arn, name, version)?;
             total += content.unzipped_size();
             for (path, file) in &content.files {
                 // A later layer's file replaces an earlier one's at the same path.
@@ -177,8 +188,12 @@ impl Layers {
         })
     }
 
-    fn find(&self, arn: &str) -> Result<&Arc<LayerContent>, ServiceError> {
-        let (name, version) = parse_layer_version_arn(arn)?;
+    fn find(
+        &self,
+        arn: &str,
+        name: &str,
+        version: u32,
+    ) -> Result<&Arc<LayerContent>, ServiceError> {
         self.layers
             .get(name)
             .and_then(|history| history.versions.get(&version))
@@ -190,11 +205,29 @@ impl Layers {
     }
 }
 
-/// `(name, version)` of a layer version ARN, or AWS's validation error.
+/// Lambda refuses a function that lists one layer twice, in two versions or the same one, before
+/// it looks any version up; the message names the first such pair in the list.
+fn refuse_two_versions_of_one_layer(
+    layer_arns: &[String],
+    parsed: &[(&str, u32)],
+) -> Result<(), ServiceError> {
+    for (later, (name, _)) in parsed.iter().enumerate() {
+        if let Some(earlier) = parsed[..later].iter().position(|(other, _)| other == name) {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Two different versions of the same layer are not allowed to be referenced in the same function. {} and {} are versions of the same layer.",
+                layer_arns[earlier], layer_arns[later]
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `(name, version)` of a layer version ARN, or AWS's validation error (recorded in 2025, with
+/// the length limit and the Region pattern of today's API).
 fn parse_layer_version_arn(arn: &str) -> Result<(&str, u32), ServiceError> {
     let invalid = || {
         ServiceError::validation(format!(
-            "1 validation error detected: Value '[{arn}]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{{12}}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)]"
+            "1 validation error detected: Value '[{arn}]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{{2}}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{{1}}:\\d{{12}}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+), Member must not be null]"
         ))
     };
     let parts: Vec<&str> = arn.split(':').collect();
