@@ -69,6 +69,8 @@ pub fn bootstrap(path: impl Into<PathBuf>) -> FunctionCode {
         },
         |process: Arc<Process>, event: LambdaEvent<Value>| async move { process.invoke(event).await },
     )
+    // lambda_runtime logs a failed invocation itself (its `tracing` ERROR line).
+    .logging_its_own_errors()
 }
 
 /// One environment's process, and the Runtime API it talks to.

@@ -73,6 +73,18 @@ async fn a_real_functions_error_and_exit_are_function_errors() {
     assert_eq!(failed.function_error.as_deref(), Some("Unhandled"));
     let error = failed.payload_json().unwrap();
     assert_eq!(error["errorMessage"], "asked to fail");
+    // The process logs its failure itself, as on AWS; the invoker adds no line of its own.
+    let lines = lambda.log_lines("real");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ERROR") && l.contains("asked to fail")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("Invoke Error")),
+        "{lines:#?}"
+    );
     // The type lambda_runtime names a boxed error by.
     assert!(
         error["errorType"]

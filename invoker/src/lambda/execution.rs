@@ -163,8 +163,14 @@ impl Lambda {
                     move |fault| teardown_log.runtime_error(teardown_failed(&fault)),
                 );
                 let result = tokio::time::timeout_at(deadline, call).await;
-                self.outcome(result, deadline, &request_id, config.timeout(), &logger)
-                    .await
+                let ends = Ending {
+                    deadline,
+                    request_id: &request_id,
+                    timeout: config.timeout(),
+                    logger: &logger,
+                    logs_own_errors: code.code.logs_own_errors,
+                };
+                self.outcome(result, ends).await
             }
             (None, None) => unreachable!("an environment without a handler has failed its init"),
         };
@@ -277,11 +283,15 @@ impl Lambda {
     async fn outcome(
         &self,
         result: Result<Result<HandlerResult, Fault>, tokio::time::error::Elapsed>,
-        deadline: Instant,
-        request_id: &str,
-        timeout: Duration,
-        logger: &Logger,
+        ends: Ending<'_>,
     ) -> Outcome {
+        let Ending {
+            deadline,
+            request_id,
+            timeout,
+            logger,
+            logs_own_errors,
+        } = ends;
         let timed_out = || {
             Diagnostic::new(
                 "Sandbox.Timedout",
@@ -304,7 +314,10 @@ impl Lambda {
                 Outcome::Response(bytes)
             }
             Ok(Ok(Err(error))) => {
-                logger.runtime_error(format!("Invoke Error\t{}", error.to_payload()));
+                // A runtime of the code's own (a real process) has logged it already.
+                if !logs_own_errors {
+                    logger.runtime_error(format!("Invoke Error\t{}", error.to_payload()));
+                }
                 Outcome::Failed(error)
             }
             Ok(Err(Fault::Panicked(message))) => {
@@ -602,6 +615,17 @@ impl Event {
             Event::Deferred(make) => make(),
         }
     }
+}
+
+/// What [`Lambda::outcome`] needs to know of the invocation that ended.
+struct Ending<'a> {
+    deadline: Instant,
+    request_id: &'a str,
+    timeout: Duration,
+    logger: &'a Logger,
+    /// The code's runtime logs a failed invocation itself (see
+    /// [`crate::FunctionCode::logging_its_own_errors`]).
+    logs_own_errors: bool,
 }
 
 /// What [`Lambda::acquire`] hands an invocation.

@@ -173,6 +173,20 @@ impl fmt::Display for Diagnostic {
 #[derive(Clone)]
 pub struct FunctionCode {
     pub(crate) init: Init,
+    /// Whether the code's own runtime logs a failed invocation (see
+    /// [`FunctionCode::logging_its_own_errors`]).
+    pub(crate) logs_own_errors: bool,
+}
+
+impl FunctionCode {
+    /// Code whose runtime writes its own log line when an invocation fails, as a real
+    /// `lambda_runtime` process does (an `ERROR` line of its `tracing` setup): the invoker then
+    /// adds no `Invoke Error` line of its own. For a runtime outside the invoker, such as a
+    /// real `bootstrap` behind the Runtime API of the `invoker-http` crate.
+    pub fn logging_its_own_errors(mut self) -> Self {
+        self.logs_own_errors = true;
+        self
+    }
 }
 
 impl fmt::Debug for FunctionCode {
@@ -256,7 +270,10 @@ where
             Ok(serve)
         })
     });
-    FunctionCode { init }
+    FunctionCode {
+        init,
+        logs_own_errors: false,
+    }
 }
 
 /// Converts the JSON event to the handler's type, calls it, and converts the response back: the
