@@ -33,7 +33,12 @@
 //! (`cargo xtask serve`) the durations are real.
 //!
 //! The program's working directory is its own folder, not `/var/task`, and the response is
-//! taken as JSON (a response that is not JSON becomes a JSON string).
+//! taken as JSON (a response that is not JSON becomes a JSON string). A process that exits
+//! ends its invocation with `Runtime.ExitError`, as on Lambda; Lambda then resets the
+//! environment and starts the runtime again with the next event, where here the environment
+//! answers every later event with the same error until it is reclaimed. (`lambda_runtime`
+//! catches a handler's panic and reports it as an error without exiting, so this takes a
+//! program that really ends.)
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
