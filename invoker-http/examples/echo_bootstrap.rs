@@ -2,7 +2,8 @@
 //! tests run under the invoker through the Runtime API (`tests/runtime_api.rs`).
 //!
 //! It answers with the event it got, its function's name and the `GREETING` variable; it fails
-//! when the event says `"fail": true`, and takes its time when it says `"sleep_ms": N`. With
+//! when the event says `"fail": true`, ends its process when it says `"exit": true`, and takes
+//! its time when it says `"sleep_ms": N`. With
 //! `FAIL_INIT` set, its init fails before it asks for an event.
 
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
@@ -14,6 +15,9 @@ async fn handler(event: LambdaEvent<Value>) -> Result<Value, Error> {
     tracing::info!(request_id = %ctx.request_id, "echoing");
     if payload["fail"] == true {
         return Err("asked to fail".into());
+    }
+    if payload["exit"] == true {
+        std::process::exit(3);
     }
     if let Some(millis) = payload["sleep_ms"].as_u64() {
         tokio::time::sleep(Duration::from_millis(millis)).await;

@@ -34,11 +34,8 @@
 //!
 //! The program's working directory is its own folder, not `/var/task`, and the response is
 //! taken as JSON (a response that is not JSON becomes a JSON string). A process that exits
-//! ends its invocation with `Runtime.ExitError`, as on Lambda; Lambda then resets the
-//! environment and starts the runtime again with the next event, where here the environment
-//! answers every later event with the same error until it is reclaimed. (`lambda_runtime`
-//! catches a handler's panic and reports it as an error without exiting, so this takes a
-//! program that really ends.)
+//! ends its invocation with `Runtime.ExitError`, and the next event starts it again, as Lambda
+//! does; the new start writes no `INIT_START` and no `Init Duration` here.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -80,6 +77,9 @@ pub fn bootstrap(path: impl Into<PathBuf>) -> FunctionCode {
 
 /// One environment's process, and the Runtime API it talks to.
 pub struct Process {
+    /// How the process is started: again, after it has exited.
+    command: Mutex<Command>,
+    logger: Logger,
     child: Mutex<Child>,
     /// What the Runtime API hands the process next.
     invocations: UnboundedSender<Invocation>,
@@ -162,6 +162,8 @@ impl Process {
         })?;
         let output = Output::of(&mut child, init.logger().clone());
         let process = Process {
+            command: Mutex::new(command),
+            logger: init.logger().clone(),
             child: Mutex::new(child),
             invocations,
             told: Mutex::new(heard),
@@ -169,16 +171,7 @@ impl Process {
             server,
         };
         let process = Arc::new(process);
-        let waiting = Arc::clone(&process);
-        let ready = wait(move || {
-            waiting.wait_until(INIT_LIMIT, |told| match told {
-                Told::Ready => Some(Ok(())),
-                Told::InitError(error) => Some(Err(error)),
-                _ => None,
-            })
-        })
-        .await;
-        match ready {
+        match process.until_ready().await {
             Waited::Told(Ok(())) => {}
             Waited::Told(Err(error)) | Waited::Exited(error) => return Err(error),
             Waited::TooLong => {
@@ -221,6 +214,9 @@ impl Process {
             headers,
             body: payload.to_string().into_bytes(),
         };
+        if let Some(error) = self.restart_if_exited().await {
+            return Err(error);
+        }
         if self.invocations.send(invocation).is_err() {
             return Err(runtime_error(
                 "Runtime.Unknown",
@@ -256,6 +252,55 @@ impl Process {
                 ))
             }
         }
+    }
+
+    /// After `Runtime.ExitError`, Lambda starts the runtime again with the next event: so does
+    /// this, and waits for the new process to ask for it. `Some` is why it could not.
+    async fn restart_if_exited(self: &Arc<Self>) -> Option<Diagnostic> {
+        let exited = self
+            .child
+            .lock()
+            .map(|mut child| matches!(child.try_wait(), Ok(Some(_))))
+            .unwrap_or(false);
+        if !exited {
+            return None;
+        }
+        let spawned = self
+            .command
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) => return Some(runtime_error("Runtime.InvalidEntrypoint", e.to_string())),
+        };
+        let output = Output::of(&mut child, self.logger.clone());
+        if let (Ok(mut old), Ok(mut logged)) = (self.child.lock(), self.output.lock()) {
+            *old = child;
+            *logged = output;
+        }
+        match self.until_ready().await {
+            Waited::Told(Ok(())) => None,
+            Waited::Told(Err(error)) | Waited::Exited(error) => Some(error),
+            Waited::TooLong => Some(runtime_error(
+                "Runtime.InitTimeout",
+                "no answer from the process",
+            )),
+        }
+    }
+
+    /// Waits until the process asks for its first event (its init is done), reports an init
+    /// error, or exits: at most Lambda's 10 seconds for an Init phase.
+    async fn until_ready(self: &Arc<Self>) -> Waited<Result<(), Diagnostic>> {
+        let waiting = Arc::clone(self);
+        wait(move || {
+            waiting.wait_until(INIT_LIMIT, |told| match told {
+                Told::Ready => Some(Ok(())),
+                Told::InitError(error) => Some(Err(error)),
+                _ => None,
+            })
+        })
+        .await
     }
 
     /// Waits, in real time and at most `limit`, for what `wanted` picks out of what the process

@@ -94,6 +94,20 @@ async fn a_real_functions_error_and_exit_are_function_errors() {
         "{error}"
     );
 
+    // A process that ends is Runtime.ExitError; the next event starts it again.
+    let exited = invoke(&lambda, json!({ "exit": true })).await;
+    let error = exited.payload_json().unwrap();
+    assert_eq!(error["errorType"], "Runtime.ExitError");
+    assert!(
+        error["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("exit status: 3"),
+        "{error}"
+    );
+    let again = invoke(&lambda, json!({ "n": 4 })).await;
+    assert_eq!(again.function_error, None, "{again:?}");
+
     let broken = Lambda::new();
     deploy(&broken, FunctionConfig::new("real").env("FAIL_INIT", "1"));
     let exited = invoke(&broken, json!({})).await;
