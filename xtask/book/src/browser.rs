@@ -13,7 +13,9 @@
 //! - every character has a glyph in the installed fonts ([`crate::glyphs`]): a Korean page on a
 //!   machine without a Korean font would show empty boxes. For this the page is opened with a
 //!   checking script added for the while;
-//! - search works: each language's first page, opened with `?search=<word>`, lists results.
+//! - search works: each language's first page, opened with `?search=<word>`, lists results for
+//!   words of that language (Korean words on the Korean site, which mdBook's own index misses:
+//!   see [`crate::search`]).
 //!
 //! The 404 pages are left out: they are written for a web server's root. It needs Chromium:
 //! `apt-get install chromium` on Debian and Ubuntu, or `CHROMIUM=<program>` for another build
@@ -33,8 +35,15 @@ use crate::{glyphs, languages};
 /// checked.
 const NOT_FOUND_PAGE: &str = "404.html";
 
-/// A word the book's search must find: the workbook is about Lambda.
-const SEARCH_PROBE: &str = "lambda";
+/// Words each language's search must find, as a reader would type them: the book's own terms,
+/// which each edition writes in its own words (a Korean page has English words too, so an
+/// English probe would not show that Korean words are found).
+fn search_probes(language: &str) -> &'static [&'static str] {
+    match language {
+        "ko" => &["동시성", "콜드 스타트", "별칭"],
+        _ => &["concurrency", "cold start", "alias"],
+    }
+}
 
 /// Programs tried in turn when `CHROMIUM` is not set.
 const BROWSERS: [&str; 4] = [
@@ -72,21 +81,24 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
             Err(error) => problems.push(format!("{name}: {error}")),
         }
     }
-    for folder in languages.iter().map(|code| languages::site_folder(code)) {
-        let index = Path::new(folder).join("index.html");
-        let search = dump_dom(
-            &browser,
-            &format!("{}?search={SEARCH_PROBE}", file_url(&site.join(&index))),
-            &profile,
-        );
-        match search {
-            Ok(dom) if has_search_results(&dom) => {}
-            Ok(_) => problems.push(format!(
-                "search: `{}?search={SEARCH_PROBE}` lists no results; is the search index \
-                 (searchindex*.js) built?",
-                index.display()
-            )),
-            Err(error) => problems.push(format!("search: {error}")),
+    for language in languages {
+        let index = Path::new(languages::site_folder(language)).join("index.html");
+        for word in search_probes(language) {
+            let query = format!("?search={}", percent_encoded(word));
+            let search = dump_dom(
+                &browser,
+                &format!("{}{query}", file_url(&site.join(&index))),
+                &profile,
+            );
+            match search {
+                Ok(dom) if has_search_results(&dom) => {}
+                Ok(_) => problems.push(format!(
+                    "search: `{}{query}` ({word}) lists no results; is the search index \
+                     (searchindex*.js) built, and does it hold the language's words?",
+                    index.display()
+                )),
+                Err(error) => problems.push(format!("search: {error}")),
+            }
         }
     }
     let _ = fs::remove_dir_all(&profile);
@@ -218,6 +230,16 @@ fn broken(reference: &str, folder: &Path, dom: &str) -> Option<String> {
     }
 }
 
+/// `text` as it may stand in a URL's query: every byte but ASCII letters and digits as `%XX`.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
 /// Whether the search results list has at least one entry. mdBook 0.5 calls the list
 /// `mdbook-searchresults`, older versions `searchresults`.
 fn has_search_results(dom: &str) -> bool {
@@ -336,6 +358,12 @@ mod tests {
                 "the sidebar's chapter list is missing: the page's scripts did not run",
             ]
         );
+    }
+
+    #[test]
+    fn search_words_are_percent_encoded() {
+        assert_eq!(percent_encoded("cold start"), "cold%20start");
+        assert_eq!(percent_encoded("별칭"), "%EB%B3%84%EC%B9%AD");
     }
 
     #[test]

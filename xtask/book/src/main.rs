@@ -34,6 +34,8 @@
 //! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
 //!   [`emphasis`]: emphasis marks a translation left as text; [`heading_ids`]: translated
 //!   headings keep their English ids, so links to sections work in every language.
+//! - [`search`]: a translation's search index, rebuilt to find words in any script (mdBook's
+//!   finds only English words).
 //! - [`browser`]: `check`, the built pages as headless Chromium shows them; [`glyphs`]: whether
 //!   their characters have glyphs.
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
@@ -48,6 +50,7 @@ mod languages;
 mod links;
 mod merge;
 mod render;
+mod search;
 mod serve;
 mod translations;
 

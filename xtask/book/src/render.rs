@@ -7,7 +7,7 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 
 use crate::languages::{self, ENGLISH};
-use crate::{diagnostics, emphasis, links, translations};
+use crate::{diagnostics, emphasis, links, search, translations};
 
 /// Where the site goes, relative to the book folder: `book/build/`, which `.gitignore` ignores.
 /// (With HTML as the book's only output, mdBook writes the site straight into it.) A
@@ -48,6 +48,10 @@ fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String
     let mut problems = links::broken_links(&book);
     if language != ENGLISH {
         problems.extend(emphasis::stray_emphasis(&book));
+        let site = book_dir
+            .join(BUILD_DIR)
+            .join(languages::site_folder(language));
+        problems.extend(search::reindex(&site).err());
     }
     let logged = diagnostics::errors() - errors_before;
     if logged > 0 {
