@@ -28,7 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{glyphs, languages};
+use crate::{diagrams, glyphs, languages, layout, page_scripts};
 
 /// mdBook's page for a web server's "not found": it is written for the site's root (its links
 /// start at `/`, or `/ko/` in a translation), so it cannot work opened from a file, and is not
@@ -53,9 +53,37 @@ const BROWSERS: [&str; 4] = [
     "google-chrome-stable",
 ];
 
+/// What `check` measured, for its closing line.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The pages checked, in every language.
+    pub pages: usize,
+    /// The code blocks on those pages.
+    pub code_blocks: usize,
+    /// The code blocks wider than their box at [`WIDE`] px, which the reader must scroll
+    /// sideways; [`MOST_WIDER_CODE`] is the most there may be.
+    pub wider_code: usize,
+    /// The code blocks wider than their box at [`NARROW`] px (not a problem: a phone's screen
+    /// is narrower than some words of code).
+    pub wider_code_narrow: usize,
+    /// The diagrams checked.
+    pub diagrams: usize,
+}
+
+/// The window width of a computer's browser, in CSS pixels, at which the pages are checked.
+pub const WIDE: u32 = 1280;
+
+/// The width of a phone's screen, in CSS pixels (an iPhone 14's), at which every page is opened
+/// a second time, in a frame of that width ([`layout::phone_frame`]).
+pub const NARROW: u32 = 390;
+
+/// The share of code blocks that may still be wider than their box at [`WIDE`] px: lines wrap
+/// (`book/theme/code.css`), so only a word longer than the box itself could be left.
+pub const MOST_WIDER_CODE: f64 = 0.05;
+
 /// Checks every page of the site in `site`, whose languages' folders are `languages`; `Ok` is
-/// the number of pages checked, `Err` every problem, one per line.
-pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
+/// what was measured, `Err` every problem, one per line.
+pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
     let browser = find_browser()?;
     let profile = env::temp_dir().join(format!("workbook-book-chromium-{}", std::process::id()));
     let mut pages = Vec::new();
@@ -63,23 +91,79 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
     pages.sort();
 
     let mut problems = Vec::new();
+    let mut checked = Checked {
+        pages: pages.len(),
+        ..Checked::default()
+    };
+    let mut wider_code = Vec::new();
     for page in &pages {
         let name = page
             .strip_prefix(site)
             .unwrap_or(page)
             .display()
             .to_string();
-        let dom = glyphs::with_script(page, || dump_dom(&browser, &file_url(page), &profile))
-            .map_err(|e| format!("cannot add the glyph check to {}: {e}", page.display()))?;
-        match dom {
-            Ok(dom) => problems.extend(
-                page_problems(&dom, page)
-                    .into_iter()
-                    .chain(glyphs::problems(&dom))
-                    .map(|p| format!("{name}: {p}")),
-            ),
-            Err(error) => problems.push(format!("{name}: {error}")),
+        let scripts = [glyphs::SCRIPT, layout::SCRIPT];
+        let dom = page_scripts::with_scripts(page, &scripts, || {
+            dump_dom(&browser, &file_url(page), WIDE, &profile)
+        })
+        .map_err(|e| format!("cannot add the checking scripts to {}: {e}", page.display()))?;
+        let dom = match dom {
+            Ok(dom) => dom,
+            Err(error) => {
+                problems.push(format!("{name}: {error}"));
+                continue;
+            }
+        };
+        problems.extend(
+            page_problems(&dom, page)
+                .into_iter()
+                .chain(glyphs::problems(&dom))
+                .map(|p| format!("{name}: {p}")),
+        );
+        match layout::read(&dom) {
+            Ok(layout) => {
+                checked.code_blocks += layout.code_blocks;
+                wider_code.extend(layout.wider_code.iter().map(|start| {
+                    format!("{name}: a code block is wider than its box at {WIDE} px: {start}")
+                }));
+            }
+            Err(problem) => problems.push(format!("{name}: {problem}")),
         }
+        // On a phone, scrolled to the page's last section (as a link to it would): the page
+        // must not scroll sideways, and the language switch must lead to that section.
+        let section = attribute_values(&dom, "h2", "id").pop();
+        let url = match &section {
+            Some(id) => format!("{}#{id}", file_url(page)),
+            None => file_url(page),
+        };
+        let frame = profile.with_extension("phone.html");
+        fs::write(&frame, layout::phone_frame(&url, NARROW))
+            .map_err(|e| format!("cannot write {}: {e}", frame.display()))?;
+        let narrow = page_scripts::with_scripts(page, &[layout::SCRIPT], || {
+            dump_dom(&browser, &file_url(&frame), WIDE, &profile)
+        })
+        .map_err(|e| format!("cannot add the checking script to {}: {e}", page.display()))?;
+        let _ = fs::remove_file(&frame);
+        match narrow.and_then(|dom| layout::read(&dom)) {
+            Ok(layout) => {
+                checked.wider_code_narrow += layout.wider_code.len();
+                problems.extend(
+                    narrow_problems(&layout, section.as_deref()).map(|p| format!("{name}: {p}")),
+                );
+            }
+            Err(problem) => problems.push(format!("{name}: {problem}")),
+        }
+    }
+    checked.wider_code = wider_code.len();
+    if checked.wider_code as f64 > MOST_WIDER_CODE * checked.code_blocks as f64 {
+        problems.extend(wider_code);
+        problems.push(format!(
+            "{} of {} code blocks are wider than their box at {WIDE} px, more than {}%: \
+             readers must scroll sideways to see their lines (book/theme/code.css wraps them)",
+            checked.wider_code,
+            checked.code_blocks,
+            MOST_WIDER_CODE * 100.0
+        ));
     }
     for language in languages {
         let index = Path::new(languages::site_folder(language)).join("index.html");
@@ -88,6 +172,7 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
             let search = dump_dom(
                 &browser,
                 &format!("{}{query}", file_url(&site.join(&index))),
+                WIDE,
                 &profile,
             );
             match search {
@@ -101,12 +186,65 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
             }
         }
     }
+    match check_diagrams(&browser, site, &profile) {
+        Ok((diagrams, found)) => {
+            checked.diagrams = diagrams;
+            problems.extend(found);
+        }
+        Err(problem) => problems.push(problem),
+    }
     let _ = fs::remove_dir_all(&profile);
     if problems.is_empty() {
-        Ok(pages.len())
+        Ok(checked)
     } else {
         Err(problems.join("\n"))
     }
+}
+
+/// What is wrong with a page at [`NARROW`] px, opened at `#section`: the page scrolls sideways,
+/// or its language switch leads elsewhere than to the same section.
+fn narrow_problems(layout: &layout::Layout, section: Option<&str>) -> impl Iterator<Item = String> {
+    let too_wide = (layout.page_width > layout.window_width).then(|| {
+        format!(
+            "at {NARROW} px the page is {} px wide: it scrolls sideways",
+            layout.page_width
+        )
+    });
+    let lost_section = match (&layout.language_switch, section) {
+        (Some(switch), Some(id)) if !switch.ends_with(&format!("#{id}")) => Some(format!(
+            "opened at #{id}, the language switch leads to {switch}, not to the same section"
+        )),
+        _ => None,
+    };
+    too_wide.into_iter().chain(lost_section)
+}
+
+/// Checks the labels of every diagram under `site` in one page ([`diagrams`]); `Ok` is the number
+/// of diagrams and the problems found.
+fn check_diagrams(
+    browser: &str,
+    site: &Path,
+    profile: &Path,
+) -> Result<(usize, Vec<String>), String> {
+    let cannot = |e: std::io::Error| format!("cannot read the diagrams in {}: {e}", site.display());
+    let mut shown = Vec::new();
+    for file in diagrams::svg_files(site).map_err(cannot)? {
+        let name = file
+            .strip_prefix(site)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        shown.push((name, fs::read_to_string(&file).map_err(cannot)?));
+    }
+    let page = env::temp_dir().join(format!(
+        "workbook-book-diagrams-{}.html",
+        std::process::id()
+    ));
+    fs::write(&page, diagrams::page(&shown))
+        .map_err(|e| format!("cannot write {}: {e}", page.display()))?;
+    let dom = dump_dom(browser, &file_url(&page), WIDE, profile);
+    let _ = fs::remove_file(&page);
+    Ok((shown.len(), diagrams::problems(&dom?)))
 }
 
 /// The browser to use: `$CHROMIUM`, or the first of [`BROWSERS`] that runs.
@@ -130,10 +268,12 @@ fn find_browser() -> Result<String, String> {
         })
 }
 
-/// The document Chromium shows for `url`, after its scripts ran (up to 5 s of page time).
-fn dump_dom(browser: &str, url: &str, profile: &Path) -> Result<String, String> {
+/// The document Chromium shows for `url` in a window `width` CSS pixels wide, after its scripts
+/// ran (up to 5 s of page time).
+fn dump_dom(browser: &str, url: &str, width: u32, profile: &Path) -> Result<String, String> {
     let output = Command::new(browser)
         .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .arg(format!("--window-size={width},900"))
         .args(["--virtual-time-budget=5000", "--timeout=30000"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
@@ -357,6 +497,33 @@ mod tests {
                 "a code block is empty: an include that found nothing?",
                 "the sidebar's chapter list is missing: the page's scripts did not run",
             ]
+        );
+    }
+
+    #[test]
+    fn on_a_phone_the_page_must_not_scroll_sideways_and_the_switch_keeps_the_section() {
+        let layout = layout::Layout {
+            page_width: 390,
+            window_width: 390,
+            language_switch: Some("file:///site/ko/concurrency.html#scaling".to_owned()),
+            ..layout::Layout::default()
+        };
+        assert_eq!(narrow_problems(&layout, Some("scaling")).count(), 0);
+        assert_eq!(narrow_problems(&layout, None).count(), 0);
+        let lost: Vec<String> = narrow_problems(&layout, Some("quotas")).collect();
+        assert_eq!(
+            lost,
+            ["opened at #quotas, the language switch leads to \
+              file:///site/ko/concurrency.html#scaling, not to the same section"]
+        );
+        let too_wide = layout::Layout {
+            page_width: 700,
+            ..layout
+        };
+        let found: Vec<String> = narrow_problems(&too_wide, Some("scaling")).collect();
+        assert_eq!(
+            found,
+            ["at 390 px the page is 700 px wide: it scrolls sideways"]
         );
     }
 
