@@ -26,7 +26,7 @@
 //!
 //! - [`languages`]: English and the translations, and where each goes in the site.
 //! - [`render`]: load the book (translated, if need be) with strict settings, render it to
-//!   `book/build/`, run the checks.
+//!   `book/build/`, run the checks; [`captions`]: each excerpt named with its file.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
 //! - [`extract`]: the English book's messages, for the translation template.
@@ -43,6 +43,7 @@
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
 
 mod browser;
+mod captions;
 mod diagnostics;
 mod diagrams;
 mod emphasis;
