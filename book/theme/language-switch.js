@@ -30,16 +30,65 @@
     }
     // The site's root, from this page.
     const site = here === "en" ? path_to_root : path_to_root + "../";
+    const links = [];
     for (const [code, name] of LANGUAGES.slice().reverse()) {
         if (code === here) {
             continue;
         }
         const link = document.createElement("a");
         link.className = "language-switch";
-        link.href = site + (code === "en" ? "" : code + "/") + page;
+        link.dataset.page = site + (code === "en" ? "" : code + "/") + page;
+        link.href = link.dataset.page;
         link.hreflang = code;
         link.lang = code;
         link.textContent = name;
         buttons.prepend(link);
+        links.push(link);
     }
+
+    // The switch leads to the section the reader is in, not to the top of the page: a
+    // translation keeps the English ids of its headings, so `#section` is the same section in
+    // every language. The section is the one the address names while its heading is in the
+    // window (a link to a section at the end of a page cannot scroll it to the top), else the
+    // last heading that has scrolled into the top third of the window, or the page's start.
+    const headings = document.querySelectorAll(
+        "main h1[id], main h2[id], main h3[id], main h4[id], main h5[id], main h6[id]",
+    );
+    const inWindow = (element) => {
+        const top = element.getBoundingClientRect().top;
+        return top >= 0 && top < window.innerHeight;
+    };
+    function followSection() {
+        const named = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+        if (named && inWindow(named)) {
+            for (const link of links) {
+                link.href = link.dataset.page + "#" + named.id;
+            }
+            return;
+        }
+        let section = "";
+        for (const heading of headings) {
+            if (heading.getBoundingClientRect().top > window.innerHeight / 3) {
+                break;
+            }
+            section = "#" + heading.id;
+        }
+        for (const link of links) {
+            link.href = link.dataset.page + section;
+        }
+    }
+    // At most once a frame, however fast the reader scrolls.
+    let pending = false;
+    function onScroll() {
+        if (!pending) {
+            pending = true;
+            window.requestAnimationFrame(() => {
+                pending = false;
+                followSection();
+            });
+        }
+    }
+    window.addEventListener("scroll", onScroll, { passive: true });
+    window.addEventListener("hashchange", followSection);
+    window.addEventListener("load", followSection);
 })();

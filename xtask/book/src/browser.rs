@@ -13,7 +13,9 @@
 //! - every character has a glyph in the installed fonts ([`crate::glyphs`]): a Korean page on a
 //!   machine without a Korean font would show empty boxes. For this the page is opened with a
 //!   checking script added for the while;
-//! - search works: each language's first page, opened with `?search=<word>`, lists results.
+//! - search works: each language's first page, opened with `?search=<word>`, lists results for
+//!   words of that language (Korean words on the Korean site, which mdBook's own index misses:
+//!   see [`crate::search`]).
 //!
 //! The 404 pages are left out: they are written for a web server's root. It needs Chromium:
 //! `apt-get install chromium` on Debian and Ubuntu, or `CHROMIUM=<program>` for another build
@@ -26,15 +28,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{glyphs, languages};
+use crate::{diagrams, glyphs, languages, layout, page_scripts};
 
 /// mdBook's page for a web server's "not found": it is written for the site's root (its links
 /// start at `/`, or `/ko/` in a translation), so it cannot work opened from a file, and is not
 /// checked.
 const NOT_FOUND_PAGE: &str = "404.html";
 
-/// A word the book's search must find: the workbook is about Lambda.
-const SEARCH_PROBE: &str = "lambda";
+/// Words each language's search must find, as a reader would type them: the book's own terms,
+/// which each edition writes in its own words (a Korean page has English words too, so an
+/// English probe would not show that Korean words are found).
+fn search_probes(language: &str) -> &'static [&'static str] {
+    match language {
+        "ko" => &["동시성", "콜드 스타트", "별칭"],
+        _ => &["concurrency", "cold start", "alias"],
+    }
+}
 
 /// Programs tried in turn when `CHROMIUM` is not set.
 const BROWSERS: [&str; 4] = [
@@ -44,9 +53,37 @@ const BROWSERS: [&str; 4] = [
     "google-chrome-stable",
 ];
 
+/// What `check` measured, for its closing line.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The pages checked, in every language.
+    pub pages: usize,
+    /// The code blocks on those pages.
+    pub code_blocks: usize,
+    /// The code blocks wider than their box at [`WIDE`] px, which the reader must scroll
+    /// sideways; [`MOST_WIDER_CODE`] is the most there may be.
+    pub wider_code: usize,
+    /// The code blocks wider than their box at [`NARROW`] px (not a problem: a phone's screen
+    /// is narrower than some words of code).
+    pub wider_code_narrow: usize,
+    /// The diagrams checked.
+    pub diagrams: usize,
+}
+
+/// The window width of a computer's browser, in CSS pixels, at which the pages are checked.
+pub const WIDE: u32 = 1280;
+
+/// The width of a phone's screen, in CSS pixels (an iPhone 14's), at which every page is opened
+/// a second time, in a frame of that width ([`layout::phone_frame`]).
+pub const NARROW: u32 = 390;
+
+/// The share of code blocks that may still be wider than their box at [`WIDE`] px: lines wrap
+/// (`book/theme/code.css`), so only a word longer than the box itself could be left.
+pub const MOST_WIDER_CODE: f64 = 0.05;
+
 /// Checks every page of the site in `site`, whose languages' folders are `languages`; `Ok` is
-/// the number of pages checked, `Err` every problem, one per line.
-pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
+/// what was measured, `Err` every problem, one per line.
+pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
     let browser = find_browser()?;
     let profile = env::temp_dir().join(format!("workbook-book-chromium-{}", std::process::id()));
     let mut pages = Vec::new();
@@ -54,47 +91,160 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<usize, String> {
     pages.sort();
 
     let mut problems = Vec::new();
+    let mut checked = Checked {
+        pages: pages.len(),
+        ..Checked::default()
+    };
+    let mut wider_code = Vec::new();
     for page in &pages {
         let name = page
             .strip_prefix(site)
             .unwrap_or(page)
             .display()
             .to_string();
-        let dom = glyphs::with_script(page, || dump_dom(&browser, &file_url(page), &profile))
-            .map_err(|e| format!("cannot add the glyph check to {}: {e}", page.display()))?;
-        match dom {
-            Ok(dom) => problems.extend(
-                page_problems(&dom, page)
-                    .into_iter()
-                    .chain(glyphs::problems(&dom))
-                    .map(|p| format!("{name}: {p}")),
-            ),
-            Err(error) => problems.push(format!("{name}: {error}")),
+        let scripts = [glyphs::SCRIPT, layout::SCRIPT];
+        let dom = page_scripts::with_scripts(page, &scripts, || {
+            dump_dom(&browser, &file_url(page), WIDE, &profile)
+        })
+        .map_err(|e| format!("cannot add the checking scripts to {}: {e}", page.display()))?;
+        let dom = match dom {
+            Ok(dom) => dom,
+            Err(error) => {
+                problems.push(format!("{name}: {error}"));
+                continue;
+            }
+        };
+        problems.extend(
+            page_problems(&dom, page)
+                .into_iter()
+                .chain(glyphs::problems(&dom))
+                .map(|p| format!("{name}: {p}")),
+        );
+        match layout::read(&dom) {
+            Ok(layout) => {
+                checked.code_blocks += layout.code_blocks;
+                wider_code.extend(layout.wider_code.iter().map(|start| {
+                    format!("{name}: a code block is wider than its box at {WIDE} px: {start}")
+                }));
+            }
+            Err(problem) => problems.push(format!("{name}: {problem}")),
+        }
+        // On a phone, scrolled to the page's last section (as a link to it would): the page
+        // must not scroll sideways, and the language switch must lead to that section.
+        let section = attribute_values(&dom, "h2", "id").pop();
+        let url = match &section {
+            Some(id) => format!("{}#{id}", file_url(page)),
+            None => file_url(page),
+        };
+        let frame = profile.with_extension("phone.html");
+        fs::write(&frame, layout::phone_frame(&url, NARROW))
+            .map_err(|e| format!("cannot write {}: {e}", frame.display()))?;
+        let narrow = page_scripts::with_scripts(page, &[layout::SCRIPT], || {
+            dump_dom(&browser, &file_url(&frame), WIDE, &profile)
+        })
+        .map_err(|e| format!("cannot add the checking script to {}: {e}", page.display()))?;
+        let _ = fs::remove_file(&frame);
+        match narrow.and_then(|dom| layout::read(&dom)) {
+            Ok(layout) => {
+                checked.wider_code_narrow += layout.wider_code.len();
+                problems.extend(
+                    narrow_problems(&layout, section.as_deref()).map(|p| format!("{name}: {p}")),
+                );
+            }
+            Err(problem) => problems.push(format!("{name}: {problem}")),
         }
     }
-    for folder in languages.iter().map(|code| languages::site_folder(code)) {
-        let index = Path::new(folder).join("index.html");
-        let search = dump_dom(
-            &browser,
-            &format!("{}?search={SEARCH_PROBE}", file_url(&site.join(&index))),
-            &profile,
-        );
-        match search {
-            Ok(dom) if has_search_results(&dom) => {}
-            Ok(_) => problems.push(format!(
-                "search: `{}?search={SEARCH_PROBE}` lists no results; is the search index \
-                 (searchindex*.js) built?",
-                index.display()
-            )),
-            Err(error) => problems.push(format!("search: {error}")),
+    checked.wider_code = wider_code.len();
+    if checked.wider_code as f64 > MOST_WIDER_CODE * checked.code_blocks as f64 {
+        problems.extend(wider_code);
+        problems.push(format!(
+            "{} of {} code blocks are wider than their box at {WIDE} px, more than {}%: \
+             readers must scroll sideways to see their lines (book/theme/code.css wraps them)",
+            checked.wider_code,
+            checked.code_blocks,
+            MOST_WIDER_CODE * 100.0
+        ));
+    }
+    for language in languages {
+        let index = Path::new(languages::site_folder(language)).join("index.html");
+        for word in search_probes(language) {
+            let query = format!("?search={}", percent_encoded(word));
+            let search = dump_dom(
+                &browser,
+                &format!("{}{query}", file_url(&site.join(&index))),
+                WIDE,
+                &profile,
+            );
+            match search {
+                Ok(dom) if has_search_results(&dom) => {}
+                Ok(_) => problems.push(format!(
+                    "search: `{}{query}` ({word}) lists no results; is the search index \
+                     (searchindex*.js) built, and does it hold the language's words?",
+                    index.display()
+                )),
+                Err(error) => problems.push(format!("search: {error}")),
+            }
         }
+    }
+    match check_diagrams(&browser, site, &profile) {
+        Ok((diagrams, found)) => {
+            checked.diagrams = diagrams;
+            problems.extend(found);
+        }
+        Err(problem) => problems.push(problem),
     }
     let _ = fs::remove_dir_all(&profile);
     if problems.is_empty() {
-        Ok(pages.len())
+        Ok(checked)
     } else {
         Err(problems.join("\n"))
     }
+}
+
+/// What is wrong with a page at [`NARROW`] px, opened at `#section`: the page scrolls sideways,
+/// or its language switch leads elsewhere than to the same section.
+fn narrow_problems(layout: &layout::Layout, section: Option<&str>) -> impl Iterator<Item = String> {
+    let too_wide = (layout.page_width > layout.window_width).then(|| {
+        format!(
+            "at {NARROW} px the page is {} px wide: it scrolls sideways",
+            layout.page_width
+        )
+    });
+    let lost_section = match (&layout.language_switch, section) {
+        (Some(switch), Some(id)) if !switch.ends_with(&format!("#{id}")) => Some(format!(
+            "opened at #{id}, the language switch leads to {switch}, not to the same section"
+        )),
+        _ => None,
+    };
+    too_wide.into_iter().chain(lost_section)
+}
+
+/// Checks the labels of every diagram under `site` in one page ([`diagrams`]); `Ok` is the number
+/// of diagrams and the problems found.
+fn check_diagrams(
+    browser: &str,
+    site: &Path,
+    profile: &Path,
+) -> Result<(usize, Vec<String>), String> {
+    let cannot = |e: std::io::Error| format!("cannot read the diagrams in {}: {e}", site.display());
+    let mut shown = Vec::new();
+    for file in diagrams::svg_files(site).map_err(cannot)? {
+        let name = file
+            .strip_prefix(site)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        shown.push((name, fs::read_to_string(&file).map_err(cannot)?));
+    }
+    let page = env::temp_dir().join(format!(
+        "workbook-book-diagrams-{}.html",
+        std::process::id()
+    ));
+    fs::write(&page, diagrams::page(&shown))
+        .map_err(|e| format!("cannot write {}: {e}", page.display()))?;
+    let dom = dump_dom(browser, &file_url(&page), WIDE, profile);
+    let _ = fs::remove_file(&page);
+    Ok((shown.len(), diagrams::problems(&dom?)))
 }
 
 /// The browser to use: `$CHROMIUM`, or the first of [`BROWSERS`] that runs.
@@ -118,10 +268,12 @@ fn find_browser() -> Result<String, String> {
         })
 }
 
-/// The document Chromium shows for `url`, after its scripts ran (up to 5 s of page time).
-fn dump_dom(browser: &str, url: &str, profile: &Path) -> Result<String, String> {
+/// The document Chromium shows for `url` in a window `width` CSS pixels wide, after its scripts
+/// ran (up to 5 s of page time).
+fn dump_dom(browser: &str, url: &str, width: u32, profile: &Path) -> Result<String, String> {
     let output = Command::new(browser)
         .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .arg(format!("--window-size={width},900"))
         .args(["--virtual-time-budget=5000", "--timeout=30000"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
@@ -216,6 +368,16 @@ fn broken(reference: &str, folder: &Path, dom: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `text` as it may stand in a URL's query: every byte but ASCII letters and digits as `%XX`.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }
 
 /// Whether the search results list has at least one entry. mdBook 0.5 calls the list
@@ -336,6 +498,39 @@ mod tests {
                 "the sidebar's chapter list is missing: the page's scripts did not run",
             ]
         );
+    }
+
+    #[test]
+    fn on_a_phone_the_page_must_not_scroll_sideways_and_the_switch_keeps_the_section() {
+        let layout = layout::Layout {
+            page_width: 390,
+            window_width: 390,
+            language_switch: Some("file:///site/ko/concurrency.html#scaling".to_owned()),
+            ..layout::Layout::default()
+        };
+        assert_eq!(narrow_problems(&layout, Some("scaling")).count(), 0);
+        assert_eq!(narrow_problems(&layout, None).count(), 0);
+        let lost: Vec<String> = narrow_problems(&layout, Some("quotas")).collect();
+        assert_eq!(
+            lost,
+            ["opened at #quotas, the language switch leads to \
+              file:///site/ko/concurrency.html#scaling, not to the same section"]
+        );
+        let too_wide = layout::Layout {
+            page_width: 700,
+            ..layout
+        };
+        let found: Vec<String> = narrow_problems(&too_wide, Some("scaling")).collect();
+        assert_eq!(
+            found,
+            ["at 390 px the page is 700 px wide: it scrolls sideways"]
+        );
+    }
+
+    #[test]
+    fn search_words_are_percent_encoded() {
+        assert_eq!(percent_encoded("cold start"), "cold%20start");
+        assert_eq!(percent_encoded("별칭"), "%EB%B3%84%EC%B9%AD");
     }
 
     #[test]

@@ -3,50 +3,25 @@
 //!
 //! The test runs in the page, in Chromium: `glyphs.js` draws each character of the page in the
 //! font the page sets it in, and compares the picture with that of a code point no font has
-//! (see the script for why that is a reliable test). [`with_script`] adds the script to a page
-//! while Chromium opens it, then puts the page back as it was: the page keeps its own address,
-//! from which its relative links and the language switch are worked out. [`problems`] reads what
-//! the script found from the document Chromium ends up with.
+//! (see the script for why that is a reliable test). `check` adds the script to each page while
+//! Chromium opens it ([`crate::page_scripts`]); [`problems`] reads what the script found from the
+//! document Chromium ends up with.
 
-use std::fs;
-use std::io;
-use std::path::Path;
+use crate::page_scripts;
 
-/// The script, added at the end of the copy's `<body>`.
-const SCRIPT: &str = include_str!("glyphs.js");
+/// The script, added at the end of the page's `<body>`.
+pub const SCRIPT: &str = include_str!("glyphs.js");
 
-/// The element the script writes its findings into: a first line `checked <n> characters`,
-/// then one line per character without a glyph.
-const REPORT: &str = "<pre id=\"workbook-glyph-check\">";
-
-/// Runs `open` while `page` has the script at the end of its `<body>`, then restores the page.
-pub fn with_script<T>(page: &Path, open: impl FnOnce() -> T) -> io::Result<T> {
-    let html = fs::read_to_string(page)?;
-    fs::write(page, add_script(&html))?;
-    let opened = open();
-    fs::write(page, html)?;
-    Ok(opened)
-}
-
-fn add_script(html: &str) -> String {
-    let script = format!("<script>{SCRIPT}</script>\n</body>");
-    match html.rfind("</body>") {
-        Some(end) => format!("{}{script}{}", &html[..end], &html[end + "</body>".len()..]),
-        None => format!("{html}{script}"),
-    }
-}
+/// The id of the element the script writes its findings into: a first line
+/// `checked <n> characters`, then one line per character without a glyph.
+const REPORT: &str = "workbook-glyph-check";
 
 /// What the script found in `dom`: nothing if every character has a glyph, one problem naming
 /// the characters if not, or one saying that it did not run.
 pub fn problems(dom: &str) -> Vec<String> {
-    let Some(start) = dom.find(REPORT) else {
+    let Some(report) = page_scripts::report(dom, REPORT) else {
         return vec!["the glyph check did not run: did the page's scripts run?".to_owned()];
     };
-    let report = &dom[start + REPORT.len()..];
-    let report = report[..report.find("</pre>").unwrap_or(report.len())]
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
     let missing: Vec<&str> = report.lines().skip(1).collect();
     if missing.is_empty() {
         return Vec::new();
@@ -85,20 +60,5 @@ mod tests {
             super::problems("<body></body>"),
             ["the glyph check did not run: did the page's scripts run?"]
         );
-    }
-
-    #[test]
-    fn the_script_runs_at_the_end_of_the_body_and_the_page_is_restored() {
-        let folder =
-            std::env::temp_dir().join(format!("workbook-book-glyphs-{}", std::process::id()));
-        fs::create_dir_all(&folder).unwrap();
-        let page = folder.join("intro.html");
-        let original = "<html><body><p>x</p></body></html>";
-        fs::write(&page, original).unwrap();
-        let seen = with_script(&page, || fs::read_to_string(&page).unwrap()).unwrap();
-        assert!(seen.starts_with("<html><body><p>x</p><script>"), "{seen}");
-        assert!(seen.ends_with("</script>\n</body></html>"), "{seen}");
-        assert_eq!(fs::read_to_string(&page).unwrap(), original);
-        fs::remove_dir_all(&folder).unwrap();
     }
 }

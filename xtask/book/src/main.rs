@@ -26,7 +26,7 @@
 //!
 //! - [`languages`]: English and the translations, and where each goes in the site.
 //! - [`render`]: load the book (translated, if need be) with strict settings, render it to
-//!   `book/build/`, run the checks.
+//!   `book/build/`, run the checks; [`captions`]: each excerpt named with its file.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
 //! - [`extract`]: the English book's messages, for the translation template.
@@ -34,20 +34,29 @@
 //! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
 //!   [`emphasis`]: emphasis marks a translation left as text; [`heading_ids`]: translated
 //!   headings keep their English ids, so links to sections work in every language.
-//! - [`browser`]: `check`, the built pages as headless Chromium shows them; [`glyphs`]: whether
-//!   their characters have glyphs.
+//! - [`search`]: a translation's search index, rebuilt to find words in any script (mdBook's
+//!   finds only English words).
+//! - [`browser`]: `check`, the built pages as headless Chromium shows them, with scripts added
+//!   while it opens them ([`page_scripts`]): [`glyphs`], whether their characters have glyphs;
+//!   [`layout`], what a reader would have to scroll sideways to see; [`diagrams`], whether the
+//!   diagrams' text stays inside them.
 //! - [`serve`]: a small HTTP server for `book/build/`, rebuilding when a source file changes.
 
 mod browser;
+mod captions;
 mod diagnostics;
+mod diagrams;
 mod emphasis;
 mod extract;
 mod glyphs;
 mod heading_ids;
 mod languages;
+mod layout;
 mod links;
 mod merge;
+mod page_scripts;
 mod render;
+mod search;
 mod serve;
 mod translations;
 
@@ -106,11 +115,26 @@ fn main() -> ExitCode {
         "check" => {
             let site = render::build(book, languages);
             match site.and_then(|site| browser::check(&site, languages)) {
-                Ok(pages) => {
+                Ok(checked) => {
                     let languages = languages.join(", ");
+                    let browser::Checked {
+                        pages,
+                        code_blocks,
+                        wider_code,
+                        wider_code_narrow,
+                        diagrams,
+                    } = checked;
+                    let share = |blocks: usize| 100.0 * blocks as f64 / code_blocks.max(1) as f64;
                     println!(
-                        "The site's {pages} pages ({languages}) load in Chromium, search works, \
-                         and every character has a glyph."
+                        "The site's {pages} pages ({languages}) load in Chromium at {wide} and \
+                         {narrow} px, search works, every character has a glyph, and the text of \
+                         its {diagrams} diagrams stays inside them. Code blocks wider than their \
+                         box: {wider_code} of {code_blocks} ({:.1}%) at {wide} px, \
+                         {wider_code_narrow} ({:.1}%) at {narrow} px.",
+                        share(wider_code),
+                        share(wider_code_narrow),
+                        wide = browser::WIDE,
+                        narrow = browser::NARROW,
                     );
                     ExitCode::SUCCESS
                 }

@@ -7,7 +7,7 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 
 use crate::languages::{self, ENGLISH};
-use crate::{diagnostics, emphasis, links, translations};
+use crate::{captions, diagnostics, emphasis, links, search, translations};
 
 /// Where the site goes, relative to the book folder: `book/build/`, which `.gitignore` ignores.
 /// (With HTML as the book's only output, mdBook writes the site straight into it.) A
@@ -42,12 +42,24 @@ pub fn build(book_dir: &Path, languages: &[&str]) -> Result<PathBuf, String> {
 
 fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String> {
     let errors_before = diagnostics::errors();
-    let book = load(book_dir, language, switch)?;
+    let mut book = load(book_dir, language, switch)?;
+    book.book.for_each_chapter_mut(|chapter| {
+        let folder = chapter
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
+        chapter.content = captions::caption_excerpts(&chapter.content, folder);
+    });
     book.build().map_err(|e| format!("{e:#}"))?;
 
     let mut problems = links::broken_links(&book);
     if language != ENGLISH {
         problems.extend(emphasis::stray_emphasis(&book));
+        let site = book_dir
+            .join(BUILD_DIR)
+            .join(languages::site_folder(language));
+        problems.extend(search::reindex(&site).err());
     }
     let logged = diagnostics::errors() - errors_before;
     if logged > 0 {
