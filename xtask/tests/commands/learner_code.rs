@@ -358,6 +358,39 @@ fn rust_blocks(text: &str) -> Vec<(usize, String, Vec<String>)> {
     blocks
 }
 
+/// The crates the real-AWS counterparts (`real-aws/`) build against, as code names them: a block
+/// that uses one can be compiled there, so "the workbook does not build it" is no reason.
+const REAL_AWS_CRATES: [&str; 4] = [
+    "lambda_runtime",
+    "aws_lambda_events",
+    "aws_config",
+    "aws_sdk_",
+];
+
+/// The real-AWS crate a line of code uses, if any.
+fn compiled_in_real_aws(line: &str) -> Option<&'static str> {
+    let code = line.split("//").next().unwrap_or_default();
+    REAL_AWS_CRATES.into_iter().find(|name| code.contains(name))
+}
+
+#[test]
+fn a_block_that_uses_a_real_aws_crate_is_told_from_one_that_does_not() {
+    assert_eq!(
+        compiled_in_real_aws("use lambda_runtime::{run, service_fn};"),
+        Some("lambda_runtime")
+    );
+    assert_eq!(
+        compiled_in_real_aws("    let s3 = aws_sdk_s3::Client::new(&aws);"),
+        Some("aws_sdk_")
+    );
+    // A comment may name a crate; only code counts.
+    assert_eq!(compiled_in_real_aws("// it needs lambda_runtime"), None);
+    assert_eq!(
+        compiled_in_real_aws("use lambda_extension::{service_fn, Error};"),
+        None
+    );
+}
+
 #[test]
 fn every_rust_block_of_the_book_is_compiled_or_says_why_not() {
     let mut problems = Vec::new();
@@ -378,8 +411,17 @@ fn every_rust_block_of_the_book_is_compiled_or_says_why_not() {
             let says_why = body
                 .first()
                 .is_some_and(|l| l.trim_start().starts_with("//"));
+            let real_aws_crate = body.iter().find_map(|l| compiled_in_real_aws(l));
             match (included, ignored, says_why) {
-                (true, _, _) | (false, true, true) => {}
+                (true, _, _) => {}
+                (false, true, true) => {
+                    if let Some(real_aws_crate) = real_aws_crate {
+                        problems.push(format!(
+                            "book/src/{name}:{line}: uses `{real_aws_crate}`, which real-aws/ \
+                             builds: include the code from a real-AWS counterpart instead"
+                        ));
+                    }
+                }
                 (false, true, false) => problems.push(format!(
                     "book/src/{name}:{line}: an `ignore`d block must say why on its first line, \
                      in a comment"
@@ -395,7 +437,8 @@ fn every_rust_block_of_the_book_is_compiled_or_says_why_not() {
         "{}\n\nThe book's Rust is compiled: put the code in a crate (with `// ANCHOR: name` \
          lines) and `{{{{#include}}}}` it. Only code that cannot be built here (for real AWS, \
          with crates the workbook does not have) is marked ```rust,ignore, with a first line \
-         `// …` that says why.",
+         `// …` that says why. Code for real AWS with `lambda_runtime`, `aws_lambda_events` or \
+         the AWS SDK belongs in a crate of real-aws/, which CI builds against those crates.",
         problems.join("\n")
     );
 }

@@ -5,82 +5,14 @@ use invoker::{
     service_fn, Diagnostic, ErrorCode, FunctionConfig, InvokeRequest, Lambda, LambdaEvent,
     ServiceError,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::fmt;
 use std::time::Duration;
 
-// ANCHOR: testing_core
-/// A parcel to ship, as callers send it: `{"weightGrams": 1200, "country": "JP"}`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Parcel {
-    weight_grams: u32,
-    country: String,
-}
-
-/// What shipping it costs.
-#[derive(Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Quote {
-    zone: &'static str,
-    price_cents: u32,
-}
-
-/// Why a parcel can't be quoted.
-#[derive(Debug, PartialEq)]
-enum QuoteError {
-    TooHeavy { weight_grams: u32 },
-    UnknownCountry(String),
-}
-
-/// The heaviest parcel the carrier takes.
-const MAX_WEIGHT_GRAMS: u32 = 30_000;
-
-/// The core: a pure function of its input. No event, no context, no I/O, no Lambda: a plain
-/// unit test can call it, and so can a CLI, a container or another function.
-fn quote_parcel(parcel: &Parcel) -> Result<Quote, QuoteError> {
-    if parcel.weight_grams > MAX_WEIGHT_GRAMS {
-        let weight_grams = parcel.weight_grams;
-        return Err(QuoteError::TooHeavy { weight_grams });
-    }
-    // (zone, base price, price per kilogram), in cents.
-    let (zone, base, per_kg) = match parcel.country.as_str() {
-        "KR" => ("domestic", 300, 100),
-        "JP" | "CN" | "TW" => ("asia", 900, 400),
-        "US" | "DE" | "FR" | "GB" => ("world", 1_500, 900),
-        other => return Err(QuoteError::UnknownCountry(other.to_owned())),
-    };
-    // Every kilogram started is charged.
-    let kilograms = parcel.weight_grams.div_ceil(1_000);
-    Ok(Quote {
-        zone,
-        price_cents: base + per_kg * kilograms,
-    })
-}
-// ANCHOR_END: testing_core
-
-impl QuoteError {
-    /// A short, stable name for callers to match on: the function error's `errorType`.
-    fn error_type(&self) -> &'static str {
-        match self {
-            QuoteError::TooHeavy { .. } => "TooHeavy",
-            QuoteError::UnknownCountry(_) => "UnknownCountry",
-        }
-    }
-}
-
-impl fmt::Display for QuoteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            QuoteError::TooHeavy { weight_grams } => write!(
-                f,
-                "{weight_grams} g is over the carrier's limit of {MAX_WEIGHT_GRAMS} g"
-            ),
-            QuoteError::UnknownCountry(country) => write!(f, "no rates for country {country:?}"),
-        }
-    }
-}
+// The core (`Parcel`, `Quote`, `QuoteError`, `quote_parcel`) is the real-AWS counterpart's
+// library, included as it is: one copy, used by the adapter below and by the one on AWS.
+#[path = "../../../../real-aws/shipping/src/lib.rs"]
+mod shipping_core;
+use shipping_core::{quote_parcel, Parcel, Quote, QuoteError};
 
 // ANCHOR: testing_adapter
 /// The handler: a thin adapter between Lambda and the core. The runtime has already turned the
