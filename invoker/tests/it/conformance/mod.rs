@@ -216,6 +216,86 @@ impl StreamSource {
         let (runs, records) = self.answer_every_batch(Some(answer), 2).await;
         assert_eq!((runs, records), (1, vec![]));
     }
+
+    /// The recorded `report_batch_item_failures` scenario: six records (keys 0 to 5) in batches
+    /// of three; the function reports the last one failed each time; 3 retries. Lambda
+    /// retries from the failed record only, so the destination's record describes that one
+    /// record, invoked 4 times.
+    async fn reported_failure_is_retried_alone(self) {
+        let reported = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let code = {
+            let reported = Arc::clone(&reported);
+            service_fn(move |event: LambdaEvent<Value>| {
+                let failed: Vec<String> = event.payload["Records"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|record| self.sequence_number_if_last(record))
+                    .collect();
+                reported.lock().unwrap().extend(failed.iter().cloned());
+                let failures: Vec<Value> = failed
+                    .into_iter()
+                    .map(|id| json!({"itemIdentifier": id}))
+                    .collect();
+                async move { Ok::<_, Diagnostic>(json!({"batchItemFailures": failures})) }
+            })
+        };
+        let (lambda, _stream) = self.deploy(code, |mapping| {
+            mapping
+                .batch_size(3)
+                .maximum_batching_window_secs(1)
+                .maximum_retry_attempts(3)
+                .report_batch_item_failures(true)
+                .on_failure(FAILURES)
+        });
+        for index in 0..6 {
+            match self {
+                Self::Kinesis => {
+                    let data = json!({"should_fail": index == 5}).to_string();
+                    let key = format!("test_{index}");
+                    lambda
+                        .kinesis()
+                        .put_record("records", &key, data.as_bytes())
+                        .unwrap();
+                }
+                Self::DynamoDb => {
+                    let item = json!({"id": format!("testId{index}"), "should_fail": index == 5});
+                    lambda.dynamodb().put_item("records", item).unwrap();
+                }
+            }
+        }
+        lambda.settle().await;
+        let records = records_in(&lambda, FAILURES);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0]["requestContext"]["approximateInvokeCount"], 4);
+        assert_eq!(records[0]["responseContext"]["functionError"], Value::Null);
+        let batch = match self {
+            Self::Kinesis => &records[0]["KinesisBatchInfo"],
+            Self::DynamoDb => &records[0]["DDBStreamBatchInfo"],
+        };
+        let last = reported.lock().unwrap()[0].clone();
+        assert_eq!(batch["batchSize"], 1);
+        assert_eq!(batch["startSequenceNumber"], last);
+        assert_eq!(batch["endSequenceNumber"], last);
+    }
+
+    /// The sequence number of `record` if it is the last of the six records
+    /// [`Self::reported_failure_is_retried_alone`] writes (the key tells).
+    fn sequence_number_if_last(self, record: &Value) -> Option<String> {
+        let (key, sequence_number, last_key) = match self {
+            Self::Kinesis => (
+                &record["kinesis"]["partitionKey"],
+                &record["kinesis"]["sequenceNumber"],
+                "test_5",
+            ),
+            Self::DynamoDb => (
+                &record["dynamodb"]["Keys"]["id"]["S"],
+                &record["dynamodb"]["SequenceNumber"],
+                "testId5",
+            ),
+        };
+        (key == last_key).then(|| sequence_number.as_str().unwrap().to_owned())
+    }
 }
 
 /// The suite's figures, read from its files: per operation, the scenarios (tests) and how many
