@@ -189,8 +189,9 @@ pub(crate) struct Mapping {
 
 /// How one synchronous invocation with a batch ended.
 pub(crate) enum BatchOutcome {
-    /// The function returned; its response payload, parsed (`Null` if empty or not JSON).
-    Succeeded(Value),
+    /// The function returned: its response, and its payload parsed (`Null` if empty or not
+    /// JSON).
+    Succeeded(InvokeResponse, Value),
     /// The function failed (error, panic, timeout).
     Failed(InvokeResponse, Diagnostic),
     /// No concurrency was left, or the function is gone: not an attempt, try again later.
@@ -276,6 +277,11 @@ impl Lambda {
             function_arn,
         };
         match is_queue {
+            true => queue::check(self, &mapping)?,
+            false => stream::check(&mapping.settings)?,
+        }
+        self.refuse_duplicate(&mapping, is_queue)?;
+        match is_queue {
             true => queue::start(self, &mapping)?,
             false => stream::start(self, &mapping)?,
         }
@@ -285,6 +291,30 @@ impl Lambda {
         ));
         lock(&self.pollers()).mappings.insert(uuid.clone(), mapping);
         Ok(uuid)
+    }
+
+    /// Refuses a second mapping from the same source to the same function (with the same
+    /// qualifier): two pollers would hand every record to the function twice. Lambda names the
+    /// mapping to update or delete instead, in different words for a queue and for a stream.
+    fn refuse_duplicate(&self, mapping: &Mapping, is_queue: bool) -> Result<(), ServiceError> {
+        let source = &mapping.settings.event_source_arn;
+        let pollers = self.pollers();
+        let pollers = lock(&pollers);
+        let Some(existing) = pollers.mappings.values().find(|existing| {
+            existing.settings.event_source_arn == *source
+                && existing.function_arn == mapping.function_arn
+        }) else {
+            return Ok(());
+        };
+        let function = &mapping.target.name;
+        let conflict = match is_queue {
+            true => format!("An event source mapping with SQS arn (\" {source} \") and function (\" {function} \") already exists."),
+            false => format!("The event source arn (\" {source} \") and function (\" {function} \") provided mapping already exists."),
+        };
+        Err(ServiceError::resource_conflict(format!(
+            "{conflict} Please update or delete the existing mapping with UUID {}",
+            existing.uuid
+        )))
     }
 
     /// The UUIDs and sources of the mappings of a function, like
@@ -327,7 +357,8 @@ impl Lambda {
         };
         match self.run(run).await {
             Ok((response, None)) => {
-                BatchOutcome::Succeeded(response.payload_json().unwrap_or(Value::Null))
+                let answer = response.payload_json().unwrap_or(Value::Null);
+                BatchOutcome::Succeeded(response, answer)
             }
             Ok((response, Some(error))) => BatchOutcome::Failed(response, error),
             Err(throttled) => BatchOutcome::NotRun(throttled),

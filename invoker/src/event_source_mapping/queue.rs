@@ -55,8 +55,8 @@ pub(crate) const MAX_BATCH_WITHOUT_WINDOW: u32 = 10;
 /// How many batches of one mapping run at once: the 5 Lambda starts an SQS mapping with.
 pub const CONCURRENT_BATCHES: usize = 5;
 
-/// Checks an SQS mapping against its queue and function, then starts its poller.
-pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+/// Checks an SQS mapping against its queue and function: Lambda's refusals, in AWS's words.
+pub(crate) fn check(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
     let settings = &mapping.settings;
     let queue = &settings.event_source_arn;
     if settings.starting_position.is_some() {
@@ -73,7 +73,7 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
     let sqs = lambda.sqs();
     let visibility = sqs.visibility_timeout(queue).ok_or_else(|| {
         ServiceError::invalid_parameter_value(
-            "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.",
+            "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.",
         )
     })?;
     let timeout = lambda
@@ -86,8 +86,16 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
             timeout.as_secs()
         )));
     }
+    Ok(())
+}
+
+/// Starts the poller of a checked SQS mapping (see [`check`]), unless it is disabled.
+pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+    let settings = &mapping.settings;
+    let batch_size = settings.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
+    let sqs = lambda.sqs();
     if settings.enabled {
-        let wake = sqs.attach(queue)?;
+        let wake = sqs.attach(&settings.event_source_arn)?;
         let poller = Poller {
             lambda: lambda.clone(),
             sqs,
@@ -238,13 +246,13 @@ impl Poller {
         ids: &BTreeSet<&str>,
     ) -> Result<BTreeSet<String>, String> {
         match outcome {
-            BatchOutcome::Succeeded(response)
+            BatchOutcome::Succeeded(_, answer)
                 if self.mapping.settings.report_batch_item_failures =>
             {
-                batch_item_failures(&response, ids)
+                batch_item_failures(&answer, ids)
             }
             // Without ReportBatchItemFailures, a response is not read: success is success.
-            BatchOutcome::Succeeded(_) => Ok(BTreeSet::new()),
+            BatchOutcome::Succeeded(..) => Ok(BTreeSet::new()),
             BatchOutcome::Failed(response, error) => Err(format!(
                 "the function failed ({}: {})",
                 response.function_error.unwrap_or_default(),
@@ -293,6 +301,7 @@ impl Poller {
                             .to_string(),
                     },
                     "messageAttributes": attributes,
+                    "md5OfMessageAttributes": message.md5_of_message_attributes(),
                     "md5OfBody": message.md5_of_body,
                     "eventSource": "aws:sqs",
                     "eventSourceARN": queue,

@@ -39,9 +39,9 @@
 //! Simplified here: records are delivered at least once, as on AWS, but a batch is never
 //! delivered twice without a failure in between; a batch is not cut at Lambda's 6 MB payload
 //! limit; a function response that is not JSON counts as an empty one; tumbling windows, event
-//! filters and `AT_TIMESTAMP` are not simulated; the destination record of a batch that failed
-//! without a function error (a partial or unreadable response, or a batch too old to invoke) has
-//! no `responseContext`.
+//! filters and `AT_TIMESTAMP` are not simulated; with `ReportBatchItemFailures`, an answer that is
+//! neither empty nor an object fails the batch, where AWS takes an empty string or an empty list
+//! as a full success (recorded by LocalStack on AWS).
 
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::base::clock;
@@ -121,15 +121,15 @@ impl StreamSource {
     }
 }
 
-/// Checks a stream mapping's settings and starts one poller per shard and lane.
-pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
-    let settings = &mapping.settings;
+/// Checks a stream mapping's settings: Lambda's refusals, in AWS's words. (A stream that does
+/// not exist is found out when the mapping starts.)
+pub(crate) fn check(settings: &super::EventSourceMapping) -> Result<(), ServiceError> {
     validate(settings)?;
-    let Some(position) = settings.starting_position else {
+    if settings.starting_position.is_none() {
         return Err(ServiceError::invalid_parameter_value(
             "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
         ));
-    };
+    }
     if let Some(destination) = &settings.on_failure {
         if !destination.starts_with("arn:aws:sqs:") {
             return Err(ServiceError::invalid_parameter_value(format!(
@@ -137,6 +137,16 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
             )));
         }
     }
+    Ok(())
+}
+
+/// Starts a checked stream mapping (see [`check`]): one poller per shard and lane, unless it
+/// is disabled; refuses a stream that does not exist.
+pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+    let settings = &mapping.settings;
+    let position = settings
+        .starting_position
+        .expect("a checked stream mapping has a starting position");
     let arn = &settings.event_source_arn;
     let source = StreamSource::of(lambda, arn);
     let lanes = source
@@ -277,6 +287,9 @@ struct Lane {
     throttles: u32,
 }
 
+/// The failure record's `condition` when a batch failed `MaximumRetryAttempts` retries.
+const RETRIES_EXHAUSTED: &str = "RetryAttemptsExhausted";
+
 /// A batch of consecutive records of one lane, and what happened to it so far.
 struct Batch {
     records: Vec<Arc<Record>>,
@@ -284,8 +297,9 @@ struct Batch {
     invocations: u32,
     /// Failed invocations, counted against `MaximumRetryAttempts`.
     failures: u32,
-    /// The last response that was a function error, for the failure record.
-    last_error: Option<InvokeResponse>,
+    /// The response of the last invocation with these records, a function error or an answer
+    /// that failed them, for the failure record.
+    last_response: Option<InvokeResponse>,
 }
 
 impl Batch {
@@ -294,7 +308,7 @@ impl Batch {
             records,
             invocations: 0,
             failures: 0,
-            last_error: None,
+            last_response: None,
         }
     }
 }
@@ -447,7 +461,7 @@ impl Lane {
                     break;
                 }
                 if max_retries.is_some_and(|max| batch.failures > max) {
-                    self.give_up(batch, "RetryAttemptsExhausted");
+                    self.give_up(batch, RETRIES_EXHAUSTED);
                     break;
                 }
                 let delay = retry_delay(batch.failures);
@@ -487,19 +501,19 @@ impl Lane {
         match outcome {
             BatchOutcome::NotRun(error) => Attempt::NotRun(error),
             BatchOutcome::Failed(response, error) => {
-                batch.last_error = Some(response);
+                batch.last_response = Some(response);
                 Attempt::Failed {
                     reason: error.error_type,
                     checkpoint: 0,
                     bisectable: true,
                 }
             }
-            BatchOutcome::Succeeded(response) => {
+            BatchOutcome::Succeeded(response, answer) => {
                 if !self.mapping.settings.report_batch_item_failures {
                     return Attempt::Processed;
                 }
-                batch.last_error = None;
-                match first_reported_failure(&response, &batch.records) {
+                batch.last_response = Some(response);
+                match first_reported_failure(&answer, &batch.records) {
                     Ok(None) => Attempt::Processed,
                     Ok(Some(first)) => Attempt::Failed {
                         reason: format!(
@@ -589,7 +603,7 @@ impl Lane {
                 records: std::mem::replace(&mut batch.records, rest),
                 invocations: batch.invocations,
                 failures: batch.failures,
-                last_error: batch.last_error.clone(),
+                last_response: batch.last_response.clone(),
             };
             self.give_up(old, "RecordAgeExceeded");
         }
@@ -641,7 +655,7 @@ impl Lane {
             StreamKind::Kinesis => ("KinesisBatchInfo", clock::rfc3339_millis),
             StreamKind::DynamoDb => ("DDBStreamBatchInfo", rfc3339_seconds),
         };
-        let request_id = match &batch.last_error {
+        let request_id = match &batch.last_response {
             Some(response) => response.request_id.clone(),
             None => self.lambda.inner.platform.ids().request_id(),
         };
@@ -664,7 +678,13 @@ impl Lane {
                 "streamArn": self.mapping.settings.event_source_arn,
             },
         });
-        if let Some(response) = &batch.last_error {
+        // The last response is told only when the retries ran out: a record that grew too
+        // old has none, however often it was tried (recorded by LocalStack on AWS).
+        let told_response = batch
+            .last_response
+            .as_ref()
+            .filter(|_| condition == RETRIES_EXHAUSTED);
+        if let Some(response) = told_response {
             record["responseContext"] = json!({
                 "statusCode": response.status_code,
                 "executedVersion": response.executed_version,

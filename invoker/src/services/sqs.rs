@@ -217,6 +217,33 @@ pub struct Message {
     pub receipt_handle: Option<String>,
 }
 
+impl Message {
+    /// The MD5 digest of the message attributes, in hex (`MD5OfMessageAttributes`); `None`
+    /// without attributes. SQS hashes each attribute in name order as its name, its data type
+    /// and its value, each after its length in 4 big-endian bytes, with one byte between type
+    /// and value saying how the value travels (1: a string, the only kind the invoker keeps).
+    /// A client can compute the same digest to check that the attributes arrived intact.
+    pub fn md5_of_message_attributes(&self) -> Option<String> {
+        if self.attributes.is_empty() {
+            return None;
+        }
+        const STRING_VALUE: u8 = 1;
+        let mut encoded = Vec::new();
+        let push_with_length = |encoded: &mut Vec<u8>, bytes: &[u8]| {
+            let length = u32::try_from(bytes.len()).expect("an attribute under 4 GiB");
+            encoded.extend_from_slice(&length.to_be_bytes());
+            encoded.extend_from_slice(bytes);
+        };
+        for (name, (data_type, value)) in &self.attributes {
+            push_with_length(&mut encoded, name.as_bytes());
+            push_with_length(&mut encoded, data_type.as_bytes());
+            encoded.push(STRING_VALUE);
+            push_with_length(&mut encoded, value.as_bytes());
+        }
+        Some(md5_hex(&encoded))
+    }
+}
+
 /// A received message, the request chain of the call that sent it, and when it becomes
 /// visible again if it is not deleted.
 pub(crate) struct Received {

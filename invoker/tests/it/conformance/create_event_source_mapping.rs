@@ -3,7 +3,7 @@
 //! Lambda weighs the source before the function.
 
 use super::*;
-use invoker::EventSourceMapping;
+use invoker::Role;
 
 /// A queue ARN of the default account, which need not exist for these refusals.
 const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:somequeue";
@@ -46,5 +46,133 @@ async fn destination_config_on_a_queue() {
     assert_eq!(
         create(EventSourceMapping::new(QUEUE, "doesnotexist").on_failure(other_queue)),
         invalid("Unsupported DestinationConfig parameter for given event source mapping type.")
+    );
+}
+
+// The scenarios below are recorded in LocalStack's
+// event_source_mapping/test_lambda_integration_{sqs,kinesis,dynamodbstreams}.snapshot.json.
+
+/// A service whose function `reader` may read every kind of source.
+fn reader_of_everything() -> Lambda {
+    let lambda = Lambda::new();
+    let role = Role::new("reader-role")
+        .attach(ManagedPolicy::SqsQueueExecution)
+        .attach(ManagedPolicy::KinesisExecution)
+        .attach(ManagedPolicy::DynamoDbExecution);
+    lambda
+        .create_function(FunctionConfig::new("reader").role(role), code())
+        .unwrap();
+    lambda
+}
+
+/// Creates the same mapping twice: the second is refused, naming the first.
+fn create_twice(lambda: &Lambda, mapping: EventSourceMapping) -> (String, ServiceError) {
+    let first = lambda.create_event_source_mapping(mapping.clone()).unwrap();
+    (
+        first,
+        lambda.create_event_source_mapping(mapping).unwrap_err(),
+    )
+}
+
+// TestSQSEventSourceMapping::test_duplicate_event_source_mappings
+#[tokio::test(start_paused = true)]
+async fn a_second_mapping_from_a_queue_to_the_function() {
+    let lambda = reader_of_everything();
+    let queue = lambda.sqs().create_queue("orders");
+    let (first, error) = create_twice(&lambda, EventSourceMapping::new(&queue, "reader"));
+    assert_eq!(
+        refusal(error),
+        (
+            ErrorCode::ResourceConflictException,
+            409,
+            format!("An event source mapping with SQS arn (\" {queue} \") and function (\" reader \") already exists. Please update or delete the existing mapping with UUID {first}")
+        )
+    );
+}
+
+/// The refusal of a second mapping from a stream to the same function.
+fn stream_conflict(stream: &str, first: &str) -> (ErrorCode, u16, String) {
+    (
+        ErrorCode::ResourceConflictException,
+        409,
+        format!("The event source arn (\" {stream} \") and function (\" reader \") provided mapping already exists. Please update or delete the existing mapping with UUID {first}"),
+    )
+}
+
+// TestKinesisSource::test_duplicate_event_source_mappings
+#[tokio::test(start_paused = true)]
+async fn a_second_mapping_from_a_kinesis_stream_to_the_function() {
+    let lambda = reader_of_everything();
+    let stream = lambda.kinesis().create_stream("clicks", 1).unwrap();
+    let mapping =
+        EventSourceMapping::new(&stream, "reader").starting_position(StartingPosition::Latest);
+    let (first, error) = create_twice(&lambda, mapping);
+    assert_eq!(refusal(error), stream_conflict(&stream, &first));
+}
+
+// TestDynamoDBEventSourceMapping::test_duplicate_event_source_mappings
+#[tokio::test(start_paused = true)]
+async fn a_second_mapping_from_a_dynamodb_stream_to_the_function() {
+    let lambda = reader_of_everything();
+    let stream = lambda.dynamodb().create_table("orders", "id").unwrap();
+    let mapping =
+        EventSourceMapping::new(&stream, "reader").starting_position(StartingPosition::Latest);
+    let (first, error) = create_twice(&lambda, mapping);
+    assert_eq!(refusal(error), stream_conflict(&stream, &first));
+}
+
+/// The refusal of a mapping from a source that does not exist.
+fn create_from_nothing(mapping: EventSourceMapping) -> (ErrorCode, u16, String) {
+    refusal(
+        reader_of_everything()
+            .create_event_source_mapping(mapping)
+            .unwrap_err(),
+    )
+}
+
+// test_esm_with_not_existing_sqs_queue
+#[tokio::test(start_paused = true)]
+async fn a_queue_that_does_not_exist() {
+    assert_eq!(
+        create_from_nothing(EventSourceMapping::new(QUEUE, "reader")),
+        invalid("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.")
+    );
+}
+
+// TestKinesisSource::test_esm_with_not_existing_kinesis_stream
+#[tokio::test(start_paused = true)]
+async fn a_kinesis_stream_that_does_not_exist() {
+    let stream = "arn:aws:kinesis:us-east-1:123456789012:stream/nowhere";
+    let mapping =
+        EventSourceMapping::new(stream, "reader").starting_position(StartingPosition::Latest);
+    assert_eq!(
+        create_from_nothing(mapping),
+        invalid(&format!("Stream not found: {stream}"))
+    );
+}
+
+// TestDynamoDBEventSourceMapping::test_esm_with_not_existing_dynamodb_stream
+#[tokio::test(start_paused = true)]
+async fn a_dynamodb_stream_that_does_not_exist() {
+    let stream =
+        "arn:aws:dynamodb:us-east-1:123456789012:table/nowhere/stream/2025-02-22T03:03:25.490";
+    let mapping =
+        EventSourceMapping::new(stream, "reader").starting_position(StartingPosition::Latest);
+    assert_eq!(
+        create_from_nothing(mapping),
+        invalid(&format!("Stream not found: {stream}"))
+    );
+}
+
+// TestSQSEventSourceMapping::test_event_source_mapping_default_batch_size: a batch larger than
+// 10 needs a batching window.
+#[tokio::test(start_paused = true)]
+async fn a_large_queue_batch_without_a_batching_window() {
+    let lambda = reader_of_everything();
+    let queue = lambda.sqs().create_queue("orders");
+    let mapping = EventSourceMapping::new(&queue, "reader").batch_size(100);
+    assert_eq!(
+        refusal(lambda.create_event_source_mapping(mapping).unwrap_err()),
+        invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
     );
 }

@@ -16,24 +16,32 @@ mod add_permission;
 mod create_alias;
 mod create_event_source_mapping;
 mod create_function;
+mod dynamodb_event_records;
 mod get_alias;
 mod get_policy;
 mod invoke;
 mod invoke_event;
 mod invoke_names;
+mod kinesis_event_records;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
 mod remove_permission;
+mod sqs_event_records;
 mod update_alias;
 mod update_function_configuration;
 
+use crate::kit::{reader, records_in};
 use invoker::{
-    service_fn, Diagnostic, ErrorCode, FunctionConfig, Lambda, LambdaEvent, ServiceError,
+    service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig, Lambda,
+    LambdaEvent, ManagedPolicy, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// The ARN prefix of the default account and Region.
 const ARNS: &str = "arn:aws:lambda:us-east-1:123456789012:function";
@@ -54,6 +62,240 @@ fn code() -> invoker::FunctionCode {
 /// The exception name, HTTP status and message of a refusal.
 fn refusal(error: ServiceError) -> (ErrorCode, u16, String) {
     (error.code, error.status, error.message)
+}
+
+/// Asserts that `actual` has the shape of `expected`: the same keys at every level and the same
+/// values, except where `expected` holds a `"<…>"` placeholder. A placeholder stands for what
+/// AWS makes up anew each time (an id, a time, a sequence number, a receipt handle) and
+/// matches any value; `path` names the place in the message of a failure.
+fn assert_shape(actual: &Value, expected: &Value, path: &str) {
+    match (actual, expected) {
+        (_, Value::String(placeholder)) if placeholder.starts_with('<') => {}
+        (Value::Object(actual), Value::Object(expected)) => {
+            let keys = |object: &serde_json::Map<String, Value>| -> BTreeSet<String> {
+                object.keys().cloned().collect()
+            };
+            assert_eq!(keys(actual), keys(expected), "the keys of {path}");
+            for (key, expected) in expected {
+                assert_shape(&actual[key], expected, &format!("{path}.{key}"));
+            }
+        }
+        (Value::Array(actual), Value::Array(expected)) => {
+            assert_eq!(actual.len(), expected.len(), "the length of {path}");
+            for (index, (actual, expected)) in actual.iter().zip(expected).enumerate() {
+                assert_shape(actual, expected, &format!("{path}[{index}]"));
+            }
+        }
+        _ => assert_eq!(actual, expected, "{path}"),
+    }
+}
+
+/// The queue a stream scenario's mapping sends the records of the batches it gave up on.
+const FAILURES: &str = "arn:aws:sqs:us-east-1:123456789012:failures";
+
+/// The kind of stream a mapping scenario reads: LocalStack recorded the same scenarios for
+/// Kinesis and for DynamoDB Streams, so one helper sets up both.
+#[derive(Clone, Copy)]
+enum StreamSource {
+    Kinesis,
+    DynamoDb,
+}
+
+impl StreamSource {
+    /// A service whose function `reader` runs `code` and reads a new one-shard stream,
+    /// `records`, from its oldest record, through a mapping `configure` finishes; returns the
+    /// service and the stream's ARN. The queue [`FAILURES`] is there for an on-failure
+    /// destination.
+    fn deploy(
+        self,
+        code: FunctionCode,
+        configure: impl FnOnce(EventSourceMapping) -> EventSourceMapping,
+    ) -> (Lambda, String) {
+        let lambda = Lambda::new();
+        lambda.sqs().create_queue("failures");
+        let policy = match self {
+            Self::Kinesis => ManagedPolicy::KinesisExecution,
+            Self::DynamoDb => ManagedPolicy::DynamoDbExecution,
+        };
+        lambda
+            .create_function(reader("reader", policy), code)
+            .unwrap();
+        let stream = match self {
+            Self::Kinesis => lambda.kinesis().create_stream("records", 1),
+            Self::DynamoDb => lambda.dynamodb().create_table("records", "id"),
+        }
+        .unwrap();
+        let mapping = EventSourceMapping::new(&stream, "reader")
+            .starting_position(StartingPosition::TrimHorizon);
+        lambda
+            .create_event_source_mapping(configure(mapping))
+            .unwrap();
+        (lambda, stream)
+    }
+
+    /// Writes the one record the recorded scenarios write: `hello` with the partition key
+    /// `test`, or the insert of an item with two string attributes.
+    fn write_one(self, lambda: &Lambda) {
+        match self {
+            Self::Kinesis => {
+                lambda
+                    .kinesis()
+                    .put_record("records", "test", b"hello")
+                    .unwrap();
+            }
+            Self::DynamoDb => lambda
+                .dynamodb()
+                .put_item("records", json!({"id": "id_value", "id2": "id2_value"}))
+                .unwrap(),
+        }
+    }
+
+    /// The recorded partial-batch scenario: batches of one record, `ReportBatchItemFailures`,
+    /// `retries` retries and an on-failure queue; the function answers every batch with
+    /// `answer` (`None`: it raises an error). Returns how many times the function ran and the
+    /// records the on-failure queue received.
+    async fn answer_every_batch(self, answer: Option<Value>, retries: u32) -> (usize, Vec<Value>) {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let code = {
+            let runs = Arc::clone(&runs);
+            service_fn(move |_event: LambdaEvent<Value>| {
+                runs.fetch_add(1, Ordering::SeqCst);
+                let answer = answer.clone();
+                async move {
+                    answer.ok_or_else(|| Diagnostic {
+                        error_type: "ZeroDivisionError".into(),
+                        error_message: "division by zero".into(),
+                    })
+                }
+            })
+        };
+        let (lambda, _stream) = self.deploy(code, |mapping| {
+            mapping
+                .batch_size(1)
+                .maximum_batching_window_secs(1)
+                .report_batch_item_failures(true)
+                .maximum_retry_attempts(retries)
+                .on_failure(FAILURES)
+        });
+        self.write_one(&lambda);
+        lambda.settle().await;
+        (runs.load(Ordering::SeqCst), records_in(&lambda, FAILURES))
+    }
+
+    /// A recorded failure scenario of `report_batch_item_failure_scenarios`: the function
+    /// returns `answer`, which names no record of the batch, so the batch fails whole and is
+    /// retried `retries` times; then the destination gets one record, with no function error
+    /// (the function did return).
+    async fn answer_fails_the_batch(self, answer: Value, retries: u32) {
+        let (runs, records) = self.answer_every_batch(Some(answer), retries).await;
+        let invocations = retries as usize + 1;
+        assert_eq!(runs, invocations);
+        assert_eq!(records.len(), 1);
+        assert_eq!(
+            records[0]["requestContext"]["approximateInvokeCount"],
+            invocations
+        );
+        assert_eq!(
+            records[0]["responseContext"],
+            json!({"statusCode": 200, "executedVersion": "$LATEST", "functionError": null})
+        );
+    }
+
+    /// The recorded `unhandled_exception_in_function` scenario: the same retries, and the
+    /// destination's record names the function error.
+    async fn function_error_fails_the_batch(self, retries: u32) {
+        let (runs, records) = self.answer_every_batch(None, retries).await;
+        assert_eq!(runs, retries as usize + 1);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0]["responseContext"]["functionError"], "Unhandled");
+    }
+
+    /// A recorded scenario of `report_batch_item_success_scenarios`: the batch succeeds at
+    /// once; nothing is retried or sent to the destination.
+    async fn answer_succeeds(self, answer: Value) {
+        let (runs, records) = self.answer_every_batch(Some(answer), 2).await;
+        assert_eq!((runs, records), (1, vec![]));
+    }
+
+    /// The recorded `report_batch_item_failures` scenario: six records (keys 0 to 5) in batches
+    /// of three; the function reports the last one failed each time; 3 retries. Lambda
+    /// retries from the failed record only, so the destination's record describes that one
+    /// record, invoked 4 times.
+    async fn reported_failure_is_retried_alone(self) {
+        let reported = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let code = {
+            let reported = Arc::clone(&reported);
+            service_fn(move |event: LambdaEvent<Value>| {
+                let failed: Vec<String> = event.payload["Records"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|record| self.sequence_number_if_last(record))
+                    .collect();
+                reported.lock().unwrap().extend(failed.iter().cloned());
+                let failures: Vec<Value> = failed
+                    .into_iter()
+                    .map(|id| json!({"itemIdentifier": id}))
+                    .collect();
+                async move { Ok::<_, Diagnostic>(json!({"batchItemFailures": failures})) }
+            })
+        };
+        let (lambda, _stream) = self.deploy(code, |mapping| {
+            mapping
+                .batch_size(3)
+                .maximum_batching_window_secs(1)
+                .maximum_retry_attempts(3)
+                .report_batch_item_failures(true)
+                .on_failure(FAILURES)
+        });
+        for index in 0..6 {
+            match self {
+                Self::Kinesis => {
+                    let data = json!({"should_fail": index == 5}).to_string();
+                    let key = format!("test_{index}");
+                    lambda
+                        .kinesis()
+                        .put_record("records", &key, data.as_bytes())
+                        .unwrap();
+                }
+                Self::DynamoDb => {
+                    let item = json!({"id": format!("testId{index}"), "should_fail": index == 5});
+                    lambda.dynamodb().put_item("records", item).unwrap();
+                }
+            }
+        }
+        lambda.settle().await;
+        let records = records_in(&lambda, FAILURES);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0]["requestContext"]["approximateInvokeCount"], 4);
+        assert_eq!(records[0]["responseContext"]["functionError"], Value::Null);
+        let batch = match self {
+            Self::Kinesis => &records[0]["KinesisBatchInfo"],
+            Self::DynamoDb => &records[0]["DDBStreamBatchInfo"],
+        };
+        let last = reported.lock().unwrap()[0].clone();
+        assert_eq!(batch["batchSize"], 1);
+        assert_eq!(batch["startSequenceNumber"], last);
+        assert_eq!(batch["endSequenceNumber"], last);
+    }
+
+    /// The sequence number of `record` if it is the last of the six records
+    /// [`Self::reported_failure_is_retried_alone`] writes (the key tells).
+    fn sequence_number_if_last(self, record: &Value) -> Option<String> {
+        let (key, sequence_number, last_key) = match self {
+            Self::Kinesis => (
+                &record["kinesis"]["partitionKey"],
+                &record["kinesis"]["sequenceNumber"],
+                "test_5",
+            ),
+            Self::DynamoDb => (
+                &record["dynamodb"]["Keys"]["id"]["S"],
+                &record["dynamodb"]["SequenceNumber"],
+                "testId5",
+            ),
+        };
+        (key == last_key).then(|| sequence_number.as_str().unwrap().to_owned())
+    }
 }
 
 /// The suite's figures, read from its files: per operation, the scenarios (tests) and how many

@@ -1,0 +1,175 @@
+//! What an SQS event source mapping hands the function, as recorded in LocalStack's
+//! test_lambda_integration_sqs.snapshot.json: a message's record, with and without message
+//! attributes, and the same message again after a failed batch.
+
+use super::*;
+use crate::kit::{capturing, Events};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The record of the one message `attributes` and `body` were sent with, as the function
+/// `reader` received it through a mapping with a batching window of 1 second.
+async fn record_of(body: &str, attributes: BTreeMap<String, (String, String)>) -> (Value, String) {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::SqsQueueExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    let queue = lambda.sqs().create_queue("orders");
+    lambda
+        .create_event_source_mapping(
+            EventSourceMapping::new(&queue, "reader").maximum_batching_window_secs(1),
+        )
+        .unwrap();
+    lambda
+        .sqs()
+        .send_message(&queue, body.to_owned(), attributes)
+        .unwrap();
+    lambda.settle().await;
+    let event = events.lock().unwrap()[0].clone();
+    (event, queue)
+}
+
+/// The system attributes Lambda passes on, and the fields of the record around the message.
+fn expected_record(queue: &str, body: &str, attributes: Value, md5_of_attributes: Value) -> Value {
+    json!({"Records": [{
+        "messageId": "<uuid>",
+        "receiptHandle": "<receipt handle>",
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "<time>",
+            "SenderId": "<sender id>",
+            "ApproximateFirstReceiveTimestamp": "<time>"
+        },
+        "messageAttributes": attributes,
+        "md5OfMessageAttributes": md5_of_attributes,
+        "md5OfBody": invoker::md5_hex(body.as_bytes()),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue,
+        "awsRegion": "us-east-1"
+    }]})
+}
+
+/// TestSQSEventSourceMapping::test_sqs_event_source_mapping: a JSON body and no message
+/// attributes; the record has an empty map of them and a null digest.
+#[tokio::test(start_paused = true)]
+async fn a_message_without_attributes() {
+    let body = r#"{"foo": "bar"}"#;
+    let (event, queue) = record_of(body, BTreeMap::new()).await;
+    assert_shape(
+        &event,
+        &expected_record(&queue, body, json!({}), Value::Null),
+        "event",
+    );
+}
+
+/// test_message_body_and_attributes_passed_correctly: three message attributes, each with its
+/// data type and empty list values, and their MD5 digest as SQS computes it.
+#[tokio::test(start_paused = true)]
+async fn a_message_with_attributes() {
+    let body = r#"{"destination": "elsewhere", "fail_attempts": 0}"#;
+    let attribute = |data_type: &str, value: &str| (data_type.to_owned(), value.to_owned());
+    let attributes = BTreeMap::from([
+        ("Title".to_owned(), attribute("String", "The Whistler")),
+        ("Author".to_owned(), attribute("String", "John Grisham")),
+        ("WeeksOn".to_owned(), attribute("Number", "6")),
+    ]);
+    let (event, queue) = record_of(body, attributes).await;
+    let as_recorded = |data_type: &str, value: &str| json!({"stringValue": value, "stringListValues": [], "binaryListValues": [], "dataType": data_type});
+    let expected_attributes = json!({
+        "WeeksOn": as_recorded("Number", "6"),
+        "Author": as_recorded("String", "John Grisham"),
+        "Title": as_recorded("String", "The Whistler"),
+    });
+    let expected = expected_record(
+        &queue,
+        body,
+        expected_attributes,
+        json!("d25a6aea97eb8f585bfa92d314504a92"),
+    );
+    assert_shape(&event, &expected, "event");
+}
+
+/// The `ApproximateReceiveCount` of every record the function `reader` received, in order, when
+/// it answers its `n`th invocation (from 0) with `answer(n)` (`None`: it fails), reading a
+/// queue through a mapping with batches of 10 and no batching window; and the bodies left in
+/// the queue once all is settled.
+async fn receive_counts(
+    report_batch_item_failures: bool,
+    answer: fn(usize) -> Option<Value>,
+) -> (Vec<String>, Vec<String>) {
+    let counts = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let code = {
+        let counts = Arc::clone(&counts);
+        service_fn(move |event: LambdaEvent<Value>| {
+            let mut counts = counts.lock().unwrap();
+            let attempt = counts.len();
+            for record in event.payload["Records"].as_array().unwrap() {
+                let count = &record["attributes"]["ApproximateReceiveCount"];
+                counts.push(count.as_str().unwrap().to_owned());
+            }
+            let answer = answer(attempt).ok_or_else(|| Diagnostic {
+                error_type: "Exception".into(),
+                error_message: "failed attempt".into(),
+            });
+            async move { answer }
+        })
+    };
+    let lambda = Lambda::new();
+    lambda
+        .create_function(reader("reader", ManagedPolicy::SqsQueueExecution), code)
+        .unwrap();
+    let queue = lambda.sqs().create_queue("orders");
+    let mapping = EventSourceMapping::new(&queue, "reader")
+        .report_batch_item_failures(report_batch_item_failures);
+    lambda.create_event_source_mapping(mapping).unwrap();
+    let body = r#"{"message": 1}"#.to_owned();
+    lambda
+        .sqs()
+        .send_message(&queue, body, BTreeMap::new())
+        .unwrap();
+    lambda.settle().await;
+    let left = lambda.sqs().messages(&queue).into_iter().map(|m| m.body);
+    let counts = counts.lock().unwrap().clone();
+    (counts, left.collect())
+}
+
+/// test_failing_lambda_retries_after_visibility_timeout: the function fails once; the message
+/// comes back after the visibility timeout, received a second time, and is then deleted.
+#[tokio::test(start_paused = true)]
+async fn a_failed_message_comes_back_received_twice() {
+    let fail_once = |attempt| (attempt > 0).then_some(Value::Null);
+    assert_eq!(
+        receive_counts(false, fail_once).await,
+        (vec!["1".to_owned(), "2".to_owned()], vec![])
+    );
+}
+
+/// test_report_batch_item_failures_invalid_result_json_batch_fails: a failure entry without
+/// an `itemIdentifier` fails the whole batch, which comes back.
+#[tokio::test(start_paused = true)]
+async fn an_item_failure_without_identifier_fails_the_batch() {
+    let unreadable_once = |attempt| match attempt {
+        0 => Some(json!({"batchItemFailures": [{"foo": "notvalid"}]})),
+        _ => Some(json!({})),
+    };
+    assert_eq!(
+        receive_counts(true, unreadable_once).await,
+        (vec!["1".to_owned(), "2".to_owned()], vec![])
+    );
+}
+
+/// test_report_batch_item_failures_empty_json_batch_succeeds: an empty object is a full
+/// success; the message is deleted after one invocation.
+#[tokio::test(start_paused = true)]
+async fn an_empty_object_answer_deletes_the_batch() {
+    let empty = |_attempt| Some(json!({}));
+    assert_eq!(
+        receive_counts(true, empty).await,
+        (vec!["1".to_owned()], vec![])
+    );
+}
