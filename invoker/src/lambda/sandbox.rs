@@ -41,7 +41,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::{Mutex, Once};
 use std::task::{Poll, Waker};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
@@ -246,16 +246,22 @@ fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker) -> Reply {
 }
 
 /// Waits for a message: first spinning briefly, then sleeping until it comes or `timeout` ends.
+/// The spinning counts against `timeout`: on a busy machine each yield can give the core away
+/// for a while, and 200 of them could otherwise outlast a runaway's limit unnoticed.
 fn receive<T>(channel: &Receiver<T>, timeout: Option<Duration>) -> Result<T, RecvTimeoutError> {
+    let started = Instant::now();
     for _ in 0..SPINS_BEFORE_SLEEP {
         match channel.try_recv() {
             Ok(message) => return Ok(message),
+            Err(TryRecvError::Empty) if timeout.is_some_and(|t| started.elapsed() >= t) => {
+                return Err(RecvTimeoutError::Timeout)
+            }
             Err(TryRecvError::Empty) => thread::yield_now(),
             Err(TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
         }
     }
     match timeout {
-        Some(timeout) => channel.recv_timeout(timeout),
+        Some(timeout) => channel.recv_timeout(timeout.saturating_sub(started.elapsed())),
         None => channel.recv().map_err(|_| RecvTimeoutError::Disconnected),
     }
 }
