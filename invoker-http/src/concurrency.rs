@@ -4,7 +4,7 @@
 //! concurrency: `PutProvisionedConcurrencyConfig` initialises the environments at once, and
 //! `Get`/`DeleteProvisionedConcurrencyConfig` read and remove it.
 
-use crate::permissions::qualified;
+use crate::qualified;
 use invoker::{Lambda, ServiceError};
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! `DeleteFunctionEventInvokeConfig`: how Lambda handles a function's asynchronous events
 //! (retries, maximum age, destinations), as the errors-and-retries chapter sets it.
 
-use crate::permissions::qualified;
+use crate::{function_arn, qualified};
 use invoker::{EventInvokeConfig, Lambda, ServiceError};
 use serde_json::{json, Value};
 
@@ -40,11 +40,7 @@ pub fn get(
 ) -> Result<Value, ServiceError> {
     let target = qualified(function, qualifier);
     let mut answer = lambda.get_function_event_invoke_config(&target)?.to_json();
-    answer["FunctionArn"] = json!(format!(
-        "arn:aws:lambda:{}:{}:function:{target}",
-        lambda.region(),
-        lambda.account_id()
-    ));
+    answer["FunctionArn"] = json!(function_arn(lambda, &target));
     Ok(answer)
 }
 

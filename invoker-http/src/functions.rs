@@ -6,6 +6,7 @@
 //! not model (`CodeSha256`, `LastModified`, `RevisionId`, …) are left out rather than invented:
 //! every client treats them as optional.
 
+use crate::{function_arn, qualified};
 use invoker::{FunctionConfig, Lambda, ServiceError};
 use serde_json::{json, Map, Value};
 
@@ -110,12 +111,7 @@ pub fn update_configuration(
 
 /// The `FunctionConfiguration` of one version of a function.
 pub(crate) fn configuration(lambda: &Lambda, config: &FunctionConfig, version: &str) -> Value {
-    let unqualified = format!(
-        "arn:aws:lambda:{}:{}:function:{}",
-        lambda.region(),
-        lambda.account_id(),
-        config.name
-    );
+    let unqualified = function_arn(lambda, &config.name);
     // AWS names a published version's ARN with its number, and `$LATEST` without one.
     let arn = match version {
         "$LATEST" => unqualified,
@@ -161,14 +157,6 @@ pub(crate) fn configuration(lambda: &Lambda, config: &FunctionConfig, version: &
         json!({ "LogFormat": "Text", "LogGroup": format!("/aws/lambda/{}", config.name) }),
     );
     Value::Object(fields)
-}
-
-/// `name:qualifier`, or the name alone.
-fn qualified(name: &str, qualifier: Option<&str>) -> String {
-    match qualifier {
-        Some(qualifier) => format!("{name}:{qualifier}"),
-        None => name.to_owned(),
-    }
 }
 
 /// The qualifier written in a function's name, if any: `hello:2`, or an ARN's eighth part

@@ -224,6 +224,27 @@ fn request_body(bytes: &[u8]) -> Result<Value, ServiceError> {
     })
 }
 
+/// `name:qualifier` when a request names a version or alias in its `Qualifier`, else the name.
+pub(crate) fn qualified(function: &str, qualifier: Option<&str>) -> String {
+    match qualifier {
+        Some(qualifier) => format!("{function}:{qualifier}"),
+        None => function.to_owned(),
+    }
+}
+
+/// The ARN of a function (or of `name:qualifier`) in `lambda`'s account and Region; an ARN
+/// given stays as it is.
+pub(crate) fn function_arn(lambda: &Lambda, function: &str) -> String {
+    match function.starts_with("arn:") {
+        true => function.to_owned(),
+        false => format!(
+            "arn:aws:lambda:{}:{}:function:{function}",
+            lambda.region(),
+            lambda.account_id()
+        ),
+    }
+}
+
 /// One parameter of a query string, percent-decoded.
 fn query_parameter(query: &str, name: &str) -> Option<String> {
     query

@@ -1,6 +1,7 @@
 //! Event source mappings: `CreateEventSourceMapping` and `ListEventSourceMappings`. Once
 //! created, a mapping polls its queue or stream on the server's clock, as Lambda's pollers do.
 
+use crate::function_arn;
 use crate::versions::required;
 use invoker::{EventSourceMapping, Lambda, ServiceError, StartingPosition};
 use serde_json::{json, Value};
@@ -74,16 +75,4 @@ pub fn list(lambda: &Lambda, function: &str) -> Value {
         })
         .collect();
     json!({ "EventSourceMappings": mappings })
-}
-
-/// A function's ARN from its name (an ARN stays as it is).
-fn function_arn(lambda: &Lambda, function: &str) -> String {
-    match function.starts_with("arn:") {
-        true => function.to_owned(),
-        false => format!(
-            "arn:aws:lambda:{}:{}:function:{function}",
-            lambda.region(),
-            lambda.account_id()
-        ),
-    }
 }

@@ -3,6 +3,7 @@
 //! As in the API, a policy and a statement travel as JSON *inside a string*: `AddPermission`
 //! answers `{"Statement": "{\"Sid\":…}"}`, `GetPolicy` answers `{"Policy": "{\"Version\":…}"}`.
 
+use crate::qualified;
 use crate::versions::required;
 use invoker::{Lambda, Permission, ServiceError};
 use serde_json::{json, Value};
@@ -46,12 +47,4 @@ pub fn remove(
     statement_id: &str,
 ) -> Result<(), ServiceError> {
     lambda.remove_permission(&qualified(function, qualifier), statement_id)
-}
-
-/// `name:qualifier` when the request names a version or alias in its `Qualifier`.
-pub(crate) fn qualified(function: &str, qualifier: Option<&str>) -> String {
-    match qualifier {
-        Some(qualifier) => format!("{function}:{qualifier}"),
-        None => function.to_owned(),
-    }
 }

@@ -2,6 +2,7 @@
 //! `GetAlias`, `UpdateAlias`, `DeleteAlias` with their routing configuration (a second version
 //! and its weight, as a canary release uses).
 
+use crate::function_arn;
 use crate::functions::{configuration, get_configuration};
 use invoker::{Alias, Lambda, ServiceError};
 use serde_json::{json, Value};
@@ -65,11 +66,7 @@ pub fn get(lambda: &Lambda, function: &str, alias: &str) -> Result<Value, Servic
     } = lambda.get_alias(function, alias)?;
     let function_name = lambda.get_function_configuration(function)?.name;
     let mut answer = json!({
-        "AliasArn": format!(
-            "arn:aws:lambda:{}:{}:function:{function_name}:{alias}",
-            lambda.region(),
-            lambda.account_id()
-        ),
+        "AliasArn": function_arn(lambda, &format!("{function_name}:{alias}")),
         "Name": alias,
         "FunctionVersion": function_version,
         "Description": "",
