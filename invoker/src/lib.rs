@@ -83,6 +83,9 @@ pub mod testing;
 pub use base::clock::sleep;
 pub use base::error::{ErrorCode, ServiceError, ThrottleReason};
 pub use base::transcript::TranscriptView;
+pub use event_source_mapping::lifecycle::{
+    EventSourceMappingConfiguration, EventSourceMappingUpdate, MappingState, StreamSettings,
+};
 pub use event_source_mapping::{EventSourceMapping, StartingPosition};
 pub use lambda::concurrency::AccountLimit;
 pub use lambda::config::FunctionConfig;

@@ -27,11 +27,14 @@
 //! the mapping report the problem), and neither is `sqs:SendMessage` for a stream mapping's
 //! on-failure destination, which AWS also requires.
 //!
+//! A mapping can be read, changed, disabled and deleted after it is made (see [`lifecycle`]).
+//!
 //! Because the mapping invokes synchronously and retries on its own, records are delivered **at
 //! least once**: a handler must be idempotent. The invoker counts every record a mapping must
 //! process as pending work, so [`Lambda::settle`] waits until each is processed, sent to a
 //! failure destination, or expired.
 
+pub(crate) mod lifecycle;
 pub(crate) mod queue;
 pub(crate) mod stream;
 
@@ -51,7 +54,7 @@ pub use queue::CONCURRENT_BATCHES;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The longest batching window a mapping accepts.
 pub(crate) const MAX_BATCHING_WINDOW: Duration = Duration::from_secs(300);
@@ -185,6 +188,8 @@ pub(crate) struct Mapping {
     pub target: FunctionRef,
     /// The function's ARN as the events show it (`eventSourceARN`'s counterpart).
     pub function_arn: String,
+    /// When it was created or last updated.
+    pub last_modified: SystemTime,
 }
 
 /// How one synchronous invocation with a batch ended.
@@ -238,20 +243,7 @@ impl Lambda {
             ));
         }
         self.check_target(&target)?;
-        if let Some(size) = settings.batch_size {
-            if !(1..=MAX_BATCH_SIZE).contains(&size) {
-                return Err(ServiceError::validation(format!(
-                    "1 validation error detected: Value '{size}' at 'batchSize' failed to satisfy constraint: Member must have value {}",
-                    if size == 0 { "greater than or equal to 1".to_owned() } else { format!("less than or equal to {MAX_BATCH_SIZE}") }
-                )));
-            }
-        }
-        if settings.maximum_batching_window > MAX_BATCHING_WINDOW {
-            return Err(ServiceError::validation(format!(
-                "1 validation error detected: Value '{}' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300",
-                settings.maximum_batching_window.as_secs()
-            )));
-        }
+        check_batching(&settings)?;
         let qualifier = target
             .qualifier
             .as_deref()
@@ -275,21 +267,25 @@ impl Lambda {
             settings,
             target,
             function_arn,
+            last_modified: self.inner.platform.clock.now(),
         };
         match is_queue {
             true => queue::check(self, &mapping)?,
             false => stream::check(&mapping.settings)?,
         }
         self.refuse_duplicate(&mapping, is_queue)?;
-        match is_queue {
+        let running = match is_queue {
             true => queue::start(self, &mapping)?,
             false => stream::start(self, &mapping)?,
-        }
+        };
         self.inner.platform.note(format!(
             "create-event-source-mapping {uuid}: {} -> {}",
             mapping.settings.event_source_arn, mapping.function_arn
         ));
-        lock(&self.pollers()).mappings.insert(uuid.clone(), mapping);
+        let pollers = self.pollers();
+        let mut pollers = lock(&pollers);
+        pollers.mappings.insert(uuid.clone(), mapping);
+        pollers.running.insert(uuid.clone(), running);
         Ok(uuid)
     }
 
@@ -301,7 +297,8 @@ impl Lambda {
         let pollers = self.pollers();
         let pollers = lock(&pollers);
         let Some(existing) = pollers.mappings.values().find(|existing| {
-            existing.settings.event_source_arn == *source
+            existing.uuid != mapping.uuid
+                && existing.settings.event_source_arn == *source
                 && existing.function_arn == mapping.function_arn
         }) else {
             return Ok(());
@@ -364,6 +361,25 @@ impl Lambda {
             Err(throttled) => BatchOutcome::NotRun(throttled),
         }
     }
+}
+
+/// Checks a mapping's batch size and batching window against Lambda's limits, in AWS's words.
+fn check_batching(settings: &EventSourceMapping) -> Result<(), ServiceError> {
+    if let Some(size) = settings.batch_size {
+        if !(1..=MAX_BATCH_SIZE).contains(&size) {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{size}' at 'batchSize' failed to satisfy constraint: Member must have value {}",
+                if size == 0 { "greater than or equal to 1".to_owned() } else { format!("less than or equal to {MAX_BATCH_SIZE}") }
+            )));
+        }
+    }
+    if settings.maximum_batching_window > MAX_BATCHING_WINDOW {
+        return Err(ServiceError::validation(format!(
+            "1 validation error detected: Value '{}' at 'maximumBatchingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 300",
+            settings.maximum_batching_window.as_secs()
+        )));
+    }
+    Ok(())
 }
 
 /// Why Lambda cannot read a function's answer as a partial batch response.
@@ -456,9 +472,11 @@ fn check_poller_role(role: &Role, source: &str) -> Result<(), ServiceError> {
 const STREAM_JITTER_STREAM: u64 = 0xbb67_ae85_84ca_a73b;
 
 /// The pollers' own state, kept in the account's platform (Lambda's own state has no field for
-/// it): every mapping by UUID, and the dice of the stream pollers' backoff jitter.
+/// it): every mapping by UUID, its running pollers, and the dice of the stream pollers' backoff
+/// jitter.
 pub(crate) struct Pollers {
     pub mappings: BTreeMap<String, Mapping>,
+    pub running: BTreeMap<String, lifecycle::Running>,
     pub stream_jitter: IdGenerator,
 }
 
@@ -469,6 +487,7 @@ impl Lambda {
         platform.state_with(|| {
             Mutex::new(Pollers {
                 mappings: BTreeMap::new(),
+                running: BTreeMap::new(),
                 stream_jitter: platform.dice(STREAM_JITTER_STREAM),
             })
         })

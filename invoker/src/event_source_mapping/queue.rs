@@ -35,6 +35,7 @@
 //! `ReportBatchItemFailures` it is a full success (AWS lists an invalid JSON response among the
 //! answers that fail the whole batch).
 
+use super::lifecycle::{Reading, Running};
 use super::{reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
 use crate::base::error::ServiceError;
 use crate::base::transcript::count;
@@ -89,23 +90,31 @@ pub(crate) fn check(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
     Ok(())
 }
 
-/// Starts the poller of a checked SQS mapping (see [`check`]), unless it is disabled.
-pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+/// Starts the poller of a checked SQS mapping (see [`check`]), unless it is disabled. A queue
+/// keeps no place for its reader, so a changed or re-enabled mapping is simply started again
+/// (see [`super::lifecycle`]).
+pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<Running, ServiceError> {
     let settings = &mapping.settings;
     let batch_size = settings.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
     let sqs = lambda.sqs();
-    if settings.enabled {
-        let wake = sqs.attach(&settings.event_source_arn)?;
-        let poller = Poller {
-            lambda: lambda.clone(),
-            sqs,
-            mapping: mapping.clone(),
-            batch_size: batch_size as usize,
-            wake,
-        };
-        tokio::spawn(poller.run());
+    if !settings.enabled {
+        return Ok(Running {
+            tasks: Vec::new(),
+            reading: Reading::Queue(None),
+        });
     }
-    Ok(())
+    let wake = sqs.attach(&settings.event_source_arn)?;
+    let poller = Poller {
+        lambda: lambda.clone(),
+        sqs,
+        mapping: mapping.clone(),
+        batch_size: batch_size as usize,
+        wake: Arc::clone(&wake),
+    };
+    Ok(Running {
+        tasks: vec![tokio::spawn(poller.run()).abort_handle()],
+        reading: Reading::Queue(Some(wake)),
+    })
 }
 
 /// One mapping's poller.

@@ -43,6 +43,7 @@
 //! neither empty nor an object fails the batch, where AWS takes an empty string or an empty list
 //! as a full success (recorded by LocalStack on AWS).
 
+use super::lifecycle::{Reading, Running};
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::base::clock;
 use crate::base::error::ServiceError;
@@ -61,7 +62,7 @@ use std::cell::OnceCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
 /// The batch size of a stream mapping that does not set one.
@@ -140,53 +141,58 @@ pub(crate) fn check(settings: &super::EventSourceMapping) -> Result<(), ServiceE
     Ok(())
 }
 
-/// Starts a checked stream mapping (see [`check`]): one poller per shard and lane, unless it
-/// is disabled; refuses a stream that does not exist.
-pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceError> {
+/// Starts a checked stream mapping (see [`check`]): one poller per shard and lane; refuses a
+/// stream that does not exist. The lanes of a disabled mapping wait before their first batch
+/// (see [`Lane::wait_while_disabled`]), and its records are not work [`Lambda::settle`] waits
+/// for until it is enabled.
+pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<Running, ServiceError> {
     let settings = &mapping.settings;
     let position = settings
         .starting_position
         .expect("a checked stream mapping has a starting position");
     let arn = &settings.event_source_arn;
     let source = StreamSource::of(lambda, arn);
+    let (live, watched) = watch::channel(Arc::new(mapping.clone()));
     let lanes = source
         .with_stream(arn, |stream| {
             let mut lanes = Vec::new();
             let mut pending = 0;
-            if settings.enabled {
-                stream.readers.push(mapping.uuid.clone());
-                let mapping = Arc::new(mapping.clone());
-                let lane_count = settings.parallelization_factor;
-                let kind = match stream.kind {
-                    StreamKind::Kinesis => "Kinesis",
-                    StreamKind::DynamoDb => "DynamoDB Streams",
+            stream.readers.push(mapping.uuid.clone());
+            if !settings.enabled {
+                stream.disabled.insert(mapping.uuid.clone());
+            }
+            let shared = Arc::new(mapping.clone());
+            let lane_count = settings.parallelization_factor;
+            let kind = match stream.kind {
+                StreamKind::Kinesis => "Kinesis",
+                StreamKind::DynamoDb => "DynamoDB Streams",
+            };
+            for (index, shard) in stream.shards.iter().enumerate() {
+                let cursor = match position {
+                    StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
+                    StartingPosition::Latest => shard.records.len(),
                 };
-                for (index, shard) in stream.shards.iter().enumerate() {
-                    let cursor = match position {
-                        StartingPosition::TrimHorizon => shard.trim_horizon(stream.retention),
-                        StartingPosition::Latest => shard.records.len(),
-                    };
-                    pending += shard.records.len() - cursor;
-                    let name = format!("{kind} {} {}", stream.name, shard.id);
-                    lanes.extend((0..lane_count).map(|lane| Lane {
-                        lambda: lambda.clone(),
-                        source: source.clone(),
-                        mapping: Arc::clone(&mapping),
-                        kind: stream.kind,
-                        retention: stream.retention,
-                        shard: index,
-                        shard_id: shard.id.clone(),
-                        arrivals: Arc::clone(&shard.arrivals),
-                        name: match lane_count {
-                            1 => name.clone(),
-                            _ => format!("{name} lane {}", lane + 1),
-                        },
-                        lane,
-                        cursor,
-                        buffer: Vec::new(),
-                        throttles: 0,
-                    }));
-                }
+                pending += shard.records.len() - cursor;
+                let name = format!("{kind} {} {}", stream.name, shard.id);
+                lanes.extend((0..lane_count).map(|lane| Lane {
+                    lambda: lambda.clone(),
+                    source: source.clone(),
+                    mapping: Arc::clone(&shared),
+                    live: watched.clone(),
+                    kind: stream.kind,
+                    retention: stream.retention,
+                    shard: index,
+                    shard_id: shard.id.clone(),
+                    arrivals: Arc::clone(&shard.arrivals),
+                    name: match lane_count {
+                        1 => name.clone(),
+                        _ => format!("{name} lane {}", lane + 1),
+                    },
+                    lane,
+                    cursor,
+                    buffer: Vec::new(),
+                    throttles: 0,
+                }));
             }
             let counts = RecordCounts {
                 pending: pending as u64,
@@ -194,14 +200,64 @@ pub(crate) fn start(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
             };
             stream.progress.insert(mapping.uuid.clone(), counts);
             // Counted while the stream is locked: no poller can finish a record before it is counted.
-            lambda.inner.platform.work_started(pending);
+            if settings.enabled {
+                lambda.inner.platform.work_started(pending);
+            }
             lanes
         })
         .ok_or_else(|| ServiceError::invalid_parameter_value(format!("Stream not found: {arn}")))?;
-    for lane in lanes {
-        tokio::spawn(lane.run());
-    }
-    Ok(())
+    let tasks = lanes
+        .into_iter()
+        .map(|lane| tokio::spawn(lane.run()).abort_handle())
+        .collect();
+    Ok(Running {
+        tasks,
+        reading: Reading::Stream(live),
+    })
+}
+
+/// Turns a stream mapping on or off for [`Lambda::settle`]: the records of a disabled mapping
+/// are not work it waits for; those it has yet to process count again once it is enabled. The
+/// lanes learn of the change from the new settings they are sent (see [`Lane::wait_while_disabled`]).
+pub(crate) fn count_as_work(lambda: &Lambda, mapping: &Mapping, enabled: bool) {
+    let arn = &mapping.settings.event_source_arn;
+    let platform = &lambda.inner.platform;
+    StreamSource::of(lambda, arn).with_stream(arn, |stream| {
+        let pending = stream
+            .progress
+            .get(&mapping.uuid)
+            .map_or(0, |counts| counts.pending as usize);
+        let was_disabled = stream.disabled.contains(&mapping.uuid);
+        match (was_disabled, enabled) {
+            (true, true) => {
+                stream.disabled.remove(&mapping.uuid);
+                platform.work_started(pending);
+            }
+            (false, false) => {
+                stream.disabled.insert(mapping.uuid.clone());
+                platform.work_finished(pending);
+            }
+            _ => {}
+        }
+    });
+}
+
+/// Stops reading for a deleted mapping: its lanes are aborted (by the caller), and the records
+/// it had yet to process are no longer work [`Lambda::settle`] waits for.
+pub(crate) fn forget(lambda: &Lambda, mapping: &Mapping) {
+    let arn = &mapping.settings.event_source_arn;
+    let platform = &lambda.inner.platform;
+    StreamSource::of(lambda, arn).with_stream(arn, |stream| {
+        stream.readers.retain(|reader| *reader != mapping.uuid);
+        let was_disabled = stream.disabled.remove(&mapping.uuid);
+        let pending = stream
+            .progress
+            .remove(&mapping.uuid)
+            .map_or(0, |counts| counts.pending as usize);
+        if !was_disabled {
+            platform.work_finished(pending);
+        }
+    });
 }
 
 /// Checks the stream-only settings against Lambda's limits; every violation is reported, in
@@ -270,7 +326,10 @@ struct Lane {
     lambda: Lambda,
     /// The service whose stream this lane reads.
     source: StreamSource,
+    /// The mapping's settings as this lane's current batch started.
     mapping: Arc<Mapping>,
+    /// The mapping's settings as they are now: an update or a disable reaches the lane here.
+    live: watch::Receiver<Arc<Mapping>>,
     kind: StreamKind,
     retention: Duration,
     shard: usize,
@@ -332,6 +391,8 @@ enum Attempt {
 impl Lane {
     async fn run(mut self) {
         loop {
+            // An update applies from the next batch on.
+            self.mapping = Arc::clone(&self.live.borrow());
             let records = self.next_batch().await;
             self.process(Batch::new(records)).await;
         }
@@ -414,6 +475,7 @@ impl Lane {
         let mut batches = VecDeque::from([batch]);
         while let Some(mut batch) = batches.pop_front() {
             loop {
+                self.wait_while_disabled().await;
                 self.drop_expired(&mut batch);
                 if batch.records.is_empty() {
                     break;
@@ -482,6 +544,22 @@ impl Lane {
                 self.sleep_at_most_until_expiry(&batch, delay).await;
             }
         }
+    }
+
+    /// Waits while the mapping is disabled: the lane keeps its place in the shard and its batch,
+    /// so that, enabled again, it goes on where it stopped (AWS: "you don't lose processing of
+    /// any records"). Takes the mapping's current settings.
+    async fn wait_while_disabled(&mut self) {
+        if self
+            .live
+            .wait_for(|mapping| mapping.settings.enabled)
+            .await
+            .is_err()
+        {
+            // The mapping was deleted, and its lanes are being aborted.
+            std::future::pending::<()>().await;
+        }
+        self.mapping = Arc::clone(&self.live.borrow());
     }
 
     /// Invokes the function with a batch.
@@ -726,21 +804,24 @@ impl Lane {
         let platform = &self.lambda.inner.platform;
         let arn = &self.mapping.settings.event_source_arn;
         self.source.with_stream(arn, |stream| {
+            // A deleted mapping's counts are gone, and a disabled one's records are not work
+            // the service waits for.
             if let Some(counts) = stream.progress.get_mut(&self.mapping.uuid) {
-                let n = n as u64;
-                counts.pending -= n;
+                counts.pending -= n as u64;
                 *match how {
                     Finished::Processed => &mut counts.processed,
                     Finished::SentToDestination => &mut counts.sent_to_destination,
                     Finished::Discarded => &mut counts.discarded,
                     Finished::Expired => &mut counts.expired,
-                } += n;
+                } += n as u64;
+                if !stream.disabled.contains(&self.mapping.uuid) {
+                    platform.work_finished(n);
+                }
             }
             if let Some(text) = note {
                 platform.note(text);
             }
         });
-        platform.work_finished(n);
     }
 }
 

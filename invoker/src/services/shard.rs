@@ -15,7 +15,7 @@
 
 use md5::{Digest, Md5};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +41,9 @@ pub(crate) struct Stream {
     /// The UUIDs of the enabled event source mappings that read this stream. Each of them must
     /// process every new record, so a new record is a piece of pending work for each.
     pub readers: Vec<String>,
+    /// The readers whose mappings are disabled: their records are counted in `progress`, but
+    /// are not work anyone waits for until the mapping is enabled again.
+    pub disabled: BTreeSet<String>,
     /// What became of the records each mapping that reads (or read) this stream had to process,
     /// by mapping UUID.
     pub progress: BTreeMap<String, RecordCounts>,
@@ -164,13 +167,15 @@ impl Stream {
             shards,
             retention,
             readers: Vec::new(),
+            disabled: BTreeSet::new(),
             progress: BTreeMap::new(),
         }
     }
 
     /// Appends a record to the shard `shard_of(number of shards)`, and counts it as pending
-    /// work for every mapping that reads the stream. Returns the shard's position, the record,
-    /// and how many pieces of work it made; `None` if there is no such shard.
+    /// for every mapping that reads the stream. Returns the shard's position, the record, and
+    /// how many pieces of work it made (one per enabled mapping); `None` if there is no such
+    /// shard.
     pub(crate) fn append(
         &mut self,
         shard_of: impl FnOnce(usize) -> usize,
@@ -184,7 +189,8 @@ impl Stream {
                 counts.pending += 1;
             }
         }
-        Some((shard, record, self.readers.len()))
+        let enabled = self.readers.len() - self.disabled.len();
+        Some((shard, record, enabled))
     }
 }
 

@@ -592,6 +592,27 @@ impl Sqs {
         Ok(wake)
     }
 
+    /// Unregisters the poller that [`attach`](Self::attach) gave `wake`: once no mapping reads
+    /// the queue, its messages are no longer pending work.
+    pub(crate) fn detach(&self, queue_arn: &str, wake: &Arc<Notify>) {
+        let mut state = self.state();
+        let Ok(queue) = queue_mut(&mut state, queue_arn) else {
+            return;
+        };
+        queue
+            .consumers
+            .retain(|consumer| !Arc::ptr_eq(consumer, wake));
+        let mut no_longer_pending = 0;
+        if queue.consumers.is_empty() {
+            for stored in queue.messages.iter_mut().filter(|s| s.pending) {
+                stored.pending = false;
+                no_longer_pending += 1;
+            }
+        }
+        drop(state);
+        self.finish(no_longer_pending);
+    }
+
     /// When something next changes on its own in a queue: a hidden message becomes visible, or
     /// a message expires. A poller with nothing to read sleeps until then.
     pub(crate) fn next_change(&self, queue_arn: &str) -> Option<Instant> {

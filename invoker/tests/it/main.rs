@@ -27,6 +27,7 @@ mod invoke;
 mod kit;
 mod layers;
 mod lifecycle;
+mod mapping_lifecycle;
 mod permissions;
 mod s3;
 mod schedule;

@@ -16,8 +16,10 @@ mod add_permission;
 mod create_alias;
 mod create_event_source_mapping;
 mod create_function;
+mod delete_event_source_mapping;
 mod dynamodb_event_records;
 mod get_alias;
+mod get_event_source_mapping;
 mod get_policy;
 mod invoke;
 mod invoke_event;
@@ -29,9 +31,10 @@ mod put_provisioned_concurrency_config;
 mod remove_permission;
 mod sqs_event_records;
 mod update_alias;
+mod update_event_source_mapping;
 mod update_function_configuration;
 
-use crate::kit::{reader, records_in};
+use crate::kit::{log_lines_starting, reader, records_in};
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig, Lambda,
     LambdaEvent, ManagedPolicy, ServiceError, StartingPosition,
