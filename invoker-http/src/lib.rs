@@ -17,7 +17,8 @@
 //!   `UpdateFunctionConfiguration`;
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
-//!   asynchronous events; [`mappings`]: event source mappings; [`account`]: the account's limits;
+//!   asynchronous events; [`mappings`]: event source mappings (created, listed, read, changed,
+//!   disabled and enabled, deleted); [`account`]: the account's limits;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them;
 //! - `runtime_api` (on Unix): the other API, the one a function's own process talks to, so that
 //!   a real `bootstrap` built with `lambda_runtime` runs as a function under the invoker.
@@ -51,7 +52,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 26] = [
+pub const SERVED: [&str; 29] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -77,6 +78,9 @@ pub const SERVED: [&str; 26] = [
     "DeleteFunctionEventInvokeConfig",
     "CreateEventSourceMapping",
     "ListEventSourceMappings",
+    "GetEventSourceMapping",
+    "UpdateEventSourceMapping",
+    "DeleteEventSourceMapping",
     "GetAccountSettings",
 ];
 
@@ -109,6 +113,7 @@ async fn dispatch(
     let qualifier = query_parameter(query, "Qualifier");
     let qualifier = qualifier.as_deref();
     let alias = recognised.label("Name");
+    let uuid = recognised.label("UUID");
     let body = || request_body(&body_bytes);
     match recognised.operation {
         "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body_bytes).await,
@@ -190,7 +195,15 @@ async fn dispatch(
         ),
         "ListEventSourceMappings" => {
             let function = query_parameter(query, "FunctionName").unwrap_or_default();
-            answer::json_body(StatusCode::OK, &mappings::list(&lambda, &function))
+            with_status(StatusCode::OK, mappings::list(&lambda, &function))
+        }
+        "GetEventSourceMapping" => with_status(StatusCode::OK, mappings::get(&lambda, uuid)),
+        "UpdateEventSourceMapping" => with_status(
+            StatusCode::ACCEPTED,
+            body().and_then(|body| mappings::update(&lambda, uuid, &body)),
+        ),
+        "DeleteEventSourceMapping" => {
+            with_status(StatusCode::ACCEPTED, mappings::delete(&lambda, uuid))
         }
         "GetAccountSettings" => answer::json_body(StatusCode::OK, &account::settings(&lambda)),
         other => answer::not_served(other, &SERVED),

@@ -689,3 +689,110 @@ fn the_aws_cli_sets_policies_event_handling_provisioning_and_mappings() {
     assert_eq!(listed["EventSourceMappings"][0]["UUID"], uuid.as_str());
     assert_eq!(listed["EventSourceMappings"][0]["EventSourceArn"], queue);
 }
+
+/// An event source mapping's life through the CLI and boto3: read, disabled with a smaller
+/// batch, refused for a function that may not read the queue, enabled again with a batching
+/// window, deleted, and then unknown, each answer in Lambda's shape and state.
+#[test]
+fn the_aws_cli_and_boto3_read_change_and_delete_a_mapping() {
+    let endpoint = start();
+    let queue = "arn:aws:sqs:us-east-1:123456789012:orders";
+    let created = stdout_json(&aws(
+        &endpoint,
+        &[
+            "create-event-source-mapping",
+            "--function-name",
+            "echo",
+            "--event-source-arn",
+            queue,
+        ],
+    ));
+    assert_eq!(created["State"], "Creating");
+    let uuid = created["UUID"].as_str().expect("a UUID").to_owned();
+    let read = stdout_json(&aws(
+        &endpoint,
+        &["get-event-source-mapping", "--uuid", &uuid],
+    ));
+    assert_eq!(
+        (&read["State"], &read["BatchSize"], &read["FunctionArn"]),
+        (
+            &json!("Enabled"),
+            &json!(10),
+            &json!("arn:aws:lambda:us-east-1:123456789012:function:echo")
+        )
+    );
+    assert_eq!(
+        read["EventSourceMappingArn"],
+        format!("arn:aws:lambda:us-east-1:123456789012:event-source-mapping:{uuid}")
+    );
+    let disabling = stdout_json(&aws(
+        &endpoint,
+        &[
+            "update-event-source-mapping",
+            "--uuid",
+            &uuid,
+            "--no-enabled",
+            "--batch-size",
+            "1",
+        ],
+    ));
+    assert_eq!(
+        (&disabling["State"], &disabling["BatchSize"]),
+        (&json!("Disabling"), &json!(1))
+    );
+    let read = stdout_json(&aws(
+        &endpoint,
+        &["get-event-source-mapping", "--uuid", &uuid],
+    ));
+    assert_eq!(read["State"], "Disabled");
+    let to_broken = aws(
+        &endpoint,
+        &[
+            "update-event-source-mapping",
+            "--uuid",
+            &uuid,
+            "--function-name",
+            "broken",
+        ],
+    );
+    assert_refused(
+        &to_broken,
+        "(InvalidParameterValueException) when calling the UpdateEventSourceMapping operation: The function execution role does not have permissions to call ReceiveMessage on SQS",
+    );
+    let script = r#"
+import json, sys
+import boto3, botocore.exceptions
+client = boto3.client("lambda", endpoint_url=sys.argv[1])
+uuid = sys.argv[2]
+enabling = client.update_event_source_mapping(UUID=uuid, Enabled=True, MaximumBatchingWindowInSeconds=2)
+deleting = client.delete_event_source_mapping(UUID=uuid)
+try:
+    client.get_event_source_mapping(UUID=uuid)
+    gone = None
+except botocore.exceptions.ClientError as e:
+    gone = [e.response["Error"]["Code"], e.response["Error"]["Message"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+print(json.dumps({
+    "enabling": [enabling["State"], enabling["MaximumBatchingWindowInSeconds"], enabling["LastModified"].year],
+    "deleting": [deleting["State"], deleting["ResponseMetadata"]["HTTPStatusCode"]],
+    "gone": gone,
+}))
+"#;
+    let mut command = Command::new("python3");
+    client_environment(&mut command).args(["-c", script, &endpoint, &uuid]);
+    let seen = stdout_json(&command.output().expect("python3 runs"));
+    assert_eq!(seen["enabling"], json!(["Enabling", 2, 2025]));
+    assert_eq!(seen["deleting"], json!(["Deleting", 202]));
+    assert_eq!(
+        seen["gone"],
+        json!([
+            "ResourceNotFoundException",
+            "The resource you requested does not exist.",
+            404
+        ])
+    );
+    let again = aws(&endpoint, &["delete-event-source-mapping", "--uuid", &uuid]);
+    assert_refused(
+        &again,
+        "(ResourceNotFoundException) when calling the DeleteEventSourceMapping operation: The resource you requested does not exist.",
+    );
+}
