@@ -52,12 +52,13 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 29] = [
+pub const SERVED: [&str; 30] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
     "ListFunctions",
     "UpdateFunctionConfiguration",
+    "DeleteFunction",
     "PublishVersion",
     "ListVersionsByFunction",
     "CreateAlias",
@@ -130,6 +131,15 @@ async fn dispatch(
             StatusCode::OK,
             body().and_then(|body| functions::update_configuration(&lambda, function, &body)),
         ),
+        // The book deletes versions (`delete-function --qualifier 3`); the invoker keeps a
+        // function as long as the service lives.
+        "DeleteFunction" => match qualifier {
+            Some(version) => no_content(lambda.delete_version(function, version)),
+            None => answer::partly_served(
+                "DeleteFunction",
+                "it deletes a published version (--qualifier N), not a whole function",
+            ),
+        },
         "PublishVersion" => with_status(StatusCode::CREATED, versions::publish(&lambda, function)),
         "ListVersionsByFunction" => with_status(StatusCode::OK, versions::list(&lambda, function)),
         "CreateAlias" => with_status(

@@ -307,8 +307,8 @@ print(json.dumps(sorted(
 }
 
 /// A release as the versions chapter teaches it, through the CLI: a changed variable, a
-/// published version, an alias that sends part of the traffic to it, and an invocation through
-/// the alias that says which version ran.
+/// published version, an alias that sends part of the traffic to it, an invocation through
+/// the alias that says which version ran, and an old version deleted.
 #[test]
 fn the_aws_cli_configures_publishes_and_routes_through_an_alias() {
     let endpoint = start();
@@ -420,6 +420,31 @@ print(json.dumps(runs))
         &["get-alias", "--function-name", "echo", "--name", "live"],
     );
     assert_refused(&gone, "(ResourceNotFoundException)");
+
+    // Version 1 goes, as the book deletes an old version; the whole function is not deleted.
+    assert_done(&aws(
+        &endpoint,
+        &[
+            "delete-function",
+            "--function-name",
+            "echo",
+            "--qualifier",
+            "1",
+        ],
+    ));
+    let versions = stdout_json(&aws(
+        &endpoint,
+        &["list-versions-by-function", "--function-name", "echo"],
+    ));
+    assert_eq!(
+        versions["Versions"].as_array().unwrap().len(),
+        2,
+        "{versions}"
+    );
+    assert_refused(
+        &aws(&endpoint, &["delete-function", "--function-name", "echo"]),
+        "(OperationNotServedException) when calling the DeleteFunction operation: The invoker serves DeleteFunction only in part: it deletes a published version (--qualifier N), not a whole function.",
+    );
 }
 
 /// Reserved concurrency of zero stops every invocation with Lambda's 429 and its `Reason`,
