@@ -537,6 +537,53 @@ fn cargo_lambda_invokes_a_function_and_shows_its_error() {
     assert_eq!(invoke("broken")["errorType"], "OrderRejected");
 }
 
+/// What Cargo Lambda prints for a function that does not exist. Without `--remote` it reads a
+/// refusal as its own emulator writes one (`errorType`/`errorMessage`, or `title`/`detail`:
+/// `RemoteInvokeError` in cargo-lambda-invoke 1.9), not as Lambda does (the exception in the
+/// `x-amzn-ErrorType` header, `Type` and `message` in the body), so it fails on the body. With
+/// `--remote` and the endpoint in `AWS_ENDPOINT_URL` it calls through the AWS SDK, which reads
+/// Lambda's error. The server answers as Lambda; this pins Cargo Lambda's side, so that a
+/// release that reads Lambda's errors shows here (and the book's note can go).
+#[test]
+fn cargo_lambda_reads_lambdas_errors_only_through_the_sdk() {
+    let endpoint = start();
+    let port = endpoint.rsplit(':').next().expect("a port");
+    let mut local = Command::new("cargo-lambda");
+    local
+        .args(["lambda", "invoke", "nope", "--invoke-address", "127.0.0.1"])
+        .args(["--invoke-port", port, "--data-ascii", "{}"]);
+    let mut remote = Command::new("cargo-lambda");
+    client_environment(&mut remote)
+        .args(["lambda", "invoke", "--remote", "nope", "--data-ascii", "{}"])
+        .env("AWS_ENDPOINT_URL", &endpoint);
+    for command in [&mut local, &mut remote] {
+        command
+            .env("CARGO_LAMBDA_COLOR", "never")
+            .env("NO_COLOR", "1");
+    }
+    let said = |command: &mut Command| {
+        let output = command
+            .output()
+            .expect("Cargo Lambda runs (python3 -m pip install cargo-lambda)");
+        assert!(!output.status.success());
+        // Its report wraps long lines, even inside a word (`us-east-` then `1`); the words are
+        // what counts.
+        let text = String::from_utf8_lossy(&output.stderr).replace(['│', '╰', '─', '▶', '├'], " ");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let local = said(&mut local);
+    assert!(
+        local.contains("invalid error payload missing field `errorType`"),
+        "{local}"
+    );
+    let remote = said(&mut remote);
+    let unwrapped = remote.replace("us-east- 1", "us-east-1");
+    assert!(
+        unwrapped.contains("ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"),
+        "{remote}"
+    );
+}
+
 /// The rest of what the chapters set up with the CLI: a permission for S3, the retries and
 /// failure destination of asynchronous events, provisioned concurrency on a version, and an
 /// SQS event source mapping.
