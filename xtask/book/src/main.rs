@@ -29,7 +29,9 @@
 //!   `book/build/`, run the checks; [`captions`]: each excerpt named with its file.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
-//! - [`extract`]: the English book's messages, for the translation template.
+//! - [`extract`]: the English book's messages, for the translation template; [`svg_text`]: the
+//!   diagrams' text, extracted into the same template and translated into the translations'
+//!   copies of the drawings.
 //! - [`merge`]: bring a translation up to date with a new template, as `msgmerge` does.
 //! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
 //!   [`emphasis`]: emphasis marks a translation left as text; [`heading_ids`]: translated
@@ -58,6 +60,7 @@ mod page_scripts;
 mod render;
 mod search;
 mod serve;
+mod svg_text;
 mod translations;
 
 use std::env;
@@ -114,7 +117,7 @@ fn main() -> ExitCode {
         },
         "check" => {
             let site = render::build(book, languages);
-            match site.and_then(|site| browser::check(&site, languages)) {
+            match site.and_then(|site| browser::check(book, &site, languages)) {
                 Ok(checked) => {
                     let languages = languages.join(", ");
                     let browser::Checked {
