@@ -15,6 +15,8 @@
 //!   checking script added for the while;
 //! - a translation's pages show their own copies of the diagrams, and no copy still shows a
 //!   line of English that the catalog translates, or leaves untranslated ([`crate::svg_text`]);
+//! - at [`NARROW`] px, a diagram whose smallest label is shown smaller than
+//!   [`SMALLEST_READABLE_LABEL`] opens at its full size when tapped (`book/theme/diagrams.js`);
 //! - search works: each language's first page, opened with `?search=<word>`, lists results for
 //!   words of that language (Korean words on the Korean site, which mdBook's own index misses:
 //!   see [`crate::search`]).
@@ -70,7 +72,15 @@ pub struct Checked {
     pub wider_code_narrow: usize,
     /// The diagrams checked.
     pub diagrams: usize,
+    /// The smallest diagram label at [`NARROW`] px, in CSS pixels: as the page shows it, and
+    /// as the drawing opened at its full size shows it.
+    pub smallest_label_narrow: f64,
+    pub smallest_label_full_size: f64,
 }
+
+/// The smallest a diagram's label may be shown at without a way to enlarge it, in CSS pixels
+/// (the book's text is 16 px; a drawing's smallest labels are drawn at 11).
+pub const SMALLEST_READABLE_LABEL: f64 = 8.0;
 
 /// The window width of a computer's browser, in CSS pixels, at which the pages are checked.
 pub const WIDE: u32 = 1280;
@@ -95,6 +105,8 @@ pub fn check(book_dir: &Path, site: &Path, languages: &[&str]) -> Result<Checked
     let mut problems = Vec::new();
     let mut checked = Checked {
         pages: pages.len(),
+        smallest_label_narrow: f64::INFINITY,
+        smallest_label_full_size: f64::INFINITY,
         ..Checked::default()
     };
     let mut wider_code = Vec::new();
@@ -150,6 +162,18 @@ pub fn check(book_dir: &Path, site: &Path, languages: &[&str]) -> Result<Checked
         match narrow.and_then(|dom| layout::read(&dom)) {
             Ok(layout) => {
                 checked.wider_code_narrow += layout.wider_code.len();
+                for diagram in &layout.diagrams {
+                    let drawn = fs::read_to_string(file_path(&diagram.address))
+                        .ok()
+                        .and_then(|svg| svg_text::smallest_label(&svg))
+                        .unwrap_or(f64::INFINITY);
+                    let shown = drawn * diagram.scale();
+                    checked.smallest_label_narrow = checked.smallest_label_narrow.min(shown);
+                    checked.smallest_label_full_size = checked.smallest_label_full_size.min(drawn);
+                    problems.extend(
+                        unreadable_diagram(diagram, shown, drawn).map(|p| format!("{name}: {p}")),
+                    );
+                }
                 problems.extend(
                     narrow_problems(&layout, section.as_deref()).map(|p| format!("{name}: {p}")),
                 );
@@ -296,6 +320,35 @@ fn untranslated_diagrams(
         }
     }
     Ok(problems)
+}
+
+/// Why a reader at [`NARROW`] px cannot read `diagram`, whose smallest label is shown at
+/// `shown` px and was drawn at `drawn` px: it is too small and cannot be opened at its full size,
+/// or is too small even at its full size.
+fn unreadable_diagram(diagram: &layout::Diagram, shown: f64, drawn: f64) -> Option<String> {
+    let address = &diagram.address;
+    if drawn < SMALLEST_READABLE_LABEL {
+        Some(format!(
+            "{address}: its smallest label is drawn at {drawn:.1} px, smaller than \
+             {SMALLEST_READABLE_LABEL} px even at its full size"
+        ))
+    } else if shown < SMALLEST_READABLE_LABEL && !diagram.opens_full_size {
+        Some(format!(
+            "{address}: at {NARROW} px its smallest label is {shown:.1} px, and tapping it does \
+             not open it at its full size (book/theme/diagrams.js links each diagram to its file)"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The file a `file://` URL names (the checker's own URLs: no `%` escapes but spaces').
+fn file_path(url: &str) -> PathBuf {
+    let path = url
+        .strip_prefix("file://")
+        .unwrap_or(url)
+        .replace("%20", " ");
+    PathBuf::from(path)
 }
 
 /// Checks the labels of every diagram under `site` in one page ([`diagrams`]); `Ok` is the number
@@ -640,6 +693,32 @@ mod tests {
             1
         );
         fs::remove_dir_all(&site).unwrap();
+    }
+
+    #[test]
+    fn a_diagram_too_small_on_a_phone_must_open_at_its_full_size() {
+        let mut diagram = layout::Diagram {
+            address: "file:///site/images/a.svg".to_owned(),
+            shown_width: 350,
+            drawn_width: 760,
+            opens_full_size: false,
+        };
+        let shown = 12.0 * diagram.scale();
+        assert_eq!(
+            unreadable_diagram(&diagram, shown, 12.0).unwrap(),
+            "file:///site/images/a.svg: at 390 px its smallest label is 5.5 px, and tapping it \
+             does not open it at its full size (book/theme/diagrams.js links each diagram to \
+             its file)"
+        );
+        diagram.opens_full_size = true;
+        assert_eq!(unreadable_diagram(&diagram, shown, 12.0), None);
+        assert!(unreadable_diagram(&diagram, 3.0, 7.0)
+            .unwrap()
+            .contains("even at its full size"));
+        assert_eq!(
+            file_path("file:///site/my%20book/a.svg"),
+            Path::new("/site/my book/a.svg")
+        );
     }
 
     #[test]

@@ -126,6 +126,8 @@ fn main() -> ExitCode {
                         wider_code,
                         wider_code_narrow,
                         diagrams,
+                        smallest_label_narrow,
+                        smallest_label_full_size,
                     } = checked;
                     let share = |blocks: usize| 100.0 * blocks as f64 / code_blocks.max(1) as f64;
                     println!(
@@ -133,7 +135,9 @@ fn main() -> ExitCode {
                          {narrow} px, search works, every character has a glyph, and the text of \
                          its {diagrams} diagrams stays inside them. Code blocks wider than their \
                          box: {wider_code} of {code_blocks} ({:.1}%) at {wide} px, \
-                         {wider_code_narrow} ({:.1}%) at {narrow} px.",
+                         {wider_code_narrow} ({:.1}%) at {narrow} px. The smallest diagram \
+                         label at {narrow} px: {smallest_label_narrow:.1} px on the page, \
+                         {smallest_label_full_size:.1} px when tapped open.",
                         share(wider_code),
                         share(wider_code_narrow),
                         wide = browser::WIDE,

@@ -206,6 +206,16 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
+/// The size of the smallest text the drawing draws, in its own pixels.
+pub fn smallest_label(svg: &str) -> Option<f64> {
+    read(svg)
+        .labels
+        .iter()
+        .filter(|label| label.drawn)
+        .map(|label| label.font_size)
+        .min_by(f64::total_cmp)
+}
+
 /// The diagram's messages, as a translator sees them: each once, in drawing order.
 pub fn messages(svg: &str) -> Vec<String> {
     let mut messages: Vec<String> = Vec::new();
@@ -404,6 +414,8 @@ mod tests {
         assert_eq!(code, ["handler(event)", "cron(0 3 * * ? *)"]);
         let sizes: Vec<f64> = text.labels.iter().map(|label| label.font_size).collect();
         assert_eq!(sizes, [16.0, 12.0, 15.0, 16.0, 12.0]);
+        // The title is not drawn: the smallest drawn text is 12 px.
+        assert_eq!(smallest_label(DRAWING), Some(12.0));
     }
 
     #[test]
