@@ -153,18 +153,54 @@ impl Grid<'_> {
     }
 }
 
-/// Colours of the SVG timeline, by cell: init, busy, idle, shut down.
-const SVG_COLOURS: [(char, &str); 4] = [
-    ('I', "#f4a261"),
-    ('B', "#2a6f97"),
-    ('.', "#d9d9d9"),
-    ('x', "#333333"),
-];
+/// The states the SVG timeline draws, in the order its legend lists them, with their colours:
+/// the blue and orange of the book's hand-drawn diagrams for the two kinds of work, grey for
+/// waiting, near-black for the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum SvgState {
+    Init,
+    Busy,
+    Idle,
+    ShutDown,
+}
+
+impl SvgState {
+    fn colour(self) -> &'static str {
+        match self {
+            SvgState::Init => "#c45a00",
+            SvgState::Busy => "#1f5fbf",
+            SvgState::Idle => "#d9d9d9",
+            SvgState::ShutDown => "#222222",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            SvgState::Init => "init",
+            SvgState::Busy => "busy (one bar per request)",
+            SvgState::Idle => "idle (frozen)",
+            SvgState::ShutDown => "shut down",
+        }
+    }
+}
+
+/// The hand-drawn diagrams' fonts (`book/src/images/*.svg`), so the pictures read as one set.
+const SVG_FONTS: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 const SVG_CELL_PX: usize = 8;
-const SVG_ROW_PX: usize = 18;
+const SVG_ROW_PX: usize = 20;
+const SVG_BAR_PX: usize = 14;
 const SVG_LABEL_PX: usize = 130;
+/// A request shorter than this is still drawn this wide (its white border takes a pixel), so
+/// that every request can be seen and counted; a shut down is a mark this wide.
+const SVG_SHORTEST_REQUEST_PX: f64 = 4.0;
+/// An Init or an idle time drawn narrower than this could not be seen at the picture's scale
+/// (an Init of 5 ms in three minutes): it is left out, and so is its name from the legend.
+const SVG_VISIBLE_PX: f64 = 1.5;
 /// The height of the time axis under the rows: its line, ticks and labels.
 const SVG_AXIS_PX: usize = 24;
+/// The room each legend entry takes: its swatch and about 7 px a character of its name.
+const SVG_LEGEND_GAP_PX: usize = 24;
 /// Labelled ticks on the time axis are at least this far apart, so their labels never touch.
 const SVG_TICK_MIN_PX: u128 = 80;
 /// The steps the time axis may be labelled in, in milliseconds: round numbers a reader can add
@@ -176,72 +212,106 @@ const SVG_TICK_STEPS_MS: [u64; 26] = [
 ];
 
 impl Timeline {
-    /// The same picture as [`Timeline::render`], as an SVG image for the book: one row per
-    /// environment, one coloured cell per column (runs of the same state drawn as one bar), and
-    /// a time axis labelled in round steps, so a reader sees *when* without counting columns.
+    /// The environments of [`Timeline::render`] as an SVG image for the book: one row per
+    /// environment, drawn at the exact times rather than in whole columns (`column` is the
+    /// scale: one column's time is 8 px), so that each request is a bar of its own, with a white
+    /// border that keeps back-to-back requests apart, and a short Init before a cold start's
+    /// first request is seen. A time axis labelled in round steps says *when* without counting,
+    /// and the legend lists only the states the picture shows: an Init too short to see at the
+    /// picture's scale is not drawn, and not named.
     pub(crate) fn render_svg(&self, function: &str, column: Duration, now: Duration) -> String {
         let grid = self.grid(function, column, now);
         let (rows, columns) = (&grid.rows, grid.columns);
+        let column_ns = grid.column.as_nanos() as f64;
+        let px_of = |t: Duration| {
+            SVG_LABEL_PX as f64 + t.as_nanos() as f64 * SVG_CELL_PX as f64 / column_ns
+        };
         let title = format!(
-            "Environments of {function}, one column = {} ms, {} to {}; most busy at once: {}",
-            grid.column.as_millis(),
-            clock::transcript_offset(Duration::ZERO),
-            clock::transcript_offset(now),
+            "Environments of {function} over time; most busy at once: {}",
             grid.most_at_once()
         );
-        // Wide enough for the bars, the legend, and the title (about 7 px a character).
+        let mut bars = String::new();
+        let mut shown = std::collections::BTreeSet::new();
+        for (index, row) in rows.iter().enumerate() {
+            let y = 44 + index * SVG_ROW_PX;
+            let _ = writeln!(
+                bars,
+                r##"<text x="10" y="{}" font-size="12" fill="#333">{}</text>"##,
+                y + 11,
+                row.label()
+            );
+            let history = row.history;
+            let end = history.ended.unwrap_or(now).min(now);
+            let mut bar = |state: SvgState, from: Duration, to: Duration| {
+                let x = px_of(from);
+                let width = px_of(to) - x;
+                let (width, border) = match state {
+                    SvgState::Busy => (
+                        width.max(SVG_SHORTEST_REQUEST_PX),
+                        r##" stroke="#ffffff" stroke-width="1""##,
+                    ),
+                    SvgState::ShutDown => (SVG_SHORTEST_REQUEST_PX, ""),
+                    SvgState::Init | SvgState::Idle if width < SVG_VISIBLE_PX => return,
+                    SvgState::Init | SvgState::Idle => (width, ""),
+                };
+                let _ = writeln!(
+                    bars,
+                    r##"<rect x="{x:.1}" y="{y}" width="{width:.1}" height="{SVG_BAR_PX}" fill="{}"{border}/>"##,
+                    state.colour()
+                );
+                shown.insert(state);
+            };
+            let ready = history.ready.unwrap_or(end).min(end);
+            // Idle underneath, from the end of Init to the end: the requests are drawn on it.
+            bar(SvgState::Idle, ready, end);
+            bar(SvgState::Init, history.created, ready);
+            for &(from, to) in &history.busy {
+                bar(SvgState::Busy, from, to);
+            }
+            if let Some(ended) = history.ended.filter(|ended| *ended <= now) {
+                bar(SvgState::ShutDown, ended, ended);
+            }
+        }
+        let axis_y = 44 + rows.len() * SVG_ROW_PX + 2;
+        let legend_y = axis_y + SVG_AXIS_PX + 10;
+        let legend_width: usize = shown
+            .iter()
+            .map(|state| SVG_LEGEND_GAP_PX + state.name().len() * 7)
+            .sum();
+        // Wide enough for the bars, the legend, and the title (about 8 px a character).
         let width = (SVG_LABEL_PX + columns * SVG_CELL_PX + 20)
-            .max(SVG_COLOURS.len() * 130 + 20)
-            .max(title.len() * 7 + 20);
-        let height = 40 + rows.len() * SVG_ROW_PX + SVG_AXIS_PX + 50;
+            .max(legend_width + 20)
+            .max(title.len() * 8 + 20);
+        let height = legend_y + 30;
         let mut svg = String::new();
         let _ = writeln!(
             svg,
-            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="12">"##
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="{SVG_FONTS}">"##
         );
         // The title twice: as `<title>`, which screen readers announce, and as visible text.
         let _ = writeln!(svg, r##"<title>{title}</title>"##);
+        // A white background keeps the picture readable in mdBook's dark themes.
         let _ = writeln!(
             svg,
-            r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##
+            r##"<rect width="{width}" height="{height}" rx="8" fill="#ffffff"/>"##
         );
-        let _ = writeln!(svg, r##"<text x="10" y="20">{title}</text>"##);
-        for (index, row) in rows.iter().enumerate() {
-            let y = 32 + index * SVG_ROW_PX;
-            let _ = writeln!(
-                svg,
-                r##"<text x="10" y="{}">{}</text>"##,
-                y + 12,
-                row.label()
-            );
-            let cells = &row.cells;
-            let mut start = 0;
-            while start < cells.len() {
-                let state = cells[start];
-                let run = cells[start..].iter().take_while(|c| **c == state).count();
-                if let Some((_, colour)) = SVG_COLOURS.iter().find(|(c, _)| *c == state) {
-                    let _ = writeln!(
-                        svg,
-                        r##"<rect x="{}" y="{y}" width="{}" height="14" fill="{colour}"/>"##,
-                        SVG_LABEL_PX + start * SVG_CELL_PX,
-                        run * SVG_CELL_PX
-                    );
-                }
-                start += run;
-            }
-        }
-        let axis_y = 32 + rows.len() * SVG_ROW_PX + 4;
+        let _ = writeln!(
+            svg,
+            r##"<text x="10" y="24" font-size="15" font-weight="bold" fill="#222">{title}</text>"##
+        );
+        svg.push_str(&bars);
         draw_time_axis(&mut svg, grid.column, columns, axis_y);
-        let legend_y = axis_y + SVG_AXIS_PX + 10;
-        let names = ["init", "busy", "idle (frozen)", "shut down"];
-        for (i, ((_, colour), name)) in SVG_COLOURS.iter().zip(names).enumerate() {
-            let x = 10 + i * 130;
+        let mut x = 10;
+        for state in shown {
             let _ = writeln!(
                 svg,
-                r##"<rect x="{x}" y="{legend_y}" width="14" height="14" fill="{colour}"/><text x="{}" y="{}">{name}</text>"##,
+                r##"<rect x="{x}" y="{legend_y}" width="14" height="14" rx="2" fill="{}"/><text x="{}" y="{}" font-size="12" fill="#222">{}</text>"##,
+                state.colour(),
                 x + 20,
-                legend_y + 12
+                legend_y + 12,
+                state.name()
             );
+            x += SVG_LEGEND_GAP_PX + state.name().len() * 7;
         }
         svg.push_str("</svg>\n");
         svg
@@ -373,15 +443,48 @@ mod tests {
         assert_eq!(rows[3], "most busy at once: 2");
         let svg = timeline.render_svg("f", ms(100), ms(1000));
         assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
-        // Environment 1: init, busy ×3, idle, busy, idle ×3, shut down: six bars; environment 2:
-        // init, busy, idle ×6: three; and four legend swatches.
-        assert_eq!(svg.matches(r##"height="14" fill="##).count(), 6 + 3 + 4);
+        // Environment 1: idle, init, two requests, shut down; environment 2: idle, init, one
+        // request; and a legend swatch for each of the four states.
+        assert_eq!(svg.matches(r##"height="14" fill="##).count(), 5 + 3);
+        assert_eq!(svg.matches(r##"height="14" rx="2" fill="##).count(), 4);
         // Ten columns of 100 ms are 80 px: the axis is labelled at 0 and 1 s, nothing between.
         assert!(
             svg.contains(">0 s</text>") && svg.contains(">1 s</text>"),
             "{svg}"
         );
         assert_eq!(svg.matches("text-anchor=\"middle\"").count(), 2, "{svg}");
+    }
+
+    #[test]
+    fn back_to_back_requests_are_bars_of_their_own_and_the_legend_shows_what_is_drawn() {
+        let mut timeline = Timeline::default();
+        let a = timeline.created("f", "$LATEST", 1, ms(0));
+        timeline.ready(a, ms(0));
+        timeline.busy(a, ms(0), ms(200));
+        timeline.busy(a, ms(200), ms(400));
+        let svg = timeline.render_svg("f", ms(100), ms(1000));
+        let requests: Vec<&str> = svg
+            .lines()
+            .filter(|line| line.contains(r##"fill="#1f5fbf" stroke="#ffffff""##))
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                r##"<rect x="130.0" y="44" width="16.0" height="14" fill="#1f5fbf" stroke="#ffffff" stroke-width="1"/>"##,
+                r##"<rect x="146.0" y="44" width="16.0" height="14" fill="#1f5fbf" stroke="#ffffff" stroke-width="1"/>"##,
+            ]
+        );
+        // No Init took time and nothing was shut down: the legend names busy and idle only.
+        assert!(svg.contains(">busy (one bar per request)</text>"), "{svg}");
+        assert!(svg.contains(">idle (frozen)</text>"), "{svg}");
+        assert!(
+            !svg.contains(">init</text>") && !svg.contains(">shut down</text>"),
+            "{svg}"
+        );
+        // The text picture still sees one run of busy columns.
+        assert!(timeline
+            .render("f", ms(100), ms(1000))
+            .contains("env 1  BBBB......"));
     }
 
     #[test]

@@ -13,6 +13,10 @@
 //! - every character has a glyph in the installed fonts ([`crate::glyphs`]): a Korean page on a
 //!   machine without a Korean font would show empty boxes. For this the page is opened with a
 //!   checking script added for the while;
+//! - a translation's pages show their own copies of the diagrams, and no copy still shows a
+//!   line of English that the catalog translates, or leaves untranslated ([`crate::svg_text`]);
+//! - at [`NARROW`] px, a diagram whose smallest label is shown smaller than
+//!   [`SMALLEST_READABLE_LABEL`] opens at its full size when tapped (`book/theme/diagrams.js`);
 //! - search works: each language's first page, opened with `?search=<word>`, lists results for
 //!   words of that language (Korean words on the Korean site, which mdBook's own index misses:
 //!   see [`crate::search`]).
@@ -28,7 +32,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{diagrams, glyphs, languages, layout, page_scripts};
+use crate::{diagrams, extract, glyphs, languages, layout, page_scripts, svg_text, translations};
 
 /// mdBook's page for a web server's "not found": it is written for the site's root (its links
 /// start at `/`, or `/ko/` in a translation), so it cannot work opened from a file, and is not
@@ -68,7 +72,15 @@ pub struct Checked {
     pub wider_code_narrow: usize,
     /// The diagrams checked.
     pub diagrams: usize,
+    /// The smallest diagram label at [`NARROW`] px, in CSS pixels: as the page shows it, and
+    /// as the drawing opened at its full size shows it.
+    pub smallest_label_narrow: f64,
+    pub smallest_label_full_size: f64,
 }
+
+/// The smallest a diagram's label may be shown at without a way to enlarge it, in CSS pixels
+/// (the book's text is 16 px; a drawing's smallest labels are drawn at 11).
+pub const SMALLEST_READABLE_LABEL: f64 = 8.0;
 
 /// The window width of a computer's browser, in CSS pixels, at which the pages are checked.
 pub const WIDE: u32 = 1280;
@@ -81,9 +93,9 @@ pub const NARROW: u32 = 390;
 /// (`book/theme/code.css`), so only a word longer than the box itself could be left.
 pub const MOST_WIDER_CODE: f64 = 0.05;
 
-/// Checks every page of the site in `site`, whose languages' folders are `languages`; `Ok` is
-/// what was measured, `Err` every problem, one per line.
-pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
+/// Checks every page of the site in `site`, built from the book in `book_dir`, whose languages'
+/// folders are `languages`; `Ok` is what was measured, `Err` every problem, one per line.
+pub fn check(book_dir: &Path, site: &Path, languages: &[&str]) -> Result<Checked, String> {
     let browser = find_browser()?;
     let profile = env::temp_dir().join(format!("workbook-book-chromium-{}", std::process::id()));
     let mut pages = Vec::new();
@@ -93,6 +105,8 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
     let mut problems = Vec::new();
     let mut checked = Checked {
         pages: pages.len(),
+        smallest_label_narrow: f64::INFINITY,
+        smallest_label_full_size: f64::INFINITY,
         ..Checked::default()
     };
     let mut wider_code = Vec::new();
@@ -118,6 +132,7 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
             page_problems(&dom, page)
                 .into_iter()
                 .chain(glyphs::problems(&dom))
+                .chain(english_drawings(&dom, page, site))
                 .map(|p| format!("{name}: {p}")),
         );
         match layout::read(&dom) {
@@ -147,6 +162,18 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
         match narrow.and_then(|dom| layout::read(&dom)) {
             Ok(layout) => {
                 checked.wider_code_narrow += layout.wider_code.len();
+                for diagram in &layout.diagrams {
+                    let drawn = fs::read_to_string(file_path(&diagram.address))
+                        .ok()
+                        .and_then(|svg| svg_text::smallest_label(&svg))
+                        .unwrap_or(f64::INFINITY);
+                    let shown = drawn * diagram.scale();
+                    checked.smallest_label_narrow = checked.smallest_label_narrow.min(shown);
+                    checked.smallest_label_full_size = checked.smallest_label_full_size.min(drawn);
+                    problems.extend(
+                        unreadable_diagram(diagram, shown, drawn).map(|p| format!("{name}: {p}")),
+                    );
+                }
                 problems.extend(
                     narrow_problems(&layout, section.as_deref()).map(|p| format!("{name}: {p}")),
                 );
@@ -186,6 +213,15 @@ pub fn check(site: &Path, languages: &[&str]) -> Result<Checked, String> {
             }
         }
     }
+    for language in languages
+        .iter()
+        .filter(|language| **language != languages::ENGLISH)
+    {
+        match untranslated_diagrams(book_dir, site, language) {
+            Ok(found) => problems.extend(found),
+            Err(problem) => problems.push(problem),
+        }
+    }
     match check_diagrams(&browser, site, &profile) {
         Ok((diagrams, found)) => {
             checked.diagrams = diagrams;
@@ -217,6 +253,102 @@ fn narrow_problems(layout: &layout::Layout, section: Option<&str>) -> impl Itera
         _ => None,
     };
     too_wide.into_iter().chain(lost_section)
+}
+
+/// The diagrams a translation's page (`page`, in `site`, whose document is `dom`) shows from
+/// outside its language's folder: the English drawings, where it must show its own copies
+/// ([`crate::svg_text`]). An English page shows none from a translation's folder either.
+fn english_drawings(dom: &str, page: &Path, site: &Path) -> Vec<String> {
+    // Paths as the file system names them, so that `ko/../images/a.svg` is `images/a.svg`.
+    let (Ok(site), Ok(page)) = (site.canonicalize(), page.canonicalize()) else {
+        return Vec::new();
+    };
+    let language_folder = |path: &Path| {
+        let relative = path.strip_prefix(&site).ok()?;
+        let first = relative.components().next()?.as_os_str().to_str()?;
+        languages::TRANSLATIONS
+            .contains(&first)
+            .then(|| first.to_owned())
+    };
+    let own_folder = language_folder(&page);
+    let folder = page.parent().unwrap_or(Path::new(""));
+    attribute_values(dom, "img", "src")
+        .into_iter()
+        .filter(|src| {
+            src.split(['?', '#'])
+                .next()
+                .is_some_and(|path| path.ends_with(".svg"))
+        })
+        .filter_map(|src| {
+            let path = src.split(['?', '#']).next().unwrap_or_default();
+            let drawing = folder.join(path).canonicalize().ok()?;
+            (language_folder(&drawing) != own_folder).then(|| {
+                format!(
+                    "the diagram <img src=\"{src}\"> is shown from another language's folder, \
+                     not this page's translated copy"
+                )
+            })
+        })
+        .collect()
+}
+
+/// The English text left in the drawings of the translation into `language`: each SVG file in
+/// its folder of `site` is compared with the English file it was translated from and with the
+/// catalog ([`svg_text::english_left`]).
+fn untranslated_diagrams(
+    book_dir: &Path,
+    site: &Path,
+    language: &str,
+) -> Result<Vec<String>, String> {
+    let translated = translations::diagram_translations(book_dir, language)?;
+    let folder = site.join(languages::site_folder(language));
+    let cannot =
+        |e: std::io::Error| format!("cannot read the diagrams in {}: {e}", folder.display());
+    let mut problems = Vec::new();
+    for file in diagrams::svg_files(&folder).map_err(cannot)? {
+        let relative = file.strip_prefix(&folder).unwrap_or(&file);
+        let context = extract::diagram_context(relative);
+        let english = fs::read_to_string(site.join(relative)).map_err(cannot)?;
+        let served = fs::read_to_string(&file).map_err(cannot)?;
+        let left = svg_text::english_left(&english, &served, |msgid| translated(&context, msgid));
+        if !left.is_empty() {
+            problems.push(format!(
+                "{language}/{context}: the drawing still shows English: \"{}\" (translate it in \
+                 book/po/{language}.po, msgctxt \"{context}\")",
+                left.join("\", \"")
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// Why a reader at [`NARROW`] px cannot read `diagram`, whose smallest label is shown at
+/// `shown` px and was drawn at `drawn` px: it is too small and cannot be opened at its full size,
+/// or is too small even at its full size.
+fn unreadable_diagram(diagram: &layout::Diagram, shown: f64, drawn: f64) -> Option<String> {
+    let address = &diagram.address;
+    if drawn < SMALLEST_READABLE_LABEL {
+        Some(format!(
+            "{address}: its smallest label is drawn at {drawn:.1} px, smaller than \
+             {SMALLEST_READABLE_LABEL} px even at its full size"
+        ))
+    } else if shown < SMALLEST_READABLE_LABEL && !diagram.opens_full_size {
+        Some(format!(
+            "{address}: at {NARROW} px its smallest label is {shown:.1} px, and tapping it does \
+             not open it at its full size (book/theme/diagrams.js links each diagram to its file)"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The file a `file://` URL names (the checker's own URLs: no `%` escapes but spaces').
+fn file_path(url: &str) -> PathBuf {
+    let path = url
+        .strip_prefix("file://")
+        .unwrap_or(url)
+        .replace("%20", " ");
+    PathBuf::from(path)
 }
 
 /// Checks the labels of every diagram under `site` in one page ([`diagrams`]); `Ok` is the number
@@ -524,6 +656,68 @@ mod tests {
         assert_eq!(
             found,
             ["at 390 px the page is 700 px wide: it scrolls sideways"]
+        );
+    }
+
+    #[test]
+    fn a_translated_page_must_show_its_own_copy_of_a_diagram() {
+        let site = env::temp_dir().join(format!("workbook-book-drawings-{}", std::process::id()));
+        fs::create_dir_all(site.join("images")).unwrap();
+        fs::create_dir_all(site.join("ko/images")).unwrap();
+        for file in [
+            "images/a.svg",
+            "ko/images/a.svg",
+            "ch01.html",
+            "ko/ch01.html",
+        ] {
+            fs::write(site.join(file), "<svg/>").unwrap();
+        }
+        let korean = site.join("ko/ch01.html");
+        let own = r#"<img src="images/a.svg" alt="그림">"#;
+        assert_eq!(english_drawings(own, &korean, &site), Vec::<String>::new());
+        let english = r#"<img src="../images/a.svg" alt="그림">"#;
+        assert_eq!(
+            english_drawings(english, &korean, &site),
+            [
+                "the diagram <img src=\"../images/a.svg\"> is shown from another language's \
+              folder, not this page's translated copy"
+            ]
+        );
+        let english_page = site.join("ch01.html");
+        assert_eq!(
+            english_drawings(own, &english_page, &site),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            english_drawings(r#"<img src="ko/images/a.svg">"#, &english_page, &site).len(),
+            1
+        );
+        fs::remove_dir_all(&site).unwrap();
+    }
+
+    #[test]
+    fn a_diagram_too_small_on_a_phone_must_open_at_its_full_size() {
+        let mut diagram = layout::Diagram {
+            address: "file:///site/images/a.svg".to_owned(),
+            shown_width: 350,
+            drawn_width: 760,
+            opens_full_size: false,
+        };
+        let shown = 12.0 * diagram.scale();
+        assert_eq!(
+            unreadable_diagram(&diagram, shown, 12.0).unwrap(),
+            "file:///site/images/a.svg: at 390 px its smallest label is 5.5 px, and tapping it \
+             does not open it at its full size (book/theme/diagrams.js links each diagram to \
+             its file)"
+        );
+        diagram.opens_full_size = true;
+        assert_eq!(unreadable_diagram(&diagram, shown, 12.0), None);
+        assert!(unreadable_diagram(&diagram, 3.0, 7.0)
+            .unwrap()
+            .contains("even at its full size"));
+        assert_eq!(
+            file_path("file:///site/my%20book/a.svg"),
+            Path::new("/site/my book/a.svg")
         );
     }
 

@@ -18,9 +18,13 @@
 //! Messages point at their chapter file, without line numbers (`#: src/concurrency.md`), so the
 //! template changes only when a message does: it is stale exactly when the English text
 //! changed, which is what `cargo xtask check` looks for.
+//!
+//! After the chapters' messages come the diagrams' ([`crate::svg_text`] says how and why): each
+//! SVG file's, in drawing order, with the file's path under `src/` as the message's context.
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::path::Path;
 
 use mdbook_driver::book::BookItem;
 use mdbook_driver::MDBook;
@@ -30,6 +34,8 @@ use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_renderer::RenderContext;
 use polib::catalog::Catalog;
 use polib::message::{Message, MessageView};
+
+use crate::{diagrams, svg_text};
 
 /// Where a message comes from when it is the book's title.
 const TITLE_SOURCE: &str = "book.toml";
@@ -85,7 +91,45 @@ pub fn extract(book: &MDBook) -> Result<Catalog, String> {
             catalog.append_or_update(message);
         }
     }
+    let source_dir = book.root.join(&book.config.book.src);
+    for message in diagram_messages(&source_dir, &book.config.book.src)? {
+        catalog.append_or_update(message);
+    }
     Ok(catalog)
+}
+
+/// The messages of every diagram under `source_dir`, the book's source folder (`book.toml`
+/// names it `source_name`, `src`): each with the diagram's path in that folder as its context,
+/// the path the chapters link it by (`images/concurrency.svg`), and as its source the path a
+/// translator finds it at (`src/images/concurrency.svg`).
+fn diagram_messages(source_dir: &Path, source_name: &Path) -> Result<Vec<Message>, String> {
+    let cannot =
+        |e: std::io::Error| format!("cannot read the diagrams in {}: {e}", source_dir.display());
+    let mut messages = Vec::new();
+    for file in diagrams::svg_files(source_dir).map_err(cannot)? {
+        let svg = fs::read_to_string(&file).map_err(cannot)?;
+        let context = diagram_context(file.strip_prefix(source_dir).unwrap_or(&file));
+        let source = source_name
+            .join(&context)
+            .display()
+            .to_string()
+            .replace('\\', "/");
+        for msgid in svg_text::messages(&svg) {
+            messages.push(
+                Message::build_singular()
+                    .with_source(source.clone())
+                    .with_msgctxt(context.clone())
+                    .with_msgid(msgid)
+                    .done(),
+            );
+        }
+    }
+    Ok(messages)
+}
+
+/// The context of a diagram's messages: its path under `src`, with `/` on every system.
+pub fn diagram_context(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
 }
 
 /// The messages of a chapter that are prose, not text from a code block, spelt exactly as the

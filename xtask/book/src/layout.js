@@ -8,6 +8,10 @@
 //                             runs past it: the reader must scroll), to find it by
 //   page <width> <window>     how wide the page's content is, and the window
 //   switch <address>          where the language switch leads, if the page has one
+//   diagram <shown> <drawn> <opens> <address>
+//                             each SVG picture: the width it is shown at and the width it was
+//                             drawn for, in CSS pixels, and whether tapping it opens the
+//                             drawing at that size (1: a link to its own file, 0: none)
 (function () {
     "use strict";
     // A block is wider than its box when its content is; a pixel of rounding is not a scroll bar.
@@ -25,6 +29,11 @@
         const languageSwitch = document.querySelector("a.language-switch");
         if (languageSwitch) {
             lines.push(`switch ${languageSwitch.href}`);
+        }
+        for (const image of document.querySelectorAll(".content img[src$='.svg']")) {
+            const link = image.closest("a");
+            const opens = link !== null && link.href === image.src ? 1 : 0;
+            lines.push(`diagram ${image.width} ${image.naturalWidth} ${opens} ${image.src}`);
         }
         const out = document.createElement("pre");
         out.id = "workbook-layout-check";

@@ -40,6 +40,30 @@ pub struct Layout {
     pub window_width: u32,
     /// Where the page's language switch leads, if it has one.
     pub language_switch: Option<String>,
+    /// The page's SVG pictures, as the page shows them.
+    pub diagrams: Vec<Diagram>,
+}
+
+/// An SVG picture on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagram {
+    /// Its address (a `file://` URL).
+    pub address: String,
+    /// How wide the page shows it, and how wide it was drawn, in CSS pixels.
+    pub shown_width: u32,
+    pub drawn_width: u32,
+    /// Whether tapping it opens the drawing alone, at its own size (`book/theme/diagrams.js`).
+    pub opens_full_size: bool,
+}
+
+impl Diagram {
+    /// How much smaller than drawn the page shows it: 1 at its own size, 0.5 at half of it.
+    pub fn scale(&self) -> f64 {
+        match self.drawn_width {
+            0 => 1.0,
+            drawn => (f64::from(self.shown_width) / f64::from(drawn)).min(1.0),
+        }
+    }
 }
 
 /// The layout the script measured in `dom`, or why it cannot be read.
@@ -64,6 +88,18 @@ pub fn read(dom: &str) -> Result<Layout, String> {
                 layout.window_width = number(numbers.next())?;
             }
             "switch" => layout.language_switch = Some(value.to_owned()),
+            "diagram" => {
+                let shown_width = number(numbers.next())?;
+                let drawn_width = number(numbers.next())?;
+                let opens_full_size = number(numbers.next())? == 1;
+                let address = numbers.collect::<Vec<_>>().join(" ");
+                layout.diagrams.push(Diagram {
+                    address,
+                    shown_width,
+                    drawn_width,
+                    opens_full_size,
+                });
+            }
             _ => return Err(format!("the layout check's report is garbled: {report}")),
         }
     }
@@ -85,8 +121,15 @@ mod tests {
                 page_width: 390,
                 window_width: 390,
                 language_switch: Some("file:///site/ko/concurrency.html#scaling".to_owned()),
+                diagrams: Vec::new(),
             })
         );
+        let dom =
+            "<pre id=\"workbook-layout-check\">diagram 380 760 1 file:///site/images/a b.svg</pre>";
+        let diagram = &read(dom).unwrap().diagrams[0];
+        assert_eq!(diagram.address, "file:///site/images/a b.svg");
+        assert!(diagram.opens_full_size);
+        assert_eq!(diagram.scale(), 0.5);
         assert!(read("<body></body>").unwrap_err().contains("did not run"));
         let frame = phone_frame("file:///site/a.html#x&y", 390);
         assert!(frame.contains("<iframe src=\"file:///site/a.html#x&amp;y\" width=\"390\""));

@@ -29,7 +29,9 @@
 //!   `book/build/`, run the checks; [`captions`]: each excerpt named with its file.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
-//! - [`extract`]: the English book's messages, for the translation template.
+//! - [`extract`]: the English book's messages, for the translation template; [`svg_text`]: the
+//!   diagrams' text, extracted into the same template and translated into the translations'
+//!   copies of the drawings.
 //! - [`merge`]: bring a translation up to date with a new template, as `msgmerge` does.
 //! - [`translations`]: the catalogs, the `pot` and `translations` commands, translating a book;
 //!   [`emphasis`]: emphasis marks a translation left as text; [`heading_ids`]: translated
@@ -58,6 +60,7 @@ mod page_scripts;
 mod render;
 mod search;
 mod serve;
+mod svg_text;
 mod translations;
 
 use std::env;
@@ -114,7 +117,7 @@ fn main() -> ExitCode {
         },
         "check" => {
             let site = render::build(book, languages);
-            match site.and_then(|site| browser::check(&site, languages)) {
+            match site.and_then(|site| browser::check(book, &site, languages)) {
                 Ok(checked) => {
                     let languages = languages.join(", ");
                     let browser::Checked {
@@ -123,6 +126,8 @@ fn main() -> ExitCode {
                         wider_code,
                         wider_code_narrow,
                         diagrams,
+                        smallest_label_narrow,
+                        smallest_label_full_size,
                     } = checked;
                     let share = |blocks: usize| 100.0 * blocks as f64 / code_blocks.max(1) as f64;
                     println!(
@@ -130,7 +135,9 @@ fn main() -> ExitCode {
                          {narrow} px, search works, every character has a glyph, and the text of \
                          its {diagrams} diagrams stays inside them. Code blocks wider than their \
                          box: {wider_code} of {code_blocks} ({:.1}%) at {wide} px, \
-                         {wider_code_narrow} ({:.1}%) at {narrow} px.",
+                         {wider_code_narrow} ({:.1}%) at {narrow} px. The smallest diagram \
+                         label at {narrow} px: {smallest_label_narrow:.1} px on the page, \
+                         {smallest_label_full_size:.1} px when tapped open.",
                         share(wider_code),
                         share(wider_code_narrow),
                         wide = browser::WIDE,

@@ -23,6 +23,8 @@ use std::collections::BTreeSet;
 use polib::catalog::Catalog;
 use polib::message::{Message, MessageFlags, MessageView};
 
+use crate::translations;
+
 /// How similar an old message must be to lend its translation to a changed one.
 const FUZZY_THRESHOLD: f64 = 0.6;
 
@@ -39,7 +41,8 @@ pub fn merge(template: &Catalog, mut old: Catalog) -> Catalog {
         .map(|message| (words(message.msgid()), message))
         .collect();
     for message in template.messages() {
-        let (msgstr, fuzzy) = match old.find_message(None, message.msgid(), None) {
+        let context = translations::context(message);
+        let (msgstr, fuzzy) = match old.find_message(context, message.msgid(), None) {
             Some(same) => (
                 same.msgstr().unwrap_or_default().to_owned(),
                 same.is_fuzzy(),
@@ -55,6 +58,7 @@ pub fn merge(template: &Catalog, mut old: Catalog) -> Catalog {
         }
         merged.append_or_update(
             Message::build_singular()
+                .with_msgctxt(message.msgctxt().to_owned())
                 .with_comments(message.comments().to_owned())
                 .with_source(message.source().to_owned())
                 .with_flags(flags)
@@ -155,6 +159,40 @@ mod tests {
                 entry("Layers and packaging", "계층과 패키징", false),
                 entry("Concurrency and scaling", "", false),
             ]
+        );
+    }
+
+    #[test]
+    fn a_message_in_two_diagrams_keeps_each_translation() {
+        let in_context = |context: &str, msgstr: &str| {
+            Message::build_singular()
+                .with_msgctxt(context.to_owned())
+                .with_msgid("busy".to_owned())
+                .with_msgstr(msgstr.to_owned())
+                .done()
+        };
+        let mut old = catalog(&[("busy", "바쁜", false)]);
+        old.append_or_update(in_context("images/a.svg", "바쁨"));
+        old.append_or_update(in_context("images/b.svg", "처리 중"));
+        let mut template = catalog(&[("busy", "", false)]);
+        template.append_or_update(in_context("images/b.svg", ""));
+        template.append_or_update(in_context("images/a.svg", ""));
+        let merged = merge(&template, old);
+        let found = |context| {
+            let message = merged.find_message(context, "busy", None).unwrap();
+            (
+                message.msgstr().unwrap().to_owned(),
+                message.msgctxt().to_owned(),
+            )
+        };
+        assert_eq!(found(None), ("바쁜".to_owned(), String::new()));
+        assert_eq!(
+            found(Some("images/a.svg")),
+            ("바쁨".to_owned(), "images/a.svg".to_owned())
+        );
+        assert_eq!(
+            found(Some("images/b.svg")),
+            ("처리 중".to_owned(), "images/b.svg".to_owned())
         );
     }
 

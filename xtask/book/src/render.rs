@@ -1,13 +1,15 @@
 //! Loading the book with strict settings, in English or translated, rendering it, and checking
 //! the result.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 
 use crate::languages::{self, ENGLISH};
-use crate::{captions, diagnostics, emphasis, links, search, translations};
+use crate::translations;
+use crate::{captions, diagnostics, diagrams, emphasis, extract, links, search, svg_text};
 
 /// Where the site goes, relative to the book folder: `book/build/`, which `.gitignore` ignores.
 /// (With HTML as the book's only output, mdBook writes the site straight into it.) A
@@ -60,12 +62,36 @@ fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String
             .join(BUILD_DIR)
             .join(languages::site_folder(language));
         problems.extend(search::reindex(&site).err());
+        problems.extend(translate_diagrams(book_dir, &site, language).err());
     }
     let logged = diagnostics::errors() - errors_before;
     if logged > 0 {
         problems.push(format!(
             "mdBook logged {logged} error(s), printed above; a broken {{{{#include}}}} is one"
         ));
+    }
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(problems.join("\n")),
+    }
+}
+
+/// Rewrites every diagram in a translation's `site` folder (mdBook copied them there from
+/// `src`) with the translations of its messages into `language` ([`svg_text`]), so that its
+/// pages show the drawings in their own language. `Err`: the labels whose translation would
+/// not fit, one per line.
+fn translate_diagrams(book_dir: &Path, site: &Path, language: &str) -> Result<(), String> {
+    let translated = translations::diagram_translations(book_dir, language)?;
+    let cannot =
+        |e: std::io::Error| format!("cannot translate the diagrams in {}: {e}", site.display());
+    let mut problems = Vec::new();
+    for file in diagrams::svg_files(site).map_err(cannot)? {
+        let context = extract::diagram_context(file.strip_prefix(site).unwrap_or(&file));
+        let svg = fs::read_to_string(&file).map_err(cannot)?;
+        match svg_text::translate(&svg, |msgid| translated(&context, msgid)) {
+            Ok(svg) => fs::write(&file, svg).map_err(cannot)?,
+            Err(found) => problems.extend(found.lines().map(|p| format!("src/{context}: {p}"))),
+        }
     }
     match problems.is_empty() {
         true => Ok(()),

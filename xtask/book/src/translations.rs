@@ -64,7 +64,7 @@ impl Statistics {
             untranslated: 0,
         };
         for message in template.messages() {
-            match translation.find_message(None, message.msgid(), None) {
+            match translation.find_message(context(message), message.msgid(), None) {
                 Some(found) if !found.is_translated() => statistics.untranslated += 1,
                 Some(found) if found.is_fuzzy() => statistics.fuzzy += 1,
                 Some(_) => statistics.translated += 1,
@@ -98,6 +98,28 @@ impl std::fmt::Display for Statistics {
             s(untranslated)
         )
     }
+}
+
+/// A message's context (`msgctxt`), if it has one: a diagram's messages have their file's path
+/// ([`crate::svg_text`]), the chapters' have none.
+pub fn context(message: &dyn MessageView) -> Option<&str> {
+    Some(message.msgctxt()).filter(|context| !context.is_empty())
+}
+
+/// The translations of the diagram `context`'s messages into `code`, as a build uses them: a
+/// message that is untranslated or fuzzy has none.
+pub fn diagram_translations(
+    book_dir: &Path,
+    code: &str,
+) -> Result<impl Fn(&str, &str) -> Option<String>, String> {
+    let catalog = read(&catalog_path(book_dir, code))?;
+    Ok(move |context: &str, msgid: &str| {
+        catalog
+            .find_message(Some(context), msgid, None)
+            .filter(|message| message.is_translated() && !message.is_fuzzy())
+            .and_then(|message| message.msgstr().ok())
+            .map(str::to_owned)
+    })
 }
 
 /// The catalog of the translation into `code`.
