@@ -42,7 +42,7 @@ async fn concurrency_is_requests_per_second_times_duration() {
     let timeline = lambda.timeline("quotes", Duration::from_millis(50));
     // ANCHOR_END: concurrency_load
     insta::assert_snapshot!(timeline);
-    // The same picture for the book: `cargo xtask timelines` turns this snapshot into
+    // The same picture for the book: `cargo xtask pictures` turns this snapshot into
     // book/src/images/generated/concurrency_load_timeline.svg.
     let svg = lambda.timeline_svg("quotes", Duration::from_millis(50));
     insta::assert_snapshot!("concurrency_load_timeline_svg", svg);
