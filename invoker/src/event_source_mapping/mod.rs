@@ -368,7 +368,7 @@ impl Lambda {
 
 /// Why Lambda cannot read a function's answer as a partial batch response.
 pub(crate) enum UnreadableResponse {
-    /// The answer is neither empty nor a JSON object.
+    /// The answer is neither empty (nothing, `""`, `[]`) nor a JSON object.
     NotAnObject,
     /// `batchItemFailures` is there but is not a list.
     NotAList,
@@ -376,14 +376,18 @@ pub(crate) enum UnreadableResponse {
 
 /// The `itemIdentifier`s of a partial batch response, `{"batchItemFailures": [{"itemIdentifier":
 /// "<id>"}, …]}`, in the order the function listed them; `None` for an entry whose identifier is
-/// missing, not a string or empty. No answer, no list and an empty list name nothing: the whole
-/// batch succeeded. The rule is the same for queues and streams; only what an identifier names
-/// differs (a message id, a sequence number), so each poller checks those itself.
+/// missing, not a string or empty. No answer, an empty string, an empty list, no
+/// `batchItemFailures` and an empty one name nothing: the whole batch succeeded (each recorded
+/// by LocalStack on AWS for streams; the invoker applies the same rule to queues, for which AWS
+/// documents the same list of successes). Only what an identifier names differs (a message id, a
+/// sequence number), so each poller checks those itself.
 pub(crate) fn reported_item_failures(
     response: &Value,
 ) -> Result<impl Iterator<Item = Option<&str>>, UnreadableResponse> {
     let failures: &[Value] = match response {
         Value::Null => &[],
+        Value::String(text) if text.is_empty() => &[],
+        Value::Array(list) if list.is_empty() => &[],
         Value::Object(fields) => match fields.get("batchItemFailures") {
             None | Some(Value::Null) => &[],
             Some(Value::Array(failures)) => failures,

@@ -13,8 +13,9 @@
 //!
 //! With `FunctionResponseTypes: ["ReportBatchItemFailures"]` the function can fail only some
 //! messages: it returns `{"batchItemFailures": [{"itemIdentifier": "<messageId>"}, …]}` and
-//! Lambda deletes the others. An empty or missing list is a full success; an entry that is not a
-//! message of the batch (or has no id) makes the **whole batch** a failure, as on AWS. Without
+//! Lambda deletes the others. An empty or missing list (or answer) is a full success; an entry
+//! that is not a message of the batch (or has no id) makes the **whole batch** a failure, as on
+//! AWS. Without
 //! the setting, Lambda ignores the list and deletes everything after a successful return.
 //!
 //! A message is invisible while its batch runs, so the queue's visibility timeout must be at
@@ -348,7 +349,8 @@ mod tests {
     #[test]
     fn an_empty_or_missing_list_is_a_full_success() {
         let ids = BTreeSet::from(["a", "b"]);
-        for response in [json!(null), json!({}), json!({ "batchItemFailures": [] })] {
+        let empty_answers = [json!(null), json!(""), json!([]), json!({})];
+        for response in empty_answers.into_iter().chain([json!({ "batchItemFailures": [] })]) {
             assert_eq!(batch_item_failures(&response, &ids), Ok(BTreeSet::new()));
         }
     }

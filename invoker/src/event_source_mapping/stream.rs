@@ -17,8 +17,9 @@
 //!   not use up the retry quota.
 //! - With `FunctionResponseTypes: ["ReportBatchItemFailures"]` the function can answer
 //!   `{"batchItemFailures": [{"itemIdentifier": "<sequence number>"}]}`: Lambda *checkpoints*
-//!   (counts as done) the records before the lowest failed one and retries from there. An empty
-//!   list, or no answer, means success; an answer Lambda cannot read fails the whole batch.
+//!   (counts as done) the records before the lowest failed one and retries from there. No answer,
+//!   an empty one (`""`, `[]`, `{}`) or an empty list means success; an answer Lambda cannot read
+//!   fails the whole batch.
 //! - When Lambda **gives up** on a batch (`RetryAttemptsExhausted`, or `RecordAgeExceeded`), it
 //!   sends a record describing the batch, not the records themselves, to the **on-failure
 //!   destination** (an SQS queue here), and moves on. With no destination the records are
@@ -39,9 +40,7 @@
 //! Simplified here: records are delivered at least once, as on AWS, but a batch is never
 //! delivered twice without a failure in between; a batch is not cut at Lambda's 6 MB payload
 //! limit; a function response that is not JSON counts as an empty one; tumbling windows, event
-//! filters and `AT_TIMESTAMP` are not simulated; with `ReportBatchItemFailures`, an answer that is
-//! neither empty nor an object fails the batch, where AWS takes an empty string or an empty list
-//! as a full success (recorded by LocalStack on AWS).
+//! filters and `AT_TIMESTAMP` are not simulated.
 
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::base::clock;

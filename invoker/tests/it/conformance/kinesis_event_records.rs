@@ -144,14 +144,12 @@ async fn a_function_error_fails_the_batch() {
 }
 // empty_string_success
 #[tokio::test(start_paused = true)]
-#[ignore = "differs: AWS takes an empty string as a full success; the invoker cannot read it as a partial batch response and fails the batch"]
 async fn an_empty_string_answer_succeeds() {
     answer_succeeds(json!("")).await;
 }
 
 // empty_list_success
 #[tokio::test(start_paused = true)]
-#[ignore = "differs: AWS takes an empty list as a full success; the invoker cannot read it as a partial batch response and fails the batch"]
 async fn an_empty_list_answer_succeeds() {
     answer_succeeds(json!([])).await;
 }
