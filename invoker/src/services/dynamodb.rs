@@ -71,8 +71,7 @@
 //! are eventually consistent unless the call asks for `ConsistentRead`, so a read right after
 //! another writer's write may miss it); a query returns all its items at once (AWS returns pages
 //! of up to 1 MB); there are no secondary indexes, no `UpdateItem`, and no other condition than
-//! "absent". The stream is always on, with `NEW_AND_OLD_IMAGES`, and has one shard; `SizeBytes`
-//! is approximate.
+//! "absent". The stream is always on, with `NEW_AND_OLD_IMAGES`, and has one shard.
 
 use crate::base::arn::Scope;
 use crate::base::clock::{self, VirtualClock};
@@ -585,6 +584,8 @@ fn empty_key(name: &str) -> ServiceError {
 struct Change {
     /// The item's key in DynamoDB JSON, the record's `Keys`.
     keys: Value,
+    /// The key's size as DynamoDB measures it (see [`attribute_size`]).
+    key_size: usize,
     /// The partition key's value, which the stream record keeps as its partition key.
     partition_key: String,
 }
@@ -592,8 +593,16 @@ struct Change {
 impl Change {
     /// A change to the item with this key.
     fn of(table: &Table, key: &Key) -> Self {
+        let schema = &table.schema;
+        let sort = schema.sort.iter().zip(&key.sort);
+        let key_size = [(&schema.partition, &key.partition)]
+            .into_iter()
+            .chain(sort)
+            .map(|(name, value)| name.len() + value.len())
+            .sum();
         Self {
-            keys: table.schema.attribute_values(key),
+            keys: schema.attribute_values(key),
+            key_size,
             partition_key: key.partition.clone(),
         }
     }
@@ -616,7 +625,13 @@ impl Change {
         if let Some(image) = &old_image {
             change.insert("OldImage".into(), attribute_value(image)["M"].take());
         }
-        let size = Value::Object(change.clone()).to_string().len();
+        // What the record carries, measured as DynamoDB measures items: the key and each image.
+        let size = self.key_size
+            + [new_image, old_image.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(item_size)
+                .sum::<usize>();
         change.insert("SizeBytes".into(), json!(size));
         change.insert("StreamViewType".into(), json!("NEW_AND_OLD_IMAGES"));
         let body = RecordBody::DynamoDb {
@@ -672,6 +687,46 @@ fn attribute_value(value: &Value) -> Value {
     } })
 }
 
+/// The size of an item (a plain JSON object) as DynamoDB counts it: each attribute's name and
+/// value, in bytes (see [`attribute_size`]).
+fn item_size(item: &Value) -> usize {
+    match item {
+        Value::Object(attributes) => attributes
+            .iter()
+            .map(|(name, value)| name.len() + attribute_size(value))
+            .sum(),
+        other => attribute_size(other),
+    }
+}
+
+/// The size of an attribute's value by DynamoDB's rules: a string its UTF-8 bytes, a number 1
+/// byte per two significant digits plus 1, a boolean or null 1 byte, a list or map 3 bytes plus
+/// 1 byte and the size of each element (and, in a map, each element's name). The `SizeBytes` of
+/// recorded stream records with strings, numbers and booleans add up exactly so (LocalStack's
+/// DynamoDB Streams recordings on AWS); lists and maps follow DynamoDB's documentation.
+fn attribute_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 1,
+        Value::String(text) => text.len(),
+        Value::Number(number) => significant_digits(&number.to_string()).div_ceil(2) + 1,
+        Value::Array(elements) => 3 + elements.iter().map(|e| 1 + attribute_size(e)).sum::<usize>(),
+        Value::Object(fields) => {
+            3 + fields
+                .iter()
+                .map(|(name, field)| 1 + name.len() + attribute_size(field))
+                .sum::<usize>()
+        }
+    }
+}
+
+/// How many significant digits a number written as JSON has: its digits before any exponent,
+/// without the leading and trailing zeros (`0.0420` has 2; zero itself has 1).
+fn significant_digits(number: &str) -> usize {
+    let mantissa = number.split(['e', 'E']).next().unwrap_or(number);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_matches('0').len().max(1)
+}
+
 /// DynamoDB's name for the type of a value.
 fn type_name(value: &Value) -> &'static str {
     match value {
@@ -719,6 +774,21 @@ pub(crate) fn event_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_is_measured_by_its_names_and_values() {
+        // Recorded: a string key and a string attribute, and a boolean attribute.
+        assert_eq!(item_size(&json!({ "id": "id_value", "id2": "id2_value" })), 22);
+        assert_eq!(item_size(&json!({ "should_fail": false })), 12);
+        // Numbers: one byte per two significant digits, plus one.
+        assert_eq!(item_size(&json!({ "n": 42 })), 1 + 2);
+        assert_eq!(item_size(&json!({ "n": 12345 })), 1 + 4);
+        assert_eq!(item_size(&json!({ "n": 0.0420 })), 1 + 2);
+        assert_eq!(item_size(&json!({ "n": 0 })), 1 + 2);
+        // Lists and maps: 3 bytes, and 1 byte more per element.
+        assert_eq!(item_size(&json!({ "l": ["ab", true] })), 1 + 3 + (1 + 2) + (1 + 1));
+        assert_eq!(item_size(&json!({ "m": { "k": "v" } })), 1 + 3 + (1 + 1 + 1));
+    }
 
     #[test]
     fn plain_json_becomes_dynamodb_json() {
