@@ -288,6 +288,8 @@ struct Lane {
 
 /// The failure record's `condition` when a batch failed `MaximumRetryAttempts` retries.
 const RETRIES_EXHAUSTED: &str = "RetryAttemptsExhausted";
+/// The failure record's `condition` when records grew older than `MaximumRecordAgeInSeconds`.
+const RECORD_AGE_EXCEEDED: &str = "RecordAgeExceeded";
 
 /// A batch of consecutive records of one lane, and what happened to it so far.
 struct Batch {
@@ -604,7 +606,7 @@ impl Lane {
                 failures: batch.failures,
                 last_response: batch.last_response.clone(),
             };
-            self.give_up(old, "RecordAgeExceeded");
+            self.give_up(old, RECORD_AGE_EXCEEDED);
         }
     }
 
@@ -654,6 +656,13 @@ impl Lane {
             StreamKind::Kinesis => ("KinesisBatchInfo", clock::rfc3339_millis),
             StreamKind::DynamoDb => ("DDBStreamBatchInfo", rfc3339_seconds),
         };
+        // Records found too old are counted as one attempt more than their invocations: the
+        // attempt that found them so. A record too old when it is first read is reported as
+        // invoked once, though the function never saw it (recorded by LocalStack on AWS).
+        let attempts = match condition {
+            RECORD_AGE_EXCEEDED => batch.invocations + 1,
+            _ => batch.invocations,
+        };
         let request_id = match &batch.last_response {
             Some(response) => response.request_id.clone(),
             None => self.lambda.inner.platform.ids().request_id(),
@@ -663,7 +672,7 @@ impl Lane {
                 "requestId": request_id,
                 "functionArn": self.mapping.function_arn,
                 "condition": condition,
-                "approximateInvokeCount": batch.invocations,
+                "approximateInvokeCount": attempts,
             },
             "version": "1.0",
             "timestamp": clock::rfc3339_millis(clock.now()),

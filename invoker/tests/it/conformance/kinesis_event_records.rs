@@ -246,7 +246,6 @@ async fn a_record_that_expires_while_retrying() {
 // test_kinesis_maximum_record_age_exceeded[expire-before-ingestion]: the record is older than
 // 60 seconds when the mapping is created, and no retry is allowed.
 #[tokio::test(start_paused = true)]
-#[ignore = "differs: AWS counts 1 invocation for a record that expired before the mapping read it; the invoker, which never invoked, counts 0"]
 async fn a_record_that_expired_before_the_mapping_read_it() {
     let records = record_age_exceeded(Duration::from_secs(61), Some(0)).await;
     assert_shape(
@@ -254,6 +253,65 @@ async fn a_record_that_expired_before_the_mapping_read_it() {
         &age_exceeded_record(json!(1)),
         "records",
     );
+}
+
+// test_kinesis_maximum_record_age_exceeded_discard_records: one record put 80 seconds before the
+// mapping (batches of up to 10, no retry) and five more just before it. The old one goes to the
+// destination alone, counted as invoked once; the five reach the function in one batch.
+#[tokio::test(start_paused = true)]
+async fn an_expired_record_is_split_from_the_fresh_ones() {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda.sqs().create_queue("failures");
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::KinesisExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    let stream = lambda.kinesis().create_stream("records", 1).unwrap();
+    let kinesis = lambda.kinesis();
+    kinesis
+        .put_record("records", "test", b"stream-data")
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(80)).await;
+    for index in 1..=5 {
+        let data = format!("stream-data-{index}");
+        kinesis
+            .put_record("records", "test", data.as_bytes())
+            .unwrap();
+    }
+    let mapping = EventSourceMapping::new(&stream, "reader")
+        .starting_position(StartingPosition::TrimHorizon)
+        .batch_size(10)
+        .maximum_batching_window_secs(1)
+        .maximum_retry_attempts(0)
+        .maximum_record_age_secs(60)
+        .on_failure(FAILURES);
+    lambda.create_event_source_mapping(mapping).unwrap();
+    lambda.settle().await;
+    assert_shape(
+        &Value::from(records_in(&lambda, FAILURES)),
+        &age_exceeded_record(json!(1)),
+        "records",
+    );
+    let events = events.lock().unwrap();
+    assert_eq!(events.len(), 1);
+    let data: Vec<&Value> = events[0]["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| &record["kinesis"]["data"])
+        .collect();
+    // "stream-data-1" … "stream-data-5", base64-encoded.
+    let expected = [
+        "c3RyZWFtLWRhdGEtMQ==",
+        "c3RyZWFtLWRhdGEtMg==",
+        "c3RyZWFtLWRhdGEtMw==",
+        "c3RyZWFtLWRhdGEtNA==",
+        "c3RyZWFtLWRhdGEtNQ==",
+    ];
+    assert_eq!(data, expected);
 }
 
 // test_create_kinesis_event_source_mapping_multiple_lambdas_single_kinesis_event_stream: two
