@@ -350,7 +350,10 @@ mod tests {
     fn an_empty_or_missing_list_is_a_full_success() {
         let ids = BTreeSet::from(["a", "b"]);
         let empty_answers = [json!(null), json!(""), json!([]), json!({})];
-        for response in empty_answers.into_iter().chain([json!({ "batchItemFailures": [] })]) {
+        for response in empty_answers
+            .into_iter()
+            .chain([json!({ "batchItemFailures": [] })])
+        {
             assert_eq!(batch_item_failures(&response, &ids), Ok(BTreeSet::new()));
         }
     }

@@ -709,7 +709,12 @@ fn attribute_size(value: &Value) -> usize {
         Value::Null | Value::Bool(_) => 1,
         Value::String(text) => text.len(),
         Value::Number(number) => significant_digits(&number.to_string()).div_ceil(2) + 1,
-        Value::Array(elements) => 3 + elements.iter().map(|e| 1 + attribute_size(e)).sum::<usize>(),
+        Value::Array(elements) => {
+            3 + elements
+                .iter()
+                .map(|e| 1 + attribute_size(e))
+                .sum::<usize>()
+        }
         Value::Object(fields) => {
             3 + fields
                 .iter()
@@ -778,7 +783,10 @@ mod tests {
     #[test]
     fn an_item_is_measured_by_its_names_and_values() {
         // Recorded: a string key and a string attribute, and a boolean attribute.
-        assert_eq!(item_size(&json!({ "id": "id_value", "id2": "id2_value" })), 22);
+        assert_eq!(
+            item_size(&json!({ "id": "id_value", "id2": "id2_value" })),
+            22
+        );
         assert_eq!(item_size(&json!({ "should_fail": false })), 12);
         // Numbers: one byte per two significant digits, plus one.
         assert_eq!(item_size(&json!({ "n": 42 })), 1 + 2);
@@ -786,8 +794,14 @@ mod tests {
         assert_eq!(item_size(&json!({ "n": 0.0420 })), 1 + 2);
         assert_eq!(item_size(&json!({ "n": 0 })), 1 + 2);
         // Lists and maps: 3 bytes, and 1 byte more per element.
-        assert_eq!(item_size(&json!({ "l": ["ab", true] })), 1 + 3 + (1 + 2) + (1 + 1));
-        assert_eq!(item_size(&json!({ "m": { "k": "v" } })), 1 + 3 + (1 + 1 + 1));
+        assert_eq!(
+            item_size(&json!({ "l": ["ab", true] })),
+            1 + 3 + (1 + 2) + (1 + 1)
+        );
+        assert_eq!(
+            item_size(&json!({ "m": { "k": "v" } })),
+            1 + 3 + (1 + 1 + 1)
+        );
     }
 
     #[test]
