@@ -51,6 +51,11 @@ pub fn create(lambda: &Lambda, body: &Value) -> Result<Value, ServiceError> {
     if let Some(arn) = body["DestinationConfig"]["OnFailure"]["Destination"].as_str() {
         mapping = mapping.on_failure(arn);
     }
+    // `FilterCriteria: {"Filters": [{"Pattern": "<JSON text>"}, …]}`; the invoker reads them.
+    let filters = body["FilterCriteria"]["Filters"].as_array();
+    for filter in filters.into_iter().flatten() {
+        mapping = mapping.filter(filter["Pattern"].as_str().unwrap_or_default());
+    }
     let uuid = lambda.create_event_source_mapping(mapping)?;
     Ok(json!({
         "UUID": uuid,

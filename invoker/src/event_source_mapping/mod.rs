@@ -14,6 +14,9 @@
 //!   shard; a failed batch is retried until it succeeds or its records expire, so one bad record
 //!   can hold up its shard.
 //!
+//! Both apply the mapping's event filters first ([`filter`]): a record no filter matches never
+//! reaches the function.
+//!
 //! The mapping reads the source **as the function's execution role**: no one pushes, so the
 //! function's resource-based policy plays no part, but its role must allow Lambda to read the
 //! source. Lambda checks when the mapping is created and refuses with
@@ -32,6 +35,7 @@
 //! process as pending work, so [`Lambda::settle`] waits until each is processed, sent to a
 //! failure destination, or expired.
 
+pub(crate) mod filter;
 pub(crate) mod queue;
 pub(crate) mod stream;
 
@@ -47,6 +51,7 @@ use crate::lambda::iam::Role;
 use crate::lambda::invoke::{InvokeRequest, InvokeResponse};
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::Lineage;
+use filter::Filters;
 pub use queue::CONCURRENT_BATCHES;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -94,6 +99,8 @@ pub struct EventSourceMapping {
     /// `FunctionResponseTypes: ["ReportBatchItemFailures"]`.
     pub(crate) report_batch_item_failures: bool,
     pub(crate) on_failure: Option<String>,
+    /// `FilterCriteria.Filters[].Pattern`, as given: JSON text.
+    pub(crate) filters: Vec<String>,
     pub(crate) enabled: bool,
 }
 
@@ -112,6 +119,7 @@ impl EventSourceMapping {
             parallelization_factor: 1,
             report_batch_item_failures: false,
             on_failure: None,
+            filters: Vec::new(),
             enabled: true,
         }
     }
@@ -170,6 +178,21 @@ impl EventSourceMapping {
         self
     }
 
+    /// Adds an event filter, a pattern in JSON text: only the records some filter matches reach
+    /// the function; the others are dropped (an SQS message is deleted). Lambda's filter rules
+    /// are in AWS's "Lambda event filtering" (the invoker's `event_source_mapping::filter`
+    /// module lists those it applies).
+    ///
+    /// ```
+    /// use invoker::EventSourceMapping;
+    /// let orders_only = EventSourceMapping::new("arn:aws:sqs:us-east-1:123456789012:orders", "ship")
+    ///     .filter(r#"{"body": {"kind": ["order"], "total": [{"numeric": [">", 0]}]}}"#);
+    /// ```
+    pub fn filter(mut self, pattern: impl Into<String>) -> Self {
+        self.filters.push(pattern.into());
+        self
+    }
+
     /// Whether the mapping polls (default true).
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = enabled;
@@ -185,6 +208,8 @@ pub(crate) struct Mapping {
     pub target: FunctionRef,
     /// The function's ARN as the events show it (`eventSourceARN`'s counterpart).
     pub function_arn: String,
+    /// The settings' filters, parsed.
+    pub filters: Filters,
 }
 
 /// How one synchronous invocation with a batch ended.
@@ -252,6 +277,7 @@ impl Lambda {
                 settings.maximum_batching_window.as_secs()
             )));
         }
+        let filters = Filters::parse(&settings.filters)?;
         let qualifier = target
             .qualifier
             .as_deref()
@@ -275,6 +301,7 @@ impl Lambda {
             settings,
             target,
             function_arn,
+            filters,
         };
         match is_queue {
             true => queue::check(self, &mapping)?,

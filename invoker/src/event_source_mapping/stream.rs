@@ -27,6 +27,9 @@
 //! - A **throttled** invocation (no concurrency left) is not an attempt: the poller waits (1 s,
 //!   then doubling up to 5 minutes, with jitter) and tries again, until the records expire.
 //!
+//! With event filters ([`super::filter`]), a record that no filter lets through is passed over as
+//! it is read: it never reaches the function, and it does not take a place in a batch.
+//!
 //! `ParallelizationFactor` (1–10) runs that many pollers per shard, each with one batch in
 //! flight. A partition key always goes to the same one, so records with the same key stay in
 //! order. A stream mapping's concurrency is therefore its shards × the factor, whatever the
@@ -39,9 +42,10 @@
 //!
 //! Simplified here: records are delivered at least once, as on AWS, but a batch is never
 //! delivered twice without a failure in between; a batch is not cut at Lambda's 6 MB payload
-//! limit; a function response that is not JSON counts as an empty one; tumbling windows, event
-//! filters and `AT_TIMESTAMP` are not simulated.
+//! limit; a function response that is not JSON counts as an empty one; tumbling windows and
+//! `AT_TIMESTAMP` are not simulated.
 
+use super::filter::filterable;
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::base::clock;
 use crate::base::error::ServiceError;
@@ -55,6 +59,7 @@ use crate::lambda::trace::Lineage;
 use crate::services::dynamodb::{self, DynamoDb};
 use crate::services::kinesis::{self, Kinesis};
 use crate::services::shard::{hash_key, Record, RecordBody, RecordCounts, Stream, StreamKind};
+use base64::Engine;
 use serde_json::{json, Value};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -381,8 +386,69 @@ impl Lane {
         std::mem::replace(&mut self.buffer, room)
     }
 
-    /// Moves this lane's next records from the shard into the buffer, up to a batch.
+    /// Moves this lane's next records from the shard into the buffer, up to a batch, passing over
+    /// those the mapping's filters do not let through.
     fn read(&mut self) {
+        loop {
+            let start = self.buffer.len();
+            self.read_lane();
+            if self.mapping.filters.is_empty() || self.buffer.len() == start {
+                return;
+            }
+            // Records were passed over: there may be room for more.
+            if self.drop_filtered_out(start) == 0 {
+                return;
+            }
+        }
+    }
+
+    /// Removes from the buffer the records read at `start` and after that no filter lets
+    /// through, and counts them as filtered out; returns how many there were.
+    fn drop_filtered_out(&mut self, start: usize) -> usize {
+        let read = self.buffer.split_off(start);
+        let (passed, dropped): (Vec<_>, Vec<_>) = read.into_iter().partition(|record| {
+            self.mapping
+                .filters
+                .let_through(&self.as_filters_see_it(record))
+        });
+        self.buffer.extend(passed);
+        let n = dropped.len();
+        if n > 0 {
+            let note = format!("{}: {} filtered out", self.name, records(n));
+            self.finish(n, Finished::FilteredOut, Some(note));
+        }
+        n
+    }
+
+    /// A record as the mapping's filters see it: a Kinesis record as its `data`, decoded (the only
+    /// key Lambda filters Kinesis records on); a DynamoDB record as the function receives it.
+    fn as_filters_see_it(&self, record: &Record) -> Value {
+        match &record.body {
+            RecordBody::Kinesis { data } => {
+                let base64 = base64::engine::general_purpose::STANDARD.encode(data);
+                filterable(json!({ "data": base64 }), &["data"], data)
+            }
+            RecordBody::DynamoDb {
+                event_id,
+                event_name,
+                change,
+            } => {
+                let platform = &self.lambda.inner.platform;
+                dynamodb::event_record(
+                    &platform.scope,
+                    &platform.clock,
+                    &self.mapping.settings.event_source_arn,
+                    record,
+                    event_id,
+                    event_name,
+                    change,
+                )
+            }
+        }
+    }
+
+    /// Moves this lane's next records from the shard into the buffer, up to a batch.
+    fn read_lane(&mut self) {
         let lanes = u128::from(self.mapping.settings.parallelization_factor);
         let size = self.batch_size();
         let arn = &self.mapping.settings.event_source_arn;
@@ -742,6 +808,7 @@ impl Lane {
                     Finished::SentToDestination => &mut counts.sent_to_destination,
                     Finished::Discarded => &mut counts.discarded,
                     Finished::Expired => &mut counts.expired,
+                    Finished::FilteredOut => &mut counts.filtered_out,
                 } += n;
             }
             if let Some(text) = note {
@@ -755,6 +822,7 @@ impl Lane {
 /// How a record left a poller.
 enum Finished {
     Processed,
+    FilteredOut,
     SentToDestination,
     Discarded,
     Expired,

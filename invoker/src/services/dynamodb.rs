@@ -23,9 +23,10 @@
 //! ## Streams
 //!
 //! A DynamoDB stream is the table's change log. Every write that changes an item appends one
-//! record: `INSERT` for a new item, `MODIFY` for a changed one, `REMOVE` for a deleted one. With
-//! the `NEW_AND_OLD_IMAGES` view (the one the invoker uses) a record carries the item's key, its
-//! image after the change and its image before. A write that changes nothing (putting an item
+//! record: `INSERT` for a new item, `MODIFY` for a changed one, `REMOVE` for a deleted one. A
+//! record carries the item's key and, depending on the stream's view ([`StreamViewType`]), its
+//! image after the change, before it, or both: `NEW_AND_OLD_IMAGES`, which a table here starts
+//! with, or `KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE` ([`DynamoDb::set_stream_view_type`]). A write that changes nothing (putting an item
 //! equal to the one stored, deleting one that is not there, a conditional put that fails) writes
 //! no record. Records stay in the stream for 24 hours.
 //!
@@ -66,12 +67,13 @@
 //! It does not carry the request chain on (see [`crate::lambda::trace`]): AWS does not follow a chain
 //! through DynamoDB, so a loop through a table's stream is not stopped.
 //!
-//! Simplified here, on purpose: key attributes are strings (no number or binary keys); an item
-//! is measured by its JSON text; reads are strongly consistent (on AWS, `GetItem` and `Query`
+//! Simplified here, on purpose: key attributes are strings (no number or binary keys), and no
+//! attribute is binary; the 400 KB item limit is checked on the item's JSON text; reads are strongly consistent (on AWS, `GetItem` and `Query`
 //! are eventually consistent unless the call asks for `ConsistentRead`, so a read right after
 //! another writer's write may miss it); a query returns all its items at once (AWS returns pages
 //! of up to 1 MB); there are no secondary indexes, no `UpdateItem`, and no other condition than
-//! "absent". The stream is always on, with `NEW_AND_OLD_IMAGES`, and has one shard.
+//! "absent". The stream is always on and has one shard; its view changes in place (on AWS, a new
+//! stream replaces it).
 
 use crate::base::arn::Scope;
 use crate::base::clock::{self, VirtualClock};
@@ -97,6 +99,42 @@ pub(crate) struct Table {
     schema: KeySchema,
     items: BTreeMap<Key, Value>,
     pub stream: Stream,
+    /// What each stream record shows of the item.
+    stream_view: StreamViewType,
+}
+
+/// What a table's stream records show of the changed item (`StreamViewType`): every record holds
+/// the item's key; the view decides which images come with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamViewType {
+    /// `KEYS_ONLY`: the key alone.
+    KeysOnly,
+    /// `NEW_IMAGE`: the item after the change (none for a `REMOVE`).
+    NewImage,
+    /// `OLD_IMAGE`: the item before the change (none for an `INSERT`).
+    OldImage,
+    /// `NEW_AND_OLD_IMAGES`: both.
+    NewAndOldImages,
+}
+
+impl StreamViewType {
+    /// The name AWS gives the view.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::KeysOnly => "KEYS_ONLY",
+            Self::NewImage => "NEW_IMAGE",
+            Self::OldImage => "OLD_IMAGE",
+            Self::NewAndOldImages => "NEW_AND_OLD_IMAGES",
+        }
+    }
+
+    fn shows_new_image(self) -> bool {
+        matches!(self, Self::NewImage | Self::NewAndOldImages)
+    }
+
+    fn shows_old_image(self) -> bool {
+        matches!(self, Self::OldImage | Self::NewAndOldImages)
+    }
 }
 
 /// The names of a table's key attributes: a partition key and, optionally, a sort key.
@@ -309,6 +347,7 @@ impl DynamoDb {
                 },
                 items: BTreeMap::new(),
                 stream,
+                stream_view: StreamViewType::NewAndOldImages,
             },
         );
         self.lambda.platform().record(Entry::Api {
@@ -316,6 +355,25 @@ impl DynamoDb {
             text: format!("dynamodb:CreateTable {name} ({keys}), stream NEW_AND_OLD_IMAGES: {arn}"),
         });
         Ok(arn)
+    }
+
+    /// Sets what the records of a table's stream show from now on, like `aws dynamodb
+    /// update-table --stream-specification StreamEnabled=true,StreamViewType=NEW_IMAGE`; a table
+    /// starts with [`StreamViewType::NewAndOldImages`]. (On AWS the view of an enabled stream
+    /// cannot change: the stream is disabled and enabled again, under a new ARN. Here the
+    /// stream stays, and the records already in it keep their shape.)
+    pub fn set_stream_view_type(
+        &self,
+        table: &str,
+        view: StreamViewType,
+    ) -> Result<(), ServiceError> {
+        let at = self.lambda.platform().elapsed();
+        table_mut(&mut self.state(), table)?.stream_view = view;
+        self.lambda.platform().record(Entry::Api {
+            at,
+            text: format!("dynamodb:UpdateTable {table}: stream {}", view.name()),
+        });
+        Ok(())
     }
 
     /// Writes an item (a JSON object holding the table's key attributes, strings), replacing any
@@ -588,6 +646,8 @@ struct Change {
     key_size: usize,
     /// The partition key's value, which the stream record keeps as its partition key.
     partition_key: String,
+    /// What the record shows of the item.
+    view: StreamViewType,
 }
 
 impl Change {
@@ -604,11 +664,12 @@ impl Change {
             keys: schema.attribute_values(key),
             key_size,
             partition_key: key.partition.clone(),
+            view: table.stream_view,
         }
     }
 
     /// Appends the change to the stream as an `INSERT`, `MODIFY` or `REMOVE` record with the
-    /// item's images; returns how the transcript tells it.
+    /// item's images its view shows; returns how the transcript tells it.
     fn record(
         self,
         platform: &Platform,
@@ -617,6 +678,9 @@ impl Change {
         new_image: Option<&Value>,
         old_image: Option<Value>,
     ) -> Result<String, ServiceError> {
+        let view = self.view;
+        let new_image = new_image.filter(|_| view.shows_new_image());
+        let old_image = old_image.filter(|_| view.shows_old_image());
         let mut change = Map::new();
         change.insert("Keys".into(), self.keys);
         if let Some(image) = new_image {
@@ -625,7 +689,8 @@ impl Change {
         if let Some(image) = &old_image {
             change.insert("OldImage".into(), attribute_value(image)["M"].take());
         }
-        // What the record carries, measured as DynamoDB measures items: the key and each image.
+        // What the record carries, measured as DynamoDB measures items: the key and each image
+        // it shows (recorded for both images; for one view, the invoker counts what is shown).
         let size = self.key_size
             + [new_image, old_image.as_ref()]
                 .into_iter()
@@ -633,7 +698,7 @@ impl Change {
                 .map(item_size)
                 .sum::<usize>();
         change.insert("SizeBytes".into(), json!(size));
-        change.insert("StreamViewType".into(), json!("NEW_AND_OLD_IMAGES"));
+        change.insert("StreamViewType".into(), json!(view.name()));
         let body = RecordBody::DynamoDb {
             event_id: platform.ids().hex(16),
             event_name,

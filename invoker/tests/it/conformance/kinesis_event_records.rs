@@ -1,10 +1,11 @@
 //! What a Kinesis event source mapping hands the function, and what it sends the on-failure
 //! destination, as recorded in LocalStack's test_lambda_integration_kinesis.snapshot.json
-//! (TestKinesisSource): a record's fields, the record of a batch Lambda gave up on, and which
-//! partial batch responses fail a batch.
+//! (TestKinesisSource): a record's fields, the record of a batch Lambda gave up on, which
+//! partial batch responses fail a batch, and which records event filters let through.
 
 use super::*;
 use crate::kit::{capturing, failing, Events};
+use base64::Engine;
 use std::time::Duration;
 
 /// test_create_kinesis_event_source_mapping: the fields of a record, `hello` put with the key
@@ -346,4 +347,49 @@ async fn a_reported_failure_is_retried_alone_and_then_given_up() {
     StreamSource::Kinesis
         .reported_failure_is_retried_alone()
         .await;
+}
+
+// test_kinesis_event_filtering_json_pattern: two functions read one stream, each through a
+// mapping with a filter on the JSON in the records' data; each receives only its own record.
+#[tokio::test(start_paused = true)]
+async fn filters_on_the_data_send_each_function_its_records() {
+    let lambda = Lambda::new();
+    let stream = lambda.kinesis().create_stream("records", 1).unwrap();
+    let events = [Events::default(), Events::default()];
+    for (name, events) in ["function_1", "function_2"].into_iter().zip(&events) {
+        let config = reader(name, ManagedPolicy::KinesisExecution);
+        lambda.create_function(config, capturing(events)).unwrap();
+        let mapping = EventSourceMapping::new(&stream, name)
+            .starting_position(StartingPosition::TrimHorizon)
+            .batch_size(1)
+            .maximum_batching_window_secs(1)
+            .maximum_retry_attempts(1)
+            .filter(json!({"data": {"event_type": [name]}}).to_string());
+        lambda.create_event_source_mapping(mapping).unwrap();
+    }
+    let messages = [
+        json!({"event_type": "function_1", "message": "foo"}),
+        json!({"event_type": "function_2", "message": "bar"}),
+    ];
+    for message in &messages {
+        let data = message.to_string();
+        lambda
+            .kinesis()
+            .put_record("records", "custom", data.as_bytes())
+            .unwrap();
+    }
+    lambda.settle().await;
+    for (events, message) in events.iter().zip(&messages) {
+        let events = events.lock().unwrap();
+        let data: Vec<Value> = events
+            .iter()
+            .flat_map(|event| event["Records"].as_array().unwrap().clone())
+            .map(|record| {
+                let data = record["kinesis"]["data"].as_str().unwrap();
+                let bytes = base64::engine::general_purpose::STANDARD.decode(data);
+                serde_json::from_slice(&bytes.unwrap()).unwrap()
+            })
+            .collect();
+        assert_eq!(data, std::slice::from_ref(message));
+    }
 }

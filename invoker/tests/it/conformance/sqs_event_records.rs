@@ -1,6 +1,7 @@
 //! What an SQS event source mapping hands the function, as recorded in LocalStack's
 //! test_lambda_integration_sqs.snapshot.json: a message's record, with and without message
-//! attributes, and the same message again after a failed batch.
+//! attributes, the same message again after a failed batch, and which messages event filters
+//! let through.
 
 use super::*;
 use crate::kit::{capturing, Events};
@@ -172,4 +173,144 @@ async fn an_empty_object_answer_deletes_the_batch() {
         receive_counts(true, empty).await,
         (vec!["1".to_owned()], vec![])
     );
+}
+
+/// A recorded scenario of TestSQSEventSourceMapping::test_sqs_event_filter: two messages, one
+/// that the mapping's one filter `pattern` matches and one it does not, wait in the queue when
+/// the mapping (batching window 1 s) is made. The function is invoked once, with the matching
+/// message alone, and the queue is left empty: Lambda deleted the other.
+async fn only_the_matching_message_arrives(pattern: Value, matching: Value, not_matching: &str) {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::SqsQueueExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    let queue = lambda.sqs().create_queue("orders");
+    for body in [matching.to_string(), not_matching.to_owned()] {
+        lambda
+            .sqs()
+            .send_message(&queue, body, BTreeMap::new())
+            .unwrap();
+    }
+    let mapping = EventSourceMapping::new(&queue, "reader")
+        .maximum_batching_window_secs(1)
+        .filter(pattern.to_string());
+    lambda.create_event_source_mapping(mapping).unwrap();
+    lambda.settle().await;
+    let events = events.lock().unwrap();
+    let bodies: Vec<Vec<&Value>> = events
+        .iter()
+        .map(|event| {
+            let records = event["Records"].as_array().unwrap();
+            records.iter().map(|record| &record["body"]).collect()
+        })
+        .collect();
+    assert_eq!(bodies, [[&Value::from(matching.to_string())]]);
+    assert!(
+        lambda.sqs().messages(&queue).is_empty(),
+        "the queue is empty"
+    );
+}
+
+// test_sqs_event_filter[single]
+#[tokio::test(start_paused = true)]
+async fn a_filter_on_one_body_field() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": ["my-value"]}}),
+        json!({"my-key": "my-value"}),
+        r#"{"my-key": "other-value"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[or]
+#[tokio::test(start_paused = true)]
+async fn a_filter_with_two_values_of_one_field() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": ["my-value-one", "my-value-two"]}}),
+        json!({"my-key": "my-value-two"}),
+        r#"{"my-key": "other-value"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[and]
+#[tokio::test(start_paused = true)]
+async fn a_filter_on_two_body_fields() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key-one": ["other-filter", "my-value-one"], "my-key-two": ["my-value-two"]}}),
+        json!({"my-key-one": "my-value-one", "my-key-two": "my-value-two"}),
+        r#"{"my-key-one": "other-value-", "my-key-two": "my-value-two"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[exists]
+#[tokio::test(start_paused = true)]
+async fn an_exists_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": [{"exists": true}]}}),
+        json!({"my-key": "any-value-one"}),
+        r#"{"other-key": "any-value-two"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[numeric-bigger]
+#[tokio::test(start_paused = true)]
+async fn a_numeric_greater_than_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-number": [{"numeric": [">", 100]}]}}),
+        json!({"my-number": 101}),
+        r#"{"my-number": 100}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[numeric-smaller]
+#[tokio::test(start_paused = true)]
+async fn a_numeric_less_than_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-number": [{"numeric": ["<", 100]}]}}),
+        json!({"my-number": 99}),
+        r#"{"my-number": 100}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[numeric-range]
+#[tokio::test(start_paused = true)]
+async fn a_numeric_range_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-number": [{"numeric": [">=", 100, "<", 200]}]}}),
+        json!({"my-number": 100}),
+        r#"{"my-number": 200}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[prefix]
+#[tokio::test(start_paused = true)]
+async fn a_prefix_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": [{"prefix": "yes"}]}}),
+        json!({"my-key": "yes-value"}),
+        r#"{"my-key": "no-value"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[valid-json-filter]: a body that is not JSON never matches a pattern
+// that looks inside the body.
+#[tokio::test(start_paused = true)]
+async fn a_plain_string_body_and_a_json_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": ["my-value"]}}),
+        json!({"my-key": "my-value"}),
+        "plain-string",
+    )
+    .await;
 }
