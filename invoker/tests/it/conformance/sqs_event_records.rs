@@ -1,7 +1,7 @@
 //! What an SQS event source mapping hands the function, as recorded in LocalStack's
 //! test_lambda_integration_sqs.snapshot.json: a message's record, with and without message
-//! attributes, the same message again after a failed batch, and which messages event filters
-//! let through.
+//! attributes, the same message again after a failed batch, which messages event filters let
+//! through, and that batches of any size hand over every message once.
 
 use super::*;
 use crate::kit::{capturing, Events};
@@ -313,4 +313,112 @@ async fn a_plain_string_body_and_a_json_filter() {
         "plain-string",
     )
     .await;
+}
+
+/// The bodies of each batch the function `reader` received from a queue: `before` is sent, then
+/// the mapping `configure` finishes is made, then `after` is sent, each message once.
+async fn batches(
+    before: &[String],
+    configure: impl FnOnce(EventSourceMapping) -> EventSourceMapping,
+    after: &[String],
+    reserved_concurrency: Option<usize>,
+) -> Vec<Vec<String>> {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::SqsQueueExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    if let Some(reserved) = reserved_concurrency {
+        lambda.put_function_concurrency("reader", reserved).unwrap();
+    }
+    let queue = lambda.sqs().create_queue("orders");
+    let send = |bodies: &[String]| {
+        for body in bodies {
+            let sent = lambda
+                .sqs()
+                .send_message(&queue, body.clone(), BTreeMap::new());
+            sent.unwrap();
+        }
+    };
+    send(before);
+    let mapping = configure(EventSourceMapping::new(&queue, "reader"));
+    lambda.create_event_source_mapping(mapping).unwrap();
+    send(after);
+    lambda.settle().await;
+    let events = events.lock().unwrap();
+    events
+        .iter()
+        .map(|event| {
+            let records = event["Records"].as_array().unwrap();
+            let body = |record: &Value| record["body"].as_str().unwrap().to_owned();
+            records.iter().map(body).collect()
+        })
+        .collect()
+}
+
+/// A recorded scenario of test_sqs_event_source_mapping_batch_size: a mapping with batches of
+/// up to `size` and a 10-second batching window; ten messages are sent, then five. All fifteen
+/// reach the function, each once (how AWS cut them into batches was not compared).
+async fn fifteen_messages_in_batches_of(size: u32) {
+    let bodies = |round: usize, n: usize| -> Vec<String> {
+        (0..n).map(|i| format!("{i}-{round}-message-{i}")).collect()
+    };
+    let (ten, five) = (bodies(0, 10), bodies(1, 5));
+    let configure =
+        |mapping: EventSourceMapping| mapping.batch_size(size).maximum_batching_window_secs(10);
+    let after: Vec<String> = ten.iter().chain(&five).cloned().collect();
+    let received = batches(&[], configure, &after, None).await;
+    let mut received: Vec<String> = received.into_iter().flatten().collect();
+    received.sort();
+    let mut sent = after;
+    sent.sort();
+    assert_eq!(received, sent);
+}
+
+// test_sqs_event_source_mapping_batch_size[15]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_15() {
+    fifteen_messages_in_batches_of(15).await;
+}
+
+// test_sqs_event_source_mapping_batch_size[100]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_100() {
+    fifteen_messages_in_batches_of(100).await;
+}
+
+// test_sqs_event_source_mapping_batch_size[1000]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_1000() {
+    fifteen_messages_in_batches_of(1000).await;
+}
+
+// test_sqs_event_source_mapping_batch_size[10000]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_10000() {
+    fifteen_messages_in_batches_of(10_000).await;
+}
+
+// test_sqs_event_source_mapping_batching_reserved_concurrency: thirty messages wait in the queue;
+// a mapping with batches of up to 20 and a 1-second window, for a function with a reserved
+// concurrency of 2, hands them over in two batches. (AWS's mapping also had a ScalingConfig of
+// at most 2 concurrent batches, which the invoker does not model; the reserved concurrency
+// caps it the same.)
+#[tokio::test(start_paused = true)]
+async fn thirty_messages_in_two_batches_of_up_to_20() {
+    let sent: Vec<String> = (0..3)
+        .flat_map(|round| (0..10).map(move |i| format!("{i}-{round}-message")))
+        .collect();
+    let configure =
+        |mapping: EventSourceMapping| mapping.batch_size(20).maximum_batching_window_secs(1);
+    let received = batches(&sent, configure, &[], Some(2)).await;
+    assert_eq!(received.len(), 2, "two batches");
+    let mut received: Vec<String> = received.into_iter().flatten().collect();
+    received.sort();
+    let mut sent = sent;
+    sent.sort();
+    assert_eq!(received, sent);
 }
