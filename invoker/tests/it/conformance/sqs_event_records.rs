@@ -422,3 +422,54 @@ async fn thirty_messages_in_two_batches_of_up_to_20() {
     sent.sort();
     assert_eq!(received, sent);
 }
+
+// test_redrive_policy_with_failing_lambda: a function (timeout 5 s) that always fails reads,
+// in batches of one, a queue with a 5-second visibility timeout whose redrive policy moves a
+// message to a dead-letter queue after 2 receives. The function sees the message twice
+// (received once, then twice); then the dead-letter queue holds it, the same message with the
+// same body.
+#[tokio::test(start_paused = true)]
+async fn a_failing_message_is_redriven_after_max_receive_count() {
+    let seen = Events::default();
+    let failing_after_capture = {
+        let seen = Arc::clone(&seen);
+        service_fn(move |event: LambdaEvent<Value>| {
+            seen.lock().unwrap().push(event.payload);
+            async move {
+                Err::<Value, _>(Diagnostic {
+                    error_type: "Exception".into(),
+                    error_message: "failed attempt".into(),
+                })
+            }
+        })
+    };
+    let lambda = Lambda::new();
+    let config = reader("reader", ManagedPolicy::SqsQueueExecution).timeout_secs(5);
+    lambda
+        .create_function(config, failing_after_capture)
+        .unwrap();
+    let sqs = lambda.sqs();
+    let dlq = sqs.create_queue("event-dlq");
+    let attributes = invoker::QueueAttributes::default()
+        .visibility_timeout_secs(5)
+        .redrive_policy(&dlq, 2);
+    let queue = sqs.create_queue_with("source-queue", attributes).unwrap();
+    let mapping = EventSourceMapping::new(&queue, "reader").batch_size(1);
+    lambda.create_event_source_mapping(mapping).unwrap();
+    let body = r#"{"fail_attempts": 2}"#;
+    sqs.send_message(&queue, body.to_owned(), BTreeMap::new())
+        .unwrap();
+    lambda.settle().await;
+    let seen = seen.lock().unwrap();
+    let records: Vec<&Value> = seen.iter().map(|event| &event["Records"][0]).collect();
+    let counts: Vec<&Value> = records
+        .iter()
+        .map(|record| &record["attributes"]["ApproximateReceiveCount"])
+        .collect();
+    assert_eq!(counts, ["1", "2"]);
+    let dead = sqs.messages(&dlq);
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].message_id, records[0]["messageId"]);
+    assert_eq!(dead[0].body, body);
+    assert!(sqs.messages(&queue).is_empty());
+}
