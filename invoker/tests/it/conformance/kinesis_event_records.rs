@@ -393,3 +393,61 @@ async fn filters_on_the_data_send_each_function_its_records() {
         assert_eq!(data, std::slice::from_ref(message));
     }
 }
+
+// test_kinesis_event_source_trim_horizon: twenty records are in the stream (ten with the key
+// `test_0`, ten with `test_1`) when a mapping with batches of 10 starts at TRIM_HORIZON; ten
+// more (`test_2`) follow. The function gets three batches of ten, the old records first, each
+// batch's `record_id`s 0 to 9 in order.
+#[tokio::test(start_paused = true)]
+async fn trim_horizon_reads_the_records_put_before_the_mapping() {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::KinesisExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    let stream = lambda.kinesis().create_stream("records", 1).unwrap();
+    let put_ten = |key: &str| {
+        for id in 0..10 {
+            let data = json!({"record_id": id}).to_string();
+            lambda
+                .kinesis()
+                .put_record("records", key, data.as_bytes())
+                .unwrap();
+        }
+    };
+    put_ten("test_0");
+    put_ten("test_1");
+    let mapping = EventSourceMapping::new(&stream, "reader")
+        .starting_position(StartingPosition::TrimHorizon)
+        .batch_size(10);
+    lambda.create_event_source_mapping(mapping).unwrap();
+    put_ten("test_2");
+    lambda.settle().await;
+    let batches: Vec<(Vec<Value>, Vec<Value>)> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|event| {
+            let records = event["Records"].as_array().unwrap();
+            let key = |record: &Value| record["kinesis"]["partitionKey"].clone();
+            let id = |record: &Value| {
+                let data = record["kinesis"]["data"].as_str().unwrap();
+                let bytes = base64::engine::general_purpose::STANDARD.decode(data);
+                serde_json::from_slice::<Value>(&bytes.unwrap()).unwrap()["record_id"].clone()
+            };
+            (
+                records.iter().map(key).collect(),
+                records.iter().map(id).collect(),
+            )
+        })
+        .collect();
+    let ids: Vec<Value> = (0..10).map(Value::from).collect();
+    let expected: Vec<(Vec<Value>, Vec<Value>)> = ["test_0", "test_1", "test_2"]
+        .into_iter()
+        .map(|key| (vec![Value::from(key); 10], ids.clone()))
+        .collect();
+    assert_eq!(batches, expected);
+}
