@@ -172,7 +172,7 @@ impl EventSourceMapping {
         self
     }
 
-    /// Streams: where a record of a batch Lambda gave up on goes (an SQS queue ARN).
+    /// Streams: where a record of a batch Lambda gave up on goes (an SQS queue or SNS topic ARN).
     pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
         self.on_failure = Some(destination_arn.into());
         self

@@ -22,7 +22,8 @@
 //!   fails the whole batch.
 //! - When Lambda **gives up** on a batch (`RetryAttemptsExhausted`, or `RecordAgeExceeded`), it
 //!   sends a record describing the batch, not the records themselves, to the **on-failure
-//!   destination** (an SQS queue here), and moves on. With no destination the records are
+//!   destination** (an SQS queue, or an SNS topic that publishes it as its message; AWS also
+//!   takes an S3 bucket, which the invoker does not), and moves on. With no destination the records are
 //!   skipped, and only the transcript remembers them.
 //! - A **throttled** invocation (no concurrency left) is not an attempt: the poller waits (1 s,
 //!   then doubling up to 5 minutes, with jitter) and tries again, until the records expire.
@@ -135,9 +136,9 @@ pub(crate) fn check(settings: &super::EventSourceMapping) -> Result<(), ServiceE
         ));
     }
     if let Some(destination) = &settings.on_failure {
-        if !destination.starts_with("arn:aws:sqs:") {
+        if !destination.starts_with("arn:aws:sqs:") && !destination.starts_with("arn:aws:sns:") {
             return Err(ServiceError::invalid_parameter_value(format!(
-                "The invoker sends the records of failed stream batches to SQS queues only; {destination} is not simulated yet."
+                "The invoker sends the records of failed stream batches to SQS queues and SNS topics only; {destination} is not simulated yet."
             )));
         }
     }
@@ -481,7 +482,7 @@ impl Lane {
         let mut batches = VecDeque::from([batch]);
         while let Some(mut batch) = batches.pop_front() {
             loop {
-                self.drop_expired(&mut batch);
+                self.drop_expired(&mut batch).await;
                 if batch.records.is_empty() {
                     break;
                 }
@@ -528,7 +529,7 @@ impl Lane {
                     break;
                 }
                 if max_retries.is_some_and(|max| batch.failures > max) {
-                    self.give_up(batch, RETRIES_EXHAUSTED);
+                    self.give_up(batch, RETRIES_EXHAUSTED).await;
                     break;
                 }
                 let delay = retry_delay(batch.failures);
@@ -648,7 +649,7 @@ impl Lane {
 
     /// Removes from the front of the batch the records that are gone (past the stream's
     /// retention) and gives up on those older than `MaximumRecordAgeInSeconds`.
-    fn drop_expired(&self, batch: &mut Batch) {
+    async fn drop_expired(&self, batch: &mut Batch) {
         let gone = batch.records.partition_point(|r| r.age() >= self.retention);
         if gone > 0 {
             batch.records.drain(..gone);
@@ -672,13 +673,13 @@ impl Lane {
                 failures: batch.failures,
                 last_response: batch.last_response.clone(),
             };
-            self.give_up(old, RECORD_AGE_EXCEEDED);
+            self.give_up(old, RECORD_AGE_EXCEEDED).await;
         }
     }
 
     /// Lambda gives up on a batch: a record describing it goes to the on-failure destination,
     /// if there is one, and the poller moves on.
-    fn give_up(&self, batch: Batch, condition: &'static str) {
+    async fn give_up(&self, batch: Batch, condition: &'static str) {
         let n = batch.records.len();
         let summary = format!(
             "{}: gave up on {} after {} ({condition})",
@@ -693,11 +694,14 @@ impl Lane {
             ),
             Some(destination) => {
                 let record = self.failure_record(&batch, condition).to_string();
-                match self
-                    .lambda
-                    .sqs()
-                    .send_message(destination, record, BTreeMap::new())
-                {
+                let sent = match destination.starts_with("arn:aws:sns:") {
+                    true => self.lambda.sns().publish(destination, record, None).await,
+                    false => self
+                        .lambda
+                        .sqs()
+                        .send_message(destination, record, BTreeMap::new()),
+                };
+                match sent {
                     Ok(_) => (
                         Finished::SentToDestination,
                         format!("{summary}; batch info sent to {destination}"),

@@ -743,9 +743,9 @@ async fn out_of_range_settings_are_refused_in_aws_words() {
             format!("Stream not found: {missing}")
         )
     );
-    let topic = "arn:aws:sns:us-east-1:123456789012:failures";
+    let bucket = "arn:aws:s3:::failures";
     assert_eq!(
-        refuse(mapping(&stream).on_failure(topic)).0,
+        refuse(mapping(&stream).on_failure(bucket)).0,
         ErrorCode::InvalidParameterValueException
     );
     assert!(

@@ -61,7 +61,18 @@ async fn retries_exhausted_sends_the_batch_description_to_the_destination() {
         });
     StreamSource::Kinesis.write_one(&lambda);
     lambda.settle().await;
-    let expected = json!([{
+    let expected = json!([retries_exhausted_record(&stream)]);
+    assert_shape(
+        &Value::from(records_in(&lambda, FAILURES)),
+        &expected,
+        "records",
+    );
+}
+
+/// The record of a batch of one record given up on after a function error and one retry, as
+/// the on-failure destination receives it.
+fn retries_exhausted_record(stream: &str) -> Value {
+    json!({
         "requestContext": {
             "requestId": "<uuid>",
             "functionArn": format!("{ARNS}:reader"),
@@ -84,11 +95,19 @@ async fn retries_exhausted_sends_the_batch_description_to_the_destination() {
             "batchSize": 1,
             "streamArn": stream
         }
-    }]);
+    })
+}
+
+// test_kinesis_event_source_mapping_with_sns_on_failure_destination_config: the same, with an SNS
+// topic as the destination; the topic publishes the record as its message (here to a function
+// subscribed to it).
+#[tokio::test(start_paused = true)]
+async fn retries_exhausted_publishes_the_batch_description_to_a_topic() {
+    let (messages, stream) = StreamSource::Kinesis.retries_exhausted_published().await;
     assert_shape(
-        &Value::from(records_in(&lambda, FAILURES)),
-        &expected,
-        "records",
+        &Value::from(messages),
+        &json!([retries_exhausted_record(&stream)]),
+        "messages",
     );
 }
 
