@@ -59,6 +59,9 @@ pub fn create(lambda: &Lambda, body: &Value) -> Result<Value, ServiceError> {
         }
         None => {}
     }
+    for pattern in members.filters.into_iter().flatten() {
+        mapping = mapping.filter(pattern);
+    }
     let uuid = lambda.create_event_source_mapping(mapping)?;
     let mut created = described(&lambda.get_event_source_mapping(&uuid)?);
     created["State"] = json!("Creating");
@@ -117,6 +120,9 @@ pub fn update(lambda: &Lambda, uuid: &str, body: &Value) -> Result<Value, Servic
     if let Some(destination) = members.on_failure {
         update = update.on_failure(destination);
     }
+    if let Some(patterns) = members.filters {
+        update = update.filters(patterns);
+    }
     Ok(described(
         &lambda.update_event_source_mapping(uuid, update)?,
     ))
@@ -140,6 +146,9 @@ struct Members {
     record_age_secs: Option<Option<u64>>,
     /// `Some(None)`: a `DestinationConfig` with no on-failure destination.
     on_failure: Option<Option<String>>,
+    /// `FilterCriteria: {"Filters": [{"Pattern": "<JSON text>"}, …]}`: the patterns; the invoker
+    /// reads them.
+    filters: Option<Vec<String>>,
 }
 
 impl Members {
@@ -157,6 +166,12 @@ impl Members {
                 .as_str()
                 .map(str::to_owned)
         });
+        let filters = body.get("FilterCriteria").map(|criteria| {
+            let filters = criteria["Filters"].as_array().into_iter().flatten();
+            filters
+                .map(|filter| filter["Pattern"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        });
         Ok(Self {
             batch_size: number(body, "BatchSize"),
             batching_window_secs: body["MaximumBatchingWindowInSeconds"].as_u64(),
@@ -167,6 +182,7 @@ impl Members {
                 .map(|n| n.map(|n| u32::try_from(unsigned(n)).unwrap_or(u32::MAX))),
             record_age_secs: limit("MaximumRecordAgeInSeconds").map(|n| n.map(unsigned)),
             on_failure,
+            filters,
         })
     }
 }
@@ -198,6 +214,12 @@ fn described(mapping: &EventSourceMappingConfiguration) -> Value {
         // AWS's words for a change the caller made (recorded: a queue's, then a stream's).
         "StateTransitionReason": "USER_INITIATED",
     });
+    if !mapping.filters.is_empty() {
+        let filters: Vec<Value> = (mapping.filters.iter())
+            .map(|pattern| json!({ "Pattern": pattern }))
+            .collect();
+        body["FilterCriteria"] = json!({ "Filters": filters });
+    }
     if let Some(stream) = &mapping.stream {
         let on_failure = match &stream.on_failure {
             Some(destination) => json!({ "Destination": destination }),

@@ -109,7 +109,7 @@ pub use services::kms::KmsClient;
 // passes to them or gets back.
 pub use services::api_gateway::ApiGateway;
 pub use services::dynamodb::DynamoDb;
-pub use services::dynamodb::{SortKeyCondition, MAX_ITEM_BYTES};
+pub use services::dynamodb::{SortKeyCondition, StreamViewType, MAX_ITEM_BYTES};
 pub use services::kinesis::Kinesis;
 pub use services::s3::S3;
 pub use services::s3::{

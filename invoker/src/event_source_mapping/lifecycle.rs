@@ -23,6 +23,7 @@
 //! allows the factor); an SQS batch in flight when its mapping is disabled or deleted finishes,
 //! but a stream's invocation in flight when its mapping is deleted is abandoned.
 
+use super::filter::Filters;
 use super::StartingPosition;
 use super::{check_batching, check_poller_role, queue, stream, EventSourceMapping, Mapping};
 use crate::base::error::ServiceError;
@@ -124,6 +125,8 @@ pub struct EventSourceMappingConfiguration {
     pub maximum_batching_window_secs: u64,
     /// Whether the function may answer `{"batchItemFailures": …}`.
     pub report_batch_item_failures: bool,
+    /// The event filters' patterns, as given (a record matching none is not sent).
+    pub filters: Vec<String>,
     /// A stream mapping's own settings; `None` for a queue.
     pub stream: Option<StreamSettings>,
 }
@@ -163,6 +166,7 @@ pub struct EventSourceMappingUpdate {
     maximum_retry_attempts: Option<Option<u32>>,
     maximum_record_age: Option<Option<Duration>>,
     on_failure: Option<Option<String>>,
+    filters: Option<Vec<String>>,
 }
 
 impl EventSourceMappingUpdate {
@@ -225,6 +229,13 @@ impl EventSourceMappingUpdate {
         self
     }
 
+    /// The event filters' patterns, replacing the mapping's (an empty list removes them all), as
+    /// `--filter-criteria` does.
+    pub fn filters(mut self, patterns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filters = Some(patterns.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// The settings of a mapping with these changes made.
     fn apply(&self, settings: &EventSourceMapping) -> EventSourceMapping {
         let mut changed = settings.clone();
@@ -254,6 +265,9 @@ impl EventSourceMappingUpdate {
         }
         if let Some(destination) = &self.on_failure {
             changed.on_failure = destination.clone();
+        }
+        if let Some(patterns) = &self.filters {
+            changed.filters = patterns.clone();
         }
         changed
     }
@@ -294,6 +308,7 @@ impl Lambda {
         }
         self.check_target(&target)?;
         check_batching(&settings)?;
+        let filters = Filters::parse(&settings.filters)?;
         let is_queue = settings.event_source_arn.starts_with("arn:aws:sqs:");
         let role = self
             .get_function_configuration(&settings.function_name)?
@@ -306,6 +321,7 @@ impl Lambda {
             target,
             settings,
             last_modified: self.inner.platform.clock.now(),
+            filters,
         };
         match is_queue {
             true => queue::check(self, &mapping)?,
@@ -431,6 +447,7 @@ impl Lambda {
             batch_size: settings.batch_size.unwrap_or(default_batch_size),
             maximum_batching_window_secs: settings.maximum_batching_window.as_secs(),
             report_batch_item_failures: settings.report_batch_item_failures,
+            filters: settings.filters.clone(),
             stream,
         }
     }

@@ -14,6 +14,9 @@
 //!   shard; a failed batch is retried until it succeeds or its records expire, so one bad record
 //!   can hold up its shard.
 //!
+//! Both apply the mapping's event filters first ([`filter`]): a record no filter matches never
+//! reaches the function.
+//!
 //! The mapping reads the source **as the function's execution role**: no one pushes, so the
 //! function's resource-based policy plays no part, but its role must allow Lambda to read the
 //! source. Lambda checks when the mapping is created and refuses with
@@ -34,6 +37,7 @@
 //! process as pending work, so [`Lambda::settle`] waits until each is processed, sent to a
 //! failure destination, or expired.
 
+pub(crate) mod filter;
 pub(crate) mod lifecycle;
 pub(crate) mod queue;
 pub(crate) mod stream;
@@ -50,6 +54,7 @@ use crate::lambda::iam::Role;
 use crate::lambda::invoke::{InvokeRequest, InvokeResponse};
 use crate::lambda::service::Lambda;
 use crate::lambda::trace::Lineage;
+use filter::Filters;
 pub use queue::CONCURRENT_BATCHES;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -97,6 +102,8 @@ pub struct EventSourceMapping {
     /// `FunctionResponseTypes: ["ReportBatchItemFailures"]`.
     pub(crate) report_batch_item_failures: bool,
     pub(crate) on_failure: Option<String>,
+    /// `FilterCriteria.Filters[].Pattern`, as given: JSON text.
+    pub(crate) filters: Vec<String>,
     pub(crate) enabled: bool,
 }
 
@@ -115,6 +122,7 @@ impl EventSourceMapping {
             parallelization_factor: 1,
             report_batch_item_failures: false,
             on_failure: None,
+            filters: Vec::new(),
             enabled: true,
         }
     }
@@ -167,9 +175,24 @@ impl EventSourceMapping {
         self
     }
 
-    /// Streams: where a record of a batch Lambda gave up on goes (an SQS queue ARN).
+    /// Streams: where a record of a batch Lambda gave up on goes (an SQS queue or SNS topic ARN).
     pub fn on_failure(mut self, destination_arn: impl Into<String>) -> Self {
         self.on_failure = Some(destination_arn.into());
+        self
+    }
+
+    /// Adds an event filter, a pattern in JSON text: only the records some filter matches reach
+    /// the function; the others are dropped (an SQS message is deleted). Lambda's filter rules
+    /// are in AWS's "Lambda event filtering" (the invoker's `event_source_mapping::filter`
+    /// module lists those it applies).
+    ///
+    /// ```
+    /// use invoker::EventSourceMapping;
+    /// let orders_only = EventSourceMapping::new("arn:aws:sqs:us-east-1:123456789012:orders", "ship")
+    ///     .filter(r#"{"body": {"kind": ["order"], "total": [{"numeric": [">", 0]}]}}"#);
+    /// ```
+    pub fn filter(mut self, pattern: impl Into<String>) -> Self {
+        self.filters.push(pattern.into());
         self
     }
 
@@ -190,6 +213,8 @@ pub(crate) struct Mapping {
     pub function_arn: String,
     /// When it was created or last updated.
     pub last_modified: SystemTime,
+    /// The settings' filters, parsed.
+    pub filters: Filters,
 }
 
 /// How one synchronous invocation with a batch ended.
@@ -244,6 +269,7 @@ impl Lambda {
         }
         self.check_target(&target)?;
         check_batching(&settings)?;
+        let filters = Filters::parse(&settings.filters)?;
         let qualifier = target
             .qualifier
             .as_deref()
@@ -268,6 +294,7 @@ impl Lambda {
             target,
             function_arn,
             last_modified: self.inner.platform.clock.now(),
+            filters,
         };
         match is_queue {
             true => queue::check(self, &mapping)?,
@@ -384,7 +411,7 @@ fn check_batching(settings: &EventSourceMapping) -> Result<(), ServiceError> {
 
 /// Why Lambda cannot read a function's answer as a partial batch response.
 pub(crate) enum UnreadableResponse {
-    /// The answer is neither empty nor a JSON object.
+    /// The answer is neither empty (nothing, `""`, `[]`) nor a JSON object.
     NotAnObject,
     /// `batchItemFailures` is there but is not a list.
     NotAList,
@@ -392,14 +419,18 @@ pub(crate) enum UnreadableResponse {
 
 /// The `itemIdentifier`s of a partial batch response, `{"batchItemFailures": [{"itemIdentifier":
 /// "<id>"}, …]}`, in the order the function listed them; `None` for an entry whose identifier is
-/// missing, not a string or empty. No answer, no list and an empty list name nothing: the whole
-/// batch succeeded. The rule is the same for queues and streams; only what an identifier names
-/// differs (a message id, a sequence number), so each poller checks those itself.
+/// missing, not a string or empty. No answer, an empty string, an empty list, no
+/// `batchItemFailures` and an empty one name nothing: the whole batch succeeded (each recorded
+/// by LocalStack on AWS for streams; the invoker applies the same rule to queues, for which AWS
+/// documents the same list of successes). Only what an identifier names differs (a message id, a
+/// sequence number), so each poller checks those itself.
 pub(crate) fn reported_item_failures(
     response: &Value,
 ) -> Result<impl Iterator<Item = Option<&str>>, UnreadableResponse> {
     let failures: &[Value] = match response {
         Value::Null => &[],
+        Value::String(text) if text.is_empty() => &[],
+        Value::Array(list) if list.is_empty() => &[],
         Value::Object(fields) => match fields.get("batchItemFailures") {
             None | Some(Value::Null) => &[],
             Some(Value::Array(failures)) => failures,

@@ -13,9 +13,13 @@
 //!
 //! With `FunctionResponseTypes: ["ReportBatchItemFailures"]` the function can fail only some
 //! messages: it returns `{"batchItemFailures": [{"itemIdentifier": "<messageId>"}, …]}` and
-//! Lambda deletes the others. An empty or missing list is a full success; an entry that is not a
-//! message of the batch (or has no id) makes the **whole batch** a failure, as on AWS. Without
+//! Lambda deletes the others. An empty or missing list (or answer) is a full success; an entry
+//! that is not a message of the batch (or has no id) makes the **whole batch** a failure, as on
+//! AWS. Without
 //! the setting, Lambda ignores the list and deletes everything after a successful return.
+//!
+//! With event filters ([`super::filter`]), Lambda deletes the messages of a batch that no filter
+//! lets through, unseen by the function, and invokes it with the others (if any are left).
 //!
 //! A message is invisible while its batch runs, so the queue's visibility timeout must be at
 //! least the function's timeout, or a slow batch would come back while it is still being
@@ -35,6 +39,7 @@
 //! `ReportBatchItemFailures` it is a full success (AWS lists an invalid JSON response among the
 //! answers that fail the whole batch).
 
+use super::filter::filterable;
 use super::lifecycle::{Reading, Running};
 use super::{reported_item_failures, BatchOutcome, Mapping, UnreadableResponse};
 use crate::base::error::ServiceError;
@@ -189,6 +194,7 @@ impl Poller {
 
     /// Invokes the function with a batch and deletes what it processed.
     async fn process(&self, batch: Vec<Received>) {
+        let batch = self.drop_filtered_out(batch);
         let function = &self.mapping.target.name;
         let (looping, batch): (Vec<Received>, Vec<Received>) = batch
             .into_iter()
@@ -248,6 +254,30 @@ impl Poller {
         self.note(summary.join("; "));
     }
 
+    /// Deletes the messages of a batch that no filter of the mapping lets through, as Lambda
+    /// does, and returns the others (all of them if the mapping has no filter).
+    fn drop_filtered_out(&self, batch: Vec<Received>) -> Vec<Received> {
+        let filters = &self.mapping.filters;
+        if filters.is_empty() {
+            return batch;
+        }
+        let (kept, dropped): (Vec<Received>, Vec<Received>) =
+            batch.into_iter().partition(|received| {
+                let body = received.message.body.as_bytes();
+                filters.let_through(&filterable(self.record(received), &["body"], body))
+            });
+        if !dropped.is_empty() {
+            let handles: Vec<String> = dropped
+                .iter()
+                .filter_map(|r| r.message.receipt_handle.clone())
+                .collect();
+            let queue = &self.mapping.settings.event_source_arn;
+            let deleted = self.sqs.delete(queue, &handles).unwrap_or_default();
+            self.note(format!("{} filtered out, deleted", messages(deleted.len())));
+        }
+        kept
+    }
+
     /// Which messages of a batch failed, by id, or why the whole batch failed.
     fn failed_messages(
         &self,
@@ -277,48 +307,48 @@ impl Poller {
 
     /// The SQS event of a batch, as Lambda sends it.
     fn event(&self, batch: &[Received]) -> Value {
+        let records: Vec<Value> = batch.iter().map(|r| self.record(r)).collect();
+        json!({ "Records": records })
+    }
+
+    /// The record of one message in the SQS event.
+    fn record(&self, received: &Received) -> Value {
         let queue = &self.mapping.settings.event_source_arn;
         let region = &self.lambda.inner.platform.scope.region;
-        let records: Vec<Value> = batch
+        let message = &received.message;
+        let attributes: Map<String, Value> = message
+            .attributes
             .iter()
-            .map(|received| {
-                let message = &received.message;
-                let attributes: Map<String, Value> = message
-                    .attributes
-                    .iter()
-                    .map(|(name, (data_type, value))| {
-                        let attribute = json!({
-                            "stringValue": value,
-                            "stringListValues": [],
-                            "binaryListValues": [],
-                            "dataType": data_type,
-                        });
-                        (name.clone(), attribute)
-                    })
-                    .collect();
-                json!({
-                    "messageId": message.message_id,
-                    "receiptHandle": message.receipt_handle,
-                    "body": message.body,
-                    "attributes": {
-                        "ApproximateReceiveCount": message.receive_count.to_string(),
-                        "SentTimestamp": message.sent_timestamp.to_string(),
-                        "SenderId": SENDER_ID,
-                        "ApproximateFirstReceiveTimestamp": message
-                            .first_receive_timestamp
-                            .unwrap_or(message.sent_timestamp)
-                            .to_string(),
-                    },
-                    "messageAttributes": attributes,
-                    "md5OfMessageAttributes": message.md5_of_message_attributes(),
-                    "md5OfBody": message.md5_of_body,
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": queue,
-                    "awsRegion": region,
-                })
+            .map(|(name, (data_type, value))| {
+                let attribute = json!({
+                    "stringValue": value,
+                    "stringListValues": [],
+                    "binaryListValues": [],
+                    "dataType": data_type,
+                });
+                (name.clone(), attribute)
             })
             .collect();
-        json!({ "Records": records })
+        json!({
+            "messageId": message.message_id,
+            "receiptHandle": message.receipt_handle,
+            "body": message.body,
+            "attributes": {
+                "ApproximateReceiveCount": message.receive_count.to_string(),
+                "SentTimestamp": message.sent_timestamp.to_string(),
+                "SenderId": SENDER_ID,
+                "ApproximateFirstReceiveTimestamp": message
+                    .first_receive_timestamp
+                    .unwrap_or(message.sent_timestamp)
+                    .to_string(),
+            },
+            "messageAttributes": attributes,
+            "md5OfMessageAttributes": message.md5_of_message_attributes(),
+            "md5OfBody": message.md5_of_body,
+            "eventSource": "aws:sqs",
+            "eventSourceARN": queue,
+            "awsRegion": region,
+        })
     }
 
     /// A transcript line about this mapping's queue: `SQS orders: …`.
@@ -357,7 +387,11 @@ mod tests {
     #[test]
     fn an_empty_or_missing_list_is_a_full_success() {
         let ids = BTreeSet::from(["a", "b"]);
-        for response in [json!(null), json!({}), json!({ "batchItemFailures": [] })] {
+        let empty_answers = [json!(null), json!(""), json!([]), json!({})];
+        for response in empty_answers
+            .into_iter()
+            .chain([json!({ "batchItemFailures": [] })])
+        {
             assert_eq!(batch_item_failures(&response, &ids), Ok(BTreeSet::new()));
         }
     }

@@ -17,14 +17,19 @@
 //!   not use up the retry quota.
 //! - With `FunctionResponseTypes: ["ReportBatchItemFailures"]` the function can answer
 //!   `{"batchItemFailures": [{"itemIdentifier": "<sequence number>"}]}`: Lambda *checkpoints*
-//!   (counts as done) the records before the lowest failed one and retries from there. An empty
-//!   list, or no answer, means success; an answer Lambda cannot read fails the whole batch.
+//!   (counts as done) the records before the lowest failed one and retries from there. No answer,
+//!   an empty one (`""`, `[]`, `{}`) or an empty list means success; an answer Lambda cannot read
+//!   fails the whole batch.
 //! - When Lambda **gives up** on a batch (`RetryAttemptsExhausted`, or `RecordAgeExceeded`), it
 //!   sends a record describing the batch, not the records themselves, to the **on-failure
-//!   destination** (an SQS queue here), and moves on. With no destination the records are
+//!   destination** (an SQS queue, or an SNS topic that publishes it as its message; AWS also
+//!   takes an S3 bucket, which the invoker does not), and moves on. With no destination the records are
 //!   skipped, and only the transcript remembers them.
 //! - A **throttled** invocation (no concurrency left) is not an attempt: the poller waits (1 s,
 //!   then doubling up to 5 minutes, with jitter) and tries again, until the records expire.
+//!
+//! With event filters ([`super::filter`]), a record that no filter lets through is passed over as
+//! it is read: it never reaches the function, and it does not take a place in a batch.
 //!
 //! `ParallelizationFactor` (1–10) runs that many pollers per shard, each with one batch in
 //! flight. A partition key always goes to the same one, so records with the same key stay in
@@ -38,11 +43,10 @@
 //!
 //! Simplified here: records are delivered at least once, as on AWS, but a batch is never
 //! delivered twice without a failure in between; a batch is not cut at Lambda's 6 MB payload
-//! limit; a function response that is not JSON counts as an empty one; tumbling windows, event
-//! filters and `AT_TIMESTAMP` are not simulated; with `ReportBatchItemFailures`, an answer that is
-//! neither empty nor an object fails the batch, where AWS takes an empty string or an empty list
-//! as a full success (recorded by LocalStack on AWS).
+//! limit; a function response that is not JSON counts as an empty one; tumbling windows and
+//! `AT_TIMESTAMP` are not simulated.
 
+use super::filter::filterable;
 use super::lifecycle::{Reading, Running};
 use super::{reported_item_failures, BatchOutcome, Mapping, StartingPosition, UnreadableResponse};
 use crate::base::clock;
@@ -57,6 +61,7 @@ use crate::lambda::trace::Lineage;
 use crate::services::dynamodb::{self, DynamoDb};
 use crate::services::kinesis::{self, Kinesis};
 use crate::services::shard::{hash_key, Record, RecordBody, RecordCounts, Stream, StreamKind};
+use base64::Engine;
 use serde_json::{json, Value};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -132,9 +137,9 @@ pub(crate) fn check(settings: &super::EventSourceMapping) -> Result<(), ServiceE
         ));
     }
     if let Some(destination) = &settings.on_failure {
-        if !destination.starts_with("arn:aws:sqs:") {
+        if !destination.starts_with("arn:aws:sqs:") && !destination.starts_with("arn:aws:sns:") {
             return Err(ServiceError::invalid_parameter_value(format!(
-                "The invoker sends the records of failed stream batches to SQS queues only; {destination} is not simulated yet."
+                "The invoker sends the records of failed stream batches to SQS queues and SNS topics only; {destination} is not simulated yet."
             )));
         }
     }
@@ -348,6 +353,8 @@ struct Lane {
 
 /// The failure record's `condition` when a batch failed `MaximumRetryAttempts` retries.
 const RETRIES_EXHAUSTED: &str = "RetryAttemptsExhausted";
+/// The failure record's `condition` when records grew older than `MaximumRecordAgeInSeconds`.
+const RECORD_AGE_EXCEEDED: &str = "RecordAgeExceeded";
 
 /// A batch of consecutive records of one lane, and what happened to it so far.
 struct Batch {
@@ -441,8 +448,69 @@ impl Lane {
         std::mem::replace(&mut self.buffer, room)
     }
 
-    /// Moves this lane's next records from the shard into the buffer, up to a batch.
+    /// Moves this lane's next records from the shard into the buffer, up to a batch, passing over
+    /// those the mapping's filters do not let through.
     fn read(&mut self) {
+        loop {
+            let start = self.buffer.len();
+            self.read_lane();
+            if self.mapping.filters.is_empty() || self.buffer.len() == start {
+                return;
+            }
+            // Records were passed over: there may be room for more.
+            if self.drop_filtered_out(start) == 0 {
+                return;
+            }
+        }
+    }
+
+    /// Removes from the buffer the records read at `start` and after that no filter lets
+    /// through, and counts them as filtered out; returns how many there were.
+    fn drop_filtered_out(&mut self, start: usize) -> usize {
+        let read = self.buffer.split_off(start);
+        let (passed, dropped): (Vec<_>, Vec<_>) = read.into_iter().partition(|record| {
+            self.mapping
+                .filters
+                .let_through(&self.as_filters_see_it(record))
+        });
+        self.buffer.extend(passed);
+        let n = dropped.len();
+        if n > 0 {
+            let note = format!("{}: {} filtered out", self.name, records(n));
+            self.finish(n, Finished::FilteredOut, Some(note));
+        }
+        n
+    }
+
+    /// A record as the mapping's filters see it: a Kinesis record as its `data`, decoded (the only
+    /// key Lambda filters Kinesis records on); a DynamoDB record as the function receives it.
+    fn as_filters_see_it(&self, record: &Record) -> Value {
+        match &record.body {
+            RecordBody::Kinesis { data } => {
+                let base64 = base64::engine::general_purpose::STANDARD.encode(data);
+                filterable(json!({ "data": base64 }), &["data"], data)
+            }
+            RecordBody::DynamoDb {
+                event_id,
+                event_name,
+                change,
+            } => {
+                let platform = &self.lambda.inner.platform;
+                dynamodb::event_record(
+                    &platform.scope,
+                    &platform.clock,
+                    &self.mapping.settings.event_source_arn,
+                    record,
+                    event_id,
+                    event_name,
+                    change,
+                )
+            }
+        }
+    }
+
+    /// Moves this lane's next records from the shard into the buffer, up to a batch.
+    fn read_lane(&mut self) {
         let lanes = u128::from(self.mapping.settings.parallelization_factor);
         let size = self.batch_size();
         let arn = &self.mapping.settings.event_source_arn;
@@ -476,7 +544,7 @@ impl Lane {
         while let Some(mut batch) = batches.pop_front() {
             loop {
                 self.wait_while_disabled().await;
-                self.drop_expired(&mut batch);
+                self.drop_expired(&mut batch).await;
                 if batch.records.is_empty() {
                     break;
                 }
@@ -523,7 +591,7 @@ impl Lane {
                     break;
                 }
                 if max_retries.is_some_and(|max| batch.failures > max) {
-                    self.give_up(batch, RETRIES_EXHAUSTED);
+                    self.give_up(batch, RETRIES_EXHAUSTED).await;
                     break;
                 }
                 let delay = retry_delay(batch.failures);
@@ -659,7 +727,7 @@ impl Lane {
 
     /// Removes from the front of the batch the records that are gone (past the stream's
     /// retention) and gives up on those older than `MaximumRecordAgeInSeconds`.
-    fn drop_expired(&self, batch: &mut Batch) {
+    async fn drop_expired(&self, batch: &mut Batch) {
         let gone = batch.records.partition_point(|r| r.age() >= self.retention);
         if gone > 0 {
             batch.records.drain(..gone);
@@ -683,13 +751,13 @@ impl Lane {
                 failures: batch.failures,
                 last_response: batch.last_response.clone(),
             };
-            self.give_up(old, "RecordAgeExceeded");
+            self.give_up(old, RECORD_AGE_EXCEEDED).await;
         }
     }
 
     /// Lambda gives up on a batch: a record describing it goes to the on-failure destination,
     /// if there is one, and the poller moves on.
-    fn give_up(&self, batch: Batch, condition: &'static str) {
+    async fn give_up(&self, batch: Batch, condition: &'static str) {
         let n = batch.records.len();
         let summary = format!(
             "{}: gave up on {} after {} ({condition})",
@@ -704,11 +772,14 @@ impl Lane {
             ),
             Some(destination) => {
                 let record = self.failure_record(&batch, condition).to_string();
-                match self
-                    .lambda
-                    .sqs()
-                    .send_message(destination, record, BTreeMap::new())
-                {
+                let sent = match destination.starts_with("arn:aws:sns:") {
+                    true => self.lambda.sns().publish(destination, record, None).await,
+                    false => self
+                        .lambda
+                        .sqs()
+                        .send_message(destination, record, BTreeMap::new()),
+                };
+                match sent {
                     Ok(_) => (
                         Finished::SentToDestination,
                         format!("{summary}; batch info sent to {destination}"),
@@ -733,6 +804,13 @@ impl Lane {
             StreamKind::Kinesis => ("KinesisBatchInfo", clock::rfc3339_millis),
             StreamKind::DynamoDb => ("DDBStreamBatchInfo", rfc3339_seconds),
         };
+        // Records found too old are counted as one attempt more than their invocations: the
+        // attempt that found them so. A record too old when it is first read is reported as
+        // invoked once, though the function never saw it (recorded by LocalStack on AWS).
+        let attempts = match condition {
+            RECORD_AGE_EXCEEDED => batch.invocations + 1,
+            _ => batch.invocations,
+        };
         let request_id = match &batch.last_response {
             Some(response) => response.request_id.clone(),
             None => self.lambda.inner.platform.ids().request_id(),
@@ -742,7 +820,7 @@ impl Lane {
                 "requestId": request_id,
                 "functionArn": self.mapping.function_arn,
                 "condition": condition,
-                "approximateInvokeCount": batch.invocations,
+                "approximateInvokeCount": attempts,
             },
             "version": "1.0",
             "timestamp": clock::rfc3339_millis(clock.now()),
@@ -813,6 +891,7 @@ impl Lane {
                     Finished::SentToDestination => &mut counts.sent_to_destination,
                     Finished::Discarded => &mut counts.discarded,
                     Finished::Expired => &mut counts.expired,
+                    Finished::FilteredOut => &mut counts.filtered_out,
                 } += n as u64;
                 if !stream.disabled.contains(&self.mapping.uuid) {
                     platform.work_finished(n);
@@ -828,6 +907,7 @@ impl Lane {
 /// How a record left a poller.
 enum Finished {
     Processed,
+    FilteredOut,
     SentToDestination,
     Discarded,
     Expired,

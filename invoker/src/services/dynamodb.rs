@@ -23,9 +23,10 @@
 //! ## Streams
 //!
 //! A DynamoDB stream is the table's change log. Every write that changes an item appends one
-//! record: `INSERT` for a new item, `MODIFY` for a changed one, `REMOVE` for a deleted one. With
-//! the `NEW_AND_OLD_IMAGES` view (the one the invoker uses) a record carries the item's key, its
-//! image after the change and its image before. A write that changes nothing (putting an item
+//! record: `INSERT` for a new item, `MODIFY` for a changed one, `REMOVE` for a deleted one. A
+//! record carries the item's key and, depending on the stream's view ([`StreamViewType`]), its
+//! image after the change, before it, or both: `NEW_AND_OLD_IMAGES`, which a table here starts
+//! with, or `KEYS_ONLY`, `NEW_IMAGE`, `OLD_IMAGE` ([`DynamoDb::set_stream_view_type`]). A write that changes nothing (putting an item
 //! equal to the one stored, deleting one that is not there, a conditional put that fails) writes
 //! no record. Records stay in the stream for 24 hours.
 //!
@@ -66,13 +67,13 @@
 //! It does not carry the request chain on (see [`crate::lambda::trace`]): AWS does not follow a chain
 //! through DynamoDB, so a loop through a table's stream is not stopped.
 //!
-//! Simplified here, on purpose: key attributes are strings (no number or binary keys); an item
-//! is measured by its JSON text; reads are strongly consistent (on AWS, `GetItem` and `Query`
+//! Simplified here, on purpose: key attributes are strings (no number or binary keys), and no
+//! attribute is binary; the 400 KB item limit is checked on the item's JSON text; reads are strongly consistent (on AWS, `GetItem` and `Query`
 //! are eventually consistent unless the call asks for `ConsistentRead`, so a read right after
 //! another writer's write may miss it); a query returns all its items at once (AWS returns pages
 //! of up to 1 MB); there are no secondary indexes, no `UpdateItem`, and no other condition than
-//! "absent". The stream is always on, with `NEW_AND_OLD_IMAGES`, and has one shard; `SizeBytes`
-//! is approximate.
+//! "absent". The stream is always on and has one shard; its view changes in place (on AWS, a new
+//! stream replaces it).
 
 use crate::base::arn::Scope;
 use crate::base::clock::{self, VirtualClock};
@@ -98,6 +99,42 @@ pub(crate) struct Table {
     schema: KeySchema,
     items: BTreeMap<Key, Value>,
     pub stream: Stream,
+    /// What each stream record shows of the item.
+    stream_view: StreamViewType,
+}
+
+/// What a table's stream records show of the changed item (`StreamViewType`): every record holds
+/// the item's key; the view decides which images come with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamViewType {
+    /// `KEYS_ONLY`: the key alone.
+    KeysOnly,
+    /// `NEW_IMAGE`: the item after the change (none for a `REMOVE`).
+    NewImage,
+    /// `OLD_IMAGE`: the item before the change (none for an `INSERT`).
+    OldImage,
+    /// `NEW_AND_OLD_IMAGES`: both.
+    NewAndOldImages,
+}
+
+impl StreamViewType {
+    /// The name AWS gives the view.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::KeysOnly => "KEYS_ONLY",
+            Self::NewImage => "NEW_IMAGE",
+            Self::OldImage => "OLD_IMAGE",
+            Self::NewAndOldImages => "NEW_AND_OLD_IMAGES",
+        }
+    }
+
+    fn shows_new_image(self) -> bool {
+        matches!(self, Self::NewImage | Self::NewAndOldImages)
+    }
+
+    fn shows_old_image(self) -> bool {
+        matches!(self, Self::OldImage | Self::NewAndOldImages)
+    }
 }
 
 /// The names of a table's key attributes: a partition key and, optionally, a sort key.
@@ -310,6 +347,7 @@ impl DynamoDb {
                 },
                 items: BTreeMap::new(),
                 stream,
+                stream_view: StreamViewType::NewAndOldImages,
             },
         );
         self.lambda.platform().record(Entry::Api {
@@ -317,6 +355,25 @@ impl DynamoDb {
             text: format!("dynamodb:CreateTable {name} ({keys}), stream NEW_AND_OLD_IMAGES: {arn}"),
         });
         Ok(arn)
+    }
+
+    /// Sets what the records of a table's stream show from now on, like `aws dynamodb
+    /// update-table --stream-specification StreamEnabled=true,StreamViewType=NEW_IMAGE`; a table
+    /// starts with [`StreamViewType::NewAndOldImages`]. (On AWS the view of an enabled stream
+    /// cannot change: the stream is disabled and enabled again, under a new ARN. Here the
+    /// stream stays, and the records already in it keep their shape.)
+    pub fn set_stream_view_type(
+        &self,
+        table: &str,
+        view: StreamViewType,
+    ) -> Result<(), ServiceError> {
+        let at = self.lambda.platform().elapsed();
+        table_mut(&mut self.state(), table)?.stream_view = view;
+        self.lambda.platform().record(Entry::Api {
+            at,
+            text: format!("dynamodb:UpdateTable {table}: stream {}", view.name()),
+        });
+        Ok(())
     }
 
     /// Writes an item (a JSON object holding the table's key attributes, strings), replacing any
@@ -585,21 +642,34 @@ fn empty_key(name: &str) -> ServiceError {
 struct Change {
     /// The item's key in DynamoDB JSON, the record's `Keys`.
     keys: Value,
+    /// The key's size as DynamoDB measures it (see [`attribute_size`]).
+    key_size: usize,
     /// The partition key's value, which the stream record keeps as its partition key.
     partition_key: String,
+    /// What the record shows of the item.
+    view: StreamViewType,
 }
 
 impl Change {
     /// A change to the item with this key.
     fn of(table: &Table, key: &Key) -> Self {
+        let schema = &table.schema;
+        let sort = schema.sort.iter().zip(&key.sort);
+        let key_size = [(&schema.partition, &key.partition)]
+            .into_iter()
+            .chain(sort)
+            .map(|(name, value)| name.len() + value.len())
+            .sum();
         Self {
-            keys: table.schema.attribute_values(key),
+            keys: schema.attribute_values(key),
+            key_size,
             partition_key: key.partition.clone(),
+            view: table.stream_view,
         }
     }
 
     /// Appends the change to the stream as an `INSERT`, `MODIFY` or `REMOVE` record with the
-    /// item's images; returns how the transcript tells it.
+    /// item's images its view shows; returns how the transcript tells it.
     fn record(
         self,
         platform: &Platform,
@@ -608,6 +678,9 @@ impl Change {
         new_image: Option<&Value>,
         old_image: Option<Value>,
     ) -> Result<String, ServiceError> {
+        let view = self.view;
+        let new_image = new_image.filter(|_| view.shows_new_image());
+        let old_image = old_image.filter(|_| view.shows_old_image());
         let mut change = Map::new();
         change.insert("Keys".into(), self.keys);
         if let Some(image) = new_image {
@@ -616,9 +689,16 @@ impl Change {
         if let Some(image) = &old_image {
             change.insert("OldImage".into(), attribute_value(image)["M"].take());
         }
-        let size = Value::Object(change.clone()).to_string().len();
+        // What the record carries, measured as DynamoDB measures items: the key and each image
+        // it shows (recorded for both images; for one view, the invoker counts what is shown).
+        let size = self.key_size
+            + [new_image, old_image.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(item_size)
+                .sum::<usize>();
         change.insert("SizeBytes".into(), json!(size));
-        change.insert("StreamViewType".into(), json!("NEW_AND_OLD_IMAGES"));
+        change.insert("StreamViewType".into(), json!(view.name()));
         let body = RecordBody::DynamoDb {
             event_id: platform.ids().hex(16),
             event_name,
@@ -672,6 +752,51 @@ fn attribute_value(value: &Value) -> Value {
     } })
 }
 
+/// The size of an item (a plain JSON object) as DynamoDB counts it: each attribute's name and
+/// value, in bytes (see [`attribute_size`]).
+fn item_size(item: &Value) -> usize {
+    match item {
+        Value::Object(attributes) => attributes
+            .iter()
+            .map(|(name, value)| name.len() + attribute_size(value))
+            .sum(),
+        other => attribute_size(other),
+    }
+}
+
+/// The size of an attribute's value by DynamoDB's rules: a string its UTF-8 bytes, a number 1
+/// byte per two significant digits plus 1, a boolean or null 1 byte, a list or map 3 bytes plus
+/// 1 byte and the size of each element (and, in a map, each element's name). The `SizeBytes` of
+/// recorded stream records with strings, numbers and booleans add up exactly so (LocalStack's
+/// DynamoDB Streams recordings on AWS); lists and maps follow DynamoDB's documentation.
+fn attribute_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 1,
+        Value::String(text) => text.len(),
+        Value::Number(number) => significant_digits(&number.to_string()).div_ceil(2) + 1,
+        Value::Array(elements) => {
+            3 + elements
+                .iter()
+                .map(|e| 1 + attribute_size(e))
+                .sum::<usize>()
+        }
+        Value::Object(fields) => {
+            3 + fields
+                .iter()
+                .map(|(name, field)| 1 + name.len() + attribute_size(field))
+                .sum::<usize>()
+        }
+    }
+}
+
+/// How many significant digits a number written as JSON has: its digits before any exponent,
+/// without the leading and trailing zeros (`0.0420` has 2; zero itself has 1).
+fn significant_digits(number: &str) -> usize {
+    let mantissa = number.split(['e', 'E']).next().unwrap_or(number);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_matches('0').len().max(1)
+}
+
 /// DynamoDB's name for the type of a value.
 fn type_name(value: &Value) -> &'static str {
     match value {
@@ -719,6 +844,30 @@ pub(crate) fn event_record(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_is_measured_by_its_names_and_values() {
+        // Recorded: a string key and a string attribute, and a boolean attribute.
+        assert_eq!(
+            item_size(&json!({ "id": "id_value", "id2": "id2_value" })),
+            22
+        );
+        assert_eq!(item_size(&json!({ "should_fail": false })), 12);
+        // Numbers: one byte per two significant digits, plus one.
+        assert_eq!(item_size(&json!({ "n": 42 })), 1 + 2);
+        assert_eq!(item_size(&json!({ "n": 12345 })), 1 + 4);
+        assert_eq!(item_size(&json!({ "n": 0.0420 })), 1 + 2);
+        assert_eq!(item_size(&json!({ "n": 0 })), 1 + 2);
+        // Lists and maps: 3 bytes, and 1 byte more per element.
+        assert_eq!(
+            item_size(&json!({ "l": ["ab", true] })),
+            1 + 3 + (1 + 2) + (1 + 1)
+        );
+        assert_eq!(
+            item_size(&json!({ "m": { "k": "v" } })),
+            1 + 3 + (1 + 1 + 1)
+        );
+    }
 
     #[test]
     fn plain_json_becomes_dynamodb_json() {

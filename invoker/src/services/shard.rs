@@ -61,6 +61,8 @@ pub struct RecordCounts {
     pub discarded: u64,
     /// Older than the stream's retention before they were processed: gone.
     pub expired: u64,
+    /// Let through by none of the mapping's event filters: never sent to the function.
+    pub filtered_out: u64,
     /// Not finished yet.
     pub pending: u64,
 }

@@ -8,7 +8,7 @@ use invoker::{
     service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionConfig, InvokeRequest, Lambda,
     LambdaEvent, ManagedPolicy, Role, ServiceError, StartingPosition,
 };
-use invoker::{SortKeyCondition, MAX_ITEM_BYTES};
+use invoker::{SortKeyCondition, StreamViewType, MAX_ITEM_BYTES};
 use serde_json::{json, Value};
 
 /// A service with the table `visits`: partition key `user`, sort key `day`.
@@ -268,6 +268,76 @@ async fn a_stream_record_of_a_table_with_a_sort_key_carries_both_key_attributes(
         events[0]["Records"][0]["dynamodb"]["Keys"],
         json!({ "user": { "S": "ada" }, "day": { "S": "2025-01-01" } })
     );
+}
+
+/// Each stream view shows its images of an insert, a change and a delete, and parses as
+/// `aws_lambda_events`' DynamoDB event.
+#[tokio::test(start_paused = true)]
+async fn each_stream_view_shows_its_images() {
+    let views = [
+        (
+            StreamViewType::KeysOnly,
+            "KEYS_ONLY",
+            [false; 3],
+            [false; 3],
+        ),
+        (
+            StreamViewType::NewImage,
+            "NEW_IMAGE",
+            [true, true, false],
+            [false; 3],
+        ),
+        (
+            StreamViewType::OldImage,
+            "OLD_IMAGE",
+            [false; 3],
+            [false, true, true],
+        ),
+        (
+            StreamViewType::NewAndOldImages,
+            "NEW_AND_OLD_IMAGES",
+            [true, true, false],
+            [false, true, true],
+        ),
+    ];
+    for (view, name, new_images, old_images) in views {
+        let events = Events::default();
+        let lambda = Lambda::new();
+        let db = lambda.dynamodb();
+        let stream = db.create_table("orders", "id").unwrap();
+        db.set_stream_view_type("orders", view).unwrap();
+        lambda
+            .create_function(
+                reader("audit", ManagedPolicy::DynamoDbExecution),
+                capturing(&events),
+            )
+            .unwrap();
+        let mapping = EventSourceMapping::new(&stream, "audit")
+            .starting_position(StartingPosition::TrimHorizon);
+        lambda.create_event_source_mapping(mapping).unwrap();
+        db.put_item("orders", json!({ "id": "o-1", "total": 1 }))
+            .unwrap();
+        db.put_item("orders", json!({ "id": "o-1", "total": 2 }))
+            .unwrap();
+        db.delete_item("orders", json!({ "id": "o-1" })).unwrap();
+        lambda.settle().await;
+
+        let events = events.lock().unwrap();
+        let _parses: DynamoDbEvent = serde_json::from_value(events[0].clone()).unwrap();
+        let records = events[0]["Records"].as_array().unwrap();
+        let has = |image: &str| -> Vec<bool> {
+            records
+                .iter()
+                .map(|r| r["dynamodb"].get(image).is_some())
+                .collect()
+        };
+        assert_eq!(has("NewImage"), new_images, "{name}: NewImage");
+        assert_eq!(has("OldImage"), old_images, "{name}: OldImage");
+        for record in records {
+            assert_eq!(record["dynamodb"]["StreamViewType"], name);
+            assert_eq!(record["dynamodb"]["Keys"], json!({ "id": { "S": "o-1" } }));
+        }
+    }
 }
 
 const VISITS_ARN: &str = "arn:aws:dynamodb:us-east-1:123456789012:table/visits";

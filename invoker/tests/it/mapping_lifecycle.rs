@@ -1,6 +1,6 @@
 //! Event source mappings after they are made: a deleted mapping's pollers stop and `settle`
 //! no longer waits for what it had to read; a disabled mapping stops reading and, enabled again,
-//! goes on where it stopped; an update applies from the next batch.
+//! goes on where it stopped; an update (its batch size, its filters) applies from the next batch.
 
 use crate::kit::{capturing, reader, Events};
 use invoker::{
@@ -114,6 +114,30 @@ async fn a_queue_mapping_takes_a_new_batch_size_from_its_next_batch() {
     }
     lambda.settle().await;
     assert_eq!(batches_of_bodies(&events), [["a"], ["b"], ["c"]]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_queue_mapping_takes_new_filters_from_its_next_batch_and_refuses_a_bad_one() {
+    let events = Events::default();
+    let (lambda, uuid, queue) = queue_mapping(&events);
+    let orders_only = EventSourceMappingUpdate::new().filters([r#"{"body":{"kind":["order"]}}"#]);
+    let updated = lambda
+        .update_event_source_mapping(&uuid, orders_only)
+        .unwrap();
+    assert_eq!(updated.filters, [r#"{"body":{"kind":["order"]}}"#]);
+    send(&lambda, &queue, r#"{"kind":"order"}"#);
+    send(&lambda, &queue, r#"{"kind":"refund"}"#);
+    lambda.settle().await;
+    assert_eq!(batches_of_bodies(&events), [[r#"{"kind":"order"}"#]]);
+    assert!(
+        lambda.sqs().messages(&queue).is_empty(),
+        "a message no filter matches is deleted, as Lambda does"
+    );
+    let bad = EventSourceMappingUpdate::new().filters(["{not json"]);
+    let refused = lambda.update_event_source_mapping(&uuid, bad).unwrap_err();
+    assert_eq!(refused.message, "Invalid filter pattern definition.");
+    let kept = lambda.get_event_source_mapping(&uuid).unwrap();
+    assert_eq!(kept.filters, [r#"{"body":{"kind":["order"]}}"#]);
 }
 
 /// A one-shard Kinesis stream `clicks` read from its oldest record by the function `count`,

@@ -558,8 +558,8 @@ async fn records_older_than_the_maximum_record_age_are_given_up_on() {
     let context = &records[0]["requestContext"];
     assert_eq!(context["condition"], "RecordAgeExceeded");
     assert_eq!(
-        context["approximateInvokeCount"], 6,
-        "tried at 0, 1, 3, 7, 15 and 31 s; the next retry would be at 63 s"
+        context["approximateInvokeCount"], 7,
+        "tried at 0, 1, 3, 7, 15 and 31 s; the seventh attempt, at 60 s, found the records too old (the next retry would have been at 63 s)"
     );
     assert_eq!(records[0]["KinesisBatchInfo"]["batchSize"], 2);
     assert_eq!(records[0]["timestamp"], "2025-01-01T00:01:00.000Z");
@@ -591,7 +591,10 @@ async fn records_never_invoked_reach_their_maximum_age_too() {
         records[0]["requestContext"]["condition"],
         "RecordAgeExceeded"
     );
-    assert_eq!(records[0]["requestContext"]["approximateInvokeCount"], 0);
+    assert_eq!(
+        records[0]["requestContext"]["approximateInvokeCount"], 1,
+        "never invoked, but the attempt that found the record too old counts"
+    );
     assert!(
         records[0].get("responseContext").is_none(),
         "no invocation, no response"
@@ -740,9 +743,9 @@ async fn out_of_range_settings_are_refused_in_aws_words() {
             format!("Stream not found: {missing}")
         )
     );
-    let topic = "arn:aws:sns:us-east-1:123456789012:failures";
+    let bucket = "arn:aws:s3:::failures";
     assert_eq!(
-        refuse(mapping(&stream).on_failure(topic)).0,
+        refuse(mapping(&stream).on_failure(bucket)).0,
         ErrorCode::InvalidParameterValueException
     );
     assert!(

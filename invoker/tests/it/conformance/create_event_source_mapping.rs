@@ -176,3 +176,76 @@ async fn a_large_queue_batch_without_a_batching_window() {
         invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
     );
 }
+
+/// The refusal of a mapping from an existing queue with the one filter `pattern` (its text).
+fn queue_with_filter(pattern: &str) -> (ErrorCode, u16, String) {
+    let lambda = reader_of_everything();
+    let queue = lambda.sqs().create_queue("orders");
+    let mapping = EventSourceMapping::new(&queue, "reader")
+        .maximum_batching_window_secs(1)
+        .filter(pattern);
+    refusal(lambda.create_event_source_mapping(mapping).unwrap_err())
+}
+
+/// The refusal of a mapping from an existing DynamoDB stream with the one filter `pattern`.
+fn dynamodb_stream_with_filter(pattern: &str) -> (ErrorCode, u16, String) {
+    let lambda = reader_of_everything();
+    let stream = lambda.dynamodb().create_table("orders", "id").unwrap();
+    let mapping = EventSourceMapping::new(&stream, "reader")
+        .starting_position(StartingPosition::TrimHorizon)
+        .filter(pattern);
+    refusal(lambda.create_event_source_mapping(mapping).unwrap_err())
+}
+
+/// Lambda's one answer to every filter it cannot read.
+fn invalid_filter() -> (ErrorCode, u16, String) {
+    invalid("Invalid filter pattern definition.")
+}
+
+// TestSQSEventSourceMapping::test_sqs_invalid_event_filter[None]: the pattern `null`.
+#[tokio::test(start_paused = true)]
+async fn a_null_filter_pattern() {
+    assert_eq!(queue_with_filter("null"), invalid_filter());
+}
+
+// test_sqs_invalid_event_filter[simple string]: text that is not JSON.
+#[tokio::test(start_paused = true)]
+async fn a_filter_pattern_that_is_not_json() {
+    assert_eq!(queue_with_filter("simple string"), invalid_filter());
+}
+
+// test_sqs_invalid_event_filter[invalid_filter2]: a field's value that is not in a list.
+#[tokio::test(start_paused = true)]
+async fn a_filter_value_outside_a_list() {
+    assert_eq!(
+        queue_with_filter(r#"{"eventSource": "aws:sqs"}"#),
+        invalid_filter()
+    );
+}
+
+// test_sqs_invalid_event_filter[invalid_filter3]: an empty list of values.
+#[tokio::test(start_paused = true)]
+async fn a_filter_with_an_empty_list() {
+    assert_eq!(
+        queue_with_filter(r#"{"eventSource": []}"#),
+        invalid_filter()
+    );
+}
+
+// TestDynamoDBEventSourceMapping::test_dynamodb_invalid_event_filter[single-string]
+#[tokio::test(start_paused = true)]
+async fn a_stream_filter_that_is_a_single_string() {
+    assert_eq!(
+        dynamodb_stream_with_filter("single-string"),
+        invalid_filter()
+    );
+}
+
+// test_dynamodb_invalid_event_filter: malformed JSON.
+#[tokio::test(start_paused = true)]
+async fn a_stream_filter_that_is_malformed_json() {
+    assert_eq!(
+        dynamodb_stream_with_filter(r#"[{"eventName": ["INSERT"=123}]"#),
+        invalid_filter()
+    );
+}

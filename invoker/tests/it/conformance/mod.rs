@@ -34,10 +34,10 @@ mod update_alias;
 mod update_event_source_mapping;
 mod update_function_configuration;
 
-use crate::kit::{log_lines_starting, reader, records_in};
+use crate::kit::{capturing, failing, log_lines_starting, reader, records_in, Events};
 use invoker::{
     service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig, Lambda,
-    LambdaEvent, ManagedPolicy, ServiceError, StartingPosition,
+    LambdaEvent, ManagedPolicy, Permission, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -151,6 +151,41 @@ impl StreamSource {
                 .put_item("records", json!({"id": "id_value", "id2": "id2_value"}))
                 .unwrap(),
         }
+    }
+
+    /// The recorded `…_with_sns_on_failure_destination_config` scenario: a function that always
+    /// fails, one retry, and an SNS topic as the on-failure destination, to which a function is
+    /// subscribed (AWS's test subscribed a queue). Returns the messages the topic published,
+    /// each read as JSON, and the stream's ARN.
+    async fn retries_exhausted_published(self) -> (Vec<Value>, String) {
+        let topic = "arn:aws:sns:us-east-1:123456789012:failures";
+        let (lambda, stream) = self.deploy(failing("Exception", "failed"), |mapping| {
+            mapping
+                .batch_size(1)
+                .maximum_batching_window_secs(1)
+                .maximum_retry_attempts(1)
+                .on_failure(topic)
+        });
+        let notifications = Events::default();
+        let subscriber = lambda
+            .create_function(FunctionConfig::new("subscriber"), capturing(&notifications))
+            .unwrap();
+        let sns = lambda.sns();
+        assert_eq!(sns.create_topic("failures").unwrap(), topic);
+        let publishes = Permission::new("sns-failures", "sns.amazonaws.com").source_arn(topic);
+        lambda.add_permission("subscriber", publishes).unwrap();
+        sns.subscribe(topic, "lambda", &subscriber).unwrap();
+        self.write_one(&lambda);
+        lambda.settle().await;
+        let notifications = notifications.lock().unwrap();
+        let messages = notifications
+            .iter()
+            .map(|event| {
+                let message = event["Records"][0]["Sns"]["Message"].as_str().unwrap();
+                serde_json::from_str(message).unwrap()
+            })
+            .collect();
+        (messages, stream)
     }
 
     /// The recorded partial-batch scenario: batches of one record, `ReportBatchItemFailures`,

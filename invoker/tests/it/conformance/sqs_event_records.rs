@@ -1,6 +1,7 @@
 //! What an SQS event source mapping hands the function, as recorded in LocalStack's
 //! test_lambda_integration_sqs.snapshot.json: a message's record, with and without message
-//! attributes, and the same message again after a failed batch.
+//! attributes, the same message again after a failed batch, which messages event filters let
+//! through, and that batches of any size hand over every message once.
 
 use super::*;
 use crate::kit::{capturing, Events};
@@ -172,4 +173,303 @@ async fn an_empty_object_answer_deletes_the_batch() {
         receive_counts(true, empty).await,
         (vec!["1".to_owned()], vec![])
     );
+}
+
+/// A recorded scenario of TestSQSEventSourceMapping::test_sqs_event_filter: two messages, one
+/// that the mapping's one filter `pattern` matches and one it does not, wait in the queue when
+/// the mapping (batching window 1 s) is made. The function is invoked once, with the matching
+/// message alone, and the queue is left empty: Lambda deleted the other.
+async fn only_the_matching_message_arrives(pattern: Value, matching: Value, not_matching: &str) {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::SqsQueueExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    let queue = lambda.sqs().create_queue("orders");
+    for body in [matching.to_string(), not_matching.to_owned()] {
+        lambda
+            .sqs()
+            .send_message(&queue, body, BTreeMap::new())
+            .unwrap();
+    }
+    let mapping = EventSourceMapping::new(&queue, "reader")
+        .maximum_batching_window_secs(1)
+        .filter(pattern.to_string());
+    lambda.create_event_source_mapping(mapping).unwrap();
+    lambda.settle().await;
+    let events = events.lock().unwrap();
+    let bodies: Vec<Vec<&Value>> = events
+        .iter()
+        .map(|event| {
+            let records = event["Records"].as_array().unwrap();
+            records.iter().map(|record| &record["body"]).collect()
+        })
+        .collect();
+    assert_eq!(bodies, [[&Value::from(matching.to_string())]]);
+    assert!(
+        lambda.sqs().messages(&queue).is_empty(),
+        "the queue is empty"
+    );
+}
+
+// test_sqs_event_filter[single]
+#[tokio::test(start_paused = true)]
+async fn a_filter_on_one_body_field() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": ["my-value"]}}),
+        json!({"my-key": "my-value"}),
+        r#"{"my-key": "other-value"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[or]
+#[tokio::test(start_paused = true)]
+async fn a_filter_with_two_values_of_one_field() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": ["my-value-one", "my-value-two"]}}),
+        json!({"my-key": "my-value-two"}),
+        r#"{"my-key": "other-value"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[and]
+#[tokio::test(start_paused = true)]
+async fn a_filter_on_two_body_fields() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key-one": ["other-filter", "my-value-one"], "my-key-two": ["my-value-two"]}}),
+        json!({"my-key-one": "my-value-one", "my-key-two": "my-value-two"}),
+        r#"{"my-key-one": "other-value-", "my-key-two": "my-value-two"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[exists]
+#[tokio::test(start_paused = true)]
+async fn an_exists_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": [{"exists": true}]}}),
+        json!({"my-key": "any-value-one"}),
+        r#"{"other-key": "any-value-two"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[numeric-bigger]
+#[tokio::test(start_paused = true)]
+async fn a_numeric_greater_than_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-number": [{"numeric": [">", 100]}]}}),
+        json!({"my-number": 101}),
+        r#"{"my-number": 100}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[numeric-smaller]
+#[tokio::test(start_paused = true)]
+async fn a_numeric_less_than_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-number": [{"numeric": ["<", 100]}]}}),
+        json!({"my-number": 99}),
+        r#"{"my-number": 100}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[numeric-range]
+#[tokio::test(start_paused = true)]
+async fn a_numeric_range_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-number": [{"numeric": [">=", 100, "<", 200]}]}}),
+        json!({"my-number": 100}),
+        r#"{"my-number": 200}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[prefix]
+#[tokio::test(start_paused = true)]
+async fn a_prefix_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": [{"prefix": "yes"}]}}),
+        json!({"my-key": "yes-value"}),
+        r#"{"my-key": "no-value"}"#,
+    )
+    .await;
+}
+
+// test_sqs_event_filter[valid-json-filter]: a body that is not JSON never matches a pattern
+// that looks inside the body.
+#[tokio::test(start_paused = true)]
+async fn a_plain_string_body_and_a_json_filter() {
+    only_the_matching_message_arrives(
+        json!({"body": {"my-key": ["my-value"]}}),
+        json!({"my-key": "my-value"}),
+        "plain-string",
+    )
+    .await;
+}
+
+/// The bodies of each batch the function `reader` received from a queue: `before` is sent, then
+/// the mapping `configure` finishes is made, then `after` is sent, each message once.
+async fn batches(
+    before: &[String],
+    configure: impl FnOnce(EventSourceMapping) -> EventSourceMapping,
+    after: &[String],
+    reserved_concurrency: Option<usize>,
+) -> Vec<Vec<String>> {
+    let events = Events::default();
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::SqsQueueExecution),
+            capturing(&events),
+        )
+        .unwrap();
+    if let Some(reserved) = reserved_concurrency {
+        lambda.put_function_concurrency("reader", reserved).unwrap();
+    }
+    let queue = lambda.sqs().create_queue("orders");
+    let send = |bodies: &[String]| {
+        for body in bodies {
+            let sent = lambda
+                .sqs()
+                .send_message(&queue, body.clone(), BTreeMap::new());
+            sent.unwrap();
+        }
+    };
+    send(before);
+    let mapping = configure(EventSourceMapping::new(&queue, "reader"));
+    lambda.create_event_source_mapping(mapping).unwrap();
+    send(after);
+    lambda.settle().await;
+    let events = events.lock().unwrap();
+    events
+        .iter()
+        .map(|event| {
+            let records = event["Records"].as_array().unwrap();
+            let body = |record: &Value| record["body"].as_str().unwrap().to_owned();
+            records.iter().map(body).collect()
+        })
+        .collect()
+}
+
+/// A recorded scenario of test_sqs_event_source_mapping_batch_size: a mapping with batches of
+/// up to `size` and a 10-second batching window; ten messages are sent, then five. All fifteen
+/// reach the function, each once (how AWS cut them into batches was not compared).
+async fn fifteen_messages_in_batches_of(size: u32) {
+    let bodies = |round: usize, n: usize| -> Vec<String> {
+        (0..n).map(|i| format!("{i}-{round}-message-{i}")).collect()
+    };
+    let (ten, five) = (bodies(0, 10), bodies(1, 5));
+    let configure =
+        |mapping: EventSourceMapping| mapping.batch_size(size).maximum_batching_window_secs(10);
+    let after: Vec<String> = ten.iter().chain(&five).cloned().collect();
+    let received = batches(&[], configure, &after, None).await;
+    let mut received: Vec<String> = received.into_iter().flatten().collect();
+    received.sort();
+    let mut sent = after;
+    sent.sort();
+    assert_eq!(received, sent);
+}
+
+// test_sqs_event_source_mapping_batch_size[15]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_15() {
+    fifteen_messages_in_batches_of(15).await;
+}
+
+// test_sqs_event_source_mapping_batch_size[100]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_100() {
+    fifteen_messages_in_batches_of(100).await;
+}
+
+// test_sqs_event_source_mapping_batch_size[1000]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_1000() {
+    fifteen_messages_in_batches_of(1000).await;
+}
+
+// test_sqs_event_source_mapping_batch_size[10000]
+#[tokio::test(start_paused = true)]
+async fn batches_of_up_to_10000() {
+    fifteen_messages_in_batches_of(10_000).await;
+}
+
+// test_sqs_event_source_mapping_batching_reserved_concurrency: thirty messages wait in the queue;
+// a mapping with batches of up to 20 and a 1-second window, for a function with a reserved
+// concurrency of 2, hands them over in two batches. (AWS's mapping also had a ScalingConfig of
+// at most 2 concurrent batches, which the invoker does not model; the reserved concurrency
+// caps it the same.)
+#[tokio::test(start_paused = true)]
+async fn thirty_messages_in_two_batches_of_up_to_20() {
+    let sent: Vec<String> = (0..3)
+        .flat_map(|round| (0..10).map(move |i| format!("{i}-{round}-message")))
+        .collect();
+    let configure =
+        |mapping: EventSourceMapping| mapping.batch_size(20).maximum_batching_window_secs(1);
+    let received = batches(&sent, configure, &[], Some(2)).await;
+    assert_eq!(received.len(), 2, "two batches");
+    let mut received: Vec<String> = received.into_iter().flatten().collect();
+    received.sort();
+    let mut sent = sent;
+    sent.sort();
+    assert_eq!(received, sent);
+}
+
+// test_redrive_policy_with_failing_lambda: a function (timeout 5 s) that always fails reads,
+// in batches of one, a queue with a 5-second visibility timeout whose redrive policy moves a
+// message to a dead-letter queue after 2 receives. The function sees the message twice
+// (received once, then twice); then the dead-letter queue holds it, the same message with the
+// same body.
+#[tokio::test(start_paused = true)]
+async fn a_failing_message_is_redriven_after_max_receive_count() {
+    let seen = Events::default();
+    let failing_after_capture = {
+        let seen = Arc::clone(&seen);
+        service_fn(move |event: LambdaEvent<Value>| {
+            seen.lock().unwrap().push(event.payload);
+            async move {
+                Err::<Value, _>(Diagnostic {
+                    error_type: "Exception".into(),
+                    error_message: "failed attempt".into(),
+                })
+            }
+        })
+    };
+    let lambda = Lambda::new();
+    let config = reader("reader", ManagedPolicy::SqsQueueExecution).timeout_secs(5);
+    lambda
+        .create_function(config, failing_after_capture)
+        .unwrap();
+    let sqs = lambda.sqs();
+    let dlq = sqs.create_queue("event-dlq");
+    let attributes = invoker::QueueAttributes::default()
+        .visibility_timeout_secs(5)
+        .redrive_policy(&dlq, 2);
+    let queue = sqs.create_queue_with("source-queue", attributes).unwrap();
+    let mapping = EventSourceMapping::new(&queue, "reader").batch_size(1);
+    lambda.create_event_source_mapping(mapping).unwrap();
+    let body = r#"{"fail_attempts": 2}"#;
+    sqs.send_message(&queue, body.to_owned(), BTreeMap::new())
+        .unwrap();
+    lambda.settle().await;
+    let seen = seen.lock().unwrap();
+    let records: Vec<&Value> = seen.iter().map(|event| &event["Records"][0]).collect();
+    let counts: Vec<&Value> = records
+        .iter()
+        .map(|record| &record["attributes"]["ApproximateReceiveCount"])
+        .collect();
+    assert_eq!(counts, ["1", "2"]);
+    let dead = sqs.messages(&dlq);
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].message_id, records[0]["messageId"]);
+    assert_eq!(dead[0].body, body);
+    assert!(sqs.messages(&queue).is_empty());
 }
