@@ -7,7 +7,7 @@ use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 
 use crate::languages::{self, ENGLISH};
-use crate::{captions, diagnostics, emphasis, links, search, translations};
+use crate::{captions, diagnostics, emphasis, fragments, links, search, translations};
 
 /// Where the site goes, relative to the book folder: `book/build/`, which `.gitignore` ignores.
 /// (With HTML as the book's only output, mdBook writes the site straight into it.) A
@@ -73,9 +73,9 @@ fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String
     }
 }
 
-/// Loads `book.toml` and the chapters in `language` (a translation's are translated from its
-/// catalog), with a few settings forced whatever `book.toml` says; `switch` adds the language
-/// switch to the pages.
+/// Loads `book.toml` and the chapters in `language`, with the fragments they include spliced in
+/// (a translation's are then translated from its catalog), with a few settings forced whatever
+/// `book.toml` says; `switch` adds the language switch to the pages.
 pub fn load(book_dir: &Path, language: &str, switch: bool) -> Result<MDBook, String> {
     let book_toml = book_dir.join("book.toml");
     let mut config = Config::from_disk(&book_toml)
@@ -83,6 +83,8 @@ pub fn load(book_dir: &Path, language: &str, switch: bool) -> Result<MDBook, Str
     configure(&mut config, language, switch)
         .map_err(|e| format!("cannot configure mdBook: {e:#}"))?;
     let mut book = MDBook::load_with_config(book_dir, config).map_err(|e| format!("{e:#}"))?;
+    // Before anything reads the chapters: the hints and answers are text to translate.
+    fragments::splice(&mut book)?;
     if language != ENGLISH {
         translations::translate(&mut book, language)?;
     }
