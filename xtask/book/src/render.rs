@@ -49,7 +49,7 @@ fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String
             .as_deref()
             .and_then(Path::parent)
             .unwrap_or(Path::new(""));
-        chapter.content = captions::caption_excerpts(&chapter.content, folder);
+        chapter.content = captions::caption_excerpts(&chapter.content, folder, language);
     });
     book.build().map_err(|e| format!("{e:#}"))?;
 
