@@ -5,8 +5,8 @@
 //! The caption is added when a book is rendered, in every language (a path needs no
 //! translation), and never written into the chapters: the translation template does not see it.
 //!
-//! An excerpt of an exercise's code (`exercises/01-hello-api/src/lib.rs`, "the part you write")
-//! comes from the learner's own copy of the file, as it is when the book is built: the starter
+//! An excerpt of the code a learner writes (`exercises/01-hello-api/src/lib.rs`, "the part you
+//! write") comes from their own copy of the file, as it is when the book is built: the starter
 //! until they change it, their own code once they have. Its caption says so, in the page's
 //! language, so that a learner who rebuilds the book after solving the exercise knows why the
 //! `todo!()` has gone. (The starter itself is what git has: `cargo xtask reset` brings it back.)
@@ -48,18 +48,18 @@ pub fn caption_excerpts(markdown: &str, folder: &Path, language: &str) -> String
     captioned
 }
 
-/// Whether a file, from the workbook's root, is code a learner writes: an exercise's `src/`
-/// (its tests and snapshots are the grader's, and do not change).
+/// Whether a file, from the workbook's root, is the code a learner writes: an exercise's
+/// `src/lib.rs` (its `given.rs` is given, and its tests and snapshots are the grader's).
 fn is_learners_code(file: &str) -> bool {
-    let mut parts = file.split('/');
-    parts.next() == Some("exercises") && parts.nth(1) == Some("src")
+    let parts: Vec<&str> = file.split('/').collect();
+    matches!(parts[..], ["exercises", _, "src", "lib.rs"])
 }
 
 /// What an excerpt of a learner's own file shows, in `language`.
 fn learners_copy(language: &str) -> &'static str {
     match language {
-        "ko" => "여러분이 가진 사본입니다. 고치기 전까지는 시작 코드이고, 고친 뒤에는 여러분의 코드입니다",
-        _ => "your copy: the starter until you change it, your own code once you have",
+        "ko" => "여러분의 사본: 고치기 전까지는 시작 코드",
+        _ => "your copy: the starter until you change it",
     }
 }
 
@@ -104,17 +104,20 @@ mod tests {
 
     #[test]
     fn an_excerpt_of_a_learners_file_says_it_is_their_copy() {
-        let chapter = "```rust\n{{#include ../../exercises/01-hello-api/src/lib.rs:handler}}\n```\n\n```text\n{{#include ../../exercises/01-hello-api/tests/snapshots/a.snap:5:}}\n```\n";
+        let chapter = "```rust\n{{#include ../../exercises/01-hello-api/src/lib.rs:handler}}\n```\n\n```rust\n{{#include ../../exercises/17-email/src/given.rs:notifier}}\n```\n\n```text\n{{#include ../../exercises/01-hello-api/tests/snapshots/a.snap:5:}}\n```\n";
         let captioned = caption_excerpts(chapter, Path::new(""), "ko");
         assert!(captioned.starts_with(
-            "<p class=\"excerpt-file\"><code>exercises/01-hello-api/src/lib.rs</code> (여러분이 \
-             가진 사본입니다."
+            "<p class=\"excerpt-file\"><code>exercises/01-hello-api/src/lib.rs</code> (여러분의 \
+             사본: 고치기 전까지는 시작 코드)</p>"
         ), "{captioned}");
-        assert!(captioned.contains(
-            "<p class=\"excerpt-file\"><code>exercises/01-hello-api/tests/snapshots/a.snap</code></p>"
-        ), "{captioned}");
-        assert!(caption_excerpts(chapter, Path::new(""), "en").contains(
-            "</code> (your copy: the starter until you change it, your own code once you have)</p>"
-        ));
+        for given in [
+            "exercises/17-email/src/given.rs",
+            "exercises/01-hello-api/tests/snapshots/a.snap",
+        ] {
+            let caption = format!("<p class=\"excerpt-file\"><code>{given}</code></p>");
+            assert!(captioned.contains(&caption), "{captioned}");
+        }
+        assert!(caption_excerpts(chapter, Path::new(""), "en")
+            .contains("</code> (your copy: the starter until you change it)</p>"));
     }
 }
