@@ -87,9 +87,20 @@ pub fn run(root: &Path, name: &str, chapter: &str) -> Result<u8, String> {
          - its solution: solutions/{folder}/src/lib.rs\n\
          - its other right answers and its mutants: solutions/{folder}/variants.toml\n\
          - its hints and points: exercises/manifest.toml\n\
-         and check it all with `cargo xtask check`."
+         - its page in the book: book/src/{page}, listed under its chapter in \
+         book/src/SUMMARY.md, each hint in a file of its own, book/src/hints/{name}/hint-<n>.md, \
+         that the page includes in a folded box (CONTRIBUTING.md says how)\n\
+         and check it all with `cargo xtask check`.",
+        page = exercise_page(chapter, name),
     );
     Ok(0)
+}
+
+/// An exercise's page in the book, next to its chapter's overview page:
+/// `patterns-exercise-email.md` for the exercise `email` of `patterns.md`.
+fn exercise_page(chapter: &str, name: &str) -> String {
+    let chapter = chapter.strip_suffix(".md").unwrap_or(chapter);
+    format!("{chapter}-exercise-{name}.md")
 }
 
 /// A name must be new, and fit a package and a folder: lowercase words joined by hyphens.

@@ -41,7 +41,8 @@ use crate::{diagrams, svg_text};
 const TITLE_SOURCE: &str = "book.toml";
 
 /// The English book's messages, as `book/po/messages.pot` holds them. `book` is the book as
-/// loaded from disk: its chapters as written, before mdBook expands `{{#include}}`s.
+/// loaded from disk: its chapters as written, with their fragments (hints, answers) spliced in
+/// ([`crate::fragments`]), before mdBook expands the other `{{#include}}`s.
 pub fn extract(book: &MDBook) -> Result<Catalog, String> {
     let mut config = book.config.clone();
     // 0: sources without line numbers (see the module documentation).

@@ -6,7 +6,8 @@
 //! to the chapter's own file, as a reader's browser would resolve it.
 //!
 //! Not checked: links to other sites (that needs the network), `#anchors` within pages, and links
-//! inside files brought in with `{{#include}}` (the chapter is read as written).
+//! inside files brought in with `{{#include}}` (the chapter is read as written), but for the
+//! hints and answers, which are spliced in when the book is loaded ([`crate::fragments`]).
 
 use std::path::{Path, PathBuf};
 

@@ -26,7 +26,8 @@
 //!
 //! - [`languages`]: English and the translations, and where each goes in the site.
 //! - [`render`]: load the book (translated, if need be) with strict settings, render it to
-//!   `book/build/`, run the checks; [`captions`]: each excerpt named with its file.
+//!   `book/build/`, run the checks; [`captions`]: each excerpt named with its file;
+//!   [`fragments`]: the hints and answers, each a file of its own, spliced into their pages.
 //! - [`diagnostics`]: print and count mdBook's log events, so logged errors can fail the build.
 //! - [`links`]: find relative links and images that point at nothing.
 //! - [`extract`]: the English book's messages, for the translation template; [`svg_text`]: the
@@ -50,6 +51,7 @@ mod diagnostics;
 mod diagrams;
 mod emphasis;
 mod extract;
+mod fragments;
 mod glyphs;
 mod heading_ids;
 mod languages;

@@ -9,7 +9,9 @@ use mdbook_driver::MDBook;
 
 use crate::languages::{self, ENGLISH};
 use crate::translations;
-use crate::{captions, diagnostics, diagrams, emphasis, extract, links, search, svg_text};
+use crate::{
+    captions, diagnostics, diagrams, emphasis, extract, fragments, links, search, svg_text,
+};
 
 /// Where the site goes, relative to the book folder: `book/build/`, which `.gitignore` ignores.
 /// (With HTML as the book's only output, mdBook writes the site straight into it.) A
@@ -51,7 +53,7 @@ fn build_one(book_dir: &Path, language: &str, switch: bool) -> Result<(), String
             .as_deref()
             .and_then(Path::parent)
             .unwrap_or(Path::new(""));
-        chapter.content = captions::caption_excerpts(&chapter.content, folder);
+        chapter.content = captions::caption_excerpts(&chapter.content, folder, language);
     });
     book.build().map_err(|e| format!("{e:#}"))?;
 
@@ -99,9 +101,9 @@ fn translate_diagrams(book_dir: &Path, site: &Path, language: &str) -> Result<()
     }
 }
 
-/// Loads `book.toml` and the chapters in `language` (a translation's are translated from its
-/// catalog), with a few settings forced whatever `book.toml` says; `switch` adds the language
-/// switch to the pages.
+/// Loads `book.toml` and the chapters in `language`, with the fragments they include spliced in
+/// (a translation's are then translated from its catalog), with a few settings forced whatever
+/// `book.toml` says; `switch` adds the language switch to the pages.
 pub fn load(book_dir: &Path, language: &str, switch: bool) -> Result<MDBook, String> {
     let book_toml = book_dir.join("book.toml");
     let mut config = Config::from_disk(&book_toml)
@@ -109,6 +111,8 @@ pub fn load(book_dir: &Path, language: &str, switch: bool) -> Result<MDBook, Str
     configure(&mut config, language, switch)
         .map_err(|e| format!("cannot configure mdBook: {e:#}"))?;
     let mut book = MDBook::load_with_config(book_dir, config).map_err(|e| format!("{e:#}"))?;
+    // Before anything reads the chapters: the hints and answers are text to translate.
+    fragments::splice(&mut book)?;
     if language != ENGLISH {
         translations::translate(&mut book, language)?;
     }

@@ -16,7 +16,7 @@
 //! brackets. (`..Default::default()` is Rust, and is matched as written.)
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::workbook::{read, root};
 
@@ -288,52 +288,88 @@ fn the_code_of_every_hint_is_compiled_in_its_solution() {
     );
 }
 
-/// The hints of a chapter as the book shows them: each `<details>` block's text.
-fn book_hints(chapter_text: &str) -> Vec<String> {
+/// An exercise's page in the book: `<chapter>-exercise-<name>.md`, next to its chapter's
+/// overview page (`patterns.md` and `patterns-exercise-email.md`).
+fn exercise_page(exercise: &Exercise) -> String {
+    let chapter = exercise.chapter.trim_end_matches(".md");
+    format!("{chapter}-exercise-{}.md", exercise.name)
+}
+
+/// The hints a page shows, in order: the fragment each `<summary>Hint …</summary>` box
+/// includes (`{{#include hints/<name>/hint-1.md}}`), as a path relative to `book/src`; `None`
+/// for a box that does not include one, its hint written in the page.
+fn included_hints(page_text: &str) -> Vec<Option<String>> {
     let mut hints = Vec::new();
-    let mut rest = chapter_text;
+    let mut rest = page_text;
     while let Some(start) = rest.find("<summary>Hint ") {
         let after = &rest[start..];
-        let body = &after[after.find("</summary>").expect("a closed summary") + 10..];
-        let end = body.find("</details>").expect("a closed hint");
-        hints.push(body[..end].trim().to_owned());
-        rest = &body[end..];
+        let end = after.find("</details>").expect("a closed hint");
+        let body = &after[..end];
+        hints.push(
+            body.lines()
+                .find_map(|line| line.trim().strip_prefix("{{#include "))
+                .and_then(|directive| directive.strip_suffix("}}"))
+                .map(|file| file.trim().to_owned()),
+        );
+        rest = &after[end..];
     }
     hints
 }
 
 #[test]
-fn the_book_shows_the_hints_of_the_manifest() {
-    let exercises = exercises();
-    let mut chapters: Vec<&str> = exercises.iter().map(|e| e.chapter.as_str()).collect();
-    chapters.dedup();
+fn the_hints_a_page_includes_are_read_in_order() {
+    let page = "## Exercise: a\n\n<details>\n<summary>Hint 1</summary>\n\n{{#include hints/a/hint-1.md}}\n\n</details>\n\n<details>\n<summary>Hint 2</summary>\n\nWritten here.\n\n</details>\n";
+    assert_eq!(
+        included_hints(page),
+        [Some("hints/a/hint-1.md".to_owned()), None]
+    );
+}
+
+#[test]
+fn each_exercise_page_shows_the_hints_of_the_manifest_from_files_of_their_own() {
+    let src = root().join("book/src");
     let mut problems = Vec::new();
-    for chapter in chapters {
-        let text = read(&root().join("book/src").join(chapter));
-        let in_book = book_hints(&text);
-        let in_manifest: Vec<&String> = exercises
-            .iter()
-            .filter(|e| e.chapter == chapter)
-            .flat_map(|e| &e.hints)
-            .collect();
-        if in_book.len() != in_manifest.len() {
+    for exercise in exercises() {
+        let page = exercise_page(&exercise);
+        let Ok(text) = fs::read_to_string(src.join(&page)) else {
             problems.push(format!(
-                "{chapter} shows {} hints, the manifest has {} for its exercises",
-                in_book.len(),
-                in_manifest.len()
+                "{}: its page book/src/{page} is missing",
+                exercise.name
+            ));
+            continue;
+        };
+        let included = included_hints(&text);
+        if included.len() != exercise.hints.len() {
+            problems.push(format!(
+                "{page} shows {} hints, the manifest has {} for {}",
+                included.len(),
+                exercise.hints.len(),
+                exercise.name
             ));
         }
-        for (shown, hint) in in_book.iter().zip(in_manifest) {
-            if shown != hint {
+        for (number, (file, hint)) in included.iter().zip(&exercise.hints).enumerate() {
+            let expected = format!("hints/{}/hint-{}.md", exercise.name, number + 1);
+            if file.as_deref() != Some(expected.as_str()) {
                 problems.push(format!(
-                    "{chapter} shows a hint as\n    {shown}\n  and the manifest has\n    {hint}"
+                    "{page}: hint {} should be `{{{{#include {expected}}}}}`, out of the page's \
+                     text, so that a learner reading the page in their editor does not see it",
+                    number + 1
+                ));
+                continue;
+            }
+            let shown = fs::read_to_string(src.join(&expected)).unwrap_or_default();
+            if shown.trim() != hint {
+                problems.push(format!(
+                    "book/src/{expected} says\n    {}\n  and the manifest has\n    {hint}",
+                    shown.trim()
                 ));
             }
         }
     }
     assert!(
         problems.is_empty(),
-        "The book's hints are copies of exercises/manifest.toml's, in order:\n  {}",
+        "The book's hints are copies of exercises/manifest.toml's, in order, each in a file of \
+         its own that the exercise's page includes:\n  {}",
         problems.join("\n  ")
     );
 }
@@ -391,17 +427,35 @@ fn a_block_that_uses_a_real_aws_crate_is_told_from_one_that_does_not() {
     );
 }
 
+/// The Markdown files under `folder` and its subfolders (the pages, and the hints and answers
+/// they include), sorted.
+fn markdown_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).expect("a readable folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn every_rust_block_of_the_book_is_compiled_or_says_why_not() {
     let mut problems = Vec::new();
-    let mut chapters: Vec<PathBuf> = fs::read_dir(root().join("book/src"))
-        .expect("book/src")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "md"))
-        .collect();
-    chapters.sort();
-    for chapter in chapters {
-        let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
+    let src = root().join("book/src");
+    for chapter in markdown_files(&src) {
+        let name = chapter
+            .strip_prefix(&src)
+            .expect("under book/src")
+            .to_string_lossy()
+            .replace('\\', "/");
         for (line, info, body) in rust_blocks(&read(&chapter)) {
             let included = body.iter().all(|l| {
                 let l = l.trim();
