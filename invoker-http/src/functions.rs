@@ -1,5 +1,5 @@
 //! `GetFunction`, `GetFunctionConfiguration` and `ListFunctions`: a function's configuration in
-//! the shape of the API's `FunctionConfiguration`.
+//! the shape of the API's `FunctionConfiguration` (and, in `GetFunction`, its tags).
 //!
 //! The invoker keeps what a lesson needs of a function (name, runtime, handler, memory, timeout,
 //! variables, role, dead-letter queue, `/tmp`, layers), so those fields are real. Fields it does
@@ -25,17 +25,25 @@ pub fn get_configuration(
     Ok(configuration(lambda, &config, &version))
 }
 
-/// `GetFunction`: the configuration, and where the code is (the invoker has no package to give).
+/// `GetFunction`: the configuration, where the code is (the invoker has no package to give),
+/// and the function's tags if it has any.
 pub fn get_function(
     lambda: &Lambda,
     function: &str,
     qualifier: Option<&str>,
 ) -> Result<Value, ServiceError> {
     let configuration = get_configuration(lambda, function, qualifier)?;
-    Ok(json!({
+    let tags = configuration["FunctionName"]
+        .as_str()
+        .and_then(|name| crate::tags::of_function(lambda, name));
+    let mut answer = json!({
         "Configuration": configuration,
         "Code": { "RepositoryType": "S3", "Location": "" },
-    }))
+    });
+    if let Some(tags) = tags {
+        answer["Tags"] = json!(tags);
+    }
+    Ok(answer)
 }
 
 /// `ListFunctions`: every function's `$LATEST`, in name order.

@@ -18,7 +18,8 @@
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
 //!   asynchronous events; [`mappings`]: event source mappings (created, listed, read, changed,
-//!   disabled and enabled, deleted); [`account`]: the account's limits;
+//!   disabled and enabled, deleted); [`tags`]: a function's tags; [`account`]: the account's
+//!   limits;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them;
 //! - `runtime_api` (on Unix): the other API, the one a function's own process talks to, so that
 //!   a real `bootstrap` built with `lambda_runtime` runs as a function under the invoker.
@@ -41,6 +42,7 @@ pub mod operations;
 pub mod permissions;
 #[cfg(unix)]
 pub mod runtime_api;
+pub mod tags;
 pub mod versions;
 
 use axum::body::Bytes;
@@ -52,7 +54,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 30] = [
+pub const SERVED: [&str; 33] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -82,6 +84,9 @@ pub const SERVED: [&str; 30] = [
     "GetEventSourceMapping",
     "UpdateEventSourceMapping",
     "DeleteEventSourceMapping",
+    "TagResource",
+    "ListTags",
+    "UntagResource",
     "GetAccountSettings",
 ];
 
@@ -215,6 +220,14 @@ async fn dispatch(
         "DeleteEventSourceMapping" => {
             with_status(StatusCode::ACCEPTED, mappings::delete(&lambda, uuid))
         }
+        "TagResource" => no_content(
+            body().and_then(|body| tags::tag(&lambda, recognised.label("Resource"), &body)),
+        ),
+        "ListTags" => with_status(
+            StatusCode::OK,
+            tags::list(&lambda, recognised.label("Resource")),
+        ),
+        "UntagResource" => no_content(tags::untag(&lambda, recognised.label("Resource"), query)),
         "GetAccountSettings" => answer::json_body(StatusCode::OK, &account::settings(&lambda)),
         other => answer::not_served(other, &SERVED),
     }
@@ -270,9 +283,15 @@ pub(crate) fn function_arn(lambda: &Lambda, function: &str) -> String {
 
 /// One parameter of a query string, percent-decoded.
 fn query_parameter(query: &str, name: &str) -> Option<String> {
+    query_parameters(query, name).into_iter().next()
+}
+
+/// Every value of a parameter a query string repeats (`?tagKeys=a&tagKeys=b`), percent-decoded.
+pub(crate) fn query_parameters(query: &str, name: &str) -> Vec<String> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == name)
+        .filter(|(key, _)| *key == name)
         .map(|(_, value)| operations::decode(value))
+        .collect()
 }

@@ -14,12 +14,10 @@ use std::path::Path;
 use std::process::Command;
 
 /// Operations the book's "On real AWS" commands use that the server does not serve, and why.
-const NOT_SERVED: [(&str, &str); 8] = [
+const NOT_SERVED: [(&str, &str); 7] = [
     // The invoker deploys a Rust handler in the server's process, or a `bootstrap` given to
     // `serve --bootstrap`; it has no code package to create a function from.
     ("CreateFunction", "no deployment packages"),
-    // The invoker does not model tags.
-    ("TagResource", "no tags"),
     // The invoker models publishing and deleting layer versions from files it is given, but
     // not a zip archive over HTTP, listing or reading layers, or their permissions.
     ("PublishLayerVersion", "no layer archives over HTTP"),

@@ -868,3 +868,61 @@ print(json.dumps({
         "(ResourceNotFoundException) when calling the DeleteEventSourceMapping operation: The resource you requested does not exist.",
     );
 }
+
+/// The book's `tag-resource`, then the tags read back by `list-tags` and `get-function`, removed
+/// by `untag-resource`, and refused on a version or a missing function with AWS's words.
+#[test]
+fn the_aws_cli_tags_a_function_and_reads_its_tags_back() {
+    let endpoint = start();
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:echo";
+    assert_done(&aws(
+        &endpoint,
+        &[
+            "tag-resource",
+            "--resource",
+            arn,
+            "--tags",
+            "team=shop,cost-center=4711",
+        ],
+    ));
+    let listed = stdout_json(&aws(&endpoint, &["list-tags", "--resource", arn]));
+    assert_eq!(
+        listed["Tags"],
+        json!({ "team": "shop", "cost-center": "4711" })
+    );
+    assert_done(&aws(
+        &endpoint,
+        &[
+            "untag-resource",
+            "--resource",
+            arn,
+            "--tag-keys",
+            "cost-center",
+            "absent",
+        ],
+    ));
+    let function = stdout_json(&aws(
+        &endpoint,
+        &["get-function", "--function-name", "echo"],
+    ));
+    assert_eq!(function["Tags"], json!({ "team": "shop" }));
+    let untagged = stdout_json(&aws(
+        &endpoint,
+        &["get-function", "--function-name", "broken"],
+    ));
+    assert_eq!(untagged.get("Tags"), None, "no tags is no Tags, as in AWS");
+    assert_refused(
+        &aws(
+            &endpoint,
+            &["tag-resource", "--resource", &format!("{arn}:$LATEST"), "--tags", "a=b"],
+        ),
+        "(InvalidParameterValueException) when calling the TagResource operation: Tags on function aliases and versions are not supported. Please specify a function ARN.",
+    );
+    assert_refused(
+        &aws(
+            &endpoint,
+            &["list-tags", "--resource", "arn:aws:lambda:us-east-1:123456789012:function:nope"],
+        ),
+        "(ResourceNotFoundException) when calling the ListTags operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope",
+    );
+}

@@ -1,7 +1,7 @@
 //! The Lambda layer: the service itself, knowing nothing of the services around it.
 //!
 //! Functions and their configuration, versions and aliases, layers, environment variables,
-//! execution roles and resource-based policies; the Invoke API, one invocation's run in an
+//! execution roles, resource-based policies and tags; the Invoke API, one invocation's run in an
 //! execution environment, asynchronous invocation with its retries, concurrency. It stands on
 //! [`crate::base`] only. What it offers the services above is [`handle::LambdaHandle`]: invoke a
 //! function, check who may, authorize and record a call of the code that is running.
@@ -25,6 +25,7 @@ pub(crate) mod message_targets;
 pub(crate) mod permissions;
 pub(crate) mod sandbox;
 pub(crate) mod service;
+pub(crate) mod tags;
 pub(crate) mod timeline;
 pub(crate) mod tmp;
 pub(crate) mod trace;

@@ -120,6 +120,8 @@ pub(crate) struct Function {
     /// Provisioned concurrency, by the qualifier it was put on (a version or an alias): the
     /// version it resolved to and how many environments were asked for.
     pub provisioned_configs: BTreeMap<String, (String, usize)>,
+    /// Its tags (see [`crate::lambda::tags`]).
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Settings for a new [`Lambda`]; every one has a default.
@@ -315,6 +317,7 @@ impl Lambda {
                 environments: BTreeMap::new(),
                 event_invoke_configs: BTreeMap::new(),
                 provisioned_configs: BTreeMap::new(),
+                tags: BTreeMap::new(),
                 reserved_concurrency: None,
                 scaling: ScalingRate::default(),
             },
@@ -457,8 +460,8 @@ impl Lambda {
         )
     }
 
-    /// The name in a call about the whole function (its concurrency, its tags), which must not
-    /// carry a version or alias either, refused in other words.
+    /// The name in a call about the whole function (its concurrency), which must not carry a
+    /// version or alias either, refused in other words.
     pub(crate) fn function_only_name(&self, function: &str) -> Result<String, ServiceError> {
         self.name_without_qualifier(
             function,
@@ -466,7 +469,8 @@ impl Lambda {
         )
     }
 
-    fn name_without_qualifier(
+    /// The name in `function`, or `refusal` when it names a version or alias.
+    pub(crate) fn name_without_qualifier(
         &self,
         function: &str,
         refusal: &str,

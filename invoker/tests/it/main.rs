@@ -34,4 +34,5 @@ mod schedule;
 mod sns;
 mod sqs;
 mod streams;
+mod tags;
 mod versions;
