@@ -6,13 +6,14 @@
 //!   asynchronous invocation).
 //! - Function code that plays a part: [`capturing`] keeps every event it gets in [`Events`];
 //!   [`failing`] always fails, with the error a test names.
-//! - A function an event source mapping may poll for: [`reader`].
+//! - A function an event source mapping may poll for: [`reader`], and one reading a queue
+//!   through a mapping: [`queue_mapping`].
 //! - What a test reads afterwards: [`log_lines_starting`] (a function's log) and [`records_in`]
 //!   (the JSON a destination queue received).
 
 use invoker::{
-    service_fn, Diagnostic, FunctionCode, FunctionConfig, InvocationType, InvokeRequest,
-    InvokeResponse, Lambda, LambdaEvent, ManagedPolicy, Role,
+    service_fn, Diagnostic, EventSourceMapping, FunctionCode, FunctionConfig, InvocationType,
+    InvokeRequest, InvokeResponse, Lambda, LambdaEvent, ManagedPolicy, Role,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -84,6 +85,27 @@ pub fn failing(error_type: &'static str, message: &'static str) -> FunctionCode 
 /// mapping needs to poll its source for the function.
 pub fn reader(name: &str, policy: ManagedPolicy) -> FunctionConfig {
     FunctionConfig::new(name).role(Role::new(format!("{name}-role")).attach(policy))
+}
+
+/// A service whose function `reader` captures its events into `events`, and a queue `orders`
+/// it reads through a mapping `configure` finishes; returns the service, the mapping's UUID and
+/// the queue's ARN.
+pub fn queue_mapping(
+    events: &Events,
+    configure: impl FnOnce(EventSourceMapping) -> EventSourceMapping,
+) -> (Lambda, String, String) {
+    let lambda = Lambda::new();
+    lambda
+        .create_function(
+            reader("reader", ManagedPolicy::SqsQueueExecution),
+            capturing(events),
+        )
+        .unwrap();
+    let queue = lambda.sqs().create_queue("orders");
+    let uuid = lambda
+        .create_event_source_mapping(configure(EventSourceMapping::new(&queue, "reader")))
+        .unwrap();
+    (lambda, uuid, queue)
 }
 
 /// The log lines of `function` that start with `prefix` (`START`, `INIT_START`, …), in order.

@@ -2,7 +2,7 @@
 //! no longer waits for what it had to read; a disabled mapping stops reading and, enabled again,
 //! goes on where it stopped; an update (its batch size, its filters) applies from the next batch.
 
-use crate::kit::{capturing, reader, Events};
+use crate::kit::{capturing, queue_mapping, reader, Events};
 use invoker::{
     service_fn, Diagnostic, EventSourceMapping, EventSourceMappingUpdate, Lambda, LambdaEvent,
     ManagedPolicy, StartingPosition,
@@ -20,23 +20,6 @@ async fn settles(lambda: &Lambda) -> bool {
     tokio::time::timeout(PATIENCE, lambda.settle())
         .await
         .is_ok()
-}
-
-/// A queue `orders` read by the function `reader`, which captures its events; returns the
-/// service, the mapping's UUID and the queue's ARN.
-fn queue_mapping(events: &Events) -> (Lambda, String, String) {
-    let lambda = Lambda::new();
-    lambda
-        .create_function(
-            reader("reader", ManagedPolicy::SqsQueueExecution),
-            capturing(events),
-        )
-        .unwrap();
-    let queue = lambda.sqs().create_queue("orders");
-    let uuid = lambda
-        .create_event_source_mapping(EventSourceMapping::new(&queue, "reader"))
-        .unwrap();
-    (lambda, uuid, queue)
 }
 
 fn send(lambda: &Lambda, queue: &str, body: &str) {
@@ -66,7 +49,7 @@ fn batches_of_bodies(events: &Events) -> Vec<Vec<String>> {
 #[tokio::test(start_paused = true)]
 async fn a_deleted_queue_mapping_reads_no_more_and_settle_does_not_wait_for_its_queue() {
     let events = Events::default();
-    let (lambda, uuid, queue) = queue_mapping(&events);
+    let (lambda, uuid, queue) = queue_mapping(&events, |mapping| mapping);
     send(&lambda, &queue, "before");
     lambda.settle().await;
     lambda.delete_event_source_mapping(&uuid).unwrap();
@@ -84,7 +67,7 @@ async fn a_deleted_queue_mapping_reads_no_more_and_settle_does_not_wait_for_its_
 #[tokio::test(start_paused = true)]
 async fn a_disabled_queue_mapping_leaves_messages_in_the_queue_until_it_is_enabled() {
     let events = Events::default();
-    let (lambda, uuid, queue) = queue_mapping(&events);
+    let (lambda, uuid, queue) = queue_mapping(&events, |mapping| mapping);
     let pause = EventSourceMappingUpdate::new().enabled(false);
     lambda.update_event_source_mapping(&uuid, pause).unwrap();
     send(&lambda, &queue, "waiting");
@@ -103,7 +86,7 @@ async fn a_disabled_queue_mapping_leaves_messages_in_the_queue_until_it_is_enabl
 #[tokio::test(start_paused = true)]
 async fn a_queue_mapping_takes_a_new_batch_size_from_its_next_batch() {
     let events = Events::default();
-    let (lambda, uuid, queue) = queue_mapping(&events);
+    let (lambda, uuid, queue) = queue_mapping(&events, |mapping| mapping);
     let one_at_a_time = EventSourceMappingUpdate::new().batch_size(1);
     let updated = lambda
         .update_event_source_mapping(&uuid, one_at_a_time)
@@ -119,7 +102,7 @@ async fn a_queue_mapping_takes_a_new_batch_size_from_its_next_batch() {
 #[tokio::test(start_paused = true)]
 async fn a_queue_mapping_takes_new_filters_from_its_next_batch_and_refuses_a_bad_one() {
     let events = Events::default();
-    let (lambda, uuid, queue) = queue_mapping(&events);
+    let (lambda, uuid, queue) = queue_mapping(&events, |mapping| mapping);
     let orders_only = EventSourceMappingUpdate::new().filters([r#"{"body":{"kind":["order"]}}"#]);
     let updated = lambda
         .update_event_source_mapping(&uuid, orders_only)

@@ -6,7 +6,7 @@
 
 use super::get_event_source_mapping::{lifecycle_mapping, no_such_mapping};
 use super::*;
-use crate::kit::{capturing, Events};
+use crate::kit::{queue_mapping, Events};
 use invoker::{EventSourceMappingUpdate, MappingState};
 
 // test_event_source_mapping_exceptions, update_unknown_uuid
@@ -20,27 +20,6 @@ async fn a_uuid_that_names_no_mapping() {
         )
         .unwrap_err();
     assert_eq!(refusal(error), no_such_mapping());
-}
-
-/// A service whose function `reader` captures its events into `events`, and a queue `orders`
-/// it reads through a mapping `configure` finishes; returns the service, the mapping's UUID and
-/// the queue's ARN.
-fn queue_mapping(
-    events: &Events,
-    configure: impl FnOnce(EventSourceMapping) -> EventSourceMapping,
-) -> (Lambda, String, String) {
-    let lambda = Lambda::new();
-    lambda
-        .create_function(
-            reader("reader", ManagedPolicy::SqsQueueExecution),
-            capturing(events),
-        )
-        .unwrap();
-    let queue = lambda.sqs().create_queue("orders");
-    let uuid = lambda
-        .create_event_source_mapping(configure(EventSourceMapping::new(&queue, "reader")))
-        .unwrap();
-    (lambda, uuid, queue)
 }
 
 fn send(lambda: &Lambda, queue: &str, body: &str) {
