@@ -11,6 +11,8 @@
 //! `TABLE_NAME`, `MAPPER_FUNCTION`, `REDUCER_FUNCTION`; each function reads those it uses.
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::InvocationType;
 use lambda_runtime::Error;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -129,6 +131,24 @@ fn item_key(job: &str, item: &str) -> HashMap<String, AttributeValue> {
         (JOB_KEY.to_owned(), AttributeValue::S(job.to_owned())),
         (ITEM_KEY.to_owned(), AttributeValue::S(item.to_owned())),
     ])
+}
+
+/// Invokes `function` asynchronously (`InvocationType::Event`: Lambda queues the event and
+/// answers 202 at once, then retries on its own) with `event` as its JSON payload: how the
+/// splitter starts each mapper and the last mapper starts the reducer.
+pub async fn invoke_async(
+    lambda: &aws_sdk_lambda::Client,
+    function: &str,
+    event: &impl Serialize,
+) -> Result<(), Error> {
+    lambda
+        .invoke()
+        .function_name(function)
+        .invocation_type(InvocationType::Event)
+        .payload(Blob::new(serde_json::to_vec(event)?))
+        .send()
+        .await?;
+    Ok(())
 }
 
 /// Records the totals of `task`'s part, once: `Ok(true)` if this call wrote them, `Ok(false)`

@@ -4,10 +4,10 @@
 //! `record_partial`, and, if `claim_reducer` says this mapper is the one, starts the reducer
 //! asynchronously.
 
-use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::InvocationType;
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
-use map_reduce_aws::{claim_reducer, parse_sales, record_partial, setting, totals_of};
+use map_reduce_aws::{
+    claim_reducer, invoke_async, parse_sales, record_partial, setting, totals_of,
+};
 use map_reduce_aws::{MapTask, ReduceTask};
 
 /// The clients and names the mapper makes at Init.
@@ -40,14 +40,7 @@ async fn map(mapper: &Mapper, event: LambdaEvent<MapTask>) -> Result<(), Error> 
     if claim_reducer(&mapper.dynamodb, &mapper.table, &task).await? {
         tracing::info!(%part, "every part is recorded, starting the reducer");
         let reduce = ReduceTask { job: task.job };
-        mapper
-            .lambda
-            .invoke()
-            .function_name(&mapper.reducer)
-            .invocation_type(InvocationType::Event)
-            .payload(Blob::new(serde_json::to_vec(&reduce)?))
-            .send()
-            .await?;
+        invoke_async(&mapper.lambda, &mapper.reducer, &reduce).await?;
     }
     Ok(())
 }

@@ -5,10 +5,8 @@
 //! as Lambda has queued the event (202), and Lambda runs the mappers side by side.
 
 use aws_lambda_events::event::s3::S3Event;
-use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::InvocationType;
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
-use map_reduce_aws::{setting, url_decode_key, MapTask, JOBS, SALES};
+use map_reduce_aws::{invoke_async, setting, url_decode_key, MapTask, JOBS, SALES};
 
 /// What the splitter makes at Init and every invocation borrows.
 struct Splitter {
@@ -40,15 +38,8 @@ async fn split(splitter: &Splitter, event: LambdaEvent<S3Event>) -> Result<(), E
                 part: key.strip_prefix(&folder).unwrap_or(key).to_owned(),
                 parts: keys.len(),
             };
-            // Fire and forget: `Event` is an asynchronous invocation.
-            splitter
-                .lambda
-                .invoke()
-                .function_name(&splitter.mapper)
-                .invocation_type(InvocationType::Event)
-                .payload(Blob::new(serde_json::to_vec(&task)?))
-                .send()
-                .await?;
+            // Fire and forget: an asynchronous invocation.
+            invoke_async(&splitter.lambda, &splitter.mapper, &task).await?;
         }
     }
     Ok(())
