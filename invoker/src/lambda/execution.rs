@@ -326,7 +326,8 @@ impl Lambda {
                 Outcome::Crashed(error)
             }
             Ok(Err(Fault::Runaway)) => {
-                // The handler's thread is stuck; in virtual time it runs until the deadline.
+                // The handler held the thread past the runaway limit, which no real code does in
+                // no time at all: in virtual time it ran until the deadline.
                 tokio::time::sleep_until(deadline).await;
                 Outcome::TimedOut(timed_out())
             }
@@ -636,12 +637,12 @@ struct Acquired {
 }
 
 /// The runtime's log line for code that failed while the invoker dropped what a failed or
-/// abandoned run left behind (see [`crate::lambda::sandbox`]). Lambda stops the runtime instead, so no
+/// stopped run left behind (see [`crate::lambda::sandbox`]). Lambda stops the runtime instead, so no
 /// log of AWS has this line: it is the invoker's own, so that such a failure is seen, not lost.
 fn teardown_failed(fault: &Fault) -> String {
     match fault {
         Fault::Panicked(message) => format!("Lambda panicked in a Drop during teardown: {message}"),
-        Fault::Runaway => "A Drop never returned during teardown; its thread was abandoned".into(),
+        Fault::Runaway => "A Drop blocked past the runaway limit during teardown".into(),
     }
 }
 

@@ -38,7 +38,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 use std::{any, fmt, future::Future, pin::Pin, sync::Arc};
 
-/// A boxed future that can move to the sandbox thread.
+/// A boxed future; `Send`, as `lambda_runtime` asks of a handler's future, so that a
+/// multi-threaded runtime (the HTTP server's) may poll it on any of its threads.
 pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// What a handler returns once its response is JSON: the response, or a function error.

@@ -2,34 +2,42 @@
 //!
 //! On AWS each execution environment is a separate micro-VM, so a handler that panics or spins
 //! in `loop {}` can only hurt itself: Lambda stops it at the timeout and throws the environment
-//! away. In-process we need the same guarantee, or one bad exercise would hang a whole test run.
+//! away. In-process we need as much of that guarantee as Rust allows, or one bad exercise would
+//! crash or hang a whole test run.
 //!
-//! The trick: handler futures are *polled* on a separate thread, the sandbox thread, one poll at a
-//! time. The service's own task hands the future over, waits for the poll's result, and takes the
-//! future back. Between polls the future rests with the service, so timers and wakers keep working
-//! on the paused virtual clock exactly as if it were polled locally. Two things can go wrong in a
-//! poll, and both are caught here:
+//! Handler futures are polled right where the service awaits them, on the runtime's own thread,
+//! one poll at a time, each poll guarded. Three things can go wrong in a poll:
 //!
-//! - **A panic** is caught on the sandbox thread and reported as a [`Fault::Panicked`], with the
-//!   panic message, so the service can report it the way the Rust runtime does.
-//! - **A poll that never returns** (a busy loop, a blocking call) is noticed by the service after
-//!   the runaway limit of *real* time
-//!   ([`crate::LambdaBuilder::runaway_after`]). The service gives up on that poll, reports
-//!   [`Fault::Runaway`] (which it turns into a timeout, as Lambda would), and starts a fresh sandbox
-//!   thread for later work. The stuck thread cannot be killed in Rust; it is left to spin until the
-//!   process exits, like a VM Lambda has stopped routing to.
+//! - **A panic** is caught ([`std::panic::catch_unwind`]) and reported as a [`Fault::Panicked`],
+//!   with the panic message, so the service can report it the way the Rust runtime does.
+//! - **A poll that comes back late** (a blocking call such as `std::thread::sleep`, a long loop)
+//!   has held the thread longer than the runaway limit of *real* time
+//!   ([`crate::LambdaBuilder::runaway_after`]). In virtual time it looks instantaneous, which no
+//!   real function is, so the service reports [`Fault::Runaway`] and turns it into a timeout, as
+//!   Lambda would for code that never yields; what is left of the future is dropped.
+//! - **A poll that never comes back** (`loop {}`, a deadlock) cannot be stopped: Rust has no way
+//!   to interrupt a thread, and the thread is the one the whole test runs on. A watchdog thread
+//!   notices it after five times the runaway limit and ends the process with a message that says
+//!   what happened (exit code 101, as a failed test), instead of a test run that hangs.
+//!
+//! Why on the runtime's thread, and not on a thread of its own that could be abandoned? An
+//! earlier design handed every poll to a sandbox thread and waited for it to come back; that
+//! turned a stuck poll into a timeout too, but each hand-over costs a wake-up of another thread:
+//! several microseconds on an idle machine, and far more on a busy one (a laptop compiling, a
+//! two-core CI runner), where the other thread waits for a core. Invocations ran 3 to 20 times
+//! slower for it, to protect against a bug that ends the run with a clear message anyway.
 //!
 //! Dropping the function's things runs its code too: its own `Drop` impls. On Lambda a timed-out
 //! or crashed runtime is stopped and nothing of it runs again; in-process the invoker has to drop
 //! what is left (the unfinished future, the state `init` built, background tasks), so it drops
-//! them in the sandbox as well ([`Sandbox::dispose`]), and a `Drop` that panics or never returns
-//! is a [`Fault`] like any other, never a crash or a hang of the service.
+//! them guarded as well ([`Sandbox::dispose`]), and a `Drop` that panics or comes back late is a
+//! [`Fault`] like any other, never a crash of the service.
 //!
 //! One panic cannot be caught by anyone: a panic that leaves a `Drop` while an earlier panic is
-//! unwinding makes Rust abort the process. The panic hook keeps the sandbox's panics quiet (the
-//! service reports them), but when a second one starts while the first is in flight it prints
-//! both, message and location, so the learner sees why the process is about to end instead of a
-//! bare "thread caused non-unwinding panic. aborting.".
+//! unwinding makes Rust abort the process. The panic hook keeps a guarded poll's panics quiet
+//! (the service reports them), but when a second one starts while the first is in flight it
+//! prints both, message and location, so the learner sees why the process is about to end
+//! instead of a bare "thread caused non-unwinding panic. aborting.".
 
 use crate::lambda::function::BoxFuture;
 use std::any::Any;
@@ -37,30 +45,29 @@ use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Once, OnceLock, Weak};
 use std::task::{Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
-use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
-/// How many times each side checks for the other's message before going to sleep on it.
-/// Waking a sleeping thread costs microseconds, several times the cost of a trivial handler, and
-/// the two sides hand work back and forth in quick succession, so each side first checks a few
-/// times, yielding its core in between. Yielding rather than spinning matters on a busy machine
-/// (a laptop compiling, a CI runner with two cores): a spinning thread would burn the very time
-/// slice the other side needs to answer.
-const SPINS_BEFORE_SLEEP: u32 = 200;
+/// A poll that has not come back after this many runaway limits never will, as far as the
+/// watchdog is concerned: it ends the process.
+const STUCK_AFTER_RUNAWAY_LIMITS: u32 = 5;
 
-/// The sandbox thread's name; the panic hook keeps quiet for panics on threads with this name.
-const THREAD_NAME: &str = "lambda-sandbox";
+/// How often the watchdog looks at the polls in flight.
+const WATCHDOG_INTERVAL: Duration = Duration::from_millis(100);
 
 thread_local! {
-    /// One entry per guarded poll running on this thread, innermost last: the first panic that
-    /// poll's `catch_unwind` is about to catch (as Rust's own hook would print it), and whether
-    /// it has been printed. See [`install_panic_hook`].
+    /// One entry per guarded poll running on this thread, innermost last (a function calling
+    /// another polls the callee inside its own poll): the first panic that poll's
+    /// `catch_unwind` is about to catch (as Rust's own hook would print it), and whether it has
+    /// been printed. See [`install_panic_hook`].
     static CATCHING: RefCell<Vec<Option<InFlight>>> = const { RefCell::new(Vec::new()) };
+
+    /// This thread's entry in the watchdog's list, made at its first guarded poll.
+    static WATCHED: Arc<Watched> = Watched::register();
 }
 
 /// A panic on its way to the guarded poll that will catch it.
@@ -74,24 +81,16 @@ struct InFlight {
 pub(crate) enum Fault {
     /// The handler panicked; the panic's message.
     Panicked(String),
-    /// One poll ran longer than the runaway limit: a busy loop or a blocking call.
+    /// One poll held the thread longer than the runaway limit: a busy loop or a blocking call.
     Runaway,
 }
 
-/// Runs futures one poll at a time on a guarded thread.
+/// Runs futures one guarded poll at a time.
 pub(crate) struct Sandbox {
-    runtime: Handle,
     runaway_after: Duration,
-    worker: Mutex<Option<Worker>>,
 }
 
-/// The channel ends that talk to one sandbox thread.
-struct Worker {
-    jobs: Sender<(BoxFuture<()>, Waker)>,
-    replies: Receiver<Reply>,
-}
-
-/// What one poll on the sandbox thread came to.
+/// What one guarded poll came to.
 enum Reply {
     Pending(BoxFuture<()>),
     Done,
@@ -99,21 +98,17 @@ enum Reply {
 }
 
 impl Sandbox {
-    /// A sandbox whose futures use the timers of `runtime` (the virtual clock).
-    pub(crate) fn new(runtime: Handle, runaway_after: Duration) -> Self {
-        Self {
-            runtime,
-            runaway_after,
-            worker: Mutex::new(None),
-        }
+    /// A sandbox that calls a poll longer than `runaway_after` (real time) a runaway.
+    pub(crate) fn new(runaway_after: Duration) -> Self {
+        Self { runaway_after }
     }
 
     /// Runs `future` to completion in the sandbox and returns its output, or why it failed.
     ///
     /// Dropping the returned future (for example when a timeout fires first) drops the handler's
     /// future too, between two polls, just as Lambda stops an invocation at its deadline. That
-    /// drop runs the code's `Drop` impls, so it happens in the sandbox too; if it panics or never
-    /// returns, nobody is waiting for a result any more, so `on_teardown_fault` is told instead.
+    /// drop runs the code's `Drop` impls, so it is guarded too; if it panics or comes back late,
+    /// nobody is waiting for a result any more, so `on_teardown_fault` is told instead.
     pub(crate) async fn run<T: Send + 'static>(
         &self,
         future: impl Future<Output = T> + Send + 'static,
@@ -132,65 +127,49 @@ impl Sandbox {
             let Some(pending) = unfinished.job.take() else {
                 return Poll::Ready(Ok(()));
             };
-            match self.poll_once(pending, cx.waker()) {
-                Ok(Reply::Pending(back)) => {
+            let (reply, late) = self.poll_once(pending, cx.waker());
+            match (reply, late) {
+                (Reply::Pending(back), false) => {
                     unfinished.job = Some(back);
                     Poll::Pending
                 }
-                Ok(Reply::Done) => Poll::Ready(Ok(())),
-                Ok(Reply::Panicked(message)) => Poll::Ready(Err(Fault::Panicked(message))),
-                Err(fault) => Poll::Ready(Err(fault)),
+                (Reply::Pending(back), true) => {
+                    // Stopped as Lambda stops it: what is left is dropped, by `unfinished`.
+                    unfinished.job = Some(back);
+                    Poll::Ready(Err(Fault::Runaway))
+                }
+                (Reply::Done, false) => Poll::Ready(Ok(())),
+                (Reply::Done, true) => Poll::Ready(Err(Fault::Runaway)),
+                (Reply::Panicked(message), _) => Poll::Ready(Err(Fault::Panicked(message))),
             }
         })
         .await?;
         receiver.try_recv().map_err(|_| Fault::Runaway)
     }
 
-    /// Drops `value` in the sandbox, guarded as a poll is: what the function's code leaves behind
-    /// (its state, its background tasks, an unfinished future) runs the code's own `Drop` impls
-    /// when dropped, and they may panic or never return like any other code of the function.
+    /// Drops `value` guarded, as a poll is: what the function's code leaves behind (its state,
+    /// its background tasks, an unfinished future) runs the code's own `Drop` impls when
+    /// dropped, and they may panic or block like any other code of the function.
     pub(crate) fn dispose(&self, value: impl Send + 'static) -> Result<(), Fault> {
         let job: BoxFuture<()> = Box::pin(async move { drop(value) });
-        match self.poll_once(job, Waker::noop())? {
-            Reply::Panicked(message) => Err(Fault::Panicked(message)),
+        match self.poll_once(job, Waker::noop()) {
+            (Reply::Panicked(message), _) => Err(Fault::Panicked(message)),
+            (_, true) => Err(Fault::Runaway),
             // A block without an `.await` is done after its first poll.
-            Reply::Done | Reply::Pending(_) => Ok(()),
+            (Reply::Done | Reply::Pending(_), false) => Ok(()),
         }
     }
 
-    /// Hands the future to the sandbox thread for one poll and waits for it to come back.
-    fn poll_once(&self, job: BoxFuture<()>, waker: &Waker) -> Result<Reply, Fault> {
-        if thread::current().name() == Some(THREAD_NAME) {
-            // A handler is calling another function and waiting for it (function-to-function
-            // calls), or dropping such a call unfinished: we are inside the caller's poll, on
-            // the sandbox thread already. Handing over to ourselves would wait forever, so the
-            // callee is polled (or dropped) right here. It is still guarded: a panic is caught
-            // below, and a runaway stalls the caller's poll, which the service is watching.
-            return Ok(poll_guarded(job, waker));
-        }
-        let mut slot = self.worker.lock().unwrap_or_else(|p| p.into_inner());
-        let worker = slot.get_or_insert_with(|| spawn_worker(self.runtime.clone()));
-        if let Err(mpsc::SendError((lost, _))) = worker.jobs.send((job, waker.clone())) {
-            // The thread is gone (it can only end when its channel closes): start afresh. The
-            // job is dropped after the lock is released, since dropping it may come back here.
-            *slot = None;
-            drop(slot);
-            drop(lost);
-            return Err(Fault::Runaway);
-        }
-        match receive(&worker.replies, Some(self.runaway_after)) {
-            Ok(reply) => Ok(reply),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                // Abandon the stuck thread; the next job gets a new one.
-                *slot = None;
-                Err(Fault::Runaway)
-            }
-        }
+    /// Polls the job once, guarded; and whether the poll came back later than the runaway limit.
+    fn poll_once(&self, job: BoxFuture<()>, waker: &Waker) -> (Reply, bool) {
+        let started = Instant::now();
+        let reply = poll_guarded(job, waker, self.runaway_after * STUCK_AFTER_RUNAWAY_LIMITS);
+        (reply, started.elapsed() > self.runaway_after)
     }
 }
 
 /// A job its caller may stop waiting for: if the caller drops it unfinished, the job is dropped
-/// in the sandbox, and a fault in that drop goes to `on_fault`.
+/// guarded, and a fault in that drop goes to `on_fault`.
 struct Unfinished<'a, F: FnOnce(Fault)> {
     sandbox: &'a Sandbox,
     job: Option<BoxFuture<()>>,
@@ -208,35 +187,22 @@ impl<F: FnOnce(Fault)> Drop for Unfinished<'_, F> {
     }
 }
 
-fn spawn_worker(runtime: Handle) -> Worker {
+/// Polls a job once, catching a panic; the watchdog ends the process if the poll is still
+/// running after `stuck_after`.
+fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker, stuck_after: Duration) -> Reply {
     install_panic_hook();
-    let (jobs, job_queue) = mpsc::channel::<(BoxFuture<()>, Waker)>();
-    let (reply_sender, replies) = mpsc::channel();
-    let spawned = thread::Builder::new()
-        .name(THREAD_NAME.into())
-        .spawn(move || {
-            // Entering the runtime lets handler code create timers on the virtual clock.
-            let _runtime = runtime.enter();
-            while let Ok((job, waker)) = receive(&job_queue, None) {
-                if reply_sender.send(poll_guarded(job, &waker)).is_err() {
-                    break;
-                }
-            }
-        });
-    if let Err(error) = spawned {
-        // Without a thread, every poll times out and is reported as a runaway; say why once.
-        eprintln!("invoker: could not start the sandbox thread: {error}");
-    }
-    Worker { jobs, replies }
-}
-
-/// Polls a job once, catching a panic.
-fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker) -> Reply {
     let mut cx = std::task::Context::from_waker(waker);
     // `catch_unwind` always returns, so every push is popped: the entry lives exactly as long as
     // this poll can catch a panic.
-    CATCHING.with(|frames| frames.borrow_mut().push(None));
+    let outermost = CATCHING.with(|frames| {
+        let mut frames = frames.borrow_mut();
+        frames.push(None);
+        frames.len() == 1
+    });
+    // A poll inside another (a callee's, inside its caller's) is covered by the outer one's watch.
+    let watch = outermost.then(|| WatchedPoll::start(stuck_after));
     let polled = panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(&mut cx)));
+    drop(watch);
     CATCHING.with(|frames| frames.borrow_mut().pop());
     match polled {
         Ok(Poll::Pending) => Reply::Pending(job),
@@ -245,24 +211,104 @@ fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker) -> Reply {
     }
 }
 
-/// Waits for a message: first spinning briefly, then sleeping until it comes or `timeout` ends.
-/// The spinning counts against `timeout`: on a busy machine each yield can give the core away
-/// for a while, and 200 of them could otherwise outlast a runaway's limit unnoticed.
-fn receive<T>(channel: &Receiver<T>, timeout: Option<Duration>) -> Result<T, RecvTimeoutError> {
-    let started = Instant::now();
-    for _ in 0..SPINS_BEFORE_SLEEP {
-        match channel.try_recv() {
-            Ok(message) => return Ok(message),
-            Err(TryRecvError::Empty) if timeout.is_some_and(|t| started.elapsed() >= t) => {
-                return Err(RecvTimeoutError::Timeout)
+/// One thread's guarded poll, as the watchdog sees it: when it started and how long it may run,
+/// both in nanoseconds since [`process_start`] (0: no poll running). Written by its own thread at
+/// the start and end of each poll (two atomic stores, nothing more, so the fast path stays
+/// fast), read by the watchdog.
+struct Watched {
+    since: AtomicU64,
+    limit: AtomicU64,
+    thread: String,
+}
+
+impl Watched {
+    /// This thread's entry, added to the watchdog's list (and the watchdog started, once).
+    fn register() -> Arc<Self> {
+        let watched = Arc::new(Self {
+            since: AtomicU64::new(0),
+            limit: AtomicU64::new(0),
+            thread: thread::current().name().unwrap_or("unnamed").to_owned(),
+        });
+        let mut list = watch_list().lock().unwrap_or_else(|p| p.into_inner());
+        list.push(Arc::downgrade(&watched));
+        static WATCHDOG: Once = Once::new();
+        WATCHDOG.call_once(|| {
+            let started = thread::Builder::new()
+                .name("invoker-watchdog".into())
+                .spawn(watchdog);
+            if let Err(error) = started {
+                // Only a poll that never returns needs it; say why such a poll would hang.
+                eprintln!("invoker: could not start the watchdog thread: {error}");
             }
-            Err(TryRecvError::Empty) => thread::yield_now(),
-            Err(TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
-        }
+        });
+        watched
     }
-    match timeout {
-        Some(timeout) => channel.recv_timeout(timeout.saturating_sub(started.elapsed())),
-        None => channel.recv().map_err(|_| RecvTimeoutError::Disconnected),
+}
+
+/// The watch on a poll in flight; dropping it (the poll is over) clears it.
+struct WatchedPoll;
+
+impl WatchedPoll {
+    fn start(stuck_after: Duration) -> Self {
+        WATCHED.with(|watched| {
+            watched.limit.store(nanos(stuck_after), Ordering::Relaxed);
+            // Never 0, which means "no poll running".
+            let now = nanos(process_start().elapsed()).max(1);
+            watched.since.store(now, Ordering::Release);
+        });
+        Self
+    }
+}
+
+impl Drop for WatchedPoll {
+    fn drop(&mut self) {
+        WATCHED.with(|watched| watched.since.store(0, Ordering::Release));
+    }
+}
+
+/// Every thread that has run a guarded poll (those that have ended drop out).
+fn watch_list() -> &'static Mutex<Vec<Weak<Watched>>> {
+    static LIST: Mutex<Vec<Weak<Watched>>> = Mutex::new(Vec::new());
+    &LIST
+}
+
+/// The instant the watch's clock counts from.
+fn process_start() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Looks at the polls in flight every [`WATCHDOG_INTERVAL`]; one that has run past its limit
+/// never comes back, so the process ends with a message saying why (exit code 101, the code of
+/// a failed test), rather than hang with the test that waits for it.
+fn watchdog() {
+    loop {
+        thread::sleep(WATCHDOG_INTERVAL);
+        let now = nanos(process_start().elapsed());
+        let mut list = watch_list().lock().unwrap_or_else(|p| p.into_inner());
+        list.retain(|entry| entry.strong_count() > 0);
+        for watched in list.iter().filter_map(Weak::upgrade) {
+            let since = watched.since.load(Ordering::Acquire);
+            let limit = watched.limit.load(Ordering::Relaxed);
+            if since != 0 && now.saturating_sub(since) > limit {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "invoker: a function's code has run for {:.1} s of real time without returning to \
+                     the runtime, on thread '{}'. It never yields: a loop without an `.await`, a \
+                     deadlock, or a blocking call (std::thread::sleep, a blocking receive or \
+                     lock, blocking I/O) in async code. On Lambda it would run until its \
+                     timeout; a thread cannot be stopped in-process, so the invoker ends the \
+                     process here.",
+                    Duration::from_nanos(now - since).as_secs_f64(),
+                    watched.thread
+                );
+                std::process::exit(101);
+            }
+        }
     }
 }
 
@@ -278,8 +324,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// A handler's panic belongs in its log stream, as on Lambda, not on the learner's terminal in
-/// the middle of a test run, so the hook keeps quiet for the first panic a guarded poll is about
-/// to catch. A second panic in the same poll while the first is still unwinding (a `Drop` that
+/// the middle of a test run, so the hook keeps quiet for the first panic a guarded poll (on
+/// whatever thread) is about to catch. A second panic in the same poll while the first is still unwinding (a `Drop` that
 /// panics during unwinding) ends in an abort that no poll can catch, and Rust then prints no
 /// message of its own: so the hook prints the first panic and every later one, message and
 /// location, as Rust's default hook would. (If the code itself caught the first panic, the
@@ -290,7 +336,7 @@ fn install_panic_hook() {
     INSTALL.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if thread::current().name() != Some(THREAD_NAME) || !keep_quiet(info) {
+            if !keep_quiet(info) {
                 previous(info);
             }
         }));
@@ -307,7 +353,7 @@ enum Seen {
     Uncaught,
 }
 
-/// Whether a panic on the sandbox thread is left to the guarded poll that catches it; prints the
+/// Whether a panic is left to the guarded poll that catches it; prints the
 /// panic already in flight when it is not (see [`install_panic_hook`]).
 fn keep_quiet(info: &PanicHookInfo<'_>) -> bool {
     // `try_`: a hook that panics aborts at once, whatever state the thread is in.
@@ -354,9 +400,11 @@ fn keep_quiet(info: &PanicHookInfo<'_>) -> bool {
 /// message.
 fn describe(info: &PanicHookInfo<'_>) -> String {
     let message = panic_message(info.payload());
+    let current = thread::current();
+    let thread = current.name().unwrap_or("<unnamed>");
     match info.location() {
-        Some(at) => format!("thread '{THREAD_NAME}' panicked at {at}:\n{message}"),
-        None => format!("thread '{THREAD_NAME}' panicked:\n{message}"),
+        Some(at) => format!("thread '{thread}' panicked at {at}:\n{message}"),
+        None => format!("thread '{thread}' panicked:\n{message}"),
     }
 }
 
@@ -365,7 +413,7 @@ mod tests {
     use super::*;
 
     fn sandbox() -> Sandbox {
-        Sandbox::new(Handle::current(), Duration::from_millis(200))
+        Sandbox::new(Duration::from_millis(200))
     }
 
     #[tokio::test(start_paused = true)]
@@ -424,9 +472,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_blocking_poll_is_a_runaway_and_the_sandbox_recovers() {
         let sandbox = sandbox();
-        // Blocking the thread (instead of awaiting a timer) freezes the whole poll. A `loop {}`
-        // is caught the same way; this test blocks for a bounded time so it leaves no spinning
-        // thread behind.
+        // Blocking the thread (instead of awaiting a timer) freezes the whole poll until it comes
+        // back, too late. (A `loop {}` never comes back: the watchdog's case, tested in a child
+        // process by the invoker's `guarded` tests.)
         let stuck = sandbox
             .run(
                 async { std::thread::sleep(Duration::from_millis(600)) },
@@ -440,6 +488,28 @@ mod tests {
         );
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn what_a_late_poll_leaves_is_dropped_and_its_panic_reported() {
+        let sandbox = sandbox();
+        let reported = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let report = std::sync::Arc::clone(&reported);
+        let stuck = sandbox
+            .run(
+                async {
+                    let _pool = PanicsOnDrop;
+                    std::thread::sleep(Duration::from_millis(600));
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                },
+                move |fault| report.lock().unwrap().push(fault),
+            )
+            .await;
+        assert_eq!(stuck, Err(Fault::Runaway));
+        assert_eq!(
+            *reported.lock().unwrap(),
+            [Fault::Panicked("the pool could not close".into())]
+        );
+    }
+
     /// Panics in its `Drop`, as a learner's connection pool might.
     struct PanicsOnDrop;
 
@@ -450,18 +520,17 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_value_disposed_of_is_dropped_in_the_sandbox() {
+    async fn a_value_disposed_of_is_dropped_guarded() {
         let sandbox = sandbox();
-        let dropped_on = std::sync::Arc::new(Mutex::new(None));
-        struct Recorder(std::sync::Arc<Mutex<Option<String>>>);
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        struct Recorder(std::sync::Arc<std::sync::atomic::AtomicBool>);
         impl Drop for Recorder {
             fn drop(&mut self) {
-                let name = thread::current().name().map(str::to_owned);
-                *self.0.lock().unwrap() = name;
+                self.0.store(true, Ordering::Relaxed);
             }
         }
-        assert_eq!(sandbox.dispose(Recorder(dropped_on.clone())), Ok(()));
-        assert_eq!(dropped_on.lock().unwrap().as_deref(), Some(THREAD_NAME));
+        assert_eq!(sandbox.dispose(Recorder(dropped.clone())), Ok(()));
+        assert!(dropped.load(Ordering::Relaxed));
         assert_eq!(
             sandbox.dispose(PanicsOnDrop),
             Err(Fault::Panicked("the pool could not close".into()))

@@ -38,7 +38,8 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// `provided.al2023` starts in tens of milliseconds; interpreted and JVM runtimes take longer.
 pub const DEFAULT_RUNTIME_STARTUP: Duration = Duration::from_millis(20);
 /// How long, in real time, a single poll of a handler may run before it is declared a runaway
-/// (a busy loop or a blocking call) and the invocation is timed out. See [`crate::lambda::sandbox`].
+/// (a busy loop or a blocking call) and the invocation is timed out; one that has not come back
+/// after five times as long never will, and ends the process. See [`crate::lambda::sandbox`].
 pub(crate) const DEFAULT_RUNAWAY_AFTER: Duration = Duration::from_secs(2);
 
 /// Mixed into the seed of the routing dice so they draw a different stream from the ids.
@@ -191,7 +192,9 @@ impl LambdaBuilder {
         self
     }
 
-    /// The real-time limit on one poll of a handler; see `crate::lambda::sandbox`.
+    /// The real-time limit on one poll of a handler: a poll that comes back later is a runaway
+    /// and times the invocation out; one still running after five times as long ends the process
+    /// with a message (see `crate::lambda::sandbox`).
     pub fn runaway_after(mut self, runaway_after: Duration) -> Self {
         self.runaway_after = runaway_after;
         self
@@ -214,7 +217,8 @@ impl LambdaBuilder {
     /// # Panics
     /// Outside a tokio runtime, like `tokio::spawn`.
     pub fn build(self) -> Lambda {
-        let runtime = Handle::current();
+        // Fails here, outside a runtime, rather than at the first timer the service starts.
+        let _runtime = Handle::current();
         let platform = Arc::new(Platform::new(
             Scope {
                 region: self.region,
@@ -226,7 +230,7 @@ impl LambdaBuilder {
         Lambda {
             inner: Arc::new(Inner {
                 platform: Arc::clone(&platform),
-                sandbox: Sandbox::new(runtime, self.runaway_after),
+                sandbox: Sandbox::new(self.runaway_after),
                 idle_timeout: self.idle_timeout,
                 runtime_startup: self.runtime_startup,
                 account_concurrency: self.account_concurrency,

@@ -28,7 +28,7 @@
 //!   Outside a handler (a test, Lambda's own pollers) there is no current caller: a call starts
 //!   a chain, and is made as the account.
 //!
-//! The task-local travels with the handler's future, poll by poll, even onto the sandbox thread;
+//! The task-local travels with the handler's future, poll by poll, into every guarded poll;
 //! it does not follow a task the handler spawns with `tokio::spawn`, just as a thread that a real
 //! handler starts may lose the trace context (here it also loses the role: do not escape the
 //! handler that way). Work started with `ctx.spawn` is polled inside the handler's future, so it

@@ -192,7 +192,7 @@ fn child_process_that_aborts() {
         return;
     }
     invoker::run(async {
-        // The process aborts once the sandbox thread has printed the second panic, which can
+        // The process aborts once the panic hook has printed the second panic, which can
         // take longer than `RUNAWAY_AFTER` (with RUST_BACKTRACE set, a backtrace of this big
         // binary, on a busy machine). Were the call given up as a runaway first, the test would
         // end and the process exit before the abort: so no runaway limit to speak of here.
@@ -209,18 +209,8 @@ fn child_process_that_aborts() {
 
 #[test]
 fn a_panic_that_aborts_the_process_is_printed_with_its_message_and_location() {
-    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
-        // libtest names a test by its module path in the `it` binary.
-        .args([
-            "--exact",
-            "guarded::child_process_that_aborts",
-            "--nocapture",
-        ])
-        .env("INVOKER_TEST_ABORT", "1")
-        .output()
-        .expect("the test binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "the process aborts: {stderr}");
+    let (status, stderr) = child_process("child_process_that_aborts", "INVOKER_TEST_ABORT");
+    assert!(!status.success(), "the process aborts: {stderr}");
     for expected in [
         format!("panicked at {}:{FIRST_PANIC_LINE}:", file!()),
         "the handler failed".to_owned(),
@@ -228,4 +218,64 @@ fn a_panic_that_aborts_the_process_is_printed_with_its_message_and_location() {
     ] {
         assert!(stderr.contains(&expected), "{expected:?} in {stderr}");
     }
+}
+
+/// Never comes back to the runtime: no `.await`, no end.
+async fn never_returns(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+    loop {
+        std::hint::spin_loop();
+    }
+}
+
+/// The child process of the next test; does nothing in a test run of its own.
+#[test]
+fn child_process_that_loops_forever() {
+    if std::env::var_os("INVOKER_TEST_LOOP").is_none() {
+        return;
+    }
+    invoker::run(async {
+        let lambda = Lambda::builder()
+            .runaway_after(Duration::from_millis(100))
+            .build();
+        lambda
+            .create_function(FunctionConfig::new("f"), service_fn(never_returns))
+            .unwrap();
+        let _ = invoke(&lambda, json!({})).await;
+        unreachable!("the handler never returns");
+    });
+}
+
+#[test]
+fn a_handler_that_never_returns_ends_the_process_with_a_message_not_a_hang() {
+    let started = std::time::Instant::now();
+    let (status, stderr) = child_process("child_process_that_loops_forever", "INVOKER_TEST_LOOP");
+    assert_eq!(status.code(), Some(101), "as a failed test: {stderr}");
+    for expected in [
+        "without returning to the runtime",
+        "on thread 'guarded::child_process_that_loops_forever'",
+        "a loop without an `.await`",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} in {stderr}");
+    }
+    // Five runaway limits, and the watchdog's round; far less than a hang.
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Runs one test of this binary in a process of its own, with `switch` set so that it does its
+/// work; its exit status and what it printed on stderr.
+fn child_process(test: &str, switch: &str) -> (std::process::ExitStatus, String) {
+    let output = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        // libtest names a test by its module path in the `it` binary.
+        .args(["--exact", &format!("guarded::{test}"), "--nocapture"])
+        .env(switch, "1")
+        .output()
+        .expect("the test binary runs");
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }

@@ -1,7 +1,7 @@
 //! The Invoke API, end to end: each test is one behaviour of real Lambda that the invoker must
 //! reproduce, named as a sentence.
 
-use crate::kit::{deployed, function_error, invoke, log_lines_starting};
+use crate::kit::{deployed, function_error, invoke, log_lines_starting, RUNAWAY_AFTER};
 use invoker::{
     service_fn, with_init, Diagnostic, Error, ErrorCode, FunctionConfig, InvocationType,
     InvokeRequest, Lambda, LambdaEvent, LogType,
@@ -294,12 +294,14 @@ async fn a_slow_handler_times_out_with_lambdas_message() {
 }
 
 #[tokio::test(start_paused = true)]
-#[allow(clippy::empty_loop)]
-async fn a_busy_loop_times_out_instead_of_hanging() {
-    async fn spin(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
-        loop {}
+async fn a_handler_that_blocks_its_thread_times_out_at_its_deadline() {
+    async fn blocks(_event: LambdaEvent<Value>) -> Result<Value, Diagnostic> {
+        // A blocking sleep in async code: no `.await`, so the runtime waits with it. (A loop
+        // that never ends is the watchdog's; see the `guarded` tests.)
+        std::thread::sleep(RUNAWAY_AFTER * 3);
+        Ok(json!("too late"))
     }
-    let lambda = deployed(FunctionConfig::new("f"), service_fn(spin));
+    let lambda = deployed(FunctionConfig::new("f"), service_fn(blocks));
     let (kind, _) = function_error(&invoke(&lambda, json!({})).await);
     assert_eq!(kind, "Sandbox.Timedout");
     assert_eq!(
