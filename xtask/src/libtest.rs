@@ -222,6 +222,9 @@ pub fn crash_summary(stderr: &str) -> String {
     const LAST_LINES: usize = 5;
     let lines: Vec<String> = stderr
         .lines()
+        // libtest's word on `--logfile` ends without a newline: what follows it on its line is
+        // the crash's own first line.
+        .map(|line| line.strip_prefix(LOGFILE_WARNING).unwrap_or(line))
         .filter(|line| !line.trim().is_empty() && !is_noise(line))
         .map(strip_thread_id)
         .collect();
@@ -232,6 +235,9 @@ pub fn crash_summary(stderr: &str) -> String {
     lines[lines.len().saturating_sub(LAST_LINES)..].join("\n")
 }
 
+/// What libtest prints on stderr when it is given the grader's `--logfile`.
+const LOGFILE_WARNING: &str = "warning: `--logfile` is deprecated";
+
 /// Lines that are advice to someone running `cargo test` by hand, not facts about the failure.
 fn is_noise(line: &str) -> bool {
     const NOISE: [&str; 4] = [
@@ -239,7 +245,7 @@ fn is_noise(line: &str) -> bool {
         "Stopped on the first failure. Run `cargo insta test`",
         "To update snapshots run `cargo insta review`",
         // libtest's word on the grader's `--logfile`, not on the learner's code.
-        "warning: `--logfile` is deprecated",
+        LOGFILE_WARNING,
     ];
     NOISE.iter().any(|noise| line.starts_with(noise))
 }
@@ -452,6 +458,16 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
     #[test]
     fn crash_summary_says_when_there_is_nothing_to_show() {
         assert!(crash_summary("\n").starts_with("it printed nothing"));
+    }
+
+    #[test]
+    fn crash_summary_keeps_what_follows_libtests_logfile_warning_on_its_line() {
+        let stderr =
+            "warning: `--logfile` is deprecatedinvoker: a function's code has run for 10.1 s";
+        assert_eq!(
+            crash_summary(stderr),
+            "invoker: a function's code has run for 10.1 s"
+        );
     }
 
     #[test]
