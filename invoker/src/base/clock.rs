@@ -72,6 +72,9 @@ pub(crate) fn rfc3339_millis(time: SystemTime) -> String {
     rfc3339_millis_display(time).to_string()
 }
 
+/// The length of a [`rfc3339_millis`] timestamp: `2025-01-01T00:00:00.000Z`.
+pub(crate) const RFC3339_MILLIS_LEN: usize = 24;
+
 /// The same timestamp, to be written into a longer line (`format!("{}…", …)`) without a string
 /// of its own.
 pub(crate) fn rfc3339_millis_display(time: SystemTime) -> impl std::fmt::Display {
@@ -130,5 +133,7 @@ mod tests {
         let t = epoch() + Duration::from_millis(86_400_000 + 1_234);
         assert_eq!(log_stream_date(t), "2025/01/02");
         assert_eq!(epoch_millis(t), DEFAULT_EPOCH_SECS * 1000 + 86_401_234);
+        assert_eq!(rfc3339_millis(t), "2025-01-02T00:00:01.234Z");
+        assert_eq!(rfc3339_millis(t).len(), RFC3339_MILLIS_LEN);
     }
 }

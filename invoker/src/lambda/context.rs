@@ -10,7 +10,7 @@
 //! names of the Rust runtime for Lambda (`lambda_runtime`): `event.payload`, `event.context`,
 //! `event.context.request_id`, `event.context.env_config.function_name`.
 
-use crate::base::clock::{self, VirtualClock};
+use crate::base::clock::{self, VirtualClock, RFC3339_MILLIS_LEN};
 use crate::base::logs::{LogEvent, LogSource, SharedLogs};
 use crate::lambda::cpu;
 use crate::lambda::env_vars::EnvVars;
@@ -21,6 +21,7 @@ use crate::lambda::tmp::Tmp;
 use crate::lambda::trace::Identity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -318,12 +319,19 @@ impl Logger {
 
     fn write_as(&self, source: LogSource, level: &str, message: &str) {
         let timestamp = self.clock.now();
-        // One string for the whole line (handlers log a lot): the time is written straight into it.
-        let time = clock::rfc3339_millis_display(timestamp);
-        let message = match &self.request_id {
-            Some(id) => format!("{time}\t{id}\t{level}\t{message}"),
-            None => format!("{time}\t{level}\t{message}"),
-        };
+        // One string for the whole line, of the right size (handlers log a lot): the time is
+        // written straight into it, the rest copied with `push_str`, quicker than `format!`.
+        let id = self.request_id.as_deref();
+        let mut line = String::with_capacity(
+            RFC3339_MILLIS_LEN + id.map_or(0, |id| id.len() + 1) + level.len() + message.len() + 2,
+        );
+        // Writing into a String cannot fail.
+        let _ = write!(line, "{}", clock::rfc3339_millis_display(timestamp));
+        for part in id.into_iter().chain([level, message]) {
+            line.push('\t');
+            line.push_str(part);
+        }
+        let message = line;
         let event = LogEvent {
             timestamp,
             message,
