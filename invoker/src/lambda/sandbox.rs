@@ -163,7 +163,8 @@ impl Sandbox {
     /// Polls the job once, guarded; and whether the poll came back later than the runaway limit.
     fn poll_once(&self, job: BoxFuture<()>, waker: &Waker) -> (Reply, bool) {
         let started = Instant::now();
-        let reply = poll_guarded(job, waker, self.runaway_after * STUCK_AFTER_RUNAWAY_LIMITS);
+        let stuck_after = self.runaway_after * STUCK_AFTER_RUNAWAY_LIMITS;
+        let reply = poll_guarded(job, waker, started, stuck_after);
         (reply, started.elapsed() > self.runaway_after)
     }
 }
@@ -187,9 +188,14 @@ impl<F: FnOnce(Fault)> Drop for Unfinished<'_, F> {
     }
 }
 
-/// Polls a job once, catching a panic; the watchdog ends the process if the poll is still
-/// running after `stuck_after`.
-fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker, stuck_after: Duration) -> Reply {
+/// Polls a job once, catching a panic; the watchdog ends the process if the poll, `started`
+/// just now, is still running after `stuck_after`.
+fn poll_guarded(
+    mut job: BoxFuture<()>,
+    waker: &Waker,
+    started: Instant,
+    stuck_after: Duration,
+) -> Reply {
     install_panic_hook();
     let mut cx = std::task::Context::from_waker(waker);
     // `catch_unwind` always returns, so every push is popped: the entry lives exactly as long as
@@ -200,7 +206,7 @@ fn poll_guarded(mut job: BoxFuture<()>, waker: &Waker, stuck_after: Duration) ->
         frames.len() == 1
     });
     // A poll inside another (a callee's, inside its caller's) is covered by the outer one's watch.
-    let watch = outermost.then(|| WatchedPoll::start(stuck_after));
+    let watch = outermost.then(|| WatchedPoll::start(started, stuck_after));
     let polled = panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(&mut cx)));
     drop(watch);
     CATCHING.with(|frames| frames.borrow_mut().pop());
@@ -249,12 +255,12 @@ impl Watched {
 struct WatchedPoll;
 
 impl WatchedPoll {
-    fn start(stuck_after: Duration) -> Self {
+    fn start(started: Instant, stuck_after: Duration) -> Self {
         WATCHED.with(|watched| {
             watched.limit.store(nanos(stuck_after), Ordering::Relaxed);
             // Never 0, which means "no poll running".
-            let now = nanos(process_start().elapsed()).max(1);
-            watched.since.store(now, Ordering::Release);
+            let since = nanos(started.saturating_duration_since(process_start())).max(1);
+            watched.since.store(since, Ordering::Release);
         });
         Self
     }
