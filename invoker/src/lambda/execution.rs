@@ -32,7 +32,7 @@ use crate::lambda::env_vars;
 use crate::lambda::environment::{Background, Environment};
 use crate::lambda::function::{Diagnostic, HandlerResult};
 use crate::lambda::invoke::{
-    describe_target, InvokeRequest, InvokeResponse, LogType, MAX_SYNC_PAYLOAD_BYTES,
+    describe_target, json_bytes, InvokeRequest, InvokeResponse, LogType, MAX_SYNC_PAYLOAD_BYTES,
 };
 use crate::lambda::sandbox::Fault;
 use crate::lambda::service::{value_for, Lambda, State};
@@ -226,7 +226,7 @@ impl Lambda {
         let (payload, failure) = match outcome {
             Outcome::Response(bytes) => (bytes, None),
             Outcome::Failed(e) | Outcome::Crashed(e) | Outcome::TimedOut(e) => {
-                (e.to_payload().to_string().into_bytes(), Some(e))
+                (json_bytes(&e.to_payload()), Some(e))
             }
         };
         // Every kind of failure reaches the caller the same way, as an "Unhandled" function error.
@@ -303,7 +303,7 @@ impl Lambda {
         };
         match result {
             Ok(Ok(Ok(response))) => {
-                let bytes = response.to_string().into_bytes();
+                let bytes = json_bytes(&response);
                 if bytes.len() > MAX_SYNC_PAYLOAD_BYTES {
                     let error = Diagnostic::new(
                         "Function.ResponseSizeTooLarge",
