@@ -20,6 +20,8 @@
 //!   asynchronous events; [`mappings`]: event source mappings (created, listed, read, changed,
 //!   disabled and enabled, deleted); [`tags`]: a function's tags; [`account`]: the account's
 //!   limits;
+//! - [`layers`]: layer versions published from a zip archive ([`archive`] reads it), listed,
+//!   read, deleted, and shared through their policies;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them;
 //! - `runtime_api` (on Unix): the other API, the one a function's own process talks to, so that
 //!   a real `bootstrap` built with `lambda_runtime` runs as a function under the invoker.
@@ -33,10 +35,12 @@
 
 pub mod account;
 pub mod answer;
+pub mod archive;
 pub mod concurrency;
 pub mod event_invoke;
 pub mod functions;
 pub mod invoke;
+pub mod layers;
 pub mod mappings;
 pub mod operations;
 pub mod permissions;
@@ -54,7 +58,7 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 33] = [
+pub const SERVED: [&str; 42] = [
     "Invoke",
     "GetFunction",
     "GetFunctionConfiguration",
@@ -87,6 +91,15 @@ pub const SERVED: [&str; 33] = [
     "TagResource",
     "ListTags",
     "UntagResource",
+    "PublishLayerVersion",
+    "ListLayers",
+    "ListLayerVersions",
+    "GetLayerVersion",
+    "GetLayerVersionByArn",
+    "DeleteLayerVersion",
+    "AddLayerVersionPermission",
+    "GetLayerVersionPolicy",
+    "RemoveLayerVersionPermission",
     "GetAccountSettings",
 ];
 
@@ -120,6 +133,12 @@ async fn dispatch(
     let qualifier = qualifier.as_deref();
     let alias = recognised.label("Name");
     let uuid = recognised.label("UUID");
+    let (layer, layer_version) = (
+        recognised.label("LayerName"),
+        recognised.label("VersionNumber"),
+    );
+    let runtime = query_parameter(query, "CompatibleRuntime");
+    let architecture = query_parameter(query, "CompatibleArchitecture");
     let body = || request_body(&body_bytes);
     match recognised.operation {
         "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body_bytes).await,
@@ -228,6 +247,40 @@ async fn dispatch(
             tags::list(&lambda, recognised.label("Resource")),
         ),
         "UntagResource" => no_content(tags::untag(&lambda, recognised.label("Resource"), query)),
+        "PublishLayerVersion" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| layers::publish(&lambda, layer, &body)),
+        ),
+        "ListLayers" => answer::json_body(
+            StatusCode::OK,
+            &layers::list(&lambda, runtime.as_deref(), architecture.as_deref()),
+        ),
+        "ListLayerVersions" => answer::json_body(
+            StatusCode::OK,
+            &layers::list_versions(&lambda, layer, runtime.as_deref(), architecture.as_deref()),
+        ),
+        "GetLayerVersion" => {
+            with_status(StatusCode::OK, layers::get(&lambda, layer, layer_version))
+        }
+        "GetLayerVersionByArn" => {
+            let arn = query_parameter(query, "Arn").unwrap_or_default();
+            with_status(StatusCode::OK, layers::get_by_arn(&lambda, &arn))
+        }
+        "DeleteLayerVersion" => no_content(layers::delete(&lambda, layer, layer_version)),
+        "AddLayerVersionPermission" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| layers::add_permission(&lambda, layer, layer_version, &body)),
+        ),
+        "GetLayerVersionPolicy" => with_status(
+            StatusCode::OK,
+            layers::get_policy(&lambda, layer, layer_version),
+        ),
+        "RemoveLayerVersionPermission" => no_content(layers::remove_permission(
+            &lambda,
+            layer,
+            layer_version,
+            recognised.label("StatementId"),
+        )),
         "GetAccountSettings" => answer::json_body(StatusCode::OK, &account::settings(&lambda)),
         other => answer::not_served(other, &SERVED),
     }
