@@ -10,6 +10,7 @@ use base64::Engine;
 use invoker::{LayerContent, ServiceError};
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
+use std::path::Path;
 use zip::ZipArchive;
 
 /// An archive as the request carried it, decoded from base64.
@@ -68,6 +69,59 @@ impl Archive {
         }
         Ok(content)
     }
+
+    /// Unpacks the archive into `folder` (made if missing), as Lambda unpacks a function's code
+    /// into `/var/task`; returns the unzipped size. A file keeps the permissions the archive
+    /// gives it, and `bootstrap` is made executable, which a zip made on Windows forgets. An
+    /// entry whose path would leave the folder (`../x`, `/etc/x`) is refused, and so is an
+    /// archive over Lambda's unzipped limit, before it is unpacked.
+    pub fn unpack_into(&self, folder: &Path) -> Result<u64, ServiceError> {
+        let mut zip = ZipArchive::new(Cursor::new(&self.bytes)).map_err(|_| unreadable())?;
+        let declared: u64 = (0..zip.len())
+            .filter_map(|index| zip.by_index(index).ok().map(|entry| entry.size()))
+            .sum();
+        if declared > UNZIPPED_LIMIT_BYTES {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Unzipped size must be smaller than {UNZIPPED_LIMIT_BYTES} bytes"
+            )));
+        }
+        let io_error = |e: std::io::Error| {
+            ServiceError::invalid_parameter_value(format!(
+                "The invoker could not unpack the archive: {e}"
+            ))
+        };
+        for index in 0..zip.len() {
+            let mut entry = zip.by_index(index).map_err(|_| unreadable())?;
+            let relative = entry.enclosed_name().ok_or_else(unreadable)?;
+            let path = folder.join(relative);
+            if entry.is_dir() {
+                std::fs::create_dir_all(&path).map_err(io_error)?;
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io_error)?;
+            }
+            let mut file = std::fs::File::create(&path).map_err(io_error)?;
+            let size = entry.size();
+            std::io::copy(&mut (&mut entry).take(size), &mut file).map_err(io_error)?;
+            #[cfg(unix)]
+            if let Some(mode) = entry.unix_mode() {
+                use std::os::unix::fs::PermissionsExt;
+                let permissions = std::fs::Permissions::from_mode(mode & 0o777);
+                std::fs::set_permissions(&path, permissions).map_err(io_error)?;
+            }
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let bootstrap = folder.join("bootstrap");
+            if bootstrap.is_file() {
+                let executable = std::fs::Permissions::from_mode(0o755);
+                std::fs::set_permissions(&bootstrap, executable).map_err(io_error)?;
+            }
+        }
+        Ok(declared)
+    }
 }
 
 /// Lambda's limit on a function's code and layers, unzipped: 250 MB.
@@ -114,6 +168,30 @@ mod tests {
             "Could not unzip uploaded file. Please check your file, then try to upload again."
         );
         assert!(Archive::from_base64("not base64!").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_functions_code_is_unpacked_with_an_executable_bootstrap_and_never_outside_its_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder =
+            std::env::temp_dir().join(format!("invoker-http-unpack-{}", std::process::id()));
+        let archive = Archive {
+            bytes: zip_of(&[("bootstrap", b"#!/bin/sh"), ("lib/data.txt", b"data")]),
+        };
+        assert_eq!(archive.unpack_into(&folder).unwrap(), 13);
+        let mode = std::fs::metadata(folder.join("bootstrap"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o755);
+        assert_eq!(std::fs::read(folder.join("lib/data.txt")).unwrap(), b"data");
+        let escaping = Archive {
+            bytes: zip_of(&[("../escaped.txt", b"x")]),
+        };
+        assert!(escaping.unpack_into(&folder).is_err());
+        assert!(!folder.parent().unwrap().join("escaped.txt").exists());
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 
     #[tokio::test]

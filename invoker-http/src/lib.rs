@@ -14,7 +14,8 @@
 //!   recognised by its method and path, and one the invoker does not serve is named;
 //! - [`invoke`]: `Invoke`, its headers both ways;
 //! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`,
-//!   `UpdateFunctionConfiguration`;
+//!   `UpdateFunctionConfiguration`; `create` (on Unix): `CreateFunction` from a zip archive whose
+//!   `bootstrap` runs through the Runtime API, and `DeleteFunction` of a whole function;
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
 //!   asynchronous events; [`mappings`]: event source mappings (created, listed, read, changed,
@@ -37,6 +38,8 @@ pub mod account;
 pub mod answer;
 pub mod archive;
 pub mod concurrency;
+#[cfg(unix)]
+pub mod create;
 pub mod event_invoke;
 pub mod functions;
 pub mod invoke;
@@ -58,8 +61,9 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 42] = [
+pub const SERVED: [&str; 43] = [
     "Invoke",
+    "CreateFunction",
     "GetFunction",
     "GetFunctionConfiguration",
     "ListFunctions",
@@ -155,14 +159,17 @@ async fn dispatch(
             StatusCode::OK,
             body().and_then(|body| functions::update_configuration(&lambda, function, &body)),
         ),
-        // The book deletes versions (`delete-function --qualifier 3`); the invoker keeps a
-        // function as long as the service lives.
+        #[cfg(unix)]
+        "CreateFunction" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| create::create(&lambda, &body)),
+        ),
         "DeleteFunction" => match qualifier {
             Some(version) => no_content(lambda.delete_version(function, version)),
-            None => answer::partly_served(
-                "DeleteFunction",
-                "it deletes a published version (--qualifier N), not a whole function",
-            ),
+            #[cfg(unix)]
+            None => no_content(create::delete(&lambda, function)),
+            #[cfg(not(unix))]
+            None => no_content(lambda.delete_function(function)),
         },
         "PublishVersion" => with_status(StatusCode::CREATED, versions::publish(&lambda, function)),
         "ListVersionsByFunction" => with_status(StatusCode::OK, versions::list(&lambda, function)),
