@@ -4,8 +4,8 @@
 //!
 //! A layer published here is the invoker's own: its files are in `/opt` of every function that
 //! lists it (`update-function-configuration --layers …`). What differs from AWS:
-//! - the archive travels in the request (`--zip-file fileb://layer.zip`, at most the server's
-//!   8 MiB body); `Content.S3Bucket`/`S3Key` is refused, since the server has no S3 endpoint
+//! - the archive travels in the request (`--zip-file fileb://layer.zip`, up to Lambda's 50 MB);
+//!   `Content.S3Bucket`/`S3Key` is refused, since the server has no S3 endpoint
 //!   a learner could have uploaded the archive to;
 //! - `Content.Location`, where AWS answers a link to download the archive, is empty;
 //! - a policy has no `RevisionId`, so `--revision-id` is not checked; the filters of

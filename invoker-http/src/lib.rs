@@ -31,8 +31,9 @@
 //! - Requests are not authenticated: a signed request is accepted whatever its credentials,
 //!   and an unsigned one too. (There is one account, the invoker's.)
 //! - The clock is the real one: an asynchronous event's retries wait their real minutes.
-//! - Request bodies above 8 MiB are refused by the server before the invoker sees them; up to
-//!   that, the invoker applies Lambda's own payload limits and errors.
+//! - Request bodies above 70 MiB (a 50 MB zip archive in base64, and its JSON) are refused by
+//!   the server before the invoker sees them; up to that, the invoker applies Lambda's own
+//!   payload limits and errors.
 
 pub mod account;
 pub mod answer;
@@ -107,9 +108,11 @@ pub const SERVED: [&str; 43] = [
     "GetAccountSettings",
 ];
 
-/// Lambda's limit for a synchronous payload is 6 MB; the server reads a little more, so that the
-/// invoker, not the HTTP layer, answers an oversize payload with Lambda's own error.
-const BODY_LIMIT_BYTES: usize = 8 * 1024 * 1024;
+/// The largest request Lambda takes is a zip archive uploaded with the request, up to 50 MB,
+/// which travels in base64 (a third larger) inside JSON: the server reads that much, so that
+/// the invoker, not the HTTP layer, answers an oversize payload (over 6 MB for a synchronous
+/// invocation) or archive with Lambda's own error.
+const BODY_LIMIT_BYTES: usize = 70 * 1024 * 1024;
 
 /// Lambda's REST API over `lambda`'s functions.
 pub fn router(lambda: Lambda) -> Router {
