@@ -52,19 +52,6 @@ pub fn not_served(operation: &str, served: &[&str]) -> Response {
     )
 }
 
-/// An operation the invoker serves in part: the learner reads what it does not model.
-pub fn partly_served(operation: &str, not_modelled: &str) -> Response {
-    let body = json!({
-        "Type": "User",
-        "message": format!("The invoker serves {operation} only in part: {not_modelled}."),
-    });
-    named_error(
-        StatusCode::BAD_REQUEST,
-        "OperationNotServedException",
-        &body,
-    )
-}
-
 /// A request that is none of Lambda's operations.
 pub fn unknown_operation(method: &str, path: &str) -> Response {
     let body = json!({

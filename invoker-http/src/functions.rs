@@ -58,14 +58,20 @@ pub fn list_functions(lambda: &Lambda) -> Value {
 }
 
 /// `UpdateFunctionConfiguration`: the settings a lesson changes (`MemorySize`, `Timeout`,
-/// `Environment`, `Description`); the answer is the new configuration. Any other setting in the
-/// request is refused by name rather than silently ignored.
+/// `Environment`, `Description`, `Layers`); the answer is the new configuration. Any other
+/// setting in the request is refused by name rather than silently ignored.
 pub fn update_configuration(
     lambda: &Lambda,
     function: &str,
     body: &Value,
 ) -> Result<Value, ServiceError> {
-    const SETTABLE: [&str; 4] = ["MemorySize", "Timeout", "Environment", "Description"];
+    const SETTABLE: [&str; 5] = [
+        "MemorySize",
+        "Timeout",
+        "Environment",
+        "Description",
+        "Layers",
+    ];
     let fields = body.as_object().cloned().unwrap_or_default();
     if let Some(other) = fields.keys().find(|k| !SETTABLE.contains(&k.as_str())) {
         return Err(ServiceError::invalid_parameter_value(format!(
@@ -98,6 +104,11 @@ pub fn update_configuration(
         .get("Description")
         .and_then(Value::as_str)
         .map(str::to_owned);
+    // The layer version ARNs, in the order their files are laid into `/opt`.
+    let layers: Option<Vec<String>> = fields.get("Layers").and_then(Value::as_array).map(|arns| {
+        let arns = arns.iter().filter_map(Value::as_str);
+        arns.map(str::to_owned).collect()
+    });
     lambda.update_function_configuration(function, |mut config| {
         if let Some(memory) = memory {
             config.memory_size = memory;
@@ -111,6 +122,10 @@ pub fn update_configuration(
         }
         if let Some(description) = description {
             config.description = description;
+        }
+        if let Some(layers) = layers {
+            // The API replaces the whole list; an empty one removes every layer.
+            config.layers = layers;
         }
         config
     })?;

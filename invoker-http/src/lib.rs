@@ -14,12 +14,15 @@
 //!   recognised by its method and path, and one the invoker does not serve is named;
 //! - [`invoke`]: `Invoke`, its headers both ways;
 //! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`,
-//!   `UpdateFunctionConfiguration`;
+//!   `UpdateFunctionConfiguration`; `create` (on Unix): `CreateFunction` from a zip archive whose
+//!   `bootstrap` runs through the Runtime API, and `DeleteFunction` of a whole function;
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
 //!   asynchronous events; [`mappings`]: event source mappings (created, listed, read, changed,
 //!   disabled and enabled, deleted); [`tags`]: a function's tags; [`account`]: the account's
 //!   limits;
+//! - [`layers`]: layer versions published from a zip archive ([`archive`] reads it), listed,
+//!   read, deleted, and shared through their policies;
 //! - [`answer`]: JSON bodies, and errors as every AWS client parses them;
 //! - `runtime_api` (on Unix): the other API, the one a function's own process talks to, so that
 //!   a real `bootstrap` built with `lambda_runtime` runs as a function under the invoker.
@@ -28,15 +31,20 @@
 //! - Requests are not authenticated: a signed request is accepted whatever its credentials,
 //!   and an unsigned one too. (There is one account, the invoker's.)
 //! - The clock is the real one: an asynchronous event's retries wait their real minutes.
-//! - Request bodies above 8 MiB are refused by the server before the invoker sees them; up to
-//!   that, the invoker applies Lambda's own payload limits and errors.
+//! - Request bodies above 70 MiB (a 50 MB zip archive in base64, and its JSON) are refused by
+//!   the server before the invoker sees them; up to that, the invoker applies Lambda's own
+//!   payload limits and errors.
 
 pub mod account;
 pub mod answer;
+pub mod archive;
 pub mod concurrency;
+#[cfg(unix)]
+pub mod create;
 pub mod event_invoke;
 pub mod functions;
 pub mod invoke;
+pub mod layers;
 pub mod mappings;
 pub mod operations;
 pub mod permissions;
@@ -54,8 +62,9 @@ use invoker::{Lambda, ServiceError};
 use serde_json::Value;
 
 /// The operations [`router`] answers; every other one of the API is named as not served.
-pub const SERVED: [&str; 33] = [
+pub const SERVED: [&str; 43] = [
     "Invoke",
+    "CreateFunction",
     "GetFunction",
     "GetFunctionConfiguration",
     "ListFunctions",
@@ -87,12 +96,23 @@ pub const SERVED: [&str; 33] = [
     "TagResource",
     "ListTags",
     "UntagResource",
+    "PublishLayerVersion",
+    "ListLayers",
+    "ListLayerVersions",
+    "GetLayerVersion",
+    "GetLayerVersionByArn",
+    "DeleteLayerVersion",
+    "AddLayerVersionPermission",
+    "GetLayerVersionPolicy",
+    "RemoveLayerVersionPermission",
     "GetAccountSettings",
 ];
 
-/// Lambda's limit for a synchronous payload is 6 MB; the server reads a little more, so that the
-/// invoker, not the HTTP layer, answers an oversize payload with Lambda's own error.
-const BODY_LIMIT_BYTES: usize = 8 * 1024 * 1024;
+/// The largest request Lambda takes is a zip archive uploaded with the request, up to 50 MB,
+/// which travels in base64 (a third larger) inside JSON: the server reads that much, so that
+/// the invoker, not the HTTP layer, answers an oversize payload (over 6 MB for a synchronous
+/// invocation) or archive with Lambda's own error.
+const BODY_LIMIT_BYTES: usize = 70 * 1024 * 1024;
 
 /// Lambda's REST API over `lambda`'s functions.
 pub fn router(lambda: Lambda) -> Router {
@@ -120,6 +140,12 @@ async fn dispatch(
     let qualifier = qualifier.as_deref();
     let alias = recognised.label("Name");
     let uuid = recognised.label("UUID");
+    let (layer, layer_version) = (
+        recognised.label("LayerName"),
+        recognised.label("VersionNumber"),
+    );
+    let runtime = query_parameter(query, "CompatibleRuntime");
+    let architecture = query_parameter(query, "CompatibleArchitecture");
     let body = || request_body(&body_bytes);
     match recognised.operation {
         "Invoke" => invoke::invoke(&lambda, function, qualifier, &headers, body_bytes).await,
@@ -136,14 +162,17 @@ async fn dispatch(
             StatusCode::OK,
             body().and_then(|body| functions::update_configuration(&lambda, function, &body)),
         ),
-        // The book deletes versions (`delete-function --qualifier 3`); the invoker keeps a
-        // function as long as the service lives.
+        #[cfg(unix)]
+        "CreateFunction" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| create::create(&lambda, &body)),
+        ),
         "DeleteFunction" => match qualifier {
             Some(version) => no_content(lambda.delete_version(function, version)),
-            None => answer::partly_served(
-                "DeleteFunction",
-                "it deletes a published version (--qualifier N), not a whole function",
-            ),
+            #[cfg(unix)]
+            None => no_content(create::delete(&lambda, function)),
+            #[cfg(not(unix))]
+            None => no_content(lambda.delete_function(function)),
         },
         "PublishVersion" => with_status(StatusCode::CREATED, versions::publish(&lambda, function)),
         "ListVersionsByFunction" => with_status(StatusCode::OK, versions::list(&lambda, function)),
@@ -228,6 +257,40 @@ async fn dispatch(
             tags::list(&lambda, recognised.label("Resource")),
         ),
         "UntagResource" => no_content(tags::untag(&lambda, recognised.label("Resource"), query)),
+        "PublishLayerVersion" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| layers::publish(&lambda, layer, &body)),
+        ),
+        "ListLayers" => answer::json_body(
+            StatusCode::OK,
+            &layers::list(&lambda, runtime.as_deref(), architecture.as_deref()),
+        ),
+        "ListLayerVersions" => answer::json_body(
+            StatusCode::OK,
+            &layers::list_versions(&lambda, layer, runtime.as_deref(), architecture.as_deref()),
+        ),
+        "GetLayerVersion" => {
+            with_status(StatusCode::OK, layers::get(&lambda, layer, layer_version))
+        }
+        "GetLayerVersionByArn" => {
+            let arn = query_parameter(query, "Arn").unwrap_or_default();
+            with_status(StatusCode::OK, layers::get_by_arn(&lambda, &arn))
+        }
+        "DeleteLayerVersion" => no_content(layers::delete(&lambda, layer, layer_version)),
+        "AddLayerVersionPermission" => with_status(
+            StatusCode::CREATED,
+            body().and_then(|body| layers::add_permission(&lambda, layer, layer_version, &body)),
+        ),
+        "GetLayerVersionPolicy" => with_status(
+            StatusCode::OK,
+            layers::get_policy(&lambda, layer, layer_version),
+        ),
+        "RemoveLayerVersionPermission" => no_content(layers::remove_permission(
+            &lambda,
+            layer,
+            layer_version,
+            recognised.label("StatementId"),
+        )),
         "GetAccountSettings" => answer::json_body(StatusCode::OK, &account::settings(&lambda)),
         other => answer::not_served(other, &SERVED),
     }

@@ -10,15 +10,26 @@ use std::net::SocketAddr;
 use std::process::{Command, Output};
 use std::sync::mpsc;
 
+#[cfg(unix)]
+mod common;
+
 /// The functions the tests call: `echo` answers with its event (and the client context's
-/// `custom` values, if any) and logs a line; `broken` fails with its own error type.
+/// `custom` values, the variable `GREETING` and a layer's `/opt/etc/greeting.txt`, if any) and
+/// logs a line; `broken` fails with its own error type.
 fn deploy(lambda: &Lambda) {
     let echo = service_fn(|event: LambdaEvent<Value>| async move {
         let (payload, ctx) = event.into_parts();
         ctx.logger().info("echo says hi");
         let greeting = ctx.env("GREETING").map(str::to_owned);
+        // What a layer laid into `/opt`, if the function has one.
+        let layered = ctx
+            .opt()
+            .read_to_string("/opt/etc/greeting.txt")
+            .map(str::to_owned);
         let custom = ctx.client_context.map(|c| json!(c.custom));
-        Ok::<_, Diagnostic>(json!({ "got": payload, "custom": custom, "greeting": greeting }))
+        Ok::<_, Diagnostic>(
+            json!({ "got": payload, "custom": custom, "greeting": greeting, "layered": layered }),
+        )
     });
     let broken = service_fn(|_: LambdaEvent<Value>| async {
         Err::<Value, _>(Diagnostic {
@@ -440,10 +451,6 @@ print(json.dumps(runs))
         versions["Versions"].as_array().unwrap().len(),
         2,
         "{versions}"
-    );
-    assert_refused(
-        &aws(&endpoint, &["delete-function", "--function-name", "echo"]),
-        "(OperationNotServedException) when calling the DeleteFunction operation: The invoker serves DeleteFunction only in part: it deletes a published version (--qualifier N), not a whole function.",
     );
 }
 
@@ -924,5 +931,304 @@ fn the_aws_cli_tags_a_function_and_reads_its_tags_back() {
             &["list-tags", "--resource", "arn:aws:lambda:us-east-1:123456789012:function:nope"],
         ),
         "(ResourceNotFoundException) when calling the ListTags operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope",
+    );
+}
+
+/// A zip archive of `files` in the temporary folder, as `zip -r` would make it, for
+/// `--zip-file fileb://…`.
+fn zip_file(test: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = std::env::temp_dir().join(format!("invoker-http-{}-{test}.zip", std::process::id()));
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&path).expect("a temporary file"));
+    for (name, contents) in files {
+        let options = zip::write::SimpleFileOptions::default();
+        writer.start_file(*name, options).expect("an entry");
+        writer.write_all(contents).expect("its contents");
+    }
+    writer.finish().expect("the archive is written");
+    path
+}
+
+/// The layers chapter's commands through the CLI: a layer published from a zip archive (with
+/// the book's own options), its files in `/opt` of a function that lists it, the layer read
+/// back and listed, shared with another account, and deleted, while the function keeps it.
+#[test]
+fn the_aws_cli_publishes_a_layer_from_a_zip_and_a_function_sees_its_files() {
+    let endpoint = start();
+    let archive = zip_file("layer", &[("etc/greeting.txt", b"hello from a layer")]);
+    let zip_arg = format!("fileb://{}", archive.display());
+    let published = stdout_json(&aws(
+        &endpoint,
+        &[
+            "publish-layer-version",
+            "--layer-name",
+            "shared-libs",
+            "--description",
+            "ONNX Runtime 1.17, libvips 8.15, image settings",
+            "--zip-file",
+            &zip_arg,
+            "--compatible-runtimes",
+            "provided.al2023",
+            "--compatible-architectures",
+            "x86_64",
+        ],
+    ));
+    let arn = "arn:aws:lambda:us-east-1:123456789012:layer:shared-libs:1";
+    assert_eq!(published["LayerVersionArn"], arn);
+    assert_eq!(published["Version"], 1);
+    assert_eq!(published["CompatibleRuntimes"], json!(["provided.al2023"]));
+    let zipped = std::fs::read(&archive).unwrap();
+    assert_eq!(published["Content"]["CodeSize"], zipped.len());
+    let sha256 = published["Content"]["CodeSha256"].as_str().unwrap();
+    assert_eq!(sha256.len(), 44, "a SHA-256 in base64: {sha256}");
+
+    let updated = stdout_json(&aws(
+        &endpoint,
+        &[
+            "update-function-configuration",
+            "--function-name",
+            "echo",
+            "--layers",
+            arn,
+        ],
+    ));
+    assert_eq!(updated["Layers"], json!([{ "Arn": arn }]));
+    let out = outfile("layer");
+    let invoke = ["invoke", "--function-name", "echo", out.to_str().unwrap()];
+    assert_done(&aws(&endpoint, &invoke));
+    assert_eq!(read_json(&out)["layered"], "hello from a layer");
+
+    let got = stdout_json(&aws(
+        &endpoint,
+        &[
+            "get-layer-version",
+            "--layer-name",
+            "shared-libs",
+            "--version-number",
+            "1",
+        ],
+    ));
+    assert_eq!(
+        got["Description"],
+        "ONNX Runtime 1.17, libvips 8.15, image settings"
+    );
+    assert_eq!(got["Content"]["CodeSha256"], sha256);
+    assert!(
+        got["CreatedDate"].as_str().unwrap().ends_with("+0000"),
+        "{got}"
+    );
+    let listed = stdout_json(&aws(&endpoint, &["list-layers"]));
+    assert_eq!(listed["Layers"][0]["LayerName"], "shared-libs");
+    assert_eq!(
+        listed["Layers"][0]["LatestMatchingVersion"]["LayerVersionArn"],
+        arn
+    );
+    let versions = stdout_json(&aws(
+        &endpoint,
+        &["list-layer-versions", "--layer-name", "shared-libs"],
+    ));
+    assert_eq!(versions["LayerVersions"].as_array().unwrap().len(), 1);
+
+    let statement = stdout_json(&aws(
+        &endpoint,
+        &[
+            "add-layer-version-permission",
+            "--layer-name",
+            "shared-libs",
+            "--version-number",
+            "1",
+            "--statement-id",
+            "team-b",
+            "--action",
+            "lambda:GetLayerVersion",
+            "--principal",
+            "210987654321",
+        ],
+    ));
+    let statement: Value = serde_json::from_str(statement["Statement"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        statement["Principal"],
+        json!({ "AWS": "arn:aws:iam::210987654321:root" })
+    );
+
+    assert_done(&aws(
+        &endpoint,
+        &[
+            "delete-layer-version",
+            "--layer-name",
+            "shared-libs",
+            "--version-number",
+            "1",
+        ],
+    ));
+    assert_refused(
+        &aws(
+            &endpoint,
+            &["get-layer-version", "--layer-name", "shared-libs", "--version-number", "1"],
+        ),
+        "(ResourceNotFoundException) when calling the GetLayerVersion operation: The resource you requested does not exist.",
+    );
+    assert_done(&aws(&endpoint, &invoke));
+    assert_eq!(
+        read_json(&out)["layered"],
+        "hello from a layer",
+        "a function keeps a deleted layer version"
+    );
+}
+
+/// boto3 reads a layer by its ARN and a layer version's policy, and sees Lambda's refusals: a
+/// version below 1, an archive in S3, a statement id taken twice, a policy of nothing.
+#[test]
+fn boto3_reads_layers_and_their_policies_and_sees_lambdas_refusals() {
+    let endpoint = start();
+    let archive = zip_file("boto3-layer", &[("bin/tool", b"#!/bin/sh")]);
+    let script = r#"
+import json, sys
+import boto3, botocore.exceptions
+client = boto3.client("lambda", endpoint_url=sys.argv[1])
+def error(call, **kwargs):
+    try:
+        call(**kwargs)
+    except botocore.exceptions.ClientError as e:
+        return [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]]
+zip_bytes = open(sys.argv[2], "rb").read()
+published = client.publish_layer_version(LayerName="tools", Content={"ZipFile": zip_bytes}, LicenseInfo="MIT")
+by_arn = client.get_layer_version_by_arn(Arn=published["LayerVersionArn"])
+share = dict(LayerName="tools", VersionNumber=1, StatementId="org", Action="lambda:GetLayerVersion", Principal="*", OrganizationId="o-a1b2c3d4e5")
+no_policy = error(client.get_layer_version_policy, LayerName="tools", VersionNumber=1)
+client.add_layer_version_permission(**share)
+policy = json.loads(client.get_layer_version_policy(LayerName="tools", VersionNumber=1)["Policy"])
+taken = error(client.add_layer_version_permission, **share)
+client.remove_layer_version_permission(LayerName="tools", VersionNumber=1, StatementId="org")
+print(json.dumps({
+    "by_arn": [by_arn["Version"], by_arn["LicenseInfo"], by_arn["LayerArn"]],
+    "policy": policy,
+    "no_policy": no_policy,
+    "taken": taken,
+    "zero": error(client.get_layer_version, LayerName="tools", VersionNumber=0),
+    "s3": error(client.publish_layer_version, LayerName="tools", Content={"S3Bucket": "my-layers", "S3Key": "tools.zip"}),
+    "removed": error(client.get_layer_version_policy, LayerName="tools", VersionNumber=1),
+}))
+"#;
+    let mut command = Command::new("python3");
+    client_environment(&mut command).args(["-c", script, &endpoint, archive.to_str().unwrap()]);
+    let seen = stdout_json(&command.output().expect("python3 runs"));
+    assert_eq!(
+        seen["by_arn"],
+        json!([
+            1,
+            "MIT",
+            "arn:aws:lambda:us-east-1:123456789012:layer:tools"
+        ])
+    );
+    assert_eq!(
+        seen["policy"]["Statement"][0]["Condition"],
+        json!({ "StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } })
+    );
+    let no_policy = json!([
+        "ResourceNotFoundException",
+        404,
+        "No policy is associated with the given resource."
+    ]);
+    assert_eq!(seen["no_policy"], no_policy);
+    assert_eq!(seen["removed"], no_policy);
+    assert_eq!(seen["taken"][0], "ResourceConflictException");
+    assert_eq!(
+        seen["zero"],
+        json!([
+            "InvalidParameterValueException",
+            400,
+            "Layer Version Cannot be less than 1"
+        ])
+    );
+    assert_eq!(
+        seen["s3"],
+        json!([
+            "InvalidParameterValueException",
+            400,
+            "The invoker cannot read a layer's archive from S3; send the archive itself (--zip-file fileb://layer.zip)."
+        ])
+    );
+}
+
+/// The book's `create-function --zip-file`: a real `lambda_runtime` program zipped as
+/// `bootstrap` (without its executable bit, as a zip made on Windows has it), created with its
+/// configuration, invoked, refused a second time as AWS refuses it, and deleted.
+#[cfg(unix)]
+#[test]
+fn the_aws_cli_creates_a_function_from_a_zip_invokes_it_and_deletes_it() {
+    let endpoint = start();
+    let program = std::fs::read(common::echo_bootstrap()).expect("the example is built");
+    let archive = zip_file("function", &[("bootstrap", &program)]);
+    let zip_arg = format!("fileb://{}", archive.display());
+    let create = [
+        "create-function",
+        "--function-name",
+        "hello",
+        "--runtime",
+        "provided.al2023",
+        "--handler",
+        "bootstrap",
+        "--architectures",
+        "x86_64",
+        "--role",
+        "arn:aws:iam::123456789012:role/lambda-basic",
+        "--zip-file",
+        &zip_arg,
+        "--memory-size",
+        "256",
+        "--environment",
+        "Variables={GREETING=hej}",
+    ];
+    let created = stdout_json(&aws(&endpoint, &create));
+    assert_eq!(
+        created["FunctionArn"],
+        "arn:aws:lambda:us-east-1:123456789012:function:hello"
+    );
+    assert_eq!(created["MemorySize"], 256);
+    assert_eq!(
+        created["Role"],
+        "arn:aws:iam::123456789012:role/lambda-basic"
+    );
+    assert_eq!(created["CodeSha256"].as_str().map(str::len), Some(44));
+
+    let out = outfile("created");
+    let invoked = stdout_json(&aws(
+        &endpoint,
+        &[
+            "invoke",
+            "--function-name",
+            "hello",
+            "--payload",
+            r#"{"n":1}"#,
+            "--log-type",
+            "Tail",
+            out.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(
+        read_json(&out),
+        json!({ "got": { "n": 1 }, "function": "hello", "greeting": "hej" })
+    );
+    let log = decode(invoked["LogResult"].as_str().unwrap());
+    assert!(log.contains("echoing"), "the program's own line: {log}");
+
+    assert_refused(
+        &aws(&endpoint, &create),
+        "(ResourceConflictException) when calling the CreateFunction operation: Function already exist: hello",
+    );
+    let mut python = create;
+    python[4] = "python3.12";
+    assert_refused(
+        &aws(&endpoint, &python),
+        "(InvalidParameterValueException) when calling the CreateFunction operation: The invoker creates functions of the OS-only runtimes",
+    );
+    assert_done(&aws(
+        &endpoint,
+        &["delete-function", "--function-name", "hello"],
+    ));
+    assert_refused(
+        &aws(&endpoint, &["get-function", "--function-name", "hello"]),
+        "(ResourceNotFoundException) when calling the GetFunction operation: Function not found: arn:aws:lambda:us-east-1:123456789012:function:hello",
     );
 }

@@ -96,7 +96,7 @@ pub use lambda::event_invoke_config::{EventInvokeConfig, EventOutcome, FailureCo
 pub use lambda::function::{service_fn, with_init, Diagnostic, Error, FunctionCode};
 pub use lambda::iam::{ManagedPolicy, Role};
 pub use lambda::invoke::{InvocationType, InvokeRequest, InvokeResponse, LambdaClient, LogType};
-pub use lambda::layers::store::{LayerContent, Opt};
+pub use lambda::layers::store::{LayerContent, LayerPermission, Opt};
 pub use lambda::permissions::policy::{Permission, Principal};
 pub use lambda::service::{Lambda, LambdaBuilder, Usage, DEFAULT_IDLE_TIMEOUT};
 pub use lambda::tmp::Tmp;

@@ -329,6 +329,30 @@ impl Lambda {
         Ok(arn)
     }
 
+    /// Deletes a whole function, like `aws lambda delete-function` without `--qualifier`: its
+    /// versions, aliases, environments, settings and resource-based policies go with it, and its
+    /// name is free again. An invocation already running finishes with the code it started with;
+    /// an event source mapping that names the function stays (as on AWS) and fails to invoke it.
+    pub fn delete_function(&self, function: &str) -> Result<(), ServiceError> {
+        let name = self.unqualified_name(function)?;
+        let at = self.elapsed();
+        let mut state = self.state();
+        self.function_mut(&mut state.functions, &name)?;
+        let deleted = state.functions.remove(&name);
+        (state.policies.statements).retain(|(of_function, _), _| *of_function != name);
+        drop(state);
+        // Its environments (and a real function's processes) end here, outside the lock.
+        drop(deleted);
+        self.inner.platform.record(Entry::Api {
+            at,
+            text: format!(
+                "delete-function {}",
+                self.inner.platform.scope.function_arn(&name)
+            ),
+        });
+        Ok(())
+    }
+
     /// The configuration of a function's `$LATEST`, or of a version or alias (`f:1`, `f:prod`:
     /// an alias gives its primary version's), like `aws lambda get-function-configuration`.
     pub fn get_function_configuration(

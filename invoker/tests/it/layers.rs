@@ -3,7 +3,7 @@
 use crate::kit::answer;
 use invoker::{
     service_fn, with_init, Diagnostic, ErrorCode, FunctionConfig, InitContext, Lambda, LambdaEvent,
-    LayerContent,
+    LayerContent, LayerPermission, ServiceError,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -195,4 +195,167 @@ async fn the_transcript_shows_publishing_and_which_layers_a_function_uses() {
         "publish-layer-version arn:aws:lambda:us-east-1:123456789012:layer:base:1 (1 files, 2 bytes)"
     ));
     assert!(transcript.contains("with layers base:1"), "{transcript}");
+}
+
+const SHARED_LIBS: &str = "arn:aws:lambda:us-east-1:123456789012:layer:shared-libs";
+
+/// `(code, status, message)` of a refusal, to compare in one line.
+fn refusal<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> (ErrorCode, u16, String) {
+    let error = result.unwrap_err();
+    (error.code, error.status, error.message)
+}
+
+#[tokio::test(start_paused = true)]
+async fn layers_are_listed_newest_first_and_read_back_with_what_they_were_published_with() {
+    let lambda = Lambda::new();
+    let first = LayerContent::new()
+        .file("lib/a.so", "a")
+        .description("ONNX Runtime 1.17")
+        .compatible_runtimes(["provided.al2023"])
+        .compatible_architectures(["x86_64"])
+        .license_info("MIT");
+    lambda.publish_layer_version("shared-libs", first).unwrap();
+    let second = LayerContent::new()
+        .file("lib/a.so", "a2")
+        .compatible_architectures(["arm64"])
+        .archive("c2hhMjU2", 180);
+    let published = lambda.publish_layer_version("shared-libs", second).unwrap();
+    assert_eq!(published.layer_arn, SHARED_LIBS);
+    assert_eq!(published.layer_version_arn, format!("{SHARED_LIBS}:2"));
+    assert_eq!(
+        (published.code_sha256.as_deref(), published.archive_size),
+        (Some("c2hhMjU2"), Some(180))
+    );
+    assert_eq!(published.created_date, "2025-01-01T00:00:00.000+0000");
+
+    let versions = lambda.list_layer_versions("shared-libs", None, None);
+    let numbers: Vec<u32> = versions.iter().map(|v| v.version).collect();
+    assert_eq!(numbers, [2, 1], "newest first");
+    let for_x86 = lambda.list_layer_versions("shared-libs", None, Some("x86_64"));
+    assert_eq!(for_x86.len(), 1);
+    assert_eq!(for_x86[0].description, "ONNX Runtime 1.17");
+    assert_eq!(for_x86[0].license_info.as_deref(), Some("MIT"));
+    assert!(lambda.list_layer_versions("nope", None, None).is_empty());
+
+    let latest = lambda.list_layers(None, None);
+    assert_eq!(latest.len(), 1);
+    assert_eq!(latest[0].version, 2, "the latest version of each layer");
+    let for_runtime = lambda.list_layers(Some("provided.al2023"), None);
+    assert_eq!(for_runtime[0].version, 1, "the latest one for that runtime");
+
+    let by_arn = lambda.get_layer_version_by_arn(&format!("{SHARED_LIBS}:1"));
+    assert_eq!(
+        by_arn.unwrap(),
+        lambda.get_layer_version("shared-libs", 1).unwrap()
+    );
+    lambda.delete_layer_version("shared-libs", 1);
+    let not_found = (
+        ErrorCode::ResourceNotFoundException,
+        404,
+        "The resource you requested does not exist.".to_owned(),
+    );
+    assert_eq!(
+        refusal(lambda.get_layer_version("shared-libs", 1)),
+        not_found
+    );
+    assert_eq!(
+        refusal(lambda.get_layer_version_by_arn(SHARED_LIBS)),
+        (
+            ErrorCode::ValidationException,
+            400,
+            format!("1 validation error detected: Value '{SHARED_LIBS}' at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{{2}}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{{1}}:\\d{{12}}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)")
+        )
+    );
+    lambda.delete_layer_version("shared-libs", 2);
+    assert!(lambda.list_layers(None, None).is_empty(), "no version left");
+}
+
+#[tokio::test(start_paused = true)]
+async fn runtimes_and_architectures_outside_lambdas_lists_are_refused_together() {
+    let lambda = Lambda::new();
+    let content = LayerContent::new()
+        .compatible_runtimes(["invalidruntime", "nodejs20.x"])
+        .compatible_architectures(["invalidarch"]);
+    let (code, _, message) = refusal(lambda.publish_layer_version("bad", content));
+    assert_eq!(code, ErrorCode::ValidationException);
+    assert!(message.starts_with("2 validation errors detected: Value '[invalidruntime, nodejs20.x]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set: [nodejs20.x, "), "{message}");
+    assert!(message.ends_with("; Value '[invalidarch]' at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]"), "{message}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_layer_versions_policy_shares_it_with_accounts_as_aws_shows_it() {
+    let lambda = Lambda::new();
+    lambda
+        .publish_layer_version("shared-libs", LayerContent::new())
+        .unwrap();
+    let no_policy = (
+        ErrorCode::ResourceNotFoundException,
+        404,
+        "No policy is associated with the given resource.".to_owned(),
+    );
+    assert_eq!(
+        refusal(lambda.get_layer_version_policy("shared-libs", 1)),
+        no_policy
+    );
+
+    let team_b = LayerPermission::new("team-b", "210987654321");
+    let statement = lambda
+        .add_layer_version_permission("shared-libs", 1, team_b.clone())
+        .unwrap();
+    let resource = format!("{SHARED_LIBS}:1");
+    assert_eq!(
+        statement,
+        json!({
+            "Sid": "team-b", "Effect": "Allow",
+            "Principal": { "AWS": "arn:aws:iam::210987654321:root" },
+            "Action": "lambda:GetLayerVersion", "Resource": resource,
+        })
+    );
+    let org = LayerPermission::new("org", "*").organization_id("o-a1b2c3d4e5");
+    lambda
+        .add_layer_version_permission("shared-libs", 1, org)
+        .unwrap();
+    let policy = lambda.get_layer_version_policy("shared-libs", 1).unwrap();
+    assert_eq!(policy["Id"], "default");
+    assert_eq!(policy["Statement"][0], statement);
+    assert_eq!(
+        policy["Statement"][1]["Condition"],
+        json!({ "StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } })
+    );
+
+    assert_eq!(
+        refusal(lambda.add_layer_version_permission("shared-libs", 1, team_b.clone())),
+        (
+            ErrorCode::ResourceConflictException,
+            409,
+            "The statement id (team-b) provided already exists. Please provide a new statement id, or remove the existing statement.".to_owned()
+        )
+    );
+    let any_action = LayerPermission::new("s2", "*").action("*");
+    assert_eq!(
+        refusal(lambda.add_layer_version_permission("shared-libs", 1, any_action)).2,
+        "1 validation error detected: Value '*' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: lambda:GetLayerVersion"
+    );
+    assert_eq!(
+        refusal(lambda.add_layer_version_permission("shared-libs", 2, team_b)),
+        (
+            ErrorCode::ResourceNotFoundException,
+            404,
+            format!("Layer version {SHARED_LIBS}:2 does not exist.")
+        )
+    );
+    assert_eq!(
+        refusal(lambda.remove_layer_version_permission("shared-libs", 1, "nope")).2,
+        "Statement nope is not found in resource policy."
+    );
+    lambda
+        .remove_layer_version_permission("shared-libs", 1, "team-b")
+        .unwrap();
+    lambda
+        .remove_layer_version_permission("shared-libs", 1, "org")
+        .unwrap();
+    assert_eq!(
+        refusal(lambda.get_layer_version_policy("shared-libs", 1)),
+        no_policy
+    );
 }

@@ -451,3 +451,27 @@ async fn init_code_logs_before_start_and_its_service_calls_show_inside_the_invoc
     );
     assert!(block[4].starts_with("    START RequestId:"), "{transcript}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_deleted_function_is_gone_with_its_versions_and_its_name_is_free_again() {
+    let lambda = service();
+    lambda.publish_version("app").unwrap();
+    lambda.delete_function("app").unwrap();
+    let missing = lambda.get_function_configuration("app:1").unwrap_err();
+    assert_eq!(missing.code, ErrorCode::ResourceNotFoundException);
+    let again = lambda.delete_function("app").unwrap_err();
+    assert_eq!(
+        (again.code, again.message.as_str()),
+        (
+            ErrorCode::ResourceNotFoundException,
+            "Function not found: arn:aws:lambda:us-east-1:123456789012:function:app"
+        )
+    );
+    lambda
+        .create_function(FunctionConfig::new("app"), labelled("new"))
+        .unwrap();
+    assert_eq!(lambda.list_versions("app").unwrap(), Vec::<String>::new());
+    assert!(lambda
+        .transcript()
+        .contains("delete-function arn:aws:lambda:us-east-1:123456789012:function:app"));
+}
