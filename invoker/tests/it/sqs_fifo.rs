@@ -286,3 +286,27 @@ async fn a_fifo_mapping_takes_batches_of_at_most_10_and_no_batching_window() {
     let mapping = EventSourceMapping::new(&queue, "reader").batch_size(10);
     lambda.create_event_source_mapping(mapping).unwrap();
 }
+
+/// A dead-letter queue is a standard queue or a topic, never FIFO (`../shared/lambda-facts.md`,
+/// asynchronous invocation): Lambda's message has no group, so a FIFO queue does not take it, and
+/// the failed event is discarded.
+#[tokio::test(start_paused = true)]
+async fn lambda_cannot_send_a_dead_letter_to_a_fifo_queue() {
+    let lambda = Lambda::new();
+    let dlq = fifo_queue(&lambda, true);
+    let config = invoker::FunctionConfig::new("f").dead_letter_queue(&dlq);
+    let code = kit::failing("Exception", "always fails");
+    lambda.create_function(config, code).unwrap();
+    let retries = invoker::EventInvokeConfig::default().maximum_retry_attempts(0);
+    lambda
+        .put_function_event_invoke_config("f", retries)
+        .unwrap();
+    lambda.invoke(kit::event("f")).await.unwrap();
+    lambda.settle().await;
+    assert!(lambda.sqs().messages(&dlq).is_empty());
+    let outcomes: Vec<invoker::EventOutcome> = lambda.event_outcomes().into_values().collect();
+    assert!(
+        matches!(&outcomes[..], [invoker::EventOutcome::Failed { sent_to, .. }] if sent_to.is_empty()),
+        "{outcomes:?}"
+    );
+}
