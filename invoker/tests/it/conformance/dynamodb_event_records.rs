@@ -103,6 +103,44 @@ fn retries_exhausted_record(stream: &str) -> Value {
     })
 }
 
+/// test_dynamodb_event_source_mapping_with_s3_on_failure_destination: the same, with an S3
+/// bucket as the destination, for the insert of an item with only its key on a stream of new
+/// images. The object holds the batch's record and, as its `payload`, the event the function
+/// failed on. (AWS's key attribute, `my_partition_key`, made `SizeBytes` 54: (16 + 11) × 2; the
+/// key here is `id`, so (2 + 11) × 2.)
+#[tokio::test(start_paused = true)]
+async fn retries_exhausted_stores_the_batch_and_its_event_in_a_bucket() {
+    let (object, stream) = StreamSource::DynamoDb
+        .retries_exhausted_stored(|lambda| {
+            let dynamodb = lambda.dynamodb();
+            dynamodb
+                .set_stream_view_type("records", StreamViewType::NewImage)
+                .unwrap();
+            dynamodb
+                .put_item("records", json!({"id": "hello world"}))
+                .unwrap();
+        })
+        .await;
+    let mut expected = retries_exhausted_record(&stream);
+    expected["payload"] = json!({"Records": [{
+        "eventID": "<event id>",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": "<time>",
+            "Keys": {"id": {"S": "hello world"}},
+            "NewImage": {"id": {"S": "hello world"}},
+            "SequenceNumber": "<sequence number>",
+            "SizeBytes": 26,
+            "StreamViewType": "NEW_IMAGE"
+        },
+        "eventSourceARN": stream
+    }]});
+    assert_shape(&object, &expected, "record_body");
+}
+
 // test_dynamodb_event_source_mapping_with_sns_on_failure_destination_config: the same, with an SNS
 // topic as the destination; the topic publishes the record as its message (here to a function
 // subscribed to it).

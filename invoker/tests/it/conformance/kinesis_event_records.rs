@@ -111,6 +111,43 @@ async fn retries_exhausted_publishes_the_batch_description_to_a_topic() {
     );
 }
 
+/// test_kinesis_event_source_mapping_with_s3_on_failure_destination: the same, with an S3
+/// bucket as the destination. The object holds the batch's record and, as its `payload`, the
+/// event the function failed on.
+#[tokio::test(start_paused = true)]
+async fn retries_exhausted_stores_the_batch_and_its_event_in_a_bucket() {
+    let data = br#"{"input": "hello", "value": "world", "raise_error": 1}"#;
+    let (object, stream) = StreamSource::Kinesis
+        .retries_exhausted_stored(|lambda| {
+            lambda
+                .kinesis()
+                .put_record("records", "custom", data)
+                .unwrap();
+        })
+        .await;
+    let mut expected = retries_exhausted_record(&stream);
+    expected["payload"] = json!({"Records": [{
+        "kinesis": {
+            "kinesisSchemaVersion": "1.0",
+            "partitionKey": "custom",
+            "sequenceNumber": "<sequence number>",
+            "data": base64::engine::general_purpose::STANDARD.encode(data),
+            "approximateArrivalTimestamp": "<arrival time>"
+        },
+        "eventSource": "aws:kinesis",
+        "eventVersion": "1.0",
+        "eventID": "<shardId-000000000000:sequence number>",
+        "eventName": "aws:kinesis:record",
+        "invokeIdentityArn": "arn:aws:iam::123456789012:role/reader-role",
+        "awsRegion": "us-east-1",
+        "eventSourceARN": stream
+    }]});
+    assert_shape(&object, &expected, "record_body");
+    let sequence_number = &object["KinesisBatchInfo"]["startSequenceNumber"];
+    let record = &object["payload"]["Records"][0]["kinesis"];
+    assert_eq!(&record["sequenceNumber"], sequence_number);
+}
+
 // The recorded scenarios of test_kinesis_report_batch_item_failure_scenarios and
 // test_kinesis_report_batch_item_success_scenarios: batches of one record, 2 retries.
 const RETRIES: u32 = 2;
