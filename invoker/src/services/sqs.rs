@@ -414,6 +414,26 @@ impl Queue {
             next_sequence_number: FIRST_SEQUENCE_NUMBER,
         }
     }
+
+    /// A FIFO message's deduplication id: the one it was sent with, or with content-based
+    /// deduplication the SHA-256 of its body; SQS refuses a message with neither.
+    fn deduplication_id(&self, given: Option<String>, body: &str) -> Result<String, ServiceError> {
+        match given {
+            Some(id) => Ok(id),
+            None if self.attributes.content_based_deduplication => Ok(sha256_hex(body.as_bytes())),
+            None => Err(sqs_error(
+                ErrorCode::InvalidParameterValue,
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly".into(),
+            )),
+        }
+    }
+
+    /// The sequence number of the next message of a FIFO queue.
+    fn take_sequence_number(&mut self) -> String {
+        let number = self.next_sequence_number;
+        self.next_sequence_number += SEQUENCE_NUMBER_STEP;
+        number.to_string()
+    }
 }
 
 /// The SQS part of the simulated account: `lambda.sqs().create_queue("failures")`.
@@ -593,18 +613,8 @@ impl Sqs {
                 ))
             }
             (true, Some(group)) => {
-                let deduplication_id = match group.message_deduplication_id {
-                    Some(id) => id,
-                    None if queue.attributes.content_based_deduplication => {
-                        sha256_hex(body.as_bytes())
-                    }
-                    None => {
-                        return Err(sqs_error(
-                            ErrorCode::InvalidParameterValue,
-                            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly".into(),
-                        ))
-                    }
-                };
+                let deduplication_id =
+                    queue.deduplication_id(group.message_deduplication_id, &body)?;
                 queue
                     .deduplication
                     .retain(|_, (_, sent_at)| *sent_at + DEDUPLICATION_INTERVAL > now);
@@ -617,12 +627,10 @@ impl Sqs {
                     ));
                     return Ok(first);
                 }
-                let sequence_number = queue.next_sequence_number.to_string();
-                queue.next_sequence_number += SEQUENCE_NUMBER_STEP;
                 Some(FifoAttributes {
                     message_group_id: group.message_group_id,
                     message_deduplication_id: deduplication_id,
-                    sequence_number,
+                    sequence_number: queue.take_sequence_number(),
                 })
             }
         };
