@@ -128,8 +128,11 @@ pub use lambda::layers::store::LayerVersion;
 pub use services::kinesis::ShardDescription;
 pub use services::ses::SentEmail;
 pub use services::sns::DeliveryCounts;
+pub use services::sqs::FifoAttributes;
 pub use services::sqs::Message;
+pub use services::sqs::MessageGroup;
 pub use services::sqs::RedrivePolicy;
+pub use services::sqs::SentToGroup;
 
 // The simulation's own numbers and clock, for tests that compute what to expect.
 pub use base::clock::{rfc3339_seconds, transcript_offset, VirtualClock, DEFAULT_EPOCH_SECS};

@@ -95,6 +95,8 @@ pub enum ErrorCode {
     InvalidParameterValue,
     /// SQS: a queue of that name exists with other attributes.
     QueueAlreadyExists,
+    /// SQS: a required parameter is missing (a FIFO queue's `MessageGroupId`).
+    MissingParameter,
     // Kinesis, DynamoDB, KMS, API Gateway
     /// Kinesis or DynamoDB: the stream or table exists already.
     ResourceInUseException,
@@ -145,6 +147,7 @@ impl ErrorCode {
             Self::InvalidAttributeValue => "InvalidAttributeValue",
             Self::InvalidParameterValue => "InvalidParameterValue",
             Self::QueueAlreadyExists => "QueueAlreadyExists",
+            Self::MissingParameter => "MissingParameter",
             Self::ResourceInUseException => "ResourceInUseException",
             Self::LimitExceededException => "LimitExceededException",
             Self::ConditionalCheckFailedException => "ConditionalCheckFailedException",

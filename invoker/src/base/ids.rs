@@ -67,6 +67,13 @@ pub fn md5_hex(content: &[u8]) -> String {
     hex(&Md5::digest(content))
 }
 
+/// The SHA-256 digest of some content in lowercase hex: what a FIFO queue with content-based
+/// deduplication takes as a message's deduplication id.
+pub(crate) fn sha256_hex(content: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(content))
+}
+
 fn hex(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(2 * bytes.len());
     for byte in bytes {

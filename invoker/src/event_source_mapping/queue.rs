@@ -31,6 +31,18 @@
 //! [`CONCURRENT_BATCHES`]. It never spins: with nothing to read it waits for the next message
 //! (the queue wakes it) or for the moment a hidden message becomes visible or expires.
 //!
+//! A **FIFO queue** (see [`crate::services::sqs`]) is read the same way, with three differences
+//! (AWS Lambda Developer Guide, "Lambda parameters for Amazon SQS event source mappings"): a
+//! batch holds at most 10 messages, there is no batching window, and each record's `attributes`
+//! also carry the message's `MessageGroupId`, `MessageDeduplicationId` and `SequenceNumber`. The
+//! queue hands out a group's messages in order and holds the group back while a batch of it is in
+//! flight, so the batches of one group run one after another (one environment is enough for them),
+//! and a failed batch comes back, first of its group, after its visibility timeout: the group's
+//! order holds. With `ReportBatchItemFailures`, AWS asks the function to stop at the first failure
+//! and report it and every message after it; a function that reports less gets the rest deleted,
+//! here as on AWS. Lambda's refusals of a larger batch or a batching window on a FIFO queue were
+//! not recorded: their wording here is a guess.
+//!
 //! A message whose request chain would invoke the function a 17th time (a function that sends to
 //! the queue it reads) is not handed to it: it stays in the queue, and its redrive policy moves it
 //! away in the end (see [`crate::lambda::trace`]).
@@ -58,6 +70,8 @@ use tokio::time::Instant;
 pub(crate) const DEFAULT_BATCH_SIZE: u32 = 10;
 /// The largest batch allowed without a batching window.
 pub(crate) const MAX_BATCH_WITHOUT_WINDOW: u32 = 10;
+/// The largest batch of a FIFO queue.
+pub(crate) const MAX_FIFO_BATCH: u32 = 10;
 /// How many batches of one mapping run at once: the 5 Lambda starts an SQS mapping with.
 pub const CONCURRENT_BATCHES: usize = 5;
 
@@ -71,12 +85,25 @@ pub(crate) fn check(lambda: &Lambda, mapping: &Mapping) -> Result<(), ServiceErr
         ));
     }
     let batch_size = settings.batch_size.unwrap_or(DEFAULT_BATCH_SIZE);
+    let sqs = lambda.sqs();
+    if sqs.queue_attributes(queue).is_ok_and(|q| q.is_fifo()) {
+        // Guessed wording: neither refusal was recorded.
+        if batch_size > MAX_FIFO_BATCH {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "Batch size for a FIFO queue must be between 1 and {MAX_FIFO_BATCH}"
+            )));
+        }
+        if !settings.maximum_batching_window.is_zero() {
+            return Err(ServiceError::invalid_parameter_value(
+                "Batching window is not supported for FIFO queues",
+            ));
+        }
+    }
     if batch_size > MAX_BATCH_WITHOUT_WINDOW && settings.maximum_batching_window.is_zero() {
         return Err(ServiceError::invalid_parameter_value(
             "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10",
         ));
     }
-    let sqs = lambda.sqs();
     let visibility = sqs.visibility_timeout(queue).ok_or_else(|| {
         ServiceError::invalid_parameter_value(
             "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.",
@@ -329,19 +356,25 @@ impl Poller {
                 (name.clone(), attribute)
             })
             .collect();
+        let mut system_attributes = json!({
+            "ApproximateReceiveCount": message.receive_count.to_string(),
+            "SentTimestamp": message.sent_timestamp.to_string(),
+            "SenderId": SENDER_ID,
+            "ApproximateFirstReceiveTimestamp": message
+                .first_receive_timestamp
+                .unwrap_or(message.sent_timestamp)
+                .to_string(),
+        });
+        if let Some(fifo) = &message.fifo {
+            system_attributes["MessageGroupId"] = json!(fifo.message_group_id);
+            system_attributes["MessageDeduplicationId"] = json!(fifo.message_deduplication_id);
+            system_attributes["SequenceNumber"] = json!(fifo.sequence_number);
+        }
         json!({
             "messageId": message.message_id,
             "receiptHandle": message.receipt_handle,
             "body": message.body,
-            "attributes": {
-                "ApproximateReceiveCount": message.receive_count.to_string(),
-                "SentTimestamp": message.sent_timestamp.to_string(),
-                "SenderId": SENDER_ID,
-                "ApproximateFirstReceiveTimestamp": message
-                    .first_receive_timestamp
-                    .unwrap_or(message.sent_timestamp)
-                    .to_string(),
-            },
+            "attributes": system_attributes,
             "messageAttributes": attributes,
             "md5OfMessageAttributes": message.md5_of_message_attributes(),
             "md5OfBody": message.md5_of_body,

@@ -22,9 +22,15 @@
 //!   fails the whole batch.
 //! - When Lambda **gives up** on a batch (`RetryAttemptsExhausted`, or `RecordAgeExceeded`), it
 //!   sends a record describing the batch, not the records themselves, to the **on-failure
-//!   destination** (an SQS queue, or an SNS topic that publishes it as its message; AWS also
-//!   takes an S3 bucket, which the invoker does not), and moves on. With no destination the records are
-//!   skipped, and only the transcript remembers them.
+//!   destination** (an SQS queue, or an SNS topic that publishes it as its message), and moves
+//!   on. An **S3 bucket** as the destination gets the record with the batch's event added as its
+//!   `payload` ("For Amazon S3 destinations, Lambda also sends the entire invocation record along
+//!   with the metadata": AWS Lambda Developer Guide, "Retain discarded batch records for a Kinesis
+//!   Data Streams event source"), as an object whose key is
+//!   `aws/lambda/<mapping UUID>/<shard id>/<YYYY/MM/DD>/<YYYY-MM-DDTHH.MM.SS>-<a random UUID>`,
+//!   the date and time the record's `timestamp`'s (the layout LocalStack's recording on AWS
+//!   checks). With no destination the records are skipped, and only the transcript remembers
+//!   them.
 //! - A **throttled** invocation (no concurrency left) is not an attempt: the poller waits (1 s,
 //!   then doubling up to 5 minutes, with jitter) and tries again, until the records expire.
 //!
@@ -127,6 +133,9 @@ impl StreamSource {
     }
 }
 
+/// How an S3 bucket's ARN begins: `arn:aws:s3:::<bucket>`.
+const S3_BUCKET_ARN_PREFIX: &str = "arn:aws:s3:::";
+
 /// Checks a stream mapping's settings: Lambda's refusals, in AWS's words. (A stream that does
 /// not exist is found out when the mapping starts.)
 pub(crate) fn check(settings: &super::EventSourceMapping) -> Result<(), ServiceError> {
@@ -137,9 +146,13 @@ pub(crate) fn check(settings: &super::EventSourceMapping) -> Result<(), ServiceE
         ));
     }
     if let Some(destination) = &settings.on_failure {
-        if !destination.starts_with("arn:aws:sqs:") && !destination.starts_with("arn:aws:sns:") {
+        let simulated = ["arn:aws:sqs:", "arn:aws:sns:", S3_BUCKET_ARN_PREFIX];
+        if !simulated
+            .iter()
+            .any(|prefix| destination.starts_with(prefix))
+        {
             return Err(ServiceError::invalid_parameter_value(format!(
-                "The invoker sends the records of failed stream batches to SQS queues and SNS topics only; {destination} is not simulated yet."
+                "The invoker sends the records of failed stream batches to SQS queues, SNS topics and S3 buckets only; {destination} is not simulated yet."
             )));
         }
     }
@@ -771,15 +784,10 @@ impl Lane {
                 format!("{summary}; skipped: no on-failure destination"),
             ),
             Some(destination) => {
-                let record = self.failure_record(&batch, condition).to_string();
-                let sent = match destination.starts_with("arn:aws:sns:") {
-                    true => self.lambda.sns().publish(destination, record, None).await,
-                    false => self
-                        .lambda
-                        .sqs()
-                        .send_message(destination, record, BTreeMap::new()),
-                };
-                match sent {
+                match self
+                    .send_failure_record(destination, &batch, condition)
+                    .await
+                {
                     Ok(_) => (
                         Finished::SentToDestination,
                         format!("{summary}; batch info sent to {destination}"),
@@ -792,6 +800,58 @@ impl Lane {
             }
         };
         self.finish(n, finished, Some(note));
+    }
+
+    /// Sends the record of a batch given up on to the on-failure destination: an SNS topic
+    /// publishes it, a queue takes it as a message, and an S3 bucket stores it, with the batch's
+    /// event as its `payload`, as an object.
+    async fn send_failure_record(
+        &self,
+        destination: &str,
+        batch: &Batch,
+        condition: &str,
+    ) -> Result<(), ServiceError> {
+        let mut record = self.failure_record(batch, condition);
+        if let Some(bucket) = destination.strip_prefix(S3_BUCKET_ARN_PREFIX) {
+            record["payload"] = match self.event(&batch.records) {
+                Event::Ready(event) => event,
+                Event::Deferred(make) => make(),
+            };
+            let key = self.failure_object_key(record["timestamp"].as_str().unwrap_or_default());
+            let s3 = self.lambda.s3();
+            return s3
+                .put_object(bucket, &key, record.to_string())
+                .await
+                .map(drop);
+        }
+        let record = record.to_string();
+        match destination.starts_with("arn:aws:sns:") {
+            true => self
+                .lambda
+                .sns()
+                .publish(destination, record, None)
+                .await
+                .map(drop),
+            false => (self.lambda.sqs())
+                .send_message(destination, record, BTreeMap::new())
+                .map(drop),
+        }
+    }
+
+    /// The key of the object a failure record is stored as in an S3 bucket, from the record's
+    /// `timestamp` (`2025-01-01T00:03:00.020Z`):
+    /// `aws/lambda/<mapping UUID>/<shard id>/2025/01/01/2025-01-01T00.03.00-<a random UUID>`.
+    fn failure_object_key(&self, timestamp: &str) -> String {
+        let (date, time) = timestamp.split_once('T').unwrap_or((timestamp, ""));
+        let seconds = time.get(..8).unwrap_or(time);
+        format!(
+            "aws/lambda/{}/{}/{}/{date}T{}-{}",
+            self.mapping.uuid,
+            self.shard_id,
+            date.replace('-', "/"),
+            seconds.replace(':', "."),
+            self.lambda.inner.platform.ids().request_id()
+        )
     }
 
     /// The record the on-failure destination receives: where the batch is in the stream, not the

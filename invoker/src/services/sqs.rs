@@ -1,5 +1,5 @@
-//! Amazon SQS, simulated: standard queues with a visibility timeout, a retention period and a
-//! redrive policy.
+//! Amazon SQS, simulated: standard and FIFO queues with a visibility timeout, a retention period
+//! and a redrive policy.
 //!
 //! A queue holds messages until a consumer deletes them. Receiving a message does **not** remove
 //! it: it hides it for the queue's **visibility timeout** (default 30 s), counts the receive
@@ -22,18 +22,51 @@
 //! [`Lambda::settle`] until it is deleted, moved to the dead-letter queue or expired. Every
 //! message ends one of those ways, with a transcript line.
 //!
+//! ## FIFO queues
+//!
+//! A **FIFO** (first-in, first-out) queue is made with `FifoQueue` set
+//! ([`QueueAttributes::fifo_queue`]), and its name must end in `.fifo`. It keeps two promises a
+//! standard queue does not (Amazon SQS Developer Guide, "FIFO queue key terms" and "FIFO queue
+//! delivery logic"):
+//!
+//! - **Order within a message group.** Every message is sent with a `MessageGroupId` (SQS
+//!   refuses one without: `MissingParameter`). The messages of one group are received in the
+//!   order they were sent, and **one group at a time**: while a message of the group is in flight
+//!   (received, neither deleted nor visible again), a receive returns no later message of that
+//!   group; other groups go on. One receive may hand out several messages of a group, in order.
+//!   So a message that fails and comes back blocks its group until it is dealt with, and the
+//!   group's order holds.
+//! - **Exactly-once sending.** A message has a `MessageDeduplicationId`, given by the sender or,
+//!   with `ContentBasedDeduplication`, the SHA-256 of its body in hex (an id given explicitly
+//!   wins). Without either, the send is refused. A message sent with the id of one sent in the
+//!   last **5 minutes** is accepted but not delivered; SQS tracks the id even after the first
+//!   message was deleted (the SendMessage API reference, `MessageDeduplicationId`).
+//!
+//! Each message gets a `SequenceNumber`: a large number, not consecutive, that grows in the
+//! order of sending (the API reference: 128 bits, increasing within a message group); the invoker
+//! counts them per queue from a 20-digit start. The three appear among the message's system
+//! attributes, and in the records an event source mapping hands a function.
+//!
+//! A FIFO queue as Lambda reads it: batches of at most 10 and no batching window (see
+//! [`crate::event_source_mapping::queue`]).
+//!
 //! A handler's calls are checked against its execution role (see [`crate::lambda::iam`]):
 //! `sqs:SendMessage`, `sqs:ReceiveMessage` and `sqs:DeleteMessage` on the queue's ARN. SQS
 //! refuses with `AccessDenied` (403), and writes the action in lower case in its message
 //! (`sqs:sendmessage`), as it does on AWS.
 //!
-//! Simplified here: standard queues only (no FIFO), no delay queues, no long polling (a receive
-//! answers at once), no `ChangeMessageVisibility`, and no limit on a message's size. Expired messages are removed when the queue
-//! is next used, with the time they expired.
+//! Simplified here: no delay queues, no long polling (a receive answers at once), no
+//! `ChangeMessageVisibility`, and no limit on a message's size. Expired messages are removed when
+//! the queue is next used, with the time they expired. Of FIFO queues: deduplication is per queue
+//! (SQS's default `DeduplicationScope`), a sender's duplicate is answered with the first
+//! message's id and sequence number, no `ReceiveRequestAttemptId`, a redrive policy's
+//! dead-letter queue is not checked to be FIFO too, and a message group on a standard queue (SQS's
+//! fair queues) is refused. The wording of the refusals about FIFO (a name without `.fifo`, a
+//! missing group or deduplication id) is the invoker's: none was recorded.
 
 use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
-use crate::base::ids::md5_hex;
+use crate::base::ids::{md5_hex, sha256_hex};
 use crate::base::platform::lock;
 use crate::base::transcript::Entry;
 use crate::lambda::handle::LambdaHandle;
@@ -63,6 +96,14 @@ pub(crate) const MAX_MESSAGE_RETENTION: Duration = Duration::from_secs(14 * 24 *
 pub(crate) const MAX_MAX_RECEIVE_COUNT: u32 = 1000;
 /// The most messages one `ReceiveMessage` call returns.
 pub(crate) const MAX_MESSAGES_PER_RECEIVE: usize = 10;
+/// How long a FIFO queue remembers a deduplication id: 5 minutes.
+pub(crate) const DEDUPLICATION_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// The sequence number of a FIFO queue's first message: 20 digits, as SQS's are.
+const FIRST_SEQUENCE_NUMBER: u128 = 18_849_496_460_467_696_128;
+/// How far apart two sequence numbers are: SQS's grow, but not one by one.
+const SEQUENCE_NUMBER_STEP: u128 = 65_536;
+/// The suffix every FIFO queue's name has.
+const FIFO_SUFFIX: &str = ".fifo";
 /// The `SenderId` of every message: the IAM user id AWS's examples use.
 pub(crate) const SENDER_ID: &str = "AIDAIENQZJOLO23YVJ4VO";
 
@@ -81,6 +122,8 @@ pub struct QueueAttributes {
     visibility_timeout: Duration,
     message_retention_period: Duration,
     redrive_policy: Option<RedrivePolicy>,
+    fifo_queue: bool,
+    content_based_deduplication: bool,
 }
 
 /// Where a message goes after too many receives.
@@ -98,6 +141,8 @@ impl Default for QueueAttributes {
             visibility_timeout: DEFAULT_VISIBILITY_TIMEOUT,
             message_retention_period: DEFAULT_MESSAGE_RETENTION,
             redrive_policy: None,
+            fifo_queue: false,
+            content_based_deduplication: false,
         }
     }
 }
@@ -127,6 +172,24 @@ impl QueueAttributes {
             max_receive_count,
         });
         self
+    }
+
+    /// `FifoQueue`: a FIFO queue, whose name must end in `.fifo` (set at creation only).
+    pub fn fifo_queue(mut self, fifo: bool) -> Self {
+        self.fifo_queue = fifo;
+        self
+    }
+
+    /// `ContentBasedDeduplication` (FIFO queues): a message sent without a deduplication id gets
+    /// the SHA-256 of its body as one.
+    pub fn content_based_deduplication(mut self, enabled: bool) -> Self {
+        self.content_based_deduplication = enabled;
+        self
+    }
+
+    /// Whether it is a FIFO queue.
+    pub fn is_fifo(&self) -> bool {
+        self.fifo_queue
     }
 
     /// The visibility timeout.
@@ -159,6 +222,9 @@ impl QueueAttributes {
         {
             return Err(invalid("MessageRetentionPeriod"));
         }
+        if self.content_based_deduplication && !self.fifo_queue {
+            return Err(invalid("ContentBasedDeduplication"));
+        }
         if let Some(policy) = &self.redrive_policy {
             let reason = if !(1..=MAX_MAX_RECEIVE_COUNT).contains(&policy.max_receive_count) {
                 format!(
@@ -189,6 +255,10 @@ impl QueueAttributes {
             Some("MessageRetentionPeriod")
         } else if self.redrive_policy != other.redrive_policy {
             Some("RedrivePolicy")
+        } else if self.fifo_queue != other.fifo_queue {
+            Some("FifoQueue")
+        } else if self.content_based_deduplication != other.content_based_deduplication {
+            Some("ContentBasedDeduplication")
         } else {
             None
         }
@@ -215,6 +285,57 @@ pub struct Message {
     pub first_receive_timestamp: Option<u64>,
     /// The handle of its latest receive: the one that deletes it.
     pub receipt_handle: Option<String>,
+    /// Its group, deduplication id and sequence number, in a FIFO queue.
+    pub fifo: Option<FifoAttributes>,
+}
+
+/// The system attributes of a message in a FIFO queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FifoAttributes {
+    /// `MessageGroupId`: the group whose order it keeps.
+    pub message_group_id: String,
+    /// `MessageDeduplicationId`: given by the sender, or the SHA-256 of the body in hex.
+    pub message_deduplication_id: String,
+    /// `SequenceNumber`: where it stands in the queue, a large decimal number.
+    pub sequence_number: String,
+}
+
+/// What a message for a FIFO queue is sent with besides its body: its group and, unless the
+/// queue deduplicates by content, its deduplication id.
+///
+/// ```
+/// use invoker::MessageGroup;
+/// let first = MessageGroup::new("order-17").deduplication_id("order-17-created");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageGroup {
+    message_group_id: String,
+    message_deduplication_id: Option<String>,
+}
+
+impl MessageGroup {
+    /// The message belongs to the group `message_group_id`.
+    pub fn new(message_group_id: impl Into<String>) -> Self {
+        Self {
+            message_group_id: message_group_id.into(),
+            message_deduplication_id: None,
+        }
+    }
+
+    /// `MessageDeduplicationId`: a resend with the same id within 5 minutes is not delivered.
+    pub fn deduplication_id(mut self, id: impl Into<String>) -> Self {
+        self.message_deduplication_id = Some(id.into());
+        self
+    }
+}
+
+/// SendMessage's answer for a FIFO queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentToGroup {
+    /// The message's id (the first message's, for a duplicate).
+    pub message_id: String,
+    /// Its `SequenceNumber`.
+    pub sequence_number: String,
 }
 
 impl Message {
@@ -265,6 +386,11 @@ struct Queue {
     messages: Vec<Stored>,
     /// The pollers of the event source mappings that read this queue.
     consumers: Vec<Arc<Notify>>,
+    /// A FIFO queue's deduplication ids of the last 5 minutes, with what their message was
+    /// answered and when it was sent.
+    deduplication: BTreeMap<String, (SentToGroup, Instant)>,
+    /// A FIFO queue's next sequence number.
+    next_sequence_number: u128,
 }
 
 #[derive(Debug)]
@@ -284,7 +410,29 @@ impl Queue {
             attributes,
             messages: Vec::new(),
             consumers: Vec::new(),
+            deduplication: BTreeMap::new(),
+            next_sequence_number: FIRST_SEQUENCE_NUMBER,
         }
+    }
+
+    /// A FIFO message's deduplication id: the one it was sent with, or with content-based
+    /// deduplication the SHA-256 of its body; SQS refuses a message with neither.
+    fn deduplication_id(&self, given: Option<String>, body: &str) -> Result<String, ServiceError> {
+        match given {
+            Some(id) => Ok(id),
+            None if self.attributes.content_based_deduplication => Ok(sha256_hex(body.as_bytes())),
+            None => Err(sqs_error(
+                ErrorCode::InvalidParameterValue,
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly".into(),
+            )),
+        }
+    }
+
+    /// The sequence number of the next message of a FIFO queue.
+    fn take_sequence_number(&mut self) -> String {
+        let number = self.next_sequence_number;
+        self.next_sequence_number += SEQUENCE_NUMBER_STEP;
+        number.to_string()
     }
 }
 
@@ -329,8 +477,9 @@ impl Sqs {
         lock(&self.queues)
     }
 
-    /// Creates a queue with the default attributes (or returns the existing one of that name),
-    /// and returns its ARN.
+    /// Creates a standard queue with the default attributes (or returns the existing one of that
+    /// name), and returns its ARN. A FIFO queue is made with
+    /// [`create_queue_with`](Self::create_queue_with) and [`QueueAttributes::fifo_queue`].
     pub fn create_queue(&self, name: &str) -> String {
         self.accept_messages();
         let arn = self.arn(name);
@@ -350,6 +499,13 @@ impl Sqs {
         attributes: QueueAttributes,
     ) -> Result<String, ServiceError> {
         self.accept_messages();
+        if attributes.fifo_queue != name.ends_with(FIFO_SUFFIX) {
+            return Err(sqs_error(
+                ErrorCode::InvalidParameterValue,
+                "The name of a FIFO queue must end in .fifo, and only a FIFO queue's may (FifoQueue)."
+                    .into(),
+            ));
+        }
         let arn = self.arn(name);
         let mut state = self.state();
         attributes.validate(&state)?;
@@ -374,7 +530,15 @@ impl Sqs {
     ) -> Result<(), ServiceError> {
         let mut state = self.state();
         attributes.validate(&state)?;
-        queue_mut(&mut state, queue_arn)?.attributes = attributes;
+        let queue = queue_mut(&mut state, queue_arn)?;
+        if queue.attributes.fifo_queue != attributes.fifo_queue {
+            // A queue is FIFO or not from its creation on.
+            return Err(sqs_error(
+                ErrorCode::InvalidAttributeValue,
+                "Invalid value for the parameter FifoQueue.".into(),
+            ));
+        }
+        queue.attributes = attributes;
         Ok(())
     }
 
@@ -395,44 +559,117 @@ impl Sqs {
             .unwrap_or_default()
     }
 
-    /// Sends a message, like `aws sqs send-message`; returns its message id. Called from a
-    /// handler, the message continues the handler's request chain.
+    /// Sends a message to a standard queue, like `aws sqs send-message`; returns its message id.
+    /// Called from a handler, the message continues the handler's request chain. A FIFO queue
+    /// refuses it: its messages need a group ([`send_message_to_group`](Self::send_message_to_group)).
     pub fn send_message(
         &self,
         queue_arn: &str,
         body: String,
         attributes: BTreeMap<String, (String, String)>,
     ) -> Result<String, ServiceError> {
+        Ok(self.send(queue_arn, body, attributes, None)?.message_id)
+    }
+
+    /// Sends a message to a FIFO queue in a message group, like `aws sqs send-message
+    /// --message-group-id … --message-deduplication-id …`; returns its id and sequence number.
+    /// A message whose deduplication id was sent in the last 5 minutes is accepted and not
+    /// delivered. A standard queue refuses it.
+    pub fn send_message_to_group(
+        &self,
+        queue_arn: &str,
+        body: String,
+        attributes: BTreeMap<String, (String, String)>,
+        group: MessageGroup,
+    ) -> Result<SentToGroup, ServiceError> {
+        self.send(queue_arn, body, attributes, Some(group))
+    }
+
+    /// Sends a message, with a group for a FIFO queue.
+    fn send(
+        &self,
+        queue_arn: &str,
+        body: String,
+        attributes: BTreeMap<String, (String, String)>,
+        group: Option<MessageGroup>,
+    ) -> Result<SentToGroup, ServiceError> {
         self.authorize("sqs:SendMessage", queue_arn)?;
         let now = Instant::now();
         let sent_timestamp = self.epoch_millis();
-        let message_id = {
-            let mut state = self.state();
-            queue_mut(&mut state, queue_arn)?;
-            let message_id = self.lambda.platform().ids().request_id();
-            let stored = Stored {
-                message: Message {
-                    message_id: message_id.clone(),
-                    md5_of_body: md5_hex(body.as_bytes()),
-                    body,
-                    attributes,
-                    sent_timestamp,
-                    receive_count: 0,
-                    first_receive_timestamp: None,
-                    receipt_handle: None,
-                },
-                sent_at: now,
-                visible_at: now,
-                chain: trace::current_lineage(),
-                pending: false,
-            };
-            self.push(&mut state, queue_arn, stored);
-            message_id
+        let mut state = self.state();
+        let queue = queue_mut(&mut state, queue_arn)?;
+        let fifo = match (queue.attributes.fifo_queue, group) {
+            (false, None) => None,
+            (false, Some(_)) => {
+                return Err(sqs_error(
+                    ErrorCode::InvalidParameterValue,
+                    "MessageGroupId and MessageDeduplicationId are for FIFO queues.".into(),
+                ))
+            }
+            (true, None) => {
+                return Err(sqs_error(
+                    ErrorCode::MissingParameter,
+                    "The request must contain the parameter MessageGroupId.".into(),
+                ))
+            }
+            (true, Some(group)) => {
+                let deduplication_id =
+                    queue.deduplication_id(group.message_deduplication_id, &body)?;
+                queue
+                    .deduplication
+                    .retain(|_, (_, sent_at)| *sent_at + DEDUPLICATION_INTERVAL > now);
+                if let Some((first, _)) = queue.deduplication.get(&deduplication_id) {
+                    let first = first.clone();
+                    drop(state);
+                    self.lambda.record_call(format!(
+                        "sqs:SendMessage to {queue_arn}: a duplicate of message {} (MessageDeduplicationId {deduplication_id}), not delivered",
+                        first.message_id
+                    ));
+                    return Ok(first);
+                }
+                Some(FifoAttributes {
+                    message_group_id: group.message_group_id,
+                    message_deduplication_id: deduplication_id,
+                    sequence_number: queue.take_sequence_number(),
+                })
+            }
         };
+        let sent = SentToGroup {
+            message_id: self.lambda.platform().ids().request_id(),
+            sequence_number: fifo
+                .as_ref()
+                .map(|f| f.sequence_number.clone())
+                .unwrap_or_default(),
+        };
+        if let Some(fifo) = &fifo {
+            queue
+                .deduplication
+                .insert(fifo.message_deduplication_id.clone(), (sent.clone(), now));
+        }
+        let stored = Stored {
+            message: Message {
+                message_id: sent.message_id.clone(),
+                md5_of_body: md5_hex(body.as_bytes()),
+                body,
+                attributes,
+                sent_timestamp,
+                receive_count: 0,
+                first_receive_timestamp: None,
+                receipt_handle: None,
+                fifo,
+            },
+            sent_at: now,
+            visible_at: now,
+            chain: trace::current_lineage(),
+            pending: false,
+        };
+        self.push(&mut state, queue_arn, stored);
+        drop(state);
         self.lambda.record_call(format!(
-            "sqs:SendMessage to {queue_arn}: message {message_id}"
+            "sqs:SendMessage to {queue_arn}: message {}",
+            sent.message_id
         ));
-        Ok(message_id)
+        Ok(sent)
     }
 
     /// Receives up to `max_messages` (1–10) visible messages, like `aws sqs receive-message`:
@@ -507,11 +744,18 @@ impl Sqs {
             .ok_or_else(non_existent_queue)?;
         let visibility = queue.attributes.visibility_timeout;
         let redrive = queue.attributes.redrive_policy.clone();
+        // The FIFO groups with a message in flight: none of their later messages may be received.
+        let mut blocked_groups = BTreeSet::new();
         for (index, stored) in queue.messages.iter_mut().enumerate() {
             if received.len() == max {
                 break;
             }
+            let group = stored.message.fifo.as_ref().map(|f| &f.message_group_id);
+            if group.is_some_and(|group| blocked_groups.contains(group)) {
+                continue;
+            }
             if stored.visible_at > now {
+                blocked_groups.extend(group.cloned());
                 continue;
             }
             if let Some(policy) = &redrive {

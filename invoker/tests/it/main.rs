@@ -33,6 +33,7 @@ mod s3;
 mod schedule;
 mod sns;
 mod sqs;
+mod sqs_fifo;
 mod streams;
 mod tags;
 mod versions;

@@ -743,9 +743,10 @@ async fn out_of_range_settings_are_refused_in_aws_words() {
             format!("Stream not found: {missing}")
         )
     );
-    let bucket = "arn:aws:s3:::failures";
+    // A Kafka topic, which AWS takes too, is not simulated.
+    let kafka_topic = "kafka://failures";
     assert_eq!(
-        refuse(mapping(&stream).on_failure(bucket)).0,
+        refuse(mapping(&stream).on_failure(kafka_topic)).0,
         ErrorCode::InvalidParameterValueException
     );
     assert!(

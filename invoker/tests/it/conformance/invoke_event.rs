@@ -179,10 +179,10 @@ async fn destination_zero_reserved_concurrency() {
     );
 }
 
-// TestLambdaDLQ::test_dead_letter_queue: the queue receives the event's own bytes (its MD5
-// is the recorded one) and Lambda's three attributes.
-#[tokio::test(start_paused = true)]
-async fn dead_letter_queue() {
+/// The scenario both recordings below ran: a function `app` with the queue `dead-letters` as
+/// its dead-letter queue, no retries, and one event it fails on; returns the service, the
+/// queue's ARN and the one message the queue received.
+async fn dead_letter_after_one_failure() -> (Lambda, String, invoker::Message) {
     let lambda = Lambda::new();
     let dlq = lambda.sqs().create_queue("dead-letters");
     let config = FunctionConfig::new("app").dead_letter_queue(&dlq);
@@ -197,7 +197,15 @@ async fn dead_letter_queue() {
     send(&lambda, r#"{"raise_error": 1}"#).await;
     let messages = lambda.sqs().messages(&dlq);
     assert_eq!(messages.len(), 1);
-    let message = &messages[0];
+    let message = messages[0].clone();
+    (lambda, dlq, message)
+}
+
+// TestLambdaDLQ::test_dead_letter_queue: the queue receives the event's own bytes (its MD5
+// is the recorded one) and Lambda's three attributes.
+#[tokio::test(start_paused = true)]
+async fn dead_letter_queue() {
+    let (_lambda, _dlq, message) = dead_letter_after_one_failure().await;
     assert_eq!(message.body, r#"{"raise_error": 1}"#);
     assert_eq!(message.md5_of_body, "ba08269cbd0ce515889bfba6593731e1");
     let attribute = |name: &str| message.attributes[name].clone();
@@ -210,6 +218,19 @@ async fn dead_letter_queue() {
         )
     );
     assert_eq!(attribute("RequestID").0, "String");
+}
+
+// test_lambda_integration_sqs.py::test_sqs_queue_as_lambda_dead_letter_queue: the function's
+// configuration names the queue as its DeadLetterConfig target, and the message has exactly
+// Lambda's three attributes, with their digest (MD5OfMessageAttributes).
+#[tokio::test(start_paused = true)]
+async fn sqs_queue_as_dead_letter_queue() {
+    let (lambda, dlq, message) = dead_letter_after_one_failure().await;
+    let config = lambda.get_function_configuration("app").unwrap();
+    assert_eq!(config.dead_letter_queue, Some(dlq));
+    let names: Vec<&str> = message.attributes.keys().map(String::as_str).collect();
+    assert_eq!(names, ["ErrorCode", "ErrorMessage", "RequestID"]);
+    assert!(message.md5_of_message_attributes().is_some());
 }
 
 // TestLambdaDestinationEventbridge::test_invoke_lambda_eventbridge: records as events on a

@@ -111,6 +111,43 @@ async fn retries_exhausted_publishes_the_batch_description_to_a_topic() {
     );
 }
 
+/// test_kinesis_event_source_mapping_with_s3_on_failure_destination: the same, with an S3
+/// bucket as the destination. The object holds the batch's record and, as its `payload`, the
+/// event the function failed on.
+#[tokio::test(start_paused = true)]
+async fn retries_exhausted_stores_the_batch_and_its_event_in_a_bucket() {
+    let data = br#"{"input": "hello", "value": "world", "raise_error": 1}"#;
+    let (object, stream) = StreamSource::Kinesis
+        .retries_exhausted_stored(|lambda| {
+            lambda
+                .kinesis()
+                .put_record("records", "custom", data)
+                .unwrap();
+        })
+        .await;
+    let mut expected = retries_exhausted_record(&stream);
+    expected["payload"] = json!({"Records": [{
+        "kinesis": {
+            "kinesisSchemaVersion": "1.0",
+            "partitionKey": "custom",
+            "sequenceNumber": "<sequence number>",
+            "data": base64::engine::general_purpose::STANDARD.encode(data),
+            "approximateArrivalTimestamp": "<arrival time>"
+        },
+        "eventSource": "aws:kinesis",
+        "eventVersion": "1.0",
+        "eventID": "<shardId-000000000000:sequence number>",
+        "eventName": "aws:kinesis:record",
+        "invokeIdentityArn": "arn:aws:iam::123456789012:role/reader-role",
+        "awsRegion": "us-east-1",
+        "eventSourceARN": stream
+    }]});
+    assert_shape(&object, &expected, "record_body");
+    let sequence_number = &object["KinesisBatchInfo"]["startSequenceNumber"];
+    let record = &object["payload"]["Records"][0]["kinesis"];
+    assert_eq!(&record["sequenceNumber"], sequence_number);
+}
+
 // The recorded scenarios of test_kinesis_report_batch_item_failure_scenarios and
 // test_kinesis_report_batch_item_success_scenarios: batches of one record, 2 retries.
 const RETRIES: u32 = 2;
@@ -467,6 +504,83 @@ async fn trim_horizon_reads_the_records_put_before_the_mapping() {
     let expected: Vec<(Vec<Value>, Vec<Value>)> = ["test_0", "test_1", "test_2"]
         .into_iter()
         .map(|key| (vec![Value::from(key); 10], ids.clone()))
+        .collect();
+    assert_eq!(batches, expected);
+}
+
+/// test_kinesis_empty_provided: a function on the provided runtime whose bootstrap answers with
+/// an empty body reads `hello` through a mapping with batches of one and two retries; the empty
+/// answer is a success, so it runs once (one REPORT line). A handler here answers at least
+/// `null`, the nearest to an empty body. (The recording's GetEventSourceMapping then says
+/// `LastProcessingResult: OK`, a field the invoker does not model; not compared.)
+#[tokio::test(start_paused = true)]
+async fn an_empty_answer_is_one_successful_run() {
+    let (lambda, _stream) = StreamSource::Kinesis.deploy(
+        service_fn(|_event: LambdaEvent<Value>| async move { Ok::<_, Diagnostic>(Value::Null) }),
+        |mapping| {
+            mapping
+                .batch_size(1)
+                .maximum_batching_window_secs(1)
+                .maximum_retry_attempts(2)
+        },
+    );
+    lambda
+        .kinesis()
+        .put_record("records", "test", b"hello")
+        .unwrap();
+    lambda.settle().await;
+    assert_eq!(log_lines_starting(&lambda, "reader", "REPORT").len(), 1);
+}
+
+/// test_kinesis_event_source_mapping_with_async_invocation: a mapping from LATEST with batches of
+/// 10 and no window; two puts of ten records each (`{"record_id": 0}` to 9, keys `test_0`, then
+/// `test_1`). The function gets two batches of ten, each in the order the records were put.
+#[tokio::test(start_paused = true)]
+async fn two_puts_of_ten_are_two_batches_in_order() {
+    let events = Events::default();
+    let (lambda, _stream) = StreamSource::Kinesis.deploy(capturing(&events), |mapping| {
+        mapping
+            .starting_position(StartingPosition::Latest)
+            .batch_size(10)
+    });
+    for batch in 0..2 {
+        for record_id in 0..10 {
+            let data = format!(r#"{{"record_id": {record_id}}}"#);
+            let key = format!("test_{batch}");
+            lambda
+                .kinesis()
+                .put_record("records", &key, data.as_bytes())
+                .unwrap();
+        }
+    }
+    lambda.settle().await;
+    let events = events.lock().unwrap();
+    let batches: Vec<Vec<(String, String)>> = events
+        .iter()
+        .map(|event| {
+            let records = event["Records"].as_array().unwrap();
+            records
+                .iter()
+                .map(|record| {
+                    let data = record["kinesis"]["data"].as_str().unwrap();
+                    let data = base64::engine::general_purpose::STANDARD
+                        .decode(data)
+                        .unwrap();
+                    let key = record["kinesis"]["partitionKey"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    (key, String::from_utf8(data).unwrap())
+                })
+                .collect()
+        })
+        .collect();
+    let expected: Vec<Vec<(String, String)>> = (0..2)
+        .map(|batch| {
+            (0..10)
+                .map(|id| (format!("test_{batch}"), format!(r#"{{"record_id": {id}}}"#)))
+                .collect()
+        })
         .collect();
     assert_eq!(batches, expected);
 }

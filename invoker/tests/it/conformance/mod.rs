@@ -153,6 +153,48 @@ impl StreamSource {
         }
     }
 
+    /// The recorded `…_with_s3_on_failure_destination` scenario: a function that always fails,
+    /// one retry, and the S3 bucket `failures` as the on-failure destination; `write` writes the
+    /// stream's one record. Checks that the bucket holds one object, whose key is
+    /// `aws/lambda/<mapping UUID>/<shard id>/<YYYY/MM/DD>/<YYYY-MM-DDTHH.MM.SS>-<uuid>` by the
+    /// record's `timestamp` (what the recording checks of the key); returns the object read as
+    /// JSON, and the stream's ARN.
+    async fn retries_exhausted_stored(self, write: impl FnOnce(&Lambda)) -> (Value, String) {
+        let (lambda, stream) = self.deploy(failing("Exception", "failed"), |mapping| {
+            mapping
+                .batch_size(1)
+                .maximum_batching_window_secs(1)
+                .maximum_retry_attempts(1)
+                .on_failure("arn:aws:s3:::failures")
+        });
+        let s3 = lambda.s3();
+        s3.create_bucket("failures").unwrap();
+        write(&lambda);
+        lambda.settle().await;
+        let keys = s3.list_objects("failures", "").unwrap();
+        let [key] = &keys[..] else {
+            panic!("one object: {keys:?}")
+        };
+        let object: Value =
+            serde_json::from_slice(&s3.get_object("failures", key).unwrap()).unwrap();
+        let uuid = &lambda.list_event_source_mappings("reader")[0].0;
+        let timestamp = object["timestamp"].as_str().unwrap();
+        let (date, time) = timestamp.split_once('T').unwrap();
+        let info = match self {
+            Self::Kinesis => "KinesisBatchInfo",
+            Self::DynamoDb => "DDBStreamBatchInfo",
+        };
+        let shard = object[info]["shardId"].as_str().unwrap();
+        let prefix = format!(
+            "aws/lambda/{uuid}/{shard}/{}/{date}T{}-",
+            date.replace('-', "/"),
+            time[..8].replace(':', ".")
+        );
+        let random = key.strip_prefix(&prefix).unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(random.len(), 36, "a UUID ends the key: {key}");
+        (object, stream)
+    }
+
     /// The recorded `…_with_sns_on_failure_destination_config` scenario: a function that always
     /// fails, one retry, and an SNS topic as the on-failure destination, to which a function is
     /// subscribed (AWS's test subscribed a queue). Returns the messages the topic published,

@@ -104,7 +104,9 @@ async fn another_function_version() {
 
 // test_fifo_message_group_parallelism, update_esm_enabling and get_esm_enabled: a mapping made
 // disabled reads nothing; enabling it answers Enabling, then it is Enabled and reads the
-// messages that waited. (Recorded with a FIFO queue; the answers are the same.)
+// messages that waited. (Recorded with a FIFO queue; the answers are the same for a standard
+// one. What the recording checks of the FIFO queue itself, one environment for its one message
+// group, is `sqs_event_records::one_message_group_runs_in_one_environment`.)
 #[tokio::test(start_paused = true)]
 async fn a_mapping_made_disabled_is_enabled() {
     let events = Events::default();
