@@ -55,22 +55,24 @@ pub(crate) struct LogStore {
 pub(crate) const LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
 impl LogStore {
-    /// Appends a line to a stream, creating the group and stream on first use. A line for a
-    /// muted stream is dropped.
-    pub(crate) fn put(&mut self, group: &str, stream: &str, event: LogEvent) {
+    /// Appends a line to a stream, creating the group and stream on first use, and returns how
+    /// many lines the stream holds with it. A line for a muted stream is dropped (and a muted
+    /// stream holds none).
+    pub(crate) fn put(&mut self, group: &str, stream: &str, event: LogEvent) -> usize {
         // Look up before inserting: most lines go to a stream that exists, and the lookup needs
         // no owned copy of the names.
         if let Some(lines) = self.groups.get_mut(group).and_then(|g| g.get_mut(stream)) {
             lines.push(event);
-            return;
+            return lines.len();
         }
         if self.muted.contains(&(group.to_owned(), stream.to_owned())) {
-            return;
+            return 0;
         }
         self.groups
             .entry(group.to_owned())
             .or_default()
             .insert(stream.to_owned(), vec![event]);
+        1
     }
 
     /// Drops every line written to this stream from now on: its writer may not write it.

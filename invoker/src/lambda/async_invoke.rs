@@ -228,10 +228,15 @@ impl Lambda {
         let at = self.elapsed();
         self.inner.platform.record(Entry::Api {
             at,
-            text: format!(
-                "invoke {} (Event): 202, event {request_id} queued",
-                describe_target(&request)
-            ),
+            // Copied together rather than `format!`ted: a busy producer queues many events.
+            text: [
+                "invoke ",
+                &describe_target(&request),
+                " (Event): 202, event ",
+                &request_id,
+                " queued",
+            ]
+            .concat(),
         });
         self.inner.platform.work_started(1);
         let queued = QueuedEvent {
@@ -371,7 +376,12 @@ impl Lambda {
                     return self.record_outcome(
                         &queued.request_id,
                         EventOutcome::Succeeded { attempts },
-                        format!("processed on attempt {attempts}{}", describe_sent(&sent_to)),
+                        [
+                            "processed on attempt ",
+                            itoa::Buffer::new().format(attempts),
+                            &describe_sent(&sent_to),
+                        ]
+                        .concat(),
                     );
                 }
                 Some(error) if attempts > config.maximum_retry_attempts => {
@@ -570,7 +580,7 @@ impl Lambda {
         state.event_outcomes.push((request_id.to_owned(), outcome));
         self.inner.platform.record(Entry::Api {
             at,
-            text: format!("event {request_id}: {summary}"),
+            text: ["event ", request_id, ": ", &summary].concat(),
         });
     }
 }

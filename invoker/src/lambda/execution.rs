@@ -101,13 +101,14 @@ impl Lambda {
         let config = &code.config;
         let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
         let first_line = self.inner.platform.logs.stream_len(&group, &stream);
+        // Writes a line of Lambda's own; returns how many lines the stream then holds.
         let platform_log = |at: Instant, message: String| {
             let event = LogEvent {
                 timestamp: self.inner.platform.clock.wall_time(at),
                 message,
                 source: LogSource::System,
             };
-            self.inner.platform.logs.lock().put(&group, &stream, event);
+            self.inner.platform.logs.lock().put(&group, &stream, event)
         };
 
         // Init: only on a cold start.
@@ -198,7 +199,8 @@ impl Lambda {
             max_memory_used_mb: BASELINE_MEMORY_MB.min(config.memory_size),
             status,
         };
-        platform_log(ended, report.line());
+        // The invocation's lines end with its REPORT.
+        let last_line = platform_log(ended, report.line());
         let billed_ms = report.billed_ms();
         let gb_seconds = cpu::gb_seconds(config.memory_size, billed_ms);
         let cost = self.inner.show_cost.then(|| {
@@ -245,7 +247,7 @@ impl Lambda {
                 pool.release(env, ended);
             }
         }
-        let log_lines = first_line..self.inner.platform.logs.stream_len(&group, &stream);
+        let log_lines = first_line..last_line;
         let log_result = (request.log_type == LogType::Tail)
             .then(|| self.log_tail(&group, &stream, log_lines.clone()));
         self.inner.platform.record(Entry::Invoked(Invocation {

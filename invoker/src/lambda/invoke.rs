@@ -365,7 +365,7 @@ impl Lambda {
 /// The function as the caller named it, for the transcript: `hello`, `hello:prod`.
 pub(crate) fn describe_target(request: &InvokeRequest) -> String {
     match &request.qualifier {
-        Some(q) => format!("{}:{q}", request.function_name),
+        Some(q) => [&request.function_name, ":", q].concat(),
         None => request.function_name.clone(),
     }
 }
