@@ -5,7 +5,7 @@
 //! fail a batch, and which records event filters let through.
 
 use super::*;
-use crate::kit::{capturing, failing, Events};
+use crate::kit::{capturing, Events};
 use invoker::StreamViewType;
 
 /// The event of the one record of `source`'s stream: the insert of an item with two string
@@ -57,13 +57,7 @@ async fn the_size_of_an_insert() {
 #[tokio::test(start_paused = true)]
 async fn retries_exhausted_sends_the_batch_description_to_the_destination() {
     let source = StreamSource::DynamoDb;
-    let (lambda, stream) = source.deploy(failing("Exception", "failed"), |mapping| {
-        mapping
-            .batch_size(1)
-            .maximum_batching_window_secs(1)
-            .maximum_retry_attempts(1)
-            .on_failure(FAILURES)
-    });
+    let (lambda, stream) = source.deploy_failing_to(FAILURES);
     source.write_one(&lambda);
     lambda.settle().await;
     let expected = json!([retries_exhausted_record(&stream)]);

@@ -51,14 +51,7 @@ async fn a_record_as_the_function_receives_it() {
 /// fails, one retry; the destination gets one record describing the batch.
 #[tokio::test(start_paused = true)]
 async fn retries_exhausted_sends_the_batch_description_to_the_destination() {
-    let (lambda, stream) =
-        StreamSource::Kinesis.deploy(failing("Exception", "failed"), |mapping| {
-            mapping
-                .batch_size(1)
-                .maximum_batching_window_secs(1)
-                .maximum_retry_attempts(1)
-                .on_failure(FAILURES)
-        });
+    let (lambda, stream) = StreamSource::Kinesis.deploy_failing_to(FAILURES);
     StreamSource::Kinesis.write_one(&lambda);
     lambda.settle().await;
     let expected = json!([retries_exhausted_record(&stream)]);

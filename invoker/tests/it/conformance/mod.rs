@@ -136,6 +136,19 @@ impl StreamSource {
         (lambda, stream)
     }
 
+    /// The set-up of the recorded `…_on_failure_destination…` scenarios: a function that always
+    /// fails, read in batches of one with one retry, and `destination` as the mapping's on-failure
+    /// destination. Returns the service and the stream's ARN.
+    fn deploy_failing_to(self, destination: &str) -> (Lambda, String) {
+        self.deploy(failing("Exception", "failed"), |mapping| {
+            mapping
+                .batch_size(1)
+                .maximum_batching_window_secs(1)
+                .maximum_retry_attempts(1)
+                .on_failure(destination)
+        })
+    }
+
     /// Writes the one record the recorded scenarios write: `hello` with the partition key
     /// `test`, or the insert of an item with two string attributes.
     fn write_one(self, lambda: &Lambda) {
@@ -160,13 +173,7 @@ impl StreamSource {
     /// record's `timestamp` (what the recording checks of the key); returns the object read as
     /// JSON, and the stream's ARN.
     async fn retries_exhausted_stored(self, write: impl FnOnce(&Lambda)) -> (Value, String) {
-        let (lambda, stream) = self.deploy(failing("Exception", "failed"), |mapping| {
-            mapping
-                .batch_size(1)
-                .maximum_batching_window_secs(1)
-                .maximum_retry_attempts(1)
-                .on_failure("arn:aws:s3:::failures")
-        });
+        let (lambda, stream) = self.deploy_failing_to("arn:aws:s3:::failures");
         let s3 = lambda.s3();
         s3.create_bucket("failures").unwrap();
         write(&lambda);
@@ -201,13 +208,7 @@ impl StreamSource {
     /// each read as JSON, and the stream's ARN.
     async fn retries_exhausted_published(self) -> (Vec<Value>, String) {
         let topic = "arn:aws:sns:us-east-1:123456789012:failures";
-        let (lambda, stream) = self.deploy(failing("Exception", "failed"), |mapping| {
-            mapping
-                .batch_size(1)
-                .maximum_batching_window_secs(1)
-                .maximum_retry_attempts(1)
-                .on_failure(topic)
-        });
+        let (lambda, stream) = self.deploy_failing_to(topic);
         let notifications = Events::default();
         let subscriber = lambda
             .create_function(FunctionConfig::new("subscriber"), capturing(&notifications))
