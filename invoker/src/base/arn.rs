@@ -48,20 +48,12 @@ pub(crate) struct Scope {
 
 impl Scope {
     /// `arn:aws:lambda:<region>:<account>:function:<name>`: the unqualified ARN.
+    ///
+    /// Every invocation makes one or two ARNs (its context's `invoked_function_arn`, a record's
+    /// `functionArn`), so the parts are copied together with `concat`, several times quicker
+    /// than `format!`.
     pub(crate) fn function_arn(&self, name: &str) -> String {
-        self.arn_with(name, &[])
-    }
-
-    /// The function ARN with `:<qualifier>` (a version or alias) appended.
-    pub(crate) fn qualified_arn(&self, name: &str, qualifier: &str) -> String {
-        self.arn_with(name, &[":", qualifier])
-    }
-
-    /// The function's ARN with `tail` appended. Every invocation makes one or two ARNs (its
-    /// context's `invoked_function_arn`, a record's `functionArn`), so the parts are copied into
-    /// one string with `concat`, several times quicker than `format!`.
-    fn arn_with(&self, name: &str, tail: &[&str]) -> String {
-        let head = [
+        let parts = [
             "arn:aws:lambda:",
             &self.region,
             ":",
@@ -69,7 +61,15 @@ impl Scope {
             ":function:",
             name,
         ];
-        [&head[..], tail].concat().concat()
+        parts.concat()
+    }
+
+    /// The function ARN with `:<qualifier>` (a version or alias) appended.
+    pub(crate) fn qualified_arn(&self, name: &str, qualifier: &str) -> String {
+        let mut arn = self.function_arn(name);
+        arn.push(':');
+        arn.push_str(qualifier);
+        arn
     }
 
     /// The ARN of what the caller named: qualified if they gave a qualifier.

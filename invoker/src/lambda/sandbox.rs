@@ -196,7 +196,6 @@ fn poll_guarded(
     started: Instant,
     stuck_after: Duration,
 ) -> Reply {
-    install_panic_hook();
     let mut cx = std::task::Context::from_waker(waker);
     // `catch_unwind` always returns, so every push is popped: the entry lives exactly as long as
     // this poll can catch a panic.
@@ -228,8 +227,11 @@ struct Watched {
 }
 
 impl Watched {
-    /// This thread's entry, added to the watchdog's list (and the watchdog started, once).
+    /// This thread's entry, added to the watchdog's list. The first guarded poll in the process
+    /// also starts the watchdog and installs the panic hook; every poll, even one inside
+    /// another, comes after its thread's first.
     fn register() -> Arc<Self> {
+        install_panic_hook();
         let watched = Arc::new(Self {
             since: AtomicU64::new(0),
             limit: AtomicU64::new(0),
