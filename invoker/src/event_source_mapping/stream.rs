@@ -693,7 +693,8 @@ impl Lane {
     }
 
     /// The event of a batch: `{"Records": [...]}` in the source's shape. It is made in the
-    /// sandbox, where the handler frees it (see [`Event::Deferred`]), from what is taken here.
+    /// sandbox, just before the handler gets it (see [`Event::Deferred`]), from what is taken
+    /// here.
     fn event(&self, batch: &[Arc<Record>]) -> Event {
         let scope = self.lambda.inner.platform.scope.clone();
         let clock = self.lambda.inner.platform.clock;
@@ -813,10 +814,7 @@ impl Lane {
     ) -> Result<(), ServiceError> {
         let mut record = self.failure_record(batch, condition);
         if let Some(bucket) = destination.strip_prefix(S3_BUCKET_ARN_PREFIX) {
-            record["payload"] = match self.event(&batch.records) {
-                Event::Ready(event) => event,
-                Event::Deferred(make) => make(),
-            };
+            record["payload"] = self.event(&batch.records).into_value();
             let key = self.failure_object_key(record["timestamp"].as_str().unwrap_or_default());
             let s3 = self.lambda.s3();
             return s3
