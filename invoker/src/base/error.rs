@@ -225,6 +225,23 @@ impl ServiceError {
         Self::new(ErrorCode::ValidationException, 400, message)
     }
 
+    /// Every broken constraint of a request in one ValidationException, as AWS lists them:
+    /// `1 validation error detected: …`, or `3 validation errors detected: …; …; …`. No
+    /// problems, no error.
+    pub(crate) fn check_all(problems: &[String]) -> Result<(), Self> {
+        match problems {
+            [] => Ok(()),
+            [problem] => Err(Self::validation(format!(
+                "1 validation error detected: {problem}"
+            ))),
+            _ => Err(Self::validation(format!(
+                "{} validation errors detected: {}",
+                problems.len(),
+                problems.join("; ")
+            ))),
+        }
+    }
+
     /// 400: the payload is not JSON.
     pub fn invalid_request_content(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidRequestContentException, 400, message)

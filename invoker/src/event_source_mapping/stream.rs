@@ -325,17 +325,7 @@ fn validate(settings: &super::EventSourceMapping) -> Result<(), ServiceError> {
             format!("less than or equal to {}", MAX_RECORD_AGE.as_secs()),
         );
     }
-    match violations.len() {
-        0 => Ok(()),
-        1 => Err(ServiceError::validation(format!(
-            "1 validation error detected: {}",
-            violations[0]
-        ))),
-        n => Err(ServiceError::validation(format!(
-            "{n} validation errors detected: {}",
-            violations.join("; ")
-        ))),
-    }
+    ServiceError::check_all(&violations)
 }
 
 /// One poller: it reads the records of one shard that belong to its lane (all of them, with a

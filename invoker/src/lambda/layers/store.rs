@@ -140,17 +140,7 @@ impl LayerContent {
                 ARCHITECTURES.join(", ")
             ));
         }
-        match problems.len() {
-            0 => Ok(()),
-            1 => Err(ServiceError::validation(format!(
-                "1 validation error detected: {}",
-                problems[0]
-            ))),
-            n => Err(ServiceError::validation(format!(
-                "{n} validation errors detected: {}",
-                problems.join("; ")
-            ))),
-        }
+        ServiceError::check_all(&problems)
     }
 
     pub(crate) fn unzipped_size(&self) -> u64 {
