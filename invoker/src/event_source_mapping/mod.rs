@@ -373,11 +373,11 @@ impl Lambda {
         let run = Run {
             request: &request,
             target: &mapping.target,
-            version: &version,
+            version,
             event,
             request_id,
-            kind: label,
-            lineage: chain.then(&mapping.target.name),
+            kind: label.into(),
+            caused_by: chain,
         };
         match self.run(run).await {
             Ok((response, None)) => {

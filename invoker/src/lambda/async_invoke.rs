@@ -318,11 +318,11 @@ impl Lambda {
             let run = Run {
                 request: &queued.request,
                 target: &queued.target,
-                version: &version,
+                version,
                 event: Event::Ready(queued.event.clone()),
                 request_id: queued.request_id.clone(),
-                kind: format!("Event, attempt {}", attempts + 1),
-                lineage: queued.chain.then(&queued.target.name),
+                kind: format!("Event, attempt {}", attempts + 1).into(),
+                caused_by: queued.chain.clone(),
             };
             // Boxed: an invocation's future is large, and without the box it would be part of
             // this task's, which tokio copies into place when the event is queued, for every one
@@ -560,7 +560,7 @@ impl Lambda {
         let function = state.functions.get(&target.name)?;
         let version = function.resolve(target.qualifier.as_deref(), || 1.0)?;
         function
-            .version(&version)?
+            .version(version)?
             .config
             .dead_letter_queue
             .as_deref()

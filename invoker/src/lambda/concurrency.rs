@@ -31,6 +31,8 @@ use crate::base::error::{ErrorCode, ServiceError, ThrottleReason};
 use crate::base::transcript::Entry;
 use crate::lambda::service::{value_for, Lambda};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The default concurrency limit of an account in a Region.
@@ -96,21 +98,23 @@ impl ScalingRate {
 /// How many invocations each function has in flight.
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
-    busy: BTreeMap<String, usize>,
+    /// Each function's count, shared with the [`Busy`] units that make it up, so that a unit
+    /// gives itself back without a lookup by name or the service's lock.
+    busy: BTreeMap<String, Arc<AtomicUsize>>,
 }
 
 impl Ledger {
     fn busy(&self, function: &str) -> usize {
-        self.busy.get(function).copied().unwrap_or(0)
+        self.busy
+            .get(function)
+            .map_or(0, |count| count.load(Ordering::Relaxed))
     }
 }
 
 /// One busy execution environment, counted against its function's and the account's concurrency
-/// until dropped: when its invocation ends, however it ends. (Never drop one while holding the
-/// service's state lock: dropping takes that lock.)
+/// until dropped: when its invocation ends, however it ends.
 pub(crate) struct Busy {
-    lambda: Lambda,
-    function: String,
+    count: Arc<AtomicUsize>,
 }
 
 impl Busy {
@@ -144,7 +148,7 @@ impl Busy {
                     .busy
                     .iter()
                     .filter(|(name, _)| reserved_of(name).is_none())
-                    .map(|(_, busy)| busy)
+                    .map(|(_, busy)| busy.load(Ordering::Relaxed))
                     .sum();
                 if unreserved_busy >= limit.saturating_sub(reserved_total) {
                     return Err(ServiceError::too_many_requests(
@@ -153,20 +157,17 @@ impl Busy {
                 }
             }
         }
-        *value_for(&mut state.concurrency.busy, function) += 1;
-        Ok(Self {
-            lambda: lambda.clone(),
-            function: function.to_owned(),
-        })
+        // Claimed under the service's lock, so two claims cannot both take the last unit; a
+        // unit given back meanwhile only makes the check above stricter than it needs to be.
+        let count = Arc::clone(value_for(&mut state.concurrency.busy, function));
+        count.fetch_add(1, Ordering::Relaxed);
+        Ok(Self { count })
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        let mut state = self.lambda.state();
-        if let Some(busy) = state.concurrency.busy.get_mut(&self.function) {
-            *busy = busy.saturating_sub(1);
-        }
+        self.count.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -298,7 +299,10 @@ impl Lambda {
                 .functions
                 .get_mut(&target.name)
                 .ok_or_else(not_found)?;
-            let version = f.resolve(Some(&qualifier), || 1.0).ok_or_else(not_found)?;
+            let version = f
+                .resolve(Some(&qualifier), || 1.0)
+                .ok_or_else(not_found)?
+                .to_owned();
             if f.reserved_concurrency.is_some_and(|r| count > r) {
                 return Err(ServiceError::invalid_parameter_value(
                     "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function",

@@ -41,6 +41,7 @@ use crate::lambda::trace::{self, Caller, Identity, Lineage};
 use crate::lambda::versions::Version;
 use base64::Engine;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -77,7 +78,7 @@ impl Lambda {
             event,
             request_id,
             kind,
-            lineage,
+            caused_by,
         } = run;
         // Virtual time moves only while this task awaits, so the clock is read once for each
         // stretch between two awaits (under tokio's test clock, every read takes a lock).
@@ -85,7 +86,7 @@ impl Lambda {
         let at = self.inner.platform.clock.elapsed_at(arrived);
         // Counted as busy until this invocation ends, however it ends; a throttle drops it.
         let claimed = Busy::claim(self, &target.name)
-            .and_then(|busy| Ok((busy, self.acquire(&target.name, version, arrived)?)));
+            .and_then(|busy| Ok((busy, self.acquire(&target.name, &version, arrived)?)));
         let (_busy, acquired) = match claimed {
             Ok(claimed) => claimed,
             Err(throttled) => {
@@ -125,7 +126,7 @@ impl Lambda {
             true => Instant::now(),
             false => arrived,
         };
-        platform_log(started, logs::start_line(&request_id, version));
+        platform_log(started, logs::start_line(&request_id, &version));
         let started_at = self.inner.platform.clock.elapsed_at(started);
         let deadline = started + config.timeout();
         let logger = Logger {
@@ -153,7 +154,7 @@ impl Lambda {
                 let thawed = env.resources.background.clone();
                 // The handler's calls to other services continue this invocation's chain.
                 let caller = Caller {
-                    lineage,
+                    caused_by: Some(caused_by),
                     identity: Arc::clone(&env.identity),
                 };
                 let teardown_log = logger.clone();
@@ -240,7 +241,7 @@ impl Lambda {
             let pool = state
                 .functions
                 .get_mut(&config.name)
-                .and_then(|f| f.environments.get_mut(version));
+                .and_then(|f| f.environments.get_mut(&version));
             // The pool is gone if the version was deleted or $LATEST updated meanwhile: then the
             // environment is not reused.
             if let Some(pool) = pool {
@@ -258,8 +259,8 @@ impl Lambda {
                 .qualifier
                 .as_deref()
                 .filter(|q| *q != version)
-                .map(|_| version.to_owned()),
-            invocation_type: kind,
+                .map(|_| version.clone()),
+            invocation_type: kind.into_owned(),
             environment,
             provisioned,
             cost,
@@ -273,7 +274,7 @@ impl Lambda {
         let response = InvokeResponse {
             status_code: 200,
             function_error,
-            executed_version: Some(version.to_owned()),
+            executed_version: Some(version),
             log_result,
             request_id,
             payload,
@@ -539,7 +540,7 @@ impl Lambda {
         };
         // Init code calls other services as the function too, outside any request chain.
         let caller = Caller {
-            lineage: Lineage::default(),
+            caused_by: None,
             identity: Arc::clone(&env.identity),
         };
         let init = tokio::time::timeout(
@@ -589,14 +590,15 @@ impl Lambda {
 pub(crate) struct Run<'a> {
     pub request: &'a InvokeRequest,
     pub target: &'a FunctionRef,
-    pub version: &'a str,
+    pub version: String,
     pub event: Event,
     /// The request id: new for a synchronous call, the event's own for every async attempt.
     pub request_id: String,
     /// `RequestResponse`, or `Event, attempt 2`: how the transcript names the run.
-    pub kind: String,
-    /// The request chain inside this invocation, its own function counted (see [`trace`]).
-    pub lineage: Lineage,
+    pub kind: Cow<'static, str>,
+    /// The request chain that caused this invocation, its own function not counted (see
+    /// [`trace`]).
+    pub caused_by: Lineage,
 }
 
 /// The event a run hands its handler.

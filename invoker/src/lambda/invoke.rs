@@ -273,11 +273,11 @@ impl Lambda {
                 let run = Run {
                     request,
                     target: &target,
-                    version: &version,
+                    version,
                     event: Event::Ready(event),
                     request_id,
-                    kind: InvocationType::RequestResponse.as_str().to_owned(),
-                    lineage: chain.then(&target.name),
+                    kind: InvocationType::RequestResponse.as_str().into(),
+                    caused_by: chain,
                 };
                 Ok(self.run(run).await?.0)
             }
@@ -321,6 +321,7 @@ impl Lambda {
             .functions
             .get(&target.name)
             .and_then(|f| f.resolve(target.qualifier.as_deref(), || routing.unit()))
+            .map(str::to_owned)
             .ok_or_else(|| {
                 let qualifier = target.qualifier.as_deref().unwrap_or(LATEST);
                 ServiceError::resource_not_found(format!(

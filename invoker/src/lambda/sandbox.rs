@@ -39,18 +39,17 @@
 //! prints both, message and location, so the learner sees why the process is about to end
 //! instead of a bare "thread caused non-unwinding panic. aborting.".
 
-use crate::lambda::function::BoxFuture;
 use std::any::Any;
 use std::cell::RefCell;
 use std::future::{poll_fn, Future};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
+use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once, OnceLock, Weak};
-use std::task::{Poll, Waker};
+use std::task::Poll;
 use std::thread;
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
 
 /// A poll that has not come back after this many runaway limits never will, as far as the
 /// watchdog is concerned: it ends the process.
@@ -90,13 +89,6 @@ pub(crate) struct Sandbox {
     runaway_after: Duration,
 }
 
-/// What one guarded poll came to.
-enum Reply {
-    Pending(BoxFuture<()>),
-    Done,
-    Panicked(String),
-}
-
 impl Sandbox {
     /// A sandbox that calls a poll longer than `runaway_after` (real time) a runaway.
     pub(crate) fn new(runaway_after: Duration) -> Self {
@@ -109,94 +101,101 @@ impl Sandbox {
     /// future too, between two polls, just as Lambda stops an invocation at its deadline. That
     /// drop runs the code's `Drop` impls, so it is guarded too; if it panics or comes back late,
     /// nobody is waiting for a result any more, so `on_teardown_fault` is told instead.
-    pub(crate) async fn run<T: Send + 'static>(
+    ///
+    /// The future is polled where it lies, pinned inside the returned future: no box, no channel
+    /// for its output. Every invocation runs through here, so that is worth a few lines.
+    pub(crate) async fn run<F: Future>(
         &self,
-        future: impl Future<Output = T> + Send + 'static,
-        on_teardown_fault: impl FnOnce(Fault) + Send,
-    ) -> Result<T, Fault> {
-        let (sender, mut receiver) = oneshot::channel();
+        future: F,
+        on_teardown_fault: impl FnOnce(Fault),
+    ) -> Result<F::Output, Fault> {
         let mut unfinished = Unfinished {
             sandbox: self,
-            job: Some(Box::pin(async move {
-                // The receiver only goes away if the caller stopped waiting; then nobody needs it.
-                let _ = sender.send(future.await);
-            })),
+            job: pin!(Some(future)),
             on_fault: Some(on_teardown_fault),
         };
         poll_fn(|cx| {
-            let Some(pending) = unfinished.job.take() else {
-                return Poll::Ready(Ok(()));
-            };
-            let (reply, late) = self.poll_once(pending, cx.waker());
-            match (reply, late) {
-                (Reply::Pending(back), false) => {
-                    unfinished.job = Some(back);
-                    Poll::Pending
+            let job = &mut unfinished.job;
+            let (polled, late) = self.guarded(|| {
+                let Some(running) = job.as_mut().as_pin_mut() else {
+                    unreachable!("the job is only taken once it is ready")
+                };
+                let polled = running.poll(cx);
+                if polled.is_ready() {
+                    // A finished future may still own something of the code's: dropped here,
+                    // guarded like the poll.
+                    job.set(None);
                 }
-                (Reply::Pending(back), true) => {
-                    // Stopped as Lambda stops it: what is left is dropped, by `unfinished`.
-                    unfinished.job = Some(back);
-                    Poll::Ready(Err(Fault::Runaway))
-                }
-                (Reply::Done, false) => Poll::Ready(Ok(())),
-                (Reply::Done, true) => Poll::Ready(Err(Fault::Runaway)),
-                (Reply::Panicked(message), _) => Poll::Ready(Err(Fault::Panicked(message))),
+                polled
+            });
+            match (polled, late) {
+                (Ok(Poll::Pending), false) => Poll::Pending,
+                (Ok(Poll::Ready(output)), false) => Poll::Ready(Ok(output)),
+                // Stopped as Lambda stops it: what is left is dropped, by `unfinished`.
+                (Ok(_), true) => Poll::Ready(Err(Fault::Runaway)),
+                (Err(message), _) => Poll::Ready(Err(Fault::Panicked(message))),
             }
         })
-        .await?;
-        receiver.try_recv().map_err(|_| Fault::Runaway)
+        .await
     }
 
     /// Drops `value` guarded, as a poll is: what the function's code leaves behind (its state,
     /// its background tasks, an unfinished future) runs the code's own `Drop` impls when
     /// dropped, and they may panic or block like any other code of the function.
-    pub(crate) fn dispose(&self, value: impl Send + 'static) -> Result<(), Fault> {
-        let job: BoxFuture<()> = Box::pin(async move { drop(value) });
-        match self.poll_once(job, Waker::noop()) {
-            (Reply::Panicked(message), _) => Err(Fault::Panicked(message)),
-            (_, true) => Err(Fault::Runaway),
-            // A block without an `.await` is done after its first poll.
-            (Reply::Done | Reply::Pending(_), false) => Ok(()),
+    pub(crate) fn dispose<T>(&self, value: T) -> Result<(), Fault> {
+        self.drop_guarded(|| drop(value))
+    }
+
+    /// Runs `drop_it`, code that drops something of the function's, guarded.
+    fn drop_guarded(&self, drop_it: impl FnOnce()) -> Result<(), Fault> {
+        match self.guarded(drop_it) {
+            (Err(message), _) => Err(Fault::Panicked(message)),
+            (Ok(()), true) => Err(Fault::Runaway),
+            (Ok(()), false) => Ok(()),
         }
     }
 
-    /// Polls the job once, guarded; and whether the poll came back later than the runaway limit.
-    fn poll_once(&self, job: BoxFuture<()>, waker: &Waker) -> (Reply, bool) {
+    /// Runs `work` (one poll, one drop) guarded: its result, or the message of its panic; and
+    /// whether it came back later than the runaway limit.
+    fn guarded<R>(&self, work: impl FnOnce() -> R) -> (Result<R, String>, bool) {
         let started = Instant::now();
         let stuck_after = self.runaway_after * STUCK_AFTER_RUNAWAY_LIMITS;
-        let reply = poll_guarded(job, waker, started, stuck_after);
-        (reply, started.elapsed() > self.runaway_after)
+        let result = catch_guarded(work, started, stuck_after);
+        (result, started.elapsed() > self.runaway_after)
     }
 }
 
 /// A job its caller may stop waiting for: if the caller drops it unfinished, the job is dropped
 /// guarded, and a fault in that drop goes to `on_fault`.
-struct Unfinished<'a, F: FnOnce(Fault)> {
+struct Unfinished<'a, F: Future, R: FnOnce(Fault)> {
     sandbox: &'a Sandbox,
-    job: Option<BoxFuture<()>>,
-    on_fault: Option<F>,
+    /// The job, pinned where it lies; `None` once it is done.
+    job: Pin<&'a mut Option<F>>,
+    on_fault: Option<R>,
 }
 
-impl<F: FnOnce(Fault)> Drop for Unfinished<'_, F> {
+impl<F: Future, R: FnOnce(Fault)> Drop for Unfinished<'_, F, R> {
     fn drop(&mut self) {
-        let Some(job) = self.job.take() else {
+        if self.job.is_none() {
             return;
-        };
-        if let (Err(fault), Some(report)) = (self.sandbox.dispose(job), self.on_fault.take()) {
+        }
+        let job = &mut self.job;
+        if let (Err(fault), Some(report)) = (
+            self.sandbox.drop_guarded(|| job.set(None)),
+            self.on_fault.take(),
+        ) {
             report(fault);
         }
     }
 }
 
-/// Polls a job once, catching a panic; the watchdog ends the process if the poll, `started`
-/// just now, is still running after `stuck_after`.
-fn poll_guarded(
-    mut job: BoxFuture<()>,
-    waker: &Waker,
+/// Runs `work` once, catching a panic; the watchdog ends the process if `work`, `started` just
+/// now, is still running after `stuck_after`.
+fn catch_guarded<R>(
+    work: impl FnOnce() -> R,
     started: Instant,
     stuck_after: Duration,
-) -> Reply {
-    let mut cx = std::task::Context::from_waker(waker);
+) -> Result<R, String> {
     // `catch_unwind` always returns, so every push is popped: the entry lives exactly as long as
     // this poll can catch a panic.
     let outermost = CATCHING.with(|frames| {
@@ -206,14 +205,10 @@ fn poll_guarded(
     });
     // A poll inside another (a callee's, inside its caller's) is covered by the outer one's watch.
     let watch = outermost.then(|| WatchedPoll::start(started, stuck_after));
-    let polled = panic::catch_unwind(AssertUnwindSafe(|| job.as_mut().poll(&mut cx)));
+    let caught = panic::catch_unwind(AssertUnwindSafe(work));
     drop(watch);
     CATCHING.with(|frames| frames.borrow_mut().pop());
-    match polled {
-        Ok(Poll::Pending) => Reply::Pending(job),
-        Ok(Poll::Ready(())) => Reply::Done,
-        Err(payload) => Reply::Panicked(panic_message(payload.as_ref())),
-    }
+    caught.map_err(|payload| panic_message(payload.as_ref()))
 }
 
 /// One thread's guarded poll, as the watchdog sees it: when it started and how long it may run,

@@ -370,7 +370,7 @@ impl Lambda {
             .get(&target.name)
             .and_then(|f| {
                 let version = f.resolve(Some(qualifier), || 1.0)?;
-                f.version(&version).map(|v| v.config.clone())
+                f.version(version).map(|v| v.config.clone())
             })
             .ok_or_else(|| {
                 ServiceError::resource_not_found(format!(

@@ -87,7 +87,9 @@ impl Lineage {
 /// calls to other services belong in the transcript.
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
-    pub lineage: Lineage,
+    /// The chain of requests that caused the invocation, its own function not counted yet;
+    /// `None` for init code, which runs outside any request chain.
+    pub caused_by: Option<Lineage>,
     /// Who calls. It is the same for every invocation an environment serves, so the environment
     /// builds it once and each invocation shares it.
     pub identity: Arc<Identity>,
@@ -106,6 +108,18 @@ pub(crate) struct Identity {
     pub log_stream: Arc<str>,
 }
 
+impl Caller {
+    /// The chain inside the running code: the one that caused it, plus one for its own function.
+    /// Counted when a call needs it rather than when the invocation starts: most invocations
+    /// call nothing, and every invocation would pay for the map.
+    fn lineage(&self) -> Lineage {
+        match &self.caused_by {
+            Some(chain) => chain.then(&self.identity.function),
+            None => Lineage::default(),
+        }
+    }
+}
+
 tokio::task_local! {
     static CURRENT: Caller;
 }
@@ -122,10 +136,7 @@ pub(crate) fn current() -> Option<Caller> {
 
 /// The chain a call continues: its caller's, or a new one outside any handler.
 pub(crate) fn current_lineage() -> Lineage {
-    // Only the lineage is cloned, not the whole caller (its role, its names).
-    CURRENT
-        .try_with(|caller| caller.lineage.clone())
-        .unwrap_or_default()
+    CURRENT.try_with(Caller::lineage).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -154,7 +165,7 @@ mod tests {
     async fn the_current_caller_is_known_only_inside_its_scope() {
         assert!(current().is_none());
         let caller = Caller {
-            lineage: Lineage::default().then("f"),
+            caused_by: Some(Lineage::default()),
             identity: Arc::new(Identity {
                 function: "f".into(),
                 role: Role::default(),

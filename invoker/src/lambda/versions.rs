@@ -58,19 +58,19 @@ impl Function {
 
     /// The version a qualifier selects: itself if it is a version, the alias's choice if it is
     /// an alias. `roll` is a number in `0.0..1.0` that decides a weighted alias's choice.
-    pub(crate) fn resolve(
-        &self,
-        qualifier: Option<&str>,
+    pub(crate) fn resolve<'a>(
+        &'a self,
+        qualifier: Option<&'a str>,
         roll: impl FnOnce() -> f64,
-    ) -> Option<String> {
+    ) -> Option<&'a str> {
         let qualifier = qualifier.unwrap_or(LATEST);
         if self.version(qualifier).is_some() {
-            return Some(qualifier.to_owned());
+            return Some(qualifier);
         }
         let alias = self.aliases.get(qualifier)?;
         match &alias.routing {
-            Some((extra, weight)) if roll() < *weight => Some(extra.clone()),
-            _ => Some(alias.function_version.clone()),
+            Some((extra, weight)) if roll() < *weight => Some(extra),
+            _ => Some(&alias.function_version),
         }
     }
 
