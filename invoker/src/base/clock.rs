@@ -10,7 +10,9 @@
 //! [`crate::run`] in a `main`. On a runtime whose clock is not paused the invoker still works, but
 //! durations are real and transcripts are no longer reproducible.
 
-use std::time::{Duration, SystemTime};
+use std::cell::RefCell;
+use std::fmt::Write;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
 /// The default start of virtual time: 2025-01-01T00:00:00Z. Any fixed date would do; a fixed one
@@ -69,16 +71,43 @@ pub async fn sleep(duration: Duration) {
 
 /// `2025-01-01T00:00:00.000Z`: the timestamp format of CloudWatch Logs and of Lambda's log lines.
 pub(crate) fn rfc3339_millis(time: SystemTime) -> String {
-    rfc3339_millis_display(time).to_string()
+    humantime::format_rfc3339_millis(time).to_string()
 }
 
 /// The length of a [`rfc3339_millis`] timestamp: `2025-01-01T00:00:00.000Z`.
 pub(crate) const RFC3339_MILLIS_LEN: usize = 24;
 
-/// The same timestamp, to be written into a longer line (`format!("{}…", …)`) without a string
-/// of its own.
-pub(crate) fn rfc3339_millis_display(time: SystemTime) -> impl std::fmt::Display {
-    humantime::format_rfc3339_millis(time)
+/// Writes the same timestamp at the end of a longer line, without a string of its own.
+///
+/// Every line a handler logs starts with its time, and lines come in bursts within one second
+/// (in virtual time, often the very same instant): so the date and time of day are worked out
+/// once per second, on each thread, and copied after that, as web servers do for the `Date`
+/// header of every response. Only the milliseconds are written each time.
+pub(crate) fn push_rfc3339_millis(line: &mut String, time: SystemTime) {
+    thread_local! {
+        /// The last second written, in seconds since the Unix epoch, and its text without the
+        /// `Z`: `2025-01-01T00:00:00`.
+        static LAST_SECOND: RefCell<(u64, String)> = const { RefCell::new((0, String::new())) };
+    }
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let second = since_epoch.as_secs();
+    LAST_SECOND.with_borrow_mut(|(last, text)| {
+        if *last != second || text.is_empty() {
+            *last = second;
+            text.clear();
+            let whole = UNIX_EPOCH + Duration::from_secs(second);
+            // Writing into a String cannot fail.
+            let _ = write!(text, "{}", humantime::format_rfc3339_seconds(whole));
+            text.pop(); // the `Z`, which goes after the milliseconds
+        }
+        line.push_str(text);
+    });
+    let millis = since_epoch.subsec_millis();
+    line.push('.');
+    for digit in [millis / 100, millis / 10 % 10, millis % 10] {
+        line.push(char::from(b'0' + digit as u8));
+    }
+    line.push('Z');
 }
 
 /// `2025-01-01T00:00:00Z`: whole seconds, the format of EventBridge's `time`.
@@ -135,5 +164,18 @@ mod tests {
         assert_eq!(epoch_millis(t), DEFAULT_EPOCH_SECS * 1000 + 86_401_234);
         assert_eq!(rfc3339_millis(t), "2025-01-02T00:00:01.234Z");
         assert_eq!(rfc3339_millis(t).len(), RFC3339_MILLIS_LEN);
+    }
+
+    #[test]
+    fn a_timestamp_pushed_onto_a_line_is_the_same_whether_its_second_is_new_or_not() {
+        let start = epoch() + Duration::from_millis(86_399_998);
+        // Within one second, across a second, a day and a year, and back to an earlier second.
+        let times = [0, 1, 2, 3, 1_003, 999_999, 31_536_000_000, 5]
+            .map(|ms| start + Duration::from_millis(ms) + Duration::from_nanos(999_999));
+        for time in times {
+            let mut line = String::from("> ");
+            push_rfc3339_millis(&mut line, time);
+            assert_eq!(line, format!("> {}", rfc3339_millis(time)));
+        }
     }
 }

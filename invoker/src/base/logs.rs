@@ -14,7 +14,7 @@
 //! are dropped. (The invoker takes the log group as created with the function, so
 //! `logs:CreateLogGroup` is not needed.)
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -43,11 +43,30 @@ pub(crate) enum LogSource {
 }
 
 /// Every log group, stream and line written so far.
+///
+/// A stream is *opened* once, by name, when its environment starts; the [`StreamId`] it gets
+/// back is where that environment's lines go from then on. Every invocation writes at least
+/// three lines, so writing one is an index into a `Vec`, not a search by group and stream name
+/// (names that share their first 21 characters, `2025/01/01/[$LATEST]`, and take long to tell
+/// apart). Readers, who come by name, go through the name index.
 #[derive(Debug, Default)]
 pub(crate) struct LogStore {
-    groups: BTreeMap<String, BTreeMap<String, Vec<LogEvent>>>,
-    /// (group, stream) pairs whose writer may not write: their lines are dropped.
-    muted: BTreeSet<(String, String)>,
+    /// Every stream opened, in the order it was: a [`StreamId`] is a position here.
+    streams: Vec<Stream>,
+    /// Group name → stream name → stream, in name order, as CloudWatch lists them.
+    names: BTreeMap<String, BTreeMap<String, StreamId>>,
+}
+
+/// Where one environment's lines go: a stream of the [`LogStore`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StreamId(usize);
+
+/// One log stream.
+#[derive(Debug, Default)]
+struct Stream {
+    lines: Vec<LogEvent>,
+    /// Its writer may not write it: its lines are dropped.
+    muted: bool,
 }
 
 /// What Lambda needs the execution role to allow, on the stream's ARN, to write a function's
@@ -55,44 +74,56 @@ pub(crate) struct LogStore {
 pub(crate) const LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
 impl LogStore {
-    /// Appends a line to a stream, creating the group and stream on first use, and returns how
-    /// many lines the stream holds with it. A line for a muted stream is dropped (and a muted
-    /// stream holds none).
-    pub(crate) fn put(&mut self, group: &str, stream: &str, event: LogEvent) -> usize {
-        // Look up before inserting: most lines go to a stream that exists, and the lookup needs
-        // no owned copy of the names.
-        if let Some(lines) = self.groups.get_mut(group).and_then(|g| g.get_mut(stream)) {
-            lines.push(event);
-            return lines.len();
+    /// The stream `stream` of `group`, made (empty) if it is new. It shows in the group's list
+    /// once a line is written to it, as a stream on CloudWatch exists from its first line.
+    pub(crate) fn open(&mut self, group: &str, stream: &str) -> StreamId {
+        let streams = &mut self.streams;
+        let in_group = self.names.entry(group.to_owned()).or_default();
+        *in_group.entry(stream.to_owned()).or_insert_with(|| {
+            streams.push(Stream::default());
+            StreamId(streams.len() - 1)
+        })
+    }
+
+    /// Appends a line to a stream and returns how many lines the stream holds with it. A line
+    /// for a muted stream is dropped (and a muted stream holds none).
+    pub(crate) fn put(&mut self, stream: StreamId, event: LogEvent) -> usize {
+        let stream = &mut self.streams[stream.0];
+        if !stream.muted {
+            stream.lines.push(event);
         }
-        if self.muted.contains(&(group.to_owned(), stream.to_owned())) {
-            return 0;
-        }
-        self.groups
-            .entry(group.to_owned())
-            .or_default()
-            .insert(stream.to_owned(), vec![event]);
-        1
+        stream.lines.len()
     }
 
     /// Drops every line written to this stream from now on: its writer may not write it.
-    pub(crate) fn mute(&mut self, group: &str, stream: &str) {
-        self.muted.insert((group.to_owned(), stream.to_owned()));
+    pub(crate) fn mute(&mut self, stream: StreamId) {
+        self.streams[stream.0].muted = true;
     }
 
-    /// The lines of one stream, oldest first (empty if it does not exist).
+    /// The lines of one stream, oldest first.
+    pub(crate) fn lines(&self, stream: StreamId) -> &[LogEvent] {
+        &self.streams[stream.0].lines
+    }
+
+    /// The lines of a stream found by name, oldest first (empty if it does not exist).
     pub(crate) fn stream(&self, group: &str, stream: &str) -> &[LogEvent] {
-        self.groups
+        self.names
             .get(group)
             .and_then(|g| g.get(stream))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |id| self.lines(*id))
     }
 
-    /// The stream names of a group, in name order, as `aws logs describe-log-streams` lists them.
+    /// The names of a group's streams that hold lines, in name order, as `aws logs
+    /// describe-log-streams` lists them.
     pub(crate) fn stream_names(&self, group: &str) -> Vec<&str> {
-        self.groups
+        self.names
             .get(group)
-            .map(|g| g.keys().map(String::as_str).collect())
+            .map(|g| {
+                g.iter()
+                    .filter(|(_, id)| !self.lines(**id).is_empty())
+                    .map(|(name, _)| name.as_str())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -103,8 +134,8 @@ pub(crate) struct SharedLogs(Arc<Mutex<LogStore>>);
 
 impl SharedLogs {
     /// How many lines a stream holds now: the position of the next line written to it.
-    pub(crate) fn stream_len(&self, group: &str, stream: &str) -> usize {
-        self.lock().stream(group, stream).len()
+    pub(crate) fn stream_len(&self, stream: StreamId) -> usize {
+        self.lock().lines(stream).len()
     }
 
     /// Locks the store. A handler that panicked while logging must not take the logs down with

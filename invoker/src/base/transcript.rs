@@ -19,6 +19,7 @@ use crate::base::error::ServiceError;
 use crate::base::logs::{LogEvent, LogSource, LogStore};
 use crate::base::platform::Platform;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt::{self, Write};
 use std::ops::Range;
 use std::sync::Arc;
@@ -104,7 +105,8 @@ pub(crate) struct Invocation {
     pub target: String,
     /// The version that ran, shown when the caller named an alias.
     pub executed_version: Option<String>,
-    pub invocation_type: String,
+    /// `RequestResponse`, `DryRun`, `Event, attempt 2`: a constant, but for an attempt's number.
+    pub invocation_type: Cow<'static, str>,
     /// The environment that served it and whether it was created for it; `None` for a dry run.
     pub environment: Option<(u32, bool)>,
     /// Whether that environment was initialised ahead of time by provisioned concurrency.

@@ -11,7 +11,7 @@
 //! `event.context.request_id`, `event.context.env_config.function_name`.
 
 use crate::base::clock::{self, VirtualClock, RFC3339_MILLIS_LEN};
-use crate::base::logs::{LogEvent, LogSource, SharedLogs};
+use crate::base::logs::{LogEvent, LogSource, SharedLogs, StreamId};
 use crate::lambda::cpu;
 use crate::lambda::env_vars::EnvVars;
 use crate::lambda::environment::Background;
@@ -21,7 +21,6 @@ use crate::lambda::tmp::Tmp;
 use crate::lambda::trace::Identity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -264,8 +263,7 @@ pub struct ClientContext {
 #[derive(Clone)]
 pub struct Logger {
     pub(crate) logs: SharedLogs,
-    pub(crate) group: Arc<str>,
-    pub(crate) stream: Arc<str>,
+    pub(crate) stream: StreamId,
     /// `None` during Init.
     pub(crate) request_id: Option<Arc<str>>,
     pub(crate) clock: VirtualClock,
@@ -304,7 +302,7 @@ impl Logger {
             message: line.into(),
             source: LogSource::Application,
         };
-        self.logs.lock().put(&self.group, &self.stream, event);
+        self.logs.lock().put(self.stream, event);
     }
 
     /// Logs at ERROR level as the runtime: how an invocation failed, which Lambda reports
@@ -325,8 +323,7 @@ impl Logger {
         let mut line = String::with_capacity(
             RFC3339_MILLIS_LEN + id.map_or(0, |id| id.len() + 1) + level.len() + message.len() + 2,
         );
-        // Writing into a String cannot fail.
-        let _ = write!(line, "{}", clock::rfc3339_millis_display(timestamp));
+        clock::push_rfc3339_millis(&mut line, timestamp);
         for part in id.into_iter().chain([level, message]) {
             line.push('\t');
             line.push_str(part);
@@ -337,6 +334,6 @@ impl Logger {
             message,
             source,
         };
-        self.logs.lock().put(&self.group, &self.stream, event);
+        self.logs.lock().put(self.stream, event);
     }
 }

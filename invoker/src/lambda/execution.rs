@@ -22,7 +22,7 @@
 use crate::base::arn::FunctionRef;
 use crate::base::clock;
 use crate::base::error::{ServiceError, ThrottleReason};
-use crate::base::logs::{self, LogEvent, LogSource, Report};
+use crate::base::logs::{self, LogEvent, LogSource, Report, StreamId};
 use crate::base::transcript::{Entry, Invocation};
 use crate::lambda::concurrency::{Busy, THROTTLE_ROUND_TRIP};
 use crate::lambda::config::FunctionConfig;
@@ -100,8 +100,12 @@ impl Lambda {
             code,
         } = acquired;
         let config = &code.config;
-        let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
-        let first_line = self.inner.platform.logs.stream_len(&group, &stream);
+        let (group, stream, log) = (
+            Arc::clone(&env.log_group),
+            Arc::clone(&env.log_stream),
+            env.log,
+        );
+        let first_line = self.inner.platform.logs.stream_len(log);
         // Writes a line of Lambda's own; returns how many lines the stream then holds.
         let platform_log = |at: Instant, message: String| {
             let event = LogEvent {
@@ -109,7 +113,7 @@ impl Lambda {
                 message,
                 source: LogSource::System,
             };
-            self.inner.platform.logs.lock().put(&group, &stream, event)
+            self.inner.platform.logs.lock().put(log, event)
         };
 
         // Init: only on a cold start.
@@ -131,8 +135,7 @@ impl Lambda {
         let deadline = started + config.timeout();
         let logger = Logger {
             logs: self.inner.platform.logs.clone(),
-            group: Arc::clone(&group),
-            stream: Arc::clone(&stream),
+            stream: log,
             request_id: Some(request_id.as_str().into()),
             clock: self.inner.platform.clock,
         };
@@ -249,8 +252,8 @@ impl Lambda {
             }
         }
         let log_lines = first_line..last_line;
-        let log_result = (request.log_type == LogType::Tail)
-            .then(|| self.log_tail(&group, &stream, log_lines.clone()));
+        let log_result =
+            (request.log_type == LogType::Tail).then(|| self.log_tail(log, log_lines.clone()));
         self.inner.platform.record(Entry::Invoked(Invocation {
             at,
             finished,
@@ -260,7 +263,7 @@ impl Lambda {
                 .as_deref()
                 .filter(|q| *q != version)
                 .map(|_| version.clone()),
-            invocation_type: kind.into_owned(),
+            invocation_type: kind,
             environment,
             provisioned,
             cost,
@@ -339,9 +342,9 @@ impl Lambda {
     }
 
     /// The last 4 KB of an invocation's log lines, base64-encoded as the API returns them.
-    fn log_tail(&self, group: &str, stream: &str, lines: std::ops::Range<usize>) -> String {
+    fn log_tail(&self, stream: StreamId, lines: std::ops::Range<usize>) -> String {
         let logs = self.inner.platform.logs.lock();
-        let text: String = logs.stream(group, stream)[lines]
+        let text: String = logs.lines(stream)[lines]
             .iter()
             .map(|event| format!("{}\n", event.message))
             .collect();
@@ -419,7 +422,13 @@ impl Lambda {
             .created(&config.name, version, number, self.elapsed());
         let log_group = logs::log_group_name(&config.name);
         let log_group_arc: Arc<str> = log_group.as_str().into();
-        self.check_log_permissions(config, version, number, &log_group, &log_stream);
+        let log = self
+            .inner
+            .platform
+            .logs
+            .lock()
+            .open(&log_group, &log_stream);
+        self.check_log_permissions(config, version, number, log, &log_group, &log_stream);
         let mut vars = env_vars::runtime_provided(&env_vars::RuntimeFacts {
             region: &self.inner.platform.scope.region,
             function_name: &config.name,
@@ -445,6 +454,7 @@ impl Lambda {
             name: format!("{}:{version} (environment {number})", config.name),
             log_group: Arc::clone(&log_group_arc),
             log_stream: Arc::clone(&log_stream_arc),
+            log,
         });
         let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
@@ -465,6 +475,7 @@ impl Lambda {
             number,
             log_group: log_group_arc,
             log_stream: log_stream_arc,
+            log,
             identity,
             handler: None,
             resources: Arc::new(resources),
@@ -481,6 +492,7 @@ impl Lambda {
         config: &FunctionConfig,
         version: &str,
         number: u32,
+        log: StreamId,
         group: &str,
         stream: &str,
     ) {
@@ -493,7 +505,7 @@ impl Lambda {
         else {
             return;
         };
-        self.inner.platform.logs.lock().mute(group, stream);
+        self.inner.platform.logs.lock().mute(log);
         self.inner.platform.record(Entry::Api {
             at: self.elapsed(),
             text: format!(
@@ -512,14 +524,14 @@ impl Lambda {
         env: &mut Environment,
         code: &Version,
     ) -> (Duration, Option<Diagnostic>) {
-        let (group, stream) = (Arc::clone(&env.log_group), Arc::clone(&env.log_stream));
+        let log = env.log;
         let platform_log = |message: String| {
             let event = LogEvent {
                 timestamp: self.inner.platform.clock.now(),
                 message,
                 source: LogSource::System,
             };
-            self.inner.platform.logs.lock().put(&group, &stream, event);
+            self.inner.platform.logs.lock().put(log, event);
         };
         platform_log(logs::init_start_line(
             &code.runtime_version,
@@ -529,8 +541,7 @@ impl Lambda {
         tokio::time::sleep(self.inner.runtime_startup).await;
         let logger = Logger {
             logs: self.inner.platform.logs.clone(),
-            group: Arc::clone(&group),
-            stream: Arc::clone(&stream),
+            stream: log,
             request_id: None,
             clock: self.inner.platform.clock,
         };

@@ -341,7 +341,7 @@ impl Lambda {
             finished: at,
             target: describe_target(request),
             executed_version: None,
-            invocation_type: InvocationType::DryRun.as_str().to_owned(),
+            invocation_type: InvocationType::DryRun.as_str().into(),
             environment: None,
             provisioned: false,
             cost: None,

@@ -38,6 +38,7 @@
 //! events and SQS batches); a synchronous `Invoke` from a handler continues the chain but is not
 //! stopped. `PutFunctionRecursionConfig` (`Allow`) is not simulated: loops are always stopped.
 
+use crate::base::logs::StreamId;
 use crate::lambda::iam::Role;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -106,6 +107,8 @@ pub(crate) struct Identity {
     pub name: String,
     pub log_group: Arc<str>,
     pub log_stream: Arc<str>,
+    /// Its log stream in the store: where a call it makes is placed among its lines.
+    pub log: StreamId,
 }
 
 impl Caller {
@@ -142,6 +145,7 @@ pub(crate) fn current_lineage() -> Lineage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::logs::LogStore;
 
     #[test]
     fn the_seventeenth_invocation_of_a_function_in_one_chain_is_a_loop() {
@@ -172,6 +176,7 @@ mod tests {
                 name: "f:$LATEST (environment 1)".into(),
                 log_group: "/aws/lambda/f".into(),
                 log_stream: "stream".into(),
+                log: LogStore::default().open("/aws/lambda/f", "stream"),
             }),
         };
         let seen = within(caller, async { current_lineage().invocations_of("f") }).await;
