@@ -264,9 +264,14 @@ where
             // before it returns its future is init code too, and runs in the sandbox with the rest.
             let state = Arc::new(init(context).await.map_err(Into::into)?);
             let serve: Handler = Arc::new(move |event: Value, ctx: Context| {
-                let (state, handler) = (Arc::clone(&state), Arc::clone(&handler));
-                // The handler closure, too, is called inside the future, so all of it is sandboxed.
-                Box::pin(async move { typed_call(&*handler, state, event, ctx).await })
+                // The handler closure, too, is called inside the future (`typed_call` is an
+                // `async fn`: calling it runs nothing yet), so all of it is sandboxed.
+                Box::pin(typed_call(
+                    Arc::clone(&handler),
+                    Arc::clone(&state),
+                    event,
+                    ctx,
+                ))
             });
             Ok(serve)
         })
@@ -280,7 +285,7 @@ where
 /// Converts the JSON event to the handler's type, calls it, and converts the response back: the
 /// work `lambda_runtime` does around every Rust handler.
 async fn typed_call<S, E, R, Err, F, Fut>(
-    handler: &F,
+    handler: Arc<F>,
     state: Arc<S>,
     event: Value,
     context: Context,
