@@ -161,8 +161,9 @@ impl Lambda {
                     identity: Arc::clone(&env.identity),
                 };
                 let teardown_log = logger.clone();
-                let handler = Arc::clone(handler);
-                let served = async move { handler(event.into_value(), context).await };
+                // Calling the handler runs none of the function's code yet (see `Handler`): it
+                // hands back the boxed future that does, small to move into the layers below.
+                let served = handler(event.into_value(), context);
                 let call = self.inner.sandbox.run(
                     trace::within(caller, thawed.thawed_while(served)),
                     move |fault| teardown_log.runtime_error(teardown_failed(&fault)),

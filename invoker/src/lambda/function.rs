@@ -45,7 +45,9 @@ pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>
 /// What a handler returns once its response is JSON: the response, or a function error.
 pub(crate) type HandlerResult = Result<Value, Diagnostic>;
 
-/// A handler ready to run: event and context in, response out. Built by the init step.
+/// A handler ready to run: event and context in, response out. Built by the init step. Calling
+/// it runs none of the function's code: that runs when the future it returns is polled, in the
+/// sandbox.
 pub(crate) type Handler = Arc<dyn Fn(Value, Context) -> BoxFuture<HandlerResult> + Send + Sync>;
 
 /// The init step: runs once per execution environment and returns the handler it serves with.
