@@ -264,6 +264,8 @@ pub struct ClientContext {
 pub struct Logger {
     pub(crate) logs: SharedLogs,
     pub(crate) stream: StreamId,
+    /// The stream's name, `2025/01/01/[$LATEST]…`: what a learner who prints a context sees.
+    pub(crate) stream_name: Arc<str>,
     /// `None` during Init.
     pub(crate) request_id: Option<Arc<str>>,
     pub(crate) clock: VirtualClock,
@@ -272,7 +274,7 @@ pub struct Logger {
 impl std::fmt::Debug for Logger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Logger")
-            .field("stream", &self.stream)
+            .field("stream", &self.stream_name)
             .finish()
     }
 }
@@ -335,5 +337,28 @@ impl Logger {
             source,
         };
         self.logs.lock().put(self.stream, event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printed_logger_names_its_log_stream() {
+        let logs = SharedLogs::default();
+        let name = "2025/01/01/[$LATEST]0a1b2c";
+        let stream = logs.lock().open("/aws/lambda/hello", name);
+        let logger = Logger {
+            logs,
+            stream,
+            stream_name: name.into(),
+            request_id: None,
+            clock: VirtualClock::starting_at(SystemTime::UNIX_EPOCH),
+        };
+        assert_eq!(
+            format!("{logger:?}"),
+            r#"Logger { stream: "2025/01/01/[$LATEST]0a1b2c" }"#
+        );
     }
 }

@@ -136,6 +136,7 @@ impl Lambda {
         let logger = Logger {
             logs: self.inner.platform.logs.clone(),
             stream: log,
+            stream_name: Arc::clone(&stream),
             request_id: Some(request_id.as_str().into()),
             clock: self.inner.platform.clock,
         };
@@ -525,7 +526,7 @@ impl Lambda {
         env: &mut Environment,
         code: &Version,
     ) -> (Duration, Option<Diagnostic>) {
-        let log = env.log;
+        let (log, stream) = (env.log, Arc::clone(&env.log_stream));
         let platform_log = |message: String| {
             let event = LogEvent {
                 timestamp: self.inner.platform.clock.now(),
@@ -543,6 +544,7 @@ impl Lambda {
         let logger = Logger {
             logs: self.inner.platform.logs.clone(),
             stream: log,
+            stream_name: stream,
             request_id: None,
             clock: self.inner.platform.clock,
         };

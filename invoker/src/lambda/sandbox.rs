@@ -118,7 +118,7 @@ impl Sandbox {
             let job = &mut unfinished.job;
             let (polled, late) = self.guarded(|| {
                 let Some(running) = job.as_mut().as_pin_mut() else {
-                    unreachable!("the job is only taken once it is ready")
+                    unreachable!("a job is not polled again once it is ready")
                 };
                 let polled = running.poll(cx);
                 if polled.is_ready() {
