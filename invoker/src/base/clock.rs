@@ -89,19 +89,28 @@ pub(crate) fn push_rfc3339_millis(line: &mut String, time: SystemTime) {
         /// `Z`: `2025-01-01T00:00:00`.
         static LAST_SECOND: RefCell<(u64, String)> = const { RefCell::new((0, String::new())) };
     }
-    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let Ok(since_epoch) = time.duration_since(UNIX_EPOCH) else {
+        // Before 1970: no time of the simulation's. What `rfc3339_millis` makes of it.
+        line.push_str(&rfc3339_millis(time));
+        return;
+    };
     let second = since_epoch.as_secs();
-    LAST_SECOND.with_borrow_mut(|(last, text)| {
+    let cached = LAST_SECOND.with_borrow_mut(|(last, text)| {
         if *last != second || text.is_empty() {
-            *last = second;
             text.clear();
             let whole = UNIX_EPOCH + Duration::from_secs(second);
-            // Writing into a String cannot fail.
-            let _ = write!(text, "{}", humantime::format_rfc3339_seconds(whole));
+            // Fails only past the year 9999, which `rfc3339_millis` reports below.
+            write!(text, "{}", humantime::format_rfc3339_seconds(whole)).ok()?;
             text.pop(); // the `Z`, which goes after the milliseconds
+            *last = second;
         }
         line.push_str(text);
+        Some(())
     });
+    if cached.is_none() {
+        line.push_str(&rfc3339_millis(time));
+        return;
+    }
     let millis = since_epoch.subsec_millis();
     line.push('.');
     for digit in [millis / 100, millis / 10 % 10, millis % 10] {

@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -47,19 +48,28 @@ pub(crate) enum LogSource {
 /// A stream is *opened* once, by name, when its environment starts; the [`StreamId`] it gets
 /// back is where that environment's lines go from then on. Every invocation writes at least
 /// three lines, so writing one is an index into a `Vec`, not a search by group and stream name
-/// (names that share their first 21 characters, `2025/01/01/[$LATEST]`, and take long to tell
+/// (names that share their first 20 characters, `2025/01/01/[$LATEST]`, and take long to tell
 /// apart). Readers, who come by name, go through the name index.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct LogStore {
+    /// Which store this is: each simulated service has its own (see [`StreamId`]).
+    number: u64,
     /// Every stream opened, in the order it was: a [`StreamId`] is a position here.
     streams: Vec<Stream>,
     /// Group name → stream name → stream, in name order, as CloudWatch lists them.
     names: BTreeMap<String, BTreeMap<String, StreamId>>,
 }
 
-/// Where one environment's lines go: a stream of the [`LogStore`].
+/// Where one environment's lines go: a stream of one [`LogStore`].
+///
+/// It carries the number of the store that made it. A handler that calls a second service it
+/// captured (against the workbook's rules) hands that service an id of the first: there it finds
+/// no stream, as a name would not, rather than some other environment's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct StreamId(usize);
+pub(crate) struct StreamId {
+    store: u64,
+    index: usize,
+}
 
 /// One log stream.
 #[derive(Debug, Default)]
@@ -73,22 +83,40 @@ struct Stream {
 /// logs.
 pub(crate) const LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
+impl Default for LogStore {
+    fn default() -> Self {
+        static STORES_MADE: AtomicU64 = AtomicU64::new(0);
+        Self {
+            number: STORES_MADE.fetch_add(1, Ordering::Relaxed),
+            streams: Vec::new(),
+            names: BTreeMap::new(),
+        }
+    }
+}
+
 impl LogStore {
-    /// The stream `stream` of `group`, made (empty) if it is new. It shows in the group's list
-    /// once a line is written to it, as a stream on CloudWatch exists from its first line.
+    /// The stream `stream` of `group`, made (empty) if it is new. Lambda writes the first line
+    /// of an environment's stream as soon as it starts it (`INIT_START`); a stream shows in its
+    /// group's list once it holds a line, so a muted one, which the role may not create, never
+    /// does.
     pub(crate) fn open(&mut self, group: &str, stream: &str) -> StreamId {
-        let streams = &mut self.streams;
+        let (store, streams) = (self.number, &mut self.streams);
         let in_group = self.names.entry(group.to_owned()).or_default();
         *in_group.entry(stream.to_owned()).or_insert_with(|| {
             streams.push(Stream::default());
-            StreamId(streams.len() - 1)
+            StreamId {
+                store,
+                index: streams.len() - 1,
+            }
         })
     }
 
     /// Appends a line to a stream and returns how many lines the stream holds with it. A line
     /// for a muted stream is dropped (and a muted stream holds none).
     pub(crate) fn put(&mut self, stream: StreamId, event: LogEvent) -> usize {
-        let stream = &mut self.streams[stream.0];
+        let Some(stream) = self.get_mut(stream) else {
+            return 0;
+        };
         if !stream.muted {
             stream.lines.push(event);
         }
@@ -97,12 +125,23 @@ impl LogStore {
 
     /// Drops every line written to this stream from now on: its writer may not write it.
     pub(crate) fn mute(&mut self, stream: StreamId) {
-        self.streams[stream.0].muted = true;
+        if let Some(stream) = self.get_mut(stream) {
+            stream.muted = true;
+        }
     }
 
     /// The lines of one stream, oldest first.
     pub(crate) fn lines(&self, stream: StreamId) -> &[LogEvent] {
-        &self.streams[stream.0].lines
+        self.get(stream).map_or(&[], |stream| &stream.lines)
+    }
+
+    /// The stream an id names, if this store made it.
+    fn get(&self, stream: StreamId) -> Option<&Stream> {
+        (stream.store == self.number).then(|| &self.streams[stream.index])
+    }
+
+    fn get_mut(&mut self, stream: StreamId) -> Option<&mut Stream> {
+        (stream.store == self.number).then(|| &mut self.streams[stream.index])
     }
 
     /// The lines of a stream found by name, oldest first (empty if it does not exist).
@@ -273,6 +312,27 @@ mod tests {
             max_memory_used_mb: 16,
             status: None,
         }
+    }
+
+    #[test]
+    fn a_stream_is_found_only_in_the_store_that_opened_it() {
+        let (mut mine, mut other) = (LogStore::default(), LogStore::default());
+        let line = LogEvent {
+            timestamp: SystemTime::UNIX_EPOCH,
+            message: "START".into(),
+            source: LogSource::System,
+        };
+        let id = mine.open("/aws/lambda/f", "s");
+        assert_eq!(mine.put(id, line.clone()), 1);
+        // The same names in another store: its stream is not `id`'s.
+        other.open("/aws/lambda/f", "s");
+        assert_eq!(other.put(id, line), 0);
+        assert!(other.lines(id).is_empty());
+        assert_eq!(mine.stream_names("/aws/lambda/f"), ["s"]);
+        assert!(
+            other.stream_names("/aws/lambda/f").is_empty(),
+            "a stream is listed once it holds a line"
+        );
     }
 
     #[test]

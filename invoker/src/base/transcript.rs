@@ -105,7 +105,8 @@ pub(crate) struct Invocation {
     pub target: String,
     /// The version that ran, shown when the caller named an alias.
     pub executed_version: Option<String>,
-    /// `RequestResponse`, `DryRun`, `Event, attempt 2`: a constant, but for an attempt's number.
+    /// `RequestResponse`, `DryRun`, `Event, attempt 2`, a mapping's `Kinesis clicks shard 0`:
+    /// borrowed when it is a constant, as for every synchronous call.
     pub invocation_type: Cow<'static, str>,
     /// The environment that served it and whether it was created for it; `None` for a dry run.
     pub environment: Option<(u32, bool)>,

@@ -682,9 +682,8 @@ impl Lane {
         }
     }
 
-    /// The event of a batch: `{"Records": [...]}` in the source's shape. It is made in the
-    /// sandbox, just before the handler gets it (see [`Event::Deferred`]), from what is taken
-    /// here.
+    /// The event of a batch: `{"Records": [...]}` in the source's shape. It is made just before
+    /// the handler is called (see [`Event::Deferred`]), from what is taken here.
     fn event(&self, batch: &[Arc<Record>]) -> Event {
         let scope = self.lambda.inner.platform.scope.clone();
         let clock = self.lambda.inner.platform.clock;

@@ -44,7 +44,7 @@ pub(crate) fn record_call(platform: &Platform, text: String) {
 /// invocation that made it: `position` is how many lines its log stream held at the time.
 pub(crate) fn record_call_of(platform: &Platform, identity: &Identity, text: String) {
     let at = platform.elapsed();
-    let position = platform.logs.stream_len(identity.log);
+    let position = platform.logs.stream_len(identity.log_stream_id);
     platform.record(Entry::Call {
         at,
         caller: identity.name.clone(),

@@ -263,9 +263,10 @@ pub struct ClientContext {
 #[derive(Clone)]
 pub struct Logger {
     pub(crate) logs: SharedLogs,
-    pub(crate) stream: StreamId,
+    /// Where the lines go: the log store's index of the stream.
+    pub(crate) stream_id: StreamId,
     /// The stream's name, `2025/01/01/[$LATEST]…`: what a learner who prints a context sees.
-    pub(crate) stream_name: Arc<str>,
+    pub(crate) stream: Arc<str>,
     /// `None` during Init.
     pub(crate) request_id: Option<Arc<str>>,
     pub(crate) clock: VirtualClock,
@@ -274,7 +275,7 @@ pub struct Logger {
 impl std::fmt::Debug for Logger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Logger")
-            .field("stream", &self.stream_name)
+            .field("stream", &self.stream)
             .finish()
     }
 }
@@ -304,7 +305,7 @@ impl Logger {
             message: line.into(),
             source: LogSource::Application,
         };
-        self.logs.lock().put(self.stream, event);
+        self.logs.lock().put(self.stream_id, event);
     }
 
     /// Logs at ERROR level as the runtime: how an invocation failed, which Lambda reports
@@ -336,7 +337,7 @@ impl Logger {
             message,
             source,
         };
-        self.logs.lock().put(self.stream, event);
+        self.logs.lock().put(self.stream_id, event);
     }
 }
 
@@ -348,11 +349,11 @@ mod tests {
     fn a_printed_logger_names_its_log_stream() {
         let logs = SharedLogs::default();
         let name = "2025/01/01/[$LATEST]0a1b2c";
-        let stream = logs.lock().open("/aws/lambda/hello", name);
+        let stream_id = logs.lock().open("/aws/lambda/hello", name);
         let logger = Logger {
             logs,
-            stream,
-            stream_name: name.into(),
+            stream_id,
+            stream: name.into(),
             request_id: None,
             clock: VirtualClock::starting_at(SystemTime::UNIX_EPOCH),
         };

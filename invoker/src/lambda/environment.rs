@@ -14,7 +14,6 @@
 //! - between invocations an environment is **frozen**: work the code started in the background
 //!   and did not wait for makes progress only while an invocation runs (see [`Background`]).
 
-use crate::base::logs::StreamId;
 use crate::lambda::context::EnvironmentResources;
 use crate::lambda::function::{BoxFuture, Handler};
 use crate::lambda::trace::Identity;
@@ -28,12 +27,8 @@ use tokio::time::Instant;
 pub(crate) struct Environment {
     /// `1`, `2`, … in order of creation, per function, so transcripts can name them.
     pub number: u32,
-    /// The environment's log group and stream, by name (for the transcript) and as the store's
-    /// stream its lines go to.
-    pub log_group: Arc<str>,
-    pub log_stream: Arc<str>,
-    pub log: StreamId,
-    /// Who its code calls other services as (see [`crate::lambda::trace`]).
+    /// Who its code is: its function, its role, and its log stream (see
+    /// [`crate::lambda::trace`]).
     pub identity: Arc<Identity>,
     /// The handler built by this environment's Init phase; `None` until Init has run.
     pub handler: Option<Handler>,

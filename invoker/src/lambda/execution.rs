@@ -100,11 +100,8 @@ impl Lambda {
             code,
         } = acquired;
         let config = &code.config;
-        let (group, stream, log) = (
-            Arc::clone(&env.log_group),
-            Arc::clone(&env.log_stream),
-            env.log,
-        );
+        let identity = Arc::clone(&env.identity);
+        let log = identity.log_stream_id;
         let first_line = self.inner.platform.logs.stream_len(log);
         // Writes a line of Lambda's own; returns how many lines the stream then holds.
         let platform_log = |at: Instant, message: String| {
@@ -135,8 +132,8 @@ impl Lambda {
         let deadline = started + config.timeout();
         let logger = Logger {
             logs: self.inner.platform.logs.clone(),
-            stream: log,
-            stream_name: Arc::clone(&stream),
+            stream_id: log,
+            stream: Arc::clone(&identity.log_stream),
             request_id: Some(request_id.as_str().into()),
             clock: self.inner.platform.clock,
         };
@@ -269,8 +266,8 @@ impl Lambda {
             environment,
             provisioned,
             cost,
-            log_group: group,
-            log_stream: stream,
+            log_group: Arc::clone(&identity.log_group),
+            log_stream: Arc::clone(&identity.log_stream),
             log_lines,
             status: 200,
             function_error: function_error.clone(),
@@ -454,9 +451,9 @@ impl Lambda {
             function: config.name.clone(),
             role: config.role.clone(),
             name: format!("{}:{version} (environment {number})", config.name),
-            log_group: Arc::clone(&log_group_arc),
-            log_stream: Arc::clone(&log_stream_arc),
-            log,
+            log_group: log_group_arc,
+            log_stream: log_stream_arc,
+            log_stream_id: log,
         });
         let resources = EnvironmentResources {
             env_vars: Arc::new(vars),
@@ -475,9 +472,6 @@ impl Lambda {
         };
         Environment {
             number,
-            log_group: log_group_arc,
-            log_stream: log_stream_arc,
-            log,
             identity,
             handler: None,
             resources: Arc::new(resources),
@@ -526,7 +520,10 @@ impl Lambda {
         env: &mut Environment,
         code: &Version,
     ) -> (Duration, Option<Diagnostic>) {
-        let (log, stream) = (env.log, Arc::clone(&env.log_stream));
+        let (log, stream) = (
+            env.identity.log_stream_id,
+            Arc::clone(&env.identity.log_stream),
+        );
         let platform_log = |message: String| {
             let event = LogEvent {
                 timestamp: self.inner.platform.clock.now(),
@@ -543,8 +540,8 @@ impl Lambda {
         tokio::time::sleep(self.inner.runtime_startup).await;
         let logger = Logger {
             logs: self.inner.platform.logs.clone(),
-            stream: log,
-            stream_name: stream,
+            stream_id: log,
+            stream,
             request_id: None,
             clock: self.inner.platform.clock,
         };
@@ -619,7 +616,7 @@ pub(crate) struct Run<'a> {
 pub(crate) enum Event {
     /// Made already: a caller's payload, parsed before anything ran to check that it is JSON.
     Ready(Value),
-    /// Made in the sandbox, just before the handler gets it: a batch of stream records, a tree
+    /// Made just before the handler is called, after Init: a batch of stream records, a tree
     /// of thousands of small allocations that the handler frees when it is done. Made right
     /// before it is used, it takes the memory the last batch freed, still warm; made when the
     /// run starts, with the run's own allocations in between, the Kinesis bench runs 5% slower

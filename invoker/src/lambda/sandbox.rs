@@ -132,7 +132,17 @@ impl Sandbox {
                 (Ok(Poll::Pending), false) => Poll::Pending,
                 (Ok(Poll::Ready(output)), false) => Poll::Ready(Ok(output)),
                 // Stopped as Lambda stops it: what is left is dropped, by `unfinished`.
-                (Ok(_), true) => Poll::Ready(Err(Fault::Runaway)),
+                (Ok(Poll::Pending), true) => Poll::Ready(Err(Fault::Runaway)),
+                (Ok(Poll::Ready(output)), true) => {
+                    // Finished, but too late: the output is the code's (init's state, say), and
+                    // nobody will have it, so it is dropped guarded too.
+                    if let (Err(fault), Some(report)) =
+                        (self.dispose(output), unfinished.on_fault.take())
+                    {
+                        report(fault);
+                    }
+                    Poll::Ready(Err(Fault::Runaway))
+                }
                 (Err(message), _) => Poll::Ready(Err(Fault::Panicked(message))),
             }
         })
@@ -167,14 +177,14 @@ impl Sandbox {
 
 /// A job its caller may stop waiting for: if the caller drops it unfinished, the job is dropped
 /// guarded, and a fault in that drop goes to `on_fault`.
-struct Unfinished<'a, F: Future, R: FnOnce(Fault)> {
+struct Unfinished<'a, F: Future, Report: FnOnce(Fault)> {
     sandbox: &'a Sandbox,
     /// The job, pinned where it lies; `None` once it is done.
     job: Pin<&'a mut Option<F>>,
-    on_fault: Option<R>,
+    on_fault: Option<Report>,
 }
 
-impl<F: Future, R: FnOnce(Fault)> Drop for Unfinished<'_, F, R> {
+impl<F: Future, Report: FnOnce(Fault)> Drop for Unfinished<'_, F, Report> {
     fn drop(&mut self) {
         if self.job.is_none() {
             return;
@@ -507,6 +517,28 @@ mod tests {
             )
             .await;
         assert_eq!(stuck, Err(Fault::Runaway));
+        assert_eq!(
+            *reported.lock().unwrap(),
+            [Fault::Panicked("the pool could not close".into())]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_a_late_poll_returns_is_dropped_guarded_and_its_panic_reported() {
+        let sandbox = sandbox();
+        let reported = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let report = std::sync::Arc::clone(&reported);
+        // An init step that blocks, then hands back state that cannot be dropped cleanly.
+        let late = sandbox
+            .run(
+                async {
+                    std::thread::sleep(Duration::from_millis(600));
+                    PanicsOnDrop
+                },
+                move |fault| report.lock().unwrap().push(fault),
+            )
+            .await;
+        assert!(matches!(late, Err(Fault::Runaway)));
         assert_eq!(
             *reported.lock().unwrap(),
             [Fault::Panicked("the pool could not close".into())]

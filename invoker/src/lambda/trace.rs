@@ -105,10 +105,11 @@ pub(crate) struct Identity {
     pub role: Role,
     /// `function:version (environment n)`, as the transcript names a caller.
     pub name: String,
+    /// Its log group and stream, by name (as the transcript shows them) and as the log store's
+    /// index (where its lines go, and where a call it makes is placed among them).
     pub log_group: Arc<str>,
     pub log_stream: Arc<str>,
-    /// Its log stream in the store: where a call it makes is placed among its lines.
-    pub log: StreamId,
+    pub log_stream_id: StreamId,
 }
 
 impl Caller {
@@ -176,7 +177,7 @@ mod tests {
                 name: "f:$LATEST (environment 1)".into(),
                 log_group: "/aws/lambda/f".into(),
                 log_stream: "stream".into(),
-                log: LogStore::default().open("/aws/lambda/f", "stream"),
+                log_stream_id: LogStore::default().open("/aws/lambda/f", "stream"),
             }),
         };
         let seen = within(caller, async { current_lineage().invocations_of("f") }).await;
