@@ -1,5 +1,5 @@
-//! `CreateFunction` from a zip archive (`Code.ZipFile`), and `DeleteFunction` of a whole
-//! function: the book's `aws lambda create-function … --zip-file fileb://bootstrap.zip` against
+//! `CreateFunction` from a zip archive (`Code.ZipFile`), and `DeleteFunction`, which takes a
+//! deleted function's code away: the book's `aws lambda create-function … --zip-file fileb://bootstrap.zip` against
 //! the server.
 //!
 //! The archive is unpacked into a folder the server owns (under the system's temporary folder,
@@ -64,14 +64,19 @@ pub fn create(lambda: &Lambda, body: &Value) -> Result<Value, ServiceError> {
     Ok(answer)
 }
 
-/// `DeleteFunction` of the whole function (no `Qualifier`): it is gone, and so is its unpacked
-/// code, if it was created from a zip.
+/// `DeleteFunction` without a `Qualifier`: a plain name deletes the whole function, and its
+/// unpacked code goes with it, if it was created from a zip; a name with a version (`hello:1`)
+/// deletes that version only, and the code stays.
 pub fn delete(lambda: &Lambda, function: &str) -> Result<(), ServiceError> {
     lambda.delete_function(function)?;
     // The name, also when the request gave the function's ARN.
     let name = function
         .rsplit_once(":function:")
         .map_or(function, |(_, name)| name);
+    if name.contains(':') {
+        // `hello:1`: a version went; the function, and its code, stay.
+        return Ok(());
+    }
     // A function deployed in the server's process has no folder; that is not an error.
     let folder = packages_of(name);
     let _ = std::fs::remove_dir_all(&folder);

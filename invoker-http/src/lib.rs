@@ -15,7 +15,7 @@
 //! - [`invoke`]: `Invoke`, its headers both ways;
 //! - [`functions`]: `GetFunction`, `GetFunctionConfiguration`, `ListFunctions`,
 //!   `UpdateFunctionConfiguration`; `create` (on Unix): `CreateFunction` from a zip archive whose
-//!   `bootstrap` runs through the Runtime API, and `DeleteFunction` of a whole function;
+//!   `bootstrap` runs through the Runtime API, and `DeleteFunction`, which takes its code away;
 //! - [`versions`]: versions and aliases; [`concurrency`]: reserved and provisioned concurrency;
 //! - [`permissions`]: the resource-based policy; [`event_invoke`]: retries and destinations of
 //!   asynchronous events; [`mappings`]: event source mappings (created, listed, read, changed,

@@ -452,6 +452,27 @@ print(json.dumps(runs))
         2,
         "{versions}"
     );
+
+    // A version named in the function's name goes alone too; an alias cannot go this way.
+    assert_done(&aws(
+        &endpoint,
+        &["delete-function", "--function-name", "echo:2"],
+    ));
+    let alias = aws(
+        &endpoint,
+        &["delete-function", "--function-name", "echo:live"],
+    );
+    assert_refused(&alias, "(InvalidParameterValueException)");
+    let versions = stdout_json(&aws(
+        &endpoint,
+        &["list-versions-by-function", "--function-name", "echo"],
+    ));
+    assert_eq!(versions["Versions"][0]["Version"], "$LATEST", "{versions}");
+    assert_eq!(
+        versions["Versions"].as_array().unwrap().len(),
+        1,
+        "{versions}"
+    );
 }
 
 /// Reserved concurrency of zero stops every invocation with Lambda's 429 and its `Reason`,

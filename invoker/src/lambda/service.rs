@@ -329,12 +329,18 @@ impl Lambda {
         Ok(arn)
     }
 
-    /// Deletes a whole function, like `aws lambda delete-function` without `--qualifier`: its
-    /// versions, aliases, environments, settings and resource-based policies go with it, and its
-    /// name is free again. An invocation already running finishes with the code it started with;
-    /// an event source mapping that names the function stays (as on AWS) and fails to invoke it.
+    /// Deletes a function, like `aws lambda delete-function`. Named plainly, the whole function
+    /// goes: its versions, aliases, environments, settings and resource-based policies go with
+    /// it, and its name is free again. An invocation already running finishes with the code it
+    /// started with; an event source mapping that names the function stays (as on AWS) and fails
+    /// to invoke it. Named with a version (`hello:1`, or an ARN ending in `:1`), only that
+    /// version goes, as with [`Lambda::delete_version`].
     pub fn delete_function(&self, function: &str) -> Result<(), ServiceError> {
-        let name = self.unqualified_name(function)?;
+        let target = self.inner.platform.scope.parse(function, None)?;
+        if target.qualifier.is_some() {
+            return self.delete_one_version(&target);
+        }
+        let name = target.name;
         let at = self.elapsed();
         let mut state = self.state();
         self.function_mut(&mut state.functions, &name)?;

@@ -15,7 +15,7 @@
 //! - a version an alias points to cannot be deleted, and `$LATEST` never can;
 //! - each version has its own execution environments, so a new version starts cold.
 
-use crate::base::arn::LATEST;
+use crate::base::arn::{FunctionRef, LATEST};
 use crate::base::error::ServiceError;
 use crate::base::transcript::Entry;
 use crate::lambda::config::FunctionConfig;
@@ -186,29 +186,46 @@ impl Lambda {
 
     /// Deletes a published version, like `aws lambda delete-function --qualifier N`.
     pub fn delete_version(&self, function: &str, version: &str) -> Result<(), ServiceError> {
-        let name = self.unqualified_name(function)?;
+        let target = self.inner.platform.scope.parse(function, Some(version))?;
+        self.delete_one_version(&target)
+    }
+
+    /// Deletes the version `target` names. Neither `$LATEST` (only with its function) nor an
+    /// alias (that is `DeleteAlias`) can be deleted this way, which Lambda says before it looks
+    /// for the function.
+    pub(crate) fn delete_one_version(&self, target: &FunctionRef) -> Result<(), ServiceError> {
+        let (name, version) = (&target.name, target.qualifier.as_deref().unwrap_or(LATEST));
         if version == LATEST {
             return Err(ServiceError::invalid_parameter_value(
                 "$LATEST version cannot be deleted without deleting the function.",
             ));
         }
+        // An alias's name: letters, digits, `-` and `_`, and not only digits (a version's).
+        let names_an_alias = !version.bytes().all(|b| b.is_ascii_digit())
+            && version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if names_an_alias {
+            // AWS's answer, as LocalStack's recordings of DeleteFunction hold it.
+            return Err(ServiceError::invalid_parameter_value(
+                "Deletion of aliases is not currently supported.",
+            ));
+        }
         let at = self.elapsed();
         let mut state = self.state();
-        let target = self.function_mut(&mut state.functions, &name)?;
-        let referencing = target.aliases_pointing_at(version);
+        let function = self.function_mut(&mut state.functions, name)?;
+        let referencing = function.aliases_pointing_at(version);
         if !referencing.is_empty() {
             return Err(ServiceError::resource_conflict(format!(
                 "Unable to delete version because the following aliases reference it: [{}]",
                 referencing.join(", ")
             )));
         }
-        // Deleting a version that does not exist succeeds and does nothing, as on AWS.
-        if let Some(n) = version
-            .parse::<u32>()
-            .ok()
-            .filter(|n| target.published.remove(n).is_some())
-        {
-            target.environments.remove(&n.to_string());
+        // Deleting a version that does not exist (`1233`, `$latest`) succeeds and does nothing,
+        // as on AWS.
+        let number = version.parse::<u32>().ok();
+        if number.is_some_and(|n| function.published.remove(&n).is_some()) {
+            function.environments.remove(version);
             self.inner.platform.record(Entry::Api {
                 at,
                 text: format!("delete-function {name} --qualifier {version}"),

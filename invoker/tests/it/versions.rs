@@ -453,6 +453,39 @@ async fn init_code_logs_before_start_and_its_service_calls_show_inside_the_invoc
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_function_named_with_a_version_loses_only_that_version() {
+    let lambda = service();
+    lambda.publish_version("app").unwrap();
+    lambda
+        .update_function_configuration("app", |c| c.memory_size(256))
+        .unwrap();
+    assert_eq!(lambda.publish_version("app").unwrap(), "2");
+    lambda.create_alias("app", "live", "2").unwrap();
+    // `aws lambda delete-function --function-name app:1`, or the version's ARN.
+    lambda.delete_function("app:1").unwrap();
+    assert_eq!(lambda.list_versions("app").unwrap(), ["2"]);
+    let alias = lambda.delete_function("app:live").unwrap_err();
+    assert_eq!(
+        (alias.code, alias.message.as_str()),
+        (
+            ErrorCode::InvalidParameterValueException,
+            "Deletion of aliases is not currently supported."
+        )
+    );
+    let latest = lambda.delete_function("app:$LATEST").unwrap_err();
+    assert_eq!(
+        latest.message,
+        "$LATEST version cannot be deleted without deleting the function."
+    );
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:app";
+    lambda.delete_alias("app", "live").unwrap();
+    lambda.delete_function(&format!("{arn}:2")).unwrap();
+    assert!(lambda.list_versions("app").unwrap().is_empty());
+    let response = lambda.invoke(InvokeRequest::new("app")).await.unwrap();
+    assert_eq!(response.status_code, 200, "$LATEST is still there");
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_deleted_function_is_gone_with_its_versions_and_its_name_is_free_again() {
     let lambda = service();
     lambda.publish_version("app").unwrap();

@@ -17,6 +17,7 @@ mod create_alias;
 mod create_event_source_mapping;
 mod create_function;
 mod delete_event_source_mapping;
+mod delete_function;
 mod dynamodb_event_records;
 mod get_alias;
 mod get_event_source_mapping;
