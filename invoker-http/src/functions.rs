@@ -162,7 +162,14 @@ pub(crate) fn configuration(lambda: &Lambda, config: &FunctionConfig, version: &
         let layers: Vec<Value> = config
             .layers
             .iter()
-            .map(|arn| json!({ "Arn": arn }))
+            .map(|arn| match lambda.get_layer_version_by_arn(arn) {
+                Ok(published) => {
+                    json!({ "Arn": arn, "CodeSize": crate::layers::code_size(&published) })
+                }
+                // A version deleted since it was added: its files stay with the function, but
+                // the invoker no longer knows their size.
+                Err(_) => json!({ "Arn": arn }),
+            })
             .collect();
         field("Layers", json!(layers));
     }

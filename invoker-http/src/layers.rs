@@ -153,6 +153,12 @@ fn version_number(label: &str) -> Result<u32, ServiceError> {
     }
 }
 
+/// A layer version's `CodeSize`, as `Content` and a function's `Layers` show it: the size of
+/// the zip archive it was published from.
+pub(crate) fn code_size(published: &LayerVersion) -> u64 {
+    published.archive_size.unwrap_or(published.code_size)
+}
+
 /// The whole `GetLayerVersion` answer (and `PublishLayerVersion`'s).
 fn layer_version(published: &LayerVersion) -> Value {
     let mut answer = version_summary(published);
@@ -161,8 +167,7 @@ fn layer_version(published: &LayerVersion) -> Value {
     if let Some(sha256) = &published.code_sha256 {
         code.insert("CodeSha256".into(), json!(sha256));
     }
-    let code_size = published.archive_size.unwrap_or(published.code_size);
-    code.insert("CodeSize".into(), json!(code_size));
+    code.insert("CodeSize".into(), json!(code_size(published)));
     answer["Content"] = Value::Object(code);
     answer["LayerArn"] = json!(published.layer_arn);
     answer

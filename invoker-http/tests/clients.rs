@@ -1013,7 +1013,10 @@ fn the_aws_cli_publishes_a_layer_from_a_zip_and_a_function_sees_its_files() {
             arn,
         ],
     ));
-    assert_eq!(updated["Layers"], json!([{ "Arn": arn }]));
+    assert_eq!(
+        updated["Layers"],
+        json!([{ "Arn": arn, "CodeSize": zipped.len() }])
+    );
     let out = outfile("layer");
     let invoke = ["invoke", "--function-name", "echo", out.to_str().unwrap()];
     assert_done(&aws(&endpoint, &invoke));
