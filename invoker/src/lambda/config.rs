@@ -25,6 +25,10 @@ pub(crate) const DEFAULT_CODE_SIZE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_NAME_LEN: usize = 64;
 /// The longest `FunctionName` CreateFunction's request may carry (a name or an ARN).
 const MAX_NAME_FIELD_LEN: usize = 140;
+/// The pattern CreateFunction checks `FunctionName` against, quoted in its validation message:
+/// a name, or an ARN or partial ARN of one, with an optional qualifier. (Invoke's pattern, in
+/// `base::arn`, also allows a `.` in the name and `$LATEST.PUBLISHED`.)
+const CREATE_FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
 const MAX_HANDLER_LEN: usize = 128;
 const MAX_DESCRIPTION_LEN: usize = 256;
 
@@ -198,23 +202,33 @@ impl FunctionConfig {
     /// Checks every field against Lambda's limits; the first violation is returned as AWS
     /// reports it.
     pub fn validate(&self) -> Result<(), ServiceError> {
-        let chars_ok = self
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        // A well-formed name too long for a function (but not for the API's 140-character
-        // field, which also takes an ARN) is a value Lambda refuses, not a malformed request
-        // (recorded).
-        if chars_ok && (MAX_NAME_LEN + 1..=MAX_NAME_FIELD_LEN).contains(&self.name.len()) {
-            return Err(ServiceError::invalid_parameter_value(format!(
-                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to {MAX_NAME_LEN}",
+        // The API's `FunctionName` field is 140 characters at most, since it also takes an ARN
+        // (recorded, with an ARN).
+        if self.name.len() > MAX_NAME_FIELD_LEN {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to {MAX_NAME_FIELD_LEN}",
                 self.name
             )));
         }
-        let name_ok = (1..=MAX_NAME_LEN).contains(&self.name.len()) && chars_ok;
-        if !name_ok {
+        let chars_ok = !self.name.is_empty()
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        // A malformed name is refused with the pattern of the field, which also takes an ARN
+        // or a name with a qualifier (recorded, with `invalid:function:name`). The invoker
+        // takes a plain name only, so it quotes the pattern for any other.
+        if !chars_ok {
             return Err(ServiceError::validation(format!(
-                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length between 1 and {MAX_NAME_LEN}",
+                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: {CREATE_FUNCTION_NAME_PATTERN}",
+                self.name
+            )));
+        }
+        // A well-formed name too long for a function (but not for the field) is a value Lambda
+        // refuses, not a malformed request (recorded).
+        if self.name.len() > MAX_NAME_LEN {
+            return Err(ServiceError::invalid_parameter_value(format!(
+                "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to {MAX_NAME_LEN}",
                 self.name
             )));
         }

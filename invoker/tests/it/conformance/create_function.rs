@@ -20,6 +20,47 @@ async fn function_name_too_long() {
     assert!(lambda.function_names().is_empty());
 }
 
+// test_lambda_api.snapshot.json, TestLambdaFunction::test_function_arns,
+// invalid_function_name_exc: a name that fits none of the forms the field takes is refused with
+// the field's pattern.
+#[tokio::test(start_paused = true)]
+async fn invalid_function_name() {
+    let lambda = Lambda::new();
+    let error = lambda
+        .create_function(FunctionConfig::new("invalid:function:name"), code())
+        .unwrap_err();
+    assert_eq!(
+        refusal(error),
+        (
+            ErrorCode::ValidationException,
+            400,
+            r"1 validation error detected: Value 'invalid:function:name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?".to_owned()
+        )
+    );
+}
+
+// Same test, long_function_arn_exc: an ARN one character longer than the field's 140. The
+// test_function_arns steps that create functions named by an ARN or a partial ARN
+// (create-function-arn-response, create-function-partial-arn-response) and by an ARN of another
+// Region or account are left out: the invoker's FunctionConfig takes a plain name.
+#[tokio::test(start_paused = true)]
+async fn long_function_arn() {
+    let lambda = Lambda::new();
+    let prefix = format!("{ARNS}:");
+    let arn = format!("{prefix}{}", "a".repeat(141 - prefix.len()));
+    let error = lambda
+        .create_function(FunctionConfig::new(&arn), code())
+        .unwrap_err();
+    assert_eq!(
+        refusal(error),
+        (
+            ErrorCode::ValidationException,
+            400,
+            format!("1 validation error detected: Value '{arn}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 140")
+        )
+    );
+}
+
 // test_lambda_api.snapshot.json, TestLambdaLayer::test_layer_function_quota_exception,
 // create_function_with_six_layers
 #[tokio::test(start_paused = true)]
