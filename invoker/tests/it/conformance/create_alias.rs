@@ -67,3 +67,29 @@ async fn name_of_digits_only() {
         )
     );
 }
+
+// TestLambdaAlias::test_alias_lifecycle, create_alias_1_2 / get_alias_1_2, create_alias_1_3 /
+// get_alias_1_3 and create_alias_2 / get_alias_2: CreateAlias answers the alias's ARN (the
+// function's, with the alias's name), and GetAlias the version it points to, with no routing.
+// The Description and RevisionId the recording also holds are not modelled.
+#[tokio::test(start_paused = true)]
+async fn alias_lifecycle() {
+    let lambda = staging_and_prod();
+    for (alias, version) in [
+        ("aliasname1_2", "1"),
+        ("aliasname1_3", "1"),
+        ("aliasname2", "2"),
+    ] {
+        assert_eq!(
+            lambda.create_alias("app", alias, version).unwrap(),
+            format!("{ARNS}:app:{alias}")
+        );
+        assert_eq!(
+            lambda.get_alias("app", alias).unwrap(),
+            Alias {
+                function_version: version.into(),
+                routing: None
+            }
+        );
+    }
+}

@@ -16,6 +16,7 @@ mod add_permission;
 mod create_alias;
 mod create_event_source_mapping;
 mod create_function;
+mod delete_alias;
 mod delete_event_source_mapping;
 mod delete_function;
 mod dynamodb_event_records;
@@ -26,6 +27,7 @@ mod invoke;
 mod invoke_event;
 mod invoke_names;
 mod kinesis_event_records;
+mod publish_version;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
@@ -37,8 +39,8 @@ mod update_function_configuration;
 
 use crate::kit::{capturing, failing, log_lines_starting, reader, records_in, Events};
 use invoker::{
-    service_fn, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig, Lambda,
-    LambdaEvent, ManagedPolicy, Permission, ServiceError, StartingPosition,
+    service_fn, Alias, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig,
+    Lambda, LambdaEvent, ManagedPolicy, Permission, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -56,6 +58,21 @@ fn service() -> Lambda {
     lambda
         .create_function(FunctionConfig::new("app"), code())
         .unwrap();
+    lambda
+}
+
+/// The function of the recorded alias lifecycle (TestLambdaAlias::test_alias_lifecycle):
+/// `app`, published as version 1 with the variable `testenv=staging` and as version 2 with
+/// `testenv=prod`.
+fn staging_and_prod() -> Lambda {
+    let lambda = Lambda::new();
+    let config = FunctionConfig::new("app").env("testenv", "staging");
+    lambda.create_function(config, code()).unwrap();
+    lambda.publish_version("app").unwrap();
+    lambda
+        .update_function_configuration("app", |config| config.env("testenv", "prod"))
+        .unwrap();
+    lambda.publish_version("app").unwrap();
     lambda
 }
 

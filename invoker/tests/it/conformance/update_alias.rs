@@ -135,3 +135,61 @@ async fn non_existent_alias() {
         )
     );
 }
+
+// TestLambdaAlias::test_alias_lifecycle, create_alias_1_1 / get_alias_1_1: an alias on version
+// 1 that sends 20% of the calls to version 2 (the recording sets the routing as the alias is
+// made, see above); update_alias_1_1 / get_alias_1_1_after_update: an empty routing
+// configuration removes the routing, and the answer is the alias's ARN. The Description and
+// RevisionId the recording also holds are not modelled.
+#[tokio::test(start_paused = true)]
+async fn routing_set_then_removed() {
+    let lambda = staging_and_prod();
+    let arn = format!("{ARNS}:app:aliasname1_1");
+    assert_eq!(
+        lambda.create_alias("app", "aliasname1_1", "1").unwrap(),
+        arn
+    );
+    assert_eq!(
+        lambda
+            .update_alias("app", "aliasname1_1", "1", Some(("2", 0.2)))
+            .unwrap(),
+        arn
+    );
+    assert_eq!(
+        lambda.get_alias("app", "aliasname1_1").unwrap(),
+        Alias {
+            function_version: "1".into(),
+            routing: Some(("2".into(), 0.2))
+        }
+    );
+    assert_eq!(
+        lambda
+            .update_alias("app", "aliasname1_1", "1", None)
+            .unwrap(),
+        arn
+    );
+    assert_eq!(
+        lambda.get_alias("app", "aliasname1_1").unwrap(),
+        Alias {
+            function_version: "1".into(),
+            routing: None
+        }
+    );
+}
+
+// Same test, update_alias_1_2 / get_alias_1_2_after_update: an update that changes nothing
+// answers the alias as it was. (The recorded call gave no version; the invoker's update_alias
+// takes one, so the scenario gives the alias's own.)
+#[tokio::test(start_paused = true)]
+async fn update_without_changes() {
+    let lambda = staging_and_prod();
+    lambda.create_alias("app", "aliasname1_2", "1").unwrap();
+    let before = lambda.get_alias("app", "aliasname1_2").unwrap();
+    assert_eq!(
+        lambda
+            .update_alias("app", "aliasname1_2", &before.function_version, None)
+            .unwrap(),
+        format!("{ARNS}:app:aliasname1_2")
+    );
+    assert_eq!(lambda.get_alias("app", "aliasname1_2").unwrap(), before);
+}
