@@ -361,6 +361,8 @@ impl Lambda {
 
     /// The configuration of a function's `$LATEST`, or of a version or alias (`f:1`, `f:prod`:
     /// an alias gives its primary version's), like `aws lambda get-function-configuration`.
+    /// What finds nothing is refused with the ARN of what was asked for, as on AWS: the
+    /// unqualified ARN for a plain name, the qualified one for a version or alias.
     pub fn get_function_configuration(
         &self,
         function: &str,
@@ -381,10 +383,7 @@ impl Lambda {
             .ok_or_else(|| {
                 ServiceError::resource_not_found(format!(
                     "Function not found: {}",
-                    self.inner
-                        .platform
-                        .scope
-                        .qualified_arn(&target.name, qualifier)
+                    self.inner.platform.scope.arn_of(&target)
                 ))
             })
     }

@@ -97,3 +97,26 @@ async fn a_lowercase_latest_is_looked_for_like_any_version() {
         )
     );
 }
+
+// test_lambda_api.snapshot.json, TestLambdaFunction::test_ops_on_nonexisting_fn
+// [delete_function]: a function never made is named by its unqualified ARN.
+#[tokio::test(start_paused = true)]
+async fn nonexisting_function() {
+    let lambda = Lambda::new();
+    assert_eq!(
+        refusal(lambda.delete_function("i-dont-exist").unwrap_err()),
+        function_not_found(&format!("{ARNS}:i-dont-exist"))
+    );
+}
+
+// test_lambda_api.snapshot.json, TestLambdaFunction::test_get_function_wrong_region
+// [delete_function]: the function exists, but in this Region, and stays.
+#[tokio::test(start_paused = true)]
+async fn wrong_region_arn() {
+    let lambda = service();
+    assert_eq!(
+        refusal(lambda.delete_function(WRONG_REGION_ARN).unwrap_err()),
+        wrong_region()
+    );
+    assert_eq!(lambda.function_names(), ["app"]);
+}

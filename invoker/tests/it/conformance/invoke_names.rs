@@ -28,14 +28,6 @@ fn malformed_name(value: &str) -> (ErrorCode, u16, String) {
     )
 }
 
-fn not_found(arn: &str) -> (ErrorCode, u16, String) {
-    (
-        ErrorCode::ResourceNotFoundException,
-        404,
-        format!("Function not found: {arn}"),
-    )
-}
-
 // [function_name_is_single_invalid-invoke]
 #[tokio::test(start_paused = true)]
 async fn function_name_is_single_invalid() {
@@ -105,7 +97,7 @@ async fn function_name_too_long() {
     let name = "a".repeat(65);
     assert_eq!(
         invoke_refusal(&name, None).await,
-        not_found(&format!("{ARNS}:{name}:$LATEST"))
+        function_not_found(&format!("{ARNS}:{name}:$LATEST"))
     );
 }
 
@@ -116,7 +108,7 @@ async fn qualifier_of_65_characters() {
     let qualifier = "a".repeat(65);
     assert_eq!(
         invoke_refusal("my-function", Some(&qualifier)).await,
-        not_found(&format!("{ARNS}:my-function:{qualifier}"))
+        function_not_found(&format!("{ARNS}:my-function:{qualifier}"))
     );
 }
 
@@ -133,7 +125,7 @@ async fn incomplete_arn() {
     let name = "arn:aws:lambda:us-east-1:123456789012:function";
     assert_eq!(
         invoke_refusal(name, None).await,
-        not_found(&format!("{ARNS}:function:$LATEST"))
+        function_not_found(&format!("{ARNS}:function:$LATEST"))
     );
 }
 
@@ -164,7 +156,7 @@ async fn latest_version_with_additional_qualifier() {
 async fn lowercase_latest_qualifier() {
     assert_eq!(
         invoke_refusal("my-function", Some("$latest")).await,
-        not_found(&format!("{ARNS}:my-function:$latest"))
+        function_not_found(&format!("{ARNS}:my-function:$latest"))
     );
 }
 
@@ -184,4 +176,11 @@ async fn missing_region_or_account_id_in_arn() {
 async fn misspelled_latest_in_arn() {
     let name = format!("{ARNS}:my-function:$LATES");
     assert_eq!(invoke_refusal(&name, None).await, malformed_name(&name));
+}
+
+// TestLambdaFunction::test_get_function_wrong_region[invoke]: the function exists, but in this
+// Region.
+#[tokio::test(start_paused = true)]
+async fn wrong_region_arn() {
+    assert_eq!(invoke_refusal(WRONG_REGION_ARN, None).await, wrong_region());
 }

@@ -22,6 +22,8 @@ mod delete_function;
 mod dynamodb_event_records;
 mod get_alias;
 mod get_event_source_mapping;
+mod get_function_concurrency;
+mod get_function_configuration;
 mod get_policy;
 mod invoke;
 mod invoke_event;
@@ -78,6 +80,29 @@ fn staging_and_prod() -> Lambda {
 
 fn code() -> invoker::FunctionCode {
     service_fn(|_event: LambdaEvent<Value>| async move { Ok::<_, Diagnostic>(json!("ok")) })
+}
+
+/// AWS's refusal of a name that finds no function (or no such version or alias of it): the
+/// ARN of what was asked for.
+fn function_not_found(arn: &str) -> (ErrorCode, u16, String) {
+    (
+        ErrorCode::ResourceNotFoundException,
+        404,
+        format!("Function not found: {arn}"),
+    )
+}
+
+/// The ARN of `app` in a Region other than the service's (`us-east-1`): the recorded
+/// `test_get_function_wrong_region` asks in `eu-central-1` when it runs in `us-east-1`.
+const WRONG_REGION_ARN: &str = "arn:aws:lambda:eu-central-1:123456789012:function:app";
+
+/// AWS's refusal of an ARN of another Region, for every operation the recording tried.
+fn wrong_region() -> (ErrorCode, u16, String) {
+    (
+        ErrorCode::ResourceNotFoundException,
+        404,
+        "Functions from 'eu-central-1' are not reachable in this region ('us-east-1')".into(),
+    )
 }
 
 /// The exception name, HTTP status and message of a refusal.
