@@ -24,12 +24,13 @@
 //!   unreserved for the rest of the account. Reserved concurrency 0 turns a function off.
 //! - **Provisioned concurrency** keeps environments of a version or alias initialised ahead of
 //!   time, so requests find them warm: no Init on the request path. Beyond them, Lambda spills over
-//!   to ordinary on-demand environments, which may start cold.
+//!   to ordinary on-demand environments, which may start cold. A version is provisioned either
+//!   itself or through one alias pointing to it, not both.
 
 use crate::base::arn::LATEST;
 use crate::base::error::{ErrorCode, ServiceError, ThrottleReason};
 use crate::base::transcript::Entry;
-use crate::lambda::service::{value_for, Lambda};
+use crate::lambda::service::{value_for, Function, Lambda};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -280,35 +281,19 @@ impl Lambda {
         let (version, code, numbers) = {
             let mut state = self.state();
             let state = &mut *state;
-            // A missing version is a function not found; a missing alias (of a function that
-            // may not exist either) is an alias AWS cannot find (recorded).
-            let not_found = || {
-                if qualifier.bytes().all(|b| b.is_ascii_digit()) {
-                    ServiceError::resource_not_found(format!(
-                        "Function not found: {}",
-                        self.inner
-                            .platform
-                            .scope
-                            .qualified_arn(&target.name, &qualifier)
-                    ))
-                } else {
-                    self.cannot_find_alias(&target.name, &qualifier)
-                }
-            };
-            let f = state
-                .functions
-                .get_mut(&target.name)
-                .ok_or_else(not_found)?;
-            let version = f
-                .resolve(Some(&qualifier), || 1.0)
-                .ok_or_else(not_found)?
-                .to_owned();
+            let version = self.provisioned_version(
+                state.functions.get(&target.name),
+                &target.name,
+                &qualifier,
+            )?;
+            let f = (state.functions.get_mut(&target.name)).expect("resolved above");
+            refuse_version_provisioned_twice(&f.provisioned_configs, &qualifier, &version)?;
             if f.reserved_concurrency.is_some_and(|r| count > r) {
                 return Err(ServiceError::invalid_parameter_value(
                     "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function",
                 ));
             }
-            let code = f.version(&version).cloned().ok_or_else(not_found)?;
+            let code = f.version(&version).cloned().expect("resolved above");
             f.provisioned_configs
                 .insert(qualifier.clone(), (version.clone(), count));
             let pool = f.environments.entry(version.clone()).or_default();
@@ -356,10 +341,12 @@ impl Lambda {
         function: &str,
     ) -> Result<usize, ServiceError> {
         let (name, qualifier) = self.provisioned_target(function)?;
-        self.state()
-            .functions
-            .get(&name)
-            .and_then(|f| f.provisioned_configs.get(&qualifier))
+        let state = self.state();
+        let f = state.functions.get(&name);
+        if qualifier != LATEST {
+            self.provisioned_version(f, &name, &qualifier)?;
+        }
+        f.and_then(|f| f.provisioned_configs.get(&qualifier))
             .map(|(_, count)| *count)
             .ok_or_else(no_provisioned_config)
     }
@@ -379,12 +366,8 @@ impl Lambda {
             .functions
             .get_mut(&name)
             .ok_or_else(no_provisioned_config)?;
-        let (version, _) = f
-            .provisioned_configs
-            .remove(&qualifier)
-            .ok_or_else(no_provisioned_config)?;
-        if let Some(pool) = f.environments.get_mut(&version) {
-            pool.retire_provisioned(now);
+        if !f.drop_provisioned(&qualifier, now) {
+            return Err(no_provisioned_config());
         }
         self.inner.platform.record(Entry::Api {
             at,
@@ -393,11 +376,79 @@ impl Lambda {
         Ok(())
     }
 
+    /// The version a provisioned-concurrency call's version or alias resolves to, or AWS's
+    /// refusal: a missing version is a function not found; a missing alias (of a function that
+    /// may not exist either, or of an alias deleted since) is an alias AWS cannot find
+    /// (recorded).
+    fn provisioned_version(
+        &self,
+        function: Option<&Function>,
+        name: &str,
+        qualifier: &str,
+    ) -> Result<String, ServiceError> {
+        let resolved = function.and_then(|f| {
+            let version = f.resolve(Some(qualifier), || 1.0)?;
+            f.version(version).map(|_| version.to_owned())
+        });
+        resolved.ok_or_else(|| {
+            if names_a_version(qualifier) {
+                ServiceError::resource_not_found(format!(
+                    "Function not found: {}",
+                    self.inner.platform.scope.qualified_arn(name, qualifier)
+                ))
+            } else {
+                self.cannot_find_alias(name, qualifier)
+            }
+        })
+    }
+
     /// The function and the qualifier of a provisioned-concurrency call.
     fn provisioned_target(&self, function: &str) -> Result<(String, String), ServiceError> {
         let target = self.inner.platform.scope.parse(function, None)?;
         let qualifier = target.qualifier.unwrap_or_else(|| LATEST.to_owned());
         Ok((target.name, qualifier))
+    }
+}
+
+impl Function {
+    /// Removes the provisioned concurrency put on a version or alias, if any: its environments
+    /// become on-demand ones (see `EnvironmentPool::retire_provisioned`). Returns whether there
+    /// was one.
+    pub(crate) fn drop_provisioned(&mut self, qualifier: &str, now: tokio::time::Instant) -> bool {
+        let Some((version, _)) = self.provisioned_configs.remove(qualifier) else {
+            return false;
+        };
+        if let Some(pool) = self.environments.get_mut(&version) {
+            pool.retire_provisioned(now);
+        }
+        true
+    }
+}
+
+/// Whether a qualifier names a version (digits only: an alias name may not be all digits).
+fn names_a_version(qualifier: &str) -> bool {
+    qualifier.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A version's provisioned concurrency is put either on the version or on an alias pointing to
+/// it, not on both: AWS refuses the second, whichever came first (recorded).
+fn refuse_version_provisioned_twice(
+    configs: &BTreeMap<String, (String, usize)>,
+    qualifier: &str,
+    version: &str,
+) -> Result<(), ServiceError> {
+    let on_version = names_a_version(qualifier);
+    let provisioned_the_other_way = configs.iter().any(|(other, (other_version, _))| {
+        other_version == version && names_a_version(other) != on_version
+    });
+    match (provisioned_the_other_way, on_version) {
+        (false, _) => Ok(()),
+        (true, true) => Err(ServiceError::resource_conflict(
+            "Version is pointed by a Provisioned Concurrency alias",
+        )),
+        (true, false) => Err(ServiceError::resource_conflict(
+            "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version",
+        )),
     }
 }
 

@@ -3,9 +3,10 @@
 //! Tags are key–value labels on the function itself (cost reports and IAM conditions read them);
 //! they change nothing in how it runs. As in Lambda they belong to the whole function: a version
 //! or alias ARN is refused, tagging again overwrites a key's value, and untagging a key that is
-//! not there is no error. The wording of each refusal is Lambda's own.
+//! not there is no error; what is neither a function's name nor its ARN is refused with the pattern
+//! of the ARNs Lambda tags. The wording of each refusal is Lambda's own.
 
-use crate::base::error::ServiceError;
+use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::transcript::Entry;
 use crate::lambda::service::Lambda;
 use std::collections::BTreeMap;
@@ -75,11 +76,22 @@ impl Lambda {
         Ok(())
     }
 
-    /// The function a tag call names; a version or alias is refused as Lambda refuses it.
+    /// The function a tag call names; a version or alias is refused as Lambda refuses it, and
+    /// what names no function is refused with the pattern of the resources Lambda tags.
     fn taggable_name(&self, resource: &str) -> Result<String, ServiceError> {
         self.name_without_qualifier(
             resource,
             "Tags on function aliases and versions are not supported. Please specify a function ARN.",
         )
+        .map_err(|refusal| match refusal.code {
+            ErrorCode::ValidationException => ServiceError::validation(format!(
+                "1 validation error detected: Value '{resource}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: {TAGGABLE_ARN_PATTERN}"
+            )),
+            _ => refusal,
+        })
     }
 }
+
+/// The ARNs Lambda's tag calls take (recorded): functions, layers, code-signing configs, event
+/// source mappings and capacity providers. The invoker tags functions only.
+const TAGGABLE_ARN_PATTERN: &str = "arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)";

@@ -256,13 +256,15 @@ impl Lambda {
         self.put_alias(function, alias, version, routing, false)
     }
 
-    /// Deletes an alias.
+    /// Deletes an alias, and the provisioned concurrency put on it.
     pub fn delete_alias(&self, function: &str, alias: &str) -> Result<(), ServiceError> {
         let name = self.unqualified_name(function)?;
         let at = self.elapsed();
         let mut state = self.state();
         let target = self.function_mut(&mut state.functions, &name)?;
         target.aliases.remove(alias);
+        // The alias's provisioned concurrency goes with it (recorded).
+        target.drop_provisioned(alias, tokio::time::Instant::now());
         self.inner.platform.record(Entry::Api {
             at,
             text: format!("delete-alias {name}:{alias}"),

@@ -16,6 +16,19 @@ pub(crate) const MAX_UNZIPPED_BYTES: u64 = 262_144_000;
 const MAX_LAYER_NAME_LEN: usize = 140;
 /// The architectures a layer may be published for.
 const ARCHITECTURES: [&str; 2] = ["x86_64", "arm64"];
+/// Retired runtimes no new function may use, which a layer may still name among its compatible
+/// runtimes (recorded: AWS published a layer for each), though Lambda's refusal of an unknown
+/// runtime lists only the runtimes of today.
+const RETIRED_RUNTIMES_FOR_LAYERS: [&str; 8] = [
+    "nodejs14.x",
+    "nodejs12.x",
+    "python3.7",
+    "java8",
+    "dotnetcore3.1",
+    "go1.x",
+    "ruby2.7",
+    "provided",
+];
 
 /// The files of a layer version to publish, by path inside the archive.
 ///
@@ -27,8 +40,8 @@ const ARCHITECTURES: [&str; 2] = ["x86_64", "arm64"];
 /// ```
 ///
 /// Besides the files, what `publish-layer-version` takes about them: a description, the
-/// runtimes and architectures the layer is meant for (checked against Lambda's lists, then only
-/// shown and used to filter `list-layers`: Lambda does not refuse a function whose runtime a
+/// runtimes and architectures the layer is meant for (checked against Lambda's lists, which for
+/// a layer still hold a few retired runtimes, then only shown and used to filter `list-layers`: Lambda does not refuse a function whose runtime a
 /// layer does not list), a license, and the archive they came from.
 #[derive(Clone, Debug, Default)]
 pub struct LayerContent {
@@ -119,14 +132,13 @@ impl LayerContent {
     }
 
     /// Lambda's refusal of runtimes or architectures outside its lists: one message that names
-    /// each list with a bad value, as recorded.
+    /// each list with a bad value, as recorded. A retired runtime is not refused.
     pub(crate) fn check_compatibility(&self) -> Result<(), ServiceError> {
         let mut problems = Vec::new();
-        if self
-            .compatible_runtimes
-            .iter()
-            .any(|r| !RUNTIMES.contains(&r.as_str()))
-        {
+        let known = |runtime: &str| {
+            RUNTIMES.contains(&runtime) || RETIRED_RUNTIMES_FOR_LAYERS.contains(&runtime)
+        };
+        if !self.compatible_runtimes.iter().all(|r| known(r)) {
             problems.push(format!(
                 "Value '[{}]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
                 self.compatible_runtimes.join(", "),

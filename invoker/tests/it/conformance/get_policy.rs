@@ -4,14 +4,6 @@
 use super::*;
 use invoker::Permission;
 
-fn does_not_exist() -> (ErrorCode, u16, String) {
-    (
-        ErrorCode::ResourceNotFoundException,
-        404,
-        "The resource you requested does not exist.".to_owned(),
-    )
-}
-
 // test_permission_exceptions, get_policy_fn_doesnotexist and
 // get_policy_fn_version_doesnotexist
 #[tokio::test(start_paused = true)]

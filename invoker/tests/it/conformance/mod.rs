@@ -12,6 +12,7 @@
 //! `cargo test -p invoker --test it conformance::table -- --nocapture` prints, for each operation,
 //! how many scenarios it has and how many the invoker matches.
 
+mod add_layer_version_permission;
 mod add_permission;
 mod create_alias;
 mod create_event_source_mapping;
@@ -19,22 +20,33 @@ mod create_function;
 mod delete_alias;
 mod delete_event_source_mapping;
 mod delete_function;
+mod delete_layer_version;
 mod dynamodb_event_records;
 mod get_alias;
 mod get_event_source_mapping;
 mod get_function_concurrency;
 mod get_function_configuration;
+mod get_function_event_invoke_config;
+mod get_layer_version;
+mod get_layer_version_by_arn;
+mod get_layer_version_policy;
 mod get_policy;
 mod invoke;
 mod invoke_event;
 mod invoke_names;
 mod kinesis_event_records;
+mod list_layer_versions;
+mod list_tags;
+mod publish_layer_version;
 mod publish_version;
 mod put_function_concurrency;
 mod put_function_event_invoke_config;
 mod put_provisioned_concurrency_config;
+mod remove_layer_version_permission;
 mod remove_permission;
 mod sqs_event_records;
+mod tag_resource;
+mod untag_resource;
 mod update_alias;
 mod update_event_source_mapping;
 mod update_function_configuration;
@@ -42,7 +54,7 @@ mod update_function_configuration;
 use crate::kit::{capturing, failing, log_lines_starting, reader, records_in, Events};
 use invoker::{
     service_fn, Alias, Diagnostic, ErrorCode, EventSourceMapping, FunctionCode, FunctionConfig,
-    Lambda, LambdaEvent, ManagedPolicy, Permission, ServiceError, StartingPosition,
+    Lambda, LambdaEvent, LayerContent, ManagedPolicy, Permission, ServiceError, StartingPosition,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -53,6 +65,27 @@ use std::sync::Arc;
 
 /// The ARN prefix of the default account and Region.
 const ARNS: &str = "arn:aws:lambda:us-east-1:123456789012:function";
+
+/// The ARN prefix of the layers of the default account and Region.
+const LAYERS: &str = "arn:aws:lambda:us-east-1:123456789012:layer";
+
+/// A service with one layer version, `testlayer:1`, published as the recorded layer scenarios
+/// publish theirs: for Python 3.12 on x86_64.
+fn service_with_layer() -> Lambda {
+    let lambda = Lambda::new();
+    lambda
+        .publish_layer_version("testlayer", python_layer())
+        .unwrap();
+    lambda
+}
+
+/// A layer's content for Python 3.12 on x86_64, with one file.
+fn python_layer() -> LayerContent {
+    LayerContent::new()
+        .file("python/util.py", "def helper(): pass")
+        .compatible_runtimes(["python3.12"])
+        .compatible_architectures(["x86_64"])
+}
 
 /// A service with one function, `app`, whose code answers `"ok"`.
 fn service() -> Lambda {
@@ -108,6 +141,25 @@ fn wrong_region() -> (ErrorCode, u16, String) {
 /// The exception name, HTTP status and message of a refusal.
 fn refusal(error: ServiceError) -> (ErrorCode, u16, String) {
     (error.code, error.status, error.message)
+}
+
+/// The refusal AWS gives for a function's policy, or a layer version, that does not exist.
+fn does_not_exist() -> (ErrorCode, u16, String) {
+    (
+        ErrorCode::ResourceNotFoundException,
+        404,
+        "The resource you requested does not exist.".to_owned(),
+    )
+}
+
+/// The refusal AWS gives a layer version's policy call when the layer, or that version of it,
+/// does not exist.
+fn layer_version_does_not_exist(layer: &str, version: u32) -> (ErrorCode, u16, String) {
+    (
+        ErrorCode::ResourceNotFoundException,
+        404,
+        format!("Layer version {LAYERS}:{layer}:{version} does not exist."),
+    )
 }
 
 /// Asserts that `actual` has the shape of `expected`: the same keys at every level and the same

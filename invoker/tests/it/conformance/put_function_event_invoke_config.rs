@@ -113,3 +113,59 @@ async fn destination_other_lambda() {
         )
         .unwrap();
 }
+
+// test_lambda_eventinvokeconfig_lifecycle, put_invokeconfig_retries_0, put_invokeconfig_eventage_60,
+// get_invokeconfig, get_invokeconfig_latest, put_published_invokeconfig,
+// get_published_invokeconfig and list_paging_nolimit_postdelete: a put replaces what was put
+// before; `app` and `app:$LATEST` are one configuration, `app:1` another, which stays when
+// `app`'s is deleted. Left out: the update_… steps (the invoker has no
+// update_function_event_invoke_config, which changes only the settings given), the list_…
+// steps (no list_function_event_invoke_configs), the answer's FunctionArn and LastModified
+// (the Rust API answers the settings only), and the answer's shape: AWS leaves out the
+// settings not given (put_invokeconfig_eventage_60 has no MaximumRetryAttempts), where
+// `to_json` shows their defaults.
+#[tokio::test(start_paused = true)]
+async fn lifecycle() {
+    let lambda = service();
+    let setting = |function: &str, field: &str| {
+        lambda
+            .get_function_event_invoke_config(function)
+            .unwrap()
+            .to_json()[field]
+            .clone()
+    };
+    let put = |function: &str, config: EventInvokeConfig| {
+        lambda
+            .put_function_event_invoke_config(function, config)
+            .unwrap()
+    };
+    put(
+        "app",
+        EventInvokeConfig::default().maximum_retry_attempts(0),
+    );
+    assert_eq!(setting("app", "MaximumRetryAttempts"), 0);
+    put(
+        "app",
+        EventInvokeConfig::default().maximum_event_age_secs(60),
+    );
+    assert_eq!(setting("app", "MaximumEventAgeInSeconds"), 60);
+    assert_eq!(
+        setting("app", "MaximumRetryAttempts"),
+        2,
+        "the retries put before are replaced"
+    );
+    assert_eq!(
+        lambda.get_function_event_invoke_config("app:$LATEST"),
+        lambda.get_function_event_invoke_config("app")
+    );
+
+    lambda.publish_version("app").unwrap();
+    put(
+        "app:1",
+        EventInvokeConfig::default().maximum_event_age_secs(120),
+    );
+    assert_eq!(setting("app:1", "MaximumEventAgeInSeconds"), 120);
+    lambda.delete_function_event_invoke_config("app").unwrap();
+    assert_eq!(setting("app:1", "MaximumEventAgeInSeconds"), 120);
+    assert!(lambda.get_function_event_invoke_config("app").is_err());
+}
