@@ -213,6 +213,21 @@ pub(crate) struct FunctionRef {
     pub qualifier: Option<String>,
 }
 
+/// Whether a qualifier has a published version's form: digits only (an alias's name may not be).
+pub(crate) fn names_a_version(qualifier: &str) -> bool {
+    !qualifier.is_empty() && qualifier.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a qualifier has an alias's form: letters, digits, `-` and `_`, not digits only.
+/// (`$LATEST` has neither form, nor has a misspelling such as `$latest`.)
+pub(crate) fn names_an_alias(qualifier: &str) -> bool {
+    !names_a_version(qualifier)
+        && !qualifier.is_empty()
+        && qualifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 fn is_account(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }

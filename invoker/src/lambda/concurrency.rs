@@ -27,7 +27,7 @@
 //!   to ordinary on-demand environments, which may start cold. A version is provisioned either
 //!   itself or through one alias pointing to it, not both.
 
-use crate::base::arn::LATEST;
+use crate::base::arn::{names_a_version, LATEST};
 use crate::base::error::{ErrorCode, ServiceError, ThrottleReason};
 use crate::base::transcript::Entry;
 use crate::lambda::service::{value_for, Function, Lambda};
@@ -286,7 +286,10 @@ impl Lambda {
                 &target.name,
                 &qualifier,
             )?;
-            let f = (state.functions.get_mut(&target.name)).expect("resolved above");
+            let f = state
+                .functions
+                .get_mut(&target.name)
+                .expect("resolved above");
             refuse_version_provisioned_twice(&f.provisioned_configs, &qualifier, &version)?;
             if f.reserved_concurrency.is_some_and(|r| count > r) {
                 return Err(ServiceError::invalid_parameter_value(
@@ -423,11 +426,6 @@ impl Function {
         }
         true
     }
-}
-
-/// Whether a qualifier names a version (digits only: an alias name may not be all digits).
-fn names_a_version(qualifier: &str) -> bool {
-    qualifier.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A version's provisioned concurrency is put either on the version or on an alias pointing to

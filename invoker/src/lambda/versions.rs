@@ -15,7 +15,7 @@
 //! - a version an alias points to cannot be deleted, and `$LATEST` never can;
 //! - each version has its own execution environments, so a new version starts cold.
 
-use crate::base::arn::{FunctionRef, LATEST};
+use crate::base::arn::{names_a_version, names_an_alias, FunctionRef, LATEST};
 use crate::base::error::ServiceError;
 use crate::base::transcript::Entry;
 use crate::lambda::config::FunctionConfig;
@@ -200,12 +200,7 @@ impl Lambda {
                 "$LATEST version cannot be deleted without deleting the function.",
             ));
         }
-        // An alias's name: letters, digits, `-` and `_`, and not only digits (a version's).
-        let names_an_alias = !version.bytes().all(|b| b.is_ascii_digit())
-            && version
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if names_an_alias {
+        if names_an_alias(version) {
             // AWS's answer, as LocalStack's recordings of DeleteFunction hold it.
             return Err(ServiceError::invalid_parameter_value(
                 "Deletion of aliases is not currently supported.",
@@ -324,8 +319,7 @@ impl Lambda {
         if let Some((extra, weight)) = routing {
             // The map's key is a version number: `$LATEST` (or anything else) breaks the
             // request's shape, refused as such (recorded).
-            let key_ok = !extra.is_empty() && extra.bytes().all(|b| b.is_ascii_digit());
-            if !key_ok {
+            if !names_a_version(extra) {
                 return Err(ServiceError::validation(format!(
                     "1 validation error detected: Value '{{{extra}={weight:?}}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]"
                 )));
@@ -401,13 +395,7 @@ impl Lambda {
 
 /// Alias names: letters, digits, `-` and `_`, not only digits (that would read as a version).
 fn validate_alias_name(alias: &str) -> Result<(), ServiceError> {
-    let ok = !alias.is_empty()
-        && alias.len() <= 128
-        && alias
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !alias.chars().all(|c| c.is_ascii_digit());
-    if ok {
+    if names_an_alias(alias) && alias.len() <= 128 {
         return Ok(());
     }
     Err(ServiceError::validation(format!(
@@ -417,7 +405,7 @@ fn validate_alias_name(alias: &str) -> Result<(), ServiceError> {
 
 /// An alias points at a *version*: `$LATEST` or a number, never another alias.
 fn validate_version_pattern(version: &str) -> Result<(), ServiceError> {
-    if version == LATEST || (!version.is_empty() && version.chars().all(|c| c.is_ascii_digit())) {
+    if version == LATEST || names_a_version(version) {
         return Ok(());
     }
     Err(ServiceError::validation(format!(

@@ -41,8 +41,9 @@ const RETIRED_RUNTIMES_FOR_LAYERS: [&str; 8] = [
 ///
 /// Besides the files, what `publish-layer-version` takes about them: a description, the
 /// runtimes and architectures the layer is meant for (checked against Lambda's lists, which for
-/// a layer still hold a few retired runtimes, then only shown and used to filter `list-layers`: Lambda does not refuse a function whose runtime a
-/// layer does not list), a license, and the archive they came from.
+/// a layer still hold a few retired runtimes, then only shown and used to filter `list-layers`:
+/// Lambda does not refuse a function whose runtime a layer does not list), a license, and the
+/// archive they came from.
 #[derive(Clone, Debug, Default)]
 pub struct LayerContent {
     files: BTreeMap<String, OptFile>,
