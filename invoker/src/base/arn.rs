@@ -103,13 +103,8 @@ impl Scope {
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         // In the name, a qualifier follows the name's own pattern: `$LATEST` is the only one
         // with a `$` (a separate qualifier may hold more).
-        let in_name_ok = in_name.is_none_or(|q| {
-            q == LATEST
-                || q == "$LATEST.PUBLISHED"
-                || (!q.is_empty()
-                    && q.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)))
-        });
+        let in_name_ok =
+            in_name.is_none_or(|q| q == LATEST || q == "$LATEST.PUBLISHED" || is_plain_name(q));
         if !name_ok || !in_name_ok || !region.is_none_or(is_region) {
             return Err(invalid_name(function_name));
         }
@@ -213,19 +208,25 @@ pub(crate) struct FunctionRef {
     pub qualifier: Option<String>,
 }
 
+/// Whether `name` matches `[a-zA-Z0-9-_]+`, the pattern most of AWS's names share (a
+/// function's, an alias's, a layer's, a policy statement's, an SNS topic's): letters, digits,
+/// `-` and `_`, at least one.
+pub(crate) fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Whether a qualifier has a published version's form: digits only (an alias's name may not be).
 pub(crate) fn names_a_version(qualifier: &str) -> bool {
     !qualifier.is_empty() && qualifier.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Whether a qualifier has an alias's form: letters, digits, `-` and `_`, not digits only.
-/// (`$LATEST` has neither form, nor has a misspelling such as `$latest`.)
+/// Whether a qualifier has an alias's form: a plain name, not digits only. (`$LATEST` has
+/// neither form, nor has a misspelling such as `$latest`.)
 pub(crate) fn names_an_alias(qualifier: &str) -> bool {
-    !names_a_version(qualifier)
-        && !qualifier.is_empty()
-        && qualifier
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    is_plain_name(qualifier) && !names_a_version(qualifier)
 }
 
 fn is_account(s: &str) -> bool {

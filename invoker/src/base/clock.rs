@@ -84,39 +84,43 @@ pub(crate) const RFC3339_MILLIS_LEN: usize = 24;
 /// once per second, on each thread, and copied after that, as web servers do for the `Date`
 /// header of every response. Only the milliseconds are written each time.
 pub(crate) fn push_rfc3339_millis(line: &mut String, time: SystemTime) {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(since_epoch) if push_cached_second(line, since_epoch.as_secs()) => {
+            let millis = since_epoch.subsec_millis();
+            line.push('.');
+            for digit in [millis / 100, millis / 10 % 10, millis % 10] {
+                line.push(char::from(b'0' + digit as u8));
+            }
+            line.push('Z');
+        }
+        // Before 1970 or past the year 9999: no time of the simulation's, written (or refused)
+        // as `rfc3339_millis` does.
+        _ => line.push_str(&rfc3339_millis(time)),
+    }
+}
+
+/// Appends `2025-01-01T00:00:00`, the date and time of day of `second` (since the Unix epoch),
+/// worked out again only when the second differs from this thread's last; `false` when humantime
+/// cannot write it (past the year 9999).
+fn push_cached_second(line: &mut String, second: u64) -> bool {
     thread_local! {
-        /// The last second written, in seconds since the Unix epoch, and its text without the
-        /// `Z`: `2025-01-01T00:00:00`.
+        /// The last second written, and its text without the `Z`.
         static LAST_SECOND: RefCell<(u64, String)> = const { RefCell::new((0, String::new())) };
     }
-    let Ok(since_epoch) = time.duration_since(UNIX_EPOCH) else {
-        // Before 1970: no time of the simulation's. What `rfc3339_millis` makes of it.
-        line.push_str(&rfc3339_millis(time));
-        return;
-    };
-    let second = since_epoch.as_secs();
-    let cached = LAST_SECOND.with_borrow_mut(|(last, text)| {
+    LAST_SECOND.with_borrow_mut(|(last, text)| {
         if *last != second || text.is_empty() {
             text.clear();
             let whole = UNIX_EPOCH + Duration::from_secs(second);
-            // Fails only past the year 9999, which `rfc3339_millis` reports below.
-            write!(text, "{}", humantime::format_rfc3339_seconds(whole)).ok()?;
+            if write!(text, "{}", humantime::format_rfc3339_seconds(whole)).is_err() {
+                text.clear(); // nothing half-written is kept for the next line
+                return false;
+            }
             text.pop(); // the `Z`, which goes after the milliseconds
             *last = second;
         }
         line.push_str(text);
-        Some(())
-    });
-    if cached.is_none() {
-        line.push_str(&rfc3339_millis(time));
-        return;
-    }
-    let millis = since_epoch.subsec_millis();
-    line.push('.');
-    for digit in [millis / 100, millis / 10 % 10, millis % 10] {
-        line.push(char::from(b'0' + digit as u8));
-    }
-    line.push('Z');
+        true
+    })
 }
 
 /// `2025-01-01T00:00:00Z`: whole seconds, the format of EventBridge's `time`.

@@ -5,6 +5,7 @@
 //! a timeout from 1 to 900 seconds with a default of 3. A value out of range is refused when the
 //! function is created, exactly as `aws lambda create-function` would refuse it.
 
+use crate::base::arn::is_plain_name;
 use crate::base::error::ServiceError;
 use crate::lambda::env_vars;
 use crate::lambda::iam::Role;
@@ -210,15 +211,10 @@ impl FunctionConfig {
                 self.name
             )));
         }
-        let chars_ok = !self.name.is_empty()
-            && self
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         // A malformed name is refused with the pattern of the field, which also takes an ARN
         // or a name with a qualifier (recorded, with `invalid:function:name`). The invoker
         // takes a plain name only, so it quotes the pattern for any other.
-        if !chars_ok {
+        if !is_plain_name(&self.name) {
             return Err(ServiceError::validation(format!(
                 "1 validation error detected: Value '{}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: {CREATE_FUNCTION_NAME_PATTERN}",
                 self.name

@@ -43,7 +43,7 @@ use base64::Engine;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
 /// The response limit as Lambda's error message states it (it allows a little framing).
@@ -103,14 +103,8 @@ impl Lambda {
         let identity = Arc::clone(&env.identity);
         let log = identity.log_stream_id;
         let first_line = self.inner.platform.logs.stream_len(log);
-        // Writes a line of Lambda's own; returns how many lines the stream then holds.
         let platform_log = |at: Instant, message: String| {
-            let event = LogEvent {
-                timestamp: self.inner.platform.clock.wall_time(at),
-                message,
-                source: LogSource::System,
-            };
-            self.inner.platform.logs.lock().put(log, event)
+            self.platform_line(log, self.inner.platform.clock.wall_time(at), message)
         };
 
         // Init: only on a cold start.
@@ -130,13 +124,7 @@ impl Lambda {
         platform_log(started, logs::start_line(&request_id, &version));
         let started_at = self.inner.platform.clock.elapsed_at(started);
         let deadline = started + config.timeout();
-        let logger = Logger {
-            logs: self.inner.platform.logs.clone(),
-            stream_id: log,
-            stream: Arc::clone(&identity.log_stream),
-            request_id: Some(request_id.as_str().into()),
-            clock: self.inner.platform.clock,
-        };
+        let logger = self.logger_of(&identity, Some(&request_id));
         let outcome = match (&env.handler, init_failure) {
             (_, Some(error)) => Outcome::Crashed(error),
             (Some(handler), None) => {
@@ -481,6 +469,29 @@ impl Lambda {
         }
     }
 
+    /// Writes a line of Lambda's own (`INIT_START`, `START`, `END`, `REPORT`) to an
+    /// environment's stream; returns how many lines the stream then holds.
+    fn platform_line(&self, stream: StreamId, timestamp: SystemTime, message: String) -> usize {
+        let event = LogEvent {
+            timestamp,
+            message,
+            source: LogSource::System,
+        };
+        self.inner.platform.logs.lock().put(stream, event)
+    }
+
+    /// The logger an environment's code writes with: in its stream, with the request id of the
+    /// invocation (`None` during Init).
+    fn logger_of(&self, identity: &Identity, request_id: Option<&str>) -> Logger {
+        Logger {
+            logs: self.inner.platform.logs.clone(),
+            stream_id: identity.log_stream_id,
+            stream: Arc::clone(&identity.log_stream),
+            request_id: request_id.map(Arc::from),
+            clock: self.inner.platform.clock,
+        }
+    }
+
     /// Mutes a new environment's log stream if the execution role may not write it (see
     /// [`crate::base::logs`]), and says so in the transcript: the one trace of its logs.
     fn check_log_permissions(
@@ -520,17 +531,9 @@ impl Lambda {
         env: &mut Environment,
         code: &Version,
     ) -> (Duration, Option<Diagnostic>) {
-        let (log, stream) = (
-            env.identity.log_stream_id,
-            Arc::clone(&env.identity.log_stream),
-        );
+        let log = env.identity.log_stream_id;
         let platform_log = |message: String| {
-            let event = LogEvent {
-                timestamp: self.inner.platform.clock.now(),
-                message,
-                source: LogSource::System,
-            };
-            self.inner.platform.logs.lock().put(log, event);
+            self.platform_line(log, self.inner.platform.clock.now(), message);
         };
         platform_log(logs::init_start_line(
             &code.runtime_version,
@@ -538,13 +541,7 @@ impl Lambda {
         ));
         let started = Instant::now();
         tokio::time::sleep(self.inner.runtime_startup).await;
-        let logger = Logger {
-            logs: self.inner.platform.logs.clone(),
-            stream_id: log,
-            stream,
-            request_id: None,
-            clock: self.inner.platform.clock,
-        };
+        let logger = self.logger_of(&env.identity, None);
         let init_context = InitContext {
             resources: env.resources.clone(),
             logger: logger.clone(),

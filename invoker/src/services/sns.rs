@@ -44,7 +44,7 @@
 //! FIFO topics, and no delivery retries: a delivery Lambda refuses (no permission, the function
 //! is gone) is dropped. The signature is random, not a real one.
 
-use crate::base::arn::FunctionRef;
+use crate::base::arn::{is_plain_name, FunctionRef};
 use crate::base::clock;
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::platform::lock;
@@ -139,11 +139,7 @@ impl Sns {
     /// its ARN, `arn:aws:sns:<region>:<account>:<name>`.
     pub fn create_topic(&self, name: &str) -> Result<String, ServiceError> {
         self.lambda.accept_messages("sns", deliver);
-        let valid = (1..=256).contains(&name.len())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid {
+        if name.len() > 256 || !is_plain_name(name) {
             return Err(invalid_parameter("Topic Name"));
         }
         let scope = &self.lambda.platform().scope;

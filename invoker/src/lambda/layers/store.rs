@@ -1,6 +1,7 @@
 //! The layer versions of the account, and the `/opt` a function's layers make: the data of
 //! [`crate::lambda::layers`], which the service's state holds.
 
+use crate::base::arn::is_plain_name;
 use crate::base::clock::rfc3339_millis;
 use crate::base::error::ServiceError;
 use crate::lambda::config::RUNTIMES;
@@ -521,10 +522,7 @@ fn split_layer_version_arn(arn: &str) -> Option<(&str, u32)> {
 }
 
 pub(crate) fn valid_layer_name(name: &str) -> bool {
-    (1..=MAX_LAYER_NAME_LEN).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    name.len() <= MAX_LAYER_NAME_LEN && is_plain_name(name)
 }
 
 /// `name:version` of a layer version ARN, for the transcript.

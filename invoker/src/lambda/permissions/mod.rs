@@ -48,7 +48,7 @@
 
 pub(crate) mod policy;
 
-use crate::base::arn::{FunctionRef, LATEST};
+use crate::base::arn::{is_plain_name, FunctionRef, LATEST};
 use crate::base::error::{ErrorCode, ServiceError};
 use crate::base::transcript::Entry;
 use crate::lambda::calls;
@@ -66,12 +66,7 @@ impl Lambda {
         function: &str,
         permission: Permission,
     ) -> Result<Value, ServiceError> {
-        let valid_sid = !permission.statement_id.is_empty()
-            && permission
-                .statement_id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid_sid {
+        if !is_plain_name(&permission.statement_id) {
             return Err(ServiceError::validation(format!(
                 "1 validation error detected: Value '{}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)",
                 permission.statement_id
